@@ -1,0 +1,135 @@
+# leadq: build, test, demo, bench, install.  `make help` lists the targets.
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+# SANITIZE=1 builds everything under AddressSanitizer and UBSan, in its own tree.
+ifeq ($(SANITIZE),1)
+BUILD   := build/san
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD   := build
+SAN     :=
+endif
+
+STD      = -std=c11 -D_DEFAULT_SOURCE
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Werror
+GENWARN  = -Wall -Wno-unused-function -Wno-unused-label -Wno-sign-compare -Wno-unused-parameter
+INCLUDES = -Isrc -I$(BUILD)/gen
+DEPFLAGS = -MMD -MP
+LDLIBS   = -lcjson -lm
+
+LIB_SRC  = $(wildcard src/*.c)
+CLI_SRC  = $(wildcard src/cli/*.c)
+LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/leadq.tab.o $(BUILD)/obj/lex.yy.o
+CLI_OBJ  = $(CLI_SRC:src/cli/%.c=$(BUILD)/obj/cli/%.o)
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT_OBJ = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/unit/%.o)
+
+# Debian packages each target needs; `make deps-*` installs the missing ones.
+PKGS_BUILD = gcc make flex bison libcjson-dev
+PKGS_TEST  = libcriterion-dev jq
+PKGS_BENCH = jq time
+
+.PHONY: all test unit golden demo bench install uninstall clean help deps-build deps-test deps-bench
+all: deps-build $(BUILD)/leadq
+
+help:
+	@echo "make            build $(BUILD)/leadq"
+	@echo "make demo       run the bundled rules on the bundled leads"
+	@echo "make test       unit tests and end-to-end golden tests"
+	@echo "make test SANITIZE=1   the same under AddressSanitizer and UBSan"
+	@echo "make bench      throughput and memory against jq and hand-written C"
+	@echo "make install    install leadq and its man page (PREFIX=$(PREFIX), DESTDIR)"
+
+# Installs what is missing when run as root; otherwise prints the command to run.
+define need
+	@missing=""; \
+	if command -v dpkg >/dev/null 2>&1; then \
+	  for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "leadq needs these Debian packages:$$missing"; \
+	    echo "run: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+endef
+
+deps-build: ; $(call need,$(PKGS_BUILD))
+deps-test: deps-build ; $(call need,$(PKGS_TEST))
+deps-bench: deps-build ; $(call need,$(PKGS_BENCH))
+
+$(BUILD)/gen/leadq.tab.c $(BUILD)/gen/leadq.tab.h: grammar/leadq.y
+	@mkdir -p $(@D)
+	bison -Wall -Werror -d -o $(BUILD)/gen/leadq.tab.c $<
+
+$(BUILD)/gen/lex.yy.c: grammar/leadq.l $(BUILD)/gen/leadq.tab.h
+	@mkdir -p $(@D)
+	flex -o $@ $<
+
+$(BUILD)/obj/leadq.tab.o: $(BUILD)/gen/leadq.tab.c
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CFLAGS) $(SAN) $(GENWARN) $(INCLUDES) -c -o $@ $<
+
+$(BUILD)/obj/lex.yy.o: $(BUILD)/gen/lex.yy.c
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CFLAGS) $(SAN) $(GENWARN) $(INCLUDES) -c -o $@ $<
+
+$(BUILD)/obj/%.o: src/%.c $(BUILD)/gen/leadq.tab.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) $(DEPFLAGS) $(INCLUDES) -c -o $@ $<
+
+$(BUILD)/obj/unit/%.o: tests/unit/%.c $(BUILD)/gen/leadq.tab.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) -Wno-missing-prototypes $(DEPFLAGS) $(INCLUDES) -c -o $@ $<
+
+$(BUILD)/libleadq.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/leadq: $(CLI_OBJ) $(BUILD)/libleadq.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libleadq.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) -lcriterion
+
+# Tools for the examples and the benchmark.
+$(BUILD)/leadgen: examples/leadgen.c
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CFLAGS) $(WARN) -o $@ $< -lm
+$(BUILD)/bench-hand: tests/bench/hand.c
+	$(CC) $(STD) $(CFLAGS) $(WARN) -o $@ $< $(LDLIBS)
+$(BUILD)/peakrss: tests/bench/peakrss.c
+	$(CC) $(STD) $(CFLAGS) $(WARN) -o $@ $<
+
+test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests
+	LEADQ=$(abspath $(BUILD)/leadq) $(BUILD)/unit-tests --jobs 2
+	@echo "all tests passed ($(if $(SAN),sanitized,plain) build)"
+
+demo: all
+	@echo "== rules/acme.lq on examples/sample.ndjson (decisions) =="
+	$(BUILD)/leadq run --now 2026-11-22 rules/acme.lq examples/sample.ndjson | head -n 5
+	@echo "== the same leads, counted =="
+	$(BUILD)/leadq run --now 2026-11-22 --stats rules/acme.lq examples/sample.ndjson >/dev/null
+	@echo "== only the SQLs, annotated =="
+	$(BUILD)/leadq run --now 2026-11-22 --stage SQL --annotate rules/acme.lq examples/sample.ndjson | head -n 2
+
+bench: deps-bench $(BUILD)/leadq $(BUILD)/leadgen $(BUILD)/bench-hand $(BUILD)/peakrss
+	LEADQ=$(BUILD)/leadq GEN=$(BUILD)/leadgen HAND=$(BUILD)/bench-hand PEAK=$(BUILD)/peakrss bash tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/leadq $(DESTDIR)$(PREFIX)/bin/leadq
+	install -m 644 docs/leadq.1 $(DESTDIR)$(PREFIX)/share/man/man1/leadq.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/leadq $(DESTDIR)$(PREFIX)/share/man/man1/leadq.1
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d)

@@ -1,0 +1,103 @@
+/* arena.c: chunked bump allocator. One per compile, one per evaluating thread. */
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lq_arena_chunk {
+  lq_arena_chunk *next;
+  size_t size, used;
+  _Alignas(max_align_t) unsigned char data[];
+};
+
+#define ALIGN _Alignof(max_align_t)
+
+void lq_arena_init(lq_arena *a, size_t chunk_size) {
+  a->head = NULL;
+  a->chunk_size = chunk_size ? chunk_size : 64 * 1024;
+}
+
+static lq_arena_chunk *new_chunk(size_t size) {
+  lq_arena_chunk *c = malloc(sizeof *c + size);
+  if (!c) {
+    /* Library code does not exit on bad input, but out of memory is not input. */
+    fputs("leadq: out of memory\n", stderr);
+    abort();
+  }
+  c->next = NULL;
+  c->size = size;
+  c->used = 0;
+  return c;
+}
+
+void *lq_arena_alloc(lq_arena *a, size_t n) {
+  n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+  lq_arena_chunk *c = a->head;
+  if (!c || c->size - c->used < n) {
+    size_t size = a->chunk_size;
+    while (size < n) size *= 2;
+    c = new_chunk(size);
+    c->next = a->head;
+    a->head = c;
+  }
+  void *p = c->data + c->used;
+  c->used += n;
+  return p;
+}
+
+void *lq_arena_zalloc(lq_arena *a, size_t n) {
+  void *p = lq_arena_alloc(a, n);
+  memset(p, 0, n);
+  return p;
+}
+
+char *lq_arena_strndup(lq_arena *a, const char *s, size_t n) {
+  char *p = lq_arena_alloc(a, n + 1);
+  if (n) memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *lq_arena_printf(lq_arena *a, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *p = lq_arena_alloc(a, (size_t)n + 1);
+  va_start(ap, fmt);
+  vsnprintf(p, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return p;
+}
+
+void lq_arena_reset(lq_arena *a) {
+  lq_arena_chunk *keep = NULL;
+  for (lq_arena_chunk *c = a->head, *next; c; c = next) {
+    next = c->next;
+    if (!keep || c->size > keep->size) {
+      if (keep) free(keep);
+      keep = c;
+    } else {
+      free(c);
+    }
+  }
+  if (keep) {
+    keep->next = NULL;
+    keep->used = 0;
+    /* Next growth starts from the size that was needed, so one big lead
+     * costs one malloc rather than a cascade of them. */
+    if (keep->size > a->chunk_size) a->chunk_size = keep->size;
+  }
+  a->head = keep;
+}
+
+void lq_arena_free(lq_arena *a) {
+  for (lq_arena_chunk *c = a->head, *next; c; c = next) {
+    next = c->next;
+    free(c);
+  }
+  a->head = NULL;
+}

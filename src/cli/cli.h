@@ -1,0 +1,23 @@
+/* cli.h: what the subcommands share. Only the CLI prints and picks exit codes. */
+#ifndef LQ_CLI_H
+#define LQ_CLI_H
+#include <stdbool.h>
+#include "../compile.h"
+
+enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2, EXIT_COMPILE = 3, EXIT_IO = 4 };
+
+/* Compiles path, prints its diagnostics to stderr; NULL when it has errors,
+ * with *status set to EXIT_IO (unreadable) or EXIT_COMPILE. */
+lq_program *cli_load(const char *path, bool print_warnings, int *status);
+bool cli_color(void);
+/* Prints "leadq COMMAND: message" and a hint to run help; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Parses --now: a date or date-time; exits with a usage error when it is not one. */
+bool cli_parse_now(const char *text, double *now);
+/* 1234567 as "1,234,567" into buf (at least 32 bytes). */
+const char *cli_thousands(unsigned long long n, char *buf);
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+#endif

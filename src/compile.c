@@ -1,0 +1,471 @@
+/* compile.c: lowers the checked syntax tree to the program model (program.h):
+ * paths become key arrays, declared names become slots, constant lists become
+ * hash sets, regexes are compiled once. */
+#include "compile.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "parse.h"
+
+const lq_func lq_funcs[LQ_FN_COUNT] = {
+#define X(name, lo, hi, w) {#name, lo, hi, w},
+    LQ_FUNCS(X)
+#undef X
+};
+
+int lq_func_find(const char *name, size_t len) {
+  for (int i = 0; i < LQ_FN_COUNT; i++)
+    if (strlen(lq_funcs[i].name) == len && !memcmp(lq_funcs[i].name, name, len)) return i;
+  return -1;
+}
+
+static const char *const op_names[] = {
+#define X(o) #o,
+    LQ_OPS(X)
+#undef X
+};
+_Static_assert(sizeof op_names / sizeof *op_names == LQ_OP_COUNT, "one name per op");
+const char *lq_op_name(lq_op op) { return op < LQ_OP_COUNT ? op_names[op] : "?"; }
+
+/* ---- constant sets ---- */
+
+static uint64_t value_hash(lq_value v) {
+  if (v.kind == LQ_V_STR) return lq_text_hash(v.str, v.n);
+  if (v.kind == LQ_V_NUM) {
+    double x = v.num == 0 ? 0 : v.num;  /* -0 and 0 are one key */
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return (bits ^ (bits >> 29)) * 0x9E3779B97F4A7C15ULL;
+  }
+  return (uint64_t)v.kind * 0x9E3779B97F4A7C15ULL + v.b;
+}
+
+lq_set *lq_set_build(lq_arena *a, const lq_value *items, uint32_t n) {
+  lq_set *s = lq_arena_zalloc(a, sizeof *s);
+  uint32_t cap = 8;
+  while (cap < 2 * n) cap *= 2;
+  s->slots = lq_arena_zalloc(a, cap * sizeof *s->slots);
+  s->mask = cap - 1;
+  s->kind = n ? items[0].kind : -1;
+  for (uint32_t i = 0; i < n; i++) {
+    lq_value v = items[i];
+    if (v.kind == LQ_V_LIST || v.kind == LQ_V_OBJ) return NULL;
+    if ((int)v.kind != s->kind) s->kind = -1;
+    if (v.kind == LQ_V_MISSING) continue;   /* `x in [null]` never holds: x would be missing */
+    if (lq_set_has(s, v)) continue;
+    for (uint32_t j = (uint32_t)value_hash(v) & s->mask;; j = (j + 1) & s->mask) {
+      if (s->slots[j].kind == LQ_V_MISSING) { s->slots[j] = v; s->count++; break; }
+    }
+  }
+  return s;
+}
+
+bool lq_set_has(const lq_set *s, lq_value v) {
+  if (v.kind == LQ_V_MISSING) return false;
+  for (uint32_t j = (uint32_t)value_hash(v) & s->mask;; j = (j + 1) & s->mask) {
+    lq_value e = s->slots[j];
+    if (e.kind == LQ_V_MISSING) return false;
+    if (lq_value_eq(e, v)) return true;
+  }
+}
+
+/* ---- paths ---- */
+
+bool lq_path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs) {
+  size_t n = strlen(text), cap = 4;
+  lq_seg *out = lq_arena_alloc(a, cap * sizeof *out);
+  uint32_t count = 0;
+  size_t i = 0;
+  while (i < n) {
+    if (count == cap) {
+      lq_seg *bigger = lq_arena_alloc(a, 2 * cap * sizeof *out);
+      memcpy(bigger, out, cap * sizeof *out);
+      out = bigger;
+      cap *= 2;
+    }
+    lq_seg *s = &out[count];
+    memset(s, 0, sizeof *s);
+    if (text[i] == '`') {
+      const char *end = strchr(text + i + 1, '`');
+      if (!end) return false;
+      s->key = lq_arena_strndup(a, text + i + 1, (size_t)(end - text - i - 1));
+      s->len = (uint32_t)(end - text - i - 1);
+      i = (size_t)(end - text) + 1;
+    } else if (text[i] == '[') {
+      char *end;
+      long v = strtol(text + i + 1, &end, 10);
+      if (end == text + i + 1 || *end != ']') return false;
+      s->is_index = true;
+      s->index = (int32_t)v;
+      i = (size_t)(end - text) + 1;
+    } else {
+      size_t j = i;
+      while (j < n && text[j] != '.' && text[j] != '[' && text[j] != '`') j++;
+      if (j == i) return false;
+      s->key = lq_arena_strndup(a, text + i, j - i);
+      s->len = (uint32_t)(j - i);
+      i = j;
+    }
+    count++;
+    if (i < n && text[i] == '.') {
+      i++;
+      if (i == n) return false;
+    } else if (i < n && text[i] != '[') {
+      return false;
+    }
+  }
+  *segs = out;
+  *nsegs = count;
+  return count > 0;
+}
+
+/* ---- expressions ---- */
+
+typedef struct compiler {
+  lq_program *p;
+  lq_arena *a;
+  lq_site *sites;
+  int nsites, sites_cap;
+} compiler;
+
+static lq_expr *new_expr(compiler *c, lq_op op, lq_span span) {
+  lq_expr *e = lq_arena_zalloc(c->a, sizeof *e);
+  e->op = (uint8_t)op;
+  e->span = span;
+  e->slot = -1;
+  e->site = -1;
+  return e;
+}
+
+static const char *source_text(compiler *c, lq_span s) {
+  const lq_source *f = &c->p->sources.files[s.file];
+  return lq_arena_strndup(c->a, f->text + s.begin, s.end - s.begin);
+}
+
+static bool is_const(const lq_expr *e) { return e && e->op == LQ_OP_CONST; }
+
+static int new_site(compiler *c, const lq_expr *x, const lq_expr *y, bool arith) {
+  if (c->nsites == c->sites_cap) {
+    c->sites_cap = c->sites_cap ? 2 * c->sites_cap : 16;
+    c->sites = realloc(c->sites, (size_t)c->sites_cap * sizeof *c->sites);
+    if (!c->sites) abort();
+  }
+  /* Blame the operand that came from the lead; the other, if constant, is the expectation. */
+  const lq_expr *blame = is_const(x) && y ? y : x;
+  const lq_expr *other = blame == x ? y : x;
+  c->sites[c->nsites] = (lq_site){blame->span, source_text(c, blame->span),
+                                  other && !is_const(other) ? source_text(c, other->span) : NULL, arith};
+  return c->nsites++;
+}
+
+static lq_expr *compile(compiler *c, const lq_node *n);
+
+static lq_value const_value(compiler *c, const lq_node *n, bool *ok) {
+  *ok = true;
+  switch (n->kind) {
+  case LQ_NUM: return lq_num(n->num);
+  case LQ_STR: return lq_strv(n->str.s, n->str.n);
+  case LQ_TRUE: return lq_bool(true);
+  case LQ_FALSE: return lq_bool(false);
+  case LQ_NULL: return LQ_NOVALUE;
+  case LQ_NEG: if (n->a->kind == LQ_NUM) return lq_num(-n->a->num); break;
+  default: break;
+  }
+  (void)c;
+  *ok = false;
+  return LQ_NOVALUE;
+}
+
+/* [a, b, c]: a constant list when every item is constant, else built per lead. */
+static lq_expr *list_literal(compiler *c, const lq_node *n) {
+  uint32_t count = 0;
+  bool all_const = true, ok;
+  for (const lq_node *k = n->kids; k; k = k->next, count++) {
+    const_value(c, k, &ok);
+    all_const &= ok;
+  }
+  if (all_const) {
+    lq_value *items = lq_arena_alloc(c->a, (count ? count : 1) * sizeof *items);
+    uint32_t i = 0;
+    for (const lq_node *k = n->kids; k; k = k->next) items[i++] = const_value(c, k, &ok);
+    lq_expr *e = new_expr(c, LQ_OP_CONST, n->span);
+    e->k = (lq_value){.kind = LQ_V_LIST, .n = count, .items = items};
+    e->set = lq_set_build(c->a, items, count);
+    return e;
+  }
+  lq_expr *e = new_expr(c, LQ_OP_LISTLIT, n->span);
+  e->nargs = count;
+  e->args = lq_arena_alloc(c->a, (count ? count : 1) * sizeof *e->args);
+  uint32_t i = 0;
+  for (const lq_node *k = n->kids; k; k = k->next) e->args[i++] = compile(c, k);
+  return e;
+}
+
+/* a.b[0].c: one PATH with the keys resolved now, not per lead. */
+static lq_expr *path(compiler *c, const lq_node *n) {
+  uint32_t count = 0;
+  const lq_node *base = n;
+  while (base->kind == LQ_GET || base->kind == LQ_INDEX) { count++; base = base->a; }
+  bool base_is_field = (base->kind == LQ_NAME || base->kind == LQ_FIELD) &&
+                       (base->ref_kind == LQ_REF_FIELD || base->ref_kind == LQ_REF_ITEM_FIELD);
+  if (base_is_field) count++;
+  lq_expr *e = new_expr(c, LQ_OP_PATH, n->span);
+  lq_seg *segs = lq_arena_zalloc(c->a, (count ? count : 1) * sizeof *segs);
+  e->segs = segs;
+  e->nsegs = count;
+  if (base_is_field) {
+    e->root = base->ref_kind == LQ_REF_ITEM_FIELD ? LQ_ROOT_ITEM : LQ_ROOT_LEAD;
+    segs[0] = (lq_seg){base->str.s, base->str.n, 0, false};
+  } else if (base->kind == LQ_NAME && base->ref_kind == LQ_REF_LEAD) {
+    e->root = LQ_ROOT_LEAD;
+  } else {
+    e->root = LQ_ROOT_EXPR;
+    e->a = compile(c, base);
+  }
+  uint32_t i = count;
+  for (const lq_node *k = n; k != base; k = k->a) {
+    i--;
+    if (k->kind == LQ_GET) segs[i] = (lq_seg){k->str.s, k->str.n, 0, false};
+    else segs[i] = (lq_seg){NULL, 0, (int32_t)k->num, true};
+  }
+  return e;
+}
+
+static lq_expr *name(compiler *c, const lq_node *n) {
+  lq_expr *e;
+  switch (n->ref_kind) {
+  case LQ_REF_LIST: {
+    lq_expr *l = list_literal(c, n->ref->a);
+    l->span = n->span;
+    return l;
+  }
+  case LQ_REF_DEFINE: e = new_expr(c, LQ_OP_DEFINE, n->span); e->slot = n->ref->slot; return e;
+  case LQ_REF_GROUP: e = new_expr(c, LQ_OP_GROUP, n->span); e->slot = n->ref->slot; return e;
+  case LQ_REF_GRADE: e = new_expr(c, LQ_OP_GRADE, n->span); e->slot = n->ref->slot; return e;
+  case LQ_REF_STAGE: e = new_expr(c, LQ_OP_STAGE, n->span); e->slot = n->ref->slot; return e;
+  case LQ_REF_TOTAL: return new_expr(c, LQ_OP_TOTAL, n->span);
+  case LQ_REF_REJECTED: return new_expr(c, LQ_OP_REJECTED, n->span);
+  default: return path(c, n);
+  }
+}
+
+static lq_op binary_op(lq_kind k) {
+  switch (k) {
+  case LQ_AND: return LQ_OP_AND;        case LQ_OR: return LQ_OP_OR;
+  case LQ_EQ: return LQ_OP_EQ;          case LQ_NE: return LQ_OP_NE;
+  case LQ_LT: return LQ_OP_LT;          case LQ_LE: return LQ_OP_LE;
+  case LQ_GT: return LQ_OP_GT;          case LQ_GE: return LQ_OP_GE;
+  case LQ_ADD: return LQ_OP_ADD;        case LQ_SUB: return LQ_OP_SUB;
+  case LQ_MUL: return LQ_OP_MUL;        case LQ_DIV: return LQ_OP_DIV;
+  case LQ_IN: return LQ_OP_IN;          case LQ_NOT_IN: return LQ_OP_NOT_IN;
+  case LQ_BETWEEN: return LQ_OP_BETWEEN;
+  case LQ_CONTAINS: return LQ_OP_CONTAINS;     case LQ_CONTAINS_ANY: return LQ_OP_CONTAINS_ANY;
+  case LQ_STARTS: return LQ_OP_STARTS;         case LQ_STARTS_ANY: return LQ_OP_STARTS_ANY;
+  case LQ_ENDS: return LQ_OP_ENDS;             case LQ_ENDS_ANY: return LQ_OP_ENDS_ANY;
+  case LQ_MATCHES: return LQ_OP_MATCHES;
+  case LQ_NOT: return LQ_OP_NOT;        case LQ_NEG: return LQ_OP_NEG;
+  case LQ_MISSING: return LQ_OP_MISSING; case LQ_PRESENT: return LQ_OP_PRESENT;
+  case LQ_WHERE: return LQ_OP_WHERE;
+  default: return LQ_OP_COUNT;
+  }
+}
+
+static lq_expr *compile(compiler *c, const lq_node *n) {
+  if (!n) return NULL;
+  bool ok;
+  lq_value k = const_value(c, n, &ok);
+  if (ok) {
+    lq_expr *e = new_expr(c, LQ_OP_CONST, n->span);
+    e->k = k;
+    return e;
+  }
+  switch (n->kind) {
+  case LQ_LIST: return list_literal(c, n);
+  case LQ_NAME: case LQ_FIELD: return name(c, n);
+  case LQ_GET: case LQ_INDEX: return path(c, n);
+  case LQ_CALL: {
+    lq_expr *e = new_expr(c, LQ_OP_CALL, n->span);
+    e->fn = (uint8_t)n->slot;
+    for (const lq_node *a = n->kids; a; a = a->next) e->nargs++;
+    e->args = lq_arena_alloc(c->a, (e->nargs ? e->nargs : 1) * sizeof *e->args);
+    uint32_t i = 0;
+    for (const lq_node *a = n->kids; a; a = a->next) e->args[i++] = compile(c, a);
+    return e;
+  }
+  default: break;
+  }
+  lq_op op = binary_op(n->kind);
+  lq_expr *e = new_expr(c, op, n->span);
+  e->a = compile(c, n->a);
+  e->b = compile(c, n->b);
+  e->c = compile(c, n->c);
+  switch (op) {
+  case LQ_OP_EQ: case LQ_OP_NE: case LQ_OP_LT: case LQ_OP_LE: case LQ_OP_GT: case LQ_OP_GE:
+  case LQ_OP_BETWEEN: case LQ_OP_CONTAINS: case LQ_OP_STARTS: case LQ_OP_ENDS: case LQ_OP_MATCHES:
+  case LQ_OP_CONTAINS_ANY: case LQ_OP_STARTS_ANY: case LQ_OP_ENDS_ANY:
+    e->site = new_site(c, e->a, e->b, false);
+    break;
+  case LQ_OP_IN: case LQ_OP_NOT_IN:
+    e->site = new_site(c, e->a, e->b, false);
+    if (is_const(e->b) && e->b->set) e->set = e->b->set;
+    break;
+  case LQ_OP_ADD: case LQ_OP_SUB: case LQ_OP_MUL: case LQ_OP_DIV: case LQ_OP_NEG:
+    e->site = new_site(c, e->a, e->b, true);
+    break;
+  default: break;
+  }
+  if (op == LQ_OP_MATCHES && n->b->kind == LQ_STR) {
+    regex_t *re = lq_arena_alloc(c->a, sizeof *re);
+    if (regcomp(re, n->b->str.s, REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0) {
+      e->re = re;
+      c->p->regexes = realloc(c->p->regexes, (size_t)(c->p->nregexes + 1) * sizeof *c->p->regexes);
+      if (!c->p->regexes) abort();
+      c->p->regexes[c->p->nregexes++] = re;
+    }
+  }
+  return e;
+}
+
+/* ---- declarations ---- */
+
+static int team_index(const lq_program *p, const lq_node *d) {
+  if (!d->owner.s) return -1;
+  for (int i = 0; i < p->nteams; i++)
+    if (!strcmp(p->teams[i].name, d->owner.s)) return i;
+  return -1;
+}
+
+static void *array(lq_arena *a, int n, size_t size) { return lq_arena_zalloc(a, (size_t)(n ? n : 1) * size); }
+
+static void build(compiler *c, lq_node *decls) {
+  lq_program *p = c->p;
+  int counts[LQ_KIND_COUNT] = {0}, nrules = 0, nsteps = 0;
+  for (lq_node *d = decls; d; d = d->next) {
+    counts[d->kind]++;
+    if (d->kind == LQ_SCORE)
+      for (lq_node *it = d->kids; it; it = it->next) nrules += it->kind == LQ_POINTS;
+  }
+  p->teams = array(c->a, counts[LQ_TEAM], sizeof *p->teams);
+  p->defines = array(c->a, counts[LQ_DEFINE], sizeof *p->defines);
+  p->groups = array(c->a, counts[LQ_SCORE], sizeof *p->groups);
+  p->rules = array(c->a, nrules, sizeof *p->rules);
+  p->grades = array(c->a, counts[LQ_GRADE], sizeof *p->grades);
+  p->rejects = array(c->a, counts[LQ_REJECT], sizeof *p->rejects);
+  p->stages = array(c->a, counts[LQ_STAGE], sizeof *p->stages);
+  p->routes = array(c->a, counts[LQ_ROUTE], sizeof *p->routes);
+  p->steps = array(c->a, counts[LQ_SCORE] + counts[LQ_GRADE] + counts[LQ_REJECT] +
+                             counts[LQ_STAGE] + counts[LQ_ROUTE], sizeof *p->steps);
+
+  for (lq_node *d = decls; d; d = d->next) {
+    switch (d->kind) {
+    case LQ_RULESET:
+      p->name = d->str.s;
+      p->version = d->b->str.s;
+      break;
+    case LQ_TEAM: p->teams[p->nteams++] = (lq_team){d->str.s, d->a->str.s, d->span}; break;
+    case LQ_DEFINE: p->defines[p->ndefines++] = (lq_define){d->str.s, d->span, compile(c, d->a)}; break;
+    case LQ_SCORE: {
+      lq_group *g = &p->groups[p->ngroups];
+      *g = (lq_group){.name = d->str.s, .span = d->span, .owner = team_index(p, d),
+                      .first_rule = p->nrules, .decay_keep = 1};
+      for (lq_node *it = d->kids; it; it = it->next) {
+        if (it->kind == LQ_CAP) { g->has_cap = true; g->cap = it->num; }
+        if (it->kind == LQ_DECAY) {
+          g->has_decay = true;
+          g->decay_keep = 1 - it->num / 100;
+          g->decay_every = it->a->num;
+          g->since = compile(c, it->b);
+        }
+        if (it->kind != LQ_POINTS) continue;
+        lq_rule *r = &p->rules[p->nrules++];
+        *r = (lq_rule){.label = it->b->str.s, .span = it->span, .group = p->ngroups, .per = it->per,
+                       .points = compile(c, it->a)};
+        if (it->per) r->list = compile(c, it->c); else r->cond = compile(c, it->c);
+        if (it->d) { r->has_cap = true; r->cap = it->d->num; }
+        g->nrules++;
+      }
+      p->steps[nsteps++] = (lq_step){LQ_STEP_GROUP, (uint32_t)p->ngroups++};
+      break;
+    }
+    case LQ_GRADE: {
+      lq_grade *g = &p->grades[p->ngrades];
+      *g = (lq_grade){d->str.s, d->span, team_index(p, d), NULL, 0};
+      int n = 0;
+      for (lq_node *a = d->kids; a; a = a->next) n++;
+      g->arms = array(c->a, n, sizeof *g->arms);
+      for (lq_node *a = d->kids; a; a = a->next)
+        g->arms[g->narms++] = (lq_arm){a->a->str.s, a->span, a->otherwise ? NULL : compile(c, a->b)};
+      p->steps[nsteps++] = (lq_step){LQ_STEP_GRADE, (uint32_t)p->ngrades++};
+      break;
+    }
+    case LQ_REJECT:
+      p->rejects[p->nrejects] = (lq_cond_decl){d->a->str.s, d->span, team_index(p, d), compile(c, d->b)};
+      p->steps[nsteps++] = (lq_step){LQ_STEP_REJECT, (uint32_t)p->nrejects++};
+      break;
+    case LQ_STAGE:
+      p->stages[p->nstages] = (lq_cond_decl){d->str.s, d->span, team_index(p, d), compile(c, d->b)};
+      p->steps[nsteps++] = (lq_step){LQ_STEP_STAGE, (uint32_t)p->nstages++};
+      break;
+    case LQ_ROUTE:
+      p->routes[p->nroutes] = (lq_cond_decl){d->a->str.s, d->span, team_index(p, d),
+                                             d->otherwise ? NULL : compile(c, d->b)};
+      p->steps[nsteps++] = (lq_step){LQ_STEP_ROUTE, (uint32_t)p->nroutes++};
+      break;
+    default: break;
+    }
+  }
+  p->nsteps = nsteps;
+  p->sites = array(c->a, c->nsites, sizeof *p->sites);
+  if (c->nsites) memcpy(p->sites, c->sites, (size_t)c->nsites * sizeof *p->sites);
+  p->nsites = c->nsites;
+  free(c->sites);
+}
+
+static lq_program *finish(lq_program *p, lq_diags *diags, const char *path) {
+  if (!p->decls && diags->errors) return p;
+  if (lq_check(p->decls, &p->sources, diags) == 0 && diags->errors == 0) {
+    compiler c = {p, &p->arena, NULL, 0, 0};
+    build(&c, p->decls);
+  }
+  if (!p->name) {
+    /* No ruleset line: the file's name stands in, so decisions still say where they came from. */
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 3 && !strcmp(base + n - 3, ".lq")) n -= 3;
+    p->name = lq_arena_strndup(&p->arena, base, n);
+  }
+  return p;
+}
+
+static lq_program *new_program(void) {
+  lq_program *p = calloc(1, sizeof *p);
+  if (!p) abort();
+  lq_arena_init(&p->arena, 64 * 1024);
+  lq_sources_init(&p->sources);
+  return p;
+}
+
+lq_program *lq_compile_file(const char *path, lq_diags *diags) {
+  lq_program *p = new_program();
+  p->decls = lq_parse_load(&p->arena, &p->sources, diags, path);
+  return finish(p, diags, path);
+}
+
+lq_program *lq_compile_text(const char *name, const char *text, size_t len, lq_diags *diags) {
+  lq_program *p = new_program();
+  p->decls = lq_parse_load_text(&p->arena, &p->sources, diags, name, text, len);
+  return finish(p, diags, name);
+}
+
+void lq_program_free(lq_program *p) {
+  if (!p) return;
+  for (int i = 0; i < p->nregexes; i++) regfree(p->regexes[i]);
+  free(p->regexes);
+  lq_sources_free(&p->sources);
+  lq_arena_free(&p->arena);
+  free(p);
+}

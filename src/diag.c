@@ -1,0 +1,115 @@
+/* diag.c: collecting diagnostics and printing them like a compiler does. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lq_diags_init(lq_diags *d) {
+  memset(d, 0, sizeof *d);
+  lq_arena_init(&d->arena, 8192);
+  d->max_errors = 50;
+}
+
+void lq_diags_free(lq_diags *d) {
+  lq_arena_free(&d->arena);
+  free(d->items);
+  memset(d, 0, sizeof *d);
+}
+
+static void add(lq_diags *d, lq_severity sev, lq_span at, const char *fmt, va_list ap) {
+  if (sev == LQ_ERROR) d->errors++; else d->warnings++;
+  if (sev == LQ_ERROR && d->errors > d->max_errors) return;
+  if (d->n == d->cap) {
+    d->cap = d->cap ? 2 * d->cap : 16;
+    d->items = realloc(d->items, d->cap * sizeof *d->items);
+    if (!d->items) abort();
+  }
+  va_list ap2;
+  va_copy(ap2, ap);
+  int len = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  char *msg = lq_arena_alloc(&d->arena, (size_t)len + 1);
+  vsnprintf(msg, (size_t)len + 1, fmt, ap);
+  d->items[d->n++] = (lq_diag){sev, at, msg, NULL};
+}
+
+void lq_diag_error(lq_diags *d, lq_span at, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  add(d, LQ_ERROR, at, fmt, ap);
+  va_end(ap);
+}
+
+void lq_diag_warning(lq_diags *d, lq_span at, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  add(d, LQ_WARNING, at, fmt, ap);
+  va_end(ap);
+}
+
+void lq_diag_note(lq_diags *d, const char *fmt, ...) {
+  if (!d->n) return;
+  lq_diag *last = &d->items[d->n - 1];
+  if (last->severity == LQ_ERROR && d->errors > d->max_errors) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int len = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *msg = lq_arena_alloc(&d->arena, (size_t)len + 1);
+  va_start(ap, fmt);
+  vsnprintf(msg, (size_t)len + 1, fmt, ap);
+  va_end(ap);
+  last->note = msg;
+}
+
+static int cmp_diag(const void *a, const void *b) {
+  const lq_diag *x = a, *y = b;
+  if (x->span.file != y->span.file) return x->span.file < y->span.file ? -1 : 1;
+  if (x->span.begin != y->span.begin) return x->span.begin < y->span.begin ? -1 : 1;
+  return x < y ? -1 : x > y;
+}
+
+void lq_diags_sort(lq_diags *d) {
+  /* qsort is not stable; break ties on the address, i.e. reporting order. */
+  qsort(d->items, d->n, sizeof *d->items, cmp_diag);
+}
+
+static void print_one(const lq_diag *g, const lq_sources *src, FILE *out, bool color) {
+  const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+  const char *sevcol = !color ? "" : g->severity == LQ_ERROR ? "\033[1;31m" : "\033[1;35m";
+  const char *sev = g->severity == LQ_ERROR ? "error" : "warning";
+  if (g->span.file >= src->n) {
+    fprintf(out, "%sleadq:%s %s%s:%s %s\n", bold, reset, sevcol, sev, reset, g->message);
+    if (g->note) fprintf(out, "  note: %s\n", g->note);
+    return;
+  }
+  int line, col;
+  lq_sources_position(src, g->span.file, g->span.begin, &line, &col);
+  fprintf(out, "%s%s:%d:%d:%s %s%s:%s %s\n", bold, src->files[g->span.file].path, line, col,
+          reset, sevcol, sev, reset, g->message);
+  size_t len;
+  const char *text = lq_sources_line(src, g->span.file, g->span.begin, &len);
+  fprintf(out, "  %.*s\n  ", (int)len, text);
+  size_t start = (size_t)(src->files[g->span.file].text + g->span.begin - text);
+  if (start > len) start = len;
+  /* Copy tabs so the caret lines up however the terminal expands them. */
+  for (size_t i = 0; i < start; i++) {
+    unsigned char c = (unsigned char)text[i];
+    if ((c & 0xC0) == 0x80) continue;
+    fputc(c == '\t' ? '\t' : ' ', out);
+  }
+  fputs(color ? "\033[1;32m^" : "^", out);
+  size_t end = g->span.end > g->span.begin ? start + (g->span.end - g->span.begin) : start;
+  if (end > len) end = len;
+  for (size_t i = start + 1; i < end; i++)
+    if (((unsigned char)text[i] & 0xC0) != 0x80) fputc('~', out);
+  fprintf(out, "%s\n", reset);
+  if (g->note) fprintf(out, "  %snote:%s %s\n", bold, reset, g->note);
+}
+
+void lq_diags_print(const lq_diags *d, const lq_sources *src, FILE *out, bool color) {
+  for (size_t i = 0; i < d->n; i++) print_one(&d->items[i], src, out, color);
+  if (d->errors > d->max_errors)
+    fprintf(out, "leadq: %zu more errors not shown\n", d->errors - d->max_errors);
+}

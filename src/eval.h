@@ -1,0 +1,38 @@
+/* eval.h: applying a compiled program to one lead at a time. */
+#ifndef LQ_EVAL_H
+#define LQ_EVAL_H
+#include "program.h"
+
+/* One lead's decision, owned by the evaluator and overwritten by the next lead. */
+typedef struct lq_result {
+  double total;
+  double *scores;        /* per group, after cap and decay */
+  double *raw;           /* per group, summed before cap and decay */
+  double *points;        /* per rule: points given, or NAN when it did not fire */
+  int *grades;           /* per grade: the arm chosen, or -1 */
+  bool *stages;          /* per stage: its condition held */
+  bool *rejects;         /* per reject: it fired */
+  int rejected;          /* first reject that fired, or -1 */
+  int stage;             /* last stage reached (none when rejected), or -1 */
+  int route;             /* first route matched (none when rejected), or -1 */
+} lq_result;
+
+typedef struct lq_eval lq_eval;
+
+lq_eval *lq_eval_new(const lq_program *p, double now);
+void lq_eval_free(lq_eval *E);
+/* Scratch memory for the current lead (parse the lead into it); reset per lead. */
+lq_arena *lq_eval_scratch(lq_eval *E);
+void lq_eval_reset(lq_eval *E);
+/* Evaluates every declaration for lead (a JSON object). */
+const lq_result *lq_eval_lead(lq_eval *E, const cJSON *lead);
+/* One expression against the current lead, e.g. for explain; item is the `where` item. */
+lq_value lq_eval_expr(lq_eval *E, const lq_expr *e, lq_value item);
+/* A path against a JSON value (for --id-field). */
+lq_value lq_eval_path(lq_eval *E, const cJSON *root, const lq_seg *segs, uint32_t n);
+
+/* Type surprises: per site and pair of kinds, the number of leads that met them. */
+uint64_t lq_eval_surprises(const lq_eval *E, int site, int kind_a, int kind_b);
+void lq_eval_merge_surprises(lq_eval *into, const lq_eval *from);
+
+#endif

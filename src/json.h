@@ -1,0 +1,37 @@
+/* json.h: reading lead lines with cJSON into arena memory, and writing JSON text. */
+#ifndef LQ_JSON_H
+#define LQ_JSON_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <cjson/cJSON.h>
+#include "arena.h"
+
+/* Routes cJSON's allocations to the calling thread's arena; call once before parsing. */
+void lq_json_init(void);
+/* Parses one lead line (s[n] must be a NUL) into a. On failure returns NULL and
+ * writes a one-line reason, such as "invalid UTF-8 at column 12", to why. */
+cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen);
+/* Any JSON value (for test blocks): NULL on error. */
+cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n);
+
+/* An output buffer, flushed by the caller. */
+typedef struct lq_buf { char *data; size_t len, cap; } lq_buf;
+void lq_buf_grow(lq_buf *b, size_t more);
+static inline void lq_buf_put(lq_buf *b, const char *s, size_t n) {
+  if (b->cap - b->len < n) lq_buf_grow(b, n);
+  for (size_t i = 0; i < n; i++) b->data[b->len + i] = s[i];
+  b->len += n;
+}
+static inline void lq_buf_putc(lq_buf *b, char c) {
+  if (b->cap == b->len) lq_buf_grow(b, 1);
+  b->data[b->len++] = c;
+}
+void lq_buf_puts(lq_buf *b, const char *s);
+void lq_buf_json_string(lq_buf *b, const char *s, size_t n);
+void lq_buf_num(lq_buf *b, double x);
+/* Writes and empties the buffer; false on a write error. */
+bool lq_buf_flush(lq_buf *b, FILE *out);
+void lq_buf_free(lq_buf *b);
+
+#endif

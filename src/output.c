@@ -1,0 +1,108 @@
+/* output.c: writes decisions straight into a byte buffer, never building a JSON tree. */
+#include "output.h"
+
+#include <math.h>
+#include <string.h>
+
+static void key(lq_buf *b, const char *k) {
+  lq_buf_putc(b, '"');
+  lq_buf_puts(b, k);
+  lq_buf_put(b, "\":", 2);
+}
+
+static void str_or_null(lq_buf *b, const char *s) {
+  if (s) lq_buf_json_string(b, s, strlen(s));
+  else lq_buf_put(b, "null", 4);
+}
+
+void lq_out_id(lq_buf *b, lq_value id, uint64_t lineno) {
+  if (id.kind == LQ_V_STR) lq_buf_json_string(b, id.str, id.n);
+  else if (id.kind == LQ_V_NUM) lq_buf_num(b, id.num);
+  else lq_buf_num(b, (double)lineno);
+}
+
+void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno) {
+  lq_buf_putc(b, '{');
+  key(b, "id");
+  lq_out_id(b, id, lineno);
+  lq_buf_putc(b, ',');
+  key(b, "ruleset");
+  str_or_null(b, p->name);
+  lq_buf_putc(b, ',');
+  key(b, "version");
+  str_or_null(b, p->version);
+  lq_buf_putc(b, ',');
+  key(b, "stage");
+  str_or_null(b, r->stage >= 0 ? p->stages[r->stage].name : NULL);
+  lq_buf_putc(b, ',');
+  key(b, "rejected");
+  str_or_null(b, r->rejected >= 0 ? p->rejects[r->rejected].name : NULL);
+  lq_buf_putc(b, ',');
+  key(b, "route");
+  str_or_null(b, r->route >= 0 ? p->routes[r->route].name : NULL);
+  lq_buf_putc(b, ',');
+  key(b, "score");
+  lq_buf_num(b, r->total);
+  lq_buf_put(b, ",\"scores\":{", 11);
+  for (int i = 0; i < p->ngroups; i++) {
+    if (i) lq_buf_putc(b, ',');
+    lq_buf_json_string(b, p->groups[i].name, strlen(p->groups[i].name));
+    lq_buf_putc(b, ':');
+    lq_buf_num(b, r->scores[i]);
+  }
+  lq_buf_put(b, "},\"grades\":{", 12);
+  for (int i = 0; i < p->ngrades; i++) {
+    if (i) lq_buf_putc(b, ',');
+    lq_buf_json_string(b, p->grades[i].name, strlen(p->grades[i].name));
+    lq_buf_putc(b, ':');
+    str_or_null(b, r->grades[i] >= 0 ? p->grades[i].arms[r->grades[i]].label : NULL);
+  }
+  /* Reasons in declaration order: points rules that fired, then, where they are
+   * declared, the rejects that fired. */
+  lq_buf_put(b, "},\"reasons\":[", 13);
+  bool first = true;
+  for (int s = 0; s < p->nsteps; s++) {
+    const lq_step *st = &p->steps[s];
+    if (st->kind == LQ_STEP_GROUP) {
+      const lq_group *g = &p->groups[st->index];
+      for (int i = g->first_rule; i < g->first_rule + g->nrules; i++) {
+        if (isnan(r->points[i])) continue;
+        if (!first) lq_buf_putc(b, ',');
+        first = false;
+        lq_buf_put(b, "{\"rule\":", 8);
+        lq_buf_json_string(b, p->rules[i].label, strlen(p->rules[i].label));
+        lq_buf_put(b, ",\"group\":", 9);
+        lq_buf_json_string(b, g->name, strlen(g->name));
+        lq_buf_put(b, ",\"points\":", 10);
+        lq_buf_num(b, r->points[i]);
+        lq_buf_putc(b, '}');
+      }
+    } else if (st->kind == LQ_STEP_REJECT && r->rejects[st->index]) {
+      if (!first) lq_buf_putc(b, ',');
+      first = false;
+      lq_buf_put(b, "{\"rule\":", 8);
+      const char *reason = p->rejects[st->index].name;
+      lq_buf_json_string(b, reason, strlen(reason));
+      lq_buf_put(b, ",\"reject\":true}", 15);
+    }
+  }
+  lq_buf_put(b, "]}", 2);
+}
+
+void lq_out_annotated(lq_buf *b, const char *line, size_t len, const char *k,
+                      const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno) {
+  /* The line parsed as an object, so it starts with { and ends with } (give or take spaces). */
+  size_t close = len;
+  while (close > 0 && line[close - 1] != '}') close--;
+  size_t open = 0;
+  while (open < len && line[open] != '{') open++;
+  size_t inner = open + 1;
+  while (inner < close - 1 && strchr(" \t\r\n", line[inner])) inner++;
+  bool empty = inner == close - 1;
+  lq_buf_put(b, line, close - 1);
+  if (!empty) lq_buf_putc(b, ',');
+  lq_buf_json_string(b, k, strlen(k));
+  lq_buf_putc(b, ':');
+  lq_out_decision(b, p, r, id, lineno);
+  lq_buf_put(b, line + close - 1, len - (close - 1));
+}

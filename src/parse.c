@@ -1,0 +1,133 @@
+/* parse.c: runs the lexer and parser over a file and splices includes in place. */
+#include "parse.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leadq.tab.h"
+
+typedef void *yyscan_t;
+int lq_yylex_init_extra(struct lq_parse_ctx *extra, yyscan_t *scanner);
+int lq_yylex_destroy(yyscan_t scanner);
+void *lq_yy_scan_bytes(const char *bytes, int len, yyscan_t scanner);
+
+enum { MAX_INCLUDE_DEPTH = 32 };
+
+lq_node *lq_parse_file(lq_arena *arena, lq_sources *src, lq_diags *diags, uint32_t file,
+                       lq_comment **comments) {
+  lq_parse_ctx ctx = {0};
+  ctx.arena = arena;
+  ctx.diags = diags;
+  ctx.sources = src;
+  ctx.file = file;
+  ctx.text = src->files[file].text;
+  ctx.len = src->files[file].len;
+  if (ctx.len > INT_MAX / 2) {
+    lq_diag_error(diags, (lq_span){0, 0, file}, "this rules file is too large (over 1 GB)");
+    return NULL;
+  }
+  yyscan_t scanner;
+  if (lq_yylex_init_extra(&ctx, &scanner)) abort();
+  lq_yy_scan_bytes(ctx.text, (int)ctx.len, scanner);
+  lq_yyparse(scanner, &ctx);
+  lq_yylex_destroy(scanner);
+  if (comments) *comments = ctx.comments;
+  return ctx.decls.head;
+}
+
+/* The stack of files being read, to refuse an include cycle. */
+typedef struct loader {
+  lq_arena *arena;
+  lq_sources *src;
+  lq_diags *diags;
+  const char *stack[MAX_INCLUDE_DEPTH];
+  int depth;
+} loader;
+
+static lq_node *expand(loader *L, uint32_t file);
+
+static char *resolve_path(const char *including, const char *path) {
+  if (path[0] == '/' || !strchr(including, '/')) return strdup(path);
+  const char *slash = strrchr(including, '/');
+  size_t dir = (size_t)(slash - including) + 1;
+  char *out = malloc(dir + strlen(path) + 1);
+  if (!out) abort();
+  memcpy(out, including, dir);
+  strcpy(out + dir, path);
+  return out;
+}
+
+static lq_node *include(loader *L, lq_node *inc) {
+  const char *from = L->src->files[inc->span.file].path;
+  char *path = resolve_path(from, inc->a->str.s);
+  char *real = realpath(path, NULL);
+  lq_node *out = NULL;
+  for (int i = 0; real && i < L->depth; i++) {
+    if (strcmp(L->stack[i], real) == 0) {
+      lq_diag_error(L->diags, inc->a->span, "'%s' includes itself (through %d file%s); remove one of the includes",
+                    inc->a->str.s, L->depth - i, L->depth - i == 1 ? "" : "s");
+      goto done;
+    }
+  }
+  if (L->depth == MAX_INCLUDE_DEPTH) {
+    lq_diag_error(L->diags, inc->a->span, "includes are nested more than %d deep", MAX_INCLUDE_DEPTH);
+    goto done;
+  }
+  size_t len;
+  char *text = real ? lq_read_file(real, &len) : NULL;
+  if (!text) {
+    lq_diag_error(L->diags, inc->a->span, "cannot read '%s': %s", path, strerror(errno));
+    lq_diag_note(L->diags, "include paths are relative to the file that includes them");
+    goto done;
+  }
+  uint32_t file = lq_sources_add(L->src, path, text, len);
+  L->stack[L->depth++] = real;
+  out = expand(L, file);
+  L->depth--;
+done:
+  free(real);
+  free(path);
+  return out;
+}
+
+static lq_node *expand(loader *L, uint32_t file) {
+  lq_node *decls = lq_parse_file(L->arena, L->src, L->diags, file, NULL);
+  lq_node_list out = {0};
+  for (lq_node *d = decls, *next; d; d = next) {
+    next = d->next;
+    d->next = NULL;
+    if (d->kind == LQ_INCLUDE) lq_ast_append(&out, include(L, d));
+    else lq_ast_append(&out, d);
+  }
+  return out.head;
+}
+
+static lq_node *load(lq_arena *arena, lq_sources *src, lq_diags *diags, uint32_t file) {
+  loader L = {arena, src, diags, {0}, 0};
+  char *real = realpath(src->files[file].path, NULL);
+  if (real) L.stack[L.depth++] = real;
+  lq_node *decls = expand(&L, file);
+  free(real);
+  return decls;
+}
+
+lq_node *lq_parse_load(lq_arena *arena, lq_sources *src, lq_diags *diags, const char *path) {
+  size_t len;
+  char *text = lq_read_file(path, &len);
+  if (!text) {
+    lq_diag_error(diags, (lq_span){0, 0, UINT32_MAX}, "cannot read '%s': %s", path, strerror(errno));
+    return NULL;
+  }
+  return load(arena, src, diags, lq_sources_add(src, path, text, len));
+}
+
+lq_node *lq_parse_load_text(lq_arena *arena, lq_sources *src, lq_diags *diags, const char *name,
+                            const char *text, size_t len) {
+  char *copy = malloc(len + 1);
+  if (!copy) abort();
+  memcpy(copy, text, len);
+  copy[len] = '\0';
+  return load(arena, src, diags, lq_sources_add(src, name, copy, len));
+}

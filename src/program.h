@@ -1,0 +1,162 @@
+/* program.h: the compiled rules, as the evaluator runs them.
+ *
+ * The program model. A rules file compiles to flat arrays of declarations
+ * (defines, score groups, grades, rejects, stages, routes) and a list of steps
+ * that evaluates them in declaration order. Conditions and values are trees of
+ * lq_expr whose names are already resolved: a field is a path of keys fixed at
+ * compile time, a declared name is a slot, a constant list is a hash set, a
+ * regex is compiled. The program is immutable after compile; everything that
+ * changes per lead lives in an lq_eval, so one program serves many threads.
+ */
+#ifndef LQ_PROGRAM_H
+#define LQ_PROGRAM_H
+#include <regex.h>
+#include "ast.h"
+#include "diag.h"
+#include "value.h"
+
+#define LQ_OPS(X)                                                               \
+  X(CONST) X(PATH) X(LISTLIT)                                                   \
+  X(DEFINE) X(GROUP) X(TOTAL) X(GRADE) X(STAGE) X(REJECTED)                     \
+  X(NOT) X(NEG) X(AND) X(OR)                                                    \
+  X(EQ) X(NE) X(LT) X(LE) X(GT) X(GE) X(ADD) X(SUB) X(MUL) X(DIV)              \
+  X(IN) X(NOT_IN) X(BETWEEN)                                                    \
+  X(CONTAINS) X(CONTAINS_ANY) X(STARTS) X(STARTS_ANY) X(ENDS) X(ENDS_ANY)       \
+  X(MATCHES) X(MISSING) X(PRESENT)                                              \
+  X(CALL) X(WHERE)
+
+typedef enum lq_op {
+#define X(o) LQ_OP_##o,
+  LQ_OPS(X)
+#undef X
+  LQ_OP_COUNT
+} lq_op;
+
+typedef struct lq_seg { const char *key; uint32_t len; int32_t index; bool is_index; } lq_seg;
+
+/* Constant text and numbers, hashed; text ignores case. */
+typedef struct lq_set {
+  lq_value *slots;      /* open addressing; kind MISSING marks an empty slot */
+  uint32_t mask;
+  uint32_t count;
+  int kind;             /* the kind of every item, or -1 when they are mixed */
+} lq_set;
+
+/* Builds a hash set of constant items; NULL when an item is a list or object. */
+lq_set *lq_set_build(lq_arena *a, const lq_value *items, uint32_t n);
+bool lq_set_has(const lq_set *s, lq_value v);
+
+typedef enum lq_root { LQ_ROOT_LEAD, LQ_ROOT_ITEM, LQ_ROOT_EXPR } lq_root;
+
+typedef struct lq_expr lq_expr;
+struct lq_expr {
+  uint8_t op;
+  uint8_t fn;           /* CALL: index in the function table */
+  uint8_t root;         /* PATH: where the path starts */
+  uint32_t nargs;       /* CALL, LISTLIT */
+  int32_t slot;         /* DEFINE, GROUP, GRADE, STAGE */
+  int32_t site;         /* type-surprise site, or -1 */
+  lq_span span;
+  const lq_expr *a, *b, *c;
+  const lq_expr **args;
+  lq_value k;           /* CONST */
+  const lq_seg *segs;   /* PATH */
+  uint32_t nsegs;
+  const lq_set *set;    /* IN, NOT_IN, CONTAINS_ANY...: a constant right side */
+  const regex_t *re;    /* MATCHES */
+};
+
+/* Where a value met a type it cannot be compared with; counted per lead. */
+typedef struct lq_site {
+  lq_span span;          /* the operand to blame */
+  const char *what;      /* its source text, e.g. company.employees */
+  const char *other;     /* the other operand's text, or NULL when it was a constant */
+  bool arith;
+} lq_site;
+
+typedef struct lq_rule {
+  const char *label;
+  lq_span span;
+  int group;
+  bool per;
+  const lq_expr *points;     /* always a number; a constant for +N */
+  const lq_expr *cond;       /* when COND */
+  const lq_expr *list;       /* per LIST [where COND] */
+  bool has_cap;
+  double cap;
+} lq_rule;
+
+typedef struct lq_group {
+  const char *name;
+  lq_span span;
+  int owner;                 /* team index, or -1 */
+  int first_rule, nrules;    /* into program rules */
+  bool has_cap;
+  double cap;
+  bool has_decay;
+  double decay_keep;         /* 1 - P/100 */
+  double decay_every;        /* days */
+  const lq_expr *since;
+} lq_group;
+
+typedef struct lq_arm { const char *label; lq_span span; const lq_expr *cond; /* NULL: otherwise */ } lq_arm;
+typedef struct lq_grade { const char *name; lq_span span; int owner; lq_arm *arms; int narms; } lq_grade;
+
+/* Rejects, stages and routes: a name and a condition (NULL for route otherwise). */
+typedef struct lq_cond_decl {
+  const char *name;
+  lq_span span;
+  int owner;
+  const lq_expr *cond;
+} lq_cond_decl;
+
+typedef struct lq_define { const char *name; lq_span span; const lq_expr *expr; } lq_define;
+typedef struct lq_team { const char *name; const char *who; lq_span span; } lq_team;
+
+typedef enum { LQ_STEP_GROUP, LQ_STEP_GRADE, LQ_STEP_REJECT, LQ_STEP_STAGE, LQ_STEP_ROUTE } lq_step_kind;
+typedef struct lq_step { uint8_t kind; uint32_t index; } lq_step;
+
+typedef struct lq_program {
+  lq_arena arena;
+  lq_sources sources;
+  lq_node *decls;            /* the syntax tree, for fmt, explain and test */
+  const char *name, *version;
+  lq_team *teams;       int nteams;
+  lq_define *defines;   int ndefines;
+  lq_group *groups;     int ngroups;
+  lq_rule *rules;       int nrules;
+  lq_grade *grades;     int ngrades;
+  lq_cond_decl *rejects; int nrejects;
+  lq_cond_decl *stages;  int nstages;
+  lq_cond_decl *routes;  int nroutes;
+  lq_step *steps;       int nsteps;
+  lq_site *sites;       int nsites;
+  regex_t **regexes;    int nregexes;
+} lq_program;
+
+const char *lq_op_name(lq_op op);
+
+/* Built-in functions: name, fewest and most arguments (-1: any), and whether
+ * the first argument may be `LIST where COND`. Compile and eval share the list. */
+#define LQ_FUNCS(X)                                                            \
+  X(lower, 1, 1, false) X(upper, 1, 1, false) X(trim, 1, 1, false)             \
+  X(len, 1, 1, false) X(domain, 1, 1, false) X(number, 1, 1, false)           \
+  X(coalesce, 1, -1, false) X(abs, 1, 1, false) X(round, 1, 2, false)         \
+  X(floor, 1, 1, false) X(ceil, 1, 1, false)                                  \
+  X(min, 1, -1, true) X(max, 1, -1, true)                                     \
+  X(sum, 1, 1, true) X(count, 1, 1, true) X(any, 1, 1, true)                  \
+  X(every, 1, 1, true) X(latest, 1, 1, true) X(earliest, 1, 1, true)          \
+  X(days_since, 1, 1, false) X(date, 1, 1, false)
+
+typedef enum lq_fn {
+#define X(name, lo, hi, w) LQ_FN_##name,
+  LQ_FUNCS(X)
+#undef X
+  LQ_FN_COUNT
+} lq_fn;
+
+typedef struct lq_func { const char *name; int min_args, max_args; bool takes_where; } lq_func;
+extern const lq_func lq_funcs[LQ_FN_COUNT];
+int lq_func_find(const char *name, size_t len);   /* -1 when unknown */
+
+#endif

@@ -1,0 +1,38 @@
+/* source.h: the text of every rules file read in a compile, and where things are in it. */
+#ifndef LQ_SOURCE_H
+#define LQ_SOURCE_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* A span is a byte range in one source file. Line and column are computed
+ * from it only when a message is printed. */
+typedef struct lq_span {
+  uint32_t begin, end;
+  uint32_t file;
+} lq_span;
+
+typedef struct lq_source {
+  char *path;       /* as the user named it (or as include resolved it) */
+  char *text;       /* NUL-terminated copy */
+  size_t len;
+  uint32_t *lines;  /* byte offset of each line start */
+  size_t nlines;
+} lq_source;
+
+typedef struct lq_sources {
+  lq_source *files;
+  size_t n, cap;
+} lq_sources;
+
+void lq_sources_init(lq_sources *s);
+void lq_sources_free(lq_sources *s);
+/* Takes ownership of text (malloc'd, NUL-terminated). Returns the file id. */
+uint32_t lq_sources_add(lq_sources *s, const char *path, char *text, size_t len);
+/* 1-based line and column (columns count characters, not bytes). */
+void lq_sources_position(const lq_sources *s, uint32_t file, uint32_t off, int *line, int *col);
+/* The line containing off, without its newline. */
+const char *lq_sources_line(const lq_sources *s, uint32_t file, uint32_t off, size_t *len);
+/* Reads a whole file; NULL with errno set on failure. */
+char *lq_read_file(const char *path, size_t *len);
+
+#endif

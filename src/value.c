@@ -1,0 +1,183 @@
+/* value.c: values, text comparison ignoring case, times and numbers. */
+#include "value.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *lq_vkind_phrase(int kind) {
+  static const char *const names[LQ_V_KINDS] = {"missing", "true or false", "a number", "text",
+                                                "a list", "an object"};
+  return kind >= 0 && kind < LQ_V_KINDS ? names[kind] : "?";
+}
+
+lq_value lq_value_from_json(lq_arena *a, const cJSON *j) {
+  if (!j) return LQ_NOVALUE;
+  switch (j->type & 0xFF) {
+  case cJSON_False: return lq_bool(false);
+  case cJSON_True: return lq_bool(true);
+  case cJSON_Number: return lq_num(j->valuedouble);
+  case cJSON_String: return lq_strv(j->valuestring, (uint32_t)strlen(j->valuestring));
+  case cJSON_Object: return (lq_value){.kind = LQ_V_OBJ, .obj = j};
+  case cJSON_Array: {
+    uint32_t n = 0;
+    for (const cJSON *c = j->child; c; c = c->next) n++;
+    lq_value *items = lq_arena_alloc(a, (n ? n : 1) * sizeof *items);
+    uint32_t i = 0;
+    for (const cJSON *c = j->child; c; c = c->next) items[i++] = lq_value_from_json(a, c);
+    return (lq_value){.kind = LQ_V_LIST, .n = n, .items = items};
+  }
+  default: return LQ_NOVALUE;
+  }
+}
+
+static inline unsigned char fold(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+bool lq_text_eq(const char *a, size_t an, const char *b, size_t bn) {
+  if (an != bn) return false;
+  for (size_t i = 0; i < an; i++)
+    if (a[i] != b[i] && fold((unsigned char)a[i]) != fold((unsigned char)b[i])) return false;
+  return true;
+}
+
+int lq_text_cmp(const char *a, size_t an, const char *b, size_t bn) {
+  size_t n = an < bn ? an : bn;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char x = fold((unsigned char)a[i]), y = fold((unsigned char)b[i]);
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return an < bn ? -1 : an > bn;
+}
+
+const char *lq_text_find(const char *hay, size_t hn, const char *needle, size_t nn) {
+  if (nn == 0) return hay;
+  if (nn > hn) return NULL;
+  unsigned char first = fold((unsigned char)needle[0]);
+  for (size_t i = 0; i + nn <= hn; i++)
+    if (fold((unsigned char)hay[i]) == first && lq_text_eq(hay + i, nn, needle, nn)) return hay + i;
+  return NULL;
+}
+
+uint64_t lq_text_hash(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ fold((unsigned char)s[i])) * 1099511628211ULL;
+  return h;
+}
+
+bool lq_value_eq(lq_value a, lq_value b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+  case LQ_V_MISSING: return true;
+  case LQ_V_BOOL: return a.b == b.b;
+  case LQ_V_NUM: return a.num == b.num;
+  case LQ_V_STR: return lq_text_eq(a.str, a.n, b.str, b.n);
+  case LQ_V_LIST:
+    if (a.n != b.n) return false;
+    for (uint32_t i = 0; i < a.n; i++)
+      if (!lq_value_eq(a.items[i], b.items[i])) return false;
+    return true;
+  default: return a.obj == b.obj;
+  }
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+static long days_from_civil(long y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  long era = (y >= 0 ? y : y - 399) / 400;
+  unsigned yoe = (unsigned)(y - era * 400);
+  unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (long)doe - 719468;
+}
+
+static bool digits(const char *s, size_t n, size_t at, int count, int *out) {
+  if (at + (size_t)count > n) return false;
+  int v = 0;
+  for (int i = 0; i < count; i++) {
+    char c = s[at + (size_t)i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  *out = v;
+  return true;
+}
+
+bool lq_time_parse(const char *s, size_t n, double *out) {
+  while (n && (*s == ' ' || *s == '\t')) s++, n--;
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+  int y, mo, d, h = 0, mi = 0, sec = 0;
+  double frac = 0;
+  if (!digits(s, n, 0, 4, &y) || n < 10 || s[4] != '-' || !digits(s, n, 5, 2, &mo) ||
+      s[7] != '-' || !digits(s, n, 8, 2, &d))
+    return false;
+  static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1]) return false;
+  if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) return false;
+  size_t i = 10;
+  long offset = 0;
+  if (i < n && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
+    if (!digits(s, n, i + 1, 2, &h) || i + 3 >= n || s[i + 3] != ':' || !digits(s, n, i + 4, 2, &mi))
+      return false;
+    i += 6;
+    if (i < n && s[i] == ':') {
+      if (!digits(s, n, i + 1, 2, &sec)) return false;
+      i += 3;
+      if (i < n && (s[i] == '.' || s[i] == ',')) {
+        double scale = 0.1;
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10) frac += (s[i] - '0') * scale;
+      }
+    }
+    if (h > 24 || mi > 59 || sec > 60) return false;
+    if (i < n && (s[i] == 'Z' || s[i] == 'z')) i++;
+    else if (i < n && (s[i] == '+' || s[i] == '-')) {
+      int oh, om = 0, sign = s[i] == '-' ? -1 : 1;
+      if (!digits(s, n, i + 1, 2, &oh)) return false;
+      i += 3;
+      if (i < n && s[i] == ':') i++;
+      if (i < n && digits(s, n, i, 2, &om)) i += 2;
+      offset = sign * (oh * 3600L + om * 60L);
+    }
+  }
+  if (i != n) return false;
+  *out = (double)days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400.0 + h * 3600.0 + mi * 60.0 +
+         sec + frac - (double)offset;
+  return true;
+}
+
+void lq_time_format(double t, char *buf) {
+  long long secs = (long long)floor(t);
+  long long days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+  long rem = (long)(secs - days * 86400);
+  /* civil_from_days, the inverse of days_from_civil */
+  long long z = days + 719468;
+  long long era = (z >= 0 ? z : z - 146096) / 146097;
+  unsigned doe = (unsigned)(z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long long y = (long long)yoe + era * 400;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+  unsigned hh = (unsigned)(rem / 3600) % 24, mm = (unsigned)(rem / 60 % 60), ss = (unsigned)(rem % 60);
+  unsigned yy = (unsigned)((y % 10000 + 10000) % 10000);
+  snprintf(buf, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ", yy % 10000u, m % 100u, d % 100u, hh, mm, ss);
+}
+
+int lq_num_format(double x, char *buf) {
+  if (!isfinite(x)) return snprintf(buf, 32, "null");
+  if (x == floor(x) && fabs(x) < 1e15) {
+    long long v = (long long)x;
+    if (v == 0) { buf[0] = '0'; buf[1] = '\0'; return 1; }  /* no "-0" */
+    char tmp[24];
+    int n = 0;
+    unsigned long long u = v < 0 ? (unsigned long long)-v : (unsigned long long)v;
+    while (u) { tmp[n++] = (char)('0' + u % 10); u /= 10; }
+    int len = 0;
+    if (v < 0) buf[len++] = '-';
+    while (n) buf[len++] = tmp[--n];
+    buf[len] = '\0';
+    return len;
+  }
+  return snprintf(buf, 32, "%.15g", x);
+}

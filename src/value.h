@@ -1,0 +1,60 @@
+/* value.h: what an expression evaluates to, and the comparisons the language defines. */
+#ifndef LQ_VALUE_H
+#define LQ_VALUE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+#include "arena.h"
+
+/* Missing covers both an absent key and JSON null. */
+typedef enum { LQ_V_MISSING, LQ_V_BOOL, LQ_V_NUM, LQ_V_STR, LQ_V_LIST, LQ_V_OBJ, LQ_V_KINDS } lq_vkind;
+
+typedef struct lq_value {
+  uint8_t kind;
+  bool b;
+  uint32_t n;                    /* STR: bytes; LIST: items */
+  union {
+    double num;
+    const char *str;             /* always NUL-terminated */
+    const struct lq_value *items;
+    const cJSON *obj;
+  };
+} lq_value;
+
+#define LQ_NOVALUE ((lq_value){.kind = LQ_V_MISSING})
+static inline lq_value lq_bool(bool b) { return (lq_value){.kind = LQ_V_BOOL, .b = b}; }
+static inline lq_value lq_num(double x) { return (lq_value){.kind = LQ_V_NUM, .num = x}; }
+static inline lq_value lq_strv(const char *s, uint32_t n) {
+  return (lq_value){.kind = LQ_V_STR, .n = n, .str = s};
+}
+/* Only JSON true (or a condition that held) counts as true. */
+static inline bool lq_truthy(lq_value v) { return v.kind == LQ_V_BOOL && v.b; }
+
+/* "text", "a number"...: how a kind is named in a warning. */
+const char *lq_vkind_phrase(int kind);
+
+/* A JSON value as a value; arrays become lists allocated in a. */
+lq_value lq_value_from_json(lq_arena *a, const cJSON *j);
+
+/* ASCII case-insensitive text comparison, as CRM filters do. */
+bool lq_text_eq(const char *a, size_t an, const char *b, size_t bn);
+int lq_text_cmp(const char *a, size_t an, const char *b, size_t bn);
+const char *lq_text_find(const char *hay, size_t hn, const char *needle, size_t nn);
+uint64_t lq_text_hash(const char *s, size_t n);
+
+/* Equality of two present values of the same kind (text ignoring case, lists
+ * item by item). Values of different kinds are not equal. */
+bool lq_value_eq(lq_value a, lq_value b);
+
+/* ISO-8601 date or date-time (YYYY-MM-DD[(T| )HH:MM[:SS[.f]]][Z|+HH:MM|+HHMM]) to
+ * seconds since 1970 UTC. */
+bool lq_time_parse(const char *s, size_t n, double *out);
+/* Formats t as YYYY-MM-DDTHH:MM:SSZ into buf (at least 21 bytes). */
+void lq_time_format(double t, char *buf);
+
+/* A number as leadq prints it: whole numbers without a fraction, otherwise %.15g.
+ * Returns the length written into buf (at least 32 bytes). */
+int lq_num_format(double x, char *buf);
+
+#endif
