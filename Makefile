@@ -97,6 +97,11 @@ $(BUILD)/leadq: $(CLI_OBJ) $(BUILD)/libleadq.a
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libleadq.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) -lcriterion
 
+# End-to-end: runs the real binary on each case folder in tests/golden/.
+$(BUILD)/e2e-tests: tests/e2e.c
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) -Wno-missing-prototypes -o $@ $< -lcriterion
+
 # Tools for the examples and the benchmark.
 $(BUILD)/leadgen: examples/leadgen.c
 	@mkdir -p $(@D)
@@ -106,8 +111,9 @@ $(BUILD)/bench-hand: tests/bench/hand.c
 $(BUILD)/peakrss: tests/bench/peakrss.c
 	$(CC) $(STD) $(CFLAGS) $(WARN) -o $@ $<
 
-test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests
-	LEADQ=$(abspath $(BUILD)/leadq) $(BUILD)/unit-tests --jobs 2
+test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests $(BUILD)/e2e-tests
+	$(BUILD)/unit-tests --jobs 2
+	LEADQ=$(abspath $(BUILD)/leadq) GOLDEN=$(abspath tests/golden) $(BUILD)/e2e-tests --jobs 2
 	@echo "all tests passed ($(if $(SAN),sanitized,plain) build)"
 
 demo: all
