@@ -90,7 +90,8 @@ static void print_one(const lq_diag *g, const lq_sources *src, FILE *out, bool c
           reset, sevcol, sev, reset, g->message);
   size_t len;
   const char *text = lq_sources_line(src, g->span.file, g->span.begin, &len);
-  fprintf(out, "  %.*s\n  ", (int)len, text);
+  /* The line as written, as the contract shows it: its own indentation stays. */
+  fprintf(out, "%.*s\n", (int)len, text);
   size_t start = (size_t)(src->files[g->span.file].text + g->span.begin - text);
   if (start > len) start = len;
   /* Copy tabs so the caret lines up however the terminal expands them. */
