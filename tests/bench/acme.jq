@@ -1,0 +1,175 @@
+# tests/bench/acme.jq: the acme rules (rules/acme.lq) as a jq 1.6 program, a second baseline that `leadq run` is benchmarked against.
+#
+# Run: jq -c -f tests/bench/acme.jq < leads.ndjson > decisions.ndjson
+#
+# Prints, byte for byte, what tests/bench/hand.c and
+# `leadq run --now 2026-11-22T00:00:00Z rules/acme.lq` print, with these limits:
+#  - A lead without a text or number `id` is identified by `input_line_number`, the count
+#    of newlines jq has read so far. For one-line leads that is the lead's line number,
+#    except on a last line with no final newline, where it is one less. (leadgen always
+#    writes an id and a final newline.)
+#  - A number id that is not a whole number prints as jq prints it (shortest round trip,
+#    e.g. 0.30000000000000004) instead of %.15g; an id with the byte 0x7f prints it as
+#    \u007f; invalid UTF-8 becomes U+FFFD; text after a \u0000 is kept (cJSON drops it).
+#  - A line that is valid JSON but not an object is skipped silently; a line that is not
+#    JSON at all stops jq with an error.
+# Where the contract is silent, it makes the choices hand.c documents: the last of two
+# equal keys counts, a path through a non-object is missing, trim() removes ASCII white
+# space, and times are exactly "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ".
+
+# The fixed clock, 2026-11-22T00:00:00Z, in seconds since the epoch.
+def now_seconds: 1795305600;
+
+# .[$k] of an object; missing (null) for anything else, where jq would raise an error.
+def field($k): if type == "object" then .[$k] else null end;
+
+def cap($m): if . > $m then $m else . end;
+
+def is_text: type == "string";
+
+# Lower-cased text equal to one of $list; false for anything that is not text.
+def text_in($list): is_text and (ascii_downcase as $t | $list | index([$t]) != null);
+
+def ws_chars: " \t\n\r\u000b\f";
+
+# Trims ASCII white space; the regular expressions run only when there is some to trim.
+def trim_ws:
+  if length > 0 and ((.[0:1] as $c | ws_chars | contains($c))
+                     or (.[-1:] as $c | ws_chars | contains($c)))
+  then sub("\\A[ \t\n\r\u000b\f]+"; "") | sub("[ \t\n\r\u000b\f]+\\z"; "")
+  else . end;
+
+def before($sep): (split($sep) | .[0]) // "";
+
+# domain(x): the part after the last '@', or a URL's host; lower-case, without "www.";
+# null (missing) for anything that is not text or gives an empty domain.
+def domain:
+  if is_text | not then null
+  else trim_ws
+    | if contains("@") then split("@") | last
+      else sub("\\A[A-Za-z][A-Za-z0-9+.\\-]*://"; "")
+        | before("/") | before("?") | before("#") | before(":")
+      end
+    | ascii_downcase
+    | if startswith("www.") then .[4:] else . end
+    | if . == "" then null else . end
+  end;
+
+# ---- time ----
+
+def leap($y): ($y % 4 == 0 and $y % 100 != 0) or $y % 400 == 0;
+
+# A time as "YYYY-MM-DDTHH:MM:SSZ" ("YYYY-MM-DD" gets "T00:00:00Z"), or empty if it is not
+# a valid time in one of those two forms. In this one form, text order is time order.
+def canonical_time:
+  select(is_text and test("\\A[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z)?\\z"))
+  | select(.[8:10] <= "28" or (
+      .[5:7] as $m
+      | .[8:10] <= (if $m == "02" then (if leap(.[0:4] | tonumber) then "29" else "28" end)
+                   elif $m == "04" or $m == "06" or $m == "09" or $m == "11" then "30"
+                   else "31" end)))
+  | if length == 10 then . + "T00:00:00Z" else . end;
+
+# Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+def days_from_civil($y0; $m; $d):
+  (if $m <= 2 then $y0 - 1 else $y0 end) as $y
+  | ($y / 400 | floor) as $era
+  | ($y - $era * 400) as $yoe
+  | ((153 * (if $m > 2 then $m - 3 else $m + 9 end) + 2) / 5 | floor) + $d - 1
+  | $yoe * 365 + ($yoe / 4 | floor) - ($yoe / 100 | floor) + .
+  | $era * 146097 + . - 719468;
+
+# Seconds since the epoch of a canonical_time.
+def epoch_seconds:
+  days_from_civil(.[0:4] | tonumber; .[5:7] | tonumber; .[8:10] | tonumber) * 86400
+  + (.[11:13] | tonumber) * 3600 + (.[14:16] | tonumber) * 60 + (.[17:19] | tonumber);
+
+# ascii_downcase is written in jq in 1.6 (explode, map, implode): skip it for the event
+# types that are already lower case.
+def event_type:
+  if . == "page_view" or . == "email_click" or . == "demo_request" or . == "webinar_attended"
+  then . else ascii_downcase end;
+
+# ---- the rules ----
+
+if type != "object" then empty else
+. as $lead
+| $lead.email as $email
+| ($email | domain) as $domain
+| $lead.company as $company
+| ($company | field("employees")) as $employees
+
+# defines
+| ($email != null and (($domain != null and (["gmail.com", "yahoo.com", "hotmail.com", "outlook.com"] | index([$domain]) != null)) | not)) as $work_email
+| ($employees | type == "number" and . >= 1000) as $enterprise
+| ($lead.title | is_text and (ascii_downcase
+     | contains("vp") or contains("chief") or contains("director") or contains("head of"))) as $decision_maker
+
+# score fit
+| ($employees | type == "number" and . >= 200 and . <= 999) as $mid_market
+| ($company | field("industry") | text_in(["energy", "manufacturing", "utilities"])) as $target_industry
+| ([if $enterprise then 20 else 0 end, if $mid_market then 10 else 0 end,
+    if $target_industry then 15 else 0 end, if $decision_maker then 10 else 0 end,
+    if $work_email then 0 else -30 end] | add | cap(60)) as $fit
+
+# score engagement
+| ($lead.events | if type == "array" then map(select(type == "object")) else [] end) as $events
+| ($events | map(.type | select(is_text) | event_type)) as $types
+| ([$types[] | select(. == "page_view")] | length) as $page_views
+| ([$types[] | select(. == "email_click")] | length) as $email_clicks
+| ($types | index(["demo_request"]) != null) as $demo
+| ($types | index(["webinar_attended"]) != null) as $webinar
+| ([$page_views * 2, 20] | min) as $page_view_points
+| ([$email_clicks * 5, 15] | min) as $email_click_points
+| ([$events[] | .at | canonical_time] | max | if . == null then null else epoch_seconds end) as $latest
+| ($page_view_points + $email_click_points + (if $demo then 25 else 0 end) + (if $webinar then 10 else 0 end)
+   | cap(60)
+   | if $latest == null then .
+     else ((now_seconds - $latest) / 86400) as $days
+       | (if $days > 0 then $days / 30 | floor else 0 end) as $periods
+       | . * pow(0.75; $periods)
+     end) as $engagement
+
+# rejects
+| ($email == null and $lead.phone == null) as $no_contact
+| ($lead.consent | field("email") == false) as $no_consent
+| ($domain != null and (["rivalco.com", "copycat.io"] | index([$domain]) != null)) as $competitor
+| (if $no_contact then "no way to contact" elif $no_consent then "no consent"
+   elif $competitor then "competitor" else null end) as $rejected
+
+# grade, stages, routes
+| ($fit + $engagement >= 50) as $mql
+| ($mql and ($lead.budget | field("confirmed") == true)
+   and ($lead.timeline_months | type == "number" and . <= 6)) as $sql
+
+| {
+    id: ($lead.id | if type == "string" or type == "number" then . else input_line_number end),
+    ruleset: "acme",
+    version: "2026.4",
+    stage: (if $rejected != null then null elif $sql then "SQL" elif $mql then "MQL" else null end),
+    rejected: $rejected,
+    route: (if $rejected != null then null
+            elif $sql and $enterprise and ($company | field("region") | text_in(["east"])) then "enterprise-east"
+            elif $sql and $enterprise then "enterprise-west"
+            elif $sql then "inside-sales"
+            elif $mql then "sdr"
+            else "nurture" end),
+    score: ($fit + $engagement),
+    scores: {fit: $fit, engagement: $engagement},
+    grades: {priority: (if $fit >= 40 and $engagement >= 40 then "A" elif $fit >= 20 then "B" else "C" end)},
+    reasons: [
+      if $enterprise then {rule: "enterprise size", group: "fit", points: 20} else empty end,
+      if $mid_market then {rule: "mid-market", group: "fit", points: 10} else empty end,
+      if $target_industry then {rule: "target industry", group: "fit", points: 15} else empty end,
+      if $decision_maker then {rule: "decision maker", group: "fit", points: 10} else empty end,
+      if $work_email | not then {rule: "free email provider", group: "fit", points: -30} else empty end,
+      if $page_views > 0 then {rule: "page view", group: "engagement", points: $page_view_points} else empty end,
+      if $email_clicks > 0 then {rule: "email click", group: "engagement", points: $email_click_points} else empty end,
+      if $demo then {rule: "asked for a demo", group: "engagement", points: 25} else empty end,
+      if $webinar then {rule: "attended a webinar", group: "engagement", points: 10} else empty end,
+      if $no_contact then {rule: "no way to contact", reject: true} else empty end,
+      if $no_consent then {rule: "no consent", reject: true} else empty end,
+      if $competitor then {rule: "competitor", reject: true} else empty end
+    ]
+  }
+end
