@@ -5,6 +5,13 @@
 
 #include "cli.h"
 
+const char cmd_check_help[] =
+    "usage: leadq check [--dump-ast] RULES...\n"
+    "\n"
+    "Compiles each rules file and reports every error and warning found, as\n"
+    "FILE:LINE:COL: error: message, with the line and a caret. Exit 3 on errors.\n"
+    "  --dump-ast    print the syntax tree, one declaration per line\n";
+
 int cmd_check(int argc, char **argv) {
   static const struct option opts[] = {{"dump-ast", no_argument, NULL, 'a'}, {0}};
   bool dump_ast = false;

@@ -17,7 +17,13 @@ bool cli_parse_now(const char *text, double *now);
 /* 1234567 as "1,234,567" into buf (at least 32 bytes). */
 const char *cli_thousands(unsigned long long n, char *buf);
 
+/* One per subcommand, each in its own file: the entry point and its help text. */
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
+int cmd_test(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+extern const char cmd_run_help[], cmd_check_help[], cmd_fmt_help[], cmd_test_help[],
+    cmd_explain_help[];
 
 #endif

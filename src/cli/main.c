@@ -19,53 +19,41 @@ static const char usage[] =
     "commands:\n"
     "  run RULES [FILE...]      evaluate every lead: one decision per lead on stdout\n"
     "  check RULES...           compile only; report errors and warnings\n"
+    "  fmt [-w] RULES...        print the canonical layout; -w rewrites the files\n"
+    "  test RULES... [CASES]    run the test blocks (and NDJSON cases): pass or fail\n"
+    "  explain RULES [FILE]     every rule, its outcome and points, for each lead\n"
     "  help [COMMAND]           show help for leadq or for one command\n"
     "\n"
     "exit codes: 0 success, 1 some input lines were bad (the rest was processed),\n"
     "            2 usage error, 3 the rules do not compile, 4 I/O error\n"
     "\n"
-    "Run 'leadq help run' for the run options. The language: docs/language.md; man leadq.\n";
+    "Run 'leadq help COMMAND' for a command's options. The language: docs/language.md; man leadq.\n";
 
-static const char run_help[] =
-    "usage: leadq run [OPTIONS] RULES [FILE...]\n"
-    "\n"
-    "Reads NDJSON leads (one JSON object per line) from the FILEs in order, or stdin\n"
-    "('-' is stdin), and writes one decision per lead to stdout:\n"
-    "  {\"id\":...,\"ruleset\":...,\"version\":...,\"stage\":...,\"rejected\":...,\"route\":...,\n"
-    "   \"score\":...,\"scores\":{...},\"grades\":{...},\"reasons\":[...]}\n"
-    "\n"
-    "options:\n"
-    "  --now TIME          fix the clock (2026-11-22 or 2026-11-22T10:00:00Z); default: now\n"
-    "  --id-field PATH     where the lead's id is, as in the rules: crm.id, `Prospect ID`\n"
-    "                      (default: id); a lead without one is identified by its line number\n"
-    "  --annotate[=KEY]    print each lead as it came in with its decision added under KEY\n"
-    "                      (default: qualification)\n"
-    "  --stage NAME        print only leads whose stage is NAME, as they came in\n"
-    "  --route NAME        print only leads routed to NAME, as they came in\n"
-    "  --rejected          print only rejected leads, as they came in\n"
-    "  --errors FILE       write every line that is not a JSON object to FILE, unchanged\n"
-    "  --stats             print counts per stage, route and reject reason to stderr\n"
-    "\n"
-    "Filters combine: --stage SQL --route sdr prints leads matching both. With --annotate,\n"
-    "filtered leads are printed annotated. Blank lines are skipped; CRLF line ends and a\n"
-    "UTF-8 byte order mark are accepted; output lines end in LF.\n"
-    "\n"
-    "A bad line is reported on stderr as FILE:LINE: error: ..., the run goes on, and the\n"
-    "exit code is 1. Input leads = decisions + bad lines, always. At the end, values of\n"
-    "the wrong type (text where a number was compared...) are summarised as warnings.\n";
+/* One row per subcommand: dispatch and help come from the same table. */
+static const struct command {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *help;
+} commands[] = {
+    {"run", cmd_run, cmd_run_help},          {"check", cmd_check, cmd_check_help},
+    {"fmt", cmd_fmt, cmd_fmt_help},          {"test", cmd_test, cmd_test_help},
+    {"explain", cmd_explain, cmd_explain_help},
+};
 
-static const char check_help[] =
-    "usage: leadq check [--dump-ast] RULES...\n"
-    "\n"
-    "Compiles each rules file and reports every error and warning found, as\n"
-    "FILE:LINE:COL: error: message, with the line and a caret. Exit 3 on errors.\n"
-    "  --dump-ast    print the syntax tree, one declaration per line\n";
+static const struct command *find_command(const char *name) {
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    if (!strcmp(commands[i].name, name)) return &commands[i];
+  return NULL;
+}
 
 static int help(const char *cmd) {
-  if (!cmd) fputs(usage, stdout);
-  else if (!strcmp(cmd, "run")) fputs(run_help, stdout);
-  else if (!strcmp(cmd, "check")) fputs(check_help, stdout);
-  else return cli_usage_error("help", "no command '%s'", cmd);
+  if (!cmd) {
+    fputs(usage, stdout);
+    return EXIT_OK;
+  }
+  const struct command *c = find_command(cmd);
+  if (!c) return cli_usage_error("help", "no command '%s'", cmd);
+  fputs(c->help, stdout);
   return EXIT_OK;
 }
 
@@ -134,8 +122,8 @@ int main(int argc, char **argv) {
   /* `leadq COMMAND --help` works like `leadq help COMMAND`. */
   for (int i = 2; i < argc; i++)
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return help(cmd);
-  if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
-  if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
+  const struct command *c = find_command(cmd);
+  if (c) return c->run(argc - 1, argv + 1);
   fprintf(stderr, "leadq: '%s' is not a command. Run 'leadq --help' for the list.\n", cmd);
   return EXIT_USAGE;
 }

@@ -146,6 +146,34 @@ static void print_surprises(const run_state *S) {
   }
 }
 
+const char cmd_run_help[] =
+    "usage: leadq run [OPTIONS] RULES [FILE...]\n"
+    "\n"
+    "Reads NDJSON leads (one JSON object per line) from the FILEs in order, or stdin\n"
+    "('-' is stdin), and writes one decision per lead to stdout:\n"
+    "  {\"id\":...,\"ruleset\":...,\"version\":...,\"stage\":...,\"rejected\":...,\"route\":...,\n"
+    "   \"score\":...,\"scores\":{...},\"grades\":{...},\"reasons\":[...]}\n"
+    "\n"
+    "options:\n"
+    "  --now TIME          fix the clock (2026-11-22 or 2026-11-22T10:00:00Z); default: now\n"
+    "  --id-field PATH     where the lead's id is, as in the rules: crm.id, `Prospect ID`\n"
+    "                      (default: id); a lead without one is identified by its line number\n"
+    "  --annotate[=KEY]    print each lead as it came in with its decision added under KEY\n"
+    "                      (default: qualification)\n"
+    "  --stage NAME        print only leads whose stage is NAME, as they came in\n"
+    "  --route NAME        print only leads routed to NAME, as they came in\n"
+    "  --rejected          print only rejected leads, as they came in\n"
+    "  --errors FILE       write every line that is not a JSON object to FILE, unchanged\n"
+    "  --stats             print counts per stage, route and reject reason to stderr\n"
+    "\n"
+    "Filters combine: --stage SQL --route sdr prints leads matching both. With --annotate,\n"
+    "filtered leads are printed annotated. Blank lines are skipped; CRLF line ends and a\n"
+    "UTF-8 byte order mark are accepted; output lines end in LF.\n"
+    "\n"
+    "A bad line is reported on stderr as FILE:LINE: error: ..., the run goes on, and the\n"
+    "exit code is 1. Input leads = decisions + bad lines, always. At the end, values of\n"
+    "the wrong type (text where a number was compared...) are summarised as warnings.\n";
+
 int cmd_run(int argc, char **argv) {
   enum { O_NOW = 1000, O_ID, O_ANNOTATE, O_STAGE, O_ROUTE, O_REJECTED, O_ERRORS, O_STATS };
   static const struct option opts[] = {
