@@ -70,6 +70,12 @@ static lq_node *points(lq_parse_ctx *ctx, lq_span at, lq_node *pts, lq_str label
   return n;
 }
 static lq_node *parens(lq_node *n) { n->parens = true; return n; }
+/* `per LIST where COND`: the where node spans the list too, as `L where C` does. */
+static lq_node *per_where(lq_node *list, lq_node *w) {
+  w->a = list;
+  w->span = lq_span_join(list->span, w->span);
+  return w;
+}
 static lq_node *otherwise(lq_node *n) { n->otherwise = true; return n; }
 static lq_node *word(lq_parse_ctx *ctx, lq_span at) {
   const char *text = ctx->text + at.begin;
@@ -144,7 +150,7 @@ score_item
                                        { $$ = rule(NODE(LQ_DECAY, @$), lq_ast_num(A, @5, $5), $8, NULL); $$->num = $2; }
   | pts STRING "when" expr             { $$ = points(ctx, @$, $1, $2, @2, $4, false, NULL); }
   | pts STRING "per" expr where_opt cap_opt
-                                       { $$ = points(ctx, @$, $1, $2, @2, $5 ? rule($5, $4, $5->b, NULL) : $4, true, $6); }
+                                       { $$ = points(ctx, @$, $1, $2, @2, $5 ? per_where($4, $5) : $4, true, $6); }
   | error                              { $$ = NULL; }
   ;
 
@@ -358,8 +364,8 @@ static int yyreport_syntax_error(const yypcontext_t *pc, yyscan_t scanner, lq_pa
     at.begin = at.end = (uint32_t)ctx->len;
   }
   if (n > 0 && n < MAX)
-    lq_diag_error(ctx->diags, at, "expected %s%s, found %s%s", want, after,
-                  got == YYSYMBOL_YYEOF ? "" : "'", found);
+    lq_diag_error(ctx->diags, at, "expected %s%s, found %s%s%s", want, after,
+                  got == YYSYMBOL_YYEOF ? "" : "'", found, got == YYSYMBOL_YYEOF ? "" : "'");
   else
     lq_diag_error(ctx->diags, at, "unexpected %s%s%s%s", got == YYSYMBOL_YYEOF ? "" : "'", found,
                   got == YYSYMBOL_YYEOF ? "" : "'", after);
