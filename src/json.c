@@ -19,20 +19,23 @@ void lq_json_init(void) {
   cJSON_InitHooks(&hooks);
 }
 
-/* Length of the valid UTF-8 prefix of s (RFC 3629: no overlongs, no surrogates). */
-static size_t utf8_valid_prefix(const unsigned char *s, size_t n) {
+/* Length of the valid UTF-8 prefix of s (RFC 3629: no overlongs, no surrogates).
+ * *ctl is set when s may hold a control character (below U+0020). */
+static size_t utf8_valid_prefix(const unsigned char *s, size_t n, bool *ctl) {
   size_t i = 0;
+  uint64_t low = 0;
   while (i < n) {
-    /* ASCII runs are the common case: skip 8 bytes at a time. */
+    /* ASCII runs are the common case: skip 8 bytes at a time, noting bytes below 0x20. */
     while (i + 8 <= n) {
       uint64_t w;
       memcpy(&w, s + i, 8);
       if (w & 0x8080808080808080ULL) break;
+      low |= (w - 0x2020202020202020ULL) & ~w & 0x8080808080808080ULL;
       i += 8;
     }
     if (i >= n) break;
     unsigned char c = s[i];
-    if (c < 0x80) { i++; continue; }
+    if (c < 0x80) { low |= c < 0x20; i++; continue; }
     size_t len;
     unsigned lo = 0x80, hi = 0xBF;
     if (c >= 0xC2 && c <= 0xDF) len = 2;
@@ -44,6 +47,21 @@ static size_t utf8_valid_prefix(const unsigned char *s, size_t n) {
     for (size_t k = 2; k < len; k++)
       if ((s[i + k] & 0xC0) != 0x80) return i;
     i += len;
+  }
+  *ctl = low != 0;
+  return n;
+}
+
+/* Offset of the first raw control character inside a string, or n. cJSON lets
+ * them through; JSON does not, and a lead passed on must stay valid JSON. */
+static size_t control_in_string(const char *s, size_t n) {
+  bool str = false;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (!str) str = c == '"';
+    else if (c < 0x20) return i;
+    else if (c == '\\') i++;
+    else if (c == '"') str = false;
   }
   return n;
 }
@@ -95,10 +113,16 @@ cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n) {
 }
 
 cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen) {
-  size_t ok = utf8_valid_prefix((const unsigned char *)s, n);
+  bool ctl;
+  size_t ok = utf8_valid_prefix((const unsigned char *)s, n, &ctl);
   if (ok < n) {
     snprintf(why, whylen, "invalid UTF-8 at column %zu (byte %zu); the line must be UTF-8 text",
              column(s, ok), ok + 1);
+    return NULL;
+  }
+  if (ctl && (ok = control_in_string(s, n)) < n) {
+    snprintf(why, whylen, "control character U+%04X in a string at column %zu; JSON writes it escaped, as \\u%04X",
+             (unsigned)s[ok], column(s, ok), (unsigned)s[ok]);
     return NULL;
   }
   lq_arena *saved = json_arena;

@@ -99,9 +99,16 @@ static bool run_stream(run_state *S, FILE *fp, const char *name) {
   return ok;
 }
 
-static void pct_line(const char *label, unsigned long long n, unsigned long long total) {
+static void pct_line(const char *label, int width, unsigned long long n, unsigned long long total) {
   char buf[32];
-  fprintf(stderr, "  %-24s %12s  %5.1f%%\n", label, cli_thousands(n, buf), total ? 100.0 * (double)n / (double)total : 0.0);
+  fprintf(stderr, "  %-*s %12s  %5.1f%%\n", width, label, cli_thousands(n, buf),
+          total ? 100.0 * (double)n / (double)total : 0.0);
+}
+
+static int widest(const lq_cond_decl *d, int n, int w) {
+  for (int i = 0; i < n; i++)
+    if ((int)strlen(d[i].name) > w) w = (int)strlen(d[i].name);
+  return w;
 }
 
 static void print_stats(const run_state *S) {
@@ -109,14 +116,15 @@ static void print_stats(const run_state *S) {
   char a[32], b[32], c[32];
   fprintf(stderr, "leadq: %s leads, %s decisions, %s bad lines\n", cli_thousands(S->leads, a),
           cli_thousands(S->decisions, b), cli_thousands(S->bad, c));
+  int w = widest(p->stages, p->nstages, widest(p->routes, p->nroutes, widest(p->rejects, p->nrejects, 6)));
   fprintf(stderr, "stage\n");
-  for (int i = 0; i < p->nstages; i++) pct_line(p->stages[i].name, S->stage_count[i], S->decisions);
-  pct_line("(none)", S->no_stage, S->decisions);
+  for (int i = 0; i < p->nstages; i++) pct_line(p->stages[i].name, w, S->stage_count[i], S->decisions);
+  pct_line("(none)", w, S->no_stage, S->decisions);
   fprintf(stderr, "route\n");
-  for (int i = 0; i < p->nroutes; i++) pct_line(p->routes[i].name, S->route_count[i], S->decisions);
-  pct_line("(none)", S->no_route, S->decisions);
+  for (int i = 0; i < p->nroutes; i++) pct_line(p->routes[i].name, w, S->route_count[i], S->decisions);
+  pct_line("(none)", w, S->no_route, S->decisions);
   fprintf(stderr, "rejected\n");
-  for (int i = 0; i < p->nrejects; i++) pct_line(p->rejects[i].name, S->reject_count[i], S->decisions);
+  for (int i = 0; i < p->nrejects; i++) pct_line(p->rejects[i].name, w, S->reject_count[i], S->decisions);
 }
 
 /* "company.employees was text in 1,203 leads; comparisons with a number were false" */
