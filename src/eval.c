@@ -62,6 +62,10 @@ void lq_eval_free(lq_eval *E) {
   free(E);
 }
 
+const lq_program *lq_eval_program(const lq_eval *E) { return E->p; }
+double lq_eval_now(const lq_eval *E) { return E->now; }
+void lq_eval_set_now(lq_eval *E, double now) { E->now = now; }
+
 lq_arena *lq_eval_scratch(lq_eval *E) { return &E->scratch; }
 void lq_eval_reset(lq_eval *E) { lq_arena_reset(&E->scratch); }
 

@@ -21,6 +21,10 @@ typedef struct lq_eval lq_eval;
 
 lq_eval *lq_eval_new(const lq_program *p, double now);
 void lq_eval_free(lq_eval *E);
+const lq_program *lq_eval_program(const lq_eval *E);
+double lq_eval_now(const lq_eval *E);
+/* Moves the clock, e.g. for a test's `now`. */
+void lq_eval_set_now(lq_eval *E, double now);
 /* Scratch memory for the current lead (parse the lead into it); reset per lead. */
 lq_arena *lq_eval_scratch(lq_eval *E);
 void lq_eval_reset(lq_eval *E);

@@ -9,7 +9,9 @@ enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2, EXIT_COMPILE = 3, EXIT_I
 /* Compiles path, prints its diagnostics to stderr; NULL when it has errors,
  * with *status set to EXIT_IO (unreadable) or EXIT_COMPILE. */
 lq_program *cli_load(const char *path, bool print_warnings, int *status);
+/* Colour on stderr, on stdout: only on a terminal, never with NO_COLOR set. */
 bool cli_color(void);
+bool cli_color_out(void);
 /* Prints "leadq COMMAND: message" and a hint to run help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Parses --now: a date or date-time; exits with a usage error when it is not one. */

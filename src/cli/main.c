@@ -58,6 +58,7 @@ static int help(const char *cmd) {
 }
 
 bool cli_color(void) { return isatty(2) && !getenv("NO_COLOR"); }
+bool cli_color_out(void) { return isatty(1) && !getenv("NO_COLOR"); }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...) {
   va_list ap;
