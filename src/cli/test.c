@@ -1,12 +1,436 @@
-/* test.c: `leadq test`. */
+/* test.c: `leadq test RULES... [CASES.ndjson...]`: the examples both sides agreed on. */
+#include <getopt.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "../compile.h"
+#include "../expect.h"
+#include "../explain.h"
+#include "../ndjson.h"
 #include "cli.h"
 
-const char cmd_test_help[] = "usage: leadq test ...\n";
+const char cmd_test_help[] =
+    "usage: leadq test [OPTIONS] RULES... [CASES.ndjson...]\n"
+    "\n"
+    "Runs every `test` block in the rules files (and the files they include), and every\n"
+    "case in the CASES files (a name ending in .ndjson or .jsonl), against each rules\n"
+    "file. A case is one JSON object per line:\n"
+    "  {\"name\": \"...\", \"now\": \"2026-11-22\", \"lead\": {...},\n"
+    "   \"expect\": {\"stage\": \"SQL\", \"route\": null, \"rejected\": false, \"score\": 70,\n"
+    "              \"scores\": {\"fit\": 45}, \"grades\": {\"priority\": \"B\"},\n"
+    "              \"reasons\": [\"decision maker\"], \"not_reasons\": [\"competitor\"]}}\n"
+    "\n"
+    "Each test prints as ok or FAIL; a failure shows the expectation's location, the\n"
+    "expected and actual values, and why the lead was decided as it was. The last line\n"
+    "is 'N passed, N failed'; the exit code is 1 when any test failed.\n"
+    "\n"
+    "options:\n"
+    "  --now TIME          the clock for tests without their own `now` (default: now)\n"
+    "  --coverage          list the rules, rejects, grade arms, stages and routes that no\n"
+    "                      test made true (or false), with the share covered per file\n"
+    "  --coverage-min N    fail (exit 1) when a file's coverage is below N percent\n"
+    "  --junit FILE        also write the results as JUnit XML, for CI dashboards\n"
+    "  -q, --quiet         print only failures and the summary\n";
+
+/* ---- coverage: which outcomes (true, false) each decision point has shown ---- */
+
+typedef struct point {
+  const char *what;   /* "rule", "reject", "grade arm", "stage", "route" */
+  const char *name;
+  lq_span span;
+  bool seen_true, seen_false, can_be_false;
+} point;
+
+typedef struct coverage {
+  point *pts;
+  int n;
+  int rule0, reject0, stage0, route0, *arm0;
+} coverage;
+
+static void cov_init(coverage *c, const lq_program *p) {
+  int n = p->nrules + p->nrejects + p->nstages + p->nroutes;
+  for (int g = 0; g < p->ngrades; g++) n += p->grades[g].narms;
+  c->pts = calloc((size_t)n + 1, sizeof *c->pts);
+  c->arm0 = calloc((size_t)p->ngrades + 1, sizeof *c->arm0);
+  c->n = 0;
+#define ADD(W, NAME, SPAN, FALSABLE) c->pts[c->n++] = (point){W, NAME, SPAN, false, false, FALSABLE}
+  c->rule0 = c->n;
+  for (int i = 0; i < p->nrules; i++) ADD("rule", p->rules[i].label, p->rules[i].span, true);
+  c->reject0 = c->n;
+  for (int i = 0; i < p->nrejects; i++) ADD("reject", p->rejects[i].name, p->rejects[i].span, true);
+  for (int g = 0; g < p->ngrades; g++) {
+    c->arm0[g] = c->n;
+    for (int a = 0; a < p->grades[g].narms; a++)
+      ADD("grade arm", p->grades[g].arms[a].label, p->grades[g].arms[a].span, p->grades[g].arms[a].cond != NULL);
+  }
+  c->stage0 = c->n;
+  for (int i = 0; i < p->nstages; i++) ADD("stage", p->stages[i].name, p->stages[i].span, true);
+  c->route0 = c->n;
+  for (int i = 0; i < p->nroutes; i++) ADD("route", p->routes[i].name, p->routes[i].span, p->routes[i].cond != NULL);
+#undef ADD
+}
+
+static void seen(point *pt, bool held) {
+  if (held) pt->seen_true = true;
+  else pt->seen_false = true;
+}
+
+static void cov_record(coverage *c, const lq_program *p, const lq_result *r) {
+  for (int i = 0; i < p->nrules; i++) seen(&c->pts[c->rule0 + i], !isnan(r->points[i]));
+  for (int i = 0; i < p->nrejects; i++) seen(&c->pts[c->reject0 + i], r->rejects[i]);
+  for (int g = 0; g < p->ngrades; g++)
+    for (int a = 0; a <= r->grades[g] || (r->grades[g] < 0 && a < p->grades[g].narms); a++)
+      seen(&c->pts[c->arm0[g] + a], a == r->grades[g]);
+  for (int i = 0; i < p->nstages; i++) seen(&c->pts[c->stage0 + i], r->stages[i]);
+  /* A route is tried only when the lead is not rejected and no earlier route matched. */
+  if (r->rejected < 0)
+    for (int i = 0; i < p->nroutes && (r->route < 0 || i <= r->route); i++)
+      seen(&c->pts[c->route0 + i], i == r->route);
+}
+
+/* Prints the gaps; returns false when a file is below min percent. */
+static bool cov_report(const coverage *c, const lq_program *p, double min) {
+  bool ok = true;
+  for (size_t f = 0; f < p->sources.n; f++) {
+    int want = 0, got = 0;
+    for (int i = 0; i < c->n; i++) {
+      const point *pt = &c->pts[i];
+      if (pt->span.file != f) continue;
+      want += 1 + pt->can_be_false;
+      got += pt->seen_true + (pt->can_be_false && pt->seen_false);
+    }
+    if (!want) continue;
+    double pct = 100.0 * got / want;
+    printf("coverage %s: %.0f%% (%d of %d outcomes)\n", p->sources.files[f].path, pct, got, want);
+    for (int i = 0; i < c->n; i++) {
+      const point *pt = &c->pts[i];
+      if (pt->span.file != f) continue;
+      const char *gap = !pt->seen_true ? (pt->can_be_false && !pt->seen_false ? "never tested" : "never true")
+                        : pt->can_be_false && !pt->seen_false ? "never false" : NULL;
+      if (!gap) continue;
+      int line, col;
+      lq_sources_position(&p->sources, pt->span.file, pt->span.begin, &line, &col);
+      printf("  %s:%d: %s \"%s\": %s\n", p->sources.files[f].path, line, pt->what, pt->name, gap);
+    }
+    if (pct + 1e-9 < min) {
+      printf("  below --coverage-min %g%%\n", min);
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+/* ---- running tests ---- */
+
+typedef struct tester {
+  double now;
+  bool quiet, color;
+  int passed, failed;
+  lq_buf junit;        /* <testcase> elements of the current file */
+  int file_tests, file_failures;
+  lq_buf suites;       /* finished <testsuite> elements */
+  coverage cov;
+} tester;
+
+static void xml_text(lq_buf *b, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    switch (s[i]) {
+    case '<': lq_buf_puts(b, "&lt;"); break;
+    case '>': lq_buf_puts(b, "&gt;"); break;
+    case '&': lq_buf_puts(b, "&amp;"); break;
+    case '"': lq_buf_puts(b, "&quot;"); break;
+    default:
+      /* XML 1.0 has no place for other control characters. */
+      if ((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\t') lq_buf_putc(b, ' ');
+      else lq_buf_putc(b, s[i]);
+    }
+  }
+}
+
+static void junit_case(tester *T, const char *suite, const char *name, const lq_buf *failure) {
+  T->file_tests++;
+  lq_buf_puts(&T->junit, "    <testcase classname=\"");
+  xml_text(&T->junit, suite, strlen(suite));
+  lq_buf_puts(&T->junit, "\" name=\"");
+  xml_text(&T->junit, name, strlen(name));
+  if (!failure) {
+    lq_buf_puts(&T->junit, "\"/>\n");
+    return;
+  }
+  T->file_failures++;
+  lq_buf_puts(&T->junit, "\">\n      <failure message=\"expectation not met\">");
+  xml_text(&T->junit, failure->data, failure->len);
+  lq_buf_puts(&T->junit, "</failure>\n    </testcase>\n");
+}
+
+static void junit_suite(tester *T, const char *suite) {
+  char head[64];
+  lq_buf_puts(&T->suites, "  <testsuite name=\"");
+  xml_text(&T->suites, suite, strlen(suite));
+  snprintf(head, sizeof head, "\" tests=\"%d\" failures=\"%d\">\n", T->file_tests, T->file_failures);
+  lq_buf_puts(&T->suites, head);
+  lq_buf_put(&T->suites, T->junit.data ? T->junit.data : "", T->junit.len);
+  lq_buf_puts(&T->suites, "  </testsuite>\n");
+  T->junit.len = 0;
+  T->file_tests = T->file_failures = 0;
+}
+
+static void indent_lines(lq_buf *out, const char *text, size_t n, const char *indent) {
+  size_t start = 0;
+  for (size_t i = 0; i <= n; i++) {
+    if (i < n && text[i] != '\n') continue;
+    if (i > start) {
+      lq_buf_puts(out, indent);
+      lq_buf_put(out, text + start, i - start);
+    }
+    if (i < n) lq_buf_putc(out, '\n');
+    start = i + 1;
+  }
+}
+
+/* Evaluates one test's lead and checks its expectations; prints ok or FAIL. */
+static void run_case(tester *T, lq_eval *E, const char *suite, const char *name, double now,
+                     const cJSON *lead, const lq_expect *xs, int nx, const char *where_fmt_file,
+                     uint64_t where_line) {
+  const lq_program *p = lq_eval_program(E);
+  lq_eval_set_now(E, now);
+  const lq_result *r = lq_eval_lead(E, lead);
+  cov_record(&T->cov, p, r);
+  lq_buf report = {0}, want = {0}, got = {0};
+  int bad = 0;
+  for (int i = 0; i < nx; i++) {
+    want.len = got.len = 0;
+    if (lq_expect_check(p, r, &xs[i], &want, &got)) continue;
+    bad++;
+    char at[512];
+    if (where_fmt_file) {
+      snprintf(at, sizeof at, "%s:%llu", where_fmt_file, (unsigned long long)where_line);
+    } else {
+      int line, col;
+      lq_sources_position(&p->sources, xs[i].span.file, xs[i].span.begin, &line, &col);
+      size_t len;
+      const char *text = lq_sources_line(&p->sources, xs[i].span.file, xs[i].span.begin, &len);
+      while (len && (*text == ' ' || *text == '\t')) text++, len--;
+      snprintf(at, sizeof at, "%s:%d:%d: %.*s", p->sources.files[xs[i].span.file].path, line, col,
+               (int)len, text);
+    }
+    lq_buf_puts(&report, at);
+    lq_buf_puts(&report, "\n  expected: ");
+    lq_buf_put(&report, want.data, want.len);
+    lq_buf_puts(&report, "\n  actual:   ");
+    lq_buf_put(&report, got.data, got.len);
+    lq_buf_putc(&report, '\n');
+  }
+  if (bad) {
+    lq_buf_puts(&report, "why:\n");
+    lq_buf trace = {0};
+    lq_explain_opts eo = {false, false};
+    lq_explain(&trace, E, r, LQ_NOVALUE, where_line, &eo);
+    /* The trace's first line repeats the decision; keep the rules and values. */
+    indent_lines(&report, trace.data, trace.len ? trace.len - 1 : 0, "  ");
+    lq_buf_free(&trace);
+  }
+  if (bad) T->failed++;
+  else T->passed++;
+  junit_case(T, suite, name, bad ? &report : NULL);
+  if (bad || !T->quiet) {
+    printf("  %s%s%s %s\n", T->color ? (bad ? "\033[1;31m" : "\033[32m") : "", bad ? "FAIL" : "ok  ",
+           T->color ? "\033[0m" : "", name);
+    if (bad) {
+      lq_buf out = {0};
+      indent_lines(&out, report.data, report.len, "    ");
+      fwrite(out.data, 1, out.len, stdout);
+      lq_buf_free(&out);
+    }
+  }
+  lq_buf_free(&report);
+  lq_buf_free(&want);
+  lq_buf_free(&got);
+}
+
+static void test_error(tester *T, const char *suite, const char *name, const char *msg) {
+  T->failed++;
+  lq_buf why = {0};
+  lq_buf_puts(&why, msg);
+  junit_case(T, suite, name, &why);
+  lq_buf_free(&why);
+  printf("  %sFAIL%s %s\n    %s\n", T->color ? "\033[1;31m" : "", T->color ? "\033[0m" : "", name, msg);
+}
+
+static lq_str node_text(const lq_node *n) { return n ? n->str : (lq_str){"", 0}; }
+
+/* The test blocks of a compiled rules file (its includes' too). */
+static void run_blocks(tester *T, lq_program *p, lq_eval *E, const char *suite) {
+  lq_arena a;
+  lq_arena_init(&a, 4096);
+  for (const lq_node *t = p->decls; t; t = t->next) {
+    if (t->kind != LQ_TEST) continue;
+    lq_str nm = node_text(t);
+    const char *name = lq_arena_strndup(&a, nm.s, nm.n);
+    double now = T->now;
+    const lq_node *lead_node = NULL;
+    int nx = 0;
+    for (const lq_node *k = t->kids; k; k = k->next) nx += k->kind == LQ_EXPECT;
+    lq_expect *xs = lq_arena_alloc(&a, (size_t)(nx + 1) * sizeof *xs);
+    nx = 0;
+    char why[512] = "";
+    for (const lq_node *k = t->kids; k && !why[0]; k = k->next) {
+      if (k->kind == LQ_TEST_NOW) {
+        lq_str s = node_text(k->a);
+        if (!lq_time_parse(s.s, s.n, &now)) snprintf(why, sizeof why, "now \"%.*s\" is not a date or date-time", (int)s.n, s.s);
+      } else if (k->kind == LQ_TEST_LEAD) {
+        lead_node = k;
+      } else if (k->kind == LQ_EXPECT) {
+        int line, col;
+        lq_sources_position(&p->sources, k->span.file, k->span.begin, &line, &col);
+        char msg[400];
+        if (!lq_expect_from_words(p, k, &a, &xs[nx], msg, sizeof msg))
+          snprintf(why, sizeof why, "%s:%d:%d: %s", p->sources.files[k->span.file].path, line, col, msg);
+        nx++;
+      }
+    }
+    lq_eval_reset(E);
+    cJSON *lead = NULL;
+    if (!why[0] && !lead_node) snprintf(why, sizeof why, "the test has no lead {...}");
+    if (!why[0]) {
+      lq_arena *s = lq_eval_scratch(E);
+      char *text = lq_arena_strndup(s, lead_node->str.s, lead_node->str.n);
+      lead = lq_json_parse(s, text, lead_node->str.n);
+      if (!cJSON_IsObject(lead)) snprintf(why, sizeof why, "the test's lead is not a JSON object");
+    }
+    if (why[0]) test_error(T, suite, name, why);
+    else run_case(T, E, suite, name, now, lead, xs, nx, NULL, 0);
+  }
+  lq_arena_free(&a);
+}
+
+/* Cases kept outside the rules: one JSON object per line. */
+static bool run_cases(tester *T, lq_program *p, lq_eval *E, const char *path) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    perror(path);
+    return false;
+  }
+  lq_reader rd;
+  lq_reader_init(&rd, fp);
+  char *line, why[600], msg[400];
+  size_t len;
+  while (lq_reader_next(&rd, &line, &len)) {
+    if (lq_line_blank(line, len)) continue;
+    lq_eval_reset(E);
+    lq_arena *s = lq_eval_scratch(E);
+    char name[64];
+    snprintf(name, sizeof name, "%s:%llu", path, (unsigned long long)rd.lineno);
+    cJSON *c = lq_json_parse_lead(s, line, len, why, sizeof why);
+    if (!c) {
+      test_error(T, path, name, why);
+      continue;
+    }
+    const cJSON *jn = cJSON_GetObjectItemCaseSensitive(c, "name");
+    const char *title = cJSON_IsString(jn) ? jn->valuestring : name;
+    const cJSON *jnow = cJSON_GetObjectItemCaseSensitive(c, "now");
+    const cJSON *lead = cJSON_GetObjectItemCaseSensitive(c, "lead");
+    double now = T->now;
+    lq_expect *xs = NULL;
+    int nx = 0;
+    why[0] = '\0';
+    if (jnow && !(cJSON_IsString(jnow) && lq_time_parse(jnow->valuestring, strlen(jnow->valuestring), &now)))
+      snprintf(why, sizeof why, "%s: \"now\" is not a date or date-time", name);
+    else if (!cJSON_IsObject(lead))
+      snprintf(why, sizeof why, "%s: \"lead\" must be a JSON object", name);
+    else if (!lq_expect_from_json(p, cJSON_GetObjectItemCaseSensitive(c, "expect"), s, &xs, &nx, msg, sizeof msg))
+      snprintf(why, sizeof why, "%s: %s", name, msg);
+    if (why[0]) test_error(T, path, title, why);
+    else run_case(T, E, path, title, now, lead, xs, nx, path, rd.lineno);
+  }
+  bool ok = !lq_reader_error(&rd);
+  lq_reader_free(&rd);
+  fclose(fp);
+  return ok;
+}
+
+static bool is_cases(const char *path) {
+  size_t n = strlen(path);
+  return (n > 7 && !strcmp(path + n - 7, ".ndjson")) || (n > 6 && !strcmp(path + n - 6, ".jsonl"));
+}
 
 int cmd_test(int argc, char **argv) {
-  (void)argc, (void)argv;
-  fputs("leadq test: not written yet\n", stderr);
-  return EXIT_USAGE;
+  static const struct option opts[] = {
+      {"now", required_argument, NULL, 'n'},      {"coverage", no_argument, NULL, 'c'},
+      {"coverage-min", required_argument, NULL, 'm'}, {"junit", required_argument, NULL, 'j'},
+      {"quiet", no_argument, NULL, 'q'},          {0}};
+  const char *now_text = NULL, *junit_path = NULL;
+  bool coverage_on = false;
+  double min = -1;
+  tester T = {0};
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
+    char *end;
+    switch (c) {
+    case 'n': now_text = optarg; break;
+    case 'c': coverage_on = true; break;
+    case 'm':
+      min = strtod(optarg, &end);
+      if (*end || end == optarg || min < 0 || min > 100)
+        return cli_usage_error("test", "--coverage-min takes a percentage from 0 to 100, not '%s'", optarg);
+      coverage_on = true;
+      break;
+    case 'j': junit_path = optarg; break;
+    case 'q': T.quiet = true; break;
+    default: return cli_usage_error("test", "unknown option");
+    }
+  }
+  if (!cli_parse_now(now_text, &T.now))
+    return cli_usage_error("test", "--now needs a date or date-time such as 2026-11-22, not '%s'", now_text);
+  int nrules = 0;
+  for (int i = optind; i < argc; i++) nrules += !is_cases(argv[i]);
+  if (!nrules) return cli_usage_error("test", "name at least one rules file");
+  T.color = cli_color_out();
+  int status = EXIT_OK;
+  bool cov_ok = true;
+  for (int i = optind; i < argc && status != EXIT_COMPILE && status != EXIT_IO; i++) {
+    if (is_cases(argv[i])) continue;
+    int load_status;
+    lq_program *p = cli_load(argv[i], false, &load_status);
+    if (!p) {
+      status = load_status;
+      break;
+    }
+    printf("%s\n", argv[i]);
+    lq_eval *E = lq_eval_new(p, T.now);
+    cov_init(&T.cov, p);
+    run_blocks(&T, p, E, argv[i]);
+    for (int k = optind; k < argc; k++)
+      if (is_cases(argv[k]) && !run_cases(&T, p, E, argv[k])) status = EXIT_IO;
+    if (coverage_on && !cov_report(&T.cov, p, min)) cov_ok = false;
+    junit_suite(&T, argv[i]);
+    free(T.cov.pts);
+    free(T.cov.arm0);
+    lq_eval_free(E);
+    lq_program_free(p);
+  }
+  if (status == EXIT_OK || status == EXIT_BAD_INPUT) {
+    printf("%d passed, %d failed\n", T.passed, T.failed);
+    if (T.failed || !cov_ok) status = EXIT_BAD_INPUT;
+    if (junit_path) {
+      FILE *out = fopen(junit_path, "w");
+      if (!out) {
+        perror(junit_path);
+        status = EXIT_IO;
+      } else {
+        fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"%d\" failures=\"%d\">\n",
+                T.passed + T.failed, T.failed);
+        fwrite(T.suites.data ? T.suites.data : "", 1, T.suites.len, out);
+        fputs("</testsuites>\n", out);
+        if (fclose(out) != 0) status = EXIT_IO;
+      }
+    }
+  }
+  lq_buf_free(&T.junit);
+  lq_buf_free(&T.suites);
+  if (fflush(stdout) != 0) status = EXIT_IO;
+  return status;
 }

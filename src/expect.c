@@ -1,0 +1,270 @@
+/* expect.c: test expectations, read from `expect` lines or JSON cases, checked
+ * against a decision. Both sources give the same lq_expect, so a case kept in a
+ * CRM export and a test block in the rules file mean exactly the same. */
+#include "expect.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char lq_expect_forms[] =
+    "stage NAME, stage none, route \"NAME\", route none, rejected \"reason\", not rejected, "
+    "score N, GROUP N, grade NAME \"LABEL\", reason \"label\", not reason \"label\"";
+
+static int find_cond(const lq_cond_decl *d, int n, const char *name) {
+  for (int i = 0; i < n; i++)
+    if (!strcmp(d[i].name, name)) return i;
+  return -1;
+}
+
+static int find_group(const lq_program *p, const char *name) {
+  for (int i = 0; i < p->ngroups; i++)
+    if (!strcmp(p->groups[i].name, name)) return i;
+  return -1;
+}
+
+static int find_grade(const lq_program *p, const char *name) {
+  for (int i = 0; i < p->ngrades; i++)
+    if (!strcmp(p->grades[i].name, name)) return i;
+  return -1;
+}
+
+static bool has_label(const lq_program *p, const char *label) {
+  for (int i = 0; i < p->nrules; i++)
+    if (!strcmp(p->rules[i].label, label)) return true;
+  return find_cond(p->rejects, p->nrejects, label) >= 0;
+}
+
+/* ---- from words ---- */
+
+typedef struct words {
+  const lq_node *w[4];
+  int n;
+  bool negated;
+} words;
+
+static bool word_is(const lq_node *w, lq_kind kind, const char *text) {
+  return w && w->kind == kind && (!text || (w->str.n == strlen(text) && !memcmp(w->str.s, text, w->str.n)));
+}
+
+static const char *dup(lq_arena *a, const lq_node *w) { return lq_arena_strndup(a, w->str.s, w->str.n); }
+
+#define FAIL(...) return snprintf(why, whylen, __VA_ARGS__), false
+
+bool lq_expect_from_words(const lq_program *p, const lq_node *expect, lq_arena *a, lq_expect *x,
+                          char *why, size_t whylen) {
+  words W = {0};
+  int total = 0;
+  for (const lq_node *k = expect->kids; k; k = k->next, total++) {
+    if (k->kind == LQ_NOT_WORD && total == 0) W.negated = true;
+    else if (W.n < 4) W.w[W.n++] = k;
+    else FAIL("too many words; an expectation is one of: %s", lq_expect_forms);
+  }
+  *x = (lq_expect){.negated = W.negated, .index = -1, .span = expect->span};
+  const lq_node *w0 = W.w[0], *w1 = W.n > 1 ? W.w[1] : NULL, *w2 = W.n > 2 ? W.w[2] : NULL;
+  bool none1 = word_is(w1, LQ_NAME, "none");
+  if (!w0 || w0->kind != LQ_NAME) FAIL("expected one of: %s", lq_expect_forms);
+  const char *head = dup(a, w0);
+  if (!strcmp(head, "stage") && W.n == 2 && !W.negated && w1->kind == LQ_NAME) {
+    x->kind = LQ_X_STAGE;
+    if (none1) return true;
+    x->index = find_cond(p->stages, p->nstages, dup(a, w1));
+    if (x->index < 0) FAIL("there is no stage '%s'", dup(a, w1));
+    return true;
+  }
+  if (!strcmp(head, "route") && W.n == 2 && !W.negated && (none1 || w1->kind == LQ_STR)) {
+    x->kind = LQ_X_ROUTE;
+    if (none1) return true;
+    x->index = find_cond(p->routes, p->nroutes, dup(a, w1));
+    if (x->index < 0) FAIL("there is no route \"%s\"", dup(a, w1));
+    return true;
+  }
+  if (!strcmp(head, "rejected") && ((W.negated && W.n == 1) || (!W.negated && W.n == 2 && w1->kind == LQ_STR))) {
+    x->kind = LQ_X_REJECTED;
+    if (W.negated) return true;
+    x->index = find_cond(p->rejects, p->nrejects, dup(a, w1));
+    if (x->index < 0) FAIL("there is no reject reason \"%s\"", dup(a, w1));
+    return true;
+  }
+  if (!strcmp(head, "reason") && W.n == 2 && w1->kind == LQ_STR) {
+    x->kind = LQ_X_REASON;
+    x->text = dup(a, w1);
+    if (!has_label(p, x->text)) FAIL("no rule or reject is labelled \"%s\"", x->text);
+    return true;
+  }
+  if (!strcmp(head, "grade") && W.n == 3 && !W.negated && w1->kind == LQ_NAME &&
+      (w2->kind == LQ_STR || word_is(w2, LQ_NAME, "none"))) {
+    x->kind = LQ_X_GRADE;
+    x->index = find_grade(p, dup(a, w1));
+    if (x->index < 0) FAIL("there is no grade '%s'", dup(a, w1));
+    if (w2->kind != LQ_STR) return true;
+    x->text = dup(a, w2);
+    const lq_grade *g = &p->grades[x->index];
+    for (int i = 0; i < g->narms; i++)
+      if (!strcmp(g->arms[i].label, x->text)) return true;
+    FAIL("grade %s has no label \"%s\"", g->name, x->text);
+  }
+  if (W.n == 2 && !W.negated && w1->kind == LQ_NUM) {
+    if (!strcmp(head, "score")) {
+      x->kind = LQ_X_SCORE;
+      x->num = w1->num;
+      return true;
+    }
+    x->kind = LQ_X_GROUP;
+    x->num = w1->num;
+    x->index = find_group(p, head);
+    if (x->index < 0) FAIL("there is no score group '%s'", head);
+    return true;
+  }
+  FAIL("expected one of: %s", lq_expect_forms);
+}
+
+/* ---- from JSON: the "expect" object of a case, keyed like a decision ---- */
+
+typedef struct xvec {
+  lq_arena *a;
+  lq_expect *items;
+  int n, cap;
+} xvec;
+
+static lq_expect *push(xvec *v, lq_expect_kind kind) {
+  if (v->n == v->cap) {
+    int cap = v->cap ? 2 * v->cap : 8;
+    lq_expect *items = lq_arena_alloc(v->a, (size_t)cap * sizeof *items);
+    if (v->n) memcpy(items, v->items, (size_t)v->n * sizeof *items);
+    v->items = items;
+    v->cap = cap;
+  }
+  lq_expect *x = &v->items[v->n++];
+  *x = (lq_expect){.kind = kind, .index = -1};
+  return x;
+}
+
+static bool json_name(const cJSON *j, const lq_cond_decl *d, int n, const char *what, int *index,
+                      char *why, size_t whylen) {
+  if (cJSON_IsNull(j)) return true;
+  if (!cJSON_IsString(j)) FAIL("\"%s\" must be a name or null", what);
+  *index = find_cond(d, n, j->valuestring);
+  if (*index < 0) FAIL("there is no %s \"%s\"", what, j->valuestring);
+  return true;
+}
+
+static bool json_labels(xvec *v, const lq_program *p, const cJSON *list, bool negated, char *why,
+                        size_t whylen) {
+  if (!cJSON_IsArray(list)) FAIL("\"%s\" must be a list of rule labels", negated ? "not_reasons" : "reasons");
+  for (const cJSON *k = list->child; k; k = k->next) {
+    if (!cJSON_IsString(k)) FAIL("rule labels are text");
+    if (!has_label(p, k->valuestring)) FAIL("no rule or reject is labelled \"%s\"", k->valuestring);
+    lq_expect *x = push(v, LQ_X_REASON);
+    x->negated = negated;
+    x->text = lq_arena_strndup(v->a, k->valuestring, strlen(k->valuestring));
+  }
+  return true;
+}
+
+bool lq_expect_from_json(const lq_program *p, const cJSON *expect, lq_arena *a, lq_expect **xs,
+                         int *n, char *why, size_t whylen) {
+  xvec v = {.a = a};
+  if (!cJSON_IsObject(expect)) FAIL("\"expect\" must be an object such as {\"stage\": \"SQL\"}");
+  for (const cJSON *k = expect->child; k; k = k->next) {
+    const char *key = k->string;
+    if (!strcmp(key, "stage")) {
+      if (!json_name(k, p->stages, p->nstages, "stage", &push(&v, LQ_X_STAGE)->index, why, whylen)) return false;
+    } else if (!strcmp(key, "route")) {
+      if (!json_name(k, p->routes, p->nroutes, "route", &push(&v, LQ_X_ROUTE)->index, why, whylen)) return false;
+    } else if (!strcmp(key, "rejected")) {
+      lq_expect *x = push(&v, LQ_X_REJECTED);
+      if (cJSON_IsFalse(k) || cJSON_IsNull(k)) x->negated = true;
+      else if (!json_name(k, p->rejects, p->nrejects, "reject reason", &x->index, why, whylen)) return false;
+    } else if (!strcmp(key, "score")) {
+      if (!cJSON_IsNumber(k)) FAIL("\"score\" must be a number");
+      push(&v, LQ_X_SCORE)->num = k->valuedouble;
+    } else if (!strcmp(key, "scores") || !strcmp(key, "grades")) {
+      bool scores = key[0] == 's';
+      if (!cJSON_IsObject(k)) FAIL("\"%s\" must be an object", key);
+      for (const cJSON *g = k->child; g; g = g->next) {
+        lq_expect *x = push(&v, scores ? LQ_X_GROUP : LQ_X_GRADE);
+        x->index = scores ? find_group(p, g->string) : find_grade(p, g->string);
+        if (x->index < 0) FAIL("there is no %s '%s'", scores ? "score group" : "grade", g->string);
+        if (scores && !cJSON_IsNumber(g)) FAIL("scores.%s must be a number", g->string);
+        if (!scores && !cJSON_IsString(g) && !cJSON_IsNull(g)) FAIL("grades.%s must be a label or null", g->string);
+        if (scores) x->num = g->valuedouble;
+        else if (cJSON_IsString(g)) x->text = lq_arena_strndup(a, g->valuestring, strlen(g->valuestring));
+      }
+    } else if (!strcmp(key, "reasons") || !strcmp(key, "not_reasons")) {
+      if (!json_labels(&v, p, k, key[0] == 'n', why, whylen)) return false;
+    } else {
+      FAIL("unknown expectation \"%s\"; use stage, route, rejected, score, scores, grades, reasons, not_reasons", key);
+    }
+  }
+  *xs = v.items;
+  *n = v.n;
+  return true;
+}
+
+/* ---- checking ---- */
+
+static void put_name(lq_buf *b, const char *name, bool quoted) {
+  if (!name) lq_buf_puts(b, "none");
+  else if (quoted) lq_buf_json_string(b, name, strlen(name));
+  else lq_buf_puts(b, name);
+}
+
+static bool same_num(double a, double b) { return fabs(a - b) <= 1e-9 * fmax(1, fabs(b)); }
+
+static bool fired(const lq_program *p, const lq_result *r, const char *label) {
+  for (int i = 0; i < p->nrules; i++)
+    if (!isnan(r->points[i]) && !strcmp(p->rules[i].label, label)) return true;
+  for (int i = 0; i < p->nrejects; i++)
+    if (r->rejects[i] && !strcmp(p->rejects[i].name, label)) return true;
+  return false;
+}
+
+bool lq_expect_check(const lq_program *p, const lq_result *r, const lq_expect *x, lq_buf *want,
+                     lq_buf *got) {
+  switch (x->kind) {
+  case LQ_X_STAGE:
+    put_name(want, x->index >= 0 ? p->stages[x->index].name : NULL, false);
+    put_name(got, r->stage >= 0 ? p->stages[r->stage].name : NULL, false);
+    if (r->rejected >= 0 && x->index >= 0) {
+      lq_buf_puts(got, " (rejected: ");
+      lq_buf_puts(got, p->rejects[r->rejected].name);
+      lq_buf_putc(got, ')');
+    }
+    return r->stage == x->index;
+  case LQ_X_ROUTE:
+    put_name(want, x->index >= 0 ? p->routes[x->index].name : NULL, true);
+    put_name(got, r->route >= 0 ? p->routes[r->route].name : NULL, true);
+    return r->route == x->index;
+  case LQ_X_REJECTED:
+    if (x->negated) lq_buf_puts(want, "not rejected");
+    else put_name(want, p->rejects[x->index].name, true);
+    if (r->rejected < 0) lq_buf_puts(got, "not rejected");
+    else put_name(got, p->rejects[r->rejected].name, true);
+    /* Every reject that fired counts: a lead with no consent and no phone is
+     * rejected for both, whichever is declared first. */
+    return x->negated ? r->rejected < 0 : r->rejects[x->index];
+  case LQ_X_GROUP:
+    lq_buf_num(want, x->num);
+    lq_buf_num(got, r->scores[x->index]);
+    return same_num(r->scores[x->index], x->num);
+  case LQ_X_SCORE:
+    lq_buf_num(want, x->num);
+    lq_buf_num(got, r->total);
+    return same_num(r->total, x->num);
+  case LQ_X_GRADE: {
+    const lq_grade *g = &p->grades[x->index];
+    int arm = r->grades[x->index];
+    put_name(want, x->text, true);
+    put_name(got, arm >= 0 ? g->arms[arm].label : NULL, true);
+    return arm >= 0 ? x->text && !strcmp(g->arms[arm].label, x->text) : !x->text;
+  }
+  case LQ_X_REASON: {
+    bool f = fired(p, r, x->text);
+    lq_buf_puts(want, x->negated ? "not fired" : "fired");
+    lq_buf_puts(got, f ? "fired" : "not fired");
+    return f != x->negated;
+  }
+  }
+  return false;
+}
