@@ -1,10 +1,14 @@
 /* examples/leadgen.c: deterministic generator of realistic, messy CRM leads as NDJSON, for examples and benchmarks. */
 
 /*
- * Usage: leadgen [-n COUNT] [-s SEED] > leads.ndjson
+ * Usage: leadgen [-n COUNT] [-s SEED] [--kind acme|saas|marketplace] > leads.ndjson
  *
- * Lead number i (1-based) depends only on SEED and i, so `-n 40` is a prefix of
- * `-n 100000` with the same seed. The data is shaped for rules/acme.lq: it hits every
+ * Lead number i (1-based) depends only on SEED, the kind and i, so `-n 40` is a prefix of
+ * `-n 100000` with the same seed. --kind saas writes product-led sign-ups for
+ * rules/saas.lq (usage counters as text, "Select" sizes, is_student as true/"yes"/null,
+ * nested event properties); --kind marketplace writes seller applications for
+ * rules/marketplace.lq (GMV as "1,250,000" or "$1.2M", country codes in any case,
+ * KYC documents, fraud signals). The default, acme, is shaped for rules/acme.lq: it hits every
  * reject reason, stage and route, and carries the usual CRM mess: free-mail and
  * competitor addresses, upper-case and padded emails, missing and null fields, employee
  * counts written as text, the picklist placeholder "Select", a key with a space
@@ -96,9 +100,15 @@ static void put_string(const char *s)
 {
     putchar('"');
     for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            putchar('\\');
-        putchar(*s);
+        if (*s == '\t')
+            fputs("\\t", stdout);
+        else if ((unsigned char)*s < 0x20)
+            printf("\\u%04x", (unsigned)(unsigned char)*s);
+        else {
+            if (*s == '"' || *s == '\\')
+                putchar('\\');
+            putchar(*s);
+        }
     }
     putchar('"');
 }
@@ -595,10 +605,635 @@ static void gen_lead(unsigned long index, long now)
     end_object();
 }
 
+/* ---- kind saas: product-led sign-ups for rules/saas.lq ------------------------------- */
+
+/* An array member of text items: "name":["a","b"]. */
+static void member_string_array(const char *name, const char *const *items, size_t n)
+{
+    key(name);
+    putchar('[');
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0)
+            putchar(',');
+        put_string(items[k]);
+    }
+    putchar(']');
+    first_member = 0;
+}
+
+/* Picks up to max distinct items of pool into out, in pool order; returns how many. */
+static size_t pick_some(const char **out, const char *const *pool, size_t n, unsigned max)
+{
+    size_t want = below(max + 1), got = 0;
+    for (size_t k = 0; k < n && got < want; k++)
+        if (below((unsigned)(n - k)) < want - got)
+            out[got++] = pool[k];
+    return got;
+}
+
+/* A count as the export writes it: mostly a number, sometimes text ("1,200"), rarely null. */
+static void member_count(const char *name, long value, unsigned text_pct)
+{
+    int roll = (int)below(100);
+    if (roll < 2) {
+        member_null(name);
+        return;
+    }
+    if (roll < 2 + (int)text_pct) {
+        char text[32];
+        if (value >= 1000 && chance(60))
+            snprintf(text, sizeof text, "%ld,%03ld", value / 1000, value % 1000);
+        else
+            snprintf(text, sizeof text, "%ld", value);
+        member_string(name, text);
+        return;
+    }
+    member_int(name, value);
+}
+
+/* Writes "name":"TIME" for a time in [newest - span, newest]; date only 3% of the time. */
+static void member_time(const char *name, long newest, long span)
+{
+    char buf[32];
+    long t = newest - (long)below((unsigned)span + 1);
+    format_time(buf, sizeof buf, t, chance(3));
+    member_string(name, buf);
+}
+
+static const char *const personal_domains[] = {
+    "gmail.com", "gmail.com", "gmail.com", "yahoo.com", "hotmail.com", "outlook.com",
+    "icloud.com", "proton.me", "gmx.de",
+};
+static const char *const saas_competitors[] = {"rivalsoft.io", "copyapp.com", "stackmate.dev"};
+static const char *const student_domains[] = {"stanford.edu", "mit.edu", "ox.ac.uk", "unimelb.edu.au", "cs.cmu.edu"};
+
+/* An address for p at domain, in one of the usual shapes. */
+static void make_address(char *out, size_t size, const struct person *p, const char *domain)
+{
+    char first[32], last[32];
+    address_part(first, sizeof first, p->first);
+    address_part(last, sizeof last, p->last);
+    switch (below(4)) {
+    case 0: snprintf(out, size, "%s.%s@%s", first, last, domain); break;
+    case 1: snprintf(out, size, "%c%s@%s", first[0], last, domain); break;
+    case 2: snprintf(out, size, "%s@%s", first, domain); break;
+    default: snprintf(out, size, "%s%d@%s", first, between(1, 99), domain);
+    }
+}
+
+/* How the sign-up uses the product: most sign-ups try it alone and leave. */
+enum saas_profile { SOLO, TEAM, HEAVY, STUDENT };
+
+static void saas_email(const struct person *p, enum saas_profile prof, const char *name)
+{
+    enum { WORK, PERSONAL, COMPETITOR, UPPER, PADDED, ABSENT, NUL, JUNK };
+    static const unsigned weights[] = {56, 26, 3, 4, 3, 3, 2, 3};
+    char email[160];
+    int kind = weighted(weights, COUNT(weights));
+    const char *domain = p->domain;
+    if (prof == STUDENT && chance(70))
+        domain = PICK(student_domains);
+    else if (kind == PERSONAL)
+        domain = PICK(personal_domains);
+    else if (kind == COMPETITOR)
+        domain = PICK(saas_competitors);
+    make_address(email, sizeof email, p, domain);
+
+    switch (kind) {
+    case UPPER: upper_ascii(email); break;
+    case PADDED: {
+        char padded[sizeof email + 4];
+        snprintf(padded, sizeof padded, " %s\t", email);
+        member_string(name, padded);
+        return;
+    }
+    case ABSENT: return;
+    case NUL: member_null(name); return;
+    case JUNK: member_string(name, chance(50) ? "test" : "asdf@asdf"); return;
+    }
+    member_string(name, email);
+}
+
+static void saas_title(enum saas_profile prof)
+{
+    static const char *const titles[] = {
+        "Software Engineer", "Senior Software Engineer", "Engineering Manager", "CTO",
+        "VP Engineering", "Head of Platform", "Director of Data", "Founder", "Co-founder & CEO",
+        "Product Manager", "Product Designer", "Data Scientist", "DevOps Engineer",
+        "Marketing Ops", "Consultant", "Freelancer", "Select", "-",
+    };
+    int roll = (int)below(100);
+    if (prof == STUDENT && roll < 60) {
+        member_string("job_title", chance(50) ? "Student" : "PhD student");
+        return;
+    }
+    if (roll < 12)
+        return;
+    if (roll < 17)
+        member_null("job_title");
+    else
+        member_string("job_title", PICK(titles));
+}
+
+static void saas_company(const struct person *p, enum saas_profile prof)
+{
+    static const char *const countries[] = {"US", "US", "GB", "DE", "FR", "IN", "BR", "CA", "us", "Germany"};
+    static const char *const ranges[] = {"1-10", "11-50", "51-200", "201-1000", "1000+"};
+    if (chance(prof == SOLO ? 12 : 4))
+        return;
+    key("company");
+    begin_object();
+    if (chance(85)) {
+        char name[64];
+        snprintf(name, sizeof name, "%s %s", p->stem, p->suffix);
+        member_string("name", name);
+    }
+    int roll = (int)below(100);
+    long employees = prof == HEAVY ? (chance(50) ? between(1000, 40000) : between(100, 999))
+                     : prof == TEAM ? between(10, 800)
+                                    : between(1, 60);
+    if (roll < 8)
+        member_string("employees", "Select");
+    else if (roll < 13)
+        member_string("employees", PICK(ranges)); /* the form's old picklist */
+    else if (roll < 18)
+        member_null("employees");
+    else if (roll < 22)
+        ; /* not asked */
+    else
+        member_count("employees", employees, 15);
+    if (chance(85))
+        member_string("country", PICK(countries));
+    end_object();
+}
+
+static void saas_usage(enum saas_profile prof)
+{
+    static const char *const integrations[] = {"slack", "github", "jira", "google_drive", "salesforce", "zapier"};
+    if (chance(3)) {
+        member_null("usage");
+        return;
+    }
+    key("usage");
+    begin_object();
+    long seats = prof == SOLO ? (chance(80) ? 0 : 1) : prof == TEAM ? between(2, 9)
+                 : prof == HEAVY ? between(5, 60) : between(0, 30);
+    long workspaces = prof == SOLO ? 1 : between(1, prof == HEAVY ? 8 : 3);
+    long api = prof == HEAVY ? (chance(70) ? between(10000, 900000) : between(0, 9999))
+               : prof == TEAM ? (chance(30) ? between(100, 20000) : 0)
+                              : (chance(15) ? between(1, 30000) : 0);
+    if (!chance(4))
+        member_count("seats_invited", seats, 12);
+    if (!chance(6))
+        member_count("workspaces", workspaces, 5);
+    if (!chance(10))
+        member_count("api_calls_30d", api, 25);
+    if (prof != SOLO || chance(30)) {
+        const char *chosen[COUNT(integrations)];
+        size_t n = pick_some(chosen, integrations, COUNT(integrations), prof == HEAVY ? 4 : 2);
+        member_string_array("integrations", chosen, n);
+    }
+    end_object();
+}
+
+static void saas_event(enum saas_profile prof, long newest, long span)
+{
+    enum { LOGIN, PRICING, FEATURE, WORKSPACE, INVITE, API_KEY, CONTACT };
+    static const char *const names[] = {
+        "login", "pricing_page_view", "feature_viewed", "workspace_created", "invite_sent",
+        "api_key_created", "contact_sales",
+    };
+    static const unsigned solo[] = {60, 12, 10, 4, 4, 9, 1};
+    static const unsigned team[] = {44, 20, 8, 8, 14, 5, 1};
+    static const unsigned heavy[] = {34, 18, 14, 8, 12, 10, 4};
+    static const char *const features[] = {
+        "dashboards", "automations", "api_docs", "templates", "reports", "billing",
+        "webhooks", "permissions", "exports", "themes", "sso", "SSO", "audit_log", "scim",
+    };
+    const unsigned *w = prof == HEAVY ? heavy : prof == TEAM ? team : solo;
+    int type = weighted(w, 7);
+
+    begin_object();
+    if (chance(3)) { /* another tool's export: "Pricing_Page_View" */
+        char buf[32];
+        snprintf(buf, sizeof buf, "%s", names[type]);
+        buf[0] = (char)(buf[0] - 'a' + 'A');
+        member_string("type", buf);
+    } else
+        member_string("type", names[type]);
+    if (!chance(2))
+        member_time("at", newest, span);
+    if (type == FEATURE)
+        member_string("feature", PICK(features));
+    if (type == INVITE || type == PRICING) { /* nested properties, as trackers send them */
+        key("props");
+        begin_object();
+        if (type == INVITE)
+            member_int("count", between(1, 5));
+        else
+            member_string("plan_viewed", chance(60) ? "team" : "business");
+        end_object();
+    }
+    if (type == CONTACT && chance(50))
+        member_string("message", "Can we get \"SSO\" and an invoice?");
+    end_object();
+}
+
+static void saas_events(const struct person *p, enum saas_profile prof)
+{
+    int roll = (int)below(100);
+    if (roll < 4)
+        return;
+    if (roll < 6) {
+        member_null("events");
+        return;
+    }
+    int n = prof == HEAVY ? between(6, 30) : prof == TEAM ? between(3, 15) : between(0, 6);
+    key("events");
+    putchar('[');
+    for (int k = 0; k < n; k++) {
+        if (k > 0)
+            putchar(',');
+        if (chance(1))
+            fputs("null", stdout);
+        else
+            saas_event(prof, p->newest, p->span);
+    }
+    putchar(']');
+    first_member = 0;
+}
+
+static void gen_signup(unsigned long index, long now)
+{
+    static const unsigned weights[] = {52, 28, 14, 6};
+    static const char *const plans[] = {"free", "free", "free", "trial", "team_trial", "business_trial", "Free", "FREE"};
+    static const char *const sources[] = {"Google Ads", "Organic", "Product Hunt", "Referral", "G2", "Hacker News", "Select"};
+    struct person p;
+    choose_person(&p, now);
+    enum saas_profile prof = (enum saas_profile)weighted(weights, COUNT(weights));
+    if (p.hot && prof == SOLO)
+        prof = TEAM;
+    /* a trial lives weeks, not quarters: its activity is recent and short */
+    p.newest = now - (long)below((unsigned)((p.hot ? 6 : 40) * 86400));
+    p.span = (long)below((unsigned)(21 * 86400)) + 3600;
+
+    char id[32];
+    begin_object();
+    snprintf(id, sizeof id, "S%06lu", index);
+    member_string("id", id);
+    saas_email(&p, prof, "email");
+    if (chance(90)) {
+        char name[64];
+        snprintf(name, sizeof name, chance(4) ? "%s  %s " : "%s %s", p.first, p.last);
+        member_string("Full Name", name);
+    }
+    saas_title(prof);
+    if (chance(95))
+        member_string("plan", PICK(plans));
+    {
+        char buf[32];
+        format_time(buf, sizeof buf, p.newest - p.span - (long)below(86400 * 3), 0);
+        member_string("signup_at", buf);
+    }
+    int roll = (int)below(100);
+    if (prof == STUDENT && roll < 40)
+        member_bool("is_student", 1);
+    else if (prof == STUDENT && roll < 70)
+        member_string("is_student", "yes");
+    else if (roll < 20)
+        member_bool("is_student", 0);
+    else if (roll < 25)
+        member_null("is_student");
+    else if (roll < 28)
+        member_string("is_student", "no");
+    saas_company(&p, prof);
+    saas_usage(prof);
+    if (chance(80))
+        member_string("Signup Source", PICK(sources));
+    if (chance(85)) {
+        key("consent");
+        begin_object();
+        member_bool("marketing", chance(60));
+        end_object();
+    }
+    saas_events(&p, prof);
+    end_object();
+}
+
+/* ---- kind marketplace: seller applications for rules/marketplace.lq ------------------ */
+
+enum seller_size { MICRO, SMALL_SELLER, MID_SELLER, LARGE_SELLER };
+
+static const char *const seller_countries[] = {
+    "US", "US", "US", "CA", "MX", "BR", "GB", "DE", "DE", "FR", "NL", "ES", "IT", "PL", "SE",
+    "JP", "KR", "IN", "AU", "SG", "CN", "AE", "ZA",
+};
+
+static void seller_country(void)
+{
+    static const char *const odd[] = {"de", " us", "Germany", "United States", "Select", "UK"};
+    int roll = (int)below(100);
+    if (roll < 3)
+        return;
+    if (roll < 6)
+        member_null("country");
+    else if (roll < 14)
+        member_string("country", PICK(odd));
+    else
+        member_string("country", PICK(seller_countries));
+}
+
+static void seller_block(const struct person *p, enum seller_size size)
+{
+    static const char *const forms[] = {"GmbH", "Ltd", "LLC", "S.A.S.", "B.V.", "K.K.", "Pty Ltd", "Inc."};
+    key("seller");
+    begin_object();
+    int individual = size == MICRO && chance(55);
+    char name[96];
+    if (individual)
+        snprintf(name, sizeof name, "%s %s", p->first, p->last);
+    else if (strcmp(p->suffix, "Inc.") == 0 || strcmp(p->suffix, "LLC") == 0)
+        snprintf(name, sizeof name, "%s %s", p->stem, p->suffix);
+    else
+        snprintf(name, sizeof name, "%s %s %s", p->stem, p->suffix, PICK(forms));
+    member_string("legal_name", name);
+    int roll = (int)below(100);
+    if (roll < 4)
+        member_string("type", "Select");
+    else if (roll < 7)
+        member_null("type");
+    else
+        member_string("type", individual ? "individual" : (chance(97) ? "business" : "Business"));
+    seller_country();
+    if (chance(70))
+        member_count("years_in_business", size == MICRO ? between(0, 3) : between(1, 40), 20);
+    if (!individual && chance(75)) {
+        char url[96];
+        snprintf(url, sizeof url, chance(50) ? "https://www.%s/" : "http://%s", p->domain);
+        member_string("website", url);
+    }
+    end_object();
+}
+
+static void seller_contact(const struct person *p, enum seller_size size)
+{
+    if (chance(2))
+        return; /* no contact block at all */
+    key("contact");
+    begin_object();
+    if (chance(94)) {
+        char email[160];
+        const char *domain = p->domain;
+        if (size == MICRO ? chance(60) : chance(8))
+            domain = PICK(personal_domains);
+        if (chance(30)) {
+            static const char *const roles[] = {"sales", "partners", "hello", "info", "ops"};
+            snprintf(email, sizeof email, "%s@%s", PICK(roles), domain);
+        } else
+            make_address(email, sizeof email, p, domain);
+        if (chance(4))
+            upper_ascii(email);
+        member_string("email", email);
+    }
+    if (chance(60)) {
+        char phone[32];
+        int cc = between(1, 91), area = between(100, 999), line = between(0, 9999);
+        snprintf(phone, sizeof phone, "+%d %03d %04d", cc, area, line);
+        member_string("phone", phone);
+    }
+    end_object();
+}
+
+static void seller_category(void)
+{
+    static const char *const categories[] = {
+        "Electronics", "electronics", "Home & Garden", "Beauty", "Sports & Outdoors",
+        "Toys & Games", "Fashion", "Jewelry", "Books", "Grocery", "Pet Supplies",
+        "Automotive", "Office Products", "Handmade", "Select",
+    };
+    static const char *const prohibited[] = {
+        "Weapons", "Tobacco", "Vapes & E-Cigarettes", "CBD", "Counterfeit Goods", "Prescription Drugs",
+    };
+    static const char *const subs[] = {"Accessories", "Cables", "Kitchen", "Skincare", "Outdoor Lighting", "Board Games", "Other"};
+    int roll = (int)below(100);
+    if (roll < 3)
+        return;
+    if (roll < 5)
+        member_null("category");
+    else if (roll < 11)
+        member_string("category", PICK(prohibited));
+    else
+        member_string("category", PICK(categories));
+    if (chance(60))
+        member_string("Sub Category", PICK(subs));
+}
+
+static void seller_gmv(enum seller_size size)
+{
+    long thousands = size == MICRO ? between(0, 99) : 0;
+    long gmv = size == MICRO          ? thousands * 1000L + between(0, 999)
+               : size == SMALL_SELLER ? between(100, 999) * 1000L
+               : size == MID_SELLER   ? between(1000, 4999) * 1000L
+                                      : between(5000, 60000) * 1000L;
+    int roll = (int)below(100);
+    if (roll < 8)
+        return;
+    if (roll < 13) {
+        member_null("gmv_12m_usd");
+        return;
+    }
+    if (roll < 18) { /* typed the way people talk: "$1.2M", "250k", "n/a" */
+        char text[32];
+        if (gmv >= 1000000)
+            snprintf(text, sizeof text, "$%ld.%ldM", gmv / 1000000, gmv / 100000 % 10);
+        else if (gmv >= 1000)
+            snprintf(text, sizeof text, "%ldk", gmv / 1000);
+        else
+            snprintf(text, sizeof text, "n/a");
+        member_string("gmv_12m_usd", text);
+        return;
+    }
+    member_count("gmv_12m_usd", gmv, 30);
+}
+
+static void seller_catalog(enum seller_size size)
+{
+    if (chance(6))
+        return;
+    key("catalog");
+    begin_object();
+    long skus = size == MICRO ? between(1, 150) : size == SMALL_SELLER ? between(50, 900)
+                                                                     : between(200, 25000);
+    if (!chance(5))
+        member_count("sku_count", skus, 20);
+    if (chance(70)) {
+        char price[32];
+        int dollars = between(3, 400), cents = between(0, 99);
+        snprintf(price, sizeof price, "%d.%02d", dollars, cents);
+        key("avg_price_usd");
+        fputs(price, stdout);
+    }
+    end_object();
+}
+
+static void seller_channels(enum seller_size size)
+{
+    static const char *const channels[] = {"amazon", "ebay", "etsy", "shopify", "walmart", "rakuten", "own_shop"};
+    if (chance(25))
+        return;
+    const char *chosen[COUNT(channels)];
+    size_t n = pick_some(chosen, channels, COUNT(channels), size == MICRO ? 1 : 4);
+    member_string_array("other_channels", chosen, n);
+}
+
+/* KYC: the status and the documents tell mostly the same story. */
+static void seller_kyc(int fraudster)
+{
+    enum { PASSED, PENDING, FAILED, NOT_STARTED, NUL_STATUS, ABSENT };
+    static const unsigned weights[] = {48, 26, 5, 10, 4, 7};
+    static const char *const doc_types[] = {"business_registration", "identity", "tax_id", "bank_statement"};
+    int status = fraudster && chance(60) ? FAILED : weighted(weights, COUNT(weights));
+    if (status == ABSENT)
+        return;
+    key("kyc");
+    begin_object();
+    static const char *const names[] = {"passed", "pending", "failed", "not_started"};
+    if (status == NUL_STATUS)
+        member_null("status");
+    else
+        member_string("status", chance(3) ? "Passed" : names[status]);
+    if (status != NOT_STARTED) {
+        int n = between(status == PASSED ? 2 : 0, 4);
+        key("documents");
+        putchar('[');
+        for (int k = 0; k < n; k++) {
+            if (k > 0)
+                putchar(',');
+            begin_object();
+            member_string("type", doc_types[k]);
+            const char *st = status == PASSED ? (chance(92) ? "verified" : "pending")
+                             : status == FAILED && k == 1 ? "rejected"
+                             : chance(45) ? "verified" : chance(80) ? "pending" : "rejected";
+            member_string("status", st);
+            if (chance(50))
+                member_time("uploaded_at", now_seconds() - 86400L * 10, 86400L * 60);
+            end_object();
+        }
+        putchar(']');
+        first_member = 0;
+    }
+    end_object();
+}
+
+static void seller_fraud(int fraudster)
+{
+    static const char *const soft[] = {"vpn", "address_mismatch", "new_domain", "disposable_email", "velocity"};
+    static const char *const hard[] = {"stolen_card_match", "synthetic_identity", "blocklisted_bank_account"};
+    if (chance(10))
+        return;
+    key("fraud");
+    begin_object();
+    int score = fraudster ? between(60, 99) : (chance(85) ? between(0, 25) : between(26, 70));
+    char text[16];
+    snprintf(text, sizeof text, "0.%02d", score);
+    if (chance(15))
+        member_string("score", text);
+    else {
+        key("score");
+        fputs(text, stdout);
+    }
+    const char *signals[4];
+    size_t n = pick_some(signals, soft, COUNT(soft), fraudster ? 3 : 1);
+    if (fraudster && chance(50))
+        signals[n++] = PICK(hard);
+    member_string_array("signals", signals, n);
+    end_object();
+}
+
+static void seller_ratings(enum seller_size size)
+{
+    if (size == MICRO ? chance(80) : chance(40))
+        return;
+    key("ratings");
+    begin_object();
+    char avg[16];
+    int whole = between(3, 4), tenth = between(0, 9);
+    snprintf(avg, sizeof avg, "%d.%d", whole, tenth);
+    if (chance(10))
+        member_string("average", avg);
+    else {
+        key("average");
+        fputs(avg, stdout);
+    }
+    member_int("count", size == MICRO ? between(0, 80) : between(20, 60000));
+    end_object();
+}
+
+static void seller_activity(const struct person *p)
+{
+    static const char *const types[] = {"login", "listing_draft", "doc_upload", "call_booked", "listing_draft"};
+    static const unsigned weights[] = {40, 35, 12, 5, 8};
+    int roll = (int)below(100);
+    if (roll < 8)
+        return;
+    int n = p->hot ? between(4, 20) : between(0, 6);
+    key("activity");
+    putchar('[');
+    for (int k = 0; k < n; k++) {
+        if (k > 0)
+            putchar(',');
+        begin_object();
+        int t = weighted(weights, COUNT(weights));
+        member_string("type", types[t]);
+        if (!chance(3))
+            member_time("at", p->newest, p->span);
+        if (t == 2) {
+            key("meta");
+            begin_object();
+            member_string("doc", chance(50) ? "identity" : "tax_id");
+            member_int("pages", between(1, 12));
+            end_object();
+        }
+        end_object();
+    }
+    putchar(']');
+    first_member = 0;
+}
+
+static void gen_application(unsigned long index, long now)
+{
+    static const unsigned weights[] = {40, 30, 20, 10};
+    struct person p;
+    choose_person(&p, now);
+    enum seller_size size = (enum seller_size)weighted(weights, COUNT(weights));
+    int fraudster = chance(5);
+
+    char buf[40];
+    begin_object();
+    snprintf(buf, sizeof buf, "APP-2026-%06lu", index);
+    member_string("application_id", buf);
+    format_time(buf, sizeof buf, p.newest - p.span, 0);
+    member_string("submitted_at", buf);
+    seller_block(&p, size);
+    seller_contact(&p, size);
+    seller_category();
+    seller_gmv(size);
+    seller_catalog(size);
+    seller_channels(size);
+    seller_kyc(fraudster);
+    seller_fraud(fraudster);
+    seller_ratings(size);
+    seller_activity(&p);
+    end_object();
+}
+
 static void usage(FILE *out)
 {
-    fputs("usage: leadgen [-n COUNT] [-s SEED]\n"
-          "Writes COUNT (default 1000) deterministic NDJSON leads to stdout.\n",
+    fputs("usage: leadgen [-n COUNT] [-s SEED] [--kind acme|saas|marketplace]\n"
+          "Writes COUNT (default 1000) deterministic NDJSON leads to stdout.\n"
+          "  acme         CRM leads for rules/acme.lq (the default)\n"
+          "  saas         product-led sign-ups for rules/saas.lq\n"
+          "  marketplace  seller applications for rules/marketplace.lq\n",
           out);
 }
 
@@ -612,13 +1247,40 @@ static int parse_number(const char *s, unsigned long long *out)
     return errno == 0 && *end == '\0';
 }
 
+/* Each kind salts the seed, so `-s 7` gives unrelated streams for each kind. */
+static const struct {
+    const char *name;
+    uint64_t salt;
+    void (*gen)(unsigned long index, long now);
+} kinds[] = {
+    {"acme", 0, gen_lead},
+    {"saas", 0x5aa5u, gen_signup},
+    {"marketplace", 0x3a7e7u, gen_application},
+};
+
 int main(int argc, char **argv)
 {
     unsigned long long count = 1000, seed = 1;
+    size_t kind = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;
+        }
+        const char *kind_arg = NULL;
+        if (strncmp(argv[i], "--kind=", 7) == 0)
+            kind_arg = argv[i] + 7;
+        else if (strcmp(argv[i], "--kind") == 0 && i + 1 < argc)
+            kind_arg = argv[++i];
+        if (kind_arg) {
+            for (kind = 0; kind < COUNT(kinds) && strcmp(kinds[kind].name, kind_arg) != 0; kind++)
+                ;
+            if (kind == COUNT(kinds)) {
+                fprintf(stderr, "leadgen: unknown kind '%s'\n", kind_arg);
+                usage(stderr);
+                return 2;
+            }
+            continue;
         }
         unsigned long long *target = strcmp(argv[i], "-n") == 0   ? &count
                                      : strcmp(argv[i], "-s") == 0 ? &seed
@@ -633,8 +1295,8 @@ int main(int argc, char **argv)
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     long now = now_seconds();
     for (unsigned long long i = 1; i <= count; i++) {
-        seed_lead(seed, i);
-        gen_lead((unsigned long)i, now);
+        seed_lead(seed ^ kinds[kind].salt, i);
+        kinds[kind].gen((unsigned long)i, now);
         putchar('\n');
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {
