@@ -30,7 +30,7 @@ UNIT_OBJ = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/unit/%.o)
 # Debian packages each target needs; `make deps-*` installs the missing ones.
 PKGS_BUILD = gcc make flex bison libcjson-dev
 PKGS_TEST  = libcriterion-dev jq
-PKGS_BENCH = jq time
+PKGS_BENCH = jq
 
 .PHONY: all test unit golden demo bench install uninstall clean help deps-build deps-test deps-bench
 all: deps-build $(BUILD)/leadq

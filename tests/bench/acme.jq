@@ -11,11 +11,16 @@
 #  - A number id that is not a whole number prints as jq prints it (shortest round trip,
 #    e.g. 0.30000000000000004) instead of %.15g; an id with the byte 0x7f prints it as
 #    \u007f; invalid UTF-8 becomes U+FFFD; text after a \u0000 is kept (cJSON drops it).
+#  - A key that occurs twice in an object: jq keeps the last one, leadq and hand.c the first.
+#  - A number that is not whole and needs more than 15 significant digits prints with
+#    jq 1.6's 17 (leadq prints %.15g), e.g. a score decayed for 8 or more periods; an
+#    infinite id (1e999) prints as 1.7976931348623157e+308 instead of null.
 #  - A line that is valid JSON but not an object is skipped silently; a line that is not
 #    JSON at all stops jq with an error.
-# Where the contract is silent, it makes the choices hand.c documents: the last of two
-# equal keys counts, a path through a non-object is missing, trim() removes ASCII white
-# space, and times are exactly "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ".
+# Otherwise it makes the choices hand.c documents (leadq's): a path through a non-object
+# is missing, domain() trims space, tab, CR and LF, `events` that is not a list is a list
+# of one, `events.at` flattens lists, a list of titles "contains" an equal item, and times
+# are what leadq's lq_time_parse accepts.
 
 # The fixed clock, 2026-11-22T00:00:00Z, in seconds since the epoch.
 def now_seconds: 1795305600;
@@ -30,45 +35,35 @@ def is_text: type == "string";
 # Lower-cased text equal to one of $list; false for anything that is not text.
 def text_in($list): is_text and (ascii_downcase as $t | $list | index([$t]) != null);
 
-def ws_chars: " \t\n\r\u000b\f";
+def ws_chars: " \t\n\r";
 
 # Trims ASCII white space; the regular expressions run only when there is some to trim.
 def trim_ws:
   if length > 0 and ((.[0:1] as $c | ws_chars | contains($c))
                      or (.[-1:] as $c | ws_chars | contains($c)))
-  then sub("\\A[ \t\n\r\u000b\f]+"; "") | sub("[ \t\n\r\u000b\f]+\\z"; "")
+  then sub("\\A[ \t\n\r]+"; "") | sub("[ \t\n\r]+\\z"; "")
   else . end;
 
 def before($sep): (split($sep) | .[0]) // "";
 
-# domain(x): the part after the last '@', or a URL's host; lower-case, without "www.";
-# null (missing) for anything that is not text or gives an empty domain.
+# domain(x): the part after the last '@', or else what follows the first "://" up to
+# '/', '?', '#' or ':'; lower-case, without a leading "www." (unless that is all there
+# is); null (missing) for anything that is not text or gives an empty domain.
 def domain:
   if is_text | not then null
   else trim_ws
     | if contains("@") then split("@") | last
-      else sub("\\A[A-Za-z][A-Za-z0-9+.\\-]*://"; "")
+      else (split("://") | if length > 1 then .[1:] | join("://") else .[0] // "" end)
         | before("/") | before("?") | before("#") | before(":")
       end
     | ascii_downcase
-    | if startswith("www.") then .[4:] else . end
+    | if startswith("www.") and length > 4 then .[4:] else . end
     | if . == "" then null else . end
   end;
 
 # ---- time ----
 
 def leap($y): ($y % 4 == 0 and $y % 100 != 0) or $y % 400 == 0;
-
-# A time as "YYYY-MM-DDTHH:MM:SSZ" ("YYYY-MM-DD" gets "T00:00:00Z"), or empty if it is not
-# a valid time in one of those two forms. In this one form, text order is time order.
-def canonical_time:
-  select(is_text and test("\\A[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z)?\\z"))
-  | select(.[8:10] <= "28" or (
-      .[5:7] as $m
-      | .[8:10] <= (if $m == "02" then (if leap(.[0:4] | tonumber) then "29" else "28" end)
-                   elif $m == "04" or $m == "06" or $m == "09" or $m == "11" then "30"
-                   else "31" end)))
-  | if length == 10 then . + "T00:00:00Z" else . end;
 
 # Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
 def days_from_civil($y0; $m; $d):
@@ -79,10 +74,36 @@ def days_from_civil($y0; $m; $d):
   | $yoe * 365 + ($yoe / 4 | floor) - ($yoe / 100 | floor) + .
   | $era * 146097 + . - 719468;
 
-# Seconds since the epoch of a canonical_time.
-def epoch_seconds:
-  days_from_civil(.[0:4] | tonumber; .[5:7] | tonumber; .[8:10] | tonumber) * 86400
-  + (.[11:13] | tonumber) * 3600 + (.[14:16] | tonumber) * 60 + (.[17:19] | tonumber);
+def days_in_month($y; $m):
+  if $m == 2 then (if leap($y) then 29 else 28 end)
+  elif $m == 4 or $m == 6 or $m == 9 or $m == 11 then 30 else 31 end;
+
+# Seconds since the epoch of a time as leadq's lq_time_parse reads it ("YYYY-MM-DD", then
+# optionally T/t/space, HH:MM, :SS, a .fraction, Z/z or +HH[:][MM]; UTC without a zone);
+# empty for anything else.
+def time_seconds:
+  select(is_text)
+  | if test("\\A[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)?\\z")
+    then if length == 10 then {y: .[0:4], mo: .[5:7], d: .[8:10]}   # the usual forms, fast
+         else {y: .[0:4], mo: .[5:7], d: .[8:10], h: .[11:13], mi: .[14:16], s: .[17:19]} end
+    else capture("\\A[ \t]*(?<y>[0-9]{4})-(?<mo>[0-9]{2})-(?<d>[0-9]{2})(?:[Tt ](?<h>[0-9]{2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2})(?:[.,](?<f>[0-9]*))?)?(?:[Zz]|(?<sign>[+-])(?<oh>[0-9]{2}):?(?<om>[0-9]{2})?)?)?[ \t]*\\z") end
+  | (.y | tonumber) as $y | (.mo | tonumber) as $mo | (.d | tonumber) as $d
+  | ((.h // "0") | tonumber) as $h | ((.mi // "0") | tonumber) as $mi
+  | ((.s // "0") | tonumber) as $s
+  | select($mo >= 1 and $mo <= 12 and $d >= 1 and $d <= days_in_month($y; $mo)
+           and $h <= 24 and $mi <= 59 and $s <= 60)
+  | (reduce ((.f // "") | explode[]) as $c ({v: 0, scale: 0.1}; .v += ($c - 48) * .scale | .scale /= 10) | .v) as $frac
+  | (if .sign == null then 0
+     else (if .sign == "-" then -1 else 1 end) * ((.oh | tonumber) * 3600 + ((.om // "0") | tonumber) * 60)
+     end) as $offset
+  | days_from_civil($y; $mo; $d) * 86400 + $h * 3600 + $mi * 60 + $s + $frac - $offset;
+
+# What leadq's projection `events.at` yields: an object's `at` (the items of it when it is
+# a list), and for a list what each of its items yields.
+def at_items:
+  if type == "object" then .at | (if type == "array" then .[] else . end)
+  elif type == "array" then .[] | at_items
+  else empty end;
 
 # ascii_downcase is written in jq in 1.6 (explode, map, implode): skip it for the event
 # types that are already lower case.
@@ -102,8 +123,10 @@ if type != "object" then empty else
 # defines
 | ($email != null and (($domain != null and (["gmail.com", "yahoo.com", "hotmail.com", "outlook.com"] | index([$domain]) != null)) | not)) as $work_email
 | ($employees | type == "number" and . >= 1000) as $enterprise
-| ($lead.title | is_text and (ascii_downcase
-     | contains("vp") or contains("chief") or contains("director") or contains("head of"))) as $decision_maker
+| ($lead.title
+   | if is_text then ascii_downcase | contains("vp") or contains("chief") or contains("director") or contains("head of")
+     elif type == "array" then any(.[]; text_in(["vp", "chief", "director", "head of"]))
+     else false end) as $decision_maker
 
 # score fit
 | ($employees | type == "number" and . >= 200 and . <= 999) as $mid_market
@@ -113,7 +136,8 @@ if type != "object" then empty else
     if $work_email then 0 else -30 end] | add | cap(60)) as $fit
 
 # score engagement
-| ($lead.events | if type == "array" then map(select(type == "object")) else [] end) as $events
+| ($lead.events | if type == "array" then . elif . == null then [] else [.] end
+   | map(select(type == "object"))) as $events
 | ($events | map(.type | select(is_text) | event_type)) as $types
 | ([$types[] | select(. == "page_view")] | length) as $page_views
 | ([$types[] | select(. == "email_click")] | length) as $email_clicks
@@ -121,7 +145,7 @@ if type != "object" then empty else
 | ($types | index(["webinar_attended"]) != null) as $webinar
 | ([$page_views * 2, 20] | min) as $page_view_points
 | ([$email_clicks * 5, 15] | min) as $email_click_points
-| ([$events[] | .at | canonical_time] | max | if . == null then null else epoch_seconds end) as $latest
+| ([$lead.events | at_items | time_seconds] | max) as $latest
 | ($page_view_points + $email_click_points + (if $demo then 25 else 0 end) + (if $webinar then 10 else 0 end)
    | cap(60)
    | if $latest == null then .

@@ -6,13 +6,20 @@
  *
  * Reads NDJSON leads on stdin and writes one decision per lead, byte for byte what
  * `leadq run --now 2026-11-22T00:00:00Z rules/acme.lq` and tests/bench/acme.jq print.
- * Choices made where the contract is silent (the same ones acme.jq makes):
- *  - a key that occurs twice in an object: the last one counts (as in jq);
+ * It follows leadq's documented choices (docs/language.md) and, where the docs are
+ * silent, what leadq does (src/eval.c, src/value.c):
+ *  - a key that occurs twice in an object: the first one counts (cJSON's lookup; jq
+ *    takes the last, a limit of acme.jq);
  *  - a path through something that is not an object (`company.employees` when company
- *    is text or a list) is missing; every rule that reads such a path is then false;
- *  - trim() removes ASCII white space: space, \t, \n, \v, \f, \r;
- *  - a time is exactly "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (upper-case T and Z), with
- *    month 1-12, a day that exists in that month, hour < 24, minute < 60, second < 60;
+ *    is text or a list) is missing or a list, and every rule of acme.lq is false on it;
+ *  - domain() and trim() remove space, \t, \n and \r;
+ *  - `events` that is an object (or any value but a list) is a list of one event;
+ *    `events.at` flattens: an event's `at` that is a list gives each of its items, and
+ *    an event that is itself a list is projected into;
+ *  - `title contains "vp"` on a list of titles: some item equals "vp" (ignoring case);
+ *  - times are what leadq's lq_time_parse accepts: "YYYY-MM-DD", then optionally
+ *    T/t/space, HH:MM, optionally :SS and a .fraction, optionally Z/z or +HH[:][MM];
+ *    white space (space, tab) around is ignored;
  *  - a line that is not a JSON object gets no decision: stderr gets
  *    `<stdin>:LINE: error: ...` and the exit status is 1. Blank lines are skipped.
  */
@@ -32,17 +39,16 @@ static const double NOW = 1795305600.0;
 
 /* ---- reading the lead ---------------------------------------------------------------- */
 
-/* The member `name` of obj (the last one if repeated); NULL when obj is not an object,
+/* The member `name` of obj (the first one if repeated); NULL when obj is not an object,
  * the member is absent, or it is JSON null: NULL means "missing". */
 static const cJSON *get(const cJSON *obj, const char *name)
 {
-    const cJSON *found = NULL;
     if (!cJSON_IsObject(obj))
         return NULL;
     for (const cJSON *m = obj->child; m; m = m->next)
         if (strcmp(m->string, name) == 0)
-            found = m;
-    return cJSON_IsNull(found) ? NULL : found;
+            return cJSON_IsNull(m) ? NULL : m;
+    return NULL;
 }
 
 static bool is_true(const cJSON *v)
@@ -87,12 +93,7 @@ static bool contains(const char *s, const char *t)
 
 static bool is_space(char c)
 {
-    return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-static bool is_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 static bool is_digit(char c)
@@ -102,8 +103,9 @@ static bool is_digit(char c)
 
 /* domain(v): sets [*start, *start + *len) to the domain inside the text v, still in its
  * original case (everything that compares it ignores case). Returns false when missing.
- * Trim white space; after the last '@' if there is one; otherwise skip "scheme://" and
- * stop at the first '/', '?', '#' or ':'. Then drop a leading "www."; empty is missing. */
+ * Trim white space; after the last '@' if there is one; otherwise after the first "://"
+ * and up to the first '/', '?', '#' or ':'. Then drop a leading "www." unless that is
+ * all there is; empty is missing. */
 static bool domain(const cJSON *v, const char **start, size_t *len)
 {
     if (!cJSON_IsString(v))
@@ -121,19 +123,18 @@ static bool domain(const cJSON *v, const char **start, size_t *len)
     if (at) {
         s = at + 1;
     } else {
-        const char *p = s;
-        if (p < end && is_alpha(*p)) {
-            while (p < end && (is_alpha(*p) || is_digit(*p) || *p == '+' || *p == '-' || *p == '.'))
-                p++;
-            if (end - p >= 3 && memcmp(p, "://", 3) == 0)
+        const char *p;
+        for (p = s; p + 2 < end; p++)
+            if (memcmp(p, "://", 3) == 0) {
                 s = p + 3;
-        }
+                break;
+            }
         for (p = s; p < end; p++)
             if (*p == '/' || *p == '?' || *p == '#' || *p == ':')
                 break;
         end = p;
     }
-    if (end - s >= 4 && equal_n(s, 4, "www."))
+    if (end - s > 4 && equal_n(s, 4, "www."))
         s += 4;
     *start = s;
     *len = (size_t)(end - s);
@@ -168,40 +169,101 @@ static int days_in_month(long y, long m)
     return m == 2 && leap ? 29 : days[m - 1];
 }
 
-/* The n digits at s as a number, or -1 if they are not all digits. */
-static long digits(const char *s, int n)
+/* The count digits at s[at...] as a number in *out; false if s is too short or they are
+ * not all digits. */
+static bool digits(const char *s, size_t n, size_t at, int count, int *out)
 {
-    long v = 0;
-    for (int i = 0; i < n; i++) {
-        if (!is_digit(s[i]))
-            return -1;
-        v = v * 10 + (s[i] - '0');
+    if (at + (size_t)count > n)
+        return false;
+    int v = 0;
+    for (int i = 0; i < count; i++) {
+        char c = s[at + (size_t)i];
+        if (!is_digit(c))
+            return false;
+        v = v * 10 + (c - '0');
     }
-    return v;
+    *out = v;
+    return true;
 }
 
-/* Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC) into seconds since the epoch. */
+/* Parses an ISO-8601 time as leadq does (see the top of this file) into seconds since
+ * the epoch; without a zone it is UTC. */
 static bool parse_time(const cJSON *v, double *out)
 {
     if (!cJSON_IsString(v))
         return false;
     const char *s = v->valuestring;
     size_t n = strlen(s);
-    if (n != 10 && !(n == 20 && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z'))
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    int y, mo, d, h = 0, mi = 0, sec = 0;
+    double frac = 0;
+    if (!digits(s, n, 0, 4, &y) || n < 10 || s[4] != '-' || !digits(s, n, 5, 2, &mo) ||
+        s[7] != '-' || !digits(s, n, 8, 2, &d))
         return false;
-    if (s[4] != '-' || s[7] != '-')
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
         return false;
-    long y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2), h = 0, mi = 0, sec = 0;
-    if (n == 20) {
-        h = digits(s + 11, 2);
-        mi = digits(s + 14, 2);
-        sec = digits(s + 17, 2);
+    size_t i = 10;
+    long offset = 0;
+    if (i < n && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
+        if (!digits(s, n, i + 1, 2, &h) || i + 3 >= n || s[i + 3] != ':' || !digits(s, n, i + 4, 2, &mi))
+            return false;
+        i += 6;
+        if (i < n && s[i] == ':') {
+            if (!digits(s, n, i + 1, 2, &sec))
+                return false;
+            i += 3;
+            if (i < n && (s[i] == '.' || s[i] == ',')) {
+                double scale = 0.1;
+                for (i++; i < n && is_digit(s[i]); i++, scale /= 10)
+                    frac += (s[i] - '0') * scale;
+            }
+        }
+        if (h > 24 || mi > 59 || sec > 60)
+            return false;
+        if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
+            i++;
+        } else if (i < n && (s[i] == '+' || s[i] == '-')) {
+            int oh, om = 0, sign = s[i] == '-' ? -1 : 1;
+            if (!digits(s, n, i + 1, 2, &oh))
+                return false;
+            i += 3;
+            if (i < n && s[i] == ':')
+                i++;
+            if (i < n && digits(s, n, i, 2, &om))
+                i += 2;
+            offset = sign * (oh * 3600L + om * 60L);
+        }
     }
-    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h < 0 || h > 23 ||
-        mi < 0 || mi > 59 || sec < 0 || sec > 59)
+    if (i != n)
         return false;
-    *out = (double)days_from_civil(y, mo, d) * 86400.0 + (double)(h * 3600 + mi * 60 + sec);
+    *out = (double)days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 + mi * 60.0 + sec + frac -
+           (double)offset;
     return true;
+}
+
+/* latest(events.at): every time that leadq's projection `events.at` yields from j, the
+ * latest one in *latest. An object gives its `at`, or the items of its `at` when that is
+ * a list; a list gives what each of its items gives. */
+static void latest_at(const cJSON *j, bool *have, double *latest)
+{
+    double t;
+    if (cJSON_IsObject(j)) {
+        const cJSON *at = get(j, "at");
+        if (cJSON_IsArray(at)) {
+            for (const cJSON *c = at->child; c; c = c->next)
+                if (parse_time(c, &t) && (!*have || t > *latest))
+                    *latest = t, *have = true;
+        } else if (parse_time(at, &t) && (!*have || t > *latest)) {
+            *latest = t;
+            *have = true;
+        }
+    } else if (cJSON_IsArray(j)) {
+        for (const cJSON *c = j->child; c; c = c->next)
+            latest_at(c, have, latest);
+    }
 }
 
 /* ---- writing the decision ------------------------------------------------------------ */
@@ -209,7 +271,9 @@ static bool parse_time(const cJSON *v, double *out)
 static void put_number(double x)
 {
     char buf[40];
-    if (isfinite(x) && x == floor(x) && fabs(x) < 1e15)
+    if (!isfinite(x))
+        snprintf(buf, sizeof buf, "null");
+    else if (x == floor(x) && fabs(x) < 1e15)
         snprintf(buf, sizeof buf, "%lld", (long long)x);
     else
         snprintf(buf, sizeof buf, "%.15g", x);
@@ -301,6 +365,10 @@ static void decide(const cJSON *lead, long line)
     if (cJSON_IsString(title))
         for (size_t i = 0; i < COUNT(decision_titles) && !decision_maker; i++)
             decision_maker = contains(title->valuestring, decision_titles[i]);
+    if (cJSON_IsArray(title)) /* a list contains an item equal to the text */
+        for (const cJSON *t = title->child; t && !decision_maker; t = t->next)
+            decision_maker = cJSON_IsString(t) &&
+                in_list(t->valuestring, strlen(t->valuestring), decision_titles, COUNT(decision_titles));
 
     /* score fit */
     bool mid_market = is_number(employees) && employees->valuedouble >= 200 && employees->valuedouble <= 999;
@@ -315,8 +383,10 @@ static void decide(const cJSON *lead, long line)
     bool demo = false, webinar = false, have_latest = false;
     double latest = 0;
     const cJSON *events = get(lead, "events");
-    if (cJSON_IsArray(events)) {
-        for (const cJSON *ev = events->child; ev; ev = ev->next) {
+    if (events) {
+        /* a list of events, or any other value as a list of one */
+        const cJSON *first = cJSON_IsArray(events) ? events->child : events;
+        for (const cJSON *ev = first; ev; ev = cJSON_IsArray(events) ? ev->next : NULL) {
             if (!cJSON_IsObject(ev))
                 continue;
             const cJSON *type = get(ev, "type");
@@ -328,12 +398,8 @@ static void decide(const cJSON *lead, long line)
                 demo = demo || equal_n(t, n, "demo_request");
                 webinar = webinar || equal_n(t, n, "webinar_attended");
             }
-            double at;
-            if (parse_time(get(ev, "at"), &at) && (!have_latest || at > latest)) {
-                latest = at;
-                have_latest = true;
-            }
         }
+        latest_at(events, &have_latest, &latest);
     }
     double page_view_points = min(2.0 * page_views, 20), email_click_points = min(5.0 * email_clicks, 15);
     double engagement = min(page_view_points + email_click_points + (demo ? 25 : 0) + (webinar ? 10 : 0), 60);

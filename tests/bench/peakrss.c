@@ -1,24 +1,41 @@
-/* tests/bench/peakrss.c: runs a command and prints its peak resident set size to stderr, for tests/bench/run.sh. */
+/* tests/bench/peakrss.c: runs a command and prints its peak resident set size and times to stderr, for tests/bench/run.sh. */
 
 /*
- * Build: cc -O2 -std=c11 -Wall -Wextra -Werror -o build/peakrss tests/bench/peakrss.c
+ * Build: cc -O2 -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -o build/peakrss tests/bench/peakrss.c
  * Usage: peakrss COMMAND [ARG...]
  *
- * Runs COMMAND with the same stdin, stdout and stderr, then writes `peakrss_kb=N` (the
- * child's ru_maxrss from wait4, in KiB on Linux) as the last line of stderr. The exit
+ * Runs COMMAND with the same stdin, stdout and stderr, then writes one line as the last
+ * line of stderr:
+ *     peakrss_kb=N wall_s=W cpu_s=C
+ * N is the child's ru_maxrss from wait4 (KiB on Linux), W the wall-clock seconds from
+ * fork to exit (monotonic clock), C the child's user + system CPU seconds. The exit
  * status is the command's, or 128 + the signal that killed it; 127 if it could not be
  * started, 2 on a usage error.
  */
 
+#ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE
+#endif
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+static double seconds(const struct timespec *t)
+{
+    return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+}
+
+static double tv_seconds(const struct timeval *t)
+{
+    return (double)t->tv_sec + (double)t->tv_usec / 1e6;
+}
 
 int main(int argc, char **argv)
 {
@@ -27,6 +44,8 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     pid_t pid = fork();
     if (pid < 0) {
         perror("peakrss: fork");
@@ -46,7 +65,10 @@ int main(int argc, char **argv)
             return 127;
         }
     }
-    fprintf(stderr, "peakrss_kb=%ld\n", usage.ru_maxrss);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    fprintf(stderr, "peakrss_kb=%ld wall_s=%.6f cpu_s=%.6f\n", usage.ru_maxrss,
+            seconds(&end) - seconds(&start),
+            tv_seconds(&usage.ru_utime) + tv_seconds(&usage.ru_stime));
     if (WIFSIGNALED(status))
         return 128 + WTERMSIG(status);
     return WEXITSTATUS(status);
