@@ -127,7 +127,8 @@ bool lq_time_parse(const char *s, size_t n, double *out) {
         for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10) frac += (s[i] - '0') * scale;
       }
     }
-    if (h > 24 || mi > 59 || sec > 60) return false;
+    /* 24:00 is the end of a day; 60 seconds is a leap second. */
+    if ((h > 23 && !(h == 24 && mi == 0 && sec == 0 && frac == 0)) || mi > 59 || sec > 60) return false;
     if (i < n && (s[i] == 'Z' || s[i] == 'z')) i++;
     else if (i < n && (s[i] == '+' || s[i] == '-')) {
       int oh, om = 0, sign = s[i] == '-' ? -1 : 1;
@@ -135,6 +136,7 @@ bool lq_time_parse(const char *s, size_t n, double *out) {
       i += 3;
       if (i < n && s[i] == ':') i++;
       if (i < n && digits(s, n, i, 2, &om)) i += 2;
+      if (oh > 23 || om > 59) return false;
       offset = sign * (oh * 3600L + om * 60L);
     }
   }
