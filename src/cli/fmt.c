@@ -1,12 +1,182 @@
-/* fmt.c: `leadq fmt`. */
+/* fmt.c: `leadq fmt [-w] [--check] [--diff] RULES...`: print, check or rewrite the canonical layout. */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "../fmt.h"
 #include "cli.h"
 
-const char cmd_fmt_help[] = "usage: leadq fmt ...\n";
+const char cmd_fmt_help[] =
+    "usage: leadq fmt [-w] [--check] [--diff] RULES...\n"
+    "\n"
+    "Lays each rules file out in the one canonical layout. Without options the result\n"
+    "goes to stdout (files one after the other); '-' reads stdin.\n"
+    "  -w, --write   rewrite the files that are not canonical, in place\n"
+    "  --check       list the files that are not canonical; exit 1 if there are any\n"
+    "  --diff        print what would change as a unified diff; exit 1 if anything would\n"
+    "\n"
+    "The layout:\n"
+    "  - one declaration per line, two-space indentation inside { } blocks;\n"
+    "  - single spaces between words, text in double quotes with the fewest escapes,\n"
+    "    numbers and a test lead's JSON as written;\n"
+    "  - a run of declarations of one kind with no blank line between them lines up\n"
+    "    its names (team, list, define, reject, stage, route); when the names are all\n"
+    "    as wide, the `by TEAM` column lines up too, so `when` does;\n"
+    "  - in a score block the points and the labels line up, so `when` and `per` do;\n"
+    "    in a grade block the labels do;\n"
+    "  - a line over 100 columns has its longest lists broken: '[', the items filled\n"
+    "    up to 100 columns one step in, each with a comma, ']' on its own line;\n"
+    "  - parentheses stay where they were written (and are added only where needed);\n"
+    "  - blank lines between declarations and between block items are kept, at most\n"
+    "    one; none at the start or end of the file or of a block;\n"
+    "  - a comment on its own line stays above what follows it, at its indentation;\n"
+    "    a comment after code stays on that line, one space after it; a comment in\n"
+    "    the middle of a declaration that spans lines moves above the declaration;\n"
+    "  - a test's lead JSON keeps its line breaks; its continuation lines move with\n"
+    "    the `lead` line.\n"
+    "fmt never changes what a file means: its result reads back as the same rules.\n"
+    "Files with syntax errors are reported and left alone (exit 3).\n"
+    "\n"
+    "exit codes: 0 done (or canonical), 1 --check/--diff found files to change,\n"
+    "            2 usage error, 3 syntax errors, 4 I/O error\n";
+
+static char *read_stdin(size_t *len) {
+  size_t cap = 1 << 16, n = 0;
+  char *s = malloc(cap);
+  if (!s) abort();
+  size_t got;
+  while ((got = fread(s + n, 1, cap - n - 1, stdin)) > 0) {
+    n += got;
+    if (cap - n - 1 == 0 && !(s = realloc(s, cap *= 2))) abort();
+  }
+  if (ferror(stdin)) {
+    free(s);
+    return NULL;
+  }
+  s[n] = '\0';
+  *len = n;
+  return s;
+}
+
+/* Writes text next to path, then renames it over path (keeping path's mode). */
+static bool write_in_place(const char *path, const char *text, size_t len) {
+  size_t n = strlen(path);
+  char *tmp = malloc(n + 16);
+  if (!tmp) abort();
+  snprintf(tmp, n + 16, "%s.fmt-XXXXXX", path);
+  int fd = mkstemp(tmp);
+  bool ok = fd >= 0;
+  if (ok) {
+    struct stat st;
+    if (stat(path, &st) == 0) (void)fchmod(fd, st.st_mode & 07777);
+    FILE *fp = fdopen(fd, "wb");
+    ok = fp && fwrite(text, 1, len, fp) == len;
+    ok = fp ? fclose(fp) == 0 && ok : (close(fd), false);
+    ok = ok && rename(tmp, path) == 0;
+    if (!ok) {
+      int saved = errno;
+      unlink(tmp);
+      errno = saved;
+    }
+  }
+  free(tmp);
+  return ok;
+}
+
+enum { F_WRITE = 1, F_CHECK = 2, F_DIFF = 4 };
+
+/* Formats one file; returns its exit status. */
+static int fmt_one(const char *path, int flags, lq_buf *out) {
+  bool from_stdin = !strcmp(path, "-");
+  const char *name = from_stdin ? "<stdin>" : path;
+  size_t len;
+  char *text = from_stdin ? read_stdin(&len) : lq_read_file(path, &len);
+  if (!text) {
+    fprintf(stderr, "leadq fmt: cannot read '%s': %s\n", name, strerror(errno));
+    return EXIT_IO;
+  }
+  lq_sources src;
+  lq_diags d;
+  lq_sources_init(&src);
+  lq_diags_init(&d);
+  uint32_t file = lq_sources_add(&src, name, text, len);
+  lq_buf canon = {0};
+  int status = EXIT_OK;
+  if (!lq_fmt(&src, file, &d, &canon)) {
+    lq_diags_sort(&d);
+    lq_diags_print(&d, &src, stderr, cli_color());
+    fprintf(stderr, "%s: %zu error%s; not formatted\n", name, d.errors, d.errors == 1 ? "" : "s");
+    status = EXIT_COMPILE;
+    goto done;
+  }
+  const char *orig = src.files[file].text;
+  bool changed = canon.len != len || (len && memcmp(canon.data, orig, len));
+  if (!(flags & (F_WRITE | F_CHECK | F_DIFF))) {
+    lq_buf_put(out, canon.data, canon.len);
+    goto done;
+  }
+  if (changed && (flags & F_CHECK)) {
+    lq_buf_puts(out, name);
+    lq_buf_putc(out, '\n');
+  }
+  if (flags & F_DIFF) lq_fmt_diff(out, name, orig, len, canon.data ? canon.data : "", canon.len);
+  if (changed && (flags & F_WRITE) && !from_stdin) {
+    if (!write_in_place(path, canon.data ? canon.data : "", canon.len)) {
+      fprintf(stderr, "leadq fmt: cannot write '%s': %s\n", path, strerror(errno));
+      status = EXIT_IO;
+    }
+  } else if (changed && (flags & F_WRITE)) {
+    lq_buf_put(out, canon.data, canon.len);  /* -w on stdin: the result goes to stdout */
+  }
+  if (changed && !(flags & F_WRITE)) status = EXIT_BAD_INPUT;
+done:
+  lq_buf_free(&canon);
+  lq_diags_free(&d);
+  lq_sources_free(&src);
+  return status;
+}
+
+/* The worse of two statuses: I/O, then syntax errors, then files to change. */
+static int worse(int a, int b) {
+  static const int rank[] = {[EXIT_OK] = 0, [EXIT_BAD_INPUT] = 1, [EXIT_USAGE] = 2, [EXIT_COMPILE] = 3, [EXIT_IO] = 4};
+  return rank[b] > rank[a] ? b : a;
+}
 
 int cmd_fmt(int argc, char **argv) {
-  (void)argc, (void)argv;
-  fputs("leadq fmt: not written yet\n", stderr);
-  return EXIT_USAGE;
+  static const struct option opts[] = {{"write", no_argument, NULL, 'w'},
+                                       {"check", no_argument, NULL, 'c'},
+                                       {"diff", no_argument, NULL, 'd'},
+                                       {0}};
+  int flags = 0, c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "w", opts, NULL)) != -1) {
+    if (c == 'w') flags |= F_WRITE;
+    else if (c == 'c') flags |= F_CHECK;
+    else if (c == 'd') flags |= F_DIFF;
+    else return cli_usage_error("fmt", "unknown option '%s'", argv[optind - 1]);
+  }
+  if (optind >= argc) return cli_usage_error("fmt", "name at least one rules file ('-' for stdin)");
+  if ((flags & F_WRITE) && (flags & F_CHECK))
+    return cli_usage_error("fmt", "-w rewrites the files and --check only lists them; choose one");
+  int status = EXIT_OK;
+  lq_buf out = {0};
+  for (int i = optind; i < argc; i++) {
+    status = worse(status, fmt_one(argv[i], flags, &out));
+    if (!lq_buf_flush(&out, stdout)) {
+      fprintf(stderr, "leadq fmt: cannot write the output: %s\n", strerror(errno));
+      status = EXIT_IO;
+      break;
+    }
+  }
+  if (fflush(stdout) != 0) {
+    fprintf(stderr, "leadq fmt: cannot write the output: %s\n", strerror(errno));
+    status = EXIT_IO;
+  }
+  lq_buf_free(&out);
+  return status;
 }
