@@ -25,6 +25,7 @@ static const char usage[] =
     "  help [COMMAND]           show help for leadq or for one command\n"
     "\n"
     "exit codes: 0 success, 1 some input lines were bad (the rest was processed),\n"
+    "            a test failed, or fmt --check / check --strict found something,\n"
     "            2 usage error, 3 the rules do not compile, 4 I/O error\n"
     "\n"
     "Run 'leadq help COMMAND' for a command's options. The language: docs/language.md; man leadq.\n";
