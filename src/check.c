@@ -9,12 +9,15 @@
 #include <string.h>
 
 #include "program.h"
+#include "value.h"
 
 typedef struct sym {
   const char *name;
   uint32_t len;
   lq_node *decl;
   int order;              /* position of the declaration in the file */
+  bool used;              /* teams: some rule names it with `by` */
+  bool shadow_warned;     /* names: a same-named field was reported once */
 } sym;
 
 typedef struct symtab { sym *slots; uint32_t mask; } symtab;
@@ -27,6 +30,8 @@ typedef struct checker {
   int where_depth;
   lq_node *last_group, *last_reject;
   int last_group_order, last_reject_order;
+  lq_node *decls;
+  bool *define_never;     /* by define slot: already reported as never true */
 } checker;
 
 static uint64_t hash(const char *s, size_t n) {
@@ -161,6 +166,19 @@ static void resolve_name(checker *c, lq_node *n) {
   n->ref_kind = c->where_depth ? LQ_REF_ITEM_FIELD : LQ_REF_FIELD;
 }
 
+/* A field written `name` (or lead.name) while a declaration has that name: a bare
+ * name means the declaration, so the two are easily confused. Once per name. */
+static void shadowed_field(checker *c, lq_str name, lq_span at) {
+  sym *e = symtab_slot(&c->names, name.s, name.n);
+  if (!e->name || e->shadow_warned) return;
+  e->shadow_warned = true;
+  const char *what = kind_word(e->decl->kind);
+  lq_diag_warning(c->d, at, "field `%s` has the same name as %s '%s' (line %d); a bare %s means the %s",
+                  e->name, what, e->name, line_of(c, e->decl->span), e->name, what);
+  lq_diag_note(c->d, "rename the %s so the two cannot be confused; the field is reachable only as `%s` or lead.%s",
+               what, e->name, e->name);
+}
+
 static void call(checker *c, lq_node *n) {
   int fn = lq_func_find(n->str.s, n->str.n);
   int nargs = 0;
@@ -220,7 +238,14 @@ static void expr(checker *c, lq_node *n) {
   if (!n) return;
   switch (n->kind) {
   case LQ_NAME: resolve_name(c, n); return;
-  case LQ_FIELD: n->ref_kind = c->where_depth ? LQ_REF_ITEM_FIELD : LQ_REF_FIELD; return;
+  case LQ_FIELD:
+    n->ref_kind = c->where_depth ? LQ_REF_ITEM_FIELD : LQ_REF_FIELD;
+    shadowed_field(c, n->str, n->span);
+    return;
+  case LQ_GET:
+    expr(c, n->a);
+    if (n->a->kind == LQ_NAME && n->a->ref_kind == LQ_REF_LEAD) shadowed_field(c, n->str, n->name_span);
+    return;
   case LQ_CALL: call(c, n); return;
   case LQ_WHERE:
     expr(c, n->a);
@@ -248,6 +273,749 @@ static void expr(checker *c, lq_node *n) {
   }
 }
 
+/* ---- Conditions that can never hold ----
+ *
+ * A condition is read as a conjunction of tests ("atoms") on operands compared
+ * with constants: x > 10, x == "a", x in [...], x is missing, x alone. Atoms on
+ * the same operand (the same expression, written the same way in the same
+ * scope) can contradict each other, and an atom can contradict what the operand
+ * is known to be (a score group is a number, a grade one of its labels). To
+ * decide, every atom is evaluated, exactly as eval.c would, on a few candidate
+ * values: each constant mentioned, the points between and beyond the numbers,
+ * a text, true, false, missing and a list. If no candidate satisfies them all,
+ * no value does. Anything not understood is left out, so a warning is sound:
+ * it fires only when no lead can make the condition true. */
+
+enum { T_NUM = 1, T_TEXT = 2, T_BOOL = 4, T_OTHER = 8, T_MISSING = 16, T_ANY = 31 };
+
+typedef struct cval { int t; double num; const char *s; size_t n; bool b; } cval;
+
+typedef enum { A_EQ, A_NE, A_LT, A_LE, A_GT, A_GE, A_BETWEEN, A_IN, A_NOT_IN, A_MISSING, A_PRESENT, A_TRUE } atom_op;
+
+typedef struct atom {
+  const lq_node *key, *node;   /* the operand, and the whole test (for messages) */
+  atom_op op;
+  bool neg;                    /* under `not` */
+  cval k, k2;                  /* the constants */
+  const lq_node *list;         /* A_IN, A_NOT_IN: a LIST of constants */
+} atom;
+
+typedef struct why { lq_span span; char reason[512]; char note[400]; } why;
+
+enum { MAX_DEPTH = 16 };
+
+static bool const_val(const lq_node *n, cval *v) {
+  *v = (cval){0};
+  switch (n->kind) {
+  case LQ_NUM: v->t = T_NUM; v->num = n->num; return true;
+  case LQ_NEG: if (n->a->kind != LQ_NUM) return false; v->t = T_NUM; v->num = -n->a->num; return true;
+  case LQ_STR: v->t = T_TEXT; v->s = n->str.s; v->n = n->str.n; return true;
+  case LQ_TRUE: case LQ_FALSE: v->t = T_BOOL; v->b = n->kind == LQ_TRUE; return true;
+  case LQ_NULL: v->t = T_MISSING; return true;
+  default: return false;
+  }
+}
+
+/* A list of constants, written out or declared with `list`. */
+static const lq_node *const_list(const lq_node *n) {
+  if (n->kind == LQ_NAME && n->ref_kind == LQ_REF_LIST && n->ref) n = n->ref->a;
+  if (!n || n->kind != LQ_LIST) return NULL;
+  cval v;
+  for (const lq_node *k = n->kids; k; k = k->next)
+    if (!const_val(k, &v)) return NULL;
+  return n;
+}
+
+static bool cval_eq(const cval *a, const cval *b) {
+  if (a->t == T_MISSING || b->t == T_MISSING) return a->t == b->t;
+  if (a->t != b->t) return false;
+  switch (a->t) {
+  case T_NUM: return a->num == b->num;
+  case T_TEXT: return lq_text_eq(a->s, a->n, b->s, b->n);
+  case T_BOOL: return a->b == b->b;
+  default: return false;   /* a list or object never equals a constant */
+  }
+}
+
+static bool in_list(const cval *v, const lq_node *list) {
+  if (v->t == T_MISSING) return false;
+  cval k;
+  for (const lq_node *i = list->kids; i; i = i->next)
+    if (const_val(i, &k) && cval_eq(v, &k)) return true;
+  return false;
+}
+
+/* Whether the test holds when its operand is v. Ordering texts is taken to
+ * hold for every text (times compare as times): atoms with it are inexact. */
+static bool admits(const atom *a, const cval *v) {
+  bool r;
+  switch (a->op) {
+  case A_EQ: r = cval_eq(v, &a->k); break;
+  case A_NE: r = !cval_eq(v, &a->k); break;
+  case A_LT: case A_LE: case A_GT: case A_GE:
+    if (v->t == T_NUM && a->k.t == T_NUM) {
+      double x = v->num, k = a->k.num;
+      r = a->op == A_LT ? x < k : a->op == A_LE ? x <= k : a->op == A_GT ? x > k : x >= k;
+    } else {
+      r = v->t == T_TEXT && a->k.t == T_TEXT;
+    }
+    break;
+  case A_BETWEEN:
+    if (v->t == T_NUM && a->k.t == T_NUM && a->k2.t == T_NUM) r = a->k.num <= v->num && v->num <= a->k2.num;
+    else r = v->t == T_TEXT && a->k.t == T_TEXT && a->k2.t == T_TEXT;
+    break;
+  case A_IN: r = in_list(v, a->list); break;
+  case A_NOT_IN: r = !in_list(v, a->list); break;
+  case A_MISSING: r = v->t == T_MISSING; break;
+  case A_PRESENT: r = v->t != T_MISSING; break;
+  default: r = v->t == T_BOOL && v->b; break;
+  }
+  return a->neg ? !r : r;
+}
+
+static bool exact(const atom *a) {
+  bool ordering = (a->op >= A_LT && a->op <= A_GE) || a->op == A_BETWEEN;
+  return !(ordering && (a->k.t == T_TEXT || a->k2.t == T_TEXT));
+}
+
+/* An operand: anything that yields a value rather than a condition. */
+static bool is_operand(const lq_node *n) {
+  switch (n->kind) {
+  case LQ_NAME: case LQ_FIELD: case LQ_GET: case LQ_INDEX: case LQ_CALL:
+  case LQ_ADD: case LQ_SUB: case LQ_MUL: case LQ_DIV: case LQ_NEG:
+    return !(n->kind == LQ_NEG && n->a->kind == LQ_NUM);
+  default: return false;
+  }
+}
+
+static atom_op flip(atom_op op) {
+  switch (op) {
+  case A_LT: return A_GT; case A_LE: return A_GE;
+  case A_GT: return A_LT; case A_GE: return A_LE;
+  default: return op;
+  }
+}
+
+static bool atom_of(const lq_node *n, atom *a) {
+  *a = (atom){.node = n};
+  cval k;
+  switch (n->kind) {
+  case LQ_NOT:
+    if (!atom_of(n->a, a) || !exact(a)) return false;
+    a->neg = !a->neg;
+    a->node = n;
+    return true;
+  case LQ_EQ: case LQ_NE: case LQ_LT: case LQ_LE: case LQ_GT: case LQ_GE: {
+    static const atom_op ops[] = {[LQ_EQ] = A_EQ, [LQ_NE] = A_NE, [LQ_LT] = A_LT,
+                                  [LQ_LE] = A_LE, [LQ_GT] = A_GT, [LQ_GE] = A_GE};
+    if (is_operand(n->a) && const_val(n->b, &k)) { a->key = n->a; a->op = ops[n->kind]; }
+    else if (is_operand(n->b) && const_val(n->a, &k)) { a->key = n->b; a->op = flip(ops[n->kind]); }
+    else return false;
+    a->k = k;
+    return true;
+  }
+  case LQ_BETWEEN:
+    if (!is_operand(n->a) || !const_val(n->b, &a->k) || !const_val(n->c, &a->k2)) return false;
+    a->key = n->a;
+    a->op = A_BETWEEN;
+    return true;
+  case LQ_IN: case LQ_NOT_IN:
+    if (!is_operand(n->a) || !(a->list = const_list(n->b))) return false;
+    a->key = n->a;
+    a->op = n->kind == LQ_IN ? A_IN : A_NOT_IN;
+    return true;
+  case LQ_MISSING: case LQ_PRESENT:
+    if (!is_operand(n->a)) return false;
+    a->key = n->a;
+    a->op = n->kind == LQ_MISSING ? A_MISSING : A_PRESENT;
+    return true;
+  default:
+    if (!is_operand(n)) return false;
+    a->key = n;
+    a->op = A_TRUE;
+    return true;
+  }
+}
+
+/* The same expression, written the same way: it has the same value in one scope. */
+static bool same_expr(const lq_node *x, const lq_node *y) {
+  if (x == y) return true;
+  if (!x || !y || x->kind != y->kind || x->ref_kind != y->ref_kind || x->ref != y->ref) return false;
+  if (x->str.n != y->str.n || (x->str.n && memcmp(x->str.s, y->str.s, x->str.n))) return false;
+  if (x->num != y->num || x->slot != y->slot) return false;
+  if (!same_expr(x->a, y->a) || !same_expr(x->b, y->b) || !same_expr(x->c, y->c) || !same_expr(x->d, y->d))
+    return false;
+  const lq_node *i = x->kids, *j = y->kids;
+  for (; i && j; i = i->next, j = j->next)
+    if (!same_expr(i, j)) return false;
+  return !i && !j;
+}
+
+/* The kinds of value an expression can have, whatever the lead. */
+static int value_types(const lq_node *n, int depth) {
+  switch (n->kind) {
+  case LQ_NUM: return T_NUM;
+  case LQ_STR: return T_TEXT;
+  case LQ_TRUE: case LQ_FALSE: return T_BOOL;
+  case LQ_NULL: return T_MISSING;
+  case LQ_LIST: case LQ_WHERE: return T_OTHER;
+  case LQ_NEG: case LQ_ADD: case LQ_SUB: case LQ_MUL: case LQ_DIV: return T_NUM | T_MISSING;
+  case LQ_CALL:
+    switch (n->slot) {
+    case LQ_FN_lower: case LQ_FN_upper: case LQ_FN_trim: case LQ_FN_domain: case LQ_FN_date:
+      return T_TEXT | T_MISSING;
+    case LQ_FN_len: case LQ_FN_number: case LQ_FN_abs: case LQ_FN_round: case LQ_FN_floor:
+    case LQ_FN_ceil: case LQ_FN_min: case LQ_FN_max: case LQ_FN_sum: case LQ_FN_days_since:
+      return T_NUM | T_MISSING;
+    case LQ_FN_count: return T_NUM;
+    case LQ_FN_any: case LQ_FN_every: return T_BOOL;
+    default: return T_ANY;
+    }
+  case LQ_NAME:
+    switch (n->ref_kind) {
+    case LQ_REF_DEFINE: return n->ref && depth < MAX_DEPTH ? value_types(n->ref->a, depth + 1) : T_ANY;
+    case LQ_REF_LIST: case LQ_REF_LEAD: return T_OTHER;
+    case LQ_REF_GROUP: case LQ_REF_TOTAL: return T_NUM;
+    case LQ_REF_GRADE: return T_TEXT | T_MISSING;
+    case LQ_REF_STAGE: case LQ_REF_REJECTED: return T_BOOL;
+    default: return T_ANY;
+    }
+  case LQ_FIELD: case LQ_GET: case LQ_INDEX: return T_ANY;
+  default: return T_BOOL;   /* and, or, not and every comparison */
+  }
+}
+
+/* The grade an operand names, if it is one: its value is one of the labels. */
+static const lq_node *grade_of(const lq_node *key) {
+  return key->kind == LQ_NAME && key->ref_kind == LQ_REF_GRADE && key->ref ? key->ref : NULL;
+}
+
+typedef struct cands { cval *v; size_t n, cap; } cands;
+
+static void cand_add(cands *c, cval v) {
+  if (c->n == c->cap) {
+    c->cap = c->cap ? 2 * c->cap : 32;
+    c->v = realloc(c->v, c->cap * sizeof *c->v);
+    if (!c->v) abort();
+  }
+  c->v[c->n++] = v;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static void cand_const(cands *c, cands *nums, const cval *k) {
+  if (k->t == T_NUM) cand_add(nums, *k);
+  else if (k->t == T_TEXT) cand_add(c, *k);
+}
+
+/* Can one value of the operand satisfy every atom in set (indices into atoms)?
+ * types: what the operand can be (T_ANY to ignore what is known about it). */
+static bool satisfiable(const atom *atoms, const size_t *set, size_t n, int types, const lq_node *grade) {
+  cands c = {0}, nums = {0};
+  for (size_t i = 0; i < n; i++) {
+    const atom *a = &atoms[set[i]];
+    cand_const(&c, &nums, &a->k);
+    cand_const(&c, &nums, &a->k2);
+    if (a->list) {
+      cval k;
+      for (const lq_node *it = a->list->kids; it; it = it->next)
+        if (const_val(it, &k)) cand_const(&c, &nums, &k);
+    }
+  }
+  if (grade)
+    for (const lq_node *arm = grade->kids; arm; arm = arm->next)
+      cand_add(&c, (cval){.t = T_TEXT, .s = arm->a->str.s, .n = arm->a->str.n});
+  cand_add(&c, (cval){.t = T_TEXT, .s = "\x01", .n = 1});   /* a text equal to no constant */
+  cand_add(&c, (cval){.t = T_BOOL, .b = true});
+  cand_add(&c, (cval){.t = T_BOOL, .b = false});
+  cand_add(&c, (cval){.t = T_MISSING});
+  cand_add(&c, (cval){.t = T_OTHER});
+  /* Numbers: each constant, the points between neighbours, and beyond both ends. */
+  double *x = malloc((nums.n + 1) * sizeof *x);
+  if (!x) abort();
+  for (size_t i = 0; i < nums.n; i++) x[i] = nums.v[i].num;
+  qsort(x, nums.n, sizeof *x, cmp_double);
+  if (!nums.n) cand_add(&c, (cval){.t = T_NUM, .num = 0});
+  for (size_t i = 0; i < nums.n; i++) {
+    cand_add(&c, (cval){.t = T_NUM, .num = x[i]});
+    if (i + 1 < nums.n && x[i + 1] != x[i]) cand_add(&c, (cval){.t = T_NUM, .num = x[i] / 2 + x[i + 1] / 2});
+  }
+  if (nums.n) {
+    cand_add(&c, (cval){.t = T_NUM, .num = x[0] - fabs(x[0]) - 1});
+    cand_add(&c, (cval){.t = T_NUM, .num = x[nums.n - 1] + fabs(x[nums.n - 1]) + 1});
+  }
+  free(x);
+  free(nums.v);
+  bool ok = false;
+  for (size_t i = 0; i < c.n && !ok; i++) {
+    const cval *v = &c.v[i];
+    if (!(v->t & types)) continue;
+    if (grade && v->t == T_TEXT) {
+      bool label = false;
+      for (const lq_node *arm = grade->kids; arm && !label; arm = arm->next)
+        label = lq_text_eq(v->s, v->n, arm->a->str.s, arm->a->str.n);
+      if (!label) continue;
+    }
+    ok = true;
+    for (size_t j = 0; j < n && ok; j++) ok = admits(&atoms[set[j]], v);
+  }
+  free(c.v);
+  return ok;
+}
+
+/* The source text of a span, on one line and shortened, for a message. */
+static const char *excerpt(const checker *c, lq_span s, char *buf, size_t size) {
+  const char *t = c->src->files[s.file].text + s.begin;
+  size_t n = s.end > s.begin ? s.end - s.begin : 0;
+  const char *nl = memchr(t, '\n', n);
+  if (nl) n = (size_t)(nl - t);
+  if (n > 60) snprintf(buf, size, "%.57s...", t);
+  else snprintf(buf, size, "%.*s", (int)n, t);
+  return buf;
+}
+
+static const char *type_phrase(int types) {
+  switch (types & ~T_MISSING) {
+  case T_NUM: return "a number";
+  case T_TEXT: return "text";
+  case T_BOOL: return "true or false";
+  case T_OTHER: return "a list";
+  default: return NULL;
+  }
+}
+
+/* One atom that holds for no value: say why as precisely as we can. */
+static void explain_atom(const checker *c, const atom *atoms, size_t idx, int types, const lq_node *grade, why *w) {
+  const atom *a = &atoms[idx];
+  char t1[72], t2[72];
+  w->span = a->node->span;
+  excerpt(c, a->node->span, t1, sizeof t1);
+  excerpt(c, a->key->span, t2, sizeof t2);
+  const char *phrase = type_phrase(types);
+  if (satisfiable(atoms, &idx, 1, T_ANY, NULL)) {
+    if (grade && satisfiable(atoms, &idx, 1, types, NULL)) {
+      char labels[300] = "";
+      size_t len = 0;
+      for (const lq_node *arm = grade->kids; arm && len < sizeof labels; arm = arm->next)
+        len += (size_t)snprintf(labels + len, sizeof labels - len, "%s\"%s\"", len ? ", " : "", arm->a->str.s);
+      snprintf(w->reason, sizeof w->reason, "'%s' is never true: grade %s has no such label", t1, grade->str.s);
+      snprintf(w->note, sizeof w->note, "its labels are %s (text compares ignoring case)", labels);
+    } else if (a->op == A_TRUE) {
+      snprintf(w->reason, sizeof w->reason, "'%s' is never true: it is %s, and a condition holds only when it is true",
+               t1, phrase ? phrase : "not true or false");
+      snprintf(w->note, sizeof w->note, "compare it with something, e.g. '%s > 0' or '%s is present'", t2, t2);
+    } else {
+      snprintf(w->reason, sizeof w->reason, "'%s' is never true: %s is %s", t1, t2, phrase ? phrase : "of another type");
+      snprintf(w->note, sizeof w->note,
+               "values of different types are never equal or in order; compare it with %s",
+               phrase ? phrase : "a value of its own type");
+    }
+    return;
+  }
+  snprintf(w->reason, sizeof w->reason, "'%s' is never true", t1);
+  if (a->op == A_BETWEEN && a->k.t == T_NUM && a->k2.t == T_NUM && a->k.num > a->k2.num)
+    snprintf(w->note, sizeof w->note, "between takes the lower limit first: between %g and %g", a->k2.num, a->k.num);
+  else if (((a->op >= A_LT && a->op <= A_GE) || a->op == A_BETWEEN) &&
+           (a->k.t == T_MISSING || a->k2.t == T_MISSING))
+    snprintf(w->note, sizeof w->note, "null is the missing value, which is never in order; use 'is missing' or 'is present'");
+  else if ((a->op >= A_LT && a->op <= A_GE) || a->op == A_BETWEEN)
+    snprintf(w->note, sizeof w->note, "only numbers, or texts, are in order; compare it with a number");
+  else if (a->op == A_IN && !a->list->kids)
+    snprintf(w->note, sizeof w->note, "nothing is in an empty list");
+  else
+    snprintf(w->note, sizeof w->note, "no value satisfies it; check the constants");
+}
+
+/* The tests of one conjunction, defines written out in place. */
+typedef struct conj { const lq_node **v; size_t n, cap; } conj;
+
+static void flatten(const checker *c, const lq_node *n, conj *out, int depth) {
+  if (n->kind == LQ_AND) {
+    flatten(c, n->a, out, depth);
+    flatten(c, n->b, out, depth);
+    return;
+  }
+  if (n->kind == LQ_NAME && n->ref_kind == LQ_REF_DEFINE && n->ref && n->ref->a && depth < MAX_DEPTH &&
+      !(n->ref->slot >= 0 && c->define_never[n->ref->slot])) {
+    flatten(c, n->ref->a, out, depth + 1);
+    return;
+  }
+  if (out->n == out->cap) {
+    out->cap = out->cap ? 2 * out->cap : 16;
+    out->v = realloc(out->v, out->cap * sizeof *out->v);
+    if (!out->v) abort();
+  }
+  out->v[out->n++] = n;
+}
+
+static bool never_true(const checker *c, const lq_node *n, why *w, int depth);
+
+/* The atoms on one operand that cannot all hold: the smallest story we can tell. */
+static void explain_group(const checker *c, const atom *atoms, const size_t *set, size_t n, int types,
+                          const lq_node *grade, why *w) {
+  for (size_t i = 0; i < n; i++)
+    if (!satisfiable(atoms, &set[i], 1, types, grade)) {
+      explain_atom(c, atoms, set[i], types, grade, w);
+      return;
+    }
+  size_t m = 1;
+  while (m < n && satisfiable(atoms, set, m + 1, types, grade)) m++;
+  const atom *later = &atoms[set[m]];
+  char t1[72], t2[72];
+  excerpt(c, later->node->span, t1, sizeof t1);
+  w->span = later->node->span;
+  snprintf(w->note, sizeof w->note, "no lead satisfies both; correct the limits, or use 'or' if either should do");
+  for (size_t i = 0; i < m; i++) {
+    size_t pair[2] = {set[i], set[m]};
+    if (satisfiable(atoms, pair, 2, types, grade)) continue;
+    const atom *earlier = &atoms[set[i]];
+    int l1 = line_of(c, earlier->node->span), l2 = line_of(c, later->node->span);
+    char where[40] = "";
+    if (l1 != l2 || earlier->node->span.file != later->node->span.file) snprintf(where, sizeof where, " (line %d)", l1);
+    snprintf(w->reason, sizeof w->reason, "'%s' contradicts '%s'%s", t1,
+             excerpt(c, earlier->node->span, t2, sizeof t2), where);
+    return;
+  }
+  snprintf(w->reason, sizeof w->reason, "'%s' contradicts the tests of %s before it", t1,
+           excerpt(c, later->key->span, t2, sizeof t2));
+  snprintf(w->note, sizeof w->note, "no lead satisfies them all; correct the limits, or use 'or' if either should do");
+}
+
+static bool never_true(const checker *c, const lq_node *n, why *w, int depth) {
+  if (!n || depth > MAX_DEPTH) return false;
+  char t[72];
+  switch (n->kind) {
+  case LQ_TRUE: return false;
+  case LQ_FALSE: case LQ_NULL: case LQ_NUM: case LQ_STR: case LQ_LIST:
+    w->span = n->span;
+    snprintf(w->reason, sizeof w->reason, "'%s' is never true", excerpt(c, n->span, t, sizeof t));
+    snprintf(w->note, sizeof w->note, "a condition holds only when it is true; remove the rule, or write its condition");
+    return true;
+  case LQ_OR: {
+    why other;
+    return never_true(c, n->a, w, depth + 1) && never_true(c, n->b, &other, depth + 1);
+  }
+  case LQ_CALL:
+    /* any(L where C) and every(L where C) hold for no lead when C holds for no item. */
+    if ((n->slot == LQ_FN_any || n->slot == LQ_FN_every) && n->kids && n->kids->kind == LQ_WHERE)
+      return never_true(c, n->kids->b, w, depth + 1);
+    break;
+  default: break;
+  }
+  conj parts = {0};
+  flatten(c, n, &parts, depth);
+  atom *atoms = malloc((parts.n + 1) * sizeof *atoms);
+  size_t *set = malloc((parts.n + 1) * sizeof *set);
+  bool *done = calloc(parts.n + 1, sizeof *done);
+  if (!atoms || !set || !done) abort();
+  size_t na = 0;
+  bool found = false;
+  for (size_t i = 0; i < parts.n && !found; i++) {
+    const lq_node *p = parts.v[i];
+    /* Whatever is not a test of an operand may still be false on its own. */
+    if (p != n && !is_operand(p) && p->kind != LQ_NOT) found = never_true(c, p, w, depth + 1);
+    else if (p != n && p->kind == LQ_CALL) found = never_true(c, p, w, depth + 1);
+    if (!found && atom_of(p, &atoms[na])) na++;
+  }
+  for (size_t i = 0; i < na && !found; i++) {
+    if (done[i]) continue;
+    size_t m = 0;
+    for (size_t j = i; j < na; j++)
+      if (!done[j] && same_expr(atoms[i].key, atoms[j].key)) { set[m++] = j; done[j] = true; }
+    const lq_node *grade = grade_of(atoms[i].key);
+    int types = value_types(atoms[i].key, 0);
+    if (!satisfiable(atoms, set, m, types, grade)) {
+      explain_group(c, atoms, set, m, types, grade, w);
+      found = true;
+    }
+  }
+  free(atoms);
+  free(set);
+  free(done);
+  free(parts.v);
+  return found;
+}
+
+static bool is_condition(const lq_node *n) {
+  return n && (value_types(n, MAX_DEPTH) == T_BOOL) && !is_operand(n) && n->kind != LQ_TRUE && n->kind != LQ_FALSE;
+}
+
+/* Warns when a declaration's condition can never hold. */
+static void check_never(checker *c, lq_node *d) {
+  why w = {0};
+  char what[200];
+  switch (d->kind) {
+  case LQ_DEFINE:
+    if (!is_condition(d->a) || !never_true(c, d->a, &w, 0)) return;
+    if (d->slot >= 0) c->define_never[d->slot] = true;
+    snprintf(what, sizeof what, "define '%s' is never true", d->str.s);
+    break;
+  case LQ_REJECT:
+    if (!never_true(c, d->b, &w, 0)) return;
+    snprintf(what, sizeof what, "reject \"%s\" can never fire", d->a->str.s);
+    break;
+  case LQ_STAGE:
+    if (!never_true(c, d->b, &w, 0)) return;
+    snprintf(what, sizeof what, "stage %s can never be reached", d->str.s);
+    break;
+  case LQ_ROUTE:
+    if (d->otherwise || !never_true(c, d->b, &w, 0)) return;
+    snprintf(what, sizeof what, "route \"%s\" can never be chosen", d->a->str.s);
+    break;
+  default: return;
+  }
+  lq_diag_warning(c->d, w.span, "%s: %s", what, w.reason);
+  lq_diag_note(c->d, "%s", w.note);
+}
+
+static void check_never_points(checker *c, lq_node *it) {
+  why w = {0};
+  const lq_node *cond = it->per ? (it->c && it->c->kind == LQ_WHERE ? it->c->b : NULL) : it->c;
+  if (!cond || !never_true(c, cond, &w, 0)) return;
+  lq_diag_warning(c->d, w.span, "rule \"%s\" can never fire: %s", it->b->str.s, w.reason);
+  lq_diag_note(c->d, "%s", w.note);
+}
+
+static void check_never_arm(checker *c, lq_node *g, lq_node *arm) {
+  why w = {0};
+  if (arm->otherwise || !never_true(c, arm->b, &w, 0)) return;
+  lq_diag_warning(c->d, w.span, "grade %s can never be \"%s\": %s", g->str.s, arm->a->str.s, w.reason);
+  lq_diag_note(c->d, "%s", w.note);
+}
+
+/* ---- Declarations nothing uses ---- */
+
+static void mark_refs(const checker *c, const lq_node *n, bool *live) {
+  if (!n) return;
+  if (n->kind == LQ_NAME && n->ref && (n->ref_kind == LQ_REF_DEFINE || n->ref_kind == LQ_REF_LIST)) {
+    const sym *e = symtab_slot(&c->names, n->ref->str.s, n->ref->str.n);
+    if (e->decl == n->ref) live[e->order] = true;
+  }
+  mark_refs(c, n->a, live);
+  mark_refs(c, n->b, live);
+  mark_refs(c, n->c, live);
+  mark_refs(c, n->d, live);
+  for (const lq_node *k = n->kids; k; k = k->next) mark_refs(c, k, live);
+}
+
+static bool is_rule(const lq_node *d) {
+  return d->kind == LQ_SCORE || d->kind == LQ_GRADE || d->kind == LQ_REJECT || d->kind == LQ_STAGE ||
+         d->kind == LQ_ROUTE;
+}
+
+/* A define or list is used when a rule refers to it, directly or through
+ * defines that are used. Declarations from included files are shared
+ * vocabulary, and a file without rules is one: neither warns. */
+static void unused(checker *c, lq_node **by_order, int n) {
+  bool has_rules = false;
+  for (int i = 0; i < n; i++) has_rules |= is_rule(by_order[i]);
+  if (!has_rules) return;
+  bool *live = calloc((size_t)n + 1, sizeof *live);
+  if (!live) abort();
+  for (int i = n - 1; i >= 0; i--) {
+    lq_node *d = by_order[i];
+    if (is_rule(d)) live[i] = true;
+    if (live[i]) mark_refs(c, d, live);
+  }
+  for (int i = 0; i < n; i++) {
+    lq_node *d = by_order[i];
+    if (d->span.file != 0) continue;
+    if ((d->kind == LQ_DEFINE || d->kind == LQ_LISTDECL) && !live[i]) {
+      const sym *e = symtab_slot(&c->names, d->str.s, d->str.n);
+      if (e->decl != d) continue;   /* a duplicate, already an error */
+      lq_diag_warning(c->d, d->name_span, "%s '%s' is never used", kind_word(d->kind), d->str.s);
+      lq_diag_note(c->d, "no rule refers to it, directly or through a define that one uses; remove it, or use it");
+    } else if (d->kind == LQ_TEAM) {
+      const sym *e = symtab_slot(&c->teams, d->str.s, d->str.n);
+      if (e->decl != d || e->used) continue;
+      lq_diag_warning(c->d, d->name_span, "team '%s' owns no rule", d->str.s);
+      lq_diag_note(c->d, "write 'by %s' on the rules it owns, or remove the team", d->str.s);
+    }
+  }
+  free(live);
+}
+
+/* ---- Stages in order ---- */
+
+static bool refers_to_stage(const lq_node *n, int depth) {
+  if (!n || depth > MAX_DEPTH) return false;
+  if (n->kind == LQ_NAME && n->ref_kind == LQ_REF_STAGE) return true;
+  if (n->kind == LQ_NAME && n->ref_kind == LQ_REF_DEFINE && n->ref && refers_to_stage(n->ref->a, depth + 1))
+    return true;
+  if (refers_to_stage(n->a, depth) || refers_to_stage(n->b, depth) || refers_to_stage(n->c, depth) ||
+      refers_to_stage(n->d, depth))
+    return true;
+  for (const lq_node *k = n->kids; k; k = k->next)
+    if (refers_to_stage(k, depth)) return true;
+  return false;
+}
+
+/* Stages climb: every stage after the first should build on an earlier one
+ * (`stage SQL when MQL and ...`), or a lead can skip a step of the funnel.
+ * A condition that names no stage at all, directly or through a define, warns. */
+static void stage_order(checker *c, const lq_node *d, const lq_node *prev) {
+  if (!prev || !d->b || refers_to_stage(d->b, 0)) return;
+  lq_diag_warning(c->d, d->b->span, "stage %s does not refer to an earlier stage, so a lead can reach it without reaching %s",
+                  d->str.s, prev->str.s);
+  lq_diag_note(c->d, "stages are in ascending order; write 'when %s and ...' so that %s builds on %s", prev->str.s,
+               d->str.s, prev->str.s);
+}
+
+/* ---- Test blocks: what they expect must exist ---- */
+
+typedef struct names { const char **v; size_t n, cap; } names;
+
+static void names_add(names *l, const char *s) {
+  for (size_t i = 0; i < l->n; i++)
+    if (!strcmp(l->v[i], s)) return;
+  if (l->n + 1 >= l->cap) {
+    l->cap = l->cap ? 2 * l->cap : 16;
+    l->v = realloc(l->v, l->cap * sizeof *l->v);
+    if (!l->v) abort();
+  }
+  l->v[l->n++] = s;
+  l->v[l->n] = NULL;
+}
+
+static bool names_has(const names *l, const char *s) {
+  for (size_t i = 0; i < l->n; i++)
+    if (!strcmp(l->v[i], s)) return true;
+  return false;
+}
+
+/* "MQL, SQL" or ""\"a\", \"b\""; shortened when long. */
+static const char *names_join(const names *l, bool quote, char *buf, size_t size) {
+  size_t len = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < l->n && len < size; i++) {
+    if (len > size - 64) { snprintf(buf + len, size - len, ", ..."); break; }
+    len += (size_t)snprintf(buf + len, size - len, quote ? "%s\"%s\"" : "%s%s", i ? ", " : "", l->v[i]);
+  }
+  return buf;
+}
+
+typedef struct declared {
+  names stages, routes, groups, grades, rejects, reasons;
+} declared;
+
+static void declared_collect(declared *k, const lq_node *decls) {
+  for (const lq_node *d = decls; d; d = d->next) {
+    switch (d->kind) {
+    case LQ_STAGE: names_add(&k->stages, d->str.s); break;
+    case LQ_ROUTE: names_add(&k->routes, d->a->str.s); break;
+    case LQ_GRADE: names_add(&k->grades, d->str.s); break;
+    case LQ_REJECT: names_add(&k->rejects, d->a->str.s); names_add(&k->reasons, d->a->str.s); break;
+    case LQ_SCORE:
+      names_add(&k->groups, d->str.s);
+      for (const lq_node *it = d->kids; it; it = it->next)
+        if (it->kind == LQ_POINTS) names_add(&k->reasons, it->b->str.s);
+      break;
+    default: break;
+    }
+  }
+}
+
+static void declared_free(declared *k) {
+  free(k->stages.v); free(k->routes.v); free(k->groups.v);
+  free(k->grades.v); free(k->rejects.v); free(k->reasons.v);
+}
+
+static const char expect_forms[] =
+    "an expectation is one of: stage NAME, stage none, route \"NAME\", route none, rejected, "
+    "rejected \"REASON\", not rejected, reason \"LABEL\", not reason \"LABEL\", GROUP N (a score group's "
+    "points), score N (the total), grade NAME \"LABEL\", grade NAME none";
+
+/* Reports a name the test expects that the rules do not declare. */
+static void unknown_expected(checker *c, const lq_node *w, const char *what, const names *known, bool quote) {
+  char list[400];
+  const char *near = near_miss(NULL, known->v, w->str.s, w->str.n);
+  const char *q = quote ? "\"" : "'";
+  if (near)
+    lq_diag_error(c->d, w->span, "unknown %s %s%s%s; did you mean %s%s%s?", what, q, w->str.s, q, q, near, q);
+  else
+    lq_diag_error(c->d, w->span, "unknown %s %s%s%s", what, q, w->str.s, q);
+  if (known->n)
+    lq_diag_note(c->d, "declared %ss: %s", what, names_join(known, quote, list, sizeof list));
+  else
+    lq_diag_note(c->d, "the rules declare no %ss", what);
+}
+
+static bool word_is(const lq_node *w, const char *s) { return w && w->kind == LQ_NAME && is(w->str, s); }
+
+static void expectation(checker *c, const declared *k, const lq_node *e) {
+  const lq_node *w[4] = {0};
+  int n = 0;
+  for (const lq_node *x = e->kids; x; x = x->next, n++)
+    if (n < 4) w[n] = x;
+  if (n >= 1 && w[0]->kind == LQ_NOT_WORD) {
+    if (n == 2 && word_is(w[1], "rejected")) return;
+    if (n == 3 && word_is(w[1], "reason") && w[2]->kind == LQ_STR) {
+      if (!names_has(&k->reasons, w[2]->str.s)) unknown_expected(c, w[2], "reason", &k->reasons, true);
+      return;
+    }
+  } else if (word_is(w[0], "stage")) {
+    if (n == 2 && w[1]->kind == LQ_NAME) {
+      if (!word_is(w[1], "none") && !names_has(&k->stages, w[1]->str.s))
+        unknown_expected(c, w[1], "stage", &k->stages, false);
+      return;
+    }
+  } else if (word_is(w[0], "route")) {
+    if (n == 2 && (w[1]->kind == LQ_STR || word_is(w[1], "none"))) {
+      if (w[1]->kind == LQ_STR && !names_has(&k->routes, w[1]->str.s))
+        unknown_expected(c, w[1], "route", &k->routes, true);
+      return;
+    }
+  } else if (word_is(w[0], "rejected")) {
+    if (n == 1) return;
+    if (n == 2 && w[1]->kind == LQ_STR) {
+      if (!names_has(&k->rejects, w[1]->str.s)) unknown_expected(c, w[1], "reject reason", &k->rejects, true);
+      return;
+    }
+  } else if (word_is(w[0], "reason")) {
+    if (n == 2 && w[1]->kind == LQ_STR) {
+      if (!names_has(&k->reasons, w[1]->str.s)) unknown_expected(c, w[1], "reason", &k->reasons, true);
+      return;
+    }
+  } else if (word_is(w[0], "grade")) {
+    if (n == 3 && w[1]->kind == LQ_NAME && (w[2]->kind == LQ_STR || word_is(w[2], "none"))) {
+      const sym *s = symtab_slot(&c->names, w[1]->str.s, w[1]->str.n);
+      if (!s->name || s->decl->kind != LQ_GRADE) {
+        unknown_expected(c, w[1], "grade", &k->grades, false);
+      } else if (w[2]->kind == LQ_STR) {
+        names labels = {0};
+        for (const lq_node *arm = s->decl->kids; arm; arm = arm->next) names_add(&labels, arm->a->str.s);
+        if (!names_has(&labels, w[2]->str.s)) {
+          char list[400];
+          const char *near = near_miss(NULL, labels.v, w[2]->str.s, w[2]->str.n);
+          if (near)
+            lq_diag_error(c->d, w[2]->span, "grade %s has no label \"%s\"; did you mean \"%s\"?", s->name, w[2]->str.s, near);
+          else
+            lq_diag_error(c->d, w[2]->span, "grade %s has no label \"%s\"", s->name, w[2]->str.s);
+          lq_diag_note(c->d, "its labels are %s", names_join(&labels, true, list, sizeof list));
+        }
+        free(labels.v);
+      }
+      return;
+    }
+  } else if (word_is(w[0], "score")) {
+    if (n == 2 && w[1]->kind == LQ_NUM) return;
+  } else if (n == 2 && w[0]->kind == LQ_NAME && w[1]->kind == LQ_NUM) {
+    if (!names_has(&k->groups, w[0]->str.s)) unknown_expected(c, w[0], "score group", &k->groups, false);
+    return;
+  }
+  char text[72];
+  lq_diag_error(c->d, e->span, "unknown expectation '%s'", excerpt(c, e->span, text, sizeof text));
+  lq_diag_note(c->d, "%s", expect_forms);
+}
+
+static void test_block(checker *c, const declared *k, const lq_node *t) {
+  for (const lq_node *it = t->kids; it; it = it->next)
+    if (it->kind == LQ_EXPECT) expectation(c, k, it);
+}
+
 static void owner(checker *c, lq_node *d) {
   if (!d->owner.s) return;
   sym *e = symtab_slot(&c->teams, d->owner.s, d->owner.n);
@@ -259,9 +1027,11 @@ static void owner(checker *c, lq_node *d) {
       lq_diag_error(c->d, d->owner_span, "unknown team '%s'", d->owner.s);
       lq_diag_note(c->d, "declare it first: team %s \"Name <email>\"", d->owner.s);
     }
-  } else if (e->order > c->order) {
-    lq_diag_error(c->d, d->owner_span, "team '%s' is declared later (line %d); declare teams first",
-                  d->owner.s, line_of(c, e->decl->span));
+  } else {
+    e->used = true;
+    if (e->order > c->order)
+      lq_diag_error(c->d, d->owner_span, "team '%s' is declared later (line %d); declare teams first",
+                    d->owner.s, line_of(c, e->decl->span));
   }
 }
 
@@ -297,6 +1067,14 @@ static void score_group(checker *c, lq_node *g) {
       expr(c, it->c);
       if (it->per && it->d && it->d->num < 0)
         lq_diag_error(c->d, it->d->span, "a cap is a number of points, 0 or more");
+      for (lq_node *prev = g->kids; prev != it; prev = prev->next) {
+        if (prev->kind != LQ_POINTS || strcmp(prev->b->str.s, it->b->str.s)) continue;
+        lq_diag_warning(c->d, it->name_span, "score group '%s' already has a rule labelled \"%s\" (line %d)",
+                        g->str.s, it->b->str.s, line_of(c, prev->span));
+        lq_diag_note(c->d, "a label names its rule in a decision's reasons; give each rule its own label, or merge the two");
+        break;
+      }
+      check_never_points(c, it);
       break;
     default: break;
     }
@@ -307,11 +1085,14 @@ static void arms(checker *c, lq_node *g) {
   lq_node *other = NULL;
   int n = 0;
   for (lq_node *a = g->kids; a; a = a->next, n++) {
-    if (other)
+    if (other) {
       lq_diag_warning(c->d, a->span, "grade '%s' never reaches this label: 'otherwise' (line %d) comes first",
                       g->str.s, line_of(c, other->span));
-    if (a->otherwise && !other) other = a;
+      lq_diag_note(c->d, "labels are tried in order and 'otherwise' always holds; move this label above it, or remove it");
+    }
     expr(c, a->b);
+    if (!other) check_never_arm(c, g, a);
+    if (a->otherwise && !other) other = a;
   }
   if (!n) lq_diag_error(c->d, g->span, "grade '%s' has no labels; add lines like \"A\" when COND", g->str.s);
 }
@@ -345,7 +1126,7 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
         lq_diag_error(diags, d->name_span, "team '%s' is already declared (line %d)", d->str.s,
                       line_of(&c, e->decl->span));
       else
-        *e = (sym){d->str.s, d->str.n, d, order};
+        *e = (sym){d->str.s, d->str.n, d, order, false, false};
       break;
     }
     case LQ_SCORE: c.last_group = d; c.last_group_order = order; goto named;
@@ -360,7 +1141,7 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
         lq_diag_error(diags, d->name_span, "'%s' is already declared as a %s (line %d); names must be unique",
                       d->str.s, kind_word(e->decl->kind), line_of(&c, e->decl->span));
       else
-        *e = (sym){d->str.s, d->str.n, d, order};
+        *e = (sym){d->str.s, d->str.n, d, order, false, false};
       break;
     }
     case LQ_REJECT: c.last_reject = d; c.last_reject_order = order; break;
@@ -370,9 +1151,15 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
 
   /* Pass 2: every declaration in order. */
   order = 0;
-  lq_node *route_otherwise = NULL;
+  lq_node *route_otherwise = NULL, *prev_stage = NULL;
+  lq_node **by_order = calloc(ndecls + 1, sizeof *by_order);
+  c.define_never = calloc(ndecls + 1, sizeof *c.define_never);
+  if (!by_order || !c.define_never) abort();
+  declared known = {0};
+  declared_collect(&known, decls);
   for (lq_node *d = decls; d; d = d->next, order++) {
     c.order = order;
+    by_order[order] = d;
     owner(&c, d);
     switch (d->kind) {
     case LQ_LISTDECL:
@@ -380,20 +1167,37 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
         if (!is_constant(k))
           lq_diag_error(diags, k->span, "a list holds constants: quoted text, numbers, true, false or null");
       break;
-    case LQ_DEFINE: expr(&c, d->a); break;
+    case LQ_DEFINE: expr(&c, d->a); check_never(&c, d); break;
     case LQ_SCORE: score_group(&c, d); break;
     case LQ_GRADE: arms(&c, d); break;
-    case LQ_REJECT: case LQ_STAGE: expr(&c, d->b); break;
+    case LQ_REJECT: expr(&c, d->b); check_never(&c, d); break;
+    case LQ_STAGE:
+      expr(&c, d->b);
+      check_never(&c, d);
+      if (symtab_slot(&c.names, d->str.s, d->str.n)->decl == d) {   /* not a duplicate */
+        stage_order(&c, d, prev_stage);
+        prev_stage = d;
+      }
+      break;
     case LQ_ROUTE:
-      if (route_otherwise)
+      if (route_otherwise) {
         lq_diag_warning(diags, d->span, "route \"%s\" can never be chosen: 'otherwise' (line %d) comes first",
                         d->a->str.s, line_of(&c, route_otherwise->span));
-      if (d->otherwise && !route_otherwise) route_otherwise = d;
+        lq_diag_note(diags, "routes are tried in order and 'otherwise' always holds; move this route above it, or remove it");
+      }
       expr(&c, d->b);
+      if (!route_otherwise) check_never(&c, d);
+      if (d->otherwise && !route_otherwise) route_otherwise = d;
       break;
+    case LQ_TEST: test_block(&c, &known, d); break;
     default: break;
     }
   }
+  /* With names unresolved, a typo may be the use a declaration is missing. */
+  if (diags->errors == errors_before) unused(&c, by_order, order);
+  declared_free(&known);
+  free(by_order);
+  free(c.define_never);
   free(c.names.slots);
   free(c.teams.slots);
   return diags->errors - errors_before;

@@ -3,34 +3,130 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../json.h"
 #include "cli.h"
 
 const char cmd_check_help[] =
-    "usage: leadq check [--dump-ast] RULES...\n"
+    "usage: leadq check [--strict] [--format text|json] [--dump-ast] RULES...\n"
     "\n"
     "Compiles each rules file and reports every error and warning found, as\n"
-    "FILE:LINE:COL: error: message, with the line and a caret. Exit 3 on errors.\n"
-    "  --dump-ast    print the syntax tree, one declaration per line\n";
+    "FILE:LINE:COL: error: message, with the line, a caret and a note saying\n"
+    "what to do; then a summary line per file (FILE: N errors, M warnings).\n"
+    "\n"
+    "Errors: anything that keeps the rules from compiling, and test blocks that\n"
+    "expect a stage, route, grade, grade label, score group, reject reason or\n"
+    "reason that is not declared, or an expectation of an unknown form.\n"
+    "\n"
+    "Warnings (the rules still run):\n"
+    "  - a rule that can never fire: tests that contradict each other\n"
+    "    (x > 10 and x < 5, x == \"a\" and x == \"b\"), between 10 and 5, a score\n"
+    "    group, count() or other number compared with text, a grade compared\n"
+    "    with a label it does not have, a number used alone as a condition.\n"
+    "    Only what holds for every lead is reported: a lead field's type is not\n"
+    "    known, so comparing a field with text or a number never warns.\n"
+    "  - a route, or a grade label, after 'otherwise'\n"
+    "  - a define or list that no rule uses, directly or through used defines\n"
+    "  - a team that owns no rule\n"
+    "  - the same label twice in a score group\n"
+    "  - a field written `name` or lead.name where a declaration has that name\n"
+    "  - a stage after the first whose condition names no earlier stage\n"
+    "    (directly or through a define): a lead could skip a step\n"
+    "Unused defines, lists and teams are reported only for the file named, only\n"
+    "when the rules have a rule (shared vocabulary, included or checked alone,\n"
+    "does not warn), and only when every name resolves (a typo may be the use).\n"
+    "'leadq run' shows warnings only alongside errors that stop it.\n"
+    "\n"
+    "options:\n"
+    "  --strict       warnings fail the check too (exit 1)\n"
+    "  --format json  one JSON object per diagnostic on stdout (NDJSON), for CI:\n"
+    "                 {\"file\",\"line\",\"column\",\"end_line\",\"end_column\",\n"
+    "                  \"severity\":\"error\"|\"warning\",\"message\",\"suggestion\"}\n"
+    "                 lines and columns count from 1; end_column is the column just\n"
+    "                 after the span; suggestion is the note, or null. A file that\n"
+    "                 cannot be read has null positions. Nothing else is written\n"
+    "                 to stdout; the summary lines stay on stderr.\n"
+    "  --format text  the default: diagnostics on stderr\n"
+    "  --dump-ast     print the syntax tree, one declaration per line (not with json)\n"
+    "\n"
+    "exit: 0 clean (warnings allowed), 1 warnings with --strict, 2 usage error,\n"
+    "3 some file does not compile (errors win over warnings), 4 a file cannot be read.\n";
+
+static void json_position(lq_buf *b, const char *key, const lq_sources *src, uint32_t file, uint32_t off,
+                          bool col) {
+  lq_buf_puts(b, key);
+  if (file >= src->n) { lq_buf_puts(b, "null"); return; }
+  int line, column;
+  lq_sources_position(src, file, off, &line, &column);
+  lq_buf_num(b, col ? column : line);
+}
+
+/* One NDJSON line per diagnostic: file, line, column, end_line, end_column,
+ * severity, message, suggestion. */
+static bool print_json(const lq_diags *d, const lq_sources *src, const char *path, FILE *out) {
+  lq_buf b = {0};
+  for (size_t i = 0; i < d->n; i++) {
+    const lq_diag *g = &d->items[i];
+    const char *file = g->span.file < src->n ? src->files[g->span.file].path : path;
+    uint32_t end = g->span.end > g->span.begin ? g->span.end : g->span.begin;
+    lq_buf_puts(&b, "{\"file\":");
+    lq_buf_json_string(&b, file, strlen(file));
+    json_position(&b, ",\"line\":", src, g->span.file, g->span.begin, false);
+    json_position(&b, ",\"column\":", src, g->span.file, g->span.begin, true);
+    json_position(&b, ",\"end_line\":", src, g->span.file, end, false);
+    json_position(&b, ",\"end_column\":", src, g->span.file, end, true);
+    lq_buf_puts(&b, g->severity == LQ_ERROR ? ",\"severity\":\"error\"" : ",\"severity\":\"warning\"");
+    lq_buf_puts(&b, ",\"message\":");
+    lq_buf_json_string(&b, g->message, strlen(g->message));
+    lq_buf_puts(&b, ",\"suggestion\":");
+    if (g->note) lq_buf_json_string(&b, g->note, strlen(g->note));
+    else lq_buf_puts(&b, "null");
+    lq_buf_puts(&b, "}\n");
+  }
+  bool ok = lq_buf_flush(&b, out);
+  lq_buf_free(&b);
+  return ok;
+}
 
 int cmd_check(int argc, char **argv) {
-  static const struct option opts[] = {{"dump-ast", no_argument, NULL, 'a'}, {0}};
-  bool dump_ast = false;
+  static const struct option opts[] = {{"dump-ast", no_argument, NULL, 'a'},
+                                       {"strict", no_argument, NULL, 's'},
+                                       {"format", required_argument, NULL, 'f'},
+                                       {0}};
+  bool dump_ast = false, strict = false, json = false;
   int c;
   optind = 1;
+  opterr = 0;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     if (c == 'a') dump_ast = true;
-    else return cli_usage_error("check", "unknown option");
+    else if (c == 's') strict = true;
+    else if (c == 'f' && !strcmp(optarg, "json")) json = true;
+    else if (c == 'f' && !strcmp(optarg, "text")) json = false;
+    else if (c == 'f') return cli_usage_error("check", "--format is text or json, not '%s'", optarg);
+    else if (optopt == 'f') return cli_usage_error("check", "--format needs a value: text or json");
+    else return cli_usage_error("check", "unknown option '%s'", argv[optind - 1]);
   }
   if (optind >= argc) return cli_usage_error("check", "name at least one rules file");
+  if (json && dump_ast) return cli_usage_error("check", "--dump-ast and --format json both write to stdout; use one");
   int status = EXIT_OK;
   for (int i = optind; i < argc; i++) {
     lq_diags d;
     lq_diags_init(&d);
     lq_program *p = lq_compile_file(argv[i], &d);
-    lq_diags_sort(&d);
-    lq_diags_print(&d, &p->sources, stderr, cli_color());
+    if (d.n > 1) lq_diags_sort(&d);   /* qsort(NULL, 0) is undefined */
+    if (json) {
+      if (!print_json(&d, &p->sources, argv[i], stdout)) {
+        fprintf(stderr, "leadq check: cannot write the diagnostics\n");
+        status = EXIT_IO;
+      }
+      if (d.errors > d.max_errors)
+        fprintf(stderr, "leadq: %zu more errors not shown\n", d.errors - d.max_errors);
+    } else {
+      lq_diags_print(&d, &p->sources, stderr, cli_color());
+    }
     if (dump_ast) lq_ast_dump(stdout, p->decls);
-    if (d.errors) status = EXIT_COMPILE;
+    if (p->sources.n == 0) status = EXIT_IO > status ? EXIT_IO : status;
+    else if (d.errors) status = status == EXIT_IO ? status : EXIT_COMPILE;
+    else if (strict && d.warnings && status == EXIT_OK) status = EXIT_BAD_INPUT;
     fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", argv[i], d.errors, d.errors == 1 ? "" : "s",
             d.warnings, d.warnings == 1 ? "" : "s");
     lq_diags_free(&d);
