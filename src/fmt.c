@@ -6,7 +6,10 @@
  * block, a block's `}`. Units take their words from the tree (so spacing and
  * quoting are normalised) and the text of numbers and of a lead's JSON from the
  * source, through spans. Consecutive units of the same kind, not separated by a
- * blank line, form a run whose columns line up (see start_run). Comments are
+ * blank line, form a run whose columns line up (see start_run). A unit too
+ * wide for LQ_FMT_WIDTH has its condition broken at its and/or operators, then
+ * its longest lists broken (see lay_out); its first line keeps its place in the
+ * run. Comments are
  * interleaved by position: a comment on its own line stays above the unit that
  * follows it, at that unit's indentation; a comment after code stays after its
  * unit, one space away; a comment inside a unit that spans lines moves above it.
@@ -22,7 +25,7 @@
 
 #include "parse.h"
 
-enum { INDENT = 2, MAX_COLS = 2, MAX_BROKEN = 32, CONTEXT = 3 };
+enum { INDENT = 2, MAX_COLS = 2, MAX_BROKEN = 32, MAX_SPLIT = 64, CONTEXT = 3 };
 
 /* How columns line up in a run of units: each column's width, and whether it is padded. */
 typedef struct run {
@@ -39,11 +42,16 @@ typedef struct fmt {
   uint32_t last;                /* where the last thing printed ends in the source */
   bool fresh;                   /* at the start of the file or of a block: no blank line */
   int indent;                   /* of the unit being laid out */
+  int cur;                      /* of the line being written */
   const lq_node *broken[MAX_BROKEN];  /* list literals laid out over several lines */
   int nbroken;
   lq_buf *line;                 /* the unit being laid out, to see where its lists end */
   const lq_node *over[MAX_BROKEN];    /* its whole lists that end past the width */
   int nover;
+  const lq_node *split[MAX_SPLIT];    /* and/or chains laid out one operand a line */
+  int nsplit;
+  const lq_node *chains[MAX_SPLIT];   /* its whole chains that could be split (see condition) */
+  int nchains;
   run run;
 } fmt;
 
@@ -182,6 +190,70 @@ static bool is_broken(const fmt *F, const lq_node *list) {
   return false;
 }
 
+static bool is_chain(const lq_node *n) { return n->kind == LQ_OR || n->kind == LQ_AND; }
+
+static bool is_split(const fmt *F, const lq_node *chain) {
+  for (int i = 0; i < F->nsplit; i++)
+    if (F->split[i] == chain) return true;
+  return false;
+}
+
+/* Starts a line at column indent. */
+static void newline(lq_buf *b, int indent) {
+  lq_buf_putc(b, '\n');
+  spaces(b, indent);
+}
+
+/* The column where b ends, when b is the unit being laid out (its first line
+ * starts at the unit's indentation, the others carry theirs). */
+static int column(const fmt *F, const lq_buf *b) {
+  size_t bol = b->len;
+  while (bol > 0 && b->data[bol - 1] != '\n') bol--;
+  return width_of(b->data + bol, b->len - bol) + (bol ? 0 : F->indent);
+}
+
+/* A chain that may be split on the next try: the unit's condition always (it
+ * is split first when the unit is too wide), an operand of a split chain when
+ * its line ends past the width. */
+static void may_split(fmt *F, const lq_buf *b, const lq_node *n, bool top) {
+  if (b == F->line && is_chain(n) && !is_split(F, n) && F->nchains < MAX_SPLIT &&
+      (top || column(F, b) > LQ_FMT_WIDTH))
+    F->chains[F->nchains++] = n;
+}
+
+/* The operands of the chain n of operator op (`a or b or c` is ((a or b) or c)),
+ * each on its own line at the current indentation with the operator in front;
+ * the first stays where the chain starts when inline_first. */
+static void operands(fmt *F, lq_buf *b, const lq_node *n, lq_kind op, bool inline_first, bool top) {
+  int p = ops[op].prec;
+  if (n->kind == op && (top || !n->parens)) {
+    operands(F, b, n->a, op, inline_first, false);
+    newline(b, F->cur);
+    put(b, ops[op].text);
+    lq_buf_putc(b, ' ');
+    expr(F, b, n->b, p + 1);
+    may_split(F, b, n->b, false);
+    return;
+  }
+  if (!inline_first) newline(b, F->cur);
+  expr(F, b, n, p);
+  may_split(F, b, n, false);
+}
+
+/* A split chain: its operands two columns deeper than the line it starts on.
+ * In parentheses, `(` ends that line and `)` starts one at its indentation. */
+static void split(fmt *F, lq_buf *b, const lq_node *n, bool parens, bool inline_first) {
+  int base = F->cur;
+  if (parens) lq_buf_putc(b, '(');
+  F->cur = base + INDENT;
+  operands(F, b, n, n->kind, inline_first && !parens, true);
+  F->cur = base;
+  if (parens) {
+    newline(b, base);
+    lq_buf_putc(b, ')');
+  }
+}
+
 /* [a, b, c] on one line; or, when broken, `[`, the items filled up to the width
  * one indentation step in, each followed by a comma, and `]` on its own line. */
 static void list(fmt *F, lq_buf *b, const lq_node *n) {
@@ -192,15 +264,10 @@ static void list(fmt *F, lq_buf *b, const lq_node *n) {
       expr(F, b, k, P_OR);
     }
     lq_buf_putc(b, ']');
-    if (b == F->line && n->kids && F->nover < MAX_BROKEN) {
-      size_t bol = b->len;
-      while (bol > 0 && b->data[bol - 1] != '\n') bol--;
-      int col = width_of(b->data + bol, b->len - bol) + (bol ? 0 : F->indent);
-      if (col > LQ_FMT_WIDTH) F->over[F->nover++] = n;
-    }
+    if (b == F->line && n->kids && F->nover < MAX_BROKEN && column(F, b) > LQ_FMT_WIDTH) F->over[F->nover++] = n;
     return;
   }
-  int inner = F->indent + INDENT, col = inner;
+  int inner = F->cur + INDENT, col = inner;
   lq_buf item = {0};
   put(b, "[\n");
   spaces(b, inner);
@@ -221,8 +288,7 @@ static void list(fmt *F, lq_buf *b, const lq_node *n) {
     col += w;
   }
   lq_buf_free(&item);
-  lq_buf_putc(b, '\n');
-  spaces(b, F->indent);
+  newline(b, F->cur);
   lq_buf_putc(b, ']');
 }
 
@@ -305,6 +371,10 @@ static void expr_bare(fmt *F, lq_buf *b, const lq_node *n) {
 /* Parentheses where the author wrote them, and wherever the grammar needs them. */
 static void expr(fmt *F, lq_buf *b, const lq_node *n, int min) {
   bool parens = n->parens || prec(n) < min;
+  if (is_split(F, n)) {
+    split(F, b, n, parens, true);
+    return;
+  }
   if (parens) lq_buf_putc(b, '(');
   expr_bare(F, b, n);
   if (parens) lq_buf_putc(b, ')');
@@ -395,6 +465,13 @@ static void start_run(fmt *F, const lq_node *n, bool pad_all) {
   for (int j = 0; j < MAX_COLS; j++) lq_buf_free(&c[j]);
 }
 
+/* A unit's condition: a define's expression, what follows `when`, a per rule's
+ * `where`. Split, it keeps its first operand where it starts (see split). */
+static void condition(fmt *F, lq_buf *b, const lq_node *cond) {
+  expr(F, b, cond, P_OR);
+  may_split(F, b, cond, true);
+}
+
 /* What follows `by TEAM` or the `per` list: `when COND`, or `otherwise`. */
 static void when(fmt *F, lq_buf *b, const lq_node *cond, bool otherwise) {
   if (otherwise) {
@@ -402,7 +479,7 @@ static void when(fmt *F, lq_buf *b, const lq_node *cond, bool otherwise) {
     return;
   }
   put(b, "when ");
-  expr(F, b, cond, P_OR);
+  condition(F, b, cond);
 }
 
 /* The source offset right after the `{` that opens a block whose header ends at from. */
@@ -482,8 +559,13 @@ static void render(fmt *F, lq_buf *b, const lq_node *n) {
     break;
   case LQ_LISTDECL:
   case LQ_DEFINE:
+    if (is_split(F, n->a) && !n->a->parens) {  /* the operands start on the next line */
+      put(b, "=");
+      split(F, b, n->a, false, false);
+      break;
+    }
     put(b, "= ");
-    expr(F, b, n->a, P_OR);
+    condition(F, b, n->a);
     break;
   case LQ_REJECT:
   case LQ_STAGE:
@@ -498,31 +580,25 @@ static void render(fmt *F, lq_buf *b, const lq_node *n) {
     expr(F, b, n->c->kind == LQ_WHERE ? n->c->a : n->c, P_OR);
     if (n->c->kind == LQ_WHERE) {
       put(b, " where ");
-      expr(F, b, n->c->b, P_OR);
+      condition(F, b, n->c->b);
     }
     if (n->d) {
       put(b, " up to ");
       put_number(F, b, n->d->span.begin, n->d->span.end, n->d->num);
     }
     break;
-  case LQ_CAP: {
-    uint32_t at = n->span.end;
-    while (at > n->span.begin && !is_space(F->text[at - 1])) at--;
+  case LQ_CAP:
     put(b, "up to ");
-    put_number(F, b, at, n->span.end, n->num);
+    put_number(F, b, n->name_span.begin, n->name_span.end, n->num);
     break;
-  }
-  case LQ_DECAY: {
-    uint32_t pct = n->span.begin + 5;  /* after "decay" */
-    while (pct < n->span.end && F->text[pct] != '%') pct++;
+  case LQ_DECAY:
     put(b, "decay ");
-    put_number(F, b, n->span.begin + 5, pct, n->num);
+    put_number(F, b, n->name_span.begin, n->name_span.end, n->num);
     put(b, "% every ");
     put_number(F, b, n->a->span.begin, n->a->span.end, n->a->num);
     put(b, " days since ");
     expr(F, b, n->b, P_OR);
     break;
-  }
   case LQ_TEST_NOW:
     put(b, "now ");
     put_quoted(b, n->a->str);
@@ -557,17 +633,29 @@ static void render(fmt *F, lq_buf *b, const lq_node *n) {
   }
 }
 
-/* Renders a unit into line. While a line is too wide, breaks the widest list
- * that ends past the width (a list that ends before it would not help). */
+/* Renders a unit into line. While a line is too wide: splits its condition at
+ * its top-level and/or operators, then any operand that is an and/or chain (of
+ * the other operator, or in parentheses) whose line is still too wide; when no
+ * chain is left to split, breaks the widest list that ends past the width (a
+ * list that ends before it would not help). Only the tree decides, never the
+ * source's line breaks, so the result is the same every time. */
 static void lay_out(fmt *F, lq_buf *line, const lq_node *n) {
   F->nbroken = 0;
+  F->nsplit = 0;
   for (;;) {
     line->len = 0;
     F->line = line;
+    F->cur = F->indent;
     F->nover = 0;
+    F->nchains = 0;
     render(F, line, n);
     F->line = NULL;
-    if (max_width(line, F->indent) <= LQ_FMT_WIDTH || F->nbroken == MAX_BROKEN || !F->nover) return;
+    if (max_width(line, F->indent) <= LQ_FMT_WIDTH) return;
+    if (F->nchains && F->nsplit < MAX_SPLIT) {
+      for (int i = 0; i < F->nchains && F->nsplit < MAX_SPLIT; i++) F->split[F->nsplit++] = F->chains[i];
+      continue;
+    }
+    if (F->nbroken == MAX_BROKEN || !F->nover) return;
     const lq_node *best = NULL;
     int best_width = 0;
     for (int i = 0; i < F->nover; i++) {
@@ -643,8 +731,9 @@ static void emit(fmt *F, uint32_t begin, uint32_t end, const lq_buf *text) {
 static void block(fmt *F, const lq_node *d, lq_buf *line) {
   uint32_t header_end = d->kind == LQ_TEST ? d->name_span.end : d->owner.s ? d->owner_span.end : d->name_span.end;
   line->len = 0;
+  F->indent = F->cur = 0;
+  F->nsplit = F->nbroken = 0;
   render(F, line, d);
-  F->indent = 0;
   emit(F, d->span.begin, brace_end(F, header_end), line);
   F->fresh = true;
   F->indent = INDENT;
