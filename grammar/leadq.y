@@ -145,9 +145,9 @@ score_items
   ;
 
 score_item
-  : "up to" NUMBER                     { $$ = NODE(LQ_CAP, @$); $$->num = $2; }
+  : "up to" NUMBER                     { $$ = NODE(LQ_CAP, @$); $$->num = $2; $$->name_span = @2; }
   | "decay" NUMBER '%' "every" NUMBER "days" "since" expr
-                                       { $$ = rule(NODE(LQ_DECAY, @$), lq_ast_num(A, @5, $5), $8, NULL); $$->num = $2; }
+                                       { $$ = rule(NODE(LQ_DECAY, @$), lq_ast_num(A, @5, $5), $8, NULL); $$->num = $2; $$->name_span = @2; }
   | pts STRING "when" expr             { $$ = points(ctx, @$, $1, $2, @2, $4, false, NULL); }
   | pts STRING "per" expr where_opt cap_opt
                                        { $$ = points(ctx, @$, $1, $2, @2, $5 ? per_where($4, $5) : $4, true, $6); }
@@ -361,13 +361,14 @@ static int yyreport_syntax_error(const yypcontext_t *pc, yyscan_t scanner, lq_pa
   if (ctx->prev.end > 0 && ctx->prev.end <= at.begin)
     snprintf(after, sizeof after, " after '%s'", excerpt(ctx, ctx->prev, b3, sizeof b3));
   if (got == YYSYMBOL_YYEOF) {
-    at.begin = at.end = (uint32_t)ctx->len;
+    /* Point just past the last token: the caret under an empty last line helps nobody. */
+    at.begin = at.end = ctx->prev.end > 0 ? ctx->prev.end : (uint32_t)ctx->len;
   }
   if (n > 0 && n < MAX)
     lq_diag_error(ctx->diags, at, "expected %s%s, found %s%s%s", want, after,
                   got == YYSYMBOL_YYEOF ? "" : "'", found, got == YYSYMBOL_YYEOF ? "" : "'");
   else
-    lq_diag_error(ctx->diags, at, "unexpected %s%s%s%s", got == YYSYMBOL_YYEOF ? "" : "'", found,
-                  got == YYSYMBOL_YYEOF ? "" : "'", after);
+    lq_diag_error(ctx->diags, at, "unexpected %s%s%s%s", got == YYSYMBOL_YYEOF ? "" : "'",
+                  got == YYSYMBOL_YYEOF ? "end of file" : found, got == YYSYMBOL_YYEOF ? "" : "'", after);
   return 0;
 }

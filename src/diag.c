@@ -72,7 +72,7 @@ static int cmp_diag(const void *a, const void *b) {
 
 void lq_diags_sort(lq_diags *d) {
   /* qsort is not stable; break ties on the address, i.e. reporting order. */
-  qsort(d->items, d->n, sizeof *d->items, cmp_diag);
+  if (d->n > 1) qsort(d->items, d->n, sizeof *d->items, cmp_diag);
 }
 
 static void print_one(const lq_diag *g, const lq_sources *src, FILE *out, bool color) {

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct ctx {
@@ -204,7 +205,11 @@ static void put_refs(ctx *c, const refs *R) {
     if (i) puts_(c, ", ");
     put_src(c, R->e[i]->span);
     puts_(c, " = ");
-    put_value(c, value_of(c, R->e[i]));
+    lq_value v = value_of(c, R->e[i]);
+    put_value(c, v);
+    /* The usual surprise in CRM data: a number stored as text never compares as one. */
+    char *end;
+    if (v.kind == LQ_V_STR && v.n && (strtod(v.str, &end), end == v.str + v.n)) puts_(c, " (text, not a number)");
   }
 }
 

@@ -106,7 +106,7 @@ cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n) {
   cJSON *j = cJSON_ParseWithLengthOpts(s, n, &end, 0);
   json_arena = saved;
   if (j && end) {
-    while (end < s + n && strchr(" \t\r\n", *end)) end++;
+    while (end < s + n && (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')) end++;
     if (end != s + n) return NULL;
   }
   return j;
@@ -140,7 +140,7 @@ cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_
       snprintf(why, whylen, "invalid JSON at column %zu", column(s, at));
     return NULL;
   }
-  while (end < s + n && strchr(" \t\r\n", *end)) end++;
+  while (end < s + n && (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')) end++;
   if (end != s + n) {
     snprintf(why, whylen, "unexpected text after the JSON value at column %zu", column(s, (size_t)(end - s)));
     return NULL;
@@ -150,6 +150,60 @@ cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_
     return NULL;
   }
   return j;
+}
+
+/* ---- the raw text of one value, without building a tree ---- */
+
+static size_t skip_ws(const char *s, size_t n, size_t i) {
+  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) i++;
+  return i;
+}
+
+/* Past the string starting at s[i] == '"'. */
+static size_t skip_string(const char *s, size_t n, size_t i) {
+  for (i++; i < n && s[i] != '"'; i++)
+    if (s[i] == '\\') i++;
+  return i + 1;
+}
+
+static size_t skip_value(const char *s, size_t n, size_t i) {
+  if (i < n && s[i] == '"') return skip_string(s, n, i);
+  int depth = 0;
+  for (; i < n; i++) {
+    char c = s[i];
+    if (c == '"') i = skip_string(s, n, i) - 1;
+    else if (c == '{' || c == '[') depth++;
+    else if (c == '}' || c == ']') {
+      if (depth-- == 0) return i;
+      if (depth == 0) return i + 1;
+    } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n')) return i;
+  }
+  return i;
+}
+
+bool lq_json_raw_number(const char *s, size_t n, const char *const *keys, const uint32_t *lens,
+                        uint32_t nkeys, const char **at, size_t *len) {
+  size_t i = skip_ws(s, n, 0);
+  for (uint32_t k = 0; k < nkeys; k++) {
+    if (i >= n || s[i] != '{') return false;
+    i = skip_ws(s, n, i + 1);
+    for (;;) {
+      if (i >= n || s[i] != '"') return false;
+      size_t kb = i + 1, ke = skip_string(s, n, i) - 1;
+      i = skip_ws(s, n, ke + 1);
+      if (i >= n || s[i] != ':') return false;
+      i = skip_ws(s, n, i + 1);
+      if (ke - kb == lens[k] && !memcmp(s + kb, keys[k], lens[k])) break;
+      i = skip_ws(s, n, skip_value(s, n, i));
+      if (i >= n || s[i] != ',') return false;
+      i = skip_ws(s, n, i + 1);
+    }
+  }
+  size_t end = skip_value(s, n, i);
+  if (i >= n || !(s[i] == '-' || (s[i] >= '0' && s[i] <= '9'))) return false;
+  *at = s + i;
+  *len = end - i;
+  return true;
 }
 
 void lq_buf_grow(lq_buf *b, size_t more) {

@@ -3,6 +3,7 @@
 #define LQ_JSON_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <cjson/cJSON.h>
 #include "arena.h"
@@ -14,6 +15,12 @@ void lq_json_init(void);
 cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen);
 /* Any JSON value (for test blocks): NULL on error. */
 cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n);
+
+/* The text of the number at a path of object keys in the JSON object s (the
+ * first key of a name wins, as when parsing), for ids too large for a double
+ * to hold exactly. False when there is no number there. */
+bool lq_json_raw_number(const char *s, size_t n, const char *const *keys, const uint32_t *lens,
+                        uint32_t nkeys, const char **at, size_t *len);
 
 /* An output buffer, flushed by the caller. */
 typedef struct lq_buf { char *data; size_t len, cap; } lq_buf;

@@ -16,7 +16,8 @@ static void str_or_null(lq_buf *b, const char *s) {
 }
 
 void lq_out_id(lq_buf *b, lq_value id, uint64_t lineno) {
-  if (id.kind == LQ_V_STR) lq_buf_json_string(b, id.str, id.n);
+  if (id.kind == LQ_V_STR && id.b) lq_buf_put(b, id.str, id.n);
+  else if (id.kind == LQ_V_STR) lq_buf_json_string(b, id.str, id.n);
   else if (id.kind == LQ_V_NUM && isfinite(id.num)) lq_buf_num(b, id.num);
   else lq_buf_num(b, (double)lineno);   /* no id, or one JSON cannot carry (1e999) */
 }

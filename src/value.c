@@ -168,7 +168,8 @@ void lq_time_format(double t, char *buf) {
 
 int lq_num_format(double x, char *buf) {
   if (!isfinite(x)) return snprintf(buf, 32, "null");
-  if (x == floor(x) && fabs(x) < 1e15) {
+  /* Whole numbers print whole as far as a double holds them exactly (2^53). */
+  if (x == floor(x) && fabs(x) <= 9007199254740992.0) {
     long long v = (long long)x;
     if (v == 0) { buf[0] = '0'; buf[1] = '\0'; return 1; }  /* no "-0" */
     char tmp[24];

@@ -12,7 +12,8 @@ typedef enum { LQ_V_MISSING, LQ_V_BOOL, LQ_V_NUM, LQ_V_STR, LQ_V_LIST, LQ_V_OBJ,
 
 typedef struct lq_value {
   uint8_t kind;
-  bool b;
+  bool b;                        /* BOOL: the value; STR: the text of a JSON number
+                                    too large for a double (an id), printed bare */
   uint32_t n;                    /* STR: bytes; LIST: items */
   union {
     double num;

@@ -3,6 +3,7 @@
 #define LQ_CLI_H
 #include <stdbool.h>
 #include "../compile.h"
+#include "../eval.h"
 
 enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2, EXIT_COMPILE = 3, EXIT_IO = 4 };
 
@@ -14,6 +15,13 @@ bool cli_color(void);
 bool cli_color_out(void);
 /* Prints "leadq COMMAND: message" and a hint to run help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The lead's id at the --id-field path; a number too large for a double comes
+ * back as its text from the line (a STR with b set, printed bare). */
+lq_value cli_lead_id(lq_eval *E, const cJSON *lead, const char *line, size_t len, const lq_seg *segs,
+                     uint32_t nsegs);
+/* After getopt_long (optstring starting with ':', opterr = 0) returned '?' or
+ * ':': names the option that is unknown or lacks its value; returns EXIT_USAGE. */
+int cli_bad_option(const char *cmd, int c, char **argv);
 /* Parses --now: a date or date-time; exits with a usage error when it is not one. */
 bool cli_parse_now(const char *text, double *now);
 /* 1234567 as "1,234,567" into buf (at least 32 bytes). */

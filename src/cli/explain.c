@@ -53,7 +53,8 @@ int cmd_explain(int argc, char **argv) {
   char **ids = calloc((size_t)argc, sizeof *ids);
   int nids = 0, c, status = EXIT_OK;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
     switch (c) {
     case 'l': ids[nids++] = optarg; break;
     case 'i': id_field = optarg; break;
@@ -62,7 +63,7 @@ int cmd_explain(int argc, char **argv) {
       if (!strcmp(optarg, "json")) json = true;
       else if (strcmp(optarg, "text")) status = cli_usage_error("explain", "--format is text or json, not '%s'", optarg);
       break;
-    default: status = cli_usage_error("explain", "unknown option"); break;
+    default: status = cli_bad_option("explain", c, argv); break;
     }
     if (status) break;
   }
@@ -108,7 +109,7 @@ int cmd_explain(int argc, char **argv) {
       status = EXIT_BAD_INPUT;
       continue;
     }
-    lq_value id = lq_eval_path(E, lead, segs, nsegs);
+    lq_value id = cli_lead_id(E, lead, line, len, segs, nsegs);
     if (!wanted(id, rd.lineno, ids, nids)) continue;
     const lq_result *r = lq_eval_lead(E, lead);
     lq_explain(&out, E, r, id, rd.lineno, &eo);

@@ -3,9 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
+#include <math.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../eval.h"
 #include "../json.h"
 #include "cli.h"
 
@@ -69,6 +72,33 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) {
   fprintf(stderr, "\nRun 'leadq help %s' for usage.\n", cmd);
   va_end(ap);
   return EXIT_USAGE;
+}
+
+lq_value cli_lead_id(lq_eval *E, const cJSON *lead, const char *line, size_t len, const lq_seg *segs,
+                     uint32_t nsegs) {
+  lq_value id = lq_eval_path(E, lead, segs, nsegs);
+  if (id.kind != LQ_V_NUM || fabs(id.num) <= 9007199254740992.0 || nsegs > 16) return id;
+  /* Beyond 2^53 a double has lost digits: print the id as the line wrote it. */
+  const char *keys[16];
+  uint32_t lens[16];
+  for (uint32_t i = 0; i < nsegs; i++) {
+    if (segs[i].is_index) return id;
+    keys[i] = segs[i].key;
+    lens[i] = segs[i].len;
+  }
+  const char *at;
+  size_t n;
+  if (lq_json_raw_number(line, len, keys, lens, nsegs, &at, &n)) {
+    id = lq_strv(at, (uint32_t)n);
+    id.b = true;
+  }
+  return id;
+}
+
+int cli_bad_option(const char *cmd, int c, char **argv) {
+  const char *opt = argv[optind - 1];
+  if (c == ':') return cli_usage_error(cmd, "option '%s' needs a value", opt);
+  return cli_usage_error(cmd, "unknown option '%s'", opt);
 }
 
 bool cli_parse_now(const char *text, double *now) {

@@ -75,7 +75,7 @@ static void one_lead(run_state *S, const char *name, uint64_t lineno, char *line
   }
   if (!keep(S, r)) return;
   S->printed++;
-  lq_value id = lq_eval_path(S->E, lead, S->id_segs, S->id_nsegs);
+  lq_value id = cli_lead_id(S->E, lead, line, len, S->id_segs, S->id_nsegs);
   bool filtering = S->o->stage || S->o->route || S->o->rejected_only;
   if (S->o->annotate) lq_out_annotated(&S->out, line, len, S->o->annotate, S->p, r, id, lineno);
   else if (filtering) lq_buf_put(&S->out, line, len);
@@ -114,8 +114,9 @@ static int widest(const lq_cond_decl *d, int n, int w) {
 static void print_stats(const run_state *S) {
   const lq_program *p = S->p;
   char a[32], b[32], c[32];
-  fprintf(stderr, "leadq: %s leads, %s decisions, %s bad lines\n", cli_thousands(S->leads, a),
-          cli_thousands(S->decisions, b), cli_thousands(S->bad, c));
+  fprintf(stderr, "leadq: %s lead%s, %s decision%s, %s bad line%s\n", cli_thousands(S->leads, a),
+          S->leads == 1 ? "" : "s", cli_thousands(S->decisions, b), S->decisions == 1 ? "" : "s",
+          cli_thousands(S->bad, c), S->bad == 1 ? "" : "s");
   int w = widest(p->stages, p->nstages, widest(p->routes, p->nroutes, widest(p->rejects, p->nrejects, 6)));
   fprintf(stderr, "stage\n");
   for (int i = 0; i < p->nstages; i++) pct_line(p->stages[i].name, w, S->stage_count[i], S->decisions);
@@ -194,7 +195,7 @@ int cmd_run(int argc, char **argv) {
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
     switch (c) {
     case O_NOW: o.now_text = optarg; break;
     case O_ID: o.id_field = optarg; break;
@@ -205,7 +206,7 @@ int cmd_run(int argc, char **argv) {
     case O_ERRORS: o.errors_path = optarg; break;
     case O_STATS: o.stats = true; break;
     default:
-      return cli_usage_error("run", "unknown option '%s'", argv[optind - 1]);
+      return cli_bad_option("run", c, argv);
     }
   }
   if (optind >= argc) return cli_usage_error("run", "name a rules file");

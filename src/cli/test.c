@@ -367,7 +367,8 @@ int cmd_test(int argc, char **argv) {
   tester T = {0};
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":q", opts, NULL)) != -1) {
     char *end;
     switch (c) {
     case 'n': now_text = optarg; break;
@@ -380,7 +381,7 @@ int cmd_test(int argc, char **argv) {
       break;
     case 'j': junit_path = optarg; break;
     case 'q': T.quiet = true; break;
-    default: return cli_usage_error("test", "unknown option");
+    default: return cli_bad_option("test", c, argv);
     }
   }
   if (!cli_parse_now(now_text, &T.now))
