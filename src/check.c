@@ -83,9 +83,12 @@ int lq_edit_distance(const char *a, size_t an, const char *b, size_t bn, int cap
 
 /* The name closest to s, if close enough to be a typo: one edit for names of
  * up to four letters, two for longer ones. */
+/* The declared name one typo away from s, if any. A typo keeps most of the
+ * word: one edit for names of up to four letters, two for longer ones, and
+ * never as many edits as the name has letters (so `x` is not taken for `g`). */
 static const char *near_miss(const symtab *t, const char *const *extra, const char *s, size_t n) {
   const char *best = NULL;
-  int best_d = 3;
+  int best_d = n < 3 ? (int)n : 3;
   for (uint32_t i = 0; t && i <= t->mask; i++) {
     const sym *e = &t->slots[i];
     if (!e->name) continue;
