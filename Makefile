@@ -115,6 +115,8 @@ test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests $(BUILD)/e2e-tests
 	$(BUILD)/unit-tests --jobs 2
 	LEADQ=$(abspath $(BUILD)/leadq) GOLDEN=$(abspath tests/golden) $(BUILD)/e2e-tests --jobs 2
 	$(BUILD)/leadq test -q rules/*.lq
+	$(BUILD)/leadq fmt --check rules/*.lq rules/shared/*.lq
+	$(BUILD)/leadq check --strict rules/*.lq
 	@echo "all tests passed ($(if $(SAN),sanitized,plain) build)"
 
 demo: all
