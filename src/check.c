@@ -122,7 +122,6 @@ static void expr(checker *c, lq_node *n);
 
 /* A bare name: a declaration seen earlier, `lead`, `score`, `rejected`, or a field. */
 static void resolve_name(checker *c, lq_node *n) {
-  static const char *const builtins[] = {"score", "rejected", "lead", NULL};
   if (is(n->str, "lead")) { n->ref_kind = LQ_REF_LEAD; return; }
   if (is(n->str, "score")) {
     n->ref_kind = LQ_REF_TOTAL;
@@ -160,7 +159,8 @@ static void resolve_name(checker *c, lq_node *n) {
     }
     return;
   }
-  const char *near = near_miss(&c->names, builtins, n->str.s, n->str.n);
+  /* Only declared names count: `store` is a field, not a misspelt `score`. */
+  const char *near = near_miss(&c->names, NULL, n->str.s, n->str.n);
   if (near) {
     lq_diag_error(c->d, n->span, "unknown name '%s'; did you mean '%s'?", n->str.s, near);
     lq_diag_note(c->d, "a name close to a declared one is taken as a typo; write `%s` in backquotes if you mean the lead field",

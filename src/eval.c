@@ -435,8 +435,16 @@ static lq_value call(lq_eval *E, const lq_expr *e, lq_value item) {
     return lq_num(l.n);
   }
   case LQ_FN_any: case LQ_FN_every: {
-    lq_value l = items_of(E, args[0], item);
     bool every = e->fn == LQ_FN_every;
+    if (every && args[0]->op == LQ_OP_WHERE) {
+      /* every(L where C) reads "C holds for every item of L", not "every
+       * item that passed the filter holds", which would mean any(). */
+      lq_value l = items_of(E, args[0]->a, item);
+      for (uint32_t i = 0; i < l.n; i++)
+        if (!lq_truthy(eval(E, args[0]->b, l.items[i]))) return lq_bool(false);
+      return lq_bool(l.n > 0);
+    }
+    lq_value l = items_of(E, args[0], item);
     if (every && l.n == 0) return lq_bool(false);
     for (uint32_t i = 0; i < l.n; i++)
       if (holds(l.items[i]) != every) return lq_bool(!every);

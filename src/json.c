@@ -66,8 +66,9 @@ static size_t control_in_string(const char *s, size_t n) {
   return n;
 }
 
-/* Deepest nesting of [ and { outside strings. */
-static int nesting(const char *s, size_t n) {
+/* Deepest nesting of [ and { outside strings; *open tells whether the text
+ * ends inside a string or an unclosed bracket (a cut line). */
+static int nesting(const char *s, size_t n, bool *open) {
   int depth = 0, max = 0;
   bool str = false;
   for (size_t i = 0; i < n; i++) {
@@ -79,6 +80,7 @@ static int nesting(const char *s, size_t n) {
     else if (c == '{' || c == '[') { if (++depth > max) max = depth; }
     else if (c == '}' || c == ']') depth--;
   }
+  *open = str || depth > 0;
   return max;
 }
 
@@ -132,9 +134,10 @@ cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_
   json_arena = saved;
   if (!j) {
     size_t at = end && end >= s ? (size_t)(end - s) : 0;
-    if (nesting(s, n) >= CJSON_NESTING_LIMIT)
+    bool open;
+    if (nesting(s, n, &open) >= CJSON_NESTING_LIMIT)
       snprintf(why, whylen, "JSON nested deeper than %d levels", CJSON_NESTING_LIMIT);
-    else if (at + 1 >= n)
+    else if (at + 1 >= n || open)
       snprintf(why, whylen, "truncated JSON: the line ends before the value is complete");
     else
       snprintf(why, whylen, "invalid JSON at column %zu", column(s, at));

@@ -30,7 +30,10 @@ lq_node *lq_parse_file(lq_arena *arena, lq_sources *src, lq_diags *diags, uint32
   }
   yyscan_t scanner;
   if (lq_yylex_init_extra(&ctx, &scanner)) abort();
-  lq_yy_scan_bytes(ctx.text, (int)ctx.len, scanner);
+  /* Editors on Windows start files with a UTF-8 byte order mark; skip it. */
+  uint32_t bom = ctx.len >= 3 && !memcmp(ctx.text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+  ctx.off = bom;
+  lq_yy_scan_bytes(ctx.text + bom, (int)(ctx.len - bom), scanner);
   lq_yyparse(scanner, &ctx);
   lq_yylex_destroy(scanner);
   if (comments) *comments = ctx.comments;

@@ -1,0 +1,581 @@
+/* io.c: reading lead lines, parsing lead JSON, numbers, times, text and output. */
+#include "helpers.h"
+#include "ndjson.h"
+#include "output.h"
+
+/* ---- lq_reader ---- */
+
+typedef struct lines {
+  char *text[16];
+  size_t len[16];
+  uint64_t lineno[16];
+  int n;
+} lines;
+
+/* Reads every line of the bytes s[0..n) through lq_reader. */
+static lines read_all(const char *s, size_t n) {
+  lines out = {0};
+  FILE *fp = fmemopen((void *)s, n, "rb");
+  cr_assert(fp);
+  lq_reader r;
+  lq_reader_init(&r, fp);
+  char *line;
+  size_t len;
+  while (lq_reader_next(&r, &line, &len)) {
+    cr_assert(out.n < 16);
+    cr_assert_eq(line[len], '\0', "lines are NUL-terminated");
+    out.text[out.n] = strndup(line, len);
+    out.len[out.n] = len;
+    out.lineno[out.n] = r.lineno;
+    out.n++;
+  }
+  cr_assert(!lq_reader_error(&r));
+  lq_reader_free(&r);
+  fclose(fp);
+  return out;
+}
+
+static void lines_free(lines *l) {
+  for (int i = 0; i < l->n; i++) free(l->text[i]);
+}
+
+Test(reader, lf_lines) {
+  lines l = read_all("{\"a\":1}\n{\"b\":2}\n", 16);
+  cr_assert_eq(l.n, 2);
+  cr_assert_str_eq(l.text[0], "{\"a\":1}");
+  cr_assert_str_eq(l.text[1], "{\"b\":2}");
+  cr_assert_eq(l.lineno[1], 2);
+  lines_free(&l);
+}
+
+Test(reader, crlf_lines) {
+  lines l = read_all("one\r\ntwo\r\n", 10);
+  cr_assert_eq(l.n, 2);
+  cr_assert_str_eq(l.text[0], "one");
+  cr_assert_eq(l.len[0], 3);
+  cr_assert_str_eq(l.text[1], "two");
+  lines_free(&l);
+}
+
+Test(reader, no_trailing_newline) {
+  lines l = read_all("one\ntwo", 7);
+  cr_assert_eq(l.n, 2);
+  cr_assert_str_eq(l.text[1], "two");
+  cr_assert_eq(l.len[1], 3);
+  lines_free(&l);
+}
+
+Test(reader, no_trailing_newline_with_cr) {
+  lines l = read_all("one\r\ntwo\r", 9);
+  cr_assert_eq(l.n, 2);
+  cr_assert_str_eq(l.text[1], "two");
+  lines_free(&l);
+}
+
+Test(reader, bom_at_start_is_dropped) {
+  lines l = read_all("\xEF\xBB\xBF{\"a\":1}\n\xEF\xBB\xBFx\n", 16);
+  cr_assert_eq(l.n, 2);
+  cr_assert_str_eq(l.text[0], "{\"a\":1}");
+  cr_assert_eq(l.len[0], 7);
+  cr_assert_eq(l.len[1], 4, "a BOM later in the stream is not dropped");
+  lines_free(&l);
+}
+
+Test(reader, blank_lines_are_lines) {
+  lines l = read_all("a\n\n  \t\nb\n", 9);
+  cr_assert_eq(l.n, 4);
+  cr_assert_eq(l.len[1], 0);
+  cr_assert(lq_line_blank(l.text[1], l.len[1]));
+  cr_assert(lq_line_blank(l.text[2], l.len[2]));
+  cr_assert(!lq_line_blank(l.text[3], l.len[3]));
+  cr_assert_eq(l.lineno[3], 4, "line numbers count blank lines");
+  lines_free(&l);
+}
+
+Test(reader, empty_input) {
+  lines l = read_all("", 0);
+  cr_assert_eq(l.n, 0);
+}
+
+Test(reader, line_blank) {
+  cr_assert(lq_line_blank("", 0));
+  cr_assert(lq_line_blank(" \t ", 3));
+  cr_assert(!lq_line_blank(" x ", 3));
+  cr_assert(!lq_line_blank("\r", 1));
+}
+
+Test(reader, very_long_lines) {
+  /* Three lines, the middle one 3 MB: longer than the reader's first buffer. */
+  size_t big = 3u << 20;
+  size_t n = 2 + big + 1 + 3 + 1 + 2;
+  char *s = malloc(n);
+  cr_assert(s);
+  size_t w = 0;
+  memcpy(s + w, "a\n", 2); w += 2;
+  memset(s + w, 'x', big); w += big;
+  s[w++] = '\n';
+  memcpy(s + w, "end\n", 4); w += 4;
+  memcpy(s + w, "zz", 2); w += 2;
+  cr_assert_eq(w, n);
+  FILE *fp = fmemopen(s, n, "rb");
+  lq_reader r;
+  lq_reader_init(&r, fp);
+  char *line;
+  size_t len;
+  cr_assert(lq_reader_next(&r, &line, &len));
+  cr_assert_eq(len, 1);
+  cr_assert(lq_reader_next(&r, &line, &len));
+  cr_assert_eq(len, big);
+  cr_assert_eq(line[0], 'x');
+  cr_assert_eq(line[big - 1], 'x');
+  cr_assert_eq(line[big], '\0');
+  cr_assert(lq_reader_next(&r, &line, &len));
+  cr_assert_str_eq(line, "end");
+  cr_assert(lq_reader_next(&r, &line, &len));
+  cr_assert_str_eq(line, "zz");
+  cr_assert_eq(r.lineno, 4);
+  cr_assert(!lq_reader_next(&r, &line, &len));
+  lq_reader_free(&r);
+  fclose(fp);
+  free(s);
+}
+
+Test(reader, many_lines_across_buffer_refills) {
+  /* 200,000 short lines (about 2.4 MB) cross several buffer refills. */
+  size_t count = 200000, n = 0;
+  char *s = malloc(count * 16);
+  cr_assert(s);
+  for (size_t i = 0; i < count; i++) n += (size_t)sprintf(s + n, "{\"i\":%zu}\n", i);
+  FILE *fp = fmemopen(s, n, "rb");
+  lq_reader r;
+  lq_reader_init(&r, fp);
+  char *line, want[32];
+  size_t len, seen = 0;
+  while (lq_reader_next(&r, &line, &len)) {
+    snprintf(want, sizeof want, "{\"i\":%zu}", seen);
+    cr_assert_str_eq(line, want);
+    seen++;
+  }
+  cr_assert_eq(seen, count);
+  lq_reader_free(&r);
+  fclose(fp);
+  free(s);
+}
+
+/* ---- lq_json_parse_lead ---- */
+
+/* Parses s as a lead; returns whether it parsed and the reason in why. */
+static bool parse_lead(const char *s, size_t n, char *why, size_t whylen) {
+  lq_json_init();
+  lq_arena a;
+  lq_arena_init(&a, 4096);
+  char *copy = malloc(n + 1);
+  memcpy(copy, s, n);
+  copy[n] = '\0';
+  why[0] = '\0';
+  cJSON *j = lq_json_parse_lead(&a, copy, n, why, whylen);
+  bool ok = j != NULL;
+  free(copy);
+  lq_arena_free(&a);
+  return ok;
+}
+
+#define assert_bad_lead(s, n, reason)                                                 \
+  do {                                                                               \
+    char why_[200];                                                                  \
+    cr_assert(!parse_lead(s, n, why_, sizeof why_), "should not parse: %s", s);      \
+    cr_assert(strstr(why_, reason), "reason \"%s\" should contain \"%s\"", why_, reason); \
+  } while (0)
+
+Test(json, valid_object) {
+  char why[200];
+  const char *s = "{\"id\":\"t1\",\"n\":1.5,\"ok\":true,\"x\":null,\"l\":[1,{\"a\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"}]}";
+  cr_assert(parse_lead(s, strlen(s), why, sizeof why), "%s", why);
+  cr_assert(parse_lead("  {}  \t", 7, why, sizeof why), "%s", why);
+}
+
+Test(json, parsed_values) {
+  lq_json_init();
+  lq_arena a;
+  lq_arena_init(&a, 4096);
+  char why[100];
+  const char *s = "{\"id\":\"t1\",\"n\":1.5,\"l\":[1,2]}";
+  cJSON *j = lq_json_parse_lead(&a, s, strlen(s), why, sizeof why);
+  cr_assert_not_null(j);
+  lq_value v = lq_value_from_json(&a, cJSON_GetObjectItemCaseSensitive(j, "l"));
+  cr_assert_eq(v.kind, LQ_V_LIST);
+  cr_assert_eq(v.n, 2);
+  assert_num(v.items[1].num, 2);
+  v = lq_value_from_json(&a, cJSON_GetObjectItemCaseSensitive(j, "id"));
+  cr_assert_eq(v.kind, LQ_V_STR);
+  cr_assert_str_eq(v.str, "t1");
+  lq_arena_free(&a);
+}
+
+Test(json, invalid_utf8_gives_column) {
+  assert_bad_lead("{\"a\":\"\xff\"}", 9, "invalid UTF-8 at column 7");
+  /* Columns count characters: é is one. */
+  assert_bad_lead("{\"\xc3\xa9\":\"\xc0\xaf\"}", 11, "invalid UTF-8 at column 7");
+}
+
+Test(json, invalid_utf8_forms) {
+  assert_bad_lead("{\"a\":\"\xed\xa0\x80\"}", 11, "invalid UTF-8");          /* surrogate */
+  assert_bad_lead("{\"a\":\"\xf4\x90\x80\x80\"}", 12, "invalid UTF-8");      /* above U+10FFFF */
+  assert_bad_lead("{\"a\":\"\xe0\x80\xaf\"}", 11, "invalid UTF-8");          /* overlong */
+  assert_bad_lead("{\"a\":\"\xe2\x82", 8, "invalid UTF-8");                  /* cut short */
+  assert_bad_lead("{\"a\":\"\x80\"}", 9, "invalid UTF-8");                   /* lone continuation */
+}
+
+Test(json, truncated) {
+  assert_bad_lead("{\"a\": 1", 7, "truncated");
+  assert_bad_lead("{\"a\": [1, 2", 11, "truncated");
+  assert_bad_lead("{", 1, "truncated");
+  assert_bad_lead("{\"a\":", 5, "truncated");
+  /* Cut inside a text: not parsed, whatever the reason says (see below). */
+  assert_bad_lead("{\"a\": \"text", 11, "");
+}
+
+/* Was a bug: a line cut inside a text was "invalid JSON", not "truncated". */
+Test(json, truncated_inside_a_text) {
+  assert_bad_lead("{\"a\": \"text", 11, "truncated");
+  assert_bad_lead("{\"id\": 1, \"name\": \"Ana Ort", 26, "truncated");
+}
+
+Test(json, invalid_json_gives_column) {
+  assert_bad_lead("{\"a\": x, \"b\": 1}", 16, "invalid JSON at column");
+  assert_bad_lead("{'a': 1}", 8, "invalid JSON at column");
+}
+
+Test(json, not_an_object) {
+  assert_bad_lead("[1, 2]", 6, "a lead must be a JSON object, this is an array");
+  assert_bad_lead("\"x\"", 3, "this is a string");
+  assert_bad_lead("42", 2, "this is a number");
+  assert_bad_lead("true", 4, "this is true or false");
+  assert_bad_lead("null", 4, "this is null");
+}
+
+Test(json, text_after_the_value) {
+  assert_bad_lead("{\"a\":1} x", 9, "unexpected text after the JSON value at column 9");
+  assert_bad_lead("{\"a\":1}{\"b\":2}", 14, "unexpected text after the JSON value");
+}
+
+Test(json, nesting_too_deep) {
+  size_t depth = 2000, n = 0;
+  char *s = malloc(depth * 2 + 16);
+  n += (size_t)sprintf(s, "{\"a\":");
+  for (size_t i = 0; i < depth; i++) s[n++] = '[';
+  for (size_t i = 0; i < depth; i++) s[n++] = ']';
+  s[n++] = '}';
+  s[n] = '\0';
+  assert_bad_lead(s, n, "nested deeper than");
+  free(s);
+}
+
+Test(json, moderately_deep_lead_parses_and_evaluates) {
+  /* 200 levels of {"n": ...} with a value at the bottom. */
+  size_t depth = 200, n = 0;
+  char *s = malloc(depth * 8 + 32);
+  for (size_t i = 0; i < depth; i++) n += (size_t)sprintf(s + n, "{\"n\":");
+  n += (size_t)sprintf(s + n, "7");
+  for (size_t i = 0; i < depth; i++) s[n++] = '}';
+  s[n] = '\0';
+  lqt *t = lqt_new("stage MQL when n.n.n.n == 7 or n.n.n.n.n is present\n");
+  lqt_run(t, s);
+  assert_name(lqt_stage(t), "MQL");
+  lqt_free(t);
+  free(s);
+}
+
+Test(json, embedded_nul_is_rejected) {
+  char why[200];
+  cr_assert(!parse_lead("{\"a\":1}\0junk", 12, why, sizeof why));
+}
+
+/* ---- lq_num_format ---- */
+
+static const char *fmt_num(double x, char *buf) {
+  lq_num_format(x, buf);
+  return buf;
+}
+
+Test(numfmt, whole_numbers_as_integers) {
+  char b[32];
+  cr_assert_str_eq(fmt_num(45, b), "45");
+  cr_assert_str_eq(fmt_num(-30, b), "-30");
+  cr_assert_str_eq(fmt_num(0, b), "0");
+  cr_assert_str_eq(fmt_num(-0.0, b), "0");
+  cr_assert_str_eq(fmt_num(70.0, b), "70");
+  cr_assert_str_eq(fmt_num(123456789012345, b), "123456789012345");
+  cr_assert_eq(lq_num_format(-30, b), 3);
+}
+
+Test(numfmt, fractions_with_up_to_15_digits) {
+  char b[32];
+  cr_assert_str_eq(fmt_num(18.75, b), "18.75");
+  cr_assert_str_eq(fmt_num(-0.5, b), "-0.5");
+  cr_assert_str_eq(fmt_num(0.1 + 0.2, b), "0.3");
+  cr_assert_str_eq(fmt_num(1.0 / 3, b), "0.333333333333333");
+  cr_assert_str_eq(fmt_num(33.75, b), "33.75");
+}
+
+Test(numfmt, large_and_non_finite) {
+  char b[32];
+  /* Whole numbers print whole (as far as a double holds them exactly); beyond, %.15g. */
+  cr_assert_str_eq(fmt_num(1e15, b), "1000000000000000");
+  cr_assert_str_eq(fmt_num(-4096.0 * 1024 * 1024 * 1024, b), "-4398046511104");
+  cr_assert_str_eq(fmt_num(1e300, b), "1e+300");
+  cr_assert_str_eq(fmt_num(NAN, b), "null");
+  cr_assert_str_eq(fmt_num(INFINITY, b), "null");
+}
+
+/* ---- lq_time_parse / lq_time_format ---- */
+
+static bool tparse(const char *s, double *t) { return lq_time_parse(s, strlen(s), t); }
+
+Test(times, accepted_forms) {
+  double t;
+  cr_assert(tparse("2026-11-22", &t));
+  assert_num(t, T_NOW);
+  cr_assert(tparse("2026-11-22T10:00:00Z", &t));
+  assert_num(t, T_NOW + 36000);
+  cr_assert(tparse("2026-11-22 10:00:00", &t));
+  assert_num(t, T_NOW + 36000);
+  cr_assert(tparse("2026-11-22T10:00:00.123+01:00", &t));
+  assert_num(t, T_NOW + 32400.123);
+  cr_assert(tparse("2026-11-22T10:00+0100", &t));
+  assert_num(t, T_NOW + 32400);
+  cr_assert(tparse("2026-11-22T10:00", &t));
+  assert_num(t, T_NOW + 36000);
+  cr_assert(tparse("2026-11-22T10:00:00-05:30", &t));
+  assert_num(t, T_NOW + 36000 + 19800);
+  cr_assert(tparse("  2026-11-22  ", &t));
+  assert_num(t, T_NOW);
+  cr_assert(tparse("1970-01-01T00:00:00Z", &t));
+  assert_num(t, 0);
+}
+
+Test(times, no_zone_means_utc) {
+  double a, b;
+  cr_assert(tparse("2026-06-01T12:00:00", &a));
+  cr_assert(tparse("2026-06-01T12:00:00Z", &b));
+  assert_num(a, b);
+}
+
+Test(times, leap_years) {
+  double t;
+  cr_assert(tparse("2024-02-29", &t));
+  cr_assert(tparse("2000-02-29", &t));
+  cr_assert(!tparse("2026-02-29", &t));
+  cr_assert(!tparse("1900-02-29", &t));
+}
+
+Test(times, rejected_forms) {
+  double t;
+  cr_assert(!tparse("", &t));
+  cr_assert(!tparse("yesterday", &t));
+  cr_assert(!tparse("2026-11-31", &t));
+  cr_assert(!tparse("2026-13-01", &t));
+  cr_assert(!tparse("2026-00-10", &t));
+  cr_assert(!tparse("2026-1-5", &t));
+  cr_assert(!tparse("20261122", &t));
+  cr_assert(!tparse("2026/11/22", &t));
+  cr_assert(!tparse("2026-11-22T25:00", &t));
+  cr_assert(!tparse("2026-11-22T10:60", &t));
+  cr_assert(!tparse("2026-11-22T10", &t));
+  cr_assert(!tparse("2026-11-22T10:00:00Zjunk", &t));
+  cr_assert(!tparse("22/11/2026", &t));
+}
+
+Test(times, format_utc) {
+  char buf[32];
+  lq_time_format(T_NOW, buf);
+  cr_assert_str_eq(buf, "2026-11-22T00:00:00Z");
+  lq_time_format(T_NOW + 36000 + 61.9, buf);
+  cr_assert_str_eq(buf, "2026-11-22T10:01:01Z");
+  lq_time_format(-1, buf);
+  cr_assert_str_eq(buf, "1969-12-31T23:59:59Z");
+  lq_time_format(t_time("2024-02-29T23:59:59Z"), buf);
+  cr_assert_str_eq(buf, "2024-02-29T23:59:59Z");
+}
+
+Test(times, parse_format_round_trip) {
+  const char *in[] = {"2000-01-01T00:00:00Z", "2026-12-31T23:59:59Z", "2100-03-01T12:34:56Z", "1999-12-31T00:00:00Z"};
+  for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+    char buf[32];
+    lq_time_format(t_time(in[i]), buf);
+    cr_assert_str_eq(buf, in[i]);
+  }
+}
+
+/* ---- text ---- */
+
+Test(text, eq_ignores_ascii_case) {
+  cr_assert(lq_text_eq("Energy", 6, "energy", 6));
+  cr_assert(lq_text_eq("ENERGY", 6, "energy", 6));
+  cr_assert(!lq_text_eq("energy", 6, "energies", 8));
+  cr_assert(!lq_text_eq("a", 1, "b", 1));
+  cr_assert(lq_text_eq("", 0, "", 0));
+  cr_assert(!lq_text_eq("S\xc3\xa3o", 4, "S\xc3\x83O", 4), "non-ASCII letters compare exactly");
+  cr_assert(!lq_text_eq("@", 1, "`", 1), "only letters fold");
+  cr_assert(!lq_text_eq("[", 1, "{", 1));
+}
+
+Test(text, cmp_orders_ignoring_case) {
+  cr_assert_lt(lq_text_cmp("apple", 5, "Banana", 6), 0);
+  cr_assert_gt(lq_text_cmp("b", 1, "A", 1), 0);
+  cr_assert_eq(lq_text_cmp("ABC", 3, "abc", 3), 0);
+  cr_assert_lt(lq_text_cmp("abc", 3, "abcd", 4), 0);
+  cr_assert_gt(lq_text_cmp("abcd", 4, "ABC", 3), 0);
+  cr_assert_eq(lq_text_cmp("", 0, "", 0), 0);
+}
+
+Test(text, find_ignores_case) {
+  const char *hay = "Head Of Sales";
+  cr_assert_eq(lq_text_find(hay, 13, "of s", 4), hay + 5);
+  cr_assert_eq(lq_text_find(hay, 13, "", 0), hay);
+  cr_assert_null(lq_text_find(hay, 13, "vp", 2));
+  cr_assert_null(lq_text_find("ab", 2, "abc", 3));
+  cr_assert_eq(lq_text_find(hay, 13, "SALES", 5), hay + 8);
+}
+
+Test(text, hash_agrees_with_eq) {
+  cr_assert_eq(lq_text_hash("Gmail.COM", 9), lq_text_hash("gmail.com", 9));
+  cr_assert_neq(lq_text_hash("gmail.com", 9), lq_text_hash("gmail.co", 8));
+}
+
+Test(text, value_eq) {
+  lq_value a[] = {lq_strv("A", 1), lq_num(1)}, b[] = {lq_strv("a", 1), lq_num(1)}, c[] = {lq_num(1), lq_strv("a", 1)};
+  lq_value la = {.kind = LQ_V_LIST, .n = 2, .items = a}, lb = {.kind = LQ_V_LIST, .n = 2, .items = b},
+           lc = {.kind = LQ_V_LIST, .n = 2, .items = c};
+  cr_assert(lq_value_eq(la, lb));
+  cr_assert(!lq_value_eq(la, lc));
+  cr_assert(!lq_value_eq(lq_num(1), lq_strv("1", 1)));
+  cr_assert(!lq_value_eq(lq_bool(true), lq_num(1)));
+  cr_assert(lq_value_eq(lq_bool(false), lq_bool(false)));
+  cr_assert(lq_value_eq(lq_num(0), lq_num(-0.0)));
+}
+
+Test(text, constant_sets) {
+  lq_arena a;
+  lq_arena_init(&a, 4096);
+  lq_value items[] = {lq_strv("gmail.com", 9), lq_strv("Yahoo.com", 9), lq_num(3), LQ_NOVALUE, lq_strv("GMAIL.com", 9)};
+  lq_set *s = lq_set_build(&a, items, 5);
+  cr_assert_not_null(s);
+  cr_assert_eq(s->count, 3, "duplicates (ignoring case) and null are not counted");
+  cr_assert(lq_set_has(s, lq_strv("YAHOO.COM", 9)));
+  cr_assert(lq_set_has(s, lq_num(3)));
+  cr_assert(!lq_set_has(s, lq_strv("3", 1)));
+  cr_assert(!lq_set_has(s, LQ_NOVALUE));
+  cr_assert(!lq_set_has(s, lq_strv("hotmail.com", 11)));
+  /* Large sets still find every item. */
+  lq_value many[1000];
+  char names[1000][8];
+  for (int i = 0; i < 1000; i++) {
+    snprintf(names[i], sizeof names[i], "d%d", i);
+    many[i] = lq_strv(names[i], (uint32_t)strlen(names[i]));
+  }
+  lq_set *big = lq_set_build(&a, many, 1000);
+  cr_assert_eq(big->count, 1000);
+  for (int i = 0; i < 1000; i++) cr_assert(lq_set_has(big, many[i]));
+  cr_assert(!lq_set_has(big, lq_strv("d1000", 5)));
+  lq_arena_free(&a);
+}
+
+/* ---- output helpers ---- */
+
+Test(output, json_string_escapes) {
+  lq_buf b = {0};
+  lq_buf_json_string(&b, "a\"b\\c\nd\te\x01\xc3\xa9", 12);
+  lq_buf_putc(&b, '\0');
+  cr_assert_str_eq(b.data, "\"a\\\"b\\\\c\\nd\\te\\u0001\xc3\xa9\"");
+  lq_buf_free(&b);
+}
+
+Test(output, buf_num_and_flush) {
+  lq_buf b = {0};
+  lq_buf_num(&b, 18.75);
+  lq_buf_putc(&b, ',');
+  lq_buf_num(&b, -30);
+  char *mem = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&mem, &len);
+  cr_assert(lq_buf_flush(&b, f));
+  fclose(f);
+  cr_assert_str_eq(mem, "18.75,-30");
+  cr_assert_eq(b.len, 0);
+  free(mem);
+  lq_buf_free(&b);
+}
+
+Test(output, id_text_number_or_line) {
+  lq_buf b = {0};
+  lq_out_id(&b, lq_strv("t\"1", 3), 9);
+  lq_buf_putc(&b, ' ');
+  lq_out_id(&b, lq_num(42), 9);
+  lq_buf_putc(&b, ' ');
+  lq_out_id(&b, lq_bool(true), 9);
+  lq_buf_putc(&b, ' ');
+  lq_out_id(&b, LQ_NOVALUE, 12);
+  lq_buf_putc(&b, '\0');
+  cr_assert_str_eq(b.data, "\"t\\\"1\" 42 9 12");
+  lq_buf_free(&b);
+}
+
+Test(output, annotated_line_gets_the_decision_as_last_key) {
+  lqt *t = lqt_new("ruleset \"r\" version \"1\"\nstage MQL when true\n");
+  const char *line = "{\"id\": 5, \"x\": 1}";
+  const lq_result *r = lqt_run(t, line);
+  lq_buf b = {0};
+  lq_out_annotated(&b, line, strlen(line), "q", t->p, r, lq_num(5), 1);
+  lq_buf_putc(&b, '\0');
+  cr_assert_str_eq(b.data, "{\"id\": 5, \"x\": 1,\"q\":{\"id\":5,\"ruleset\":\"r\",\"version\":\"1\",\"stage\":\"MQL\","
+                           "\"rejected\":null,\"route\":null,\"score\":0,\"scores\":{},\"grades\":{},\"reasons\":[]}}");
+  lq_buf_free(&b);
+  r = lqt_run(t, " { } ");
+  lq_out_annotated(&b, " { } ", 5, "q", t->p, r, LQ_NOVALUE, 3);
+  lq_buf_putc(&b, '\0');
+  cr_assert(!strncmp(b.data, " { \"q\":{\"id\":3,", 14), "%s", b.data);
+  cr_assert(strstr(b.data, "]}} "), "%s", b.data);
+  lq_buf_free(&b);
+  lqt_free(t);
+}
+
+/* ---- paths ---- */
+
+Test(paths_parse, segments) {
+  lq_arena a;
+  lq_arena_init(&a, 1024);
+  lq_seg *s;
+  uint32_t n;
+  cr_assert(lq_path_parse(&a, "crm.`Prospect ID`[-1].x", &s, &n));
+  cr_assert_eq(n, 4);
+  cr_assert_str_eq(s[0].key, "crm");
+  cr_assert_str_eq(s[1].key, "Prospect ID");
+  cr_assert(s[2].is_index);
+  cr_assert_eq(s[2].index, -1);
+  cr_assert_str_eq(s[3].key, "x");
+  cr_assert(!lq_path_parse(&a, "", &s, &n));
+  cr_assert(!lq_path_parse(&a, "a.", &s, &n));
+  cr_assert(!lq_path_parse(&a, "a..b", &s, &n));
+  cr_assert(!lq_path_parse(&a, "`open", &s, &n));
+  cr_assert(!lq_path_parse(&a, "a[x]", &s, &n));
+  lq_arena_free(&a);
+}
+
+Test(paths_parse, id_field_lookup) {
+  lqt *t = lqt_new("stage MQL when true\n");
+  lqt_run(t, "{\"crm\":{\"Prospect ID\":[\"p1\",\"p2\"]}}");
+  lq_arena a;
+  lq_arena_init(&a, 1024);
+  lq_seg *s;
+  uint32_t n;
+  cr_assert(lq_path_parse(&a, "crm.`Prospect ID`[1]", &s, &n));
+  lq_eval_reset(t->E);
+  const char *line = "{\"crm\":{\"Prospect ID\":[\"p1\",\"p2\"]}}";
+  cJSON *lead = lq_json_parse_lead(lq_eval_scratch(t->E), line, strlen(line), t->why, sizeof t->why);
+  lq_value v = lq_eval_path(t->E, lead, s, n);
+  cr_assert_eq(v.kind, LQ_V_STR);
+  cr_assert_str_eq(v.str, "p2");
+  lq_arena_free(&a);
+  lqt_free(t);
+}
