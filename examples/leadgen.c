@@ -371,6 +371,20 @@ static void gen_names(const struct person *p)
     }
 }
 
+/* The usual shape of a CRM field: absent for roll < absent, null for roll < null,
+ * else one of the items. */
+static void absent_null_or_pick(const char *name, int absent, int null, const char *const *items,
+                                size_t n)
+{
+    int roll = (int)below(100);
+    if (roll < absent)
+        return;
+    if (roll < null)
+        member_null(name);
+    else
+        member_string(name, pick(items, n));
+}
+
 static void gen_title(void)
 {
     static const char *const titles[] = {
@@ -382,13 +396,7 @@ static void gen_title(void)
         "Senior Analyst", "Intern", "Student", "Consultant", "CEO", "Founder", "Owner",
         "Account Executive", "Energy Manager", "Buyer", "Office Manager",
     };
-    int roll = (int)below(100);
-    if (roll < 6)
-        return;
-    if (roll < 9)
-        member_null("title");
-    else
-        member_string("title", PICK(titles));
+    absent_null_or_pick("title", 6, 9, titles, COUNT(titles));
 }
 
 static void gen_employees(void)
@@ -417,25 +425,13 @@ static void gen_industry(void)
         "Manufacturing", "Retail", "Software", "Healthcare", "Financial Services",
         "Education", "Logistics", "Government", "Construction", "Select",
     };
-    int roll = (int)below(100);
-    if (roll < 5)
-        return;
-    if (roll < 10)
-        member_null("industry");
-    else
-        member_string("industry", PICK(industries));
+    absent_null_or_pick("industry", 5, 10, industries, COUNT(industries));
 }
 
 static void gen_region(void)
 {
     static const char *const regions[] = {"east", "east", "west", "west", "central", "East"};
-    int roll = (int)below(100);
-    if (roll < 4)
-        return;
-    if (roll < 12)
-        member_null("region");
-    else
-        member_string("region", PICK(regions));
+    absent_null_or_pick("region", 4, 12, regions, COUNT(regions));
 }
 
 static void gen_company(const struct person *p)
@@ -506,13 +502,7 @@ static void gen_source(void)
         "Google", "Google", "Webinar", "LinkedIn", "Referral", "Trade Show", "Website",
         "Partner", "Cold Call", "Select",
     };
-    int roll = (int)below(100);
-    if (roll < 8)
-        return;
-    if (roll < 11)
-        member_null("Lead Source");
-    else
-        member_string("Lead Source", PICK(sources));
+    absent_null_or_pick("Lead Source", 8, 11, sources, COUNT(sources));
 }
 
 /* Some time in the 200 days before now, before the lead's first event. */

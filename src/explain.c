@@ -47,6 +47,13 @@ static void paint(ctx *c, const char *ansi) {
 #define DIM "\033[2m"
 #define RESET "\033[0m"
 
+/* A section title in text: "  stages". */
+static void heading(ctx *c, const char *title, const char *tail) {
+  paint(c, BOLD);
+  printf_(c, "  %s%s\n", title, tail);
+  paint(c, RESET);
+}
+
 static void jstr(ctx *c, const char *s) { lq_buf_json_string(c->b, s, strlen(s)); }
 static void jkey(ctx *c, const char *k) {
   jstr(c, k);
@@ -518,9 +525,7 @@ static void stages_section(ctx *c) {
   const lq_result *r = c->r;
   if (!p->nstages) return;
   if (!c->json) {
-    paint(c, BOLD);
-    puts_(c, "  stages\n");
-    paint(c, RESET);
+    heading(c, "stages", "");
   }
   for (int s = 0; s < p->nstages; s++) {
     bool held = r->stages[s];
@@ -544,11 +549,7 @@ static void routes_section(ctx *c) {
   const lq_result *r = c->r;
   if (!p->nroutes) return;
   if (!c->json) {
-    paint(c, BOLD);
-    puts_(c, "  routes");
-    if (r->rejected >= 0) puts_(c, " (none: the lead is rejected)");
-    puts_(c, "\n");
-    paint(c, RESET);
+    heading(c, "routes", r->rejected >= 0 ? " (none: the lead is rejected)" : "");
   }
   for (int i = 0; i < p->nroutes; i++) {
     const lq_cond_decl *d = &p->routes[i];
@@ -569,9 +570,7 @@ static void rejects_section(ctx *c) {
   const lq_program *p = c->p;
   if (!p->nrejects) return;
   if (!c->json) {
-    paint(c, BOLD);
-    puts_(c, "  rejects\n");
-    paint(c, RESET);
+    heading(c, "rejects", "");
   }
   for (int i = 0; i < p->nrejects; i++) {
     if (c->json && i) lq_buf_putc(c->b, ',');
@@ -646,9 +645,7 @@ void lq_explain(lq_buf *b, lq_eval *E, const lq_result *r, lq_value id, uint64_t
     for (int s = 0; s < p->nstages; s++) {
       if (r->stages[s]) continue;
       if (!any) {
-        paint(&c, BOLD);
-        puts_(&c, "  why not\n");
-        paint(&c, RESET);
+        heading(&c, "why not", "");
       }
       any = true;
       why_not_stage(&c, s, "    ");
