@@ -8,7 +8,7 @@
 enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2, EXIT_COMPILE = 3, EXIT_IO = 4 };
 
 /* Compiles path, prints its diagnostics to stderr; NULL when it has errors,
- * with *status set to EXIT_IO (unreadable) or EXIT_COMPILE. */
+ * with *status set to EXIT_IO (unreadable) or EXIT_COMPILE (left alone otherwise). */
 lq_program *cli_load(const char *path, bool print_warnings, int *status);
 /* Colour on stderr, on stdout: only on a terminal, never with NO_COLOR set. */
 bool cli_color(void);

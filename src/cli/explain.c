@@ -72,11 +72,11 @@ int cmd_explain(int argc, char **argv) {
     status = cli_usage_error("explain", "--now needs a date or date-time such as 2026-11-22, not '%s'", now_text);
   if (!status && (optind >= argc || argc - optind > 2))
     status = cli_usage_error("explain", "name a rules file and at most one lead file");
-  lq_program *p = NULL;
-  if (!status) p = cli_load(argv[optind], false, &status);
+  int load_status = status;
+  lq_program *p = status ? NULL : cli_load(argv[optind], false, &load_status);
   if (!p) {
     free(ids);
-    return status;
+    return load_status;
   }
   lq_arena pa;
   lq_arena_init(&pa, 1024);

@@ -127,7 +127,7 @@ lq_program *cli_load(const char *path, bool print_warnings, int *status) {
   lq_diags_sort(&d);
   if (d.errors || print_warnings) lq_diags_print(&d, &p->sources, stderr, cli_color());
   size_t errors = d.errors;
-  *status = p->sources.n == 0 ? EXIT_IO : EXIT_COMPILE;
+  if (errors) *status = p->sources.n == 0 ? EXIT_IO : EXIT_COMPILE;
   if (errors && p->sources.n)
     fprintf(stderr, "%s: %zu error%s; nothing was evaluated\n", path, errors, errors == 1 ? "" : "s");
   lq_diags_free(&d);
