@@ -450,8 +450,19 @@ static lq_program *new_program(void) {
 }
 
 lq_program *lq_compile_file(const char *path, lq_diags *diags) {
+  return lq_compile_file_opts(path, &(lq_compile_opts){0}, diags);
+}
+
+lq_program *lq_compile_file_opts(const char *path, const lq_compile_opts *o, lq_diags *diags) {
   lq_program *p = new_program();
-  p->decls = lq_parse_load(&p->arena, &p->sources, diags, path);
+  p->decls = lq_parse_load(&p->arena, &p->sources, diags, path, o->reader);
+  if (o->extra_text && p->sources.n) {
+    lq_node *extra = lq_parse_load_text(&p->arena, &p->sources, diags, o->extra_name ? o->extra_name : "(extra)",
+                                        o->extra_text, strlen(o->extra_text));
+    lq_node **tail = &p->decls;
+    while (*tail) tail = &(*tail)->next;
+    *tail = extra;
+  }
   return finish(p, diags, path);
 }
 

@@ -2,6 +2,7 @@
 #include "parse.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,7 @@ typedef struct loader {
   lq_arena *arena;
   lq_sources *src;
   lq_diags *diags;
+  const lq_file_reader *reader;
   const char *stack[MAX_INCLUDE_DEPTH];
   int depth;
 } loader;
@@ -62,10 +64,43 @@ static char *resolve_path(const char *including, const char *path) {
   return out;
 }
 
+/* a/./b/../c as a/c: the identity of a file read through a reader, which has
+ * no realpath. Leading ".." parts stay. */
+static char *normalize(const char *path) {
+  char *out = malloc(strlen(path) + 2);
+  if (!out) abort();
+  size_t o = 0, keep = 0;   /* out[0..keep) is leading ".." parts, never dropped */
+  for (const char *p = path; *p;) {
+    while (*p == '/') p++;
+    size_t n = strcspn(p, "/");
+    if (!n) break;
+    bool dots = n == 2 && p[0] == '.' && p[1] == '.';
+    if (n == 1 && p[0] == '.') {
+      /* this folder: nothing to add */
+    } else if (dots && o > keep) {
+      while (o > keep && out[o - 1] != '/') o--;
+      if (o > keep) o--;
+    } else {
+      if (o > 0 || path[0] == '/') out[o++] = '/';
+      memcpy(out + o, p, n);
+      o += n;
+      if (dots) keep = o;
+    }
+    p += n;
+  }
+  if (o == 0) out[o++] = path[0] == '/' ? '/' : '.';
+  out[o] = '\0';
+  return out;
+}
+
+static char *read_source(const loader *L, const char *path, size_t *len) {
+  return L->reader ? L->reader->read(L->reader->ctx, path, len) : lq_read_file(path, len);
+}
+
 static lq_node *include(loader *L, lq_node *inc) {
   const char *from = L->src->files[inc->span.file].path;
   char *path = resolve_path(from, inc->a->str.s);
-  char *real = realpath(path, NULL);
+  char *real = L->reader ? normalize(path) : realpath(path, NULL);
   lq_node *out = NULL;
   for (int i = 0; real && i < L->depth; i++) {
     if (strcmp(L->stack[i], real) == 0) {
@@ -79,7 +114,7 @@ static lq_node *include(loader *L, lq_node *inc) {
     goto done;
   }
   size_t len;
-  char *text = real ? lq_read_file(real, &len) : NULL;
+  char *text = real ? read_source(L, real, &len) : NULL;
   if (!text) {
     lq_diag_error(L->diags, inc->a->span, "cannot read '%s': %s", path, strerror(errno));
     lq_diag_note(L->diags, "include paths are relative to the file that includes them");
@@ -107,23 +142,26 @@ static lq_node *expand(loader *L, uint32_t file) {
   return out.head;
 }
 
-static lq_node *load(lq_arena *arena, lq_sources *src, lq_diags *diags, uint32_t file) {
-  loader L = {arena, src, diags, {0}, 0};
-  char *real = realpath(src->files[file].path, NULL);
+static lq_node *load(lq_arena *arena, lq_sources *src, lq_diags *diags, uint32_t file,
+                     const lq_file_reader *reader) {
+  loader L = {arena, src, diags, reader, {0}, 0};
+  char *real = reader ? normalize(src->files[file].path) : realpath(src->files[file].path, NULL);
   if (real) L.stack[L.depth++] = real;
   lq_node *decls = expand(&L, file);
   free(real);
   return decls;
 }
 
-lq_node *lq_parse_load(lq_arena *arena, lq_sources *src, lq_diags *diags, const char *path) {
+lq_node *lq_parse_load(lq_arena *arena, lq_sources *src, lq_diags *diags, const char *path,
+                       const lq_file_reader *reader) {
   size_t len;
-  char *text = lq_read_file(path, &len);
+  loader L = {.reader = reader};
+  char *text = read_source(&L, path, &len);
   if (!text) {
     lq_diag_error(diags, (lq_span){0, 0, UINT32_MAX}, "cannot read '%s': %s", path, strerror(errno));
     return NULL;
   }
-  return load(arena, src, diags, lq_sources_add(src, path, text, len));
+  return load(arena, src, diags, lq_sources_add(src, path, text, len), reader);
 }
 
 lq_node *lq_parse_load_text(lq_arena *arena, lq_sources *src, lq_diags *diags, const char *name,
@@ -132,5 +170,5 @@ lq_node *lq_parse_load_text(lq_arena *arena, lq_sources *src, lq_diags *diags, c
   if (!copy) abort();
   memcpy(copy, text, len);
   copy[len] = '\0';
-  return load(arena, src, diags, lq_sources_add(src, name, copy, len));
+  return load(arena, src, diags, lq_sources_add(src, name, copy, len), NULL);
 }

@@ -32,8 +32,18 @@ typedef struct lq_parse_ctx {
  * (include not yet expanded). Errors go to diags. */
 lq_node *lq_parse_file(lq_arena *arena, lq_sources *src, lq_diags *diags, uint32_t file,
                        lq_comment **comments);
-/* Reads path and every file it includes, in place; returns the declarations. */
-lq_node *lq_parse_load(lq_arena *arena, lq_sources *src, lq_diags *diags, const char *path);
+/* Where rules files come from when not from the file system, e.g. `git show
+ * REV:PATH`: read returns the text (malloc'd, NUL-terminated) or NULL with
+ * errno set. Include paths are then joined and normalised as text. */
+typedef struct lq_file_reader {
+  char *(*read)(void *ctx, const char *path, size_t *len);
+  void *ctx;
+} lq_file_reader;
+
+/* Reads path and every file it includes, in place; returns the declarations.
+ * reader may be NULL (the file system). */
+lq_node *lq_parse_load(lq_arena *arena, lq_sources *src, lq_diags *diags, const char *path,
+                       const lq_file_reader *reader);
 /* Same for text in memory, named name; includes resolve from the working directory. */
 lq_node *lq_parse_load_text(lq_arena *arena, lq_sources *src, lq_diags *diags, const char *name,
                             const char *text, size_t len);
