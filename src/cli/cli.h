@@ -33,7 +33,9 @@ int cmd_check(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 extern const char cmd_run_help[], cmd_check_help[], cmd_fmt_help[], cmd_test_help[],
-    cmd_explain_help[];
+    cmd_explain_help[], cmd_diff_help[], cmd_report_help[];
 
 #endif

@@ -25,6 +25,9 @@ static const char usage[] =
     "  fmt [-w] RULES...        print the canonical layout; -w rewrites the files\n"
     "  test RULES... [CASES]    run the test blocks (and NDJSON cases): pass or fail\n"
     "  explain RULES [FILE]     every rule, its outcome and points, for each lead\n"
+    "  diff OLD NEW [FILE...]   what a rules change does to a sample of leads\n"
+    "  report RULES --outcome EXPR [FILE...]\n"
+    "                           how the rules' decisions match real outcomes\n"
     "  help [COMMAND]           show help for leadq or for one command\n"
     "\n"
     "exit codes: 0 success, 1 some input lines were bad (the rest was processed),\n"
@@ -41,7 +44,8 @@ static const struct command {
 } commands[] = {
     {"run", cmd_run, cmd_run_help},          {"check", cmd_check, cmd_check_help},
     {"fmt", cmd_fmt, cmd_fmt_help},          {"test", cmd_test, cmd_test_help},
-    {"explain", cmd_explain, cmd_explain_help},
+    {"explain", cmd_explain, cmd_explain_help}, {"diff", cmd_diff, cmd_diff_help},
+    {"report", cmd_report, cmd_report_help},
 };
 
 static const struct command *find_command(const char *name) {
