@@ -10,6 +10,8 @@ enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2, EXIT_COMPILE = 3, EXIT_I
 /* Compiles path, prints its diagnostics to stderr; NULL when it has errors,
  * with *status set to EXIT_IO (unreadable) or EXIT_COMPILE (left alone otherwise). */
 lq_program *cli_load(const char *path, bool print_warnings, int *status);
+/* The same with a file reader (git show) or extra declarations (--outcome). */
+lq_program *cli_load_opts(const char *path, const lq_compile_opts *o, bool print_warnings, int *status);
 /* Colour on stderr, on stdout: only on a terminal, never with NO_COLOR set. */
 bool cli_color(void);
 bool cli_color_out(void);

@@ -125,9 +125,13 @@ const char *cli_thousands(unsigned long long n, char *buf) {
 }
 
 lq_program *cli_load(const char *path, bool print_warnings, int *status) {
+  return cli_load_opts(path, &(lq_compile_opts){0}, print_warnings, status);
+}
+
+lq_program *cli_load_opts(const char *path, const lq_compile_opts *o, bool print_warnings, int *status) {
   lq_diags d;
   lq_diags_init(&d);
-  lq_program *p = lq_compile_file(path, &d);
+  lq_program *p = lq_compile_file_opts(path, o, &d);
   lq_diags_sort(&d);
   if (d.errors || print_warnings) lq_diags_print(&d, &p->sources, stderr, cli_color());
   size_t errors = d.errors;
