@@ -79,9 +79,9 @@ bool lq_expect_from_words(const lq_program *p, const lq_node *expect, lq_arena *
     if (x->index < 0) FAIL("there is no route \"%s\"", dup(a, w1));
     return true;
   }
-  if (!strcmp(head, "rejected") && ((W.negated && W.n == 1) || (!W.negated && W.n == 2 && w1->kind == LQ_STR))) {
+  if (!strcmp(head, "rejected") && (W.n == 1 || (!W.negated && W.n == 2 && w1->kind == LQ_STR))) {
     x->kind = LQ_X_REJECTED;
-    if (W.negated) return true;
+    if (W.n == 1) return true;   /* rejected for any reason, or not at all */
     x->index = find_cond(p->rejects, p->nrejects, dup(a, w1));
     if (x->index < 0) FAIL("there is no reject reason \"%s\"", dup(a, w1));
     return true;
@@ -210,6 +210,43 @@ static void put_name(lq_buf *b, const char *name, bool quoted) {
   else lq_buf_puts(b, name);
 }
 
+void lq_expect_describe(const lq_program *p, const lq_expect *x, lq_buf *b) {
+  if (x->negated) lq_buf_puts(b, "not ");
+  switch (x->kind) {
+  case LQ_X_STAGE:
+    lq_buf_puts(b, "stage ");
+    put_name(b, x->index >= 0 ? p->stages[x->index].name : NULL, false);
+    return;
+  case LQ_X_ROUTE:
+    lq_buf_puts(b, "route ");
+    put_name(b, x->index >= 0 ? p->routes[x->index].name : NULL, true);
+    return;
+  case LQ_X_REJECTED:
+    lq_buf_puts(b, "rejected");
+    if (x->index >= 0) {
+      lq_buf_putc(b, ' ');
+      put_name(b, p->rejects[x->index].name, true);
+    }
+    return;
+  case LQ_X_GROUP:
+  case LQ_X_SCORE:
+    lq_buf_puts(b, x->kind == LQ_X_SCORE ? "score" : p->groups[x->index].name);
+    lq_buf_putc(b, ' ');
+    lq_buf_num(b, x->num);
+    return;
+  case LQ_X_GRADE:
+    lq_buf_puts(b, "grade ");
+    lq_buf_puts(b, p->grades[x->index].name);
+    lq_buf_putc(b, ' ');
+    put_name(b, x->text, true);
+    return;
+  case LQ_X_REASON:
+    lq_buf_puts(b, "reason ");
+    put_name(b, x->text, true);
+    return;
+  }
+}
+
 static bool same_num(double a, double b) { return fabs(a - b) <= 1e-9 * fmax(1, fabs(b)); }
 
 static bool fired(const lq_program *p, const lq_result *r, const char *label) {
@@ -238,12 +275,14 @@ bool lq_expect_check(const lq_program *p, const lq_result *r, const lq_expect *x
     return r->route == x->index;
   case LQ_X_REJECTED:
     if (x->negated) lq_buf_puts(want, "not rejected");
+    else if (x->index < 0) lq_buf_puts(want, "rejected");
     else put_name(want, p->rejects[x->index].name, true);
     if (r->rejected < 0) lq_buf_puts(got, "not rejected");
     else put_name(got, p->rejects[r->rejected].name, true);
     /* Every reject that fired counts: a lead with no consent and no phone is
      * rejected for both, whichever is declared first. */
-    return x->negated ? r->rejected < 0 : r->rejects[x->index];
+    if (x->negated) return r->rejected < 0;
+    return x->index < 0 ? r->rejected >= 0 : r->rejects[x->index];
   case LQ_X_GROUP:
     lq_buf_num(want, x->num);
     lq_buf_num(got, r->scores[x->index]);

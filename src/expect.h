@@ -8,7 +8,7 @@
 typedef enum {
   LQ_X_STAGE,     /* expect stage NAME | stage none */
   LQ_X_ROUTE,     /* expect route "X" | route none */
-  LQ_X_REJECTED,  /* expect rejected "reason" | not rejected */
+  LQ_X_REJECTED,  /* expect rejected "reason" | rejected | not rejected */
   LQ_X_GROUP,     /* expect GROUP N */
   LQ_X_SCORE,     /* expect score N */
   LQ_X_GRADE,     /* expect grade NAME "X" | grade NAME none */
@@ -18,7 +18,8 @@ typedef enum {
 typedef struct lq_expect {
   lq_expect_kind kind;
   bool negated;
-  int index;          /* the stage, route, reject, group or grade meant; -1 for none */
+  int index;          /* the stage, route, reject, group or grade meant; -1 for none
+                         (REJECTED: -1 is any reason) */
   const char *text;   /* GRADE: the label (NULL: none); REASON: the label */
   double num;         /* GROUP, SCORE */
   lq_span span;       /* the expect line, for messages */
@@ -35,6 +36,9 @@ bool lq_expect_from_words(const lq_program *p, const lq_node *expect, lq_arena *
 /* From the "expect" object of a JSON case; *n expectations into an arena array. */
 bool lq_expect_from_json(const lq_program *p, const cJSON *expect, lq_arena *a, lq_expect **xs,
                          int *n, char *why, size_t whylen);
+
+/* x as an expect line would say it: `stage MQL`, `fit 25`, `not reason "x"`. */
+void lq_expect_describe(const lq_program *p, const lq_expect *x, lq_buf *b);
 
 /* Whether r meets x. The expected and actual values, as they are written in
  * an expect line, go to want and got. */

@@ -192,6 +192,7 @@ static bool lacks_data(ctx *c, const lq_expr *e) {
       if (lacks_data(c, e->args[i])) return true;
     return false;
   case LQ_OP_WHERE: return lacks_data(c, e->a);
+  case LQ_OP_DEFINE: return lacks_data(c, c->p->defines[e->slot].expr);   /* defines are acyclic */
   default: return lacks_data(c, e->a) || lacks_data(c, e->b) || lacks_data(c, e->c);
   }
 }
@@ -302,7 +303,7 @@ static void why_text(ctx *c, const lq_expr *e) {
     puts_(c, ": ");
     if (gap > 0) {
       lq_buf_num(c->b, gap);
-      printf_(c, "%s %s", mentions_score(e) ? " points" : "", floor_ ? "short" : "over");
+      printf_(c, "%s %s", !mentions_score(e) ? "" : gap == 1 ? " point" : " points", floor_ ? "short" : "over");
     } else {
       puts_(c, floor_ ? "not above it" : "not below it");   /* equal to a strict bound */
     }
@@ -407,6 +408,20 @@ static void group_section(ctx *c, int gi) {
     puts_(c, ",\"cap\":");
     if (g->has_cap) lq_buf_num(c->b, g->cap);
     else puts_(c, "null");
+    puts_(c, ",\"decay\":");
+    if (g->has_decay) {
+      puts_(c, "{\"percent\":");
+      lq_buf_num(c->b, 100 * (1 - g->decay_keep));
+      puts_(c, ",\"every_days\":");
+      lq_buf_num(c->b, g->decay_every);
+      puts_(c, ",\"since\":");
+      put_value(c, value_of(c, g->since));
+      puts_(c, ",\"from\":");
+      lq_buf_num(c->b, g->has_cap && raw > g->cap ? g->cap : raw);
+      lq_buf_putc(c->b, '}');
+    } else {
+      puts_(c, "null");
+    }
     puts_(c, ",\"rules\":[");
     for (int i = g->first_rule; i < g->first_rule + g->nrules; i++) {
       if (i > g->first_rule) lq_buf_putc(c->b, ',');

@@ -206,7 +206,11 @@ static void run_case(tester *T, lq_eval *E, const char *suite, const char *name,
     bad++;
     char at[512];
     if (where_fmt_file) {
-      snprintf(at, sizeof at, "%s:%llu", where_fmt_file, (unsigned long long)where_line);
+      lq_buf what = {0};
+      lq_expect_describe(p, &xs[i], &what);
+      snprintf(at, sizeof at, "%s:%llu: expect %.*s", where_fmt_file, (unsigned long long)where_line,
+               (int)what.len, what.data ? what.data : "");
+      lq_buf_free(&what);
     } else {
       int line, col;
       lq_sources_position(&p->sources, xs[i].span.file, xs[i].span.begin, &line, &col);
@@ -227,7 +231,9 @@ static void run_case(tester *T, lq_eval *E, const char *suite, const char *name,
     lq_buf_puts(&report, "why:\n");
     lq_buf trace = {0};
     lq_explain_opts eo = {false, false};
-    lq_explain(&trace, E, r, LQ_NOVALUE, where_line, &eo);
+    const cJSON *jid = cJSON_GetObjectItemCaseSensitive(lead, "id");
+    lq_value id = cJSON_IsString(jid) || cJSON_IsNumber(jid) ? lq_value_from_json(NULL, jid) : LQ_NOVALUE;
+    lq_explain(&trace, E, r, id, where_line, &eo);
     /* The trace's first line repeats the decision; keep the rules and values. */
     indent_lines(&report, trace.data, trace.len ? trace.len - 1 : 0, "  ");
     lq_buf_free(&trace);

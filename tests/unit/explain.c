@@ -163,7 +163,7 @@ Test(explain_text, a_test_lead_has_no_line) {
 /* BUG: a rule whose condition reads a missing field through a define says
  * "not fired" where the same condition written out says "no data"
  * (tests/golden/bug-explain-no-data-through-define). */
-Test(explain_text, no_data_through_a_define, .disabled = true) {
+Test(explain_text, no_data_through_a_define) {
   const char *s = xe_explain(XE_RULES, "{}", false);
   xe_line(s, "    +20   big company               no data      big = false");
 }
