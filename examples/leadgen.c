@@ -1,7 +1,7 @@
 /* examples/leadgen.c: deterministic generator of realistic, messy CRM leads as NDJSON, for examples and benchmarks. */
 
 /*
- * Usage: leadgen [-n COUNT] [-s SEED] [--kind acme|saas|marketplace] > leads.ndjson
+ * Usage: leadgen [-n COUNT] [-s SEED] [--kind acme|saas|marketplace] [--history] > leads.ndjson
  *
  * Lead number i (1-based) depends only on SEED, the kind and i, so `-n 40` is a prefix of
  * `-n 100000` with the same seed. --kind saas writes product-led sign-ups for
@@ -14,6 +14,11 @@
  * counts written as text, the picklist placeholder "Select", a key with a space
  * (`Lead Source`) and event timestamps that are not in order. Output is ASCII only, one
  * compact JSON object per line. Only libc is used: the PRNG is splitmix64.
+ *
+ * --history (acme only) adds what happened to each lead, "won", "deal" and "disposition",
+ * drawn from a known model of the lead's features (gen_history, win_probability) so that
+ * an outcome report can be checked against it. Those draws come from a second stream per
+ * lead, so a lead is the same lead with and without --history, plus the three keys.
  */
 
 #include <errno.h>
@@ -33,6 +38,7 @@
 /* ---- randomness ---------------------------------------------------------------------- */
 
 static uint64_t rng_state;
+static uint64_t history_state; /* the lead's second stream, used only by --history */
 
 static uint64_t splitmix64(uint64_t *s)
 {
@@ -47,6 +53,8 @@ static void seed_lead(uint64_t seed, uint64_t index)
 {
     uint64_t s = seed;
     rng_state = splitmix64(&s) ^ (index * 0xd1b54a32d192ed03u);
+    uint64_t h = rng_state ^ 0x486973746f7279u; /* "History" */
+    history_state = splitmix64(&h);
     splitmix64(&rng_state);
 }
 
@@ -238,6 +246,20 @@ struct person {
     long newest, span;         /* its events fall in [newest - span, newest] */
 };
 
+/* What acme's rules will see in the lead just written, recorded as its fields are written
+ * (recording draws nothing), for the outcome model of --history. */
+static struct facts {
+    int enterprise;       /* company.employees is a number >= 1000 */
+    int mid_market;       /* company.employees is a number in 200..999 */
+    int target_industry;  /* company.industry is energy, manufacturing or utilities */
+    int decision_maker;   /* title contains vp, chief, director or head of */
+    int free_email;       /* email missing or at a free-mail provider */
+    int budget_confirmed; /* budget.confirmed is true */
+    int demo_request;     /* some event's type is demo_request */
+    int webinar;          /* some event's type is webinar_attended */
+    int any_event;        /* the events array has at least one event */
+} facts;
+
 static void lower_ascii(char *s)
 {
     for (; *s; s++)
@@ -298,6 +320,7 @@ static void gen_email(const struct person *p)
     address_part(last, sizeof last, p->last);
 
     int kind = weighted(weights, COUNT(weights));
+    facts.free_email = kind == FREE || kind == ABSENT || kind == NUL;
     const char *domain = p->domain;
     if (kind == FREE)
         domain = PICK(free_domains);
@@ -372,17 +395,42 @@ static void gen_names(const struct person *p)
 }
 
 /* The usual shape of a CRM field: absent for roll < absent, null for roll < null,
- * else one of the items. */
-static void absent_null_or_pick(const char *name, int absent, int null, const char *const *items,
-                                size_t n)
+ * else one of the items. Returns the item written, or NULL. */
+static const char *absent_null_or_pick(const char *name, int absent, int null,
+                                       const char *const *items, size_t n)
 {
     int roll = (int)below(100);
     if (roll < absent)
-        return;
-    if (roll < null)
+        return NULL;
+    if (roll < null) {
         member_null(name);
-    else
-        member_string(name, pick(items, n));
+        return NULL;
+    }
+    const char *item = pick(items, n);
+    member_string(name, item);
+    return item;
+}
+
+/* Whether s contains word, ignoring ASCII case. */
+static int contains_nocase(const char *s, const char *word)
+{
+    char a[128], b[32];
+    snprintf(a, sizeof a, "%s", s);
+    snprintf(b, sizeof b, "%s", word);
+    lower_ascii(a);
+    lower_ascii(b);
+    return strstr(a, b) != NULL;
+}
+
+/* Whether a and b are equal, ignoring ASCII case. */
+static int equal_nocase(const char *a, const char *b)
+{
+    char x[64], y[64];
+    snprintf(x, sizeof x, "%s", a);
+    snprintf(y, sizeof y, "%s", b);
+    lower_ascii(x);
+    lower_ascii(y);
+    return strcmp(x, y) == 0;
 }
 
 static void gen_title(void)
@@ -396,7 +444,10 @@ static void gen_title(void)
         "Senior Analyst", "Intern", "Student", "Consultant", "CEO", "Founder", "Owner",
         "Account Executive", "Energy Manager", "Buyer", "Office Manager",
     };
-    absent_null_or_pick("title", 6, 9, titles, COUNT(titles));
+    const char *title = absent_null_or_pick("title", 6, 9, titles, COUNT(titles));
+    facts.decision_maker = title && (contains_nocase(title, "vp") || contains_nocase(title, "chief") ||
+                                     contains_nocase(title, "director") ||
+                                     contains_nocase(title, "head of"));
 }
 
 static void gen_employees(void)
@@ -405,8 +456,14 @@ static void gen_employees(void)
     static const unsigned weights[] = {37, 25, 23, 5, 5, 5};
     switch (weighted(weights, COUNT(weights))) {
     case SMALL: member_int("employees", between(1, 199)); break;
-    case MID: member_int("employees", between(200, 999)); break;
-    case LARGE: member_int("employees", chance(70) ? between(1000, 9999) : between(10000, 120000)); break;
+    case MID:
+        member_int("employees", between(200, 999));
+        facts.mid_market = 1;
+        break;
+    case LARGE:
+        member_int("employees", chance(70) ? between(1000, 9999) : between(10000, 120000));
+        facts.enterprise = 1;
+        break;
     case TEXT: {
         char text[16];
         snprintf(text, sizeof text, "%d", chance(50) ? between(1000, 5000) : between(20, 999));
@@ -425,7 +482,10 @@ static void gen_industry(void)
         "Manufacturing", "Retail", "Software", "Healthcare", "Financial Services",
         "Education", "Logistics", "Government", "Construction", "Select",
     };
-    absent_null_or_pick("industry", 5, 10, industries, COUNT(industries));
+    const char *industry = absent_null_or_pick("industry", 5, 10, industries, COUNT(industries));
+    facts.target_industry = industry && (equal_nocase(industry, "energy") ||
+                                         equal_nocase(industry, "manufacturing") ||
+                                         equal_nocase(industry, "utilities"));
 }
 
 static void gen_region(void)
@@ -476,8 +536,10 @@ static void gen_budget(const struct person *p)
     begin_object();
     if (roll < 35)
         member_null("confirmed");
-    else
-        member_bool("confirmed", chance(p->hot ? 60 : 40));
+    else {
+        facts.budget_confirmed = chance(p->hot ? 60 : 40);
+        member_bool("confirmed", facts.budget_confirmed);
+    }
     end_object();
 }
 
@@ -524,7 +586,11 @@ static void gen_event(long newest, long span)
     char buf[32];
 
     begin_object();
-    const char *type = types[weighted(weights, COUNT(weights))];
+    int which = weighted(weights, COUNT(weights));
+    const char *type = types[which];
+    facts.any_event = 1;
+    facts.webinar |= which == 3;
+    facts.demo_request |= which == 4;
     if (chance(3)) { /* an export from another tool: "Page_View", "EMAIL_CLICK" */
         snprintf(buf, sizeof buf, "%s", type);
         if (chance(50))
@@ -574,9 +640,94 @@ static void gen_events(const struct person *p)
     first_member = 0;
 }
 
+/* ---- --history: what happened to an acme lead, from a known hidden model ------------- */
+
+static int with_history;
+
+/* The hidden model (documented in examples/README.md): a base rate times one multiplier
+ * per feature the lead has, capped. Webinars are the deliberate wrong-way signal (acme
+ * gives them +10) and mid-market has no effect (acme gives it +10). */
+#define WIN_BASE 0.03
+#define WIN_CAP 0.9
+
+static double win_probability(void)
+{
+    double p = WIN_BASE;
+    if (facts.enterprise)
+        p *= 4;
+    if (facts.mid_market)
+        p *= 1;
+    if (facts.target_industry)
+        p *= 2;
+    if (facts.decision_maker)
+        p *= 2;
+    if (facts.demo_request)
+        p *= 3;
+    if (facts.budget_confirmed)
+        p *= 2;
+    if (facts.free_email)
+        p *= 0.3;
+    if (facts.webinar)
+        p *= 0.5;
+    return p < WIN_CAP ? p : WIN_CAP;
+}
+
+/* Writes "won", "deal" and "disposition" for the lead whose fields were just written,
+ * drawing only from the lead's history stream, so the lead's own fields are the same with
+ * and without --history. */
+static void gen_history(const struct person *p, long now)
+{
+    enum { ACCEPTED, NO_BUDGET, BAD_FIT, NO_RESPONSE, SELECT, NUL };
+    static const char *const verdicts[] = {
+        "accepted", "rejected - no budget", "rejected - bad fit", "rejected - no response",
+        "Select",
+    };
+    uint64_t saved = rng_state;
+    rng_state = history_state;
+
+    double u = (double)(splitmix64(&rng_state) >> 11) * 0x1.0p-53; /* uniform in [0, 1) */
+    int won = u < win_probability();
+    member_bool("won", won);
+    if (won) {
+        long hundreds = facts.enterprise   ? between(400, 4000)
+                        : facts.mid_market ? between(150, 800)
+                                           : between(20, 250);
+        char buf[32];
+        key("deal");
+        begin_object();
+        member_int("amount", hundreds * 100);
+        format_time(buf, sizeof buf, p->newest + (long)below((unsigned)(now - p->newest + 1)), 1);
+        member_string("closed_at", buf);
+        end_object();
+    } else
+        member_null("deal");
+
+    int verdict;
+    if (won)
+        verdict = chance(94) ? ACCEPTED : NUL;
+    else {
+        unsigned weights[] = {
+            [ACCEPTED] = 25,
+            [NO_BUDGET] = facts.budget_confirmed ? 5 : 25,
+            [BAD_FIT] = facts.enterprise || facts.target_industry ? 5 : 20,
+            [NO_RESPONSE] = facts.any_event ? 15 : 35,
+            [SELECT] = 8,
+            [NUL] = 12,
+        };
+        verdict = weighted(weights, COUNT(weights));
+    }
+    if (verdict == NUL)
+        member_null("disposition");
+    else
+        member_string("disposition", verdicts[verdict]);
+
+    rng_state = saved;
+}
+
 static void gen_lead(unsigned long index, long now)
 {
     struct person p;
+    memset(&facts, 0, sizeof facts);
     choose_person(&p, now);
 
     begin_object();
@@ -592,6 +743,8 @@ static void gen_lead(unsigned long index, long now)
     gen_source();
     gen_created_at(&p, now);
     gen_events(&p);
+    if (with_history)
+        gen_history(&p, now);
     end_object();
 }
 
@@ -1219,11 +1372,20 @@ static void gen_application(unsigned long index, long now)
 
 static void usage(FILE *out)
 {
-    fputs("usage: leadgen [-n COUNT] [-s SEED] [--kind acme|saas|marketplace]\n"
+    fputs("usage: leadgen [-n COUNT] [-s SEED] [--kind acme|saas|marketplace] [--history]\n"
           "Writes COUNT (default 1000) deterministic NDJSON leads to stdout.\n"
           "  acme         CRM leads for rules/acme.lq (the default)\n"
           "  saas         product-led sign-ups for rules/saas.lq\n"
-          "  marketplace  seller applications for rules/marketplace.lq\n",
+          "  marketplace  seller applications for rules/marketplace.lq\n"
+          "  --history    (acme only) add what happened to each lead: \"won\" (true/false),\n"
+          "               \"deal\" ({\"amount\", \"closed_at\"} when won, else null) and\n"
+          "               \"disposition\" (sales' verdict as text, or null), drawn from a\n"
+          "               known model; the lead's other fields are unchanged. The chance\n"
+          "               of a win is 3%, times 4 for enterprise size, 2 for a target\n"
+          "               industry, 2 for a decision maker, 3 for a demo request, 2 for a\n"
+          "               confirmed budget, 0.3 for a free or missing email and 0.5 (the\n"
+          "               wrong-way signal) for a webinar; mid-market has no effect;\n"
+          "               at most 90%. See examples/README.md.\n",
           out);
 }
 
@@ -1257,6 +1419,10 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         }
+        if (strcmp(argv[i], "--history") == 0) {
+            with_history = 1;
+            continue;
+        }
         const char *kind_arg = NULL;
         if (strncmp(argv[i], "--kind=", 7) == 0)
             kind_arg = argv[i] + 7;
@@ -1279,6 +1445,12 @@ int main(int argc, char **argv)
             usage(stderr);
             return 2;
         }
+    }
+
+    if (with_history && kinds[kind].gen != gen_lead) {
+        fprintf(stderr, "leadgen: --history is only for --kind acme\n");
+        usage(stderr);
+        return 2;
     }
 
     static char outbuf[1 << 16];
