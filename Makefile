@@ -18,7 +18,7 @@ WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wfor
 GENWARN  = -Wall -Wno-unused-function -Wno-unused-label -Wno-sign-compare -Wno-unused-parameter
 INCLUDES = -Isrc -I$(BUILD)/gen
 DEPFLAGS = -MMD -MP
-LDLIBS   = -lcjson -lm
+LDLIBS   = -lcjson -lm -pthread
 
 LIB_SRC  = $(wildcard src/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c)
@@ -32,7 +32,7 @@ PKGS_BUILD = gcc make flex bison libcjson-dev
 PKGS_TEST  = libcriterion-dev jq
 PKGS_BENCH = jq
 
-.PHONY: all test unit golden demo bench install uninstall clean help deps-build deps-test deps-bench
+.PHONY: all test unit golden demo bench fuzz install uninstall clean help deps-build deps-test deps-bench
 all: deps-build $(BUILD)/leadq
 
 help:
@@ -41,6 +41,7 @@ help:
 	@echo "make test       unit tests and end-to-end golden tests"
 	@echo "make test SANITIZE=1   the same under AddressSanitizer and UBSan"
 	@echo "make bench      throughput and memory against jq and hand-written C"
+	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (default 60)"
 	@echo "make install    install leadq and its man page (PREFIX=$(PREFIX), DESTDIR)"
 
 # Installs what is missing when run as root; otherwise prints the command to run.
@@ -129,6 +130,23 @@ demo: all
 
 bench: deps-bench $(BUILD)/leadq $(BUILD)/leadgen $(BUILD)/bench-hand $(BUILD)/peakrss
 	LEADQ=$(BUILD)/leadq GEN=$(BUILD)/leadgen HAND=$(BUILD)/bench-hand PEAK=$(BUILD)/peakrss bash tests/bench/run.sh
+
+# libFuzzer harnesses (clang, Debian's libclang-rt-14-dev), each run for FUZZ_SECONDS
+# from its seed corpus in tests/fuzz/corpus/; new inputs go to build/fuzz/corpus/.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_LIB     = $(LIB_SRC) build/gen/leadq.tab.c build/gen/lex.yy.c
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) build/gen/leadq.tab.c build/gen/lex.yy.c
+	@mkdir -p $(@D)
+	clang $(STD) $(FUZZ_CFLAGS) -Wno-unused-function -Isrc -Ibuild/gen -o $@ $< $(FUZZ_LIB) $(LDLIBS)
+
+fuzz: build/fuzz/fuzz_rules build/fuzz/fuzz_leads
+	@for h in rules leads; do \
+	  mkdir -p build/fuzz/corpus/$$h; \
+	  echo "== fuzz_$$h for $(FUZZ_SECONDS)s"; \
+	  build/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -artifact_prefix=build/fuzz/ build/fuzz/corpus/$$h tests/fuzz/corpus/$$h || exit 1; \
+	done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -114,7 +114,7 @@ static void put_value(ctx *c, lq_value v) {
       puts_(c, "...");
     }
     return;
-  case LQ_V_LIST:
+  case LQ_V_LIST: {
     bool flat = v.n <= 3;
     for (uint32_t i = 0; i < v.n && flat; i++) flat = v.items[i].kind < LQ_V_LIST;
     if (c->json || flat) {
@@ -128,6 +128,7 @@ static void put_value(ctx *c, lq_value v) {
       printf_(c, "[%u item%s]", v.n, v.n == 1 ? "" : "s");
     }
     return;
+  }
   default:
     if (c->json) put_json(c, v.obj);
     else puts_(c, "{...}");

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <unistd.h>
 
 #include "../eval.h"
 #include "../ndjson.h"
@@ -18,21 +20,65 @@ typedef struct run_opts {
   bool rejected_only;
   const char *errors_path;
   bool stats;
+  int jobs;                  /* worker threads; 1 evaluates on the reading thread */
 } run_opts;
+
+/* Counts and output of a run, or of one batch of lines on a worker. */
+typedef struct tally {
+  lq_buf out;                /* decisions or leads, for stdout */
+  lq_buf err;                /* bad-line messages, for stderr */
+  lq_buf bad_lines;          /* the bad lines themselves, for --errors */
+  unsigned long long leads, decisions, bad, printed;
+  unsigned long long *stage_count, *route_count, *reject_count;
+  unsigned long long no_stage, no_route;
+} tally;
 
 typedef struct run_state {
   const lq_program *p;
   const run_opts *o;
-  lq_eval *E;
   lq_seg *id_segs;
   uint32_t id_nsegs;
   int stage_filter, route_filter;
-  lq_buf out;
   FILE *errors;
-  unsigned long long leads, decisions, bad, printed;
-  unsigned long long *stage_count, *route_count, *reject_count;
-  unsigned long long no_stage, no_route;
+  bool write_failed;
+  tally T;                   /* the whole run */
 } run_state;
+
+static void tally_init(tally *T, const lq_program *p) {
+  memset(T, 0, sizeof *T);
+  T->stage_count = calloc((size_t)p->nstages + 1, sizeof *T->stage_count);
+  T->route_count = calloc((size_t)p->nroutes + 1, sizeof *T->route_count);
+  T->reject_count = calloc((size_t)p->nrejects + 1, sizeof *T->reject_count);
+  if (!T->stage_count || !T->route_count || !T->reject_count) abort();
+}
+
+static void tally_free(tally *T) {
+  free(T->stage_count);
+  free(T->route_count);
+  free(T->reject_count);
+  lq_buf_free(&T->out);
+  lq_buf_free(&T->err);
+  lq_buf_free(&T->bad_lines);
+}
+
+/* Writes what a tally holds and empties it; adds a batch's counts into the run's. */
+static void emit(run_state *S, tally *T) {
+  if (!lq_buf_flush(&T->out, stdout)) S->write_failed = true;
+  lq_buf_flush(&T->err, stderr);
+  if (S->errors) lq_buf_flush(&T->bad_lines, S->errors);
+  else T->bad_lines.len = 0;
+  if (T == &S->T) return;
+  const lq_program *p = S->p;
+  S->T.leads += T->leads, S->T.decisions += T->decisions, S->T.bad += T->bad, S->T.printed += T->printed;
+  S->T.no_stage += T->no_stage, S->T.no_route += T->no_route;
+  for (int i = 0; i < p->nstages; i++) S->T.stage_count[i] += T->stage_count[i];
+  for (int i = 0; i < p->nroutes; i++) S->T.route_count[i] += T->route_count[i];
+  for (int i = 0; i < p->nrejects; i++) S->T.reject_count[i] += T->reject_count[i];
+  T->leads = T->decisions = T->bad = T->printed = T->no_stage = T->no_route = 0;
+  memset(T->stage_count, 0, (size_t)p->nstages * sizeof *T->stage_count);
+  memset(T->route_count, 0, (size_t)p->nroutes * sizeof *T->route_count);
+  memset(T->reject_count, 0, (size_t)p->nrejects * sizeof *T->reject_count);
+}
 
 static int find_name(const lq_cond_decl *d, int n, const char *name) {
   for (int i = 0; i < n; i++)
@@ -47,52 +93,216 @@ static bool keep(const run_state *S, const lq_result *r) {
   return true;
 }
 
-static void bad_line(run_state *S, const char *name, uint64_t lineno, const char *line, size_t len,
-                     const char *why) {
-  S->bad++;
-  fprintf(stderr, "%s:%llu: error: %s\n", name, (unsigned long long)lineno, why);
+static void bad_line(const run_state *S, tally *T, const char *name, uint64_t lineno, const char *line,
+                     size_t len, const char *why) {
+  T->bad++;
+  char msg[512];
+  int n = snprintf(msg, sizeof msg, "%s:%llu: error: %s\n", name, (unsigned long long)lineno, why);
+  lq_buf_put(&T->err, msg, n > 0 && (size_t)n < sizeof msg ? (size_t)n : strlen(msg));
   if (S->errors) {
-    fwrite(line, 1, len, S->errors);
-    fputc('\n', S->errors);
+    lq_buf_put(&T->bad_lines, line, len);
+    lq_buf_putc(&T->bad_lines, '\n');
   }
 }
 
-static void one_lead(run_state *S, const char *name, uint64_t lineno, char *line, size_t len) {
+/* One line: a decision (or the lead, filtered or annotated) into T->out, or a bad line. */
+static void one_lead(const run_state *S, lq_eval *E, tally *T, const char *name, uint64_t lineno,
+                     const char *line, size_t len) {
   char why[160];
-  lq_eval_reset(S->E);
-  cJSON *lead = lq_json_parse_lead(lq_eval_scratch(S->E), line, len, why, sizeof why);
-  S->leads++;
+  lq_eval_reset(E);
+  cJSON *lead = lq_json_parse_lead(lq_eval_scratch(E), line, len, why, sizeof why);
+  T->leads++;
   if (!lead) {
-    bad_line(S, name, lineno, line, len, why);
+    bad_line(S, T, name, lineno, line, len, why);
     return;
   }
-  const lq_result *r = lq_eval_lead(S->E, lead);
-  S->decisions++;
+  const lq_result *r = lq_eval_lead(E, lead);
+  T->decisions++;
   if (S->o->stats) {
-    if (r->stage >= 0) S->stage_count[r->stage]++; else S->no_stage++;
-    if (r->route >= 0) S->route_count[r->route]++; else S->no_route++;
-    if (r->rejected >= 0) S->reject_count[r->rejected]++;
+    if (r->stage >= 0) T->stage_count[r->stage]++; else T->no_stage++;
+    if (r->route >= 0) T->route_count[r->route]++; else T->no_route++;
+    if (r->rejected >= 0) T->reject_count[r->rejected]++;
   }
   if (!keep(S, r)) return;
-  S->printed++;
-  lq_value id = cli_lead_id(S->E, lead, line, len, S->id_segs, S->id_nsegs);
+  T->printed++;
+  lq_value id = cli_lead_id(E, lead, line, len, S->id_segs, S->id_nsegs);
   bool filtering = S->o->stage || S->o->route || S->o->rejected_only;
-  if (S->o->annotate) lq_out_annotated(&S->out, line, len, S->o->annotate, S->p, r, id, lineno);
-  else if (filtering) lq_buf_put(&S->out, line, len);
-  else lq_out_decision(&S->out, S->p, r, id, lineno);
-  lq_buf_putc(&S->out, '\n');
-  if (S->out.len > (1 << 20)) lq_buf_flush(&S->out, stdout);
+  if (S->o->annotate) lq_out_annotated(&T->out, line, len, S->o->annotate, S->p, r, id, lineno);
+  else if (filtering) lq_buf_put(&T->out, line, len);
+  else lq_out_decision(&T->out, S->p, r, id, lineno);
+  lq_buf_putc(&T->out, '\n');
 }
 
-/* Returns false on a read error. */
-static bool run_stream(run_state *S, FILE *fp, const char *name) {
+/* ---- on several threads: batches of lines evaluated in parallel, written in order ---- */
+
+enum { BATCH_LINES = 512, BATCH_BYTES = 1 << 20 };
+
+typedef struct batch {
+  char *text;                /* the lines back to back, each NUL-terminated */
+  size_t len, cap;
+  size_t *off;
+  uint32_t *llen;
+  uint64_t *lineno;
+  int n, cap_lines;
+  const char *name;          /* the input it came from */
+  tally T;
+  bool done;
+} batch;
+
+typedef struct pool {
+  run_state *S;
+  pthread_mutex_t mu;
+  pthread_cond_t work, done;
+  batch *ring;
+  int nring;
+  unsigned long long filled, taken, written;   /* batch sequence numbers */
+  bool closing;
+  pthread_t *threads;
+  lq_eval **E;
+  int nthreads, next_id;
+} pool;
+
+static void *worker(void *arg) {
+  pool *P = arg;
+  pthread_mutex_lock(&P->mu);
+  lq_eval *E = P->E[P->next_id++];
+  for (;;) {
+    while (P->taken == P->filled && !P->closing) pthread_cond_wait(&P->work, &P->mu);
+    if (P->taken == P->filled) break;
+    batch *b = &P->ring[P->taken++ % (unsigned)P->nring];
+    pthread_mutex_unlock(&P->mu);
+    for (int i = 0; i < b->n; i++) one_lead(P->S, E, &b->T, b->name, b->lineno[i], b->text + b->off[i], b->llen[i]);
+    pthread_mutex_lock(&P->mu);
+    b->done = true;
+    pthread_cond_broadcast(&P->done);
+  }
+  pthread_mutex_unlock(&P->mu);
+  return NULL;
+}
+
+/* Writes finished batches in input order until at most `pending` are left. */
+static void drain(pool *P, unsigned long long pending) {
+  pthread_mutex_lock(&P->mu);
+  while (P->written < P->filled) {
+    batch *b = &P->ring[P->written % (unsigned)P->nring];
+    if (!b->done) {
+      if (P->filled - P->written <= pending) break;
+      pthread_cond_wait(&P->done, &P->mu);
+      continue;
+    }
+    pthread_mutex_unlock(&P->mu);
+    emit(P->S, &b->T);
+    b->n = 0;
+    b->len = 0;
+    b->done = false;
+    pthread_mutex_lock(&P->mu);
+    P->written++;
+  }
+  pthread_mutex_unlock(&P->mu);
+}
+
+static void submit(pool *P) {
+  pthread_mutex_lock(&P->mu);
+  P->filled++;
+  pthread_cond_signal(&P->work);
+  pthread_mutex_unlock(&P->mu);
+  drain(P, (unsigned long long)P->nring - 1);   /* the next slot must be free */
+}
+
+static void add_line(pool *P, const char *name, uint64_t lineno, const char *line, size_t len) {
+  batch *b = &P->ring[P->filled % (unsigned)P->nring];
+  if (b->n && b->name != name) {
+    submit(P);
+    b = &P->ring[P->filled % (unsigned)P->nring];
+  }
+  b->name = name;
+  if (b->n == b->cap_lines) {
+    b->cap_lines = b->cap_lines ? 2 * b->cap_lines : 64;
+    b->off = realloc(b->off, (size_t)b->cap_lines * sizeof *b->off);
+    b->llen = realloc(b->llen, (size_t)b->cap_lines * sizeof *b->llen);
+    b->lineno = realloc(b->lineno, (size_t)b->cap_lines * sizeof *b->lineno);
+    if (!b->off || !b->llen || !b->lineno) abort();
+  }
+  if (b->cap - b->len < len + 1) {
+    while (b->cap - b->len < len + 1) b->cap = b->cap ? 2 * b->cap : BATCH_BYTES;
+    if (!(b->text = realloc(b->text, b->cap))) abort();
+  }
+  memcpy(b->text + b->len, line, len);
+  b->text[b->len + len] = '\0';
+  b->off[b->n] = b->len;
+  b->llen[b->n] = (uint32_t)len;
+  b->lineno[b->n++] = lineno;
+  b->len += len + 1;
+  if (b->n >= BATCH_LINES || b->len >= BATCH_BYTES) submit(P);
+}
+
+static void pool_start(pool *P, run_state *S, int nthreads, double now) {
+  memset(P, 0, sizeof *P);
+  P->S = S;
+  P->nthreads = nthreads;
+  P->nring = 2 * nthreads + 2;
+  P->ring = calloc((size_t)P->nring, sizeof *P->ring);
+  P->E = calloc((size_t)nthreads, sizeof *P->E);
+  P->threads = calloc((size_t)nthreads, sizeof *P->threads);
+  if (!P->ring || !P->E || !P->threads) abort();
+  for (int i = 0; i < P->nring; i++) tally_init(&P->ring[i].T, S->p);
+  for (int i = 0; i < nthreads; i++) P->E[i] = lq_eval_new(S->p, now);
+  pthread_mutex_init(&P->mu, NULL);
+  pthread_cond_init(&P->work, NULL);
+  pthread_cond_init(&P->done, NULL);
+  for (int i = 0; i < nthreads; i++)
+    if (pthread_create(&P->threads[i], NULL, worker, P) != 0) abort();
+}
+
+/* Finishes the stream, writes what is left and folds the workers' type surprises into into. */
+static void pool_finish(pool *P, lq_eval *into) {
+  if (P->ring[P->filled % (unsigned)P->nring].n) submit(P);
+  drain(P, 0);
+  pthread_mutex_lock(&P->mu);
+  P->closing = true;
+  pthread_cond_broadcast(&P->work);
+  pthread_mutex_unlock(&P->mu);
+  for (int i = 0; i < P->nthreads; i++) pthread_join(P->threads[i], NULL);
+  for (int i = 0; i < P->nthreads; i++) {
+    lq_eval_merge_surprises(into, P->E[i]);
+    lq_eval_free(P->E[i]);
+  }
+  for (int i = 0; i < P->nring; i++) {
+    batch *b = &P->ring[i];
+    free(b->text);
+    free(b->off);
+    free(b->llen);
+    free(b->lineno);
+    tally_free(&b->T);
+  }
+  pthread_mutex_destroy(&P->mu);
+  pthread_cond_destroy(&P->work);
+  pthread_cond_destroy(&P->done);
+  free(P->ring);
+  free(P->E);
+  free(P->threads);
+}
+
+/* Reads one input; each line goes to the pool, or is evaluated here when P is
+ * NULL. Returns false on a read error. */
+static bool run_stream(run_state *S, pool *P, lq_eval *E, FILE *fp, const char *name) {
   lq_reader rd;
   lq_reader_init(&rd, fp);
   char *line;
   size_t len;
   while (lq_reader_next(&rd, &line, &len)) {
     if (lq_line_blank(line, len)) continue;
-    one_lead(S, name, rd.lineno, line, len);
+    if (P) {
+      add_line(P, name, rd.lineno, line, len);
+      continue;
+    }
+    one_lead(S, E, &S->T, name, rd.lineno, line, len);
+    /* Bad lines are reported as they come; decisions go out a megabyte at a time. */
+    if (S->T.err.len) {
+      lq_buf_flush(&S->T.err, stderr);
+      if (S->errors) lq_buf_flush(&S->T.bad_lines, S->errors);
+    }
+    if (S->T.out.len > (1 << 20) && !lq_buf_flush(&S->T.out, stdout)) S->write_failed = true;
   }
   bool ok = !lq_reader_error(&rd);
   lq_reader_free(&rd);
@@ -114,28 +324,28 @@ static int widest(const lq_cond_decl *d, int n, int w) {
 static void print_stats(const run_state *S) {
   const lq_program *p = S->p;
   char a[32], b[32], c[32];
-  fprintf(stderr, "leadq: %s lead%s, %s decision%s, %s bad line%s\n", cli_thousands(S->leads, a),
-          S->leads == 1 ? "" : "s", cli_thousands(S->decisions, b), S->decisions == 1 ? "" : "s",
-          cli_thousands(S->bad, c), S->bad == 1 ? "" : "s");
+  fprintf(stderr, "leadq: %s lead%s, %s decision%s, %s bad line%s\n", cli_thousands(S->T.leads, a),
+          S->T.leads == 1 ? "" : "s", cli_thousands(S->T.decisions, b), S->T.decisions == 1 ? "" : "s",
+          cli_thousands(S->T.bad, c), S->T.bad == 1 ? "" : "s");
   int w = widest(p->stages, p->nstages, widest(p->routes, p->nroutes, widest(p->rejects, p->nrejects, 6)));
   fprintf(stderr, "stage\n");
-  for (int i = 0; i < p->nstages; i++) pct_line(p->stages[i].name, w, S->stage_count[i], S->decisions);
-  pct_line("(none)", w, S->no_stage, S->decisions);
+  for (int i = 0; i < p->nstages; i++) pct_line(p->stages[i].name, w, S->T.stage_count[i], S->T.decisions);
+  pct_line("(none)", w, S->T.no_stage, S->T.decisions);
   fprintf(stderr, "route\n");
-  for (int i = 0; i < p->nroutes; i++) pct_line(p->routes[i].name, w, S->route_count[i], S->decisions);
-  pct_line("(none)", w, S->no_route, S->decisions);
+  for (int i = 0; i < p->nroutes; i++) pct_line(p->routes[i].name, w, S->T.route_count[i], S->T.decisions);
+  pct_line("(none)", w, S->T.no_route, S->T.decisions);
   fprintf(stderr, "rejected\n");
-  for (int i = 0; i < p->nrejects; i++) pct_line(p->rejects[i].name, w, S->reject_count[i], S->decisions);
+  for (int i = 0; i < p->nrejects; i++) pct_line(p->rejects[i].name, w, S->T.reject_count[i], S->T.decisions);
 }
 
 /* "company.employees was text in 1,203 leads; comparisons with a number were false" */
-static void print_surprises(const run_state *S) {
+static void print_surprises(const run_state *S, const lq_eval *E) {
   const lq_program *p = S->p;
   for (int s = 0; s < p->nsites; s++) {
     const lq_site *site = &p->sites[s];
     for (int ka = 0; ka < LQ_V_KINDS; ka++) {
       for (int kb = 0; kb < LQ_V_KINDS; kb++) {
-        unsigned long long n = lq_eval_surprises(S->E, s, ka, kb);
+        unsigned long long n = lq_eval_surprises(E, s, ka, kb);
         if (!n) continue;
         int line, col;
         lq_sources_position(&p->sources, site->span.file, site->span.begin, &line, &col);
@@ -174,6 +384,8 @@ const char cmd_run_help[] =
     "  --rejected          print only rejected leads, as they came in\n"
     "  --errors FILE       write every line that is not a JSON object to FILE, unchanged\n"
     "  --stats             print counts per stage, route and reject reason to stderr\n"
+    "  --jobs N            evaluate on N threads (0: one per CPU); output stays in input\n"
+    "                      order and is the same bytes as with one thread\n"
     "\n"
     "Filters combine: --stage SQL --route sdr prints leads matching both. With --annotate,\n"
     "filtered leads are printed annotated. Blank lines are skipped; CRLF line ends and a\n"
@@ -184,14 +396,14 @@ const char cmd_run_help[] =
     "the wrong type (text where a number was compared...) are summarised as warnings.\n";
 
 int cmd_run(int argc, char **argv) {
-  enum { O_NOW = 1000, O_ID, O_ANNOTATE, O_STAGE, O_ROUTE, O_REJECTED, O_ERRORS, O_STATS };
+  enum { O_NOW = 1000, O_ID, O_ANNOTATE, O_STAGE, O_ROUTE, O_REJECTED, O_ERRORS, O_STATS, O_JOBS };
   static const struct option opts[] = {
       {"now", required_argument, NULL, O_NOW},         {"id-field", required_argument, NULL, O_ID},
       {"annotate", optional_argument, NULL, O_ANNOTATE}, {"stage", required_argument, NULL, O_STAGE},
       {"route", required_argument, NULL, O_ROUTE},     {"rejected", no_argument, NULL, O_REJECTED},
       {"errors", required_argument, NULL, O_ERRORS},   {"stats", no_argument, NULL, O_STATS},
-      {0}};
-  run_opts o = {.id_field = "id"};
+      {"jobs", required_argument, NULL, O_JOBS},       {0}};
+  run_opts o = {.id_field = "id", .jobs = 1};
   int c;
   optind = 1;
   opterr = 0;
@@ -205,6 +417,15 @@ int cmd_run(int argc, char **argv) {
     case O_REJECTED: o.rejected_only = true; break;
     case O_ERRORS: o.errors_path = optarg; break;
     case O_STATS: o.stats = true; break;
+    case O_JOBS: {
+      char *end;
+      long n = strtol(optarg, &end, 10);
+      if (*end || end == optarg || n < 0 || n > 256)
+        return cli_usage_error("run", "--jobs takes a number of threads from 1 to 256 (0: one per CPU), not '%s'", optarg);
+      if (n == 0) n = sysconf(_SC_NPROCESSORS_ONLN);
+      o.jobs = n < 1 ? 1 : (int)n;
+      break;
+    }
     default:
       return cli_bad_option("run", c, argv);
     }
@@ -241,47 +462,46 @@ int cmd_run(int argc, char **argv) {
     status = EXIT_IO;
     goto out;
   }
-  S.E = lq_eval_new(p, now);
-  S.stage_count = calloc((size_t)p->nstages + 1, sizeof *S.stage_count);
-  S.route_count = calloc((size_t)p->nroutes + 1, sizeof *S.route_count);
-  S.reject_count = calloc((size_t)p->nrejects + 1, sizeof *S.reject_count);
-  if (!S.stage_count || !S.route_count || !S.reject_count) abort();
+  lq_eval *E = lq_eval_new(p, now);
+  tally_init(&S.T, p);
+  pool P, *pool_ = NULL;
+  if (o.jobs > 1) {
+    pool_start(&P, &S, o.jobs, now);
+    pool_ = &P;
+  }
 
   bool io_error = false;
-  if (optind + 1 >= argc) {
-    io_error |= !run_stream(&S, stdin, "<stdin>");
-  } else {
-    for (int i = optind + 1; i < argc; i++) {
-      if (!strcmp(argv[i], "-")) {
-        io_error |= !run_stream(&S, stdin, "<stdin>");
-        continue;
-      }
-      FILE *fp = fopen(argv[i], "rb");
-      if (!fp) {
-        fprintf(stderr, "leadq run: cannot read '%s': %s\n", argv[i], strerror(errno));
-        io_error = true;
-        continue;
-      }
-      io_error |= !run_stream(&S, fp, argv[i]);
-      fclose(fp);
+  int first = optind + 1 >= argc ? -1 : optind + 1;
+  for (int i = first < 0 ? 0 : first; first < 0 ? i < 1 : i < argc; i++) {
+    const char *path = first < 0 ? "-" : argv[i];
+    if (!strcmp(path, "-")) {
+      io_error |= !run_stream(&S, pool_, E, stdin, "<stdin>");
+      continue;
     }
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+      fprintf(stderr, "leadq run: cannot read '%s': %s\n", path, strerror(errno));
+      io_error = true;
+      continue;
+    }
+    io_error |= !run_stream(&S, pool_, E, fp, path);
+    fclose(fp);
   }
-  if (!lq_buf_flush(&S.out, stdout) || fflush(stdout) != 0) {
+  if (pool_) pool_finish(pool_, E);
+  emit(&S, &S.T);
+  if (S.write_failed || fflush(stdout) != 0) {
     fprintf(stderr, "leadq run: cannot write the output: %s\n", strerror(errno));
     io_error = true;
   }
-  print_surprises(&S);
+  print_surprises(&S, E);
   if (o.stats) print_stats(&S);
   if (S.errors && fclose(S.errors) != 0) {
     fprintf(stderr, "leadq run: cannot write '%s': %s\n", o.errors_path, strerror(errno));
     io_error = true;
   }
-  status = io_error ? EXIT_IO : S.bad ? EXIT_BAD_INPUT : EXIT_OK;
-  free(S.stage_count);
-  free(S.route_count);
-  free(S.reject_count);
-  lq_buf_free(&S.out);
-  lq_eval_free(S.E);
+  status = io_error ? EXIT_IO : S.T.bad ? EXIT_BAD_INPUT : EXIT_OK;
+  tally_free(&S.T);
+  lq_eval_free(E);
 out:
   lq_arena_free(&opts_arena);
   lq_program_free(p);
