@@ -22,7 +22,11 @@ typedef struct sym {
 
 typedef struct symtab { sym *slots; uint32_t mask; } symtab;
 
+enum { FIELD_MEMO = 1024 };
+typedef struct memo { const char *s; uint32_t n; } memo;
+
 typedef struct checker {
+  memo fields[FIELD_MEMO];  /* names already known to be fields, not typos */
   lq_diags *d;
   const lq_sources *src;
   symtab names, teams;
@@ -159,8 +163,13 @@ static void resolve_name(checker *c, lq_node *n) {
     }
     return;
   }
-  /* Only declared names count: `store` is a field, not a misspelt `score`. */
-  const char *near = near_miss(&c->names, NULL, n->str.s, n->str.n);
+  /* Only declared names count: `store` is a field, not a misspelt `score`.
+   * A field is read many times and near_miss scans every name, so a name once
+   * found to be near nothing is remembered. */
+  memo *m = &c->fields[hash(n->str.s, n->str.n) & (FIELD_MEMO - 1)];
+  bool known = m->s && m->n == n->str.n && !memcmp(m->s, n->str.s, m->n);
+  const char *near = known ? NULL : near_miss(&c->names, NULL, n->str.s, n->str.n);
+  if (!near) *m = (memo){n->str.s, n->str.n};
   if (near) {
     lq_diag_error(c->d, n->span, "unknown name '%s'; did you mean '%s'?", n->str.s, near);
     lq_diag_note(c->d, "a name close to a declared one is taken as a typo; write `%s` in backquotes if you mean the lead field",
@@ -871,9 +880,8 @@ static void stage_order(checker *c, const lq_node *d, const lq_node *prev) {
 
 typedef struct names { const char **v; size_t n, cap; } names;
 
+/* Repeats are kept (a route name may recur); names_join skips them. */
 static void names_add(names *l, const char *s) {
-  for (size_t i = 0; i < l->n; i++)
-    if (!strcmp(l->v[i], s)) return;
   if (l->n + 1 >= l->cap) {
     l->cap = l->cap ? 2 * l->cap : 16;
     l->v = realloc(l->v, l->cap * sizeof *l->v);
@@ -895,6 +903,9 @@ static const char *names_join(const names *l, bool quote, char *buf, size_t size
   buf[0] = '\0';
   for (size_t i = 0; i < l->n && len < size; i++) {
     if (len > size - 64) { snprintf(buf + len, size - len, ", ..."); break; }
+    bool seen = false;
+    for (size_t k = 0; k < i && k < 64 && !seen; k++) seen = !strcmp(l->v[k], l->v[i]);
+    if (seen) continue;
     len += (size_t)snprintf(buf + len, size - len, quote ? "%s\"%s\"" : "%s%s", i ? ", " : "", l->v[i]);
   }
   return buf;
@@ -1048,6 +1059,10 @@ static bool is_constant(const lq_node *n) {
 
 static void score_group(checker *c, lq_node *g) {
   lq_node *cap = NULL, *decay = NULL;
+  size_t nkids = 0;
+  for (lq_node *it = g->kids; it; it = it->next) nkids++;
+  symtab labels;   /* a label seen twice in a group is a warning; a group may hold thousands */
+  symtab_init(&labels, nkids);
   for (lq_node *it = g->kids; it; it = it->next) {
     switch (it->kind) {
     case LQ_CAP:
@@ -1070,18 +1085,20 @@ static void score_group(checker *c, lq_node *g) {
       expr(c, it->c);
       if (it->per && it->d && it->d->num < 0)
         lq_diag_error(c->d, it->d->span, "a cap is a number of points, 0 or more");
-      for (lq_node *prev = g->kids; prev != it; prev = prev->next) {
-        if (prev->kind != LQ_POINTS || strcmp(prev->b->str.s, it->b->str.s)) continue;
+      sym *seen = symtab_slot(&labels, it->b->str.s, it->b->str.n);
+      if (seen->name) {
         lq_diag_warning(c->d, it->name_span, "score group '%s' already has a rule labelled \"%s\" (line %d)",
-                        g->str.s, it->b->str.s, line_of(c, prev->span));
+                        g->str.s, it->b->str.s, line_of(c, seen->decl->span));
         lq_diag_note(c->d, "a label names its rule in a decision's reasons; give each rule its own label, or merge the two");
-        break;
+      } else {
+        *seen = (sym){.name = it->b->str.s, .len = it->b->str.n, .decl = it};
       }
       check_never_points(c, it);
       break;
     default: break;
     }
   }
+  free(labels.slots);
 }
 
 static void arms(checker *c, lq_node *g) {
