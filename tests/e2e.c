@@ -580,3 +580,79 @@ Test(e2e, type_surprise_thousands, .timeout = 120.0) {
   remove_tree(scratch);
   free(scratch);
 }
+
+/* docs/scaling.md's claim: a feed cut into chunks, each run on its own (as
+ * GNU parallel --pipe, Spark or Hadoop Streaming do) and joined in order,
+ * gives the bytes of one run; and so does --jobs. */
+Test(e2e, partition_safety, .timeout = 120.0) {
+  const char *leadq = env_or_die("LEADQ");
+  char *scratch = make_scratch(), *rules = acme_rules();
+  size_t len;
+  char *sample = slurp(fmt("%s/../../examples/sample.ndjson", env_or_die("GOLDEN")), &len);
+  cr_assert(sample != NULL);
+  char *chunk_path[3];
+  FILE *chunk[3];
+  for (int k = 0; k < 3; k++) {
+    chunk_path[k] = fmt("%s/chunk%d.ndjson", scratch, k);
+    chunk[k] = fopen(chunk_path[k], "wb");
+    cr_assert(chunk[k] != NULL);
+  }
+  char *whole_path = fmt("%s/whole.ndjson", scratch);
+  FILE *whole = fopen(whole_path, "wb");
+  cr_assert(whole != NULL);
+  /* The sample three times over, with a bad line now and then; chunks take runs of lines. */
+  size_t lines = 0;
+  for (int pass = 0; pass < 3; pass++) {
+    for (const char *p = sample; p < sample + len;) {
+      const char *nl = memchr(p, '\n', (size_t)(sample + len - p));
+      size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(sample + len - p);
+      /* Chunks are contiguous runs of lines: [0,40) [40,80) [80,120). */
+      FILE *c = chunk[lines < 40 ? 0 : lines < 80 ? 1 : 2];
+      fwrite(p, 1, n, whole);
+      fwrite(p, 1, n, c);
+      if (++lines % 13 == 0) {
+        fputs("{\"id\": broken\n", whole);
+        fputs("{\"id\": broken\n", c);
+      }
+      p += n;
+    }
+  }
+  cr_assert(fclose(whole) == 0);
+  for (int k = 0; k < 3; k++) cr_assert(fclose(chunk[k]) == 0);
+  for (int mode = 0; mode < 2; mode++) {
+    const char *opt = mode ? "--annotate" : "";
+    char *args = fmt("run --now 2026-11-22 %s \"%s\" \"%s\"", opt, rules, whole_path);
+    run_result one = run_leadq(leadq, scratch, args, "/dev/null", scratch, scratch);
+    cr_expect(one.status == 1, "partition_safety: one run exit %d, expected 1 (bad lines)", one.status);
+    char *args_jobs = fmt("run --jobs 3 --now 2026-11-22 %s \"%s\" \"%s\"", opt, rules, whole_path);
+    run_result jobs = run_leadq(leadq, scratch, args_jobs, "/dev/null", scratch, scratch);
+    char *diff = compare("--jobs 3 stdout", one.out, one.out_len, jobs.out, jobs.out_len);
+    cr_expect(diff == NULL, "partition_safety:\n%s", diff ? diff : "");
+    free(diff);
+    struct { char *data; size_t len; } joined = {0};
+    for (int k = 0; k < 3; k++) {
+      char *a = fmt("run --now 2026-11-22 %s \"%s\" \"%s\"", opt, rules, chunk_path[k]);
+      run_result part = run_leadq(leadq, scratch, a, "/dev/null", scratch, scratch);
+      joined.data = realloc(joined.data, joined.len + part.out_len + 1);
+      cr_assert(joined.data != NULL);
+      memcpy(joined.data + joined.len, part.out, part.out_len);
+      joined.len += part.out_len;
+      run_result_free(&part);
+      free(a);
+    }
+    diff = compare("chunks joined", one.out, one.out_len, joined.data ? joined.data : "", joined.len);
+    cr_expect(diff == NULL, "partition_safety:\n%s", diff ? diff : "");
+    free(diff);
+    free(joined.data);
+    run_result_free(&one);
+    run_result_free(&jobs);
+    free(args);
+    free(args_jobs);
+  }
+  for (int k = 0; k < 3; k++) free(chunk_path[k]);
+  free(whole_path);
+  free(sample);
+  free(rules);
+  remove_tree(scratch);
+  free(scratch);
+}
