@@ -1,12 +1,355 @@
-/* diff.c: `leadq diff`. */
+/* diff.c: `leadq diff OLD NEW [FILE...]`: what a rules change does to a sample
+ * of leads. OLD and NEW are files or REV:PATH, read with `git show` (and their
+ * includes at the same revision); the counting is src/diff.c's. */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "../diff.h"
+#include "../ndjson.h"
 #include "cli.h"
 
-const char cmd_diff_help[] = "usage: leadq diff ...\n";
+extern char **environ;
+
+const char cmd_diff_help[] =
+    "usage: leadq diff [OPTIONS] OLD NEW [FILE...]\n"
+    "\n"
+    "Runs two versions of the rules on the same NDJSON leads (the FILEs in order, or\n"
+    "stdin; '-' is stdin) and prints what the change does to them: how many leads\n"
+    "change stage, route, rejection and each grade; the transitions old stage -> new\n"
+    "stage and old route -> new route; the mean score per group before and after and\n"
+    "how many leads moved up or down; and the first changed leads with the rules whose\n"
+    "outcome differs. A lead has changed when its stage, route, rejection or a grade\n"
+    "did; stages, routes, grades, groups, rules (by label within a group) and rejects\n"
+    "(by reason) are matched by name, so they may be added, removed or renamed.\n"
+    "\n"
+    "OLD and NEW are rules files or REV:PATH, read with `git show REV:PATH` in the\n"
+    "current repository, includes at the same revision (a path that exists as a file\n"
+    "is a file, even with a ':' in it):\n"
+    "  leadq diff HEAD~1:rules/acme.lq rules/acme.lq < sample.ndjson\n"
+    "  leadq diff --format markdown origin/main:rules/acme.lq rules/acme.lq sample.ndjson\n"
+    "\n"
+    "options:\n"
+    "  --format FORMAT     text (default), json (one object) or markdown (for a\n"
+    "                      pull-request comment)\n"
+    "  --show N            list the first N changed leads (default 10; 0: none)\n"
+    "  --fail-on-change    exit 1 when any lead changed (a CI gate)\n"
+    "  --now TIME          fix the clock (2026-11-22 or 2026-11-22T10:00:00Z); default: now\n"
+    "  --id-field PATH     where the lead's id is, as in the rules (default: id)\n"
+    "\n"
+    "A bad line is reported on stderr as FILE:LINE: error: ..., counted, and the exit\n"
+    "code is 1. A git error (unknown revision, a path not in it) is an I/O error: exit 4\n"
+    "with git's message.\n";
+
+/* ---- reading rules at a revision ---------------------------------------- */
+
+typedef struct git_src {
+  const char *spec;   /* REV:PATH as given */
+  char *rev;          /* REV ("" for the index) */
+  const char *path;   /* PATH */
+  bool here;          /* PATH starts ./ or ../: git takes it from the current folder */
+  char *error;        /* git's message from the first failed read, or NULL */
+} git_src;
+
+static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n) {
+  if (*len + n + 1 > *cap) {
+    while (*len + n + 1 > *cap) *cap = *cap ? *cap * 2 : 4096;
+    *buf = realloc(*buf, *cap);
+    if (!*buf) abort();
+  }
+  memcpy(*buf + *len, s, n);
+  *len += n;
+  (*buf)[*len] = '\0';
+}
+
+/* `git show REV:PATH` without a shell: the text on success; NULL with errno
+ * set and git's message kept in g->error otherwise. */
+static char *git_read(void *ctx, const char *path, size_t *len) {
+  git_src *g = ctx;
+  /* Include paths come normalised (./ dropped); keep them relative to here. */
+  bool dot = g->here && strncmp(path, "./", 2) != 0 && strncmp(path, "../", 3) != 0;
+  size_t n = strlen(g->rev) + strlen(path) + 4;
+  char *object = malloc(n);
+  if (!object) abort();
+  snprintf(object, n, "%s:%s%s", g->rev, dot ? "./" : "", path);
+  char *argv[] = {"git", "show", "--no-textconv", object, NULL};
+  int out[2], err[2];
+  if (pipe(out) != 0) {
+    free(object);
+    return NULL;
+  }
+  if (pipe(err) != 0) {
+    close(out[0]);
+    close(out[1]);
+    free(object);
+    return NULL;
+  }
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addclose(&fa, out[0]);
+  posix_spawn_file_actions_addclose(&fa, err[0]);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", 0, 0);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, "git", &fa, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  close(out[1]);
+  close(err[1]);
+  char *text = NULL, *msg = NULL;
+  size_t tlen = 0, tcap = 0, mlen = 0, mcap = 0;
+  if (rc == 0) {
+    struct pollfd fds[2] = {{.fd = out[0], .events = POLLIN}, {.fd = err[0], .events = POLLIN}};
+    int open_fds = 2;
+    char chunk[65536];
+    while (open_fds > 0) {
+      if (poll(fds, 2, -1) < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      for (int i = 0; i < 2; i++) {
+        if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        ssize_t got = read(fds[i].fd, chunk, sizeof chunk);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+          fds[i].fd = -1;
+          open_fds--;
+        } else if (i == 0) {
+          append(&text, &tlen, &tcap, chunk, (size_t)got);
+        } else {
+          append(&msg, &mlen, &mcap, chunk, (size_t)got);
+        }
+      }
+    }
+  }
+  close(out[0]);
+  close(err[0]);
+  int status = -1;
+  if (rc == 0)
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  bool ok = rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  if (ok) {
+    if (!text) append(&text, &tlen, &tcap, "", 0);
+    *len = tlen;
+    free(msg);
+    free(object);
+    return text;
+  }
+  free(text);
+  if (!g->error) {
+    if (rc != 0) {
+      size_t m = 64 + strlen(strerror(rc));
+      g->error = malloc(m);
+      if (!g->error) abort();
+      snprintf(g->error, m, "cannot run git: %s", strerror(rc));
+    } else {
+      while (mlen && (msg[mlen - 1] == '\n' || msg[mlen - 1] == '\r')) msg[--mlen] = '\0';
+      if (!mlen) append(&msg, &mlen, &mcap, "git show failed", 15);
+      g->error = msg;
+      msg = NULL;
+    }
+  }
+  free(msg);
+  free(object);
+  errno = ENOENT;
+  return NULL;
+}
+
+/* A file, or REV:PATH when no file has that name. */
+static bool is_git_spec(const char *spec, git_src *g) {
+  struct stat st;
+  const char *colon = strchr(spec, ':');
+  if (!colon || stat(spec, &st) == 0) return false;
+  g->spec = spec;
+  g->rev = strndup(spec, (size_t)(colon - spec));
+  if (!g->rev) abort();
+  g->path = colon + 1;
+  g->here = !strncmp(g->path, "./", 2) || !strncmp(g->path, "../", 3);
+  return true;
+}
+
+/* Compiles one version and prints its diagnostics; NULL with *status set when
+ * it cannot be used. Files read through git are named REV:PATH in messages. */
+static lq_program *load_version(const char *spec, git_src *g, int *status) {
+  if (!g) return cli_load(spec, false, status);
+  lq_file_reader reader = {git_read, g};
+  lq_compile_opts o = {.reader = &reader};
+  lq_diags d;
+  lq_diags_init(&d);
+  lq_program *p = lq_compile_file_opts(g->path, &o, &d);
+  for (size_t i = 0; i < p->sources.n; i++) {
+    lq_source *f = &p->sources.files[i];
+    size_t n = strlen(g->rev) + strlen(f->path) + 2;
+    char *named = malloc(n);
+    if (!named) abort();
+    snprintf(named, n, "%s:%s", g->rev, f->path);
+    free(f->path);
+    f->path = named;
+  }
+  lq_diags_sort(&d);
+  size_t errors = d.errors;
+  if (p->sources.n == 0) {
+    fprintf(stderr, "leadq: error: cannot read '%s': %s\n", spec, g->error ? g->error : "git show failed");
+    *status = EXIT_IO;
+  } else if (errors) {
+    lq_diags_print(&d, &p->sources, stderr, cli_color());
+    if (g->error) fprintf(stderr, "%s\n", g->error);
+    fprintf(stderr, "%s: %zu error%s; nothing was evaluated\n", spec, errors, errors == 1 ? "" : "s");
+    *status = g->error ? EXIT_IO : EXIT_COMPILE;
+  }
+  lq_diags_free(&d);
+  if (errors) {
+    lq_program_free(p);
+    return NULL;
+  }
+  return p;
+}
+
+/* ---- the stream ------------------------------------------------------------ */
+
+typedef struct diff_state {
+  lq_diff *D;
+  lq_seg *id_segs;
+  uint32_t id_nsegs;
+} diff_state;
+
+/* Returns false on a read error. */
+static bool diff_stream(diff_state *S, FILE *fp, const char *name) {
+  lq_reader rd;
+  lq_reader_init(&rd, fp);
+  char *line;
+  size_t len;
+  while (lq_reader_next(&rd, &line, &len)) {
+    if (lq_line_blank(line, len)) continue;
+    char why[160];
+    lq_diff_reset(S->D);
+    cJSON *lead = lq_json_parse_lead(lq_diff_scratch(S->D), line, len, why, sizeof why);
+    if (!lead) {
+      lq_diff_bad_line(S->D);
+      fprintf(stderr, "%s:%llu: error: %s\n", name, (unsigned long long)rd.lineno, why);
+      continue;
+    }
+    lq_value id = cli_lead_id(S->D->E[0], lead, line, len, S->id_segs, S->id_nsegs);
+    lq_diff_lead(S->D, lead, id, rd.lineno);
+  }
+  bool ok = !lq_reader_error(&rd);
+  lq_reader_free(&rd);
+  return ok;
+}
 
 int cmd_diff(int argc, char **argv) {
-  (void)argc, (void)argv;
-  fputs("leadq diff: not written yet\n", stderr);
-  return EXIT_USAGE;
+  enum { O_FORMAT = 1000, O_SHOW, O_FAIL, O_NOW, O_ID };
+  static const struct option opts[] = {
+      {"format", required_argument, NULL, O_FORMAT}, {"show", required_argument, NULL, O_SHOW},
+      {"fail-on-change", no_argument, NULL, O_FAIL},  {"now", required_argument, NULL, O_NOW},
+      {"id-field", required_argument, NULL, O_ID},    {0}};
+  const char *now_text = NULL, *id_field = "id";
+  lq_diff_format format = LQ_DIFF_TEXT;
+  long show = 10;
+  bool fail_on_change = false;
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    switch (c) {
+    case O_FORMAT:
+      if (!strcmp(optarg, "text")) format = LQ_DIFF_TEXT;
+      else if (!strcmp(optarg, "json")) format = LQ_DIFF_JSON;
+      else if (!strcmp(optarg, "markdown")) format = LQ_DIFF_MARKDOWN;
+      else return cli_usage_error("diff", "--format '%s': write text, json or markdown", optarg);
+      break;
+    case O_SHOW: {
+      char *end;
+      errno = 0;
+      show = strtol(optarg, &end, 10);
+      if (!*optarg || *end || errno || show < 0 || show > 1000000)
+        return cli_usage_error("diff", "--show '%s' is not a number of leads; write e.g. --show 20", optarg);
+      break;
+    }
+    case O_FAIL: fail_on_change = true; break;
+    case O_NOW: now_text = optarg; break;
+    case O_ID: id_field = optarg; break;
+    default:
+      return cli_bad_option("diff", c, argv);
+    }
+  }
+  if (argc - optind < 2)
+    return cli_usage_error("diff", "name the old and the new rules (files or REV:PATH)");
+  double now;
+  if (!cli_parse_now(now_text, &now))
+    return cli_usage_error("diff", "--now '%s' is not a date or time; write e.g. 2026-11-22 or 2026-11-22T10:00:00Z",
+                           now_text);
+  lq_arena opts_arena;
+  lq_arena_init(&opts_arena, 4096);
+  diff_state S = {0};
+  if (!lq_path_parse(&opts_arena, id_field, &S.id_segs, &S.id_nsegs)) {
+    lq_arena_free(&opts_arena);
+    return cli_usage_error("diff", "--id-field '%s' is not a field path; write e.g. id, crm.id or '`Prospect ID`'",
+                           id_field);
+  }
+
+  const char *spec[2] = {argv[optind], argv[optind + 1]};
+  git_src git[2] = {{0}, {0}};
+  bool is_git[2];
+  lq_program *p[2] = {NULL, NULL};
+  int status = EXIT_OK;
+  for (int v = 0; v < 2; v++) {
+    is_git[v] = is_git_spec(spec[v], &git[v]);
+    if (is_git[v] && git[v].rev[0] == '-') {
+      status = cli_usage_error("diff", "'%s' is not a file, and '%s' is not a revision", spec[v], git[v].rev);
+      goto out;
+    }
+  }
+  for (int v = 0; v < 2; v++) {
+    int st = EXIT_OK;
+    p[v] = load_version(spec[v], is_git[v] ? &git[v] : NULL, &st);
+    if (!p[v] && (status == EXIT_OK || st == EXIT_IO)) status = st;
+  }
+  if (!p[0] || !p[1]) goto out;
+
+  S.D = lq_diff_new(p[0], p[1], now, (int)show);
+  bool io_error = false;
+  if (optind + 2 >= argc) {
+    io_error |= !diff_stream(&S, stdin, "<stdin>");
+  } else {
+    for (int i = optind + 2; i < argc; i++) {
+      if (!strcmp(argv[i], "-")) {
+        io_error |= !diff_stream(&S, stdin, "<stdin>");
+        continue;
+      }
+      FILE *fp = fopen(argv[i], "rb");
+      if (!fp) {
+        fprintf(stderr, "leadq diff: cannot read '%s': %s\n", argv[i], strerror(errno));
+        io_error = true;
+        continue;
+      }
+      io_error |= !diff_stream(&S, fp, argv[i]);
+      fclose(fp);
+    }
+  }
+  lq_buf out = {0};
+  lq_diff_write(&out, S.D, &(lq_diff_write_opts){format, spec[0], spec[1]});
+  if (!lq_buf_flush(&out, stdout) || fflush(stdout) != 0) {
+    fprintf(stderr, "leadq diff: cannot write the output: %s\n", strerror(errno));
+    io_error = true;
+  }
+  lq_buf_free(&out);
+  status = io_error ? EXIT_IO : S.D->bad ? EXIT_BAD_INPUT : fail_on_change && S.D->changed ? EXIT_BAD_INPUT : EXIT_OK;
+  lq_diff_free(S.D);
+out:
+  for (int v = 0; v < 2; v++) {
+    lq_program_free(p[v]);
+    free(git[v].rev);
+    free(git[v].error);
+  }
+  lq_arena_free(&opts_arena);
+  return status;
 }

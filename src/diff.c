@@ -1,0 +1,757 @@
+/* diff.c: two versions of the rules on the same leads (diff.h): matching
+ * declarations by name, counting what changed, and the report in three forms. */
+#include "diff.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+
+static void *xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size);
+  if (!p) abort();
+  return p;
+}
+
+static int find_decl(const lq_cond_decl *d, int n, const char *name) {
+  for (int i = 0; i < n; i++)
+    if (!strcmp(d[i].name, name)) return i;
+  return -1;
+}
+
+static int find_group(const lq_program *p, const char *name) {
+  for (int i = 0; i < p->ngroups; i++)
+    if (!strcmp(p->groups[i].name, name)) return i;
+  return -1;
+}
+
+static int find_grade(const lq_program *p, const char *name) {
+  for (int i = 0; i < p->ngrades; i++)
+    if (!strcmp(p->grades[i].name, name)) return i;
+  return -1;
+}
+
+/* How many rules before rule i in its group carry the same label: the k-th
+ * "page view" of a group matches the k-th of the same group in the other version. */
+static int label_rank(const lq_program *p, int i) {
+  const lq_group *g = &p->groups[p->rules[i].group];
+  int k = 0;
+  for (int j = g->first_rule; j < i; j++) k += !strcmp(p->rules[j].label, p->rules[i].label);
+  return k;
+}
+
+static int find_rule(const lq_program *p, const char *group, const char *label, int rank) {
+  int g = find_group(p, group);
+  if (g < 0) return -1;
+  for (int j = p->groups[g].first_rule; j < p->groups[g].first_rule + p->groups[g].nrules; j++)
+    if (!strcmp(p->rules[j].label, label) && rank-- == 0) return j;
+  return -1;
+}
+
+static void map_rules(const lq_program *from, const lq_program *to, int *map) {
+  for (int i = 0; i < from->nrules; i++)
+    map[i] = find_rule(to, from->groups[from->rules[i].group].name, from->rules[i].label, label_rank(from, i));
+}
+
+static void map_decls(const lq_cond_decl *from, int nfrom, const lq_cond_decl *to, int nto, int *map) {
+  for (int i = 0; i < nfrom; i++) map[i] = find_decl(to, nto, from[i].name);
+}
+
+lq_diff *lq_diff_new(const lq_program *old, const lq_program *new, double now, int show) {
+  lq_diff *D = xcalloc(1, sizeof *D);
+  D->p[0] = old;
+  D->p[1] = new;
+  D->E[0] = lq_eval_new(old, now);
+  D->E[1] = lq_eval_new(new, now);
+  lq_arena_init(&D->arena, 64 * 1024);
+  D->show = show > 0 ? show : 0;
+  D->shown = xcalloc((size_t)D->show, sizeof *D->shown);
+  D->stage_moves = xcalloc((size_t)(old->nstages + 1) * (size_t)(new->nstages + 1), sizeof *D->stage_moves);
+  D->route_moves = xcalloc((size_t)(old->nroutes + 1) * (size_t)(new->nroutes + 1), sizeof *D->route_moves);
+
+  D->grades = xcalloc((size_t)(old->ngrades + new->ngrades), sizeof *D->grades);
+  for (int i = 0; i < old->ngrades; i++)
+    D->grades[D->ngrades++] = (lq_diff_pair){old->grades[i].name, i, find_grade(new, old->grades[i].name)};
+  for (int j = 0; j < new->ngrades; j++)
+    if (find_grade(old, new->grades[j].name) < 0) D->grades[D->ngrades++] = (lq_diff_pair){new->grades[j].name, -1, j};
+  D->grade_changed = xcalloc((size_t)D->ngrades, sizeof *D->grade_changed);
+
+  D->shifts = xcalloc((size_t)(old->ngroups + new->ngroups + 1), sizeof *D->shifts);
+  for (int i = 0; i < old->ngroups; i++)
+    D->shifts[D->nshifts++] = (lq_diff_shift){.name = old->groups[i].name, .old = i,
+                                              .new = find_group(new, old->groups[i].name)};
+  for (int j = 0; j < new->ngroups; j++)
+    if (find_group(old, new->groups[j].name) < 0)
+      D->shifts[D->nshifts++] = (lq_diff_shift){.name = new->groups[j].name, .old = -1, .new = j};
+  D->shifts[D->nshifts++] = (lq_diff_shift){.name = NULL, .old = -1, .new = -1};
+
+  D->rule_to_new = xcalloc((size_t)old->nrules, sizeof(int));
+  D->rule_from_old = xcalloc((size_t)new->nrules, sizeof(int));
+  map_rules(old, new, D->rule_to_new);
+  map_rules(new, old, D->rule_from_old);
+  D->reject_to_new = xcalloc((size_t)old->nrejects, sizeof(int));
+  D->reject_from_old = xcalloc((size_t)new->nrejects, sizeof(int));
+  map_decls(old->rejects, old->nrejects, new->rejects, new->nrejects, D->reject_to_new);
+  map_decls(new->rejects, new->nrejects, old->rejects, old->nrejects, D->reject_from_old);
+  return D;
+}
+
+void lq_diff_free(lq_diff *D) {
+  if (!D) return;
+  lq_eval_free(D->E[0]);
+  lq_eval_free(D->E[1]);
+  lq_arena_free(&D->arena);
+  free(D->shown);
+  free(D->stage_moves);
+  free(D->route_moves);
+  free(D->grades);
+  free(D->grade_changed);
+  free(D->shifts);
+  free(D->rule_to_new);
+  free(D->rule_from_old);
+  free(D->reject_to_new);
+  free(D->reject_from_old);
+  free(D);
+}
+
+void lq_diff_reset(lq_diff *D) {
+  lq_eval_reset(D->E[0]);
+  lq_eval_reset(D->E[1]);
+}
+
+lq_arena *lq_diff_scratch(lq_diff *D) { return lq_eval_scratch(D->E[0]); }
+
+void lq_diff_bad_line(lq_diff *D) { D->bad++; }
+
+static const char *name_or_null(const lq_cond_decl *d, int i) { return i >= 0 ? d[i].name : NULL; }
+
+static bool same_name(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+static const char *grade_arm(const lq_program *p, const lq_result *r, int g) {
+  if (g < 0 || r->grades[g] < 0) return NULL;
+  return p->grades[g].arms[r->grades[g]].label;
+}
+
+static bool points_differ(double a, double b) { return isnan(a) != isnan(b) || (!isnan(a) && a != b); }
+
+/* The rules and rejects whose outcome differs, into the diff's arena. */
+static void differing_rules(lq_diff *D, const lq_result *a, const lq_result *b, lq_diff_shown *L) {
+  const lq_program *po = D->p[0], *pn = D->p[1];
+  int cap = po->nrules + pn->nrules + po->nrejects + pn->nrejects, n = 0;
+  lq_diff_rule *out = lq_arena_alloc(&D->arena, (size_t)(cap ? cap : 1) * sizeof *out);
+  for (int i = 0; i < po->nrules; i++) {
+    int j = D->rule_to_new[i];
+    double nv = j >= 0 ? b->points[j] : NAN;
+    if (points_differ(a->points[i], nv))
+      out[n++] = (lq_diff_rule){po->groups[po->rules[i].group].name, po->rules[i].label, a->points[i], nv,
+                                j >= 0 ? 3 : 1};
+  }
+  for (int j = 0; j < pn->nrules; j++)
+    if (D->rule_from_old[j] < 0 && !isnan(b->points[j]))
+      out[n++] = (lq_diff_rule){pn->groups[pn->rules[j].group].name, pn->rules[j].label, NAN, b->points[j], 2};
+  for (int i = 0; i < po->nrejects; i++) {
+    int j = D->reject_to_new[i];
+    bool nf = j >= 0 && b->rejects[j];
+    if (a->rejects[i] != nf)
+      out[n++] = (lq_diff_rule){NULL, po->rejects[i].name, a->rejects[i] ? 1 : NAN, nf ? 1 : NAN, j >= 0 ? 3 : 1};
+  }
+  for (int j = 0; j < pn->nrejects; j++)
+    if (D->reject_from_old[j] < 0 && b->rejects[j])
+      out[n++] = (lq_diff_rule){NULL, pn->rejects[j].name, NAN, 1, 2};
+  L->rules = out;
+  L->nrules = n;
+}
+
+static void keep_lead(lq_diff *D, const lq_result *a, const lq_result *b, lq_value id, uint64_t lineno) {
+  lq_diff_shown *L = &D->shown[D->nshown++];
+  lq_buf t = {0};
+  lq_out_id(&t, id, lineno);
+  L->id_json = lq_arena_strndup(&D->arena, t.data, t.len);
+  if (id.kind == LQ_V_STR) L->id_text = lq_arena_strndup(&D->arena, id.str, id.n);
+  else if (id.kind == LQ_V_NUM && isfinite(id.num)) L->id_text = L->id_json;
+  else L->id_text = lq_arena_printf(&D->arena, "#%llu", (unsigned long long)lineno);
+  lq_buf_free(&t);
+  L->lineno = lineno;
+  const lq_result *r[2] = {a, b};
+  for (int v = 0; v < 2; v++) {
+    L->stage[v] = r[v]->stage;
+    L->route[v] = r[v]->route;
+    L->rejected[v] = r[v]->rejected;
+    L->score[v] = r[v]->total;
+    L->grade[v] = lq_arena_alloc(&D->arena, (size_t)(D->ngrades ? D->ngrades : 1) * sizeof(char *));
+    for (int g = 0; g < D->ngrades; g++)
+      L->grade[v][g] = grade_arm(D->p[v], r[v], v ? D->grades[g].new : D->grades[g].old);
+  }
+  differing_rules(D, a, b, L);
+}
+
+bool lq_diff_lead(lq_diff *D, const cJSON *lead, lq_value id, uint64_t lineno) {
+  const lq_program *po = D->p[0], *pn = D->p[1];
+  const lq_result *a = lq_eval_lead(D->E[0], lead);
+  const lq_result *b = lq_eval_lead(D->E[1], lead);
+  D->leads++;
+  bool changed = false;
+
+  int so = a->stage >= 0 ? a->stage : po->nstages, sn = b->stage >= 0 ? b->stage : pn->nstages;
+  D->stage_moves[(size_t)so * (size_t)(pn->nstages + 1) + (size_t)sn]++;
+  if (!same_name(name_or_null(po->stages, a->stage), name_or_null(pn->stages, b->stage))) {
+    D->stage_changed++;
+    changed = true;
+  }
+  int ro = a->route >= 0 ? a->route : po->nroutes, rn = b->route >= 0 ? b->route : pn->nroutes;
+  D->route_moves[(size_t)ro * (size_t)(pn->nroutes + 1) + (size_t)rn]++;
+  if (!same_name(name_or_null(po->routes, a->route), name_or_null(pn->routes, b->route))) {
+    D->route_changed++;
+    changed = true;
+  }
+  if (!same_name(name_or_null(po->rejects, a->rejected), name_or_null(pn->rejects, b->rejected))) {
+    D->rejection_changed++;
+    changed = true;
+  }
+  for (int g = 0; g < D->ngrades; g++) {
+    if (!same_name(grade_arm(po, a, D->grades[g].old), grade_arm(pn, b, D->grades[g].new))) {
+      D->grade_changed[g]++;
+      changed = true;
+    }
+  }
+  for (int s = 0; s < D->nshifts; s++) {
+    lq_diff_shift *S = &D->shifts[s];
+    double o = S->name ? (S->old >= 0 ? a->scores[S->old] : 0) : a->total;
+    double n = S->name ? (S->new >= 0 ? b->scores[S->new] : 0) : b->total;
+    S->sum_old += o;
+    S->sum_new += n;
+    if (n > o) S->up++;
+    else if (n < o) S->down++;
+  }
+  if (a->total != b->total) D->score_changed++;
+  if (changed) {
+    D->changed++;
+    if (D->nshown < D->show) keep_lead(D, a, b, id, lineno);
+  }
+  return changed;
+}
+
+static unsigned long long moves(const unsigned long long *m, const lq_cond_decl *od, int on,
+                                const lq_cond_decl *nd, int nn, const char *from, const char *to) {
+  int i = from ? find_decl(od, on, from) : on, j = to ? find_decl(nd, nn, to) : nn;
+  if (i < 0 || j < 0) return 0;
+  return m[(size_t)i * (size_t)(nn + 1) + (size_t)j];
+}
+
+unsigned long long lq_diff_stage_moves(const lq_diff *D, const char *from, const char *to) {
+  return moves(D->stage_moves, D->p[0]->stages, D->p[0]->nstages, D->p[1]->stages, D->p[1]->nstages, from, to);
+}
+
+unsigned long long lq_diff_route_moves(const lq_diff *D, const char *from, const char *to) {
+  return moves(D->route_moves, D->p[0]->routes, D->p[0]->nroutes, D->p[1]->routes, D->p[1]->nroutes, from, to);
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+typedef struct writer {
+  lq_buf *b;
+  const lq_diff *D;
+  const lq_diff_write_opts *o;
+  bool md;
+} writer;
+
+static void bprintf(lq_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bprintf(lq_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n <= 0) return;
+  lq_buf_grow(b, (size_t)n + 1);
+  va_start(ap, fmt);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+static void pad(lq_buf *b, int n) {
+  while (n-- > 0) lq_buf_putc(b, ' ');
+}
+
+/* Text from names and ids: control bytes become spaces; in Markdown, the
+ * characters that would start markup are escaped. */
+static void put_name(const writer *w, const char *s) {
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x20 || c == 0x7f) c = ' ';
+    if (w->md && strchr("\\`*_[]<>|~&#!", c)) lq_buf_putc(w->b, '\\');
+    lq_buf_putc(w->b, (char)c);
+  }
+}
+
+static int text_width(const char *s) {
+  int n = 0;
+  for (; *s; s++) n += ((unsigned char)*s & 0xc0) != 0x80;
+  return n;
+}
+
+static double mean(double sum, unsigned long long n) { return n ? sum / (double)n : 0; }
+
+/* Two decimals at most, as JSON numbers. */
+static void put_round(lq_buf *b, double x) {
+  double r = round(x * 100) / 100;
+  lq_buf_num(b, r == 0 ? 0 : r);
+}
+
+static void put_pct(lq_buf *b, unsigned long long n, unsigned long long total) {
+  bprintf(b, "%.1f%%", total ? 100.0 * (double)n / (double)total : 0.0);
+}
+
+static const char *arrow(const writer *w) { return w->md ? " \xe2\x86\x92 " : " -> "; }
+
+/* ---- JSON ---- */
+
+static void json_key(lq_buf *b, const char *k) {
+  lq_buf_json_string(b, k, strlen(k));
+  lq_buf_putc(b, ':');
+}
+
+static void json_str_or_null(lq_buf *b, const char *s) {
+  if (s) lq_buf_json_string(b, s, strlen(s));
+  else lq_buf_puts(b, "null");
+}
+
+static void json_side(lq_buf *b, const lq_program *p, const char *file) {
+  lq_buf_putc(b, '{');
+  json_key(b, "rules");
+  json_str_or_null(b, file);
+  lq_buf_putc(b, ',');
+  json_key(b, "ruleset");
+  json_str_or_null(b, p->name);
+  lq_buf_putc(b, ',');
+  json_key(b, "version");
+  json_str_or_null(b, p->version);
+  lq_buf_putc(b, '}');
+}
+
+static void json_names(lq_buf *b, const lq_cond_decl *d, int n) {
+  lq_buf_putc(b, '[');
+  for (int i = 0; i <= n; i++) {
+    if (i) lq_buf_putc(b, ',');
+    json_str_or_null(b, i < n ? d[i].name : NULL);
+  }
+  lq_buf_putc(b, ']');
+}
+
+static void json_matrix(lq_buf *b, const unsigned long long *m, const lq_cond_decl *od, int on,
+                        const lq_cond_decl *nd, int nn) {
+  lq_buf_puts(b, "{\"old\":");
+  json_names(b, od, on);
+  lq_buf_puts(b, ",\"new\":");
+  json_names(b, nd, nn);
+  lq_buf_puts(b, ",\"counts\":[");
+  for (int i = 0; i <= on; i++) {
+    lq_buf_puts(b, i ? ",[" : "[");
+    for (int j = 0; j <= nn; j++) bprintf(b, "%s%llu", j ? "," : "", m[(size_t)i * (size_t)(nn + 1) + (size_t)j]);
+    lq_buf_putc(b, ']');
+  }
+  lq_buf_puts(b, "]}");
+}
+
+static void json_pair(lq_buf *b, const char *key, const char *o, const char *n) {
+  json_key(b, key);
+  lq_buf_puts(b, "{\"old\":");
+  json_str_or_null(b, o);
+  lq_buf_puts(b, ",\"new\":");
+  json_str_or_null(b, n);
+  lq_buf_putc(b, '}');
+}
+
+static void json_points(lq_buf *b, double x) {
+  if (isnan(x)) lq_buf_puts(b, "null");
+  else lq_buf_num(b, x);
+}
+
+static void write_json(const writer *w) {
+  lq_buf *b = w->b;
+  const lq_diff *D = w->D;
+  const lq_program *po = D->p[0], *pn = D->p[1];
+  lq_buf_puts(b, "{\"old\":");
+  json_side(b, po, w->o->old_name);
+  lq_buf_puts(b, ",\"new\":");
+  json_side(b, pn, w->o->new_name);
+  bprintf(b, ",\"leads\":%llu,\"bad_lines\":%llu,\"changed\":%llu,", D->leads, D->bad, D->changed);
+  bprintf(b, "\"stage_changed\":%llu,\"route_changed\":%llu,\"rejection_changed\":%llu,\"grade_changed\":{",
+          D->stage_changed, D->route_changed, D->rejection_changed);
+  for (int g = 0; g < D->ngrades; g++) {
+    if (g) lq_buf_putc(b, ',');
+    json_key(b, D->grades[g].name);
+    bprintf(b, "%llu", D->grade_changed[g]);
+  }
+  bprintf(b, "},\"score_changed\":%llu,\"stages\":", D->score_changed);
+  json_matrix(b, D->stage_moves, po->stages, po->nstages, pn->stages, pn->nstages);
+  lq_buf_puts(b, ",\"routes\":");
+  json_matrix(b, D->route_moves, po->routes, po->nroutes, pn->routes, pn->nroutes);
+  lq_buf_puts(b, ",\"scores\":[");
+  for (int s = 0; s < D->nshifts; s++) {
+    const lq_diff_shift *S = &D->shifts[s];
+    if (s) lq_buf_putc(b, ',');
+    lq_buf_puts(b, "{\"group\":");
+    json_str_or_null(b, S->name);
+    lq_buf_puts(b, ",\"old_mean\":");
+    if (S->name && S->old < 0) lq_buf_puts(b, "null");
+    else put_round(b, mean(S->sum_old, D->leads));
+    lq_buf_puts(b, ",\"new_mean\":");
+    if (S->name && S->new < 0) lq_buf_puts(b, "null");
+    else put_round(b, mean(S->sum_new, D->leads));
+    lq_buf_puts(b, ",\"shift\":");
+    put_round(b, mean(S->sum_new, D->leads) - mean(S->sum_old, D->leads));
+    bprintf(b, ",\"up\":%llu,\"down\":%llu}", S->up, S->down);
+  }
+  lq_buf_puts(b, "],\"changed_leads\":[");
+  for (int k = 0; k < D->nshown; k++) {
+    const lq_diff_shown *L = &D->shown[k];
+    if (k) lq_buf_putc(b, ',');
+    bprintf(b, "{\"id\":%s,\"line\":%llu,", L->id_json, (unsigned long long)L->lineno);
+    json_pair(b, "stage", name_or_null(po->stages, L->stage[0]), name_or_null(pn->stages, L->stage[1]));
+    lq_buf_putc(b, ',');
+    json_pair(b, "route", name_or_null(po->routes, L->route[0]), name_or_null(pn->routes, L->route[1]));
+    lq_buf_putc(b, ',');
+    json_pair(b, "rejected", name_or_null(po->rejects, L->rejected[0]), name_or_null(pn->rejects, L->rejected[1]));
+    lq_buf_puts(b, ",\"grades\":{");
+    for (int g = 0; g < D->ngrades; g++) {
+      if (g) lq_buf_putc(b, ',');
+      json_pair(b, D->grades[g].name, L->grade[0][g], L->grade[1][g]);
+    }
+    lq_buf_puts(b, "},\"score\":{\"old\":");
+    lq_buf_num(b, L->score[0]);
+    lq_buf_puts(b, ",\"new\":");
+    lq_buf_num(b, L->score[1]);
+    lq_buf_puts(b, "},\"rules\":[");
+    for (int i = 0; i < L->nrules; i++) {
+      const lq_diff_rule *R = &L->rules[i];
+      if (i) lq_buf_putc(b, ',');
+      lq_buf_putc(b, '{');
+      if (R->group) {
+        json_key(b, "group");
+        json_str_or_null(b, R->group);
+        lq_buf_putc(b, ',');
+        json_key(b, "rule");
+        json_str_or_null(b, R->name);
+        lq_buf_puts(b, ",\"old\":");
+        json_points(b, R->old);
+        lq_buf_puts(b, ",\"new\":");
+        json_points(b, R->new);
+      } else {
+        json_key(b, "reject");
+        json_str_or_null(b, R->name);
+        bprintf(b, ",\"old\":%s,\"new\":%s", isnan(R->old) ? "false" : "true", isnan(R->new) ? "false" : "true");
+      }
+      bprintf(b, ",\"in\":\"%s\"}", R->exists == 3 ? "both" : R->exists == 1 ? "old" : "new");
+    }
+    lq_buf_puts(b, "]}");
+  }
+  lq_buf_puts(b, "]}\n");
+}
+
+/* ---- text and Markdown ---- */
+
+static const char *none_label(const writer *w) {
+  (void)w;
+  return "(none)";
+}
+
+static void heading(const writer *w, const char *title) {
+  if (w->md) bprintf(w->b, "\n#### %c%s\n\n", title[0] >= 'a' && title[0] <= 'z' ? title[0] - 'a' + 'A' : title[0],
+                     title + 1);
+  else bprintf(w->b, "\n%s\n", title);
+}
+
+/* A transition matrix: old versions down, new across; a name only in one
+ * version is listed under it. */
+static void matrix(const writer *w, const char *what, const unsigned long long *m, const lq_cond_decl *od, int on,
+                   const lq_cond_decl *nd, int nn) {
+  lq_buf *b = w->b;
+  char title[64];
+  snprintf(title, sizeof title, "%s transitions (old down, new across)", what);
+  heading(w, title);
+  const char *corner = "old \\ new";
+  if (w->md) {
+    lq_buf_puts(b, "| old \\\\ new |");
+    for (int j = 0; j <= nn; j++) {
+      lq_buf_putc(b, ' ');
+      put_name(w, j < nn ? nd[j].name : none_label(w));
+      lq_buf_puts(b, " |");
+    }
+    lq_buf_puts(b, "\n|---|");
+    for (int j = 0; j <= nn; j++) lq_buf_puts(b, "--:|");
+    lq_buf_putc(b, '\n');
+    for (int i = 0; i <= on; i++) {
+      lq_buf_puts(b, "| ");
+      put_name(w, i < on ? od[i].name : none_label(w));
+      lq_buf_puts(b, " |");
+      for (int j = 0; j <= nn; j++) {
+        unsigned long long c = m[(size_t)i * (size_t)(nn + 1) + (size_t)j];
+        bool moved = c && !same_name(i < on ? od[i].name : NULL, j < nn ? nd[j].name : NULL);
+        bprintf(b, moved ? " **%llu** |" : " %llu |", c);
+      }
+      lq_buf_putc(b, '\n');
+    }
+  } else {
+    int w0 = text_width(corner);
+    for (int i = 0; i < on; i++)
+      if (text_width(od[i].name) > w0) w0 = text_width(od[i].name);
+    lq_buf_puts(b, "  ");
+    lq_buf_puts(b, corner);
+    pad(b, w0 - text_width(corner));
+    int *cw = xcalloc((size_t)nn + 1, sizeof *cw);
+    for (int j = 0; j <= nn; j++) {
+      const char *name = j < nn ? nd[j].name : none_label(w);
+      cw[j] = text_width(name) > 6 ? text_width(name) : 6;
+      lq_buf_puts(b, "  ");
+      pad(b, cw[j] - text_width(name));
+      put_name(w, name);
+    }
+    lq_buf_putc(b, '\n');
+    for (int i = 0; i <= on; i++) {
+      const char *name = i < on ? od[i].name : none_label(w);
+      lq_buf_puts(b, "  ");
+      put_name(w, name);
+      pad(b, w0 - text_width(name));
+      for (int j = 0; j <= nn; j++) {
+        char num[32];
+        int n = snprintf(num, sizeof num, "%llu", m[(size_t)i * (size_t)(nn + 1) + (size_t)j]);
+        lq_buf_puts(b, "  ");
+        pad(b, cw[j] - n);
+        lq_buf_puts(b, num);
+      }
+      lq_buf_putc(b, '\n');
+    }
+    free(cw);
+  }
+  /* added, removed (or renamed) */
+  bool any = false;
+  for (int side = 0; side < 2; side++) {
+    const lq_cond_decl *d = side ? nd : od, *other = side ? od : nd;
+    int n = side ? nn : on, no = side ? on : nn, k = 0;
+    for (int i = 0; i < n; i++) {
+      if (find_decl(other, no, d[i].name) >= 0) continue;
+      if (k++ == 0) {
+        if (w->md) lq_buf_puts(b, any ? "; o" : "\nO");
+        else lq_buf_puts(b, "  o");
+        bprintf(b, "nly in %s: ", side ? "new" : "old");
+      } else {
+        lq_buf_puts(b, ", ");
+      }
+      put_name(w, d[i].name);
+    }
+    if (k && !w->md) lq_buf_putc(b, '\n');
+    any |= k > 0;
+  }
+  if (any && w->md) lq_buf_puts(b, "\n");
+}
+
+static void put_decl(const writer *w, const lq_cond_decl *d, int i, bool quote) {
+  if (i < 0) {
+    lq_buf_puts(w->b, "none");
+    return;
+  }
+  if (quote) lq_buf_putc(w->b, '"');
+  put_name(w, d[i].name);
+  if (quote) lq_buf_putc(w->b, '"');
+}
+
+static void put_points(lq_buf *b, double x, bool exists) {
+  if (!exists) lq_buf_puts(b, "(no rule)");
+  else if (isnan(x)) lq_buf_puts(b, "not fired");
+  else {
+    if (x > 0) lq_buf_putc(b, '+');
+    lq_buf_num(b, x);
+  }
+}
+
+static void put_fired(lq_buf *b, double x, bool exists) {
+  lq_buf_puts(b, !exists ? "(no reject)" : isnan(x) ? "not fired" : "fired");
+}
+
+/* "stage MQL -> SQL" or "stage MQL" when it did not change. */
+static void lead_field(const writer *w, const char *label, const lq_cond_decl *od, const lq_cond_decl *nd,
+                       const int v[2], bool quote) {
+  lq_buf_puts(w->b, label);
+  put_decl(w, od, v[0], quote);
+  if (!same_name(name_or_null(od, v[0]), name_or_null(nd, v[1]))) {
+    lq_buf_puts(w->b, arrow(w));
+    put_decl(w, nd, v[1], quote);
+  }
+}
+
+static void put_arm(const writer *w, const char *arm) {
+  if (!arm) {
+    lq_buf_puts(w->b, "none");
+    return;
+  }
+  lq_buf_putc(w->b, '"');
+  put_name(w, arm);
+  lq_buf_putc(w->b, '"');
+}
+
+static void write_lead(const writer *w, const lq_diff_shown *L) {
+  lq_buf *b = w->b;
+  const lq_program *po = w->D->p[0], *pn = w->D->p[1];
+  const char *sep = w->md ? "; " : "\n    ";
+  lq_buf_puts(b, w->md ? "- **" : "  lead ");
+  put_name(w, L->id_text);
+  bprintf(b, "%s (line %llu)%s", w->md ? "**" : "", (unsigned long long)L->lineno, w->md ? ": " : "\n    ");
+  lead_field(w, "stage ", po->stages, pn->stages, L->stage, false);
+  lq_buf_puts(b, sep);
+  lead_field(w, "route ", po->routes, pn->routes, L->route, true);
+  if (L->rejected[0] >= 0 || L->rejected[1] >= 0) {
+    lq_buf_puts(b, sep);
+    lead_field(w, "rejected ", po->rejects, pn->rejects, L->rejected, true);
+  }
+  for (int g = 0; g < w->D->ngrades; g++) {
+    if (same_name(L->grade[0][g], L->grade[1][g])) continue;
+    lq_buf_puts(b, sep);
+    lq_buf_puts(b, "grade ");
+    put_name(w, w->D->grades[g].name);
+    lq_buf_putc(b, ' ');
+    put_arm(w, L->grade[0][g]);
+    lq_buf_puts(b, arrow(w));
+    put_arm(w, L->grade[1][g]);
+  }
+  lq_buf_puts(b, sep);
+  lq_buf_puts(b, "score ");
+  lq_buf_num(b, L->score[0]);
+  if (L->score[0] != L->score[1]) {
+    lq_buf_puts(b, arrow(w));
+    lq_buf_num(b, L->score[1]);
+  }
+  lq_buf_putc(b, '\n');
+  for (int i = 0; i < L->nrules; i++) {
+    const lq_diff_rule *R = &L->rules[i];
+    lq_buf_puts(b, w->md ? "  - " : "      ");
+    if (R->group) {
+      put_name(w, R->group);
+      lq_buf_puts(b, " \"");
+    } else {
+      lq_buf_puts(b, "reject \"");
+    }
+    put_name(w, R->name);
+    lq_buf_puts(b, "\": ");
+    void (*put)(lq_buf *, double, bool) = R->group ? put_points : put_fired;
+    put(b, R->old, R->exists & 1);
+    lq_buf_puts(b, arrow(w));
+    put(b, R->new, R->exists & 2);
+    lq_buf_putc(b, '\n');
+  }
+}
+
+static void count_row(const writer *w, const char *label, const char *name, unsigned long long n) {
+  if (w->md) {
+    bprintf(w->b, "| %s", label);
+    if (name) put_name(w, name);
+    bprintf(w->b, " | %llu |\n", n);
+  } else {
+    int used = text_width(label) + (name ? text_width(name) : 0);
+    bprintf(w->b, "  %s", label);
+    if (name) put_name(w, name);
+    pad(w->b, 18 - used);
+    bprintf(w->b, "%8llu\n", n);
+  }
+}
+
+static void write_scores(const writer *w) {
+  lq_buf *b = w->b;
+  const lq_diff *D = w->D;
+  heading(w, "score per group (mean over the leads)");
+  int w0 = 5;
+  for (int s = 0; s < D->nshifts; s++)
+    if (D->shifts[s].name && text_width(D->shifts[s].name) > w0) w0 = text_width(D->shifts[s].name);
+  if (w->md) lq_buf_puts(b, "| group | old mean | new mean | shift | up | down |\n|---|--:|--:|--:|--:|--:|\n");
+  else {
+    lq_buf_puts(b, "  group");
+    pad(b, w0 - 5);
+    lq_buf_puts(b, "  old mean  new mean    shift        up      down\n");
+  }
+  for (int s = 0; s < D->nshifts; s++) {
+    const lq_diff_shift *S = &D->shifts[s];
+    const char *name = S->name ? S->name : "total";
+    double mo = mean(S->sum_old, D->leads), mn = mean(S->sum_new, D->leads);
+    char cells[3][32];
+    for (int k = 0; k < 3; k++) {
+      double x = k == 0 ? mo : k == 1 ? mn : mn - mo;
+      if (fabs(x) < 0.05) x = 0;
+      bool sign = k == 2 && x != 0;
+      if ((k == 0 && S->name && S->old < 0) || (k == 1 && S->name && S->new < 0)) snprintf(cells[k], 32, "-");
+      else snprintf(cells[k], 32, sign ? "%+.1f" : "%.1f", x);
+    }
+    if (w->md) {
+      lq_buf_puts(b, S->name ? "| " : "| **");
+      put_name(w, name);
+      bprintf(b, "%s | %s | %s | %s | %llu | %llu |\n", S->name ? "" : "**", cells[0], cells[1], cells[2], S->up,
+              S->down);
+    } else {
+      lq_buf_puts(b, "  ");
+      put_name(w, name);
+      pad(b, w0 - text_width(name));
+      bprintf(b, "  %8s  %8s  %7s  %8llu  %8llu\n", cells[0], cells[1], cells[2], S->up, S->down);
+    }
+  }
+}
+
+static void write_readable(const writer *w) {
+  lq_buf *b = w->b;
+  const lq_diff *D = w->D;
+  const lq_program *po = D->p[0], *pn = D->p[1];
+  if (w->md) {
+    lq_buf_puts(b, "### leadq diff: `");
+    put_name(&(writer){.b = b}, w->o->old_name ? w->o->old_name : "old");
+    lq_buf_puts(b, "` \xe2\x86\x92 `");
+    put_name(&(writer){.b = b}, w->o->new_name ? w->o->new_name : "new");
+    lq_buf_puts(b, "`\n\n");
+    if (D->changed) {
+      bprintf(b, "**%llu of %llu leads change** (", D->changed, D->leads);
+      put_pct(b, D->changed, D->leads);
+      lq_buf_putc(b, ')');
+    } else {
+      bprintf(b, "**No lead changes** (%llu lead%s)", D->leads, D->leads == 1 ? "" : "s");
+    }
+    bprintf(b, "; %llu bad line%s.\n\n", D->bad, D->bad == 1 ? "" : "s");
+    lq_buf_puts(b, "| what changed | leads |\n|---|--:|\n");
+  } else {
+    lq_buf_puts(b, "old: ");
+    put_name(w, w->o->old_name ? w->o->old_name : "-");
+    bprintf(b, " (%s %s)\nnew: ", po->name ? po->name : "-", po->version ? po->version : "-");
+    put_name(w, w->o->new_name ? w->o->new_name : "-");
+    bprintf(b, " (%s %s)\n", pn->name ? pn->name : "-", pn->version ? pn->version : "-");
+    bprintf(b, "%llu lead%s, %llu changed (", D->leads, D->leads == 1 ? "" : "s", D->changed);
+    put_pct(b, D->changed, D->leads);
+    bprintf(b, "), %llu bad line%s\n\n", D->bad, D->bad == 1 ? "" : "s");
+  }
+  count_row(w, "stage", NULL, D->stage_changed);
+  count_row(w, "route", NULL, D->route_changed);
+  count_row(w, "rejection", NULL, D->rejection_changed);
+  for (int g = 0; g < D->ngrades; g++) count_row(w, "grade ", D->grades[g].name, D->grade_changed[g]);
+  count_row(w, "score", NULL, D->score_changed);
+  matrix(w, "stage", D->stage_moves, po->stages, po->nstages, pn->stages, pn->nstages);
+  matrix(w, "route", D->route_moves, po->routes, po->nroutes, pn->routes, pn->nroutes);
+  write_scores(w);
+  if (!D->changed) return;
+  char title[96];
+  if ((unsigned long long)D->nshown < D->changed)
+    snprintf(title, sizeof title, "first %d of %llu changed leads", D->nshown, D->changed);
+  else snprintf(title, sizeof title, "changed leads (%llu)", D->changed);
+  if (!D->nshown) return;
+  if (w->md) {
+    title[0] = (char)(title[0] - 'a' + 'A');
+    bprintf(b, "\n<details>\n<summary>%s</summary>\n\n", title);
+  } else {
+    heading(w, title);
+  }
+  for (int k = 0; k < D->nshown; k++) write_lead(w, &D->shown[k]);
+  if (w->md) lq_buf_puts(b, "\n</details>\n");
+}
+
+void lq_diff_write(lq_buf *b, const lq_diff *D, const lq_diff_write_opts *o) {
+  writer w = {b, D, o, o->format == LQ_DIFF_MARKDOWN};
+  if (o->format == LQ_DIFF_JSON) write_json(&w);
+  else write_readable(&w);
+}

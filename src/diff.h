@@ -1,0 +1,89 @@
+/* diff.h: what a rules change does to a sample of leads. Two versions of the
+ * rules run on the same leads in one pass; stages, routes, grades, groups,
+ * rules and rejects are matched across versions by name, so a declaration may
+ * be added, removed or renamed. The counts are read by `leadq diff` and the
+ * tests; lq_diff_write renders them as text, JSON or Markdown. */
+#ifndef LQ_DIFF_H
+#define LQ_DIFF_H
+#include "eval.h"
+#include "json.h"
+
+/* A group, grade or rule matched by name: its index in each version, or -1. */
+typedef struct lq_diff_pair { const char *name; int old, new; } lq_diff_pair;
+
+/* Score shift of one group (name NULL: the total), summed over the leads. A
+ * group missing from a version scores 0 there. */
+typedef struct lq_diff_shift {
+  const char *name;
+  int old, new;                   /* group index, or -1 */
+  double sum_old, sum_new;
+  unsigned long long up, down;    /* leads whose score went up, down */
+} lq_diff_shift;
+
+/* One rule whose outcome differs for a lead: a points rule (group set) or a
+ * reject (group NULL). Points, or NAN when it did not fire or does not exist
+ * in that version (exists says which: 1 old, 2 new, 3 both); a reject that
+ * fired counts 1. */
+typedef struct lq_diff_rule {
+  const char *group, *name;
+  double old, new;
+  int exists;
+} lq_diff_rule;
+
+/* A lead whose decision changed (stage, route, rejection or a grade). */
+typedef struct lq_diff_shown {
+  const char *id_json;            /* as decisions print it: "t1", 42, or the line number */
+  const char *id_text;            /* as text: t1, 42, #7 when the lead has no id */
+  uint64_t lineno;
+  int stage[2], route[2], rejected[2];  /* per version: index, or -1 */
+  const char **grade[2];          /* per matched grade: the arm's label, or NULL */
+  double score[2];
+  lq_diff_rule *rules;
+  int nrules;
+} lq_diff_shown;
+
+typedef struct lq_diff {
+  const lq_program *p[2];         /* old, new */
+  lq_eval *E[2];
+  lq_arena arena;                 /* the changed leads kept for display */
+  unsigned long long leads, bad, changed;
+  unsigned long long stage_changed, route_changed, rejection_changed, score_changed;
+  /* transitions: [old index (nstages = none)][new index (nstages = none)] */
+  unsigned long long *stage_moves, *route_moves;
+  lq_diff_pair *grades; int ngrades;
+  unsigned long long *grade_changed;   /* per matched grade */
+  lq_diff_shift *shifts; int nshifts;  /* per matched group, then the total (name NULL) */
+  int *rule_to_new;                    /* per old rule: the new rule of the same group and label */
+  int *rule_from_old;                  /* per new rule: the old one, or -1 */
+  int *reject_to_new, *reject_from_old;
+  int show;                            /* how many changed leads to keep */
+  lq_diff_shown *shown; int nshown;
+} lq_diff;
+
+/* Both programs must outlive the diff; now is the clock for both. */
+lq_diff *lq_diff_new(const lq_program *old, const lq_program *new, double now, int show);
+void lq_diff_free(lq_diff *D);
+/* Per lead: reset, parse the lead into lq_diff_scratch (the old evaluator's
+ * scratch; the new one reads it and allocates in its own), then lq_diff_lead. */
+void lq_diff_reset(lq_diff *D);
+lq_arena *lq_diff_scratch(lq_diff *D);
+/* Evaluates lead with both versions and counts the differences; id is copied.
+ * True when the decision changed. */
+bool lq_diff_lead(lq_diff *D, const cJSON *lead, lq_value id, uint64_t lineno);
+/* A line that was not a lead: counted, nothing else. */
+void lq_diff_bad_line(lq_diff *D);
+
+/* Leads that went from stage (or route) named from to the one named to, NULL
+ * meaning none; 0 when a name is not declared in that version. */
+unsigned long long lq_diff_stage_moves(const lq_diff *D, const char *from, const char *to);
+unsigned long long lq_diff_route_moves(const lq_diff *D, const char *from, const char *to);
+
+typedef enum { LQ_DIFF_TEXT, LQ_DIFF_JSON, LQ_DIFF_MARKDOWN } lq_diff_format;
+typedef struct lq_diff_write_opts {
+  lq_diff_format format;
+  const char *old_name, *new_name;     /* how the versions were named: a file or REV:PATH */
+} lq_diff_write_opts;
+/* The whole report; text and Markdown end with a newline, JSON is one line. */
+void lq_diff_write(lq_buf *b, const lq_diff *D, const lq_diff_write_opts *o);
+
+#endif

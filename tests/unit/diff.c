@@ -1,0 +1,258 @@
+/* diff.c: lq_diff (src/diff.h): two versions on the same leads, matched by
+ * name; counts, transition matrices, score shifts, the rules that differ, and
+ * the three report forms, as `leadq help diff` describes them. */
+#include "diff.h"
+#include "helpers.h"
+
+#define DF_OLD                                                   \
+  "ruleset \"t\" version \"1\"\n"                                \
+  "score fit {\n"                                                \
+  "  +20 \"work email\" when email ends with \"@acme.com\"\n"    \
+  "  +10 \"big\"        when size >= 100\n"                      \
+  "  +5  \"click\"      per events up to 10\n"                   \
+  "}\n"                                                          \
+  "reject \"spam\" when spam == true\n"                          \
+  "grade tier {\n"                                               \
+  "  \"A\" when fit >= 30\n"                                     \
+  "  \"B\" otherwise\n"                                          \
+  "}\n"                                                          \
+  "stage MQL when fit >= 30\n"                                   \
+  "route \"sales\" when MQL\n"                                   \
+  "route \"nurture\" otherwise\n"
+
+static lq_program *df_compile(const char *text) {
+  lq_diags d;
+  lq_program *p = t_compile(text, &d);
+  char all[2048];
+  cr_assert_eq(d.errors, 0, "rules should compile: %s", t_diag_all(&d, all, sizeof all));
+  lq_diags_free(&d);
+  return p;
+}
+
+typedef struct df_case {
+  lq_program *old, *new;
+  lq_diff *D;
+  uint64_t lineno;
+} df_case;
+
+static df_case df_new(const char *old_rules, const char *new_rules, int show) {
+  lq_json_init();
+  df_case c = {df_compile(old_rules), df_compile(new_rules), NULL, 0};
+  c.D = lq_diff_new(c.old, c.new, T_NOW, show);
+  return c;
+}
+
+static bool df_lead(df_case *c, const char *id, const char *lead) {
+  char why[160];
+  lq_diff_reset(c->D);
+  cJSON *j = lq_json_parse_lead(lq_diff_scratch(c->D), lead, strlen(lead), why, sizeof why);
+  cr_assert(j, "lead should parse: %s", why);
+  return lq_diff_lead(c->D, j, id ? lq_strv(id, (uint32_t)strlen(id)) : LQ_NOVALUE, ++c->lineno);
+}
+
+static void df_free(df_case *c) {
+  lq_diff_free(c->D);
+  lq_program_free(c->old);
+  lq_program_free(c->new);
+}
+
+/* The report as a NUL-terminated string (caller frees). */
+static char *df_write(df_case *c, lq_diff_format f) {
+  lq_buf b = {0};
+  lq_diff_write(&b, c->D, &(lq_diff_write_opts){f, "old.lq", "new.lq"});
+  lq_buf_putc(&b, '\0');
+  return b.data;
+}
+
+/* Replaces the first occurrence of from in s (one of four static buffers, in turn). */
+static const char *df_edit(const char *s, const char *from, const char *to) {
+  static char bufs[4][4096];
+  static int next;
+  char *out = bufs[next++ % 4];
+  const char *at = strstr(s, from);
+  cr_assert(at, "'%s' should be in the rules", from);
+  snprintf(out, sizeof bufs[0], "%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+  return out;
+}
+
+Test(diff, same_rules_change_nothing) {
+  df_case c = df_new(DF_OLD, DF_OLD, 10);
+  cr_expect(!df_lead(&c, "a", "{\"email\":\"x@acme.com\",\"size\":500}"));
+  cr_expect(!df_lead(&c, "b", "{\"email\":\"x@gmail.com\",\"spam\":true}"));
+  cr_expect(!df_lead(&c, "c", "{}"));
+  lq_diff *D = c.D;
+  cr_expect_eq(D->leads, 3);
+  cr_expect_eq(D->changed, 0);
+  cr_expect_eq(D->stage_changed + D->route_changed + D->rejection_changed + D->score_changed, 0);
+  cr_expect_eq(lq_diff_stage_moves(D, "MQL", "MQL"), 1);
+  cr_expect_eq(lq_diff_stage_moves(D, NULL, NULL), 2);
+  cr_expect_eq(lq_diff_route_moves(D, "sales", "sales"), 1);
+  cr_expect_eq(lq_diff_route_moves(D, "nurture", "nurture"), 1);
+  cr_expect_eq(lq_diff_route_moves(D, NULL, NULL), 1, "the rejected lead has no route in both");
+  cr_expect_eq(D->nshown, 0);
+  df_free(&c);
+}
+
+Test(diff, threshold_moves_leads_between_stages) {
+  df_case c = df_new(DF_OLD, df_edit(DF_OLD, "stage MQL when fit >= 30", "stage MQL when fit >= 20"), 10);
+  cr_expect(df_lead(&c, "a", "{\"email\":\"x@acme.com\"}"));              /* fit 20: none -> MQL */
+  cr_expect(!df_lead(&c, "b", "{\"email\":\"x@acme.com\",\"size\":500}")); /* fit 30: MQL both */
+  cr_expect(!df_lead(&c, "c", "{\"size\":500}"));                         /* fit 10: none both */
+  lq_diff *D = c.D;
+  cr_expect_eq(D->changed, 1);
+  cr_expect_eq(D->stage_changed, 1);
+  cr_expect_eq(D->route_changed, 1);
+  cr_expect_eq(D->score_changed, 0);
+  cr_expect_eq(lq_diff_stage_moves(D, NULL, "MQL"), 1);
+  cr_expect_eq(lq_diff_stage_moves(D, "MQL", "MQL"), 1);
+  cr_expect_eq(lq_diff_stage_moves(D, NULL, NULL), 1);
+  cr_expect_eq(lq_diff_stage_moves(D, "MQL", NULL), 0);
+  cr_expect_eq(lq_diff_route_moves(D, "nurture", "sales"), 1);
+  cr_expect_eq(D->nshown, 1);
+  cr_expect_str_eq(D->shown[0].id_text, "a");
+  cr_expect_eq(D->shown[0].stage[0], -1);
+  cr_expect_eq(D->shown[0].stage[1], 0);
+  cr_expect_eq(D->shown[0].nrules, 0, "a threshold is not a rule: no rule differs");
+  df_free(&c);
+}
+
+Test(diff, renamed_and_added_routes_match_by_name) {
+  const char *nr = df_edit(DF_OLD, "route \"sales\" when MQL", "route \"sales-dev\" when MQL\nroute \"partner\" when partner == true");
+  df_case c = df_new(DF_OLD, nr, 10);
+  cr_expect(df_lead(&c, "a", "{\"email\":\"x@acme.com\",\"size\":500}"));   /* sales -> sales-dev */
+  cr_expect(df_lead(&c, "b", "{\"partner\":true}"));                      /* nurture -> partner */
+  cr_expect(!df_lead(&c, "c", "{}"));
+  lq_diff *D = c.D;
+  cr_expect_eq(D->route_changed, 2);
+  cr_expect_eq(D->stage_changed, 0);
+  cr_expect_eq(lq_diff_route_moves(D, "sales", "sales-dev"), 1);
+  cr_expect_eq(lq_diff_route_moves(D, "nurture", "partner"), 1);
+  cr_expect_eq(lq_diff_route_moves(D, "nurture", "nurture"), 1);
+  cr_expect_eq(lq_diff_route_moves(D, "sales", "sales"), 0, "sales is not in the new version");
+  char *text = df_write(&c, LQ_DIFF_TEXT);
+  cr_expect(strstr(text, "only in old: sales\n"), "%s", text);
+  cr_expect(strstr(text, "only in new: sales-dev, partner\n"), "%s", text);
+  free(text);
+  df_free(&c);
+}
+
+Test(diff, added_reject_counts_and_names_the_reject) {
+  const char *nr = df_edit(DF_OLD, "reject \"spam\" when spam == true",
+                           "reject \"spam\" when spam == true\nreject \"student\" when title contains \"student\"");
+  df_case c = df_new(DF_OLD, nr, 10);
+  cr_expect(df_lead(&c, "s1", "{\"email\":\"x@acme.com\",\"size\":500,\"title\":\"PhD student\"}"));
+  cr_expect(!df_lead(&c, "s2", "{\"spam\":true,\"title\":\"student\"}"), "rejected as spam in both");
+  lq_diff *D = c.D;
+  cr_expect_eq(D->rejection_changed, 1);
+  cr_expect_eq(D->stage_changed, 1);
+  cr_expect_eq(lq_diff_stage_moves(D, "MQL", NULL), 1);
+  cr_expect_eq(lq_diff_route_moves(D, "sales", NULL), 1);
+  const lq_diff_shown *L = &D->shown[0];
+  cr_expect_eq(L->rejected[0], -1);
+  cr_expect_str_eq(c.new->rejects[L->rejected[1]].name, "student");
+  cr_assert_eq(L->nrules, 1);
+  cr_expect_null(L->rules[0].group);
+  cr_expect_str_eq(L->rules[0].name, "student");
+  cr_expect_eq(L->rules[0].exists, 2);
+  cr_expect(isnan(L->rules[0].old));
+  cr_expect_eq(L->rules[0].new, 1);
+  df_free(&c);
+}
+
+Test(diff, rules_that_differ_by_label_within_group) {
+  const char *nr = df_edit(df_edit(DF_OLD, "+10 \"big\"        when size >= 100", "+15 \"big\" when size >= 100"),
+                           "+5  \"click\"      per events up to 10", "+5 \"demo\" when demo == true");
+  df_case c = df_new(DF_OLD, nr, 10);
+  /* old: 20 + 10 + 5 = 35 (A, MQL); new: 20 + 15 = 35: no decision change */
+  cr_expect(!df_lead(&c, "a", "{\"email\":\"x@acme.com\",\"size\":500,\"events\":[1]}"));
+  /* old: 10 (B); new: 15 + 5 = 20 (B) */
+  cr_expect(!df_lead(&c, "b", "{\"size\":500,\"demo\":true}"));
+  /* old: 20 + 5 + 5 = 30 (A, MQL); new: 20 (B, none) */
+  cr_expect(df_lead(&c, "c", "{\"email\":\"x@acme.com\",\"events\":[1,2]}"));
+  lq_diff *D = c.D;
+  cr_expect_eq(D->score_changed, 2);
+  cr_expect_eq(D->ngrades, 1);
+  cr_expect_eq(D->grade_changed[0], 1);
+  cr_assert_eq(D->nshown, 1);
+  const lq_diff_shown *L = &D->shown[0];
+  cr_expect_str_eq(L->grade[0][0], "A");
+  cr_expect_str_eq(L->grade[1][0], "B");
+  cr_assert_eq(L->nrules, 1, "only the click rule differs for c");
+  cr_expect_str_eq(L->rules[0].group, "fit");
+  cr_expect_str_eq(L->rules[0].name, "click");
+  cr_expect_eq(L->rules[0].old, 10);
+  cr_expect(isnan(L->rules[0].new));
+  cr_expect_eq(L->rules[0].exists, 1);
+  df_free(&c);
+}
+
+Test(diff, score_shift_per_group_and_total) {
+  const char *nr = df_edit(DF_OLD, "}\nreject", "}\nscore engagement {\n  +7 \"demo\" when demo == true\n}\nreject");
+  df_case c = df_new(df_edit(DF_OLD, "+10 \"big\"        when size >= 100", "+12 \"big\" when size >= 100"), nr, 0);
+  df_lead(&c, "a", "{\"size\":500,\"demo\":true}");   /* fit 12 -> 10, engagement - -> 7, total 12 -> 17 */
+  df_lead(&c, "b", "{\"size\":500}");                 /* fit 12 -> 10, total 12 -> 10 */
+  df_lead(&c, "c", "{}");                             /* nothing */
+  lq_diff *D = c.D;
+  cr_assert_eq(D->nshifts, 3);
+  const lq_diff_shift *fit = &D->shifts[0], *eng = &D->shifts[1], *tot = &D->shifts[2];
+  cr_expect_str_eq(fit->name, "fit");
+  cr_expect_eq(fit->sum_old, 24);
+  cr_expect_eq(fit->sum_new, 20);
+  cr_expect_eq(fit->up, 0);
+  cr_expect_eq(fit->down, 2);
+  cr_expect_str_eq(eng->name, "engagement");
+  cr_expect_eq(eng->old, -1, "engagement is only in the new version");
+  cr_expect_eq(eng->sum_new, 7);
+  cr_expect_eq(eng->up, 1);
+  cr_expect_null(tot->name);
+  cr_expect_eq(tot->sum_old, 24);
+  cr_expect_eq(tot->sum_new, 27);
+  cr_expect_eq(tot->up, 1);
+  cr_expect_eq(tot->down, 1);
+  cr_expect_eq(D->nshown, 0, "show 0 keeps no lead");
+  char *json = df_write(&c, LQ_DIFF_JSON);
+  cr_expect(strstr(json, "{\"group\":\"fit\",\"old_mean\":8,\"new_mean\":6.67,\"shift\":-1.33,\"up\":0,\"down\":2}"),
+            "%s", json);
+  cr_expect(strstr(json, "{\"group\":\"engagement\",\"old_mean\":null,\"new_mean\":2.33,\"shift\":2.33"), "%s", json);
+  free(json);
+  df_free(&c);
+}
+
+Test(diff, show_keeps_the_first_n_changed_leads) {
+  df_case c = df_new(DF_OLD, df_edit(DF_OLD, "stage MQL when fit >= 30", "stage MQL when fit >= 5"), 2);
+  df_lead(&c, "a", "{\"size\":500}");
+  df_lead(&c, NULL, "{\"size\":500}");
+  df_lead(&c, "c", "{\"size\":500}");
+  cr_expect_eq(c.D->changed, 3);
+  cr_assert_eq(c.D->nshown, 2);
+  cr_expect_str_eq(c.D->shown[1].id_text, "#2", "no id: the line number");
+  cr_expect_str_eq(c.D->shown[1].id_json, "2");
+  char *text = df_write(&c, LQ_DIFF_TEXT);
+  cr_expect(strstr(text, "first 2 of 3 changed leads\n"), "%s", text);
+  free(text);
+  char *md = df_write(&c, LQ_DIFF_MARKDOWN);
+  cr_expect(strstr(md, "<summary>First 2 of 3 changed leads</summary>"), "%s", md);
+  cr_expect(strstr(md, "| (none) | **3** | 0 |"), "%s", md);
+  free(md);
+  df_free(&c);
+}
+
+Test(diff, markdown_escapes_names) {
+  df_case c = df_new(DF_OLD, df_edit(DF_OLD, "stage MQL when fit >= 30", "stage MQL when fit >= 5"), 1);
+  df_lead(&c, "<b>|*x*", "{\"size\":500}");
+  char *md = df_write(&c, LQ_DIFF_MARKDOWN);
+  cr_expect(strstr(md, "- **\\<b\\>\\|\\*x\\*** (line 1)"), "%s", md);
+  free(md);
+  df_free(&c);
+}
+
+Test(diff, duplicate_labels_match_in_order) {
+  const char *r1 = "score fit {\n  +1 \"x\" when a == 1\n  +2 \"x\" when b == 1\n}\nstage S when fit >= 2\n";
+  const char *r2 = "score fit {\n  +1 \"x\" when a == 1\n  +3 \"x\" when b == 1\n}\nstage S when fit >= 2\n";
+  df_case c = df_new(r1, r2, 5);
+  cr_expect(!df_lead(&c, "a", "{\"b\":1}"));
+  cr_expect_eq(c.D->rule_to_new[0], 0);
+  cr_expect_eq(c.D->rule_to_new[1], 1);
+  cr_expect_eq(c.D->score_changed, 1);
+  df_free(&c);
+}
