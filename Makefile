@@ -29,7 +29,7 @@ UNIT_OBJ = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/unit/%.o)
 
 # Debian packages each target needs; `make deps-*` installs the missing ones.
 PKGS_BUILD = gcc make flex bison libcjson-dev
-PKGS_TEST  = libcriterion-dev jq
+PKGS_TEST  = libcriterion-dev jq chromium
 PKGS_BENCH = jq
 
 .PHONY: all test unit golden demo bench fuzz install uninstall clean help deps-build deps-test deps-bench
@@ -120,13 +120,17 @@ test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests $(BUILD)/e2e-tests
 	$(BUILD)/leadq check --strict rules/*.lq
 	@echo "all tests passed ($(if $(SAN),sanitized,plain) build)"
 
-demo: all
+demo: all $(BUILD)/leadgen
 	@echo "== rules/acme.lq on examples/sample.ndjson (decisions) =="
 	$(BUILD)/leadq run --now 2026-11-22 rules/acme.lq examples/sample.ndjson | head -n 5
 	@echo "== the same leads, counted =="
 	$(BUILD)/leadq run --now 2026-11-22 --stats rules/acme.lq examples/sample.ndjson >/dev/null
 	@echo "== only the SQLs, annotated =="
 	$(BUILD)/leadq run --now 2026-11-22 --stage SQL --annotate rules/acme.lq examples/sample.ndjson | head -n 2
+	@echo "== why one lead is not an MQL =="
+	$(BUILD)/leadq explain --now 2026-11-22 --lead L000029 rules/acme.lq examples/sample.ndjson | sed -n '/why not/,$$p'
+	@echo "== the closed loop: rules/acme.lq against 5,000 leads whose outcomes are known =="
+	$(BUILD)/leadgen -n 5000 -s 11 --history | $(BUILD)/leadq report --now 2026-11-22 --outcome 'won == true' rules/acme.lq | sed -n '/^Rules/,/^$$/p'
 
 bench: deps-bench $(BUILD)/leadq $(BUILD)/leadgen $(BUILD)/bench-hand $(BUILD)/peakrss
 	LEADQ=$(BUILD)/leadq GEN=$(BUILD)/leadgen HAND=$(BUILD)/bench-hand PEAK=$(BUILD)/peakrss bash tests/bench/run.sh

@@ -1,12 +1,276 @@
-/* report.c: `leadq report`. */
+/* report.c: `leadq report RULES --outcome EXPR [FILE...]`: the closed loop,
+ * how the rules' decisions match what really happened to historical leads. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "../ndjson.h"
+#include "../report.h"
 #include "cli.h"
 
-const char cmd_report_help[] = "usage: leadq report ...\n";
+const char cmd_report_help[] =
+    "usage: leadq report [OPTIONS] RULES --outcome EXPR [FILE...]\n"
+    "\n"
+    "Reads historical leads (NDJSON from the FILEs in order, or stdin; '-' is stdin),\n"
+    "decides each with RULES, and reports how the decisions match the outcome: EXPR is\n"
+    "a condition in the rules language, true for a lead that converted:\n"
+    "  --outcome 'won == true'    --outcome '`Converted` == 1'    --outcome 'deal is present'\n"
+    "\n"
+    "The report, per section:\n"
+    "  stages      leads, outcomes and rate per stage each lead ended at; then each\n"
+    "              stage as a predictor: reached (its condition held and the lead was\n"
+    "              not rejected), precision and recall\n"
+    "  routes, grades   leads, outcomes and rate per route and per grade label\n"
+    "  rejects     how many leads each reject fired on converted anyway, with ids\n"
+    "  score       the outcome rate per band of total score: deciles, or --bands\n"
+    "  rules       per points rule and reject: how often it fired, the outcome rate\n"
+    "              when it fired and when not, and the lift (their ratio). WRONG WAY:\n"
+    "              positive points with lift < 1, or negative points or a reject with\n"
+    "              lift > 1, when it fired on at least --min-count leads and did not\n"
+    "              fire on at least as many\n"
+    "  teams       per team: leads its stages qualified, its routes took, its rejects\n"
+    "              rejected, and how they turned out\n"
+    "  dispositions  with --disposition: leads per rule that fired and disposition\n"
+    "\n"
+    "options:\n"
+    "  --outcome EXPR       the outcome (required)\n"
+    "  --disposition EXPR   e.g. sales' accept/reject reason: its value as text, a\n"
+    "                       missing value as (none)\n"
+    "  --bands EDGES        fixed score bands, e.g. 0,20,40,60 (a band includes its\n"
+    "                       lower edge); default: deciles of the total score\n"
+    "  --min-count N        leads needed on each side to flag a rule WRONG WAY (default 30)\n"
+    "  --format text|json   text: aligned tables (default); json: one object\n"
+    "  --html FILE          also write one self-contained HTML page (inline CSS and SVG\n"
+    "                       charts: stage funnel, conversion by score band, rule lift)\n"
+    "  --now TIME           fix the clock (2026-11-22 or 2026-11-22T10:00:00Z)\n"
+    "  --id-field PATH      where the id is, as in the rules (default: id); shown for\n"
+    "                       rejected leads that converted anyway\n"
+    "\n"
+    "An error in EXPR is reported like one in the rules, as --outcome:1:COL (the\n"
+    "expression is compiled as `define __outcome__ = EXPR`), exit 3. A line that is not\n"
+    "a JSON object is reported as FILE:LINE: error: ..., left out of the report, and\n"
+    "the exit code is 1. No leads: a report that says so, exit 0.\n"
+    "See docs/report.md for the definitions.\n";
+
+typedef struct report_state {
+  const lq_program *p;
+  lq_eval *E;
+  lq_report *R;
+  const lq_expr *outcome, *disposition;
+  lq_seg *id_segs;
+  uint32_t id_nsegs;
+  uint64_t bad;
+} report_state;
+
+static void one_lead(report_state *S, const char *name, uint64_t lineno, char *line, size_t len) {
+  char why[160];
+  lq_eval_reset(S->E);
+  cJSON *lead = lq_json_parse_lead(lq_eval_scratch(S->E), line, len, why, sizeof why);
+  if (!lead) {
+    S->bad++;
+    fprintf(stderr, "%s:%llu: error: %s\n", name, (unsigned long long)lineno, why);
+    return;
+  }
+  const lq_result *r = lq_eval_lead(S->E, lead);
+  bool outcome = lq_truthy(lq_eval_expr(S->E, S->outcome, LQ_NOVALUE));
+  lq_value disposition = S->disposition ? lq_eval_expr(S->E, S->disposition, LQ_NOVALUE) : LQ_NOVALUE;
+  char idbuf[32];
+  const char *id = NULL;
+  if (outcome && r->rejected >= 0) {   /* kept as an example of a reject the data contradicts */
+    lq_value v = cli_lead_id(S->E, lead, line, len, S->id_segs, S->id_nsegs);
+    if (v.kind == LQ_V_STR) id = v.str;
+    else if (v.kind == LQ_V_NUM) lq_num_format(v.num, idbuf), id = idbuf;
+    else snprintf(idbuf, sizeof idbuf, "%llu", (unsigned long long)lineno), id = idbuf;
+  }
+  lq_report_add(S->R, r, outcome, disposition, id);
+}
+
+static bool read_stream(report_state *S, FILE *fp, const char *name) {
+  lq_reader rd;
+  lq_reader_init(&rd, fp);
+  char *line;
+  size_t len;
+  while (lq_reader_next(&rd, &line, &len))
+    if (!lq_line_blank(line, len)) one_lead(S, name, rd.lineno, line, len);
+  bool ok = !lq_reader_error(&rd);
+  lq_reader_free(&rd);
+  return ok;
+}
+
+/* "0,20,40,60": ascending numbers; false when it is not. */
+static bool parse_bands(const char *text, double *edges, int max, int *n) {
+  *n = 0;
+  const char *s = text;
+  for (;;) {
+    char *end;
+    errno = 0;
+    double x = strtod(s, &end);
+    if (end == s || errno || !isfinite(x) || *n == max || (*n && x <= edges[*n - 1])) return false;
+    edges[(*n)++] = x;
+    while (*end == ' ') end++;
+    if (!*end) return true;
+    if (*end != ',') return false;
+    s = end + 1;
+  }
+}
+
+/* The define compiled last under this name (the report's own declarations). */
+static const lq_expr *find_define(const lq_program *p, const char *name) {
+  for (int i = p->ndefines - 1; i >= 0; i--)
+    if (!strcmp(p->defines[i].name, name)) return p->defines[i].expr;
+  return NULL;
+}
+
+static char *concat(const char *a, const char *b, const char *c, const char *d) {
+  size_t n = strlen(a) + strlen(b) + strlen(c) + strlen(d) + 1;
+  char *s = malloc(n);
+  if (!s) abort();
+  snprintf(s, n, "%s%s%s%s", a, b, c, d);
+  return s;
+}
+
+/* RULES, then `define NAME = EXPR`, its errors named after the option. */
+static lq_program *load_with(const char *path, const char *option, const char *text, int *status) {
+  return cli_load_opts(path, &(lq_compile_opts){.extra_name = option, .extra_text = text}, false, status);
+}
+
+/* Compiles RULES with the outcome (and the disposition) as defines after it.
+ * Each expression is checked on its own first, so that its errors are named
+ * after its option and sit on line 1 (a newline is white space, so a broken
+ * expression could otherwise swallow the next one); then both together. */
+static lq_program *load(const char *path, const char *outcome, const char *disposition, int *status) {
+  char *o = concat("define __outcome__ = ", outcome, "", ""), *both = NULL;
+  lq_program *p = load_with(path, "--outcome", o, status);
+  if (p && disposition) {
+    lq_program_free(p);
+    char *d = concat("define __disposition__ = ", disposition, "", "");
+    p = load_with(path, "--disposition", d, status);
+    free(d);
+    if (p) {
+      lq_program_free(p);
+      both = concat("define __outcome__ = ", outcome, "\ndefine __disposition__ = ", disposition);
+      p = load_with(path, "--outcome", both, status);
+    }
+  }
+  free(o);
+  free(both);
+  return p;
+}
 
 int cmd_report(int argc, char **argv) {
-  (void)argc, (void)argv;
-  fputs("leadq report: not written yet\n", stderr);
-  return EXIT_USAGE;
+  enum { O_OUTCOME = 1000, O_DISPOSITION, O_BANDS, O_MIN, O_FORMAT, O_HTML, O_NOW, O_ID };
+  static const struct option opts[] = {
+      {"outcome", required_argument, NULL, O_OUTCOME}, {"disposition", required_argument, NULL, O_DISPOSITION},
+      {"bands", required_argument, NULL, O_BANDS},     {"min-count", required_argument, NULL, O_MIN},
+      {"format", required_argument, NULL, O_FORMAT},   {"html", required_argument, NULL, O_HTML},
+      {"now", required_argument, NULL, O_NOW},         {"id-field", required_argument, NULL, O_ID},
+      {0}};
+  const char *outcome = NULL, *disposition = NULL, *html = NULL, *now_text = NULL, *id_field = "id";
+  double edges[32];
+  int nedges = 0, min_count = LQ_REPORT_MIN_COUNT, c;
+  bool json = false;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    char *end;
+    switch (c) {
+    case O_OUTCOME: outcome = optarg; break;
+    case O_DISPOSITION: disposition = optarg; break;
+    case O_BANDS:
+      if (!parse_bands(optarg, edges, 32, &nedges))
+        return cli_usage_error("report", "--bands '%s' is not a list of ascending numbers such as 0,20,40,60",
+                               optarg);
+      break;
+    case O_MIN: {
+      long n = strtol(optarg, &end, 10);
+      if (end == optarg || *end || n < 1 || n > 1000000000)
+        return cli_usage_error("report", "--min-count needs a whole number of leads of at least 1, not '%s'", optarg);
+      min_count = (int)n;
+      break;
+    }
+    case O_FORMAT:
+      if (!strcmp(optarg, "json")) json = true;
+      else if (!strcmp(optarg, "text")) json = false;
+      else return cli_usage_error("report", "--format is text or json, not '%s'", optarg);
+      break;
+    case O_HTML: html = optarg; break;
+    case O_NOW: now_text = optarg; break;
+    case O_ID: id_field = optarg; break;
+    default: return cli_bad_option("report", c, argv);
+    }
+  }
+  if (optind >= argc) return cli_usage_error("report", "name a rules file");
+  if (!outcome)
+    return cli_usage_error("report", "say what a good outcome is, e.g. --outcome 'won == true'");
+  double now;
+  if (!cli_parse_now(now_text, &now))
+    return cli_usage_error("report", "--now '%s' is not a date or time; write e.g. 2026-11-22 or 2026-11-22T10:00:00Z",
+                           now_text);
+  lq_arena pa;
+  lq_arena_init(&pa, 1024);
+  report_state S = {0};
+  int status = EXIT_OK;
+  if (!lq_path_parse(&pa, id_field, &S.id_segs, &S.id_nsegs)) {
+    lq_arena_free(&pa);
+    return cli_usage_error("report", "--id-field '%s' is not a field path; write e.g. id, crm.id or '`Prospect ID`'",
+                           id_field);
+  }
+  lq_program *p = load(argv[optind], outcome, disposition, &status);
+  if (!p) {
+    lq_arena_free(&pa);
+    return status;
+  }
+  S.p = p;
+  S.outcome = find_define(p, "__outcome__");
+  S.disposition = disposition ? find_define(p, "__disposition__") : NULL;
+  S.E = lq_eval_new(p, now);
+  lq_report_opts ro = {.rules_path = argv[optind], .outcome = outcome, .disposition = disposition,
+                       .edges = nedges ? edges : NULL, .nedges = nedges, .min_count = min_count};
+  S.R = lq_report_new(p, &ro);
+
+  bool io_error = false;
+  if (optind + 1 >= argc) io_error |= !read_stream(&S, stdin, "<stdin>");
+  for (int i = optind + 1; i < argc; i++) {
+    if (!strcmp(argv[i], "-")) {
+      io_error |= !read_stream(&S, stdin, "<stdin>");
+      continue;
+    }
+    FILE *fp = fopen(argv[i], "rb");
+    if (!fp) {
+      fprintf(stderr, "leadq report: cannot read '%s': %s\n", argv[i], strerror(errno));
+      io_error = true;
+      continue;
+    }
+    io_error |= !read_stream(&S, fp, argv[i]);
+    fclose(fp);
+  }
+  lq_report_bad_lines(S.R, S.bad);
+
+  lq_buf out = {0};
+  if (json) lq_report_json(&out, S.R);
+  else lq_report_text(&out, S.R, cli_color_out());
+  if (!lq_buf_flush(&out, stdout) || fflush(stdout) != 0) {
+    fprintf(stderr, "leadq report: cannot write the output: %s\n", strerror(errno));
+    io_error = true;
+  }
+  if (html) {
+    lq_report_html(&out, S.R);
+    FILE *fp = fopen(html, "w");
+    bool ok = fp && lq_buf_flush(&out, fp);
+    if (fp && fclose(fp) != 0) ok = false;
+    if (!ok) {
+      fprintf(stderr, "leadq report: cannot write '%s': %s\n", html, strerror(errno));
+      io_error = true;
+    }
+  }
+  status = io_error ? EXIT_IO : S.bad ? EXIT_BAD_INPUT : EXIT_OK;
+  lq_buf_free(&out);
+  lq_report_free(S.R);
+  lq_eval_free(S.E);
+  lq_program_free(p);
+  lq_arena_free(&pa);
+  return status;
 }

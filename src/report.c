@@ -1,0 +1,1295 @@
+/* report.c: counting historical leads against their outcomes, and the report
+ * in three shapes (text, JSON, HTML). See report.h and docs/report.md.
+ *
+ * Counting is the only per-lead work (lq_report_add). Everything derived
+ * (rates, lift, bands, the wrong-way flag) is computed when asked, from the
+ * counters, by the accessors that both the renderers and the tests use. Text
+ * and HTML are drawn from one model of the report's tables (struct table), so
+ * the two always say the same; JSON is written from the accessors directly. */
+#include "report.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct score_bin { double score; lq_tally t; bool used; } score_bin;
+typedef struct disp { char *text; lq_tally t; uint64_t *fired; } disp;
+
+enum { DISP_SLOTS = 512, TEAM_KINDS = 3 };
+
+struct lq_report {
+  const lq_program *p;
+  lq_report_opts o;
+  double *edges;
+  uint64_t bad;
+  lq_tally total;
+  lq_tally *ended;      /* per stage, then no stage, then rejected */
+  lq_tally *reached;    /* per stage */
+  lq_tally *routed;     /* per route, then no route, then rejected */
+  lq_tally *graded;     /* per grade: its arms, then no arm; from grade_at[g] */
+  int *grade_at;
+  lq_tally *fired;      /* per points rule, then per reject */
+  double *points_sum;   /* per points rule */
+  lq_tally rejected_any;
+  lq_tally *team;       /* per team: qualified, routed, rejected */
+  bool *team_hit;       /* scratch for one lead */
+  char **examples;      /* per reject: LQ_REPORT_EXAMPLES ids */
+  score_bin *bins;      /* open addressing on the total score */
+  size_t nbins, bins_cap;
+  disp *disps;          /* in the order first seen */
+  int ndisps, other;    /* other: index of "(other)", or -1 */
+  int slots[DISP_SLOTS];
+};
+
+static void *xcalloc(size_t n, size_t size) {
+  void *q = calloc(n ? n : 1, size);
+  if (!q) abort();
+  return q;
+}
+
+static char *xstrndup(const char *s, size_t n) {
+  char *q = malloc(n + 1);
+  if (!q) abort();
+  memcpy(q, s, n);
+  q[n] = '\0';
+  return q;
+}
+
+double lq_tally_rate(lq_tally t) { return t.leads ? (double)t.outcomes / (double)t.leads : NAN; }
+
+static void tally(lq_tally *t, bool outcome) {
+  t->leads++;
+  t->outcomes += outcome;
+}
+
+static int nkinds(const lq_program *p) { return p->nrules + p->nrejects; }
+
+lq_report *lq_report_new(const lq_program *p, const lq_report_opts *o) {
+  lq_report *R = xcalloc(1, sizeof *R);
+  R->p = p;
+  R->o = *o;
+  if (R->o.min_count <= 0) R->o.min_count = LQ_REPORT_MIN_COUNT;
+  if (o->edges && o->nedges > 0) {
+    R->edges = xcalloc((size_t)o->nedges, sizeof *R->edges);
+    memcpy(R->edges, o->edges, (size_t)o->nedges * sizeof *R->edges);
+    R->o.edges = R->edges;
+  } else {
+    R->o.edges = NULL;
+    R->o.nedges = 0;
+  }
+  R->ended = xcalloc((size_t)p->nstages + 2, sizeof *R->ended);
+  R->reached = xcalloc((size_t)p->nstages, sizeof *R->reached);
+  R->routed = xcalloc((size_t)p->nroutes + 2, sizeof *R->routed);
+  R->grade_at = xcalloc((size_t)p->ngrades + 1, sizeof *R->grade_at);
+  for (int g = 0; g < p->ngrades; g++) R->grade_at[g + 1] = R->grade_at[g] + p->grades[g].narms + 1;
+  R->graded = xcalloc((size_t)R->grade_at[p->ngrades], sizeof *R->graded);
+  R->fired = xcalloc((size_t)nkinds(p), sizeof *R->fired);
+  R->points_sum = xcalloc((size_t)p->nrules, sizeof *R->points_sum);
+  R->team = xcalloc((size_t)p->nteams * TEAM_KINDS, sizeof *R->team);
+  R->team_hit = xcalloc((size_t)p->nteams * TEAM_KINDS, sizeof *R->team_hit);
+  R->examples = xcalloc((size_t)p->nrejects * LQ_REPORT_EXAMPLES, sizeof *R->examples);
+  R->bins_cap = 64;
+  R->bins = xcalloc(R->bins_cap, sizeof *R->bins);
+  R->other = -1;
+  for (int i = 0; i < DISP_SLOTS; i++) R->slots[i] = -1;
+  return R;
+}
+
+void lq_report_free(lq_report *R) {
+  if (!R) return;
+  for (int i = 0; i < R->p->nrejects * LQ_REPORT_EXAMPLES; i++) free(R->examples[i]);
+  for (int i = 0; i < R->ndisps; i++) {
+    free(R->disps[i].text);
+    free(R->disps[i].fired);
+  }
+  free(R->disps);
+  free(R->examples);
+  free(R->bins);
+  free(R->team_hit);
+  free(R->team);
+  free(R->points_sum);
+  free(R->fired);
+  free(R->graded);
+  free(R->grade_at);
+  free(R->routed);
+  free(R->reached);
+  free(R->ended);
+  free(R->edges);
+  free(R);
+}
+
+void lq_report_bad_lines(lq_report *R, uint64_t n) { R->bad = n; }
+
+/* ---- counting ---- */
+
+static uint64_t hash_double(double x) {
+  uint64_t h;
+  memcpy(&h, &x, sizeof h);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
+static score_bin *bin_find(score_bin *bins, size_t cap, double score) {
+  size_t i = (size_t)hash_double(score) & (cap - 1);
+  while (bins[i].used && bins[i].score != score) i = (i + 1) & (cap - 1);
+  return &bins[i];
+}
+
+static void count_score(lq_report *R, double score, bool outcome) {
+  if (score == 0) score = 0;   /* -0 and 0 are one band */
+  if (2 * (R->nbins + 1) > R->bins_cap) {
+    size_t cap = R->bins_cap * 2;
+    score_bin *bins = xcalloc(cap, sizeof *bins);
+    for (size_t i = 0; i < R->bins_cap; i++)
+      if (R->bins[i].used) *bin_find(bins, cap, R->bins[i].score) = R->bins[i];
+    free(R->bins);
+    R->bins = bins;
+    R->bins_cap = cap;
+  }
+  score_bin *b = bin_find(R->bins, R->bins_cap, score);
+  if (!b->used) {
+    b->used = true;
+    b->score = score;
+    R->nbins++;
+  }
+  tally(&b->t, outcome);
+}
+
+/* A disposition as text: text as is, numbers as leadq prints them. */
+static const char *disp_text(lq_value v, char *buf, size_t *n) {
+  switch (v.kind) {
+  case LQ_V_STR: *n = v.n; return v.str;
+  case LQ_V_NUM: *n = (size_t)lq_num_format(v.num, buf); return buf;
+  case LQ_V_BOOL: *n = v.b ? 4 : 5; return v.b ? "true" : "false";
+  case LQ_V_LIST: *n = 6; return "(list)";
+  case LQ_V_OBJ: *n = 8; return "(object)";
+  default: *n = 6; return "(none)";
+  }
+}
+
+static int disp_new(lq_report *R, const char *text, size_t n) {
+  R->disps = realloc(R->disps, (size_t)(R->ndisps + 1) * sizeof *R->disps);
+  if (!R->disps) abort();
+  disp *d = &R->disps[R->ndisps];
+  d->text = xstrndup(text, n);
+  d->t = (lq_tally){0};
+  d->fired = xcalloc((size_t)nkinds(R->p), sizeof *d->fired);
+  return R->ndisps++;
+}
+
+/* Values that differ only in case are one disposition, as in the rules. */
+static int disp_index(lq_report *R, lq_value v) {
+  char buf[32];
+  size_t n;
+  const char *text = disp_text(v, buf, &n);
+  size_t i = (size_t)lq_text_hash(text, n) & (DISP_SLOTS - 1);
+  for (; R->slots[i] >= 0; i = (i + 1) & (DISP_SLOTS - 1)) {
+    const char *t = R->disps[R->slots[i]].text;
+    if (lq_text_eq(t, strlen(t), text, n)) return R->slots[i];
+  }
+  if (R->ndisps - (R->other >= 0) >= LQ_REPORT_MAX_DISPOSITIONS) {
+    if (R->other < 0) R->other = disp_new(R, "(other)", 7);
+    return R->other;
+  }
+  return R->slots[i] = disp_new(R, text, n);
+}
+
+static void keep_example(lq_report *R, int reject, const char *id) {
+  char **ex = &R->examples[reject * LQ_REPORT_EXAMPLES];
+  for (int i = 0; i < LQ_REPORT_EXAMPLES; i++)
+    if (!ex[i]) {
+      ex[i] = xstrndup(id, strlen(id));
+      return;
+    }
+}
+
+void lq_report_add(lq_report *R, const lq_result *r, bool outcome, lq_value disposition, const char *id) {
+  const lq_program *p = R->p;
+  bool rejected = r->rejected >= 0;
+  tally(&R->total, outcome);
+  tally(&R->ended[rejected ? p->nstages + 1 : r->stage >= 0 ? r->stage : p->nstages], outcome);
+  tally(&R->routed[rejected ? p->nroutes + 1 : r->route >= 0 ? r->route : p->nroutes], outcome);
+  memset(R->team_hit, 0, (size_t)p->nteams * TEAM_KINDS * sizeof *R->team_hit);
+  for (int s = 0; s < p->nstages; s++) {
+    if (!r->stages[s] || rejected) continue;
+    tally(&R->reached[s], outcome);
+    if (p->stages[s].owner >= 0) R->team_hit[p->stages[s].owner * TEAM_KINDS] = true;
+  }
+  if (!rejected && r->route >= 0 && p->routes[r->route].owner >= 0)
+    R->team_hit[p->routes[r->route].owner * TEAM_KINDS + 1] = true;
+  for (int g = 0; g < p->ngrades; g++)
+    tally(&R->graded[R->grade_at[g] + (r->grades[g] >= 0 ? r->grades[g] : p->grades[g].narms)], outcome);
+  for (int i = 0; i < p->nrules; i++) {
+    if (isnan(r->points[i])) continue;
+    tally(&R->fired[i], outcome);
+    R->points_sum[i] += r->points[i];
+  }
+  for (int i = 0; i < p->nrejects; i++) {
+    if (!r->rejects[i]) continue;
+    tally(&R->fired[p->nrules + i], outcome);
+    if (p->rejects[i].owner >= 0) R->team_hit[p->rejects[i].owner * TEAM_KINDS + 2] = true;
+    if (outcome && id) keep_example(R, i, id);
+  }
+  if (rejected) tally(&R->rejected_any, outcome);
+  for (int t = 0; t < p->nteams * TEAM_KINDS; t++)
+    if (R->team_hit[t]) tally(&R->team[t], outcome);
+  count_score(R, r->total, outcome);
+  if (R->o.disposition) {
+    int di = disp_index(R, disposition);   /* may move R->disps */
+    disp *d = &R->disps[di];
+    tally(&d->t, outcome);
+    for (int k = 0; k < nkinds(p); k++)
+      if (k < p->nrules ? !isnan(r->points[k]) : r->rejects[k - p->nrules]) d->fired[k]++;
+  }
+}
+
+/* ---- what the counters say ---- */
+
+lq_tally lq_report_total(const lq_report *R) { return R->total; }
+
+lq_tally lq_report_ended(const lq_report *R, int s) {
+  return R->ended[s == -2 ? R->p->nstages + 1 : s < 0 ? R->p->nstages : s];
+}
+
+lq_tally lq_report_reached(const lq_report *R, int s) { return R->reached[s]; }
+
+double lq_report_precision(const lq_report *R, int s) { return lq_tally_rate(R->reached[s]); }
+
+double lq_report_recall(const lq_report *R, int s) {
+  return R->total.outcomes ? (double)R->reached[s].outcomes / (double)R->total.outcomes : NAN;
+}
+
+lq_tally lq_report_routed(const lq_report *R, int i) {
+  return R->routed[i == -2 ? R->p->nroutes + 1 : i < 0 ? R->p->nroutes : i];
+}
+
+lq_tally lq_report_graded(const lq_report *R, int g, int a) {
+  return R->graded[R->grade_at[g] + (a < 0 ? R->p->grades[g].narms : a)];
+}
+
+lq_tally lq_report_rejected(const lq_report *R, int i) {
+  return i < 0 ? R->rejected_any : R->fired[R->p->nrules + i];
+}
+
+int lq_report_examples(const lq_report *R, int i, const char **ids) {
+  int n = 0;
+  for (int k = 0; k < LQ_REPORT_EXAMPLES; k++)
+    if (R->examples[i * LQ_REPORT_EXAMPLES + k]) ids[n++] = R->examples[i * LQ_REPORT_EXAMPLES + k];
+  return n;
+}
+
+int lq_report_nrules(const lq_report *R) { return nkinds(R->p); }
+
+lq_rule_stat lq_report_rule(const lq_report *R, int k) {
+  const lq_program *p = R->p;
+  lq_rule_stat st = {.fired = R->fired[k]};
+  st.not_fired = (lq_tally){R->total.leads - st.fired.leads, R->total.outcomes - st.fired.outcomes};
+  double sign;
+  if (k < p->nrules) {
+    const lq_rule *rule = &p->rules[k];
+    st.group = p->groups[rule->group].name;
+    st.label = rule->label;
+    st.owner = p->groups[rule->group].owner;
+    st.points = st.fired.leads ? R->points_sum[k] / (double)st.fired.leads : 0;
+    sign = st.points;
+  } else {
+    st.label = p->rejects[k - p->nrules].name;
+    st.owner = p->rejects[k - p->nrules].owner;
+    sign = -1;   /* a reject says: this lead will not convert */
+  }
+  double fired = lq_tally_rate(st.fired), not_fired = lq_tally_rate(st.not_fired);
+  st.lift = !isnan(fired) && !isnan(not_fired) && not_fired > 0 ? fired / not_fired : NAN;
+  /* Two-proportion z-test with the pooled rate: is the difference more than noise? */
+  double pooled = lq_tally_rate(R->total), n1 = (double)st.fired.leads, n2 = (double)st.not_fired.leads;
+  double se = sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  st.z = n1 > 0 && n2 > 0 && se > 0 ? (fired - not_fired) / se : NAN;
+  uint64_t min = (uint64_t)R->o.min_count;
+  st.wrong_way = !isnan(st.lift) && st.fired.leads >= min && st.not_fired.leads >= min && fabs(st.z) >= LQ_REPORT_Z &&
+                 ((sign > 0 && st.lift < 1) || (sign < 0 && st.lift > 1));
+  return st;
+}
+
+static int cmp_bins(const void *a, const void *b) {
+  double x = ((const score_bin *)a)->score, y = ((const score_bin *)b)->score;
+  return (x > y) - (x < y);
+}
+
+/* The distinct totals seen, ascending; the caller frees. */
+static score_bin *sorted_bins(const lq_report *R) {
+  score_bin *v = xcalloc(R->nbins, sizeof *v);
+  size_t n = 0;
+  for (size_t i = 0; i < R->bins_cap; i++)
+    if (R->bins[i].used) v[n++] = R->bins[i];
+  qsort(v, n, sizeof *v, cmp_bins);
+  return v;
+}
+
+int lq_report_bands(const lq_report *R, lq_band *out, int max) {
+  if (!R->total.leads) return 0;
+  score_bin *v = sorted_bins(R);
+  size_t nb = R->nbins;
+  double edges[64];
+  int ne = 0;
+  bool fixed = R->o.nedges > 0;
+  if (fixed) {
+    edges[ne++] = -INFINITY;
+    for (int i = 0; i < R->o.nedges && ne < 63; i++) edges[ne++] = R->o.edges[i];
+  } else {
+    /* Deciles: the score at ranks 0, n/10, ..., 9n/10; tied edges merge. */
+    uint64_t seen = 0;
+    size_t at = 0;
+    for (int j = 0; j < 10; j++) {
+      uint64_t rank = (uint64_t)j * R->total.leads / 10;
+      while (seen + v[at].t.leads <= rank) seen += v[at++].t.leads;
+      if (!ne || edges[ne - 1] != v[at].score) edges[ne++] = v[at].score;
+    }
+  }
+  edges[ne] = INFINITY;
+  int n = 0;
+  size_t at = 0;
+  for (int i = 0; i < ne; i++) {
+    lq_band band = {.from = edges[i], .to = edges[i + 1], .min = NAN, .max = NAN};
+    for (; at < nb && v[at].score < band.to; at++) {
+      if (isnan(band.min)) band.min = v[at].score;
+      band.max = v[at].score;
+      band.t.leads += v[at].t.leads;
+      band.t.outcomes += v[at].t.outcomes;
+    }
+    if (fixed && i == 0 && !band.t.leads) continue;   /* nothing below the first edge */
+    if (n < max) out[n] = band;
+    n++;
+  }
+  free(v);
+  return n;
+}
+
+lq_team_stat lq_report_team(const lq_report *R, int t) {
+  return (lq_team_stat){R->team[t * TEAM_KINDS], R->team[t * TEAM_KINDS + 1], R->team[t * TEAM_KINDS + 2]};
+}
+
+int lq_report_ndispositions(const lq_report *R) { return R->ndisps; }
+
+const char *lq_report_disposition(const lq_report *R, int i, lq_tally *t) {
+  if (t) *t = R->disps[i].t;
+  return R->disps[i].text;
+}
+
+uint64_t lq_report_disposition_fired(const lq_report *R, int i, int k) { return R->disps[i].fired[k]; }
+
+/* ---- the report's tables, for text and HTML ---- */
+
+enum { ROW_PLAIN = 0, ROW_WRONG = 1, ROW_TOTAL = 2 };
+
+typedef struct table {
+  const char *title, *note, *foot;
+  int ncols;
+  const char *align;           /* 'l' or 'r' per column */
+  const char **head;
+  const char **cells;          /* row by row */
+  uint8_t *flags;              /* per row */
+  int nrows, cap;
+  int text_only;               /* a column only the text shows (a bar), or -1 */
+  struct table *next;
+} table;
+
+typedef struct model {
+  lq_arena a;
+  const lq_report *R;
+  table *first, **tail;
+} model;
+
+/* 1234567 as "1,234,567". */
+static const char *count(lq_arena *a, uint64_t n) {
+  char digits[32], out[48];
+  int nd = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n), w = 0;
+  for (int i = 0; i < nd; i++) {
+    if (i && (nd - i) % 3 == 0) out[w++] = ',';
+    out[w++] = digits[i];
+  }
+  return lq_arena_strndup(a, out, (size_t)w);
+}
+
+static const char *pct(lq_arena *a, double x) { return isnan(x) ? "-" : lq_arena_printf(a, "%.1f%%", 100 * x); }
+static const char *lift_text(lq_arena *a, double x) { return isnan(x) ? "-" : lq_arena_printf(a, "%.2f", x); }
+static const char *num(lq_arena *a, double x) {
+  char buf[32];
+  return lq_arena_strndup(a, buf, (size_t)lq_num_format(x, buf));
+}
+
+static const char *team_name(const lq_program *p, int owner) { return owner >= 0 ? p->teams[owner].name : ""; }
+
+/* A table with one column per character of align ('l' or 'r'), headed by head[]. */
+static table *table_new_a(model *m, const char *title, const char *note, const char *align, const char **head) {
+  table *t = lq_arena_zalloc(&m->a, sizeof *t);
+  t->title = title;
+  t->note = note;
+  t->align = align;
+  t->ncols = (int)strlen(align);
+  t->head = lq_arena_zalloc(&m->a, (size_t)t->ncols * sizeof *t->head);
+  memcpy(t->head, head, (size_t)t->ncols * sizeof *head);
+  t->text_only = -1;
+  *m->tail = t;
+  m->tail = &t->next;
+  return t;
+}
+
+/* The same with the column heads as arguments (exactly one per column). */
+static table *table_new(model *m, const char *title, const char *note, const char *align, ...) {
+  const char *head[16];
+  int n = (int)strlen(align);
+  va_list ap;
+  va_start(ap, align);
+  for (int i = 0; i < n && i < 16; i++) head[i] = va_arg(ap, const char *);
+  va_end(ap);
+  return table_new_a(m, title, note, align, head);
+}
+
+/* Adds a row of ncols cells with its flags. */
+static void row_cells(model *m, table *t, uint8_t flags, const char **cells) {
+  if (t->nrows == t->cap) {
+    int cap = t->cap ? 2 * t->cap : 8;
+    const char **grown = lq_arena_alloc(&m->a, (size_t)cap * (size_t)t->ncols * sizeof *grown);
+    uint8_t *fl = lq_arena_alloc(&m->a, (size_t)cap);
+    if (t->nrows) {
+      memcpy(grown, t->cells, (size_t)t->nrows * (size_t)t->ncols * sizeof *grown);
+      memcpy(fl, t->flags, (size_t)t->nrows);
+    }
+    t->cells = grown;
+    t->flags = fl;
+    t->cap = cap;
+  }
+  memcpy(&t->cells[t->nrows * t->ncols], cells, (size_t)t->ncols * sizeof *cells);
+  t->flags[t->nrows++] = flags;
+}
+
+/* The same with the cells as arguments (exactly ncols of them). */
+static void row(model *m, table *t, uint8_t flags, ...) {
+  const char *cells[16];
+  va_list ap;
+  va_start(ap, flags);
+  for (int i = 0; i < t->ncols && i < 16; i++) cells[i] = va_arg(ap, const char *);
+  va_end(ap);
+  row_cells(m, t, flags, cells);
+}
+
+static const char *bar(lq_arena *a, double x, double max) {
+  int n = isnan(x) || max <= 0 ? 0 : (int)lround(20 * x / max);
+  char buf[32];
+  memset(buf, '#', (size_t)n);
+  return lq_arena_strndup(a, buf, (size_t)n);
+}
+
+static const char *rule_name(model *m, const lq_rule_stat *st) {
+  return st->group ? lq_arena_printf(&m->a, "%s: %s", st->group, st->label) : lq_arena_printf(&m->a, "reject: %s", st->label);
+}
+
+static const char *points_text(model *m, int k) {
+  const lq_program *p = m->R->p;
+  if (k >= p->nrules) return "reject";
+  const lq_rule *rule = &p->rules[k];
+  if (rule->points->op != LQ_OP_CONST || rule->points->k.kind != LQ_V_NUM) return "computed";
+  double x = rule->points->k.num;
+  return lq_arena_printf(&m->a, "%s%s%s", x > 0 ? "+" : "", num(&m->a, x), rule->per ? " each" : "");
+}
+
+/* A band's name: "40 to <60", "< 0", ">= 80" for fixed edges; the totals seen
+ * in it ("12 to 25", "0") for deciles. */
+static const char *band_name(model *m, const lq_band *b) {
+  lq_arena *a = &m->a;
+  if (!m->R->o.nedges) {   /* decayed totals have long fractions: one decimal is enough to read */
+    double lo = round(b->min * 10) / 10, hi = round(b->max * 10) / 10;
+    return lo == hi || isnan(lo) ? num(a, lo) : lq_arena_printf(a, "%s to %s", num(a, lo), num(a, hi));
+  }
+  if (isinf(b->from)) return lq_arena_printf(a, "< %s", num(a, b->to));
+  if (isinf(b->to)) return lq_arena_printf(a, ">= %s", num(a, b->from));
+  return lq_arena_printf(a, "%s to <%s", num(a, b->from), num(a, b->to));
+}
+
+static void stage_tables(model *m) {
+  const lq_program *p = m->R->p;
+  lq_arena *a = &m->a;
+  table *t = table_new(m, "Stages: where each lead ended", NULL, "llrrr", "stage", "owner", "leads", "outcomes", "rate");
+  for (int s = 0; s < p->nstages + 2; s++) {
+    int which = s < p->nstages ? s : s == p->nstages ? -1 : -2;
+    lq_tally c = lq_report_ended(m->R, which);
+    if (which < 0 && !c.leads) continue;
+    row(m, t, ROW_PLAIN, which >= 0 ? p->stages[s].name : which == -1 ? "(none)" : "(rejected)",
+        which >= 0 ? team_name(p, p->stages[s].owner) : "", count(a, c.leads), count(a, c.outcomes),
+        pct(a, lq_tally_rate(c)));
+  }
+  if (!p->nstages) return;
+  t = table_new(m, "Stages as predictors of the outcome",
+                "reached: the stage's condition held and the lead was not rejected\n"
+                "precision: the share of reached leads with the outcome;\n"
+                "recall: the share of all leads with the outcome that reached it",
+                "lrrrr", "stage", "reached",
+                "outcomes", "precision", "recall");
+  for (int s = 0; s < p->nstages; s++) {
+    lq_tally c = lq_report_reached(m->R, s);
+    row(m, t, ROW_PLAIN, p->stages[s].name, count(a, c.leads), count(a, c.outcomes),
+        pct(a, lq_report_precision(m->R, s)), pct(a, lq_report_recall(m->R, s)));
+  }
+}
+
+static void route_table(model *m) {
+  const lq_program *p = m->R->p;
+  lq_arena *a = &m->a;
+  if (!p->nroutes) return;
+  table *t = table_new(m, "Routes", NULL, "llrrr", "route", "owner", "leads", "outcomes", "rate");
+  for (int s = 0; s < p->nroutes + 2; s++) {
+    int which = s < p->nroutes ? s : s == p->nroutes ? -1 : -2;
+    lq_tally c = lq_report_routed(m->R, which);
+    if (which < 0 && !c.leads) continue;
+    row(m, t, ROW_PLAIN, which >= 0 ? p->routes[s].name : which == -1 ? "(none)" : "(rejected)",
+        which >= 0 ? team_name(p, p->routes[s].owner) : "", count(a, c.leads), count(a, c.outcomes),
+        pct(a, lq_tally_rate(c)));
+  }
+}
+
+static void grade_tables(model *m) {
+  const lq_program *p = m->R->p;
+  lq_arena *a = &m->a;
+  for (int g = 0; g < p->ngrades; g++) {
+    const lq_grade *gr = &p->grades[g];
+    table *t = table_new(m, lq_arena_printf(a, "Grade %s%s%s", gr->name, gr->owner >= 0 ? " by " : "", team_name(p, gr->owner)),
+                         NULL, "lrrr", "label", "leads", "outcomes", "rate");
+    for (int i = 0; i < gr->narms; i++) {
+      lq_tally c = lq_report_graded(m->R, g, i);
+      row(m, t, ROW_PLAIN, gr->arms[i].label, count(a, c.leads), count(a, c.outcomes), pct(a, lq_tally_rate(c)));
+    }
+    lq_tally none = lq_report_graded(m->R, g, -1);
+    if (none.leads)
+      row(m, t, ROW_PLAIN, "(none)", count(a, none.leads), count(a, none.outcomes), pct(a, lq_tally_rate(none)));
+  }
+}
+
+static const char *examples_text(model *m, int i) {
+  const char *ids[LQ_REPORT_EXAMPLES];
+  int n = lq_report_examples(m->R, i, ids);
+  const char *s = "";
+  for (int k = 0; k < n; k++) s = lq_arena_printf(&m->a, "%s%s%s", s, k ? ", " : "", ids[k]);
+  return s;
+}
+
+static void reject_table(model *m) {
+  const lq_program *p = m->R->p;
+  lq_arena *a = &m->a;
+  if (!p->nrejects) return;
+  table *t = table_new(m, "Rejects: how many rejected leads converted anyway",
+                       
+                       "a lead counts under every reject that fired on it;\n"
+                       "for example: leads it rejected that converted anyway",
+                       "llrrrl", "reason", "owner", "fired",
+                       "converted", "rate", "for example");
+  for (int i = 0; i < p->nrejects; i++) {
+    lq_tally c = lq_report_rejected(m->R, i);
+    row(m, t, ROW_PLAIN, p->rejects[i].name, team_name(p, p->rejects[i].owner), count(a, c.leads),
+        count(a, c.outcomes), pct(a, lq_tally_rate(c)), examples_text(m, i));
+  }
+  lq_tally any = lq_report_rejected(m->R, -1);
+  row(m, t, ROW_TOTAL, "(any reject)", "", count(a, any.leads), count(a, any.outcomes), pct(a, lq_tally_rate(any)), "");
+}
+
+static void band_table(model *m) {
+  lq_arena *a = &m->a;
+  lq_band bands[64];
+  int n = lq_report_bands(m->R, bands, 64);
+  if (n > 64) n = 64;
+  table *t = table_new(m, "Conversion by total score",
+                       m->R->o.nedges ? "fixed bands (--bands); a band includes its lower edge"
+                                      : "deciles of the total score; fewer bands when scores tie",
+                       "lrrrl", "score", "leads", "outcomes", "rate", "");
+  t->text_only = 4;
+  double max = 0;
+  for (int i = 0; i < n; i++)
+    if (lq_tally_rate(bands[i].t) > max) max = lq_tally_rate(bands[i].t);
+  for (int i = 0; i < n; i++)
+    row(m, t, ROW_PLAIN, band_name(m, &bands[i]), count(a, bands[i].t.leads), count(a, bands[i].t.outcomes),
+        pct(a, lq_tally_rate(bands[i].t)), bar(a, lq_tally_rate(bands[i].t), max));
+}
+
+static void rule_table(model *m) {
+  const lq_report *R = m->R;
+  lq_arena *a = &m->a;
+  if (!lq_report_nrules(R)) return;
+  table *t = table_new(m, "Rules: the outcome rate when each fired and when it did not", NULL, "lrrrrrrl", "rule",
+                       "points", "fired", "outcomes", "rate fired", "rate not", "lift", "");
+  int wrong = 0;
+  for (int k = 0; k < lq_report_nrules(R); k++) {
+    lq_rule_stat st = lq_report_rule(R, k);
+    wrong += st.wrong_way;
+    row(m, t, st.wrong_way ? ROW_WRONG : ROW_PLAIN, rule_name(m, &st), points_text(m, k), count(a, st.fired.leads),
+        count(a, st.fired.outcomes), pct(a, lq_tally_rate(st.fired)), pct(a, lq_tally_rate(st.not_fired)),
+        lift_text(a, st.lift), st.wrong_way ? "WRONG WAY" : "");
+  }
+  t->foot = lq_arena_printf(a,
+                     "lift: rate fired / rate not fired\n"
+                     "WRONG WAY: positive points with lift < 1, or negative points or a reject with lift > 1,\n"
+                     "when the rule fired on at least %d leads and did not fire on at least %d, and the two\n"
+                     "rates differ by more than noise (|z| >= 1.96, a two-proportion z-test): %d flagged",
+                     R->o.min_count, R->o.min_count, wrong);
+}
+
+static void team_table(model *m) {
+  const lq_program *p = m->R->p;
+  lq_arena *a = &m->a;
+  if (!p->nteams) return;
+  table *t = table_new(m, "Teams: what each team's rules decided, and how it turned out",
+                       "qualified: reached a stage the team owns; routed: sent to a route it owns;\n"
+                       "rejected: a reject it owns fired (the outcomes converted anyway)",
+                       "lrrrrrrrrr", "team", "qualified", "outcomes", "rate", "routed", "outcomes", "rate", "rejected",
+                       "outcomes", "rate");
+  for (int i = 0; i < p->nteams; i++) {
+    lq_team_stat s = lq_report_team(m->R, i);
+    row(m, t, ROW_PLAIN, p->teams[i].name, count(a, s.qualified.leads), count(a, s.qualified.outcomes),
+        pct(a, lq_tally_rate(s.qualified)), count(a, s.routed.leads), count(a, s.routed.outcomes),
+        pct(a, lq_tally_rate(s.routed)), count(a, s.rejected.leads), count(a, s.rejected.outcomes),
+        pct(a, lq_tally_rate(s.rejected)));
+  }
+}
+
+/* Disposition indexes, most leads first (ties: first seen first). */
+static int *disp_order(const lq_report *R) {
+  int n = R->ndisps, *v = xcalloc((size_t)n, sizeof *v);
+  for (int i = 0; i < n; i++) v[i] = i;
+  for (int i = 1; i < n; i++)   /* insertion sort: stable, and n is small */
+    for (int j = i; j > 0 && R->disps[v[j]].t.leads > R->disps[v[j - 1]].t.leads; j--) {
+      int x = v[j];
+      v[j] = v[j - 1];
+      v[j - 1] = x;
+    }
+  return v;
+}
+
+enum { DISP_SHOWN = 8, DISP_WIDTH = 24 };
+
+static const char *short_text(lq_arena *a, const char *s) {
+  size_t n = strlen(s), chars = 0, i = 0;
+  for (; i < n; i++)
+    if (((unsigned char)s[i] & 0xC0) != 0x80 && ++chars > DISP_WIDTH - 3) break;
+  if (i >= n) return s;
+  return lq_arena_printf(a, "%.*s...", (int)i, s);
+}
+
+static void disposition_table(model *m) {
+  const lq_report *R = m->R;
+  lq_arena *a = &m->a;
+  if (!R->o.disposition || !R->ndisps) return;
+  int *order = disp_order(R);
+  int shown = R->ndisps > DISP_SHOWN + 1 ? DISP_SHOWN : R->ndisps, ncols = shown + 2 + (shown < R->ndisps);
+  char *align = lq_arena_zalloc(a, (size_t)ncols + 1);
+  memset(align, 'r', (size_t)ncols);
+  align[0] = 'l';
+  const char **head = lq_arena_alloc(a, (size_t)ncols * sizeof *head);
+  for (int i = 0; i < ncols; i++)
+    head[i] = i == 0 ? "rule" : i == 1 ? "all" : i - 2 < shown ? short_text(a, R->disps[order[i - 2]].text) : "(rest)";
+  table *t = table_new_a(m, lq_arena_printf(a, "Dispositions: %s", R->o.disposition),
+                         "leads per rule that fired, by disposition; a missing value is (none)", align, head);
+  /* Rows are assembled cell by cell: the column count varies. */
+  int nk = lq_report_nrules(R);
+  for (int r = -2; r < nk; r++) {
+    const char **cells = lq_arena_alloc(a, (size_t)ncols * sizeof *cells);
+    uint64_t all = 0, rest = 0;
+    for (int i = 0; i < R->ndisps; i++) {
+      const disp *d = &R->disps[order[i]];
+      uint64_t v = r == -2 ? d->t.leads : r == -1 ? d->t.outcomes : d->fired[r];
+      all += v;
+      if (i < shown) cells[i + 2] = count(a, v);
+      else rest += v;
+    }
+    if (shown < R->ndisps) cells[ncols - 1] = count(a, rest);
+    if (r >= 0) {
+      lq_rule_stat st = lq_report_rule(R, r);
+      cells[0] = rule_name(m, &st);
+    } else {
+      cells[0] = r == -2 ? "(all leads)" : "(with the outcome)";
+    }
+    cells[1] = count(a, all);
+    if (r >= 0 && !all) continue;   /* a rule that never fired says nothing here */
+    row_cells(m, t, r < 0 ? ROW_TOTAL : ROW_PLAIN, cells);
+  }
+  free(order);
+}
+
+static void build(model *m, const lq_report *R) {
+  lq_arena_init(&m->a, 16384);
+  m->R = R;
+  m->first = NULL;
+  m->tail = &m->first;
+  if (!R->total.leads) return;
+  stage_tables(m);
+  route_table(m);
+  grade_tables(m);
+  reject_table(m);
+  band_table(m);
+  rule_table(m);
+  team_table(m);
+  disposition_table(m);
+}
+
+/* ---- text ---- */
+
+/* Characters, not bytes, so labels in UTF-8 line up. */
+static int width(const char *s) {
+  int w = 0;
+  for (; *s; s++) w += ((unsigned char)*s & 0xC0) != 0x80;
+  return w;
+}
+
+static void pad(lq_buf *b, int n) {
+  for (int i = 0; i < n; i++) lq_buf_putc(b, ' ');
+}
+
+#define BOLD "\033[1m"
+#define RED "\033[31m"
+#define RESET "\033[0m"
+
+/* A note, each of its lines indented like the table. */
+static void text_lines(lq_buf *b, const char *s) {
+  while (*s) {
+    const char *nl = strchr(s, '\n');
+    size_t n = nl ? (size_t)(nl - s) : strlen(s);
+    lq_buf_puts(b, "  ");
+    lq_buf_put(b, s, n);
+    lq_buf_putc(b, '\n');
+    s += n + (nl != NULL);
+  }
+}
+
+static void text_table(lq_buf *b, const table *t, bool color) {
+  int w[64] = {0};
+  int nc = t->ncols < 64 ? t->ncols : 64;
+  for (int c = 0; c < nc; c++) {
+    w[c] = width(t->head[c]);
+    for (int r = 0; r < t->nrows; r++) {
+      int x = width(t->cells[r * t->ncols + c]);
+      if (x > w[c]) w[c] = x;
+    }
+  }
+  if (color) lq_buf_puts(b, BOLD);
+  lq_buf_puts(b, t->title);
+  if (color) lq_buf_puts(b, RESET);
+  lq_buf_putc(b, '\n');
+  if (t->note) text_lines(b, t->note);
+  for (int r = -1; r < t->nrows; r++) {
+    const char **cells = r < 0 ? t->head : &t->cells[r * t->ncols];
+    bool red = r >= 0 && t->flags[r] == ROW_WRONG && color;
+    size_t start = b->len;
+    lq_buf_puts(b, "  ");
+    if (red) lq_buf_puts(b, RED);
+    for (int c = 0; c < nc; c++) {
+      int gap = w[c] - width(cells[c]);
+      if (c) lq_buf_puts(b, "  ");
+      if (t->align[c] == 'r') pad(b, gap);
+      lq_buf_puts(b, cells[c]);
+      if (t->align[c] != 'r' && c + 1 < nc) pad(b, gap);
+    }
+    if (red) lq_buf_puts(b, RESET);
+    while (b->len > start && b->data[b->len - 1] == ' ') b->len--;
+    lq_buf_putc(b, '\n');
+  }
+  if (t->foot) text_lines(b, t->foot);
+}
+
+static void bputf(lq_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bputf(lq_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n <= 0) return;
+  lq_buf_grow(b, (size_t)n + 1);
+  va_start(ap, fmt);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+static const char *ruleset_name(const lq_program *p) {
+  return p->name ? p->name : "";
+}
+
+/* "1,000 leads; 87 with the outcome (8.7%)" and the header lines. */
+static void text_header(lq_buf *b, const lq_report *R, lq_arena *a) {
+  const lq_program *p = R->p;
+  bputf(b, "leadq report: %s%s%s", ruleset_name(p), p->version ? " " : "", p->version ? p->version : "");
+  if (R->o.rules_path) bputf(b, " (%s)", R->o.rules_path);
+  bputf(b, "\noutcome: %s\n", R->o.outcome ? R->o.outcome : "");
+  if (R->o.disposition) bputf(b, "disposition: %s\n", R->o.disposition);
+  if (!R->total.leads) bputf(b, "no leads: nothing to report\n");
+  else
+    bputf(b, "%s lead%s; %s with the outcome (%s)\n", count(a, R->total.leads), R->total.leads == 1 ? "" : "s",
+          count(a, R->total.outcomes), pct(a, lq_tally_rate(R->total)));
+  if (R->bad) bputf(b, "%s bad line%s not counted\n", count(a, R->bad), R->bad == 1 ? "" : "s");
+}
+
+void lq_report_text(lq_buf *b, const lq_report *R, bool color) {
+  model m;
+  build(&m, R);
+  text_header(b, R, &m.a);
+  for (const table *t = m.first; t; t = t->next) {
+    lq_buf_putc(b, '\n');
+    text_table(b, t, color);
+  }
+  lq_arena_free(&m.a);
+}
+
+/* ---- JSON ---- */
+
+static void jstr(lq_buf *b, const char *s) { lq_buf_json_string(b, s, strlen(s)); }
+static void jkey(lq_buf *b, const char *k) {
+  jstr(b, k);
+  lq_buf_putc(b, ':');
+}
+/* Rates rounded to four decimals; null when undefined. */
+static void jrate(lq_buf *b, double x) {
+  if (isnan(x) || isinf(x)) lq_buf_puts(b, "null");
+  else lq_buf_num(b, round(x * 1e4) / 1e4);
+}
+static void jtally(lq_buf *b, lq_tally t) {
+  bputf(b, "\"leads\":%llu,\"outcomes\":%llu,\"rate\":", (unsigned long long)t.leads, (unsigned long long)t.outcomes);
+  jrate(b, lq_tally_rate(t));
+}
+static void jowner(lq_buf *b, const lq_program *p, int owner) {
+  jkey(b, "owner");
+  if (owner >= 0) jstr(b, p->teams[owner].name);
+  else lq_buf_puts(b, "null");
+}
+static void jedge(lq_buf *b, double x) {
+  if (isinf(x) || isnan(x)) lq_buf_puts(b, "null");
+  else lq_buf_num(b, x);
+}
+
+/* "group: label" or "reject: reason" as a JSON key. */
+static void rule_key(lq_buf *b, const lq_rule_stat *st) {
+  size_t n = strlen(st->group ? st->group : "reject") + strlen(st->label) + 3;
+  char *k = malloc(n);
+  if (!k) abort();
+  snprintf(k, n, "%s: %s", st->group ? st->group : "reject", st->label);
+  jstr(b, k);
+  free(k);
+}
+
+void lq_report_json(lq_buf *b, const lq_report *R) {
+  const lq_program *p = R->p;
+  lq_buf_putc(b, '{');
+  jkey(b, "ruleset");
+  jstr(b, ruleset_name(p));
+  lq_buf_puts(b, ",\"version\":");
+  if (p->version) jstr(b, p->version);
+  else lq_buf_puts(b, "null");
+  lq_buf_puts(b, ",\"outcome\":");
+  jstr(b, R->o.outcome ? R->o.outcome : "");
+  bputf(b, ",\"bad_lines\":%llu,", (unsigned long long)R->bad);
+  jtally(b, R->total);
+
+  lq_buf_puts(b, ",\"stages\":[");
+  for (int s = 0; s < p->nstages; s++) {
+    if (s) lq_buf_putc(b, ',');
+    lq_buf_puts(b, "{\"stage\":");
+    jstr(b, p->stages[s].name);
+    lq_buf_putc(b, ',');
+    jowner(b, p, p->stages[s].owner);
+    lq_buf_puts(b, ",\"ended\":{");
+    jtally(b, lq_report_ended(R, s));
+    lq_buf_puts(b, "},\"reached\":{");
+    jtally(b, lq_report_reached(R, s));
+    lq_buf_puts(b, "},\"precision\":");
+    jrate(b, lq_report_precision(R, s));
+    lq_buf_puts(b, ",\"recall\":");
+    jrate(b, lq_report_recall(R, s));
+    lq_buf_putc(b, '}');
+  }
+  lq_buf_puts(b, "],\"no_stage\":{");
+  jtally(b, lq_report_ended(R, -1));
+  lq_buf_puts(b, "},\"rejected\":{");
+  jtally(b, lq_report_rejected(R, -1));
+
+  lq_buf_puts(b, "},\"routes\":[");
+  for (int i = 0; i < p->nroutes; i++) {
+    if (i) lq_buf_putc(b, ',');
+    lq_buf_puts(b, "{\"route\":");
+    jstr(b, p->routes[i].name);
+    lq_buf_putc(b, ',');
+    jowner(b, p, p->routes[i].owner);
+    lq_buf_putc(b, ',');
+    jtally(b, lq_report_routed(R, i));
+    lq_buf_putc(b, '}');
+  }
+  lq_buf_puts(b, "],\"no_route\":{");
+  jtally(b, lq_report_routed(R, -1));
+
+  lq_buf_puts(b, "},\"grades\":[");
+  for (int g = 0; g < p->ngrades; g++) {
+    if (g) lq_buf_putc(b, ',');
+    lq_buf_puts(b, "{\"grade\":");
+    jstr(b, p->grades[g].name);
+    lq_buf_putc(b, ',');
+    jowner(b, p, p->grades[g].owner);
+    lq_buf_puts(b, ",\"labels\":[");
+    for (int i = 0; i < p->grades[g].narms; i++) {
+      if (i) lq_buf_putc(b, ',');
+      lq_buf_puts(b, "{\"label\":");
+      jstr(b, p->grades[g].arms[i].label);
+      lq_buf_putc(b, ',');
+      jtally(b, lq_report_graded(R, g, i));
+      lq_buf_putc(b, '}');
+    }
+    lq_buf_puts(b, "],\"none\":{");
+    jtally(b, lq_report_graded(R, g, -1));
+    lq_buf_puts(b, "}}");
+  }
+
+  lq_buf_puts(b, "],\"rejects\":[");
+  for (int i = 0; i < p->nrejects; i++) {
+    if (i) lq_buf_putc(b, ',');
+    lq_buf_puts(b, "{\"reason\":");
+    jstr(b, p->rejects[i].name);
+    lq_buf_putc(b, ',');
+    jowner(b, p, p->rejects[i].owner);
+    lq_buf_putc(b, ',');
+    jtally(b, lq_report_rejected(R, i));
+    lq_buf_puts(b, ",\"examples\":[");
+    const char *ids[LQ_REPORT_EXAMPLES];
+    int n = lq_report_examples(R, i, ids);
+    for (int k = 0; k < n; k++) {
+      if (k) lq_buf_putc(b, ',');
+      jstr(b, ids[k]);
+    }
+    lq_buf_puts(b, "]}");
+  }
+
+  lq_buf_puts(b, "],\"bands\":{\"kind\":");
+  jstr(b, R->o.nedges ? "fixed" : "deciles");
+  lq_buf_puts(b, ",\"bands\":[");
+  lq_band bands[64];
+  int nb = lq_report_bands(R, bands, 64);
+  for (int i = 0; i < nb && i < 64; i++) {
+    if (i) lq_buf_putc(b, ',');
+    lq_buf_puts(b, "{\"from\":");
+    jedge(b, bands[i].from);
+    lq_buf_puts(b, ",\"to\":");
+    jedge(b, bands[i].to);
+    lq_buf_puts(b, ",\"min\":");
+    jedge(b, bands[i].min);
+    lq_buf_puts(b, ",\"max\":");
+    jedge(b, bands[i].max);
+    lq_buf_putc(b, ',');
+    jtally(b, bands[i].t);
+    lq_buf_putc(b, '}');
+  }
+
+  bputf(b, "]},\"min_count\":%d,\"rules\":[", R->o.min_count);
+  for (int k = 0; k < lq_report_nrules(R); k++) {
+    lq_rule_stat st = lq_report_rule(R, k);
+    if (k) lq_buf_putc(b, ',');
+    lq_buf_puts(b, "{\"rule\":");
+    jstr(b, st.label);
+    if (st.group) {
+      lq_buf_puts(b, ",\"group\":");
+      jstr(b, st.group);
+      const lq_rule *rule = &p->rules[k];
+      lq_buf_puts(b, ",\"points\":");
+      if (rule->points->op == LQ_OP_CONST && rule->points->k.kind == LQ_V_NUM) lq_buf_num(b, rule->points->k.num);
+      else lq_buf_puts(b, "null");
+      bputf(b, ",\"per\":%s,\"mean_points\":", rule->per ? "true" : "false");
+      jrate(b, st.points);
+    } else {
+      lq_buf_puts(b, ",\"reject\":true");
+    }
+    lq_buf_putc(b, ',');
+    jowner(b, p, st.owner);
+    lq_buf_puts(b, ",\"fired\":{");
+    jtally(b, st.fired);
+    lq_buf_puts(b, "},\"not_fired\":{");
+    jtally(b, st.not_fired);
+    lq_buf_puts(b, "},\"lift\":");
+    jrate(b, st.lift);
+    lq_buf_puts(b, ",\"z\":");
+    jrate(b, st.z);
+    bputf(b, ",\"wrong_way\":%s}", st.wrong_way ? "true" : "false");
+  }
+
+  lq_buf_puts(b, "],\"teams\":[");
+  for (int i = 0; i < p->nteams; i++) {
+    lq_team_stat s = lq_report_team(R, i);
+    if (i) lq_buf_putc(b, ',');
+    lq_buf_puts(b, "{\"team\":");
+    jstr(b, p->teams[i].name);
+    lq_buf_puts(b, ",\"qualified\":{");
+    jtally(b, s.qualified);
+    lq_buf_puts(b, "},\"routed\":{");
+    jtally(b, s.routed);
+    lq_buf_puts(b, "},\"rejected\":{");
+    jtally(b, s.rejected);
+    lq_buf_puts(b, "}}");
+  }
+  lq_buf_putc(b, ']');
+
+  if (R->o.disposition) {
+    lq_buf_puts(b, ",\"disposition\":{\"expression\":");
+    jstr(b, R->o.disposition);
+    lq_buf_puts(b, ",\"values\":[");
+    int *order = disp_order(R);
+    for (int i = 0; i < R->ndisps; i++) {
+      const disp *d = &R->disps[order[i]];
+      if (i) lq_buf_putc(b, ',');
+      lq_buf_puts(b, "{\"value\":");
+      jstr(b, d->text);
+      lq_buf_putc(b, ',');
+      jtally(b, d->t);
+      lq_buf_puts(b, ",\"fired\":{");
+      bool first = true;
+      for (int k = 0; k < lq_report_nrules(R); k++) {
+        if (!d->fired[k]) continue;
+        if (!first) lq_buf_putc(b, ',');
+        first = false;
+        lq_rule_stat st = lq_report_rule(R, k);
+        rule_key(b, &st);
+        bputf(b, ":%llu", (unsigned long long)d->fired[k]);
+      }
+      lq_buf_puts(b, "}}");
+    }
+    free(order);
+    lq_buf_puts(b, "]}");
+  }
+  lq_buf_puts(b, "}\n");
+}
+
+/* ---- HTML ---- */
+
+static void html_text(lq_buf *b, const char *s) {
+  for (; *s; s++) {
+    switch (*s) {
+    case '&': lq_buf_puts(b, "&amp;"); break;
+    case '<': lq_buf_puts(b, "&lt;"); break;
+    case '>': lq_buf_puts(b, "&gt;"); break;
+    case '"': lq_buf_puts(b, "&quot;"); break;
+    case '\'': lq_buf_puts(b, "&#39;"); break;
+    default: lq_buf_putc(b, *s);
+    }
+  }
+}
+
+/* Text whose line breaks become <br>. */
+static void html_lines(lq_buf *b, const char *s) {
+  lq_arena a;
+  lq_arena_init(&a, 256);
+  for (const char *nl; (nl = strchr(s, '\n')); s = nl + 1) {
+    html_text(b, lq_arena_strndup(&a, s, (size_t)(nl - s)));
+    lq_buf_puts(b, "<br>");
+  }
+  html_text(b, s);
+  lq_arena_free(&a);
+}
+
+static const char html_style[] =
+    "body{font:15px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;color:#222;max-width:64rem;"
+    "margin:2rem auto;padding:0 1rem}\n"
+    "h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin:2rem 0 .3rem;border-bottom:1px solid #ddd}\n"
+    "p.summary{margin:.2rem 0;color:#444}p.note,p.foot{color:#666;font-size:.85rem;margin:.2rem 0}\n"
+    "code{background:#f3f3f3;padding:0 .25rem;border-radius:3px}\n"
+    "table{border-collapse:collapse;margin:.4rem 0;font-variant-numeric:tabular-nums}\n"
+    "th,td{padding:.2rem .6rem;border-bottom:1px solid #eee;text-align:right}th{border-bottom:2px solid #ccc}\n"
+    "th.l,td.l{text-align:left}tr.total td{font-style:italic;color:#555}tr.wrong td{color:#b03a2e;font-weight:600}\n"
+    "svg{display:block;max-width:100%;height:auto;margin:.5rem 0}svg text{font:12px system-ui,sans-serif;fill:#333}\n"
+    "svg .leads{fill:#9ec5e8}svg .won{fill:#2b6cb0}svg .agree{fill:#2f855a}svg .wrong{fill:#c53030}"
+    "svg .weak{fill:#a0aec0}svg .axis{stroke:#888;stroke-width:1}svg .grid{stroke:#e2e2e2;stroke-width:1}"
+    "svg .avg{stroke:#c05621;stroke-width:1.5;stroke-dasharray:5 4}\n"
+    "@media print{body{margin:0}h2{break-after:avoid}svg,table{break-inside:avoid}}\n";
+
+/* The funnel: all leads, then each stage's reached leads; the dark part has the outcome. */
+static void svg_funnel(lq_buf *b, const lq_report *R, lq_arena *a) {
+  const lq_program *p = R->p;
+  int n = p->nstages + 1, rowh = 34, left = 150, barw = 300, h = n * rowh + 10;
+  bputf(b, "<svg data-chart=\"funnel\" viewBox=\"0 0 760 %d\" width=\"760\" height=\"%d\" role=\"img\" "
+           "aria-label=\"stage funnel\">\n", h, h);
+  double total = (double)R->total.leads;
+  for (int i = 0; i < n; i++) {
+    lq_tally t = i == 0 ? R->total : lq_report_reached(R, i - 1);
+    double y = 5 + i * rowh, w = total > 0 ? barw * (double)t.leads / total : 0,
+           wo = total > 0 ? barw * (double)t.outcomes / total : 0;
+    bputf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", left - 8, y + 19);
+    html_text(b, i == 0 ? "all leads" : p->stages[i - 1].name);
+    lq_buf_puts(b, "</text>");
+    if (t.leads)
+      bputf(b, "<rect class=\"leads\" x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"24\"><title>%s leads</title></rect>",
+            left, y + 4, w < 1 ? 1 : w, count(a, t.leads));
+    if (t.outcomes)
+      bputf(b, "<rect class=\"won\" x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"24\"><title>%s with the outcome</title></rect>",
+            left, y + 4, wo < 1 ? 1 : wo, count(a, t.outcomes));
+    bputf(b, "<text x=\"%.1f\" y=\"%.1f\">%s lead%s, %s with the outcome (%s)</text>\n", left + w + 8, y + 19,
+          count(a, t.leads), t.leads == 1 ? "" : "s", count(a, t.outcomes), pct(a, lq_tally_rate(t)));
+  }
+  lq_buf_puts(b, "</svg>\n");
+}
+
+/* The conversion curve: one bar per score band, its height the outcome rate. */
+static void svg_bands(lq_buf *b, const lq_report *R, model *m) {
+  lq_arena *a = &m->a;
+  lq_band bands[64];
+  int n = lq_report_bands(R, bands, 64);
+  if (n > 64) n = 64;
+  int left = 50, top = 20, plot_h = 200, plot_w = 620, H = top + plot_h + 50;
+  double max = lq_tally_rate(R->total);
+  for (int i = 0; i < n; i++)
+    if (lq_tally_rate(bands[i].t) > max) max = lq_tally_rate(bands[i].t);
+  if (!(max > 0)) max = 1;
+  bputf(b, "<svg data-chart=\"bands\" viewBox=\"0 0 760 %d\" width=\"760\" height=\"%d\" role=\"img\" "
+           "aria-label=\"conversion by score band\">\n", H, H);
+  for (int g = 0; g <= 4; g++) {
+    double y = top + plot_h - plot_h * g / 4.0;
+    bputf(b, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", left, y, left + plot_w, y);
+    bputf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", left - 6, y + 4, pct(a, max * g / 4.0));
+  }
+  bputf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", left, top + plot_h, left + plot_w,
+        top + plot_h);
+  double slot = n ? (double)plot_w / n : plot_w;
+  for (int i = 0; i < n; i++) {
+    double rate = lq_tally_rate(bands[i].t), hh = isnan(rate) ? 0 : plot_h * rate / max;
+    double x = left + i * slot + slot * 0.15, w = slot * 0.7, y = top + plot_h - hh;
+    if (hh > 0)
+      bputf(b, "<rect class=\"won\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s: %s of %s leads</title></rect>",
+            x, y, w, hh, band_name(m, &bands[i]), pct(a, rate), count(a, bands[i].t.leads));
+    bputf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", x + w / 2, y - 4, pct(a, rate));
+    bputf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">", x + w / 2, top + plot_h + 16);
+    html_text(b, band_name(m, &bands[i]));
+    bputf(b, "</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">%s lead%s</text>\n", x + w / 2,
+          top + plot_h + 30, count(a, bands[i].t.leads), bands[i].t.leads == 1 ? "" : "s");
+  }
+  double avg = lq_tally_rate(R->total);
+  if (!isnan(avg)) {
+    double y = top + plot_h - plot_h * avg / max;
+    bputf(b, "<line class=\"avg\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", left, y, left + plot_w, y);
+    bputf(b, "<text x=\"%d\" y=\"%.1f\">all leads</text><text x=\"%d\" y=\"%.1f\">%s</text>\n", left + plot_w + 6,
+          y - 2, left + plot_w + 6, y + 12, pct(a, avg));
+  }
+  bputf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">total score</text>\n", left + plot_w / 2, H - 4);
+  lq_buf_puts(b, "</svg>\n");
+}
+
+/* Lift per rule on a log scale around 1: right of the line converts better. */
+static void svg_lift(lq_buf *b, const lq_report *R, model *m) {
+  lq_arena *a = &m->a;
+  int nk = lq_report_nrules(R), shown = 0;
+  for (int k = 0; k < nk; k++) shown += !isnan(lq_report_rule(R, k).lift);
+  int rowh = 24, left = 230, half = 200, mid = left + 45 + half, top = 24, H = top + shown * rowh + 10;
+  bputf(b, "<svg data-chart=\"lift\" viewBox=\"0 0 760 %d\" width=\"760\" height=\"%d\" role=\"img\" "
+           "aria-label=\"rule lift\">\n", H, H);
+  static const double ticks[] = {0.125, 0.25, 0.5, 1, 2, 4, 8};
+  for (int i = 0; i < 7; i++) {
+    double x = mid + half * log2(ticks[i]) / 3;
+    bputf(b, "<line class=\"%s\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", ticks[i] == 1 ? "axis" : "grid", x,
+          top - 4, x, top + shown * rowh);
+    bputf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s&#215;</text>\n", x, top - 8, num(a, ticks[i]));
+  }
+  int row_i = 0;
+  for (int k = 0; k < nk; k++) {
+    lq_rule_stat st = lq_report_rule(R, k);
+    if (isnan(st.lift)) continue;
+    double l = log2(st.lift) / 3;
+    if (l > 1) l = 1;
+    if (l < -1) l = -1;
+    double y = top + row_i++ * rowh, x0 = mid, x1 = mid + half * l, w = fabs(x1 - x0);
+    bool agree = st.group ? (st.points > 0) == (st.lift > 1) && st.points != 0 : st.lift < 1;
+    const char *cls = st.wrong_way ? "wrong" : st.fired.leads < (uint64_t)R->o.min_count ||
+                                                       st.not_fired.leads < (uint64_t)R->o.min_count
+                                                   ? "weak"
+                                               : agree ? "agree" : "weak";
+    bputf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", left - 8, y + 16);
+    html_text(b, short_text(a, rule_name(m, &st)));
+    lq_buf_puts(b, "</text>");
+    bputf(b, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\"><title>", cls, x1 < x0 ? x1 : x0,
+          y + 4, w < 1.5 ? 1.5 : w);
+    html_text(b, rule_name(m, &st));
+    bputf(b, ": lift %s, fired on %s leads%s</title></rect>", lift_text(a, st.lift), count(a, st.fired.leads),
+          st.wrong_way ? " (wrong way)" : "");
+    bputf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s%s</text>\n", x1 < x0 ? x1 - 4 : x1 + 4, y + 16,
+          x1 < x0 ? "end" : "start", lift_text(a, st.lift), st.wrong_way ? " wrong way" : "");
+  }
+  lq_buf_puts(b, "</svg>\n");
+}
+
+static void html_table(lq_buf *b, const table *t) {
+  lq_buf_puts(b, "<h2>");
+  html_text(b, t->title);
+  lq_buf_puts(b, "</h2>\n");
+  if (t->note) {
+    lq_buf_puts(b, "<p class=\"note\">");
+    html_lines(b, t->note);
+    lq_buf_puts(b, "</p>\n");
+  }
+  lq_buf_puts(b, "<table>\n<tr>");
+  for (int c = 0; c < t->ncols; c++) {
+    if (c == t->text_only) continue;
+    bputf(b, "<th class=\"%c\">", t->align[c]);
+    html_text(b, t->head[c]);
+    lq_buf_puts(b, "</th>");
+  }
+  lq_buf_puts(b, "</tr>\n");
+  for (int r = 0; r < t->nrows; r++) {
+    lq_buf_puts(b, t->flags[r] == ROW_WRONG ? "<tr class=\"wrong\">" : t->flags[r] == ROW_TOTAL ? "<tr class=\"total\">" : "<tr>");
+    for (int c = 0; c < t->ncols; c++) {
+      if (c == t->text_only) continue;
+      bputf(b, "<td class=\"%c\">", t->align[c]);
+      html_text(b, t->cells[r * t->ncols + c]);
+      lq_buf_puts(b, "</td>");
+    }
+    lq_buf_puts(b, "</tr>\n");
+  }
+  lq_buf_puts(b, "</table>\n");
+  if (t->foot) {
+    lq_buf_puts(b, "<p class=\"foot\">");
+    html_lines(b, t->foot);
+    lq_buf_puts(b, "</p>\n");
+  }
+}
+
+void lq_report_html(lq_buf *b, const lq_report *R) {
+  const lq_program *p = R->p;
+  model m;
+  build(&m, R);
+  lq_arena *a = &m.a;
+  const char *title = lq_arena_printf(a, "leadq report: %s%s%s", ruleset_name(p), p->version ? " " : "",
+                               p->version ? p->version : "");
+  lq_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+  html_text(b, title);
+  lq_buf_puts(b, "</title>\n<style>\n");
+  lq_buf_puts(b, html_style);
+  lq_buf_puts(b, "</style>\n</head>\n<body>\n<h1>");
+  html_text(b, title);
+  lq_buf_puts(b, "</h1>\n<p class=\"summary\">");
+  if (R->o.rules_path) {
+    lq_buf_puts(b, "rules <code>");
+    html_text(b, R->o.rules_path);
+    lq_buf_puts(b, "</code>; ");
+  }
+  lq_buf_puts(b, "outcome <code>");
+  html_text(b, R->o.outcome ? R->o.outcome : "");
+  lq_buf_puts(b, "</code></p>\n<p class=\"summary\">");
+  if (!R->total.leads) lq_buf_puts(b, "No leads: nothing to report.");
+  else
+    bputf(b, "%s lead%s; %s with the outcome (%s).", count(a, R->total.leads), R->total.leads == 1 ? "" : "s",
+          count(a, R->total.outcomes), pct(a, lq_tally_rate(R->total)));
+  if (R->bad) bputf(b, " %s bad line%s not counted.", count(a, R->bad), R->bad == 1 ? "" : "s");
+  lq_buf_puts(b, "</p>\n");
+  if (R->total.leads) {
+    lq_buf_puts(b, "<h2>Stage funnel</h2>\n<p class=\"note\">leads that reached each stage (its condition held, "
+                   "not rejected); the dark part had the outcome</p>\n");
+    svg_funnel(b, R, a);
+    lq_buf_puts(b, "<h2>Conversion by score band</h2>\n");
+    svg_bands(b, R, &m);
+    lq_buf_puts(b, "<h2>Rule lift</h2>\n");
+    lq_buf_puts(b, "<p class=\"note\">the outcome rate when the rule fired / when it did not, on a log scale; "
+                   "green: agrees with its points, red: wrong way, grey: too few leads or no direction</p>\n");
+    svg_lift(b, R, &m);
+  }
+  for (const table *t = m.first; t; t = t->next) html_table(b, t);
+  lq_buf_puts(b, "</body>\n</html>\n");
+  lq_arena_free(&m.a);
+}
