@@ -21,6 +21,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * back as its text from the line (a STR with b set, printed bare). */
 lq_value cli_lead_id(lq_eval *E, const cJSON *lead, const char *line, size_t len, const lq_seg *segs,
                      uint32_t nsegs);
+/* The end-of-run type-surprise warnings: "company.employees was text in 1,203
+ * leads; comparisons with a number were false", with the rule's location. */
+void cli_print_surprises(const lq_program *p, const lq_eval *E);
 /* After getopt_long (optstring starting with ':', opterr = 0) returned '?' or
  * ':': names the option that is unknown or lacks its value; returns EXIT_USAGE. */
 int cli_bad_option(const char *cmd, int c, char **argv);

@@ -342,6 +342,7 @@ int cmd_diff(int argc, char **argv) {
     io_error = true;
   }
   lq_buf_free(&out);
+  cli_print_surprises(p[1], S.D->E[1]);   /* the proposed version's: it is the one to fix */
   status = io_error ? EXIT_IO : S.D->bad ? EXIT_BAD_INPUT : fail_on_change && S.D->changed ? EXIT_BAD_INPUT : EXIT_OK;
   lq_diff_free(S.D);
 out:

@@ -99,6 +99,32 @@ lq_value cli_lead_id(lq_eval *E, const cJSON *lead, const char *line, size_t len
   return id;
 }
 
+/* "company.employees was text in 1,203 leads; comparisons with a number were false" */
+void cli_print_surprises(const lq_program *p, const lq_eval *E) {
+  for (int s = 0; s < p->nsites; s++) {
+    const lq_site *site = &p->sites[s];
+    for (int ka = 0; ka < LQ_V_KINDS; ka++) {
+      for (int kb = 0; kb < LQ_V_KINDS; kb++) {
+        unsigned long long n = lq_eval_surprises(E, s, ka, kb);
+        if (!n) continue;
+        int line, col;
+        lq_sources_position(&p->sources, site->span.file, site->span.begin, &line, &col);
+        char count[32];
+        cli_thousands(n, count);
+        fprintf(stderr, "%s:%d:%d: warning: ", p->sources.files[site->span.file].path, line, col);
+        if (site->other)
+          fprintf(stderr, "%s was %s and %s was %s in %s lead%s; %s\n", site->what, lq_vkind_phrase(ka),
+                  site->other, lq_vkind_phrase(kb), count, n == 1 ? "" : "s",
+                  site->arith ? "the arithmetic gave no value" : "the comparison was false");
+        else
+          fprintf(stderr, "%s was %s in %s lead%s; %s %s %s\n", site->what, lq_vkind_phrase(ka), count,
+                  n == 1 ? "" : "s", site->arith ? "arithmetic with" : "comparisons with",
+                  lq_vkind_phrase(kb), site->arith ? "gave no value" : "were false");
+      }
+    }
+  }
+}
+
 int cli_bad_option(const char *cmd, int c, char **argv) {
   const char *opt = argv[optind - 1];
   if (c == ':') return cli_usage_error(cmd, "option '%s' needs a value", opt);
@@ -136,8 +162,14 @@ lq_program *cli_load_opts(const char *path, const lq_compile_opts *o, bool print
   if (d.errors || print_warnings) lq_diags_print(&d, &p->sources, stderr, cli_color());
   size_t errors = d.errors;
   if (errors) *status = p->sources.n == 0 ? EXIT_IO : EXIT_COMPILE;
+  /* Name what is wrong: the rules, or an expression given on the command line. */
+  bool extra_only = o->extra_name && errors;
+  for (size_t i = 0; i < d.n && extra_only; i++)
+    extra_only = d.items[i].severity != LQ_ERROR || (d.items[i].span.file < p->sources.n &&
+                                                     !strcmp(p->sources.files[d.items[i].span.file].path, o->extra_name));
   if (errors && p->sources.n)
-    fprintf(stderr, "%s: %zu error%s; nothing was evaluated\n", path, errors, errors == 1 ? "" : "s");
+    fprintf(stderr, "%s: %zu error%s; nothing was evaluated\n", extra_only ? o->extra_name : path, errors,
+            errors == 1 ? "" : "s");
   lq_diags_free(&d);
   if (errors) {
     lq_program_free(p);

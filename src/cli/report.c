@@ -248,6 +248,7 @@ int cmd_report(int argc, char **argv) {
     fclose(fp);
   }
   lq_report_bad_lines(S.R, S.bad);
+  cli_print_surprises(p, S.E);
 
   lq_buf out = {0};
   if (json) lq_report_json(&out, S.R);

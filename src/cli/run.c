@@ -338,32 +338,6 @@ static void print_stats(const run_state *S) {
   for (int i = 0; i < p->nrejects; i++) pct_line(p->rejects[i].name, w, S->T.reject_count[i], S->T.decisions);
 }
 
-/* "company.employees was text in 1,203 leads; comparisons with a number were false" */
-static void print_surprises(const run_state *S, const lq_eval *E) {
-  const lq_program *p = S->p;
-  for (int s = 0; s < p->nsites; s++) {
-    const lq_site *site = &p->sites[s];
-    for (int ka = 0; ka < LQ_V_KINDS; ka++) {
-      for (int kb = 0; kb < LQ_V_KINDS; kb++) {
-        unsigned long long n = lq_eval_surprises(E, s, ka, kb);
-        if (!n) continue;
-        int line, col;
-        lq_sources_position(&p->sources, site->span.file, site->span.begin, &line, &col);
-        char count[32];
-        cli_thousands(n, count);
-        fprintf(stderr, "%s:%d:%d: warning: ", p->sources.files[site->span.file].path, line, col);
-        if (site->other)
-          fprintf(stderr, "%s was %s and %s was %s in %s lead%s; %s\n", site->what, lq_vkind_phrase(ka),
-                  site->other, lq_vkind_phrase(kb), count, n == 1 ? "" : "s",
-                  site->arith ? "the arithmetic gave no value" : "the comparison was false");
-        else
-          fprintf(stderr, "%s was %s in %s lead%s; %s %s %s\n", site->what, lq_vkind_phrase(ka), count,
-                  n == 1 ? "" : "s", site->arith ? "arithmetic with" : "comparisons with",
-                  lq_vkind_phrase(kb), site->arith ? "gave no value" : "were false");
-      }
-    }
-  }
-}
 
 const char cmd_run_help[] =
     "usage: leadq run [OPTIONS] RULES [FILE...]\n"
@@ -493,7 +467,7 @@ int cmd_run(int argc, char **argv) {
     fprintf(stderr, "leadq run: cannot write the output: %s\n", strerror(errno));
     io_error = true;
   }
-  print_surprises(&S, E);
+  cli_print_surprises(p, E);
   if (o.stats) print_stats(&S);
   if (S.errors && fclose(S.errors) != 0) {
     fprintf(stderr, "leadq run: cannot write '%s': %s\n", o.errors_path, strerror(errno));
