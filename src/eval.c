@@ -89,10 +89,16 @@ static lq_value eval(lq_eval *E, const lq_expr *e, lq_value item);
 
 /* ---- paths ---- */
 
+/* The key is exactly key[0..len): a NUL in s stops at the first byte that differs. */
+static inline bool key_is(const char *s, const char *key, uint32_t len) {
+  for (uint32_t i = 0; i < len; i++)
+    if (s[i] != key[i]) return false;
+  return s[len] == '\0';
+}
+
 static const cJSON *object_get(const cJSON *obj, const char *key, uint32_t len) {
   for (const cJSON *c = obj->child; c; c = c->next)
-    if (c->string && c->string[0] == key[0] && !strncmp(c->string, key, len) && !c->string[len])
-      return c;
+    if (c->string && key_is(c->string, key, len)) return c;
   return NULL;
 }
 

@@ -1,6 +1,7 @@
 /* json.c: cJSON with arena allocation, and fast JSON writing. */
 #include "json.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,55 +20,60 @@ void lq_json_init(void) {
   cJSON_InitHooks(&hooks);
 }
 
-/* ---- strict JSON (RFC 8259) ----
+/* ---- strict JSON (RFC 8259), straight into cJSON nodes in the arena ----
  *
- * cJSON is lenient: it takes -01, 2., raw tabs in strings and bad \u escapes.
- * A lead we pass on must be the JSON it claims to be, so every line is first
- * checked here in one pass, which also checks UTF-8 (RFC 3629: no overlongs,
- * no surrogates) and nesting. String bodies, most of a lead, go 8 bytes at a
- * time. */
+ * cJSON's own parser is lenient (it takes -01, 2., raw tabs in strings, bad
+ * \u escapes) and allocates node by node through hooks. Leads are read here
+ * instead, in one pass that checks the text (UTF-8 too: RFC 3629, no
+ * overlongs, no surrogates) and builds the same cJSON tree every reader of a
+ * lead already knows, in the lead's scratch arena. cJSON still writes nothing
+ * and reads only the JSON of test blocks. */
 
-typedef struct jcheck {
+typedef struct jparse {
   const unsigned char *s;
   size_t n, i;
+  lq_arena *a;
   const char *err;    /* NULL while valid */
   size_t at;
-} jcheck;
+} jparse;
 
-static bool fail(jcheck *v, size_t at, const char *err) {
+static bool fail(jparse *v, size_t at, const char *err) {
   v->err = err;
   v->at = at;
   return false;
 }
 
-static void skip_space(jcheck *v) {
-  while (v->i < v->n && (v->s[v->i] == ' ' || v->s[v->i] == '\t' || v->s[v->i] == '\r' || v->s[v->i] == '\n'))
+static inline void skip_space(jparse *v) {
+  /* Most leads are compact: one comparison settles the common case. */
+  while (v->i < v->n && v->s[v->i] <= ' ' &&
+         (v->s[v->i] == ' ' || v->s[v->i] == '\t' || v->s[v->i] == '\r' || v->s[v->i] == '\n'))
     v->i++;
 }
 
 static const char TRUNCATED[] = "truncated";
 
-/* One UTF-8 sequence of 2 to 4 bytes at v->i. */
-static bool utf8_seq(jcheck *v) {
-  const unsigned char *s = v->s;
-  size_t i = v->i, len;
+/* One UTF-8 sequence of 2 to 4 bytes at i; its length, or 0 when invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n, size_t i) {
+  size_t len;
   unsigned c = s[i], lo = 0x80, hi = 0xBF;
   if (c >= 0xC2 && c <= 0xDF) len = 2;
   else if (c >= 0xE0 && c <= 0xEF) { len = 3; if (c == 0xE0) lo = 0xA0; if (c == 0xED) hi = 0x9F; }
   else if (c >= 0xF0 && c <= 0xF4) { len = 4; if (c == 0xF0) lo = 0x90; if (c == 0xF4) hi = 0x8F; }
-  else return fail(v, i, "utf8");
-  if (i + len > v->n) return fail(v, i, "utf8");
-  if (s[i + 1] < lo || s[i + 1] > hi) return fail(v, i, "utf8");
+  else return 0;
+  if (i + len > n || s[i + 1] < lo || s[i + 1] > hi) return 0;
   for (size_t k = 2; k < len; k++)
-    if ((s[i + k] & 0xC0) != 0x80) return fail(v, i, "utf8");
-  v->i += len;
-  return true;
+    if ((s[i + k] & 0xC0) != 0x80) return 0;
+  return len;
 }
 
-static bool hex4(const unsigned char *s) {
-  for (int k = 0; k < 4; k++)
-    if (!((s[k] >= '0' && s[k] <= '9') || ((s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'f'))) return false;
-  return true;
+static int hex4(const unsigned char *s) {
+  int v = 0;
+  for (int k = 0; k < 4; k++) {
+    int c = s[k], d = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
 }
 
 /* Bytes a string body holds as they are: printable ASCII but " and \\. */
@@ -75,153 +81,251 @@ static bool hex4(const unsigned char *s) {
 #define R16(x) R4(x), R4(x), R4(x), R4(x)
 static const bool plain[256] = {
     R16(0), R16(0),                                        /* controls */
-    0, 1, 0, 1, R4(1), R4(1), R4(1), R16(1),               /* " at 0x22 */
-    R16(1), R4(1), R4(1), R4(1), 0, 1, 1, 1,               /* \ at 0x5C */
+    1, 1, 0, 1, R4(1), R4(1), R4(1), R16(1),               /* " at 0x22 */
+    R16(1), R4(1), R4(1), R4(1), 0, 1, 1, 1,               /* \\ at 0x5C */
     R16(1), R16(1),
     R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), /* UTF-8 */
 };
 #undef R4
 #undef R16
 
-static bool check_string(jcheck *v) {
+static char *put_utf8(char *o, unsigned cp) {
+  if (cp < 0x80) *o++ = (char)cp;
+  else if (cp < 0x800) *o++ = (char)(0xC0 | cp >> 6), *o++ = (char)(0x80 | (cp & 0x3F));
+  else if (cp < 0x10000)
+    *o++ = (char)(0xE0 | cp >> 12), *o++ = (char)(0x80 | (cp >> 6 & 0x3F)), *o++ = (char)(0x80 | (cp & 0x3F));
+  else
+    *o++ = (char)(0xF0 | cp >> 18), *o++ = (char)(0x80 | (cp >> 12 & 0x3F)), *o++ = (char)(0x80 | (cp >> 6 & 0x3F)),
+    *o++ = (char)(0x80 | (cp & 0x3F));
+  return o;
+}
+
+/* The string at v->i (its opening quote), checked, as a NUL-terminated arena copy
+ * with escapes decoded. */
+static char *parse_string(jparse *v) {
   const unsigned char *s = v->s;
-  size_t n = v->n, i = v->i + 1;
+  size_t n = v->n, start = v->i + 1, i = start;
+  bool escaped = false;
   for (;;) {
-    /* Skip plain bytes: no quote, no backslash, no control, no high bit.
-     * Lead strings are short, so a table beats wider tricks here. */
     while (i + 4 <= n && plain[s[i]] && plain[s[i + 1]] && plain[s[i + 2]] && plain[s[i + 3]]) i += 4;
     while (i < n && plain[s[i]]) i++;
-    if (i >= n) return fail(v, i, TRUNCATED);
+    if (i >= n) return fail(v, i, TRUNCATED), NULL;
     unsigned char c = s[i];
-    if (c == '"') {
-      v->i = i + 1;
-      return true;
-    }
+    if (c == '"') break;
     if (c == '\\') {
-      if (i + 1 >= n) return fail(v, i + 1, TRUNCATED);
+      escaped = true;
+      if (i + 1 >= n) return fail(v, i + 1, TRUNCATED), NULL;
       unsigned char e = s[i + 1];
       if (e == 'u') {
-        if (i + 6 > n) return fail(v, n, TRUNCATED);
-        if (!hex4(s + i + 2)) return fail(v, i, "a \\u escape needs four hex digits");
+        if (i + 6 > n) return fail(v, n, TRUNCATED), NULL;
+        int cp = hex4(s + i + 2);
+        if (cp < 0) return fail(v, i, "a \\u escape needs four hex digits"), NULL;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          int lo = i + 12 <= n && s[i + 6] == '\\' && s[i + 7] == 'u' ? hex4(s + i + 8) : -1;
+          if (lo < 0xDC00 || lo > 0xDFFF) return fail(v, i, "a \\u escape of half a surrogate pair"), NULL;
+          i += 6;
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          return fail(v, i, "a \\u escape of half a surrogate pair"), NULL;
+        }
         i += 6;
-      } else if (strchr("\"\\/bfnrt", e) && e) {
+      } else if (e && strchr("\"\\/bfnrt", e)) {
         i += 2;
       } else {
-        return fail(v, i, "unknown escape in a string");
+        return fail(v, i, "unknown escape in a string"), NULL;
       }
     } else if (c < 0x20) {
-      return fail(v, i, "control");
-    } else if (c < 0x80) {
-      i++;
+      return fail(v, i, "control"), NULL;
     } else {
-      v->i = i;
-      if (!utf8_seq(v)) return false;
-      i = v->i;
+      size_t len = utf8_seq(s, n, i);
+      if (!len) return fail(v, i, "utf8"), NULL;
+      i += len;
     }
   }
+  v->i = i + 1;
+  /* Decoded text is never longer than its escaped form. */
+  char *out = lq_arena_alloc(v->a, i - start + 1), *o = out;
+  if (!escaped) {
+    memcpy(out, s + start, i - start);
+    out[i - start] = '\0';
+    return out;
+  }
+  for (size_t k = start; k < i;) {
+    if (s[k] != '\\') {
+      *o++ = (char)s[k++];
+      continue;
+    }
+    unsigned char e = s[k + 1];
+    k += 2;
+    switch (e) {
+    case 'b': *o++ = '\b'; break;
+    case 'f': *o++ = '\f'; break;
+    case 'n': *o++ = '\n'; break;
+    case 'r': *o++ = '\r'; break;
+    case 't': *o++ = '\t'; break;
+    case 'u': {
+      unsigned cp = (unsigned)hex4(s + k);
+      k += 4;
+      if (cp >= 0xD800 && cp <= 0xDBFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + ((unsigned)hex4(s + k + 2) - 0xDC00);
+        k += 6;
+      }
+      o = put_utf8(o, cp);
+      break;
+    }
+    default: *o++ = (char)e; break;   /* " \ / */
+    }
+  }
+  *o = '\0';
+  return out;
 }
 
-static bool digits(jcheck *v) {
-  size_t start = v->i;
-  while (v->i < v->n && v->s[v->i] >= '0' && v->s[v->i] <= '9') v->i++;
-  return v->i > start;
-}
-
-/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
-static bool check_number(jcheck *v) {
-  size_t start = v->i;
-  if (v->s[v->i] == '-') v->i++;
-  if (v->i >= v->n) return fail(v, v->i, TRUNCATED);
-  if (v->s[v->i] == '0') {
-    v->i++;
-    if (v->i < v->n && v->s[v->i] >= '0' && v->s[v->i] <= '9') return fail(v, start, "a number cannot start with 0");
-  } else if (!digits(v)) {
-    return fail(v, start, "not a number");
+/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?; whole numbers of up to 15
+ * digits are read exactly here, the rest by strtod. */
+static bool parse_number(jparse *v, double *out) {
+  const unsigned char *s = v->s;
+  size_t start = v->i, i = v->i;
+  bool neg = s[i] == '-';
+  i += neg;
+  if (i >= v->n) return fail(v, i, TRUNCATED);
+  uint64_t whole = 0;
+  size_t digits = 0;
+  if (s[i] == '0') {
+    i++;
+    if (i < v->n && s[i] >= '0' && s[i] <= '9') return fail(v, start, "a number cannot start with 0");
+    digits = 1;
+  } else {
+    while (i < v->n && s[i] >= '0' && s[i] <= '9') whole = whole * 10 + (s[i++] - '0'), digits++;
+    if (!digits) return fail(v, start, "not a number");
   }
-  if (v->i < v->n && v->s[v->i] == '.') {
-    v->i++;
-    if (!digits(v)) return fail(v, start, v->i >= v->n ? TRUNCATED : "a number needs digits after its '.'");
+  bool simple = digits <= 15;
+  if (i < v->n && s[i] == '.') {
+    size_t d = ++i;
+    while (i < v->n && s[i] >= '0' && s[i] <= '9') i++;
+    if (i == d) return fail(v, start, i >= v->n ? TRUNCATED : "a number needs digits after its '.'");
+    simple = false;
   }
-  if (v->i < v->n && (v->s[v->i] | 0x20) == 'e') {
-    v->i++;
-    if (v->i < v->n && (v->s[v->i] == '+' || v->s[v->i] == '-')) v->i++;
-    if (!digits(v)) return fail(v, start, v->i >= v->n ? TRUNCATED : "a number needs digits in its exponent");
+  if (i < v->n && (s[i] | 0x20) == 'e') {
+    i++;
+    if (i < v->n && (s[i] == '+' || s[i] == '-')) i++;
+    size_t d = i;
+    while (i < v->n && s[i] >= '0' && s[i] <= '9') i++;
+    if (i == d) return fail(v, start, i >= v->n ? TRUNCATED : "a number needs digits in its exponent");
+    simple = false;
   }
+  v->i = i;
+  /* strtod stops at the delimiter after the number, which the line has. */
+  *out = simple ? (neg ? -(double)whole : (double)whole) : strtod((const char *)s + start, NULL);
   return true;
 }
 
-static bool check_word(jcheck *v) {
-  static const char *const words[] = {"true", "false", "null"};
+static bool parse_word(jparse *v, int *type) {
+  static const struct { const char *w; int type; } words[] = {
+      {"true", cJSON_True}, {"false", cJSON_False}, {"null", cJSON_NULL}};
   for (int k = 0; k < 3; k++) {
-    size_t len = strlen(words[k]);
-    if (v->s[v->i] != (unsigned char)words[k][0]) continue;
-    if (v->i + len > v->n) return fail(v, v->n, memcmp(v->s + v->i, words[k], v->n - v->i) ? "unexpected" : TRUNCATED);
-    if (memcmp(v->s + v->i, words[k], len)) break;
+    size_t len = strlen(words[k].w);
+    if (v->s[v->i] != (unsigned char)words[k].w[0]) continue;
+    if (v->i + len > v->n)
+      return fail(v, v->n, memcmp(v->s + v->i, words[k].w, v->n - v->i) ? "unexpected" : TRUNCATED);
+    if (memcmp(v->s + v->i, words[k].w, len)) break;
     v->i += len;
+    *type = words[k].type;
     return true;
   }
   return fail(v, v->i, "unexpected");
 }
 
+typedef struct frame { cJSON *node, *last; } frame;
+
+/* Appends as cJSON does: the first child's prev is the last child. */
+static void attach(frame *f, cJSON *item) {
+  if (!f->last) {
+    f->node->child = item;
+  } else {
+    f->last->next = item;
+    item->prev = f->last;
+  }
+  f->node->child->prev = item;
+  f->last = item;
+}
+
 /* The whole text is one JSON value (and nothing else but white space). */
-static bool check_json(jcheck *v) {
-  char stack[CJSON_NESTING_LIMIT];
+static cJSON *parse_json(jparse *v) {
+  frame stack[CJSON_NESTING_LIMIT];
   int depth = 0;
+  cJSON *root = NULL;
+  char *key = NULL;
   skip_space(v);
 value:
-  if (v->i >= v->n) return fail(v, v->i, TRUNCATED);
-  switch (v->s[v->i]) {
-  case '{': case '[':
-    if (depth == CJSON_NESTING_LIMIT) return fail(v, v->i, "nesting");
-    stack[depth++] = (char)v->s[v->i++];
-    skip_space(v);
-    if (v->i < v->n && v->s[v->i] == (stack[depth - 1] == '{' ? '}' : ']')) {
+  if (v->i >= v->n) return fail(v, v->i, TRUNCATED), NULL;
+  {
+    cJSON *item = lq_arena_alloc(v->a, sizeof *item);
+    memset(item, 0, sizeof *item);
+    item->string = key;
+    key = NULL;
+    unsigned char c = v->s[v->i];
+    if (c == '{' || c == '[') {
+      if (depth == CJSON_NESTING_LIMIT) return fail(v, v->i, "nesting"), NULL;
+      item->type = c == '{' ? cJSON_Object : cJSON_Array;
+    } else if (c == '"') {
+      item->type = cJSON_String;
+      if (!(item->valuestring = parse_string(v))) return NULL;
+    } else if (c == 't' || c == 'f' || c == 'n') {
+      if (!parse_word(v, &item->type)) return NULL;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      item->type = cJSON_Number;
+      if (!parse_number(v, &item->valuedouble)) return NULL;
+      double d = item->valuedouble;
+      item->valueint = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ? INT_MIN : (int)d;
+    } else {
+      if (c >= 0x80 && !utf8_seq(v->s, v->n, v->i)) return fail(v, v->i, "utf8"), NULL;
+      return fail(v, v->i, "unexpected"), NULL;
+    }
+    if (depth) attach(&stack[depth - 1], item);
+    else root = item;
+    if (c == '{' || c == '[') {
+      stack[depth++] = (frame){item, NULL};
       v->i++;
-      depth--;
-      goto after;
+      skip_space(v);
+      if (v->i < v->n && v->s[v->i] == (c == '{' ? '}' : ']')) {
+        v->i++;
+        depth--;
+        goto after;
+      }
+      if (c == '{') goto key;
+      goto value;
     }
-    if (stack[depth - 1] == '{') goto key;
-    goto value;
-  case '"': if (!check_string(v)) return false; goto after;
-  case 't': case 'f': case 'n': if (!check_word(v)) return false; goto after;
-  default:
-    if (v->s[v->i] == '-' || (v->s[v->i] >= '0' && v->s[v->i] <= '9')) {
-      if (!check_number(v)) return false;
-      goto after;
-    }
-    if (v->s[v->i] >= 0x80) {
-      jcheck t = *v;   /* a letter outside quotes, or a broken byte? */
-      if (!utf8_seq(&t)) return fail(v, v->i, "utf8");
-    }
-    return fail(v, v->i, "unexpected");
+    goto after;
   }
 key:
   skip_space(v);
-  if (v->i >= v->n) return fail(v, v->i, TRUNCATED);
-  if (v->s[v->i] != '"') return fail(v, v->i, "expected a key in double quotes");
-  if (!check_string(v)) return false;
+  if (v->i >= v->n) return fail(v, v->i, TRUNCATED), NULL;
+  if (v->s[v->i] != '"') return fail(v, v->i, "expected a key in double quotes"), NULL;
+  if (!(key = parse_string(v))) return NULL;
   skip_space(v);
-  if (v->i >= v->n) return fail(v, v->i, TRUNCATED);
-  if (v->s[v->i] != ':') return fail(v, v->i, "expected ':' after the key");
+  if (v->i >= v->n) return fail(v, v->i, TRUNCATED), NULL;
+  if (v->s[v->i] != ':') return fail(v, v->i, "expected ':' after the key"), NULL;
   v->i++;
   skip_space(v);
   goto value;
 after:
   skip_space(v);
-  if (depth == 0) return v->i == v->n || fail(v, v->i, "trailing");
-  if (v->i >= v->n) return fail(v, v->i, TRUNCATED);
-  if (v->s[v->i] == ',') {
-    v->i++;
-    skip_space(v);
-    if (stack[depth - 1] == '{') goto key;
-    goto value;
+  if (depth == 0) return v->i == v->n ? root : (fail(v, v->i, "trailing"), NULL);
+  if (v->i >= v->n) return fail(v, v->i, TRUNCATED), NULL;
+  {
+    bool object = stack[depth - 1].node->type == cJSON_Object;
+    if (v->s[v->i] == ',') {
+      v->i++;
+      skip_space(v);
+      if (object) goto key;
+      goto value;
+    }
+    if (v->s[v->i] == (object ? '}' : ']')) {
+      v->i++;
+      depth--;
+      goto after;
+    }
+    return fail(v, v->i, object ? "expected ',' or '}'" : "expected ',' or ']'"), NULL;
   }
-  if (v->s[v->i] == (stack[depth - 1] == '{' ? '}' : ']')) {
-    v->i++;
-    depth--;
-    goto after;
-  }
-  return fail(v, v->i, stack[depth - 1] == '{' ? "expected ',' or '}'" : "expected ',' or ']'");
 }
 
 static const char *json_type_name(const cJSON *j) {
@@ -257,7 +361,7 @@ cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n) {
 static size_t column(const char *s, size_t off);
 
 /* The reason a line is not JSON, in words. */
-static void explain_error(const jcheck *v, const char *s, char *why, size_t whylen) {
+static void explain_error(const jparse *v, const char *s, char *why, size_t whylen) {
   size_t col = column(s, v->at);
   const char *e = v->err;
   if (e == TRUNCATED)
@@ -278,18 +382,10 @@ static void explain_error(const jcheck *v, const char *s, char *why, size_t whyl
 }
 
 cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen) {
-  jcheck v = {(const unsigned char *)s, n, 0, NULL, 0};
-  if (!check_json(&v)) {
-    explain_error(&v, s, why, whylen);
-    return NULL;
-  }
-  lq_arena *saved = json_arena;
-  json_arena = a;
-  cJSON *j = cJSON_ParseWithLength(s, n);
-  json_arena = saved;
+  jparse v = {(const unsigned char *)s, n, 0, a, NULL, 0};
+  cJSON *j = parse_json(&v);
   if (!j) {
-    /* Valid JSON that cJSON still refuses; say so rather than guess. */
-    snprintf(why, whylen, "JSON that cJSON cannot read");
+    explain_error(&v, s, why, whylen);
     return NULL;
   }
   if (!cJSON_IsObject(j)) {

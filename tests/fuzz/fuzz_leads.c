@@ -12,6 +12,21 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
+/* leadq reads leads with its own strict parser into cJSON nodes; cJSON's
+ * lenient parser must agree on every line leadq accepts. */
+static bool same_tree(const cJSON *a, const cJSON *b) {
+  for (; a && b; a = a->next, b = b->next) {
+    if ((a->type & 0xFF) != (b->type & 0xFF)) return false;
+    if ((a->string == NULL) != (b->string == NULL) || (a->string && strcmp(a->string, b->string))) return false;
+    if (cJSON_IsString(a) && strcmp(a->valuestring, b->valuestring)) return false;
+    if (cJSON_IsNumber(a) && !(a->valuedouble == b->valuedouble || (a->valuedouble != a->valuedouble &&
+                                                                      b->valuedouble != b->valuedouble)))
+      return false;
+    if (!same_tree(a->child, b->child)) return false;
+  }
+  return !a && !b;
+}
+
 static lq_program *program;
 static lq_eval *E;
 
@@ -44,6 +59,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
     lq_eval_reset(E);
     cJSON *lead = lq_json_parse_lead(lq_eval_scratch(E), line, len, why, sizeof why);
     if (!lead) continue;
+    cJSON *theirs = lq_json_parse(lq_eval_scratch(E), line, len);
+    if (!theirs || !same_tree(lead, theirs)) abort();
     const lq_result *r = lq_eval_lead(E, lead);
     lq_value id = lq_eval_path(E, lead, &(lq_seg){"id", 2, 0, false}, 1);
     lq_out_decision(&out, program, r, id, 1);
