@@ -90,19 +90,30 @@ static void print_one(const lq_diag *g, const lq_sources *src, FILE *out, bool c
           reset, sevcol, sev, reset, g->message);
   size_t len;
   const char *text = lq_sources_line(src, g->span.file, g->span.begin, &len);
-  /* The line as written, as the contract shows it: its own indentation stays. */
-  fprintf(out, "%.*s\n", (int)len, text);
   size_t start = (size_t)(src->files[g->span.file].text + g->span.begin - text);
   if (start > len) start = len;
+  size_t end = g->span.end > g->span.begin ? start + (g->span.end - g->span.begin) : start;
+  if (end > len) end = len;
+  /* A very long line (a list of 5,000 domains) is shown as a window around the caret. */
+  enum { WIDTH = 160, BEFORE = 60 };
+  size_t from = 0, to = len;
+  if (len > WIDTH) {
+    from = start > BEFORE ? start - BEFORE : 0;
+    while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80) from--;
+    to = from + WIDTH < len ? from + WIDTH : len;
+    while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80) to++;
+    if (end > to) end = to;
+  }
+  const char *pre = from ? "..." : "";
+  fprintf(out, "%s%.*s%s\n", pre, (int)(to - from), text + from, to < len ? "..." : "");
+  fputs(pre, out);
   /* Copy tabs so the caret lines up however the terminal expands them. */
-  for (size_t i = 0; i < start; i++) {
+  for (size_t i = from; i < start; i++) {
     unsigned char c = (unsigned char)text[i];
     if ((c & 0xC0) == 0x80) continue;
     fputc(c == '\t' ? '\t' : ' ', out);
   }
   fputs(color ? "\033[1;32m^" : "^", out);
-  size_t end = g->span.end > g->span.begin ? start + (g->span.end - g->span.begin) : start;
-  if (end > len) end = len;
   for (size_t i = start + 1; i < end; i++)
     if (((unsigned char)text[i] & 0xC0) != 0x80) fputc('~', out);
   fprintf(out, "%s\n", reset);
