@@ -75,11 +75,11 @@ $(BUILD)/gen/lex.yy.c: grammar/leadq.l $(BUILD)/gen/leadq.tab.h
 
 $(BUILD)/obj/leadq.tab.o: $(BUILD)/gen/leadq.tab.c
 	@mkdir -p $(@D)
-	$(CC) $(STD) $(CFLAGS) $(SAN) $(GENWARN) $(INCLUDES) -c -o $@ $<
+	$(CC) $(STD) $(CFLAGS) $(SAN) $(GENWARN) $(DEPFLAGS) $(INCLUDES) -c -o $@ $<
 
 $(BUILD)/obj/lex.yy.o: $(BUILD)/gen/lex.yy.c
 	@mkdir -p $(@D)
-	$(CC) $(STD) $(CFLAGS) $(SAN) $(GENWARN) $(INCLUDES) -c -o $@ $<
+	$(CC) $(STD) $(CFLAGS) $(SAN) $(GENWARN) $(DEPFLAGS) $(INCLUDES) -c -o $@ $<
 
 $(BUILD)/obj/%.o: src/%.c $(BUILD)/gen/leadq.tab.h
 	@mkdir -p $(@D)

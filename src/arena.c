@@ -9,15 +9,14 @@
 
 struct lq_arena_chunk {
   lq_arena_chunk *next;
-  size_t size, used;
+  size_t size;
   _Alignas(max_align_t) unsigned char data[];
 };
-
-#define ALIGN _Alignof(max_align_t)
 
 void lq_arena_init(lq_arena *a, size_t chunk_size) {
   a->head = NULL;
   a->chunk_size = chunk_size ? chunk_size : 64 * 1024;
+  a->cur = a->end = NULL;
 }
 
 static lq_arena_chunk *new_chunk(size_t size) {
@@ -29,23 +28,19 @@ static lq_arena_chunk *new_chunk(size_t size) {
   }
   c->next = NULL;
   c->size = size;
-  c->used = 0;
   return c;
 }
 
-void *lq_arena_alloc(lq_arena *a, size_t n) {
-  n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-  lq_arena_chunk *c = a->head;
-  if (!c || c->size - c->used < n) {
-    size_t size = a->chunk_size;
-    while (size < n) size *= 2;
-    c = new_chunk(size);
-    c->next = a->head;
-    a->head = c;
-  }
-  void *p = c->data + c->used;
-  c->used += n;
-  return p;
+/* n is already aligned; the current chunk is too full for it. */
+void *lq_arena_alloc_slow(lq_arena *a, size_t n) {
+  size_t size = a->chunk_size ? a->chunk_size : 64 * 1024;   /* a zeroed arena works too */
+  while (size < n) size *= 2;
+  lq_arena_chunk *c = new_chunk(size);
+  c->next = a->head;
+  a->head = c;
+  a->cur = c->data + n;
+  a->end = c->data + size;
+  return c->data;
 }
 
 void *lq_arena_zalloc(lq_arena *a, size_t n) {
@@ -84,9 +79,11 @@ void lq_arena_reset(lq_arena *a) {
       free(c);
     }
   }
+  a->cur = a->end = NULL;
   if (keep) {
     keep->next = NULL;
-    keep->used = 0;
+    a->cur = keep->data;
+    a->end = keep->data + keep->size;
     /* Next growth starts from the size that was needed, so one big lead
      * costs one malloc rather than a cascade of them. */
     if (keep->size > a->chunk_size) a->chunk_size = keep->size;
@@ -100,4 +97,5 @@ void lq_arena_free(lq_arena *a) {
     free(c);
   }
   a->head = NULL;
+  a->cur = a->end = NULL;
 }

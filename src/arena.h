@@ -7,10 +7,19 @@ typedef struct lq_arena_chunk lq_arena_chunk;
 typedef struct lq_arena {
   lq_arena_chunk *head;   /* current chunk; older ones follow ->next */
   size_t chunk_size;      /* size of the next chunk to allocate */
+  unsigned char *cur, *end;   /* the free part of the current chunk */
 } lq_arena;
 
 void lq_arena_init(lq_arena *a, size_t chunk_size);
-void *lq_arena_alloc(lq_arena *a, size_t n);          /* aligned, never NULL (aborts on OOM) */
+void *lq_arena_alloc_slow(lq_arena *a, size_t n);
+/* Aligned, never NULL (aborts on OOM). Inline: a lead makes hundreds of these. */
+static inline void *lq_arena_alloc(lq_arena *a, size_t n) {
+  n = (n + _Alignof(max_align_t) - 1) & ~(size_t)(_Alignof(max_align_t) - 1);
+  if ((size_t)(a->end - a->cur) < n) return lq_arena_alloc_slow(a, n);
+  void *p = a->cur;
+  a->cur += n;
+  return p;
+}
 void *lq_arena_zalloc(lq_arena *a, size_t n);
 char *lq_arena_strndup(lq_arena *a, const char *s, size_t n); /* NUL-terminated copy */
 char *lq_arena_printf(lq_arena *a, const char *fmt, ...)

@@ -3,6 +3,7 @@
  * hash sets, regexes are compiled once. */
 #include "compile.h"
 
+#include "json.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +130,46 @@ typedef struct compiler {
   lq_arena *a;
   lq_site *sites;
   int nsites, sites_cap;
+  /* Distinct lead paths by their canonical text, so each is walked once per lead. */
+  struct { const char *key; uint32_t len; int slot; } *paths;
+  uint32_t paths_mask;
+  int npaths;
 } compiler;
+
+/* The memo slot of a path from the lead, the same for every use of the same path. */
+static int path_slot(compiler *c, const lq_seg *segs, uint32_t n) {
+  char buf[512];
+  size_t len = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    int w = segs[i].is_index ? snprintf(buf + len, sizeof buf - len, "[%d]", segs[i].index)
+                             : snprintf(buf + len, sizeof buf - len, ".%.*s", (int)segs[i].len, segs[i].key);
+    if (w < 0 || (size_t)w >= sizeof buf - len) return -1;   /* a very long path: not memoised */
+    len += (size_t)w;
+  }
+  if ((uint32_t)c->npaths * 2 >= c->paths_mask) {
+    uint32_t cap = c->paths_mask ? 2 * (c->paths_mask + 1) : 64;
+    __typeof__(c->paths) old = c->paths;
+    uint32_t old_cap = c->paths_mask ? c->paths_mask + 1 : 0;
+    c->paths = calloc(cap, sizeof *c->paths);
+    if (!c->paths) abort();
+    c->paths_mask = cap - 1;
+    for (uint32_t i = 0; i < old_cap; i++) {
+      if (!old[i].key) continue;
+      uint32_t h = (uint32_t)lq_text_hash(old[i].key, old[i].len) & c->paths_mask;
+      while (c->paths[h].key) h = (h + 1) & c->paths_mask;
+      c->paths[h] = old[i];
+    }
+    free(old);
+  }
+  /* lq_text_hash folds case; equal texts still compare exactly below. */
+  uint32_t h = (uint32_t)lq_text_hash(buf, len) & c->paths_mask;
+  for (; c->paths[h].key; h = (h + 1) & c->paths_mask)
+    if (c->paths[h].len == len && !memcmp(c->paths[h].key, buf, len)) return c->paths[h].slot;
+  c->paths[h].key = lq_arena_strndup(c->a, buf, len);
+  c->paths[h].len = (uint32_t)len;
+  c->paths[h].slot = c->npaths++;
+  return c->paths[h].slot;
+}
 
 static lq_expr *new_expr(compiler *c, lq_op op, lq_span span) {
   lq_expr *e = lq_arena_zalloc(c->a, sizeof *e);
@@ -231,6 +271,7 @@ static lq_expr *path(compiler *c, const lq_node *n) {
     if (k->kind == LQ_GET) segs[i] = (lq_seg){k->str.s, k->str.n, 0, false};
     else segs[i] = (lq_seg){NULL, 0, (int32_t)k->num, true};
   }
+  if (e->root == LQ_ROOT_LEAD && count) e->slot = path_slot(c, segs, count);
   return e;
 }
 
@@ -392,26 +433,28 @@ static void build(compiler *c, lq_node *decls) {
     }
     case LQ_GRADE: {
       lq_grade *g = &p->grades[p->ngrades];
-      *g = (lq_grade){d->str.s, d->span, team_index(p, d), NULL, 0};
+      *g = (lq_grade){.name = d->str.s, .span = d->span, .owner = team_index(p, d)};
       int n = 0;
       for (lq_node *a = d->kids; a; a = a->next) n++;
       g->arms = array(c->a, n, sizeof *g->arms);
       for (lq_node *a = d->kids; a; a = a->next)
-        g->arms[g->narms++] = (lq_arm){a->a->str.s, a->span, a->otherwise ? NULL : compile(c, a->b)};
+        g->arms[g->narms++] = (lq_arm){.label = a->a->str.s, .span = a->span, .cond = a->otherwise ? NULL : compile(c, a->b)};
       p->steps[nsteps++] = (lq_step){LQ_STEP_GRADE, (uint32_t)p->ngrades++};
       break;
     }
     case LQ_REJECT:
-      p->rejects[p->nrejects] = (lq_cond_decl){d->a->str.s, d->span, team_index(p, d), compile(c, d->b)};
+      p->rejects[p->nrejects] = (lq_cond_decl){.name = d->a->str.s, .span = d->span, .owner = team_index(p, d),
+                                               .cond = compile(c, d->b)};
       p->steps[nsteps++] = (lq_step){LQ_STEP_REJECT, (uint32_t)p->nrejects++};
       break;
     case LQ_STAGE:
-      p->stages[p->nstages] = (lq_cond_decl){d->str.s, d->span, team_index(p, d), compile(c, d->b)};
+      p->stages[p->nstages] = (lq_cond_decl){.name = d->str.s, .span = d->span, .owner = team_index(p, d),
+                                             .cond = compile(c, d->b)};
       p->steps[nsteps++] = (lq_step){LQ_STEP_STAGE, (uint32_t)p->nstages++};
       break;
     case LQ_ROUTE:
-      p->routes[p->nroutes] = (lq_cond_decl){d->a->str.s, d->span, team_index(p, d),
-                                             d->otherwise ? NULL : compile(c, d->b)};
+      p->routes[p->nroutes] = (lq_cond_decl){.name = d->a->str.s, .span = d->span, .owner = team_index(p, d),
+                                             .cond = d->otherwise ? NULL : compile(c, d->b)};
       p->steps[nsteps++] = (lq_step){LQ_STEP_ROUTE, (uint32_t)p->nroutes++};
       break;
     default: break;
@@ -421,13 +464,41 @@ static void build(compiler *c, lq_node *decls) {
   p->sites = array(c->a, c->nsites, sizeof *p->sites);
   if (c->nsites) memcpy(p->sites, c->sites, (size_t)c->nsites * sizeof *p->sites);
   p->nsites = c->nsites;
+  p->npaths = c->npaths;
   free(c->sites);
+  free(c->paths);
+}
+
+/* Names as decisions print them, escaped once here rather than per lead. */
+static lq_str json_text(lq_program *p, const char *s) {
+  if (!s) return (lq_str){"null", 4};
+  lq_buf b = {0};
+  lq_buf_json_string(&b, s, strlen(s));
+  lq_str out = {lq_arena_strndup(&p->arena, b.data, b.len), (uint32_t)b.len};
+  lq_buf_free(&b);
+  return out;
+}
+
+static void prepare_output(lq_program *p) {
+  p->name_json = json_text(p, p->name);
+  p->version_json = json_text(p, p->version);
+  for (int i = 0; i < p->nrules; i++) p->rules[i].label_json = json_text(p, p->rules[i].label);
+  for (int i = 0; i < p->ngroups; i++) p->groups[i].name_json = json_text(p, p->groups[i].name);
+  for (int i = 0; i < p->ngrades; i++) {
+    p->grades[i].name_json = json_text(p, p->grades[i].name);
+    for (int a = 0; a < p->grades[i].narms; a++)
+      p->grades[i].arms[a].label_json = json_text(p, p->grades[i].arms[a].label);
+  }
+  lq_cond_decl *lists[] = {p->rejects, p->stages, p->routes};
+  int counts[] = {p->nrejects, p->nstages, p->nroutes};
+  for (int k = 0; k < 3; k++)
+    for (int i = 0; i < counts[k]; i++) lists[k][i].name_json = json_text(p, lists[k][i].name);
 }
 
 static lq_program *finish(lq_program *p, lq_diags *diags, const char *path) {
   if (!p->decls && diags->errors) return p;
   if (lq_check(p->decls, &p->sources, diags) == 0 && diags->errors == 0) {
-    compiler c = {p, &p->arena, NULL, 0, 0};
+    compiler c = {.p = p, .a = &p->arena};
     build(&c, p->decls);
   }
   if (!p->name) {
@@ -438,6 +509,7 @@ static lq_program *finish(lq_program *p, lq_diags *diags, const char *path) {
     if (n > 3 && !strcmp(base + n - 3, ".lq")) n -= 3;
     p->name = lq_arena_strndup(&p->arena, base, n);
   }
+  prepare_output(p);
   return p;
 }
 

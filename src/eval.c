@@ -15,6 +15,8 @@ struct lq_eval {
   uint64_t seq;                 /* leads evaluated; marks memo entries and surprises */
   lq_value *define_val;
   uint64_t *define_seq;
+  lq_value *path_val;           /* lead paths, walked once per lead */
+  uint64_t *path_seq;
   uint64_t *surprise;           /* nsites * KINDS * KINDS */
   uint64_t *surprise_seq;       /* per site: last lead counted */
   lq_result r;
@@ -35,6 +37,8 @@ lq_eval *lq_eval_new(const lq_program *p, double now) {
   lq_arena_init(&E->scratch, 256 * 1024);
   E->define_val = xcalloc((size_t)p->ndefines, sizeof *E->define_val);
   E->define_seq = xcalloc((size_t)p->ndefines, sizeof *E->define_seq);
+  E->path_val = xcalloc((size_t)p->npaths, sizeof *E->path_val);
+  E->path_seq = xcalloc((size_t)p->npaths, sizeof *E->path_seq);
   E->surprise = xcalloc((size_t)p->nsites * K * K, sizeof *E->surprise);
   E->surprise_seq = xcalloc((size_t)p->nsites, sizeof *E->surprise_seq);
   E->r.scores = xcalloc((size_t)p->ngroups, sizeof(double));
@@ -51,6 +55,8 @@ void lq_eval_free(lq_eval *E) {
   lq_arena_free(&E->scratch);
   free(E->define_val);
   free(E->define_seq);
+  free(E->path_val);
+  free(E->path_seq);
   free(E->surprise);
   free(E->surprise_seq);
   free(E->r.scores);
@@ -143,10 +149,11 @@ static lq_value as_list(vec v) { return (lq_value){.kind = LQ_V_LIST, .n = v.n, 
 static lq_value walk_json(lq_eval *E, const cJSON *j, const lq_seg *s, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) {
     if (!j) return LQ_NOVALUE;
-    if (cJSON_IsObject(j)) {
+    int type = j->type & 0xFF;
+    if (type == cJSON_Object) {
       if (s[i].is_index) return LQ_NOVALUE;
       j = object_get(j, s[i].key, s[i].len);
-    } else if (cJSON_IsArray(j)) {
+    } else if (type == cJSON_Array) {
       if (s[i].is_index) { j = array_at(j, s[i].index); continue; }
       vec out = {0};
       for (const cJSON *c = j->child; c; c = c->next) collect(E, &out, walk_json(E, c, s + i, n - i));
@@ -485,7 +492,13 @@ static lq_value eval(lq_eval *E, const lq_expr *e, lq_value item) {
   case LQ_OP_CONST: return e->k;
   case LQ_OP_PATH:
     switch (e->root) {
-    case LQ_ROOT_LEAD: return walk_json(E, E->lead, e->segs, e->nsegs);
+    case LQ_ROOT_LEAD:
+      if (e->slot < 0) return walk_json(E, E->lead, e->segs, e->nsegs);
+      if (E->path_seq[e->slot] != E->seq) {
+        E->path_val[e->slot] = walk_json(E, E->lead, e->segs, e->nsegs);
+        E->path_seq[e->slot] = E->seq;
+      }
+      return E->path_val[e->slot];
     case LQ_ROOT_ITEM: return walk_value(E, item, e->segs, e->nsegs);
     default: return walk_value(E, eval(E, e->a, item), e->segs, e->nsegs);
     }

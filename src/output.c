@@ -4,17 +4,6 @@
 #include <math.h>
 #include <string.h>
 
-static void key(lq_buf *b, const char *k) {
-  lq_buf_putc(b, '"');
-  lq_buf_puts(b, k);
-  lq_buf_put(b, "\":", 2);
-}
-
-static void str_or_null(lq_buf *b, const char *s) {
-  if (s) lq_buf_json_string(b, s, strlen(s));
-  else lq_buf_put(b, "null", 4);
-}
-
 void lq_out_id(lq_buf *b, lq_value id, uint64_t lineno) {
   if (id.kind == LQ_V_STR && id.b) lq_buf_put(b, id.str, id.n);
   else if (id.kind == LQ_V_STR) lq_buf_json_string(b, id.str, id.n);
@@ -22,41 +11,37 @@ void lq_out_id(lq_buf *b, lq_value id, uint64_t lineno) {
   else lq_buf_num(b, (double)lineno);   /* no id, or one JSON cannot carry (1e999) */
 }
 
+static void put(lq_buf *b, lq_str s) { lq_buf_put(b, s.s, s.n); }
+
 void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno) {
-  lq_buf_putc(b, '{');
-  key(b, "id");
+  static const lq_str null = {"null", 4};
+  lq_buf_put(b, "{\"id\":", 6);
   lq_out_id(b, id, lineno);
-  lq_buf_putc(b, ',');
-  key(b, "ruleset");
-  str_or_null(b, p->name);
-  lq_buf_putc(b, ',');
-  key(b, "version");
-  str_or_null(b, p->version);
-  lq_buf_putc(b, ',');
-  key(b, "stage");
-  str_or_null(b, r->stage >= 0 ? p->stages[r->stage].name : NULL);
-  lq_buf_putc(b, ',');
-  key(b, "rejected");
-  str_or_null(b, r->rejected >= 0 ? p->rejects[r->rejected].name : NULL);
-  lq_buf_putc(b, ',');
-  key(b, "route");
-  str_or_null(b, r->route >= 0 ? p->routes[r->route].name : NULL);
-  lq_buf_putc(b, ',');
-  key(b, "score");
+  lq_buf_put(b, ",\"ruleset\":", 11);
+  put(b, p->name_json);
+  lq_buf_put(b, ",\"version\":", 11);
+  put(b, p->version_json);
+  lq_buf_put(b, ",\"stage\":", 9);
+  put(b, r->stage >= 0 ? p->stages[r->stage].name_json : null);
+  lq_buf_put(b, ",\"rejected\":", 12);
+  put(b, r->rejected >= 0 ? p->rejects[r->rejected].name_json : null);
+  lq_buf_put(b, ",\"route\":", 9);
+  put(b, r->route >= 0 ? p->routes[r->route].name_json : null);
+  lq_buf_put(b, ",\"score\":", 9);
   lq_buf_num(b, r->total);
   lq_buf_put(b, ",\"scores\":{", 11);
   for (int i = 0; i < p->ngroups; i++) {
     if (i) lq_buf_putc(b, ',');
-    lq_buf_json_string(b, p->groups[i].name, strlen(p->groups[i].name));
+    put(b, p->groups[i].name_json);
     lq_buf_putc(b, ':');
     lq_buf_num(b, r->scores[i]);
   }
   lq_buf_put(b, "},\"grades\":{", 12);
   for (int i = 0; i < p->ngrades; i++) {
     if (i) lq_buf_putc(b, ',');
-    lq_buf_json_string(b, p->grades[i].name, strlen(p->grades[i].name));
+    put(b, p->grades[i].name_json);
     lq_buf_putc(b, ':');
-    str_or_null(b, r->grades[i] >= 0 ? p->grades[i].arms[r->grades[i]].label : NULL);
+    put(b, r->grades[i] >= 0 ? p->grades[i].arms[r->grades[i]].label_json : null);
   }
   /* Reasons in declaration order: points rules that fired, then, where they are
    * declared, the rejects that fired. */
@@ -71,9 +56,9 @@ void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_valu
         if (!first) lq_buf_putc(b, ',');
         first = false;
         lq_buf_put(b, "{\"rule\":", 8);
-        lq_buf_json_string(b, p->rules[i].label, strlen(p->rules[i].label));
+        put(b, p->rules[i].label_json);
         lq_buf_put(b, ",\"group\":", 9);
-        lq_buf_json_string(b, g->name, strlen(g->name));
+        put(b, g->name_json);
         lq_buf_put(b, ",\"points\":", 10);
         lq_buf_num(b, r->points[i]);
         lq_buf_putc(b, '}');
@@ -82,8 +67,7 @@ void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_valu
       if (!first) lq_buf_putc(b, ',');
       first = false;
       lq_buf_put(b, "{\"rule\":", 8);
-      const char *reason = p->rejects[st->index].name;
-      lq_buf_json_string(b, reason, strlen(reason));
+      put(b, p->rejects[st->index].name_json);
       lq_buf_put(b, ",\"reject\":true}", 15);
     }
   }

@@ -54,7 +54,7 @@ struct lq_expr {
   uint8_t fn;           /* CALL: index in the function table */
   uint8_t root;         /* PATH: where the path starts */
   uint32_t nargs;       /* CALL, LISTLIT */
-  int32_t slot;         /* DEFINE, GROUP, GRADE, STAGE */
+  int32_t slot;         /* DEFINE, GROUP, GRADE, STAGE; PATH from the lead: its memo, or -1 */
   int32_t site;         /* type-surprise site, or -1 */
   lq_span span;
   const lq_expr *a, *b, *c;
@@ -76,6 +76,7 @@ typedef struct lq_site {
 
 typedef struct lq_rule {
   const char *label;
+  lq_str label_json;         /* the label as a JSON string, quotes and escapes done once */
   lq_span span;
   int group;
   bool per;
@@ -88,6 +89,7 @@ typedef struct lq_rule {
 
 typedef struct lq_group {
   const char *name;
+  lq_str name_json;
   lq_span span;
   int owner;                 /* team index, or -1 */
   int first_rule, nrules;    /* into program rules */
@@ -99,12 +101,18 @@ typedef struct lq_group {
   const lq_expr *since;
 } lq_group;
 
-typedef struct lq_arm { const char *label; lq_span span; const lq_expr *cond; /* NULL: otherwise */ } lq_arm;
-typedef struct lq_grade { const char *name; lq_span span; int owner; lq_arm *arms; int narms; } lq_grade;
+typedef struct lq_arm {
+  const char *label;
+  lq_str label_json;
+  lq_span span;
+  const lq_expr *cond;       /* NULL: otherwise */
+} lq_arm;
+typedef struct lq_grade { const char *name; lq_str name_json; lq_span span; int owner; lq_arm *arms; int narms; } lq_grade;
 
 /* Rejects, stages and routes: a name and a condition (NULL for route otherwise). */
 typedef struct lq_cond_decl {
   const char *name;
+  lq_str name_json;
   lq_span span;
   int owner;
   const lq_expr *cond;
@@ -121,6 +129,7 @@ typedef struct lq_program {
   lq_sources sources;
   lq_node *decls;            /* the syntax tree, for fmt, explain and test */
   const char *name, *version;
+  lq_str name_json, version_json;   /* JSON strings, or null */
   lq_team *teams;       int nteams;
   lq_define *defines;   int ndefines;
   lq_group *groups;     int ngroups;
@@ -131,6 +140,7 @@ typedef struct lq_program {
   lq_cond_decl *routes;  int nroutes;
   lq_step *steps;       int nsteps;
   lq_site *sites;       int nsites;
+  int npaths;                /* distinct lead paths; a PATH's slot memoises its value per lead */
   regex_t **regexes;    int nregexes;
 } lq_program;
 

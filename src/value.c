@@ -17,7 +17,9 @@ lq_value lq_value_from_json(lq_arena *a, const cJSON *j) {
   case cJSON_False: return lq_bool(false);
   case cJSON_True: return lq_bool(true);
   case cJSON_Number: return lq_num(j->valuedouble);
-  case cJSON_String: return lq_strv(j->valuestring, (uint32_t)strlen(j->valuestring));
+  case cJSON_String:
+    /* leadq's lead parser keeps a string's length in valueint (cJSON leaves 0). */
+    return lq_strv(j->valuestring, j->valueint > 0 ? (uint32_t)j->valueint : (uint32_t)strlen(j->valuestring));
   case cJSON_Object: return (lq_value){.kind = LQ_V_OBJ, .obj = j};
   case cJSON_Array: {
     uint32_t n = 0;
