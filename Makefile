@@ -32,7 +32,7 @@ PKGS_BUILD = gcc make flex bison libcjson-dev
 PKGS_TEST  = libcriterion-dev jq chromium
 PKGS_BENCH = jq
 
-.PHONY: all test unit golden demo bench fuzz install uninstall clean help deps-build deps-test deps-bench
+.PHONY: all test test-valgrind unit golden demo bench fuzz install uninstall clean help deps-build deps-test deps-bench
 all: deps-build $(BUILD)/leadq
 
 help:
@@ -40,6 +40,7 @@ help:
 	@echo "make demo       run the bundled rules on the bundled leads"
 	@echo "make test       unit tests and end-to-end golden tests"
 	@echo "make test SANITIZE=1   the same under AddressSanitizer and UBSan"
+	@echo "make test-valgrind     the end-to-end suite with every run under valgrind"
 	@echo "make bench      throughput and memory against jq and hand-written C"
 	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (default 60)"
 	@echo "make install    install leadq and its man page (PREFIX=$(PREFIX), DESTDIR)"
@@ -119,6 +120,15 @@ test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests $(BUILD)/e2e-tests
 	$(BUILD)/leadq fmt --check rules/*.lq rules/shared/*.lq
 	$(BUILD)/leadq check --strict rules/*.lq
 	@echo "all tests passed ($(if $(SAN),sanitized,plain) build)"
+
+# The end-to-end suite again, every leadq run under valgrind: any memory error
+# or leak changes the exit status (99) or stderr, so the case fails.
+test-valgrind: deps-test $(BUILD)/leadq $(BUILD)/e2e-tests
+	$(call need,valgrind)
+	@printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect "%s" "$$@"\n' \
+	  "$(abspath $(BUILD)/leadq)" > $(BUILD)/leadq-valgrind && chmod +x $(BUILD)/leadq-valgrind
+	LEADQ=$(abspath $(BUILD)/leadq-valgrind) GOLDEN=$(abspath tests/golden) $(BUILD)/e2e-tests --jobs 2
+	@echo "end-to-end suite clean under valgrind"
 
 demo: all $(BUILD)/leadgen
 	@echo "== rules/acme.lq on examples/sample.ndjson (decisions) =="
