@@ -502,15 +502,24 @@ static const lq_node *grade_of(const lq_node *key) {
   return key->kind == LQ_NAME && key->ref_kind == LQ_REF_GRADE && key->ref ? key->ref : NULL;
 }
 
-typedef struct cands { cval *v; size_t n, cap; } cands;
+/* Candidate values; the first few live in the struct, since every rule of a
+ * 10,000-rule file is tried and most need only a handful. */
+typedef struct cands { cval *v; size_t n, cap; cval local[16]; } cands;
+#define CANDS_INIT(c) ((c).v = (c).local, (c).n = 0, (c).cap = 16)
 
 static void cand_add(cands *c, cval v) {
   if (c->n == c->cap) {
-    c->cap = c->cap ? 2 * c->cap : 32;
-    c->v = realloc(c->v, c->cap * sizeof *c->v);
-    if (!c->v) abort();
+    c->cap *= 2;
+    cval *grown = c->v == c->local ? malloc(c->cap * sizeof *grown) : realloc(c->v, c->cap * sizeof *grown);
+    if (!grown) abort();
+    if (c->v == c->local) memcpy(grown, c->local, sizeof c->local);
+    c->v = grown;
   }
   c->v[c->n++] = v;
+}
+
+static void cands_free(cands *c) {
+  if (c->v != c->local) free(c->v);
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -526,7 +535,9 @@ static void cand_const(cands *c, cands *nums, const cval *k) {
 /* Can one value of the operand satisfy every atom in set (indices into atoms)?
  * types: what the operand can be (T_ANY to ignore what is known about it). */
 static bool satisfiable(const atom *atoms, const size_t *set, size_t n, int types, const lq_node *grade) {
-  cands c = {0}, nums = {0};
+  cands c, nums;
+  CANDS_INIT(c);
+  CANDS_INIT(nums);
   for (size_t i = 0; i < n; i++) {
     const atom *a = &atoms[set[i]];
     cand_const(&c, &nums, &a->k);
@@ -560,7 +571,7 @@ static bool satisfiable(const atom *atoms, const size_t *set, size_t n, int type
     cand_add(&c, (cval){.t = T_NUM, .num = x[nums.n - 1] + fabs(x[nums.n - 1]) + 1});
   }
   free(x);
-  free(nums.v);
+  cands_free(&nums);
   bool ok = false;
   for (size_t i = 0; i < c.n && !ok; i++) {
     const cval *v = &c.v[i];
@@ -574,7 +585,7 @@ static bool satisfiable(const atom *atoms, const size_t *set, size_t n, int type
     ok = true;
     for (size_t j = 0; j < n && ok; j++) ok = admits(&atoms[set[j]], v);
   }
-  free(c.v);
+  cands_free(&c);
   return ok;
 }
 

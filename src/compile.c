@@ -141,10 +141,17 @@ static int path_slot(compiler *c, const lq_seg *segs, uint32_t n) {
   char buf[512];
   size_t len = 0;
   for (uint32_t i = 0; i < n; i++) {
-    int w = segs[i].is_index ? snprintf(buf + len, sizeof buf - len, "[%d]", segs[i].index)
-                             : snprintf(buf + len, sizeof buf - len, ".%.*s", (int)segs[i].len, segs[i].key);
-    if (w < 0 || (size_t)w >= sizeof buf - len) return -1;   /* a very long path: not memoised */
-    len += (size_t)w;
+    /* Keys may hold any byte but NUL, so a NUL separates them; indexes are rare. */
+    if (segs[i].is_index) {
+      int w = snprintf(buf + len, sizeof buf - len, "%c[%d]", '\0', segs[i].index);
+      if (w < 0 || (size_t)w >= sizeof buf - len) return -1;
+      len += (size_t)w;
+      continue;
+    }
+    if (segs[i].len + 1 > sizeof buf - len) return -1;   /* a very long path: not memoised */
+    buf[len++] = '\0';
+    memcpy(buf + len, segs[i].key, segs[i].len);
+    len += segs[i].len;
   }
   if ((uint32_t)c->npaths * 2 >= c->paths_mask) {
     uint32_t cap = c->paths_mask ? 2 * (c->paths_mask + 1) : 64;
