@@ -14,6 +14,13 @@
 %code requires {
 #include "parse.h"
 typedef void *yyscan_t;
+
+/* How deep an expression may nest, as the height of its tree: each operator,
+ * call, list, `.field` and `[n]` is a level (parentheses alone are not), so a
+ * chain `a and b and c` is one level per `and`. Every recursion over
+ * expressions (check, compile, eval, fmt, explain) stays within this many
+ * frames; parse.c enforces it (docs/language.md, "Limits"). */
+enum { LQ_MAX_EXPR_DEPTH = 1000 };
 }
 
 %union {
@@ -39,6 +46,12 @@ static void lq_yyerror(LQ_YYLTYPE *at, yyscan_t scanner, lq_parse_ctx *ctx, cons
       (Cur).file = YYRHSLOC(Rhs, 0).file;                                 \
     }                                                                     \
   } while (0)
+
+/* The parser's own stack: an expression within LQ_MAX_EXPR_DEPTH takes at most
+ * 5 entries a level (`x between 1 and (...`) plus parentheses, so 10 a level
+ * never overflows for a file that is within the limit. What does overflow it
+ * (10,000 open parentheses, `not not not ...`) gets a message, see lq_yyerror. */
+#define YYMAXDEPTH (10 * LQ_MAX_EXPR_DEPTH)
 
 #define A (ctx->arena)
 #define NODE(kind, at) lq_ast_new(A, kind, at)
@@ -87,7 +100,7 @@ static lq_node *word(lq_parse_ctx *ctx, lq_span at) {
 %token RULESET "ruleset" VERSION "version" TEAM "team" INCLUDE "include" LIST "list"
 %token DEFINE "define" SCORE "score" BY "by" DECAY "decay" EVERY "every" DAYS "days"
 %token SINCE "since" WHEN "when" PER "per" WHERE "where" GRADE "grade" OTHERWISE "otherwise"
-%token REJECT "reject" STAGE "stage" ROUTE "route" TEST "test" NOW "now" EXPECT "expect"
+%token REJECT_ "reject" STAGE "stage" ROUTE "route" TEST "test" NOW "now" EXPECT "expect"
 %token AND "and" OR "or" NOT "not" IN "in" BETWEEN "between" MATCHES "matches"
 %token TRUE "true" FALSE "false" NULL_ "null"
 %token NOT_IN "not in" CONTAINS "contains" CONTAINS_ANY "contains any"
@@ -311,8 +324,12 @@ arg
 
 %%
 
+/* With custom syntax errors, bison calls this only when its stack is full:
+ * "memory exhausted", which names no cause. */
 static void lq_yyerror(LQ_YYLTYPE *at, yyscan_t scanner, lq_parse_ctx *ctx, const char *msg) {
   (void)scanner;
+  if (!strcmp(msg, "memory exhausted"))
+    msg = "the rules file nests too deeply here; split the expression with a define";
   lq_diag_error(ctx->diags, *at, "%s", msg);
 }
 

@@ -23,6 +23,10 @@ typedef struct sym {
 typedef struct symtab { sym *slots; uint32_t mask; } symtab;
 
 enum { FIELD_MEMO = 1024 };
+/* Declarations plus the items of score and grade blocks in one program, includes
+ * and all (docs/language.md, "Limits"): far beyond any agreement people can
+ * read, and it keeps every count and index of the program small. */
+enum { MAX_RULES = 100000 };
 typedef struct memo { const char *s; uint32_t n; } memo;
 
 typedef struct checker {
@@ -1128,6 +1132,23 @@ static void arms(checker *c, lq_node *g) {
   if (!n) lq_diag_error(c->d, g->span, "grade '%s' has no labels; add lines like \"A\" when COND", g->str.s);
 }
 
+/* Reports the first declaration or block item past MAX_RULES, if any. */
+static bool too_many_rules(const lq_node *decls, lq_diags *diags) {
+  size_t n = 0;
+  for (const lq_node *d = decls; d; d = d->next) {
+    const lq_node *over = ++n > MAX_RULES ? d : NULL;
+    if (d->kind == LQ_SCORE || d->kind == LQ_GRADE)
+      for (const lq_node *k = d->kids; k && !over; k = k->next)
+        if (++n > MAX_RULES) over = k;
+    if (over) {
+      lq_diag_error(diags, over->span, "more than 100,000 declarations and rules; a program holds at most 100,000");
+      lq_diag_note(diags, "every declaration counts, and every item of a score or grade block");
+      return true;
+    }
+  }
+  return false;
+}
+
 size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
   size_t errors_before = diags->errors;
   checker c = {0};
@@ -1135,6 +1156,7 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
   c.src = src;
   size_t ndecls = 0;
   for (lq_node *d = decls; d; d = d->next) ndecls++;
+  if (too_many_rules(decls, diags)) return diags->errors - errors_before;
   symtab_init(&c.names, ndecls);
   symtab_init(&c.teams, ndecls);
 

@@ -15,6 +15,90 @@ int lq_yylex_destroy(yyscan_t scanner);
 void *lq_yy_scan_bytes(const char *bytes, int len, yyscan_t scanner);
 
 enum { MAX_INCLUDE_DEPTH = 32 };
+#define MAX_EXPR_DEPTH_TEXT "1,000"
+_Static_assert(LQ_MAX_EXPR_DEPTH == 1000, "MAX_EXPR_DEPTH_TEXT spells LQ_MAX_EXPR_DEPTH for messages");
+
+/* ---- the expression depth limit ---- */
+
+/* One node being walked: which child comes next, and the height so far. */
+typedef struct walk_frame {
+  lq_node *n;
+  int next;                /* 0-3: a, b, c, d; 4: the first kid; 5: the kid after *slot */
+  lq_node **slot;          /* where the child being walked hangs */
+  int height;              /* 1 + the tallest child walked */
+} walk_frame;
+
+/* ast.h lists the expression kinds first, the declarations from RULESET on. */
+static bool is_expr(const lq_node *n) { return n->kind < LQ_RULESET; }
+
+/* Moves f->slot to n's next child; false when all have been walked. */
+static bool next_child(walk_frame *f) {
+  lq_node *n = f->n;
+  lq_node **slots[4] = {&n->a, &n->b, &n->c, &n->d};
+  while (f->next < 4) {
+    f->slot = slots[f->next++];
+    if (*f->slot) return true;
+  }
+  f->slot = f->next == 4 ? &n->kids : &(*f->slot)->next;
+  f->next = 5;
+  return *f->slot != NULL;
+}
+
+/* Where an expression got too deep: after the operand, for a postfix operator
+ * (`x.f`, `x[0]`, `x is missing`); otherwise at the start of its last operand,
+ * e.g. the term of a long `and` chain that takes it past the limit. */
+static uint32_t deep_point(const lq_parse_ctx *ctx, const lq_node *n) {
+  const lq_node *kids[4] = {n->a, n->b, n->c, n->d}, *last = NULL;
+  int count = 0;
+  for (int i = 0; i < 4; i++)
+    if (kids[i]) { count++; if (!last || kids[i]->span.begin > last->span.begin) last = kids[i]; }
+  for (const lq_node *k = n->kids; k; k = k->next) { count++; if (!last || k->span.begin > last->span.begin) last = k; }
+  if (!last) return n->span.begin;
+  if (count > 1 || last->span.begin > n->span.begin) return last->span.begin;
+  uint32_t at = last->span.end;
+  while (at < n->span.end && strchr(" \t\r\n", ctx->text[at])) at++;
+  return at;
+}
+
+/* Walks a declaration without recursion (it may be a chain of 100,000 `and`s)
+ * and keeps every expression within LQ_MAX_EXPR_DEPTH: an operand that would
+ * make its operator one level too deep is reported, once per declaration, and
+ * replaced by a plain field, so the checker can still look at the rest and
+ * nothing after the parser recurses deeper than the limit. */
+static void limit_depth(lq_parse_ctx *ctx, lq_node *decl) {
+  size_t n = 0, cap = 64;
+  walk_frame *st = malloc(cap * sizeof *st);
+  if (!st) abort();
+  st[n++] = (walk_frame){decl, 0, NULL, 1};
+  bool reported = false;
+  while (n) {
+    walk_frame *f = &st[n - 1];
+    if (next_child(f)) {
+      lq_node *child = *f->slot;   /* f moves if st grows */
+      if (n == cap && !(st = realloc(st, (cap *= 2) * sizeof *st))) abort();
+      st[n++] = (walk_frame){child, 0, NULL, 1};
+      continue;
+    }
+    int h = f->height;
+    if (--n == 0) break;
+    walk_frame *parent = &st[n - 1];
+    if (h >= LQ_MAX_EXPR_DEPTH && is_expr(parent->n)) {
+      if (!reported) {
+        uint32_t at = deep_point(ctx, parent->n);
+        lq_diag_error(ctx->diags, (lq_span){at, at, ctx->file},
+                      "expression nested more than %s deep; split it with a define", MAX_EXPR_DEPTH_TEXT);
+        reported = true;
+      }
+      lq_node *old = *parent->slot;
+      lq_node *stub = lq_ast_str(ctx->arena, LQ_FIELD, old->span, (lq_str){"", 0});
+      stub->next = old->next;
+      *parent->slot = stub;
+      h = 1;
+    }
+    if (h + 1 > parent->height) parent->height = h + 1;
+  }
+  free(st);
+}
 
 lq_node *lq_parse_file(lq_arena *arena, lq_sources *src, lq_diags *diags, uint32_t file,
                        lq_comment **comments) {
@@ -37,6 +121,7 @@ lq_node *lq_parse_file(lq_arena *arena, lq_sources *src, lq_diags *diags, uint32
   lq_yy_scan_bytes(ctx.text + bom, (int)(ctx.len - bom), scanner);
   lq_yyparse(scanner, &ctx);
   lq_yylex_destroy(scanner);
+  for (lq_node *d = ctx.decls.head; d; d = d->next) limit_depth(&ctx, d);
   if (comments) *comments = ctx.comments;
   return ctx.decls.head;
 }

@@ -21,6 +21,7 @@ typedef struct run_opts {
   const char *errors_path;
   bool stats;
   int jobs;                  /* worker threads; 1 evaluates on the reading thread */
+  size_t max_line;           /* --max-line-bytes: a longer line is a bad line */
 } run_opts;
 
 /* Counts and output of a run, or of one batch of lines on a worker. */
@@ -283,14 +284,40 @@ static void pool_finish(pool *P, lq_eval *into) {
   free(P->threads);
 }
 
+/* A line longer than --max-line-bytes: a bad line, never parsed nor held whole.
+ * What came before it is written first, so the report and --errors stay in
+ * input order; the line goes to --errors piece by piece as it is read. */
+static void long_line(run_state *S, pool *P, lq_reader *rd, const char *name, char *piece, size_t len) {
+  if (P) {
+    if (P->ring[P->filled % (unsigned)P->nring].n) submit(P);
+    drain(P, 0);
+  } else {
+    emit(S, &S->T);
+  }
+  S->T.leads++;
+  S->T.bad++;
+  char max[32];
+  fprintf(stderr, "%s:%llu: error: line longer than %s bytes (--max-line-bytes)\n", name,
+          (unsigned long long)rd->lineno, cli_thousands(S->o->max_line, max));
+  if (!S->errors) return;
+  do fwrite(piece, 1, len, S->errors);
+  while (lq_reader_more(rd, &piece, &len));
+  fputc('\n', S->errors);
+}
+
 /* Reads one input; each line goes to the pool, or is evaluated here when P is
  * NULL. Returns false on a read error. */
 static bool run_stream(run_state *S, pool *P, lq_eval *E, FILE *fp, const char *name) {
   lq_reader rd;
   lq_reader_init(&rd, fp);
+  rd.max_line = S->o->max_line;
   char *line;
   size_t len;
   while (lq_reader_next(&rd, &line, &len)) {
+    if (rd.long_line) {
+      long_line(S, P, &rd, name, line, len);
+      continue;
+    }
     if (lq_line_blank(line, len)) continue;
     if (P) {
       add_line(P, name, rd.lineno, line, len);
@@ -339,6 +366,21 @@ static void print_stats(const run_state *S) {
 }
 
 
+/* A size in bytes: digits and an optional K, M or G (KiB, MiB, GiB), 1 to 1G. */
+static bool parse_size(const char *s, size_t *out) {
+  char *end;
+  if (*s < '0' || *s > '9') return false;
+  errno = 0;
+  unsigned long long n = strtoull(s, &end, 10);
+  int shift = 0;
+  if (*end == 'K' || *end == 'k') shift = 10, end++;
+  else if (*end == 'M' || *end == 'm') shift = 20, end++;
+  else if (*end == 'G' || *end == 'g') shift = 30, end++;
+  if (*end || errno || n == 0 || n > (1ULL << 30) >> shift) return false;
+  *out = (size_t)(n << shift);
+  return true;
+}
+
 const char cmd_run_help[] =
     "usage: leadq run [OPTIONS] RULES [FILE...]\n"
     "\n"
@@ -360,6 +402,9 @@ const char cmd_run_help[] =
     "  --stats             print counts per stage, route and reject reason to stderr\n"
     "  --jobs N            evaluate on N threads (0: one per CPU); output stays in input\n"
     "                      order and is the same bytes as with one thread\n"
+    "  --max-line-bytes N  a longer line (its line end not counted) is a bad line: reported,\n"
+    "                      copied to --errors, never parsed nor held whole in memory;\n"
+    "                      N may end in K, M or G (KiB, MiB, GiB), 1 to 1G (default: 64M)\n"
     "\n"
     "Filters combine: --stage SQL --route sdr prints leads matching both. With --annotate,\n"
     "filtered leads are printed annotated. Blank lines are skipped; CRLF line ends and a\n"
@@ -370,14 +415,15 @@ const char cmd_run_help[] =
     "the wrong type (text where a number was compared...) are summarised as warnings.\n";
 
 int cmd_run(int argc, char **argv) {
-  enum { O_NOW = 1000, O_ID, O_ANNOTATE, O_STAGE, O_ROUTE, O_REJECTED, O_ERRORS, O_STATS, O_JOBS };
+  enum { O_NOW = 1000, O_ID, O_ANNOTATE, O_STAGE, O_ROUTE, O_REJECTED, O_ERRORS, O_STATS, O_JOBS, O_MAX_LINE };
   static const struct option opts[] = {
       {"now", required_argument, NULL, O_NOW},         {"id-field", required_argument, NULL, O_ID},
       {"annotate", optional_argument, NULL, O_ANNOTATE}, {"stage", required_argument, NULL, O_STAGE},
       {"route", required_argument, NULL, O_ROUTE},     {"rejected", no_argument, NULL, O_REJECTED},
       {"errors", required_argument, NULL, O_ERRORS},   {"stats", no_argument, NULL, O_STATS},
-      {"jobs", required_argument, NULL, O_JOBS},       {0}};
-  run_opts o = {.id_field = "id", .jobs = 1};
+      {"jobs", required_argument, NULL, O_JOBS},       {"max-line-bytes", required_argument, NULL, O_MAX_LINE},
+      {0}};
+  run_opts o = {.id_field = "id", .jobs = 1, .max_line = (size_t)64 << 20};
   int c;
   optind = 1;
   opterr = 0;
@@ -400,6 +446,11 @@ int cmd_run(int argc, char **argv) {
       o.jobs = n < 1 ? 1 : (int)n;
       break;
     }
+    case O_MAX_LINE:
+      if (!parse_size(optarg, &o.max_line))
+        return cli_usage_error("run", "--max-line-bytes takes a size from 1 to 1G, such as 65536, 64K or 16M, not '%s'",
+                               optarg);
+      break;
     default:
       return cli_bad_option("run", c, argv);
     }
