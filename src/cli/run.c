@@ -188,6 +188,18 @@ static void drain(pool *P, unsigned long long pending) {
     batch *b = &P->ring[P->written % (unsigned)P->nring];
     if (!b->done) {
       if (P->filled - P->written <= pending) break;
+      if (P->taken < P->filled) {
+        /* Evaluate a waiting batch here rather than sit idle: the reading
+         * thread is one of the N. */
+        batch *w = &P->ring[P->taken++ % (unsigned)P->nring];
+        pthread_mutex_unlock(&P->mu);
+        lq_eval *E = P->E[P->nthreads];
+        for (int i = 0; i < w->n; i++) one_lead(P->S, E, &w->T, w->name, w->lineno[i], w->text + w->off[i], w->llen[i]);
+        pthread_mutex_lock(&P->mu);
+        w->done = true;
+        pthread_cond_broadcast(&P->done);
+        continue;
+      }
       pthread_cond_wait(&P->done, &P->mu);
       continue;
     }
@@ -237,17 +249,20 @@ static void add_line(pool *P, const char *name, uint64_t lineno, const char *lin
   if (b->n >= BATCH_LINES || b->len >= BATCH_BYTES) submit(P);
 }
 
-static void pool_start(pool *P, run_state *S, int nthreads, double now) {
+/* jobs threads in all: jobs - 1 workers, and the reading thread, which
+ * evaluates too whenever it would otherwise wait. */
+static void pool_start(pool *P, run_state *S, int jobs, double now) {
   memset(P, 0, sizeof *P);
+  int nthreads = jobs - 1;
   P->S = S;
   P->nthreads = nthreads;
-  P->nring = 2 * nthreads + 2;
+  P->nring = 2 * jobs + 2;
   P->ring = calloc((size_t)P->nring, sizeof *P->ring);
-  P->E = calloc((size_t)nthreads, sizeof *P->E);
+  P->E = calloc((size_t)nthreads + 1, sizeof *P->E);
   P->threads = calloc((size_t)nthreads, sizeof *P->threads);
   if (!P->ring || !P->E || !P->threads) abort();
   for (int i = 0; i < P->nring; i++) tally_init(&P->ring[i].T, S->p);
-  for (int i = 0; i < nthreads; i++) P->E[i] = lq_eval_new(S->p, now);
+  for (int i = 0; i <= nthreads; i++) P->E[i] = lq_eval_new(S->p, now);
   pthread_mutex_init(&P->mu, NULL);
   pthread_cond_init(&P->work, NULL);
   pthread_cond_init(&P->done, NULL);
@@ -264,7 +279,7 @@ static void pool_finish(pool *P, lq_eval *into) {
   pthread_cond_broadcast(&P->work);
   pthread_mutex_unlock(&P->mu);
   for (int i = 0; i < P->nthreads; i++) pthread_join(P->threads[i], NULL);
-  for (int i = 0; i < P->nthreads; i++) {
+  for (int i = 0; i <= P->nthreads; i++) {
     lq_eval_merge_surprises(into, P->E[i]);
     lq_eval_free(P->E[i]);
   }
