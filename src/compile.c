@@ -29,6 +29,24 @@ static const char *const op_names[] = {
 #undef X
 };
 _Static_assert(sizeof op_names / sizeof *op_names == LQ_OP_COUNT, "one name per op");
+int lq_find_cond(const lq_cond_decl *d, int n, const char *name) {
+  for (int i = 0; i < n; i++)
+    if (!strcmp(d[i].name, name)) return i;
+  return -1;
+}
+
+int lq_find_group(const lq_program *p, const char *name) {
+  for (int i = 0; i < p->ngroups; i++)
+    if (!strcmp(p->groups[i].name, name)) return i;
+  return -1;
+}
+
+int lq_find_grade(const lq_program *p, const char *name) {
+  for (int i = 0; i < p->ngrades; i++)
+    if (!strcmp(p->grades[i].name, name)) return i;
+  return -1;
+}
+
 const char *lq_op_name(lq_op op) { return op < LQ_OP_COUNT ? op_names[op] : "?"; }
 
 /* ---- constant sets ---- */

@@ -16,24 +16,6 @@ static void *xcalloc(size_t n, size_t size) {
   return p;
 }
 
-static int find_decl(const lq_cond_decl *d, int n, const char *name) {
-  for (int i = 0; i < n; i++)
-    if (!strcmp(d[i].name, name)) return i;
-  return -1;
-}
-
-static int find_group(const lq_program *p, const char *name) {
-  for (int i = 0; i < p->ngroups; i++)
-    if (!strcmp(p->groups[i].name, name)) return i;
-  return -1;
-}
-
-static int find_grade(const lq_program *p, const char *name) {
-  for (int i = 0; i < p->ngrades; i++)
-    if (!strcmp(p->grades[i].name, name)) return i;
-  return -1;
-}
-
 /* How many rules before rule i in its group carry the same label: the k-th
  * "page view" of a group matches the k-th of the same group in the other version. */
 static int label_rank(const lq_program *p, int i) {
@@ -44,7 +26,7 @@ static int label_rank(const lq_program *p, int i) {
 }
 
 static int find_rule(const lq_program *p, const char *group, const char *label, int rank) {
-  int g = find_group(p, group);
+  int g = lq_find_group(p, group);
   if (g < 0) return -1;
   for (int j = p->groups[g].first_rule; j < p->groups[g].first_rule + p->groups[g].nrules; j++)
     if (!strcmp(p->rules[j].label, label) && rank-- == 0) return j;
@@ -57,7 +39,7 @@ static void map_rules(const lq_program *from, const lq_program *to, int *map) {
 }
 
 static void map_decls(const lq_cond_decl *from, int nfrom, const lq_cond_decl *to, int nto, int *map) {
-  for (int i = 0; i < nfrom; i++) map[i] = find_decl(to, nto, from[i].name);
+  for (int i = 0; i < nfrom; i++) map[i] = lq_find_cond(to, nto, from[i].name);
 }
 
 lq_diff *lq_diff_new(const lq_program *old, const lq_program *new, double now, int show) {
@@ -74,17 +56,17 @@ lq_diff *lq_diff_new(const lq_program *old, const lq_program *new, double now, i
 
   D->grades = xcalloc((size_t)(old->ngrades + new->ngrades), sizeof *D->grades);
   for (int i = 0; i < old->ngrades; i++)
-    D->grades[D->ngrades++] = (lq_diff_pair){old->grades[i].name, i, find_grade(new, old->grades[i].name)};
+    D->grades[D->ngrades++] = (lq_diff_pair){old->grades[i].name, i, lq_find_grade(new, old->grades[i].name)};
   for (int j = 0; j < new->ngrades; j++)
-    if (find_grade(old, new->grades[j].name) < 0) D->grades[D->ngrades++] = (lq_diff_pair){new->grades[j].name, -1, j};
+    if (lq_find_grade(old, new->grades[j].name) < 0) D->grades[D->ngrades++] = (lq_diff_pair){new->grades[j].name, -1, j};
   D->grade_changed = xcalloc((size_t)D->ngrades, sizeof *D->grade_changed);
 
   D->shifts = xcalloc((size_t)(old->ngroups + new->ngroups + 1), sizeof *D->shifts);
   for (int i = 0; i < old->ngroups; i++)
     D->shifts[D->nshifts++] = (lq_diff_shift){.name = old->groups[i].name, .old = i,
-                                              .new = find_group(new, old->groups[i].name)};
+                                              .new = lq_find_group(new, old->groups[i].name)};
   for (int j = 0; j < new->ngroups; j++)
-    if (find_group(old, new->groups[j].name) < 0)
+    if (lq_find_group(old, new->groups[j].name) < 0)
       D->shifts[D->nshifts++] = (lq_diff_shift){.name = new->groups[j].name, .old = -1, .new = j};
   D->shifts[D->nshifts++] = (lq_diff_shift){.name = NULL, .old = -1, .new = -1};
 
@@ -236,7 +218,7 @@ bool lq_diff_lead(lq_diff *D, const cJSON *lead, lq_value id, uint64_t lineno) {
 
 static unsigned long long moves(const unsigned long long *m, const lq_cond_decl *od, int on,
                                 const lq_cond_decl *nd, int nn, const char *from, const char *to) {
-  int i = from ? find_decl(od, on, from) : on, j = to ? find_decl(nd, nn, to) : nn;
+  int i = from ? lq_find_cond(od, on, from) : on, j = to ? lq_find_cond(nd, nn, to) : nn;
   if (i < 0 || j < 0) return 0;
   return m[(size_t)i * (size_t)(nn + 1) + (size_t)j];
 }
@@ -257,20 +239,6 @@ typedef struct writer {
   const lq_diff_write_opts *o;
   bool md;
 } writer;
-
-static void bprintf(lq_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void bprintf(lq_buf *b, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n <= 0) return;
-  lq_buf_grow(b, (size_t)n + 1);
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
-}
 
 static void pad(lq_buf *b, int n) {
   while (n-- > 0) lq_buf_putc(b, ' ');
@@ -302,7 +270,7 @@ static void put_round(lq_buf *b, double x) {
 }
 
 static void put_pct(lq_buf *b, unsigned long long n, unsigned long long total) {
-  bprintf(b, "%.1f%%", total ? 100.0 * (double)n / (double)total : 0.0);
+  lq_buf_printf(b, "%.1f%%", total ? 100.0 * (double)n / (double)total : 0.0);
 }
 
 static const char *arrow(const writer *w) { return w->md ? " \xe2\x86\x92 " : " -> "; }
@@ -350,7 +318,7 @@ static void json_matrix(lq_buf *b, const unsigned long long *m, const lq_cond_de
   lq_buf_puts(b, ",\"counts\":[");
   for (int i = 0; i <= on; i++) {
     lq_buf_puts(b, i ? ",[" : "[");
-    for (int j = 0; j <= nn; j++) bprintf(b, "%s%llu", j ? "," : "", m[(size_t)i * (size_t)(nn + 1) + (size_t)j]);
+    for (int j = 0; j <= nn; j++) lq_buf_printf(b, "%s%llu", j ? "," : "", m[(size_t)i * (size_t)(nn + 1) + (size_t)j]);
     lq_buf_putc(b, ']');
   }
   lq_buf_puts(b, "]}");
@@ -378,15 +346,15 @@ static void write_json(const writer *w) {
   json_side(b, po, w->o->old_name);
   lq_buf_puts(b, ",\"new\":");
   json_side(b, pn, w->o->new_name);
-  bprintf(b, ",\"leads\":%llu,\"bad_lines\":%llu,\"changed\":%llu,", D->leads, D->bad, D->changed);
-  bprintf(b, "\"stage_changed\":%llu,\"route_changed\":%llu,\"rejection_changed\":%llu,\"grade_changed\":{",
+  lq_buf_printf(b, ",\"leads\":%llu,\"bad_lines\":%llu,\"changed\":%llu,", D->leads, D->bad, D->changed);
+  lq_buf_printf(b, "\"stage_changed\":%llu,\"route_changed\":%llu,\"rejection_changed\":%llu,\"grade_changed\":{",
           D->stage_changed, D->route_changed, D->rejection_changed);
   for (int g = 0; g < D->ngrades; g++) {
     if (g) lq_buf_putc(b, ',');
     json_key(b, D->grades[g].name);
-    bprintf(b, "%llu", D->grade_changed[g]);
+    lq_buf_printf(b, "%llu", D->grade_changed[g]);
   }
-  bprintf(b, "},\"score_changed\":%llu,\"stages\":", D->score_changed);
+  lq_buf_printf(b, "},\"score_changed\":%llu,\"stages\":", D->score_changed);
   json_matrix(b, D->stage_moves, po->stages, po->nstages, pn->stages, pn->nstages);
   lq_buf_puts(b, ",\"routes\":");
   json_matrix(b, D->route_moves, po->routes, po->nroutes, pn->routes, pn->nroutes);
@@ -404,13 +372,13 @@ static void write_json(const writer *w) {
     else put_round(b, mean(S->sum_new, D->leads));
     lq_buf_puts(b, ",\"shift\":");
     put_round(b, mean(S->sum_new, D->leads) - mean(S->sum_old, D->leads));
-    bprintf(b, ",\"up\":%llu,\"down\":%llu}", S->up, S->down);
+    lq_buf_printf(b, ",\"up\":%llu,\"down\":%llu}", S->up, S->down);
   }
   lq_buf_puts(b, "],\"changed_leads\":[");
   for (int k = 0; k < D->nshown; k++) {
     const lq_diff_shown *L = &D->shown[k];
     if (k) lq_buf_putc(b, ',');
-    bprintf(b, "{\"id\":%s,\"line\":%llu,", L->id_json, (unsigned long long)L->lineno);
+    lq_buf_printf(b, "{\"id\":%s,\"line\":%llu,", L->id_json, (unsigned long long)L->lineno);
     json_pair(b, "stage", name_or_null(po->stages, L->stage[0]), name_or_null(pn->stages, L->stage[1]));
     lq_buf_putc(b, ',');
     json_pair(b, "route", name_or_null(po->routes, L->route[0]), name_or_null(pn->routes, L->route[1]));
@@ -443,9 +411,9 @@ static void write_json(const writer *w) {
       } else {
         json_key(b, "reject");
         json_str_or_null(b, R->name);
-        bprintf(b, ",\"old\":%s,\"new\":%s", isnan(R->old) ? "false" : "true", isnan(R->new) ? "false" : "true");
+        lq_buf_printf(b, ",\"old\":%s,\"new\":%s", isnan(R->old) ? "false" : "true", isnan(R->new) ? "false" : "true");
       }
-      bprintf(b, ",\"in\":\"%s\"}", R->exists == 3 ? "both" : R->exists == 1 ? "old" : "new");
+      lq_buf_printf(b, ",\"in\":\"%s\"}", R->exists == 3 ? "both" : R->exists == 1 ? "old" : "new");
     }
     lq_buf_puts(b, "]}");
   }
@@ -460,9 +428,9 @@ static const char *none_label(const writer *w) {
 }
 
 static void heading(const writer *w, const char *title) {
-  if (w->md) bprintf(w->b, "\n#### %c%s\n\n", title[0] >= 'a' && title[0] <= 'z' ? title[0] - 'a' + 'A' : title[0],
+  if (w->md) lq_buf_printf(w->b, "\n#### %c%s\n\n", title[0] >= 'a' && title[0] <= 'z' ? title[0] - 'a' + 'A' : title[0],
                      title + 1);
-  else bprintf(w->b, "\n%s\n", title);
+  else lq_buf_printf(w->b, "\n%s\n", title);
 }
 
 /* A transition matrix: old versions down, new across; a name only in one
@@ -491,7 +459,7 @@ static void matrix(const writer *w, const char *what, const unsigned long long *
       for (int j = 0; j <= nn; j++) {
         unsigned long long c = m[(size_t)i * (size_t)(nn + 1) + (size_t)j];
         bool moved = c && !same_name(i < on ? od[i].name : NULL, j < nn ? nd[j].name : NULL);
-        bprintf(b, moved ? " **%llu** |" : " %llu |", c);
+        lq_buf_printf(b, moved ? " **%llu** |" : " %llu |", c);
       }
       lq_buf_putc(b, '\n');
     }
@@ -533,11 +501,11 @@ static void matrix(const writer *w, const char *what, const unsigned long long *
     const lq_cond_decl *d = side ? nd : od, *other = side ? od : nd;
     int n = side ? nn : on, no = side ? on : nn, k = 0;
     for (int i = 0; i < n; i++) {
-      if (find_decl(other, no, d[i].name) >= 0) continue;
+      if (lq_find_cond(other, no, d[i].name) >= 0) continue;
       if (k++ == 0) {
         if (w->md) lq_buf_puts(b, any ? "; o" : "\nO");
         else lq_buf_puts(b, "  o");
-        bprintf(b, "nly in %s: ", side ? "new" : "old");
+        lq_buf_printf(b, "nly in %s: ", side ? "new" : "old");
       } else {
         lq_buf_puts(b, ", ");
       }
@@ -599,7 +567,7 @@ static void write_lead(const writer *w, const lq_diff_shown *L) {
   const char *sep = w->md ? "; " : "\n    ";
   lq_buf_puts(b, w->md ? "- **" : "  lead ");
   put_name(w, L->id_text);
-  bprintf(b, "%s (line %llu)%s", w->md ? "**" : "", (unsigned long long)L->lineno, w->md ? ": " : "\n    ");
+  lq_buf_printf(b, "%s (line %llu)%s", w->md ? "**" : "", (unsigned long long)L->lineno, w->md ? ": " : "\n    ");
   lead_field(w, "stage ", po->stages, pn->stages, L->stage, false);
   lq_buf_puts(b, sep);
   lead_field(w, "route ", po->routes, pn->routes, L->route, true);
@@ -646,15 +614,15 @@ static void write_lead(const writer *w, const lq_diff_shown *L) {
 
 static void count_row(const writer *w, const char *label, const char *name, unsigned long long n) {
   if (w->md) {
-    bprintf(w->b, "| %s", label);
+    lq_buf_printf(w->b, "| %s", label);
     if (name) put_name(w, name);
-    bprintf(w->b, " | %llu |\n", n);
+    lq_buf_printf(w->b, " | %llu |\n", n);
   } else {
     int used = text_width(label) + (name ? text_width(name) : 0);
-    bprintf(w->b, "  %s", label);
+    lq_buf_printf(w->b, "  %s", label);
     if (name) put_name(w, name);
     pad(w->b, 18 - used);
-    bprintf(w->b, "%8llu\n", n);
+    lq_buf_printf(w->b, "%8llu\n", n);
   }
 }
 
@@ -686,13 +654,13 @@ static void write_scores(const writer *w) {
     if (w->md) {
       lq_buf_puts(b, S->name ? "| " : "| **");
       put_name(w, name);
-      bprintf(b, "%s | %s | %s | %s | %llu | %llu |\n", S->name ? "" : "**", cells[0], cells[1], cells[2], S->up,
+      lq_buf_printf(b, "%s | %s | %s | %s | %llu | %llu |\n", S->name ? "" : "**", cells[0], cells[1], cells[2], S->up,
               S->down);
     } else {
       lq_buf_puts(b, "  ");
       put_name(w, name);
       pad(b, w0 - text_width(name));
-      bprintf(b, "  %8s  %8s  %7s  %8llu  %8llu\n", cells[0], cells[1], cells[2], S->up, S->down);
+      lq_buf_printf(b, "  %8s  %8s  %7s  %8llu  %8llu\n", cells[0], cells[1], cells[2], S->up, S->down);
     }
   }
 }
@@ -708,23 +676,23 @@ static void write_readable(const writer *w) {
     put_name(&(writer){.b = b}, w->o->new_name ? w->o->new_name : "new");
     lq_buf_puts(b, "`\n\n");
     if (D->changed) {
-      bprintf(b, "**%llu of %llu leads change** (", D->changed, D->leads);
+      lq_buf_printf(b, "**%llu of %llu leads change** (", D->changed, D->leads);
       put_pct(b, D->changed, D->leads);
       lq_buf_putc(b, ')');
     } else {
-      bprintf(b, "**No lead changes** (%llu lead%s)", D->leads, D->leads == 1 ? "" : "s");
+      lq_buf_printf(b, "**No lead changes** (%llu lead%s)", D->leads, D->leads == 1 ? "" : "s");
     }
-    bprintf(b, "; %llu bad line%s.\n\n", D->bad, D->bad == 1 ? "" : "s");
+    lq_buf_printf(b, "; %llu bad line%s.\n\n", D->bad, D->bad == 1 ? "" : "s");
     lq_buf_puts(b, "| what changed | leads |\n|---|--:|\n");
   } else {
     lq_buf_puts(b, "old: ");
     put_name(w, w->o->old_name ? w->o->old_name : "-");
-    bprintf(b, " (%s %s)\nnew: ", po->name ? po->name : "-", po->version ? po->version : "-");
+    lq_buf_printf(b, " (%s %s)\nnew: ", po->name ? po->name : "-", po->version ? po->version : "-");
     put_name(w, w->o->new_name ? w->o->new_name : "-");
-    bprintf(b, " (%s %s)\n", pn->name ? pn->name : "-", pn->version ? pn->version : "-");
-    bprintf(b, "%llu lead%s, %llu changed (", D->leads, D->leads == 1 ? "" : "s", D->changed);
+    lq_buf_printf(b, " (%s %s)\n", pn->name ? pn->name : "-", pn->version ? pn->version : "-");
+    lq_buf_printf(b, "%llu lead%s, %llu changed (", D->leads, D->leads == 1 ? "" : "s", D->changed);
     put_pct(b, D->changed, D->leads);
-    bprintf(b, "), %llu bad line%s\n\n", D->bad, D->bad == 1 ? "" : "s");
+    lq_buf_printf(b, "), %llu bad line%s\n\n", D->bad, D->bad == 1 ? "" : "s");
   }
   count_row(w, "stage", NULL, D->stage_changed);
   count_row(w, "route", NULL, D->route_changed);
@@ -742,7 +710,7 @@ static void write_readable(const writer *w) {
   if (!D->nshown) return;
   if (w->md) {
     title[0] = (char)(title[0] - 'a' + 'A');
-    bprintf(b, "\n<details>\n<summary>%s</summary>\n\n", title);
+    lq_buf_printf(b, "\n<details>\n<summary>%s</summary>\n\n", title);
   } else {
     heading(w, title);
   }

@@ -11,28 +11,10 @@ const char lq_expect_forms[] =
     "stage NAME, stage none, route \"NAME\", route none, rejected \"reason\", not rejected, "
     "score N, GROUP N, grade NAME \"LABEL\", reason \"label\", not reason \"label\"";
 
-static int find_cond(const lq_cond_decl *d, int n, const char *name) {
-  for (int i = 0; i < n; i++)
-    if (!strcmp(d[i].name, name)) return i;
-  return -1;
-}
-
-static int find_group(const lq_program *p, const char *name) {
-  for (int i = 0; i < p->ngroups; i++)
-    if (!strcmp(p->groups[i].name, name)) return i;
-  return -1;
-}
-
-static int find_grade(const lq_program *p, const char *name) {
-  for (int i = 0; i < p->ngrades; i++)
-    if (!strcmp(p->grades[i].name, name)) return i;
-  return -1;
-}
-
 static bool has_label(const lq_program *p, const char *label) {
   for (int i = 0; i < p->nrules; i++)
     if (!strcmp(p->rules[i].label, label)) return true;
-  return find_cond(p->rejects, p->nrejects, label) >= 0;
+  return lq_find_cond(p->rejects, p->nrejects, label) >= 0;
 }
 
 /* ---- from words ---- */
@@ -68,21 +50,21 @@ bool lq_expect_from_words(const lq_program *p, const lq_node *expect, lq_arena *
   if (!strcmp(head, "stage") && W.n == 2 && !W.negated && w1->kind == LQ_NAME) {
     x->kind = LQ_X_STAGE;
     if (none1) return true;
-    x->index = find_cond(p->stages, p->nstages, dup(a, w1));
+    x->index = lq_find_cond(p->stages, p->nstages, dup(a, w1));
     if (x->index < 0) FAIL("there is no stage '%s'", dup(a, w1));
     return true;
   }
   if (!strcmp(head, "route") && W.n == 2 && !W.negated && (none1 || w1->kind == LQ_STR)) {
     x->kind = LQ_X_ROUTE;
     if (none1) return true;
-    x->index = find_cond(p->routes, p->nroutes, dup(a, w1));
+    x->index = lq_find_cond(p->routes, p->nroutes, dup(a, w1));
     if (x->index < 0) FAIL("there is no route \"%s\"", dup(a, w1));
     return true;
   }
   if (!strcmp(head, "rejected") && (W.n == 1 || (!W.negated && W.n == 2 && w1->kind == LQ_STR))) {
     x->kind = LQ_X_REJECTED;
     if (W.n == 1) return true;   /* rejected for any reason, or not at all */
-    x->index = find_cond(p->rejects, p->nrejects, dup(a, w1));
+    x->index = lq_find_cond(p->rejects, p->nrejects, dup(a, w1));
     if (x->index < 0) FAIL("there is no reject reason \"%s\"", dup(a, w1));
     return true;
   }
@@ -95,7 +77,7 @@ bool lq_expect_from_words(const lq_program *p, const lq_node *expect, lq_arena *
   if (!strcmp(head, "grade") && W.n == 3 && !W.negated && w1->kind == LQ_NAME &&
       (w2->kind == LQ_STR || word_is(w2, LQ_NAME, "none"))) {
     x->kind = LQ_X_GRADE;
-    x->index = find_grade(p, dup(a, w1));
+    x->index = lq_find_grade(p, dup(a, w1));
     if (x->index < 0) FAIL("there is no grade '%s'", dup(a, w1));
     if (w2->kind != LQ_STR) return true;
     x->text = dup(a, w2);
@@ -112,7 +94,7 @@ bool lq_expect_from_words(const lq_program *p, const lq_node *expect, lq_arena *
     }
     x->kind = LQ_X_GROUP;
     x->num = w1->num;
-    x->index = find_group(p, head);
+    x->index = lq_find_group(p, head);
     if (x->index < 0) FAIL("there is no score group '%s'", head);
     return true;
   }
@@ -144,7 +126,7 @@ static bool json_name(const cJSON *j, const lq_cond_decl *d, int n, const char *
                       char *why, size_t whylen) {
   if (cJSON_IsNull(j)) return true;
   if (!cJSON_IsString(j)) FAIL("\"%s\" must be a name or null", what);
-  *index = find_cond(d, n, j->valuestring);
+  *index = lq_find_cond(d, n, j->valuestring);
   if (*index < 0) FAIL("there is no %s \"%s\"", what, j->valuestring);
   return true;
 }
@@ -184,7 +166,7 @@ bool lq_expect_from_json(const lq_program *p, const cJSON *expect, lq_arena *a, 
       if (!cJSON_IsObject(k)) FAIL("\"%s\" must be an object", key);
       for (const cJSON *g = k->child; g; g = g->next) {
         lq_expect *x = push(&v, scores ? LQ_X_GROUP : LQ_X_GRADE);
-        x->index = scores ? find_group(p, g->string) : find_grade(p, g->string);
+        x->index = scores ? lq_find_group(p, g->string) : lq_find_grade(p, g->string);
         if (x->index < 0) FAIL("there is no %s '%s'", scores ? "score group" : "grade", g->string);
         if (scores && !cJSON_IsNumber(g)) FAIL("scores.%s must be a number", g->string);
         if (!scores && !cJSON_IsString(g) && !cJSON_IsNull(g)) FAIL("grades.%s must be a label or null", g->string);

@@ -2,6 +2,8 @@
 #include "json.h"
 
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -463,6 +465,19 @@ void lq_buf_grow(lq_buf *b, size_t more) {
 }
 
 void lq_buf_puts(lq_buf *b, const char *s) { lq_buf_put(b, s, strlen(s)); }
+
+void lq_buf_printf(lq_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n <= 0) return;
+  lq_buf_grow(b, (size_t)n + 1);
+  va_start(ap, fmt);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
 
 void lq_buf_json_string(lq_buf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";

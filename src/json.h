@@ -35,6 +35,7 @@ static inline void lq_buf_putc(lq_buf *b, char c) {
   b->data[b->len++] = c;
 }
 void lq_buf_puts(lq_buf *b, const char *s);
+void lq_buf_printf(lq_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void lq_buf_json_string(lq_buf *b, const char *s, size_t n);
 void lq_buf_num(lq_buf *b, double x);
 /* Writes and empties the buffer; false on a write error. */

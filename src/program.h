@@ -146,6 +146,11 @@ typedef struct lq_program {
 
 const char *lq_op_name(lq_op op);
 
+/* Declarations by name: an index, or -1. */
+int lq_find_cond(const lq_cond_decl *d, int n, const char *name);
+int lq_find_group(const lq_program *p, const char *name);
+int lq_find_grade(const lq_program *p, const char *name);
+
 /* Built-in functions: name, fewest and most arguments (-1: any), and whether
  * the first argument may be `LIST where COND`. Compile and eval share the list. */
 #define LQ_FUNCS(X)                                                            \

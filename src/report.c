@@ -795,20 +795,6 @@ static void text_table(lq_buf *b, const table *t, bool color) {
   if (t->foot) text_lines(b, t->foot);
 }
 
-static void bputf(lq_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void bputf(lq_buf *b, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n <= 0) return;
-  lq_buf_grow(b, (size_t)n + 1);
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
-}
-
 static const char *ruleset_name(const lq_program *p) {
   return p->name ? p->name : "";
 }
@@ -816,15 +802,15 @@ static const char *ruleset_name(const lq_program *p) {
 /* "1,000 leads; 87 with the outcome (8.7%)" and the header lines. */
 static void text_header(lq_buf *b, const lq_report *R, lq_arena *a) {
   const lq_program *p = R->p;
-  bputf(b, "leadq report: %s%s%s", ruleset_name(p), p->version ? " " : "", p->version ? p->version : "");
-  if (R->o.rules_path) bputf(b, " (%s)", R->o.rules_path);
-  bputf(b, "\noutcome: %s\n", R->o.outcome ? R->o.outcome : "");
-  if (R->o.disposition) bputf(b, "disposition: %s\n", R->o.disposition);
-  if (!R->total.leads) bputf(b, "no leads: nothing to report\n");
+  lq_buf_printf(b, "leadq report: %s%s%s", ruleset_name(p), p->version ? " " : "", p->version ? p->version : "");
+  if (R->o.rules_path) lq_buf_printf(b, " (%s)", R->o.rules_path);
+  lq_buf_printf(b, "\noutcome: %s\n", R->o.outcome ? R->o.outcome : "");
+  if (R->o.disposition) lq_buf_printf(b, "disposition: %s\n", R->o.disposition);
+  if (!R->total.leads) lq_buf_printf(b, "no leads: nothing to report\n");
   else
-    bputf(b, "%s lead%s; %s with the outcome (%s)\n", count(a, R->total.leads), R->total.leads == 1 ? "" : "s",
+    lq_buf_printf(b, "%s lead%s; %s with the outcome (%s)\n", count(a, R->total.leads), R->total.leads == 1 ? "" : "s",
           count(a, R->total.outcomes), pct(a, lq_tally_rate(R->total)));
-  if (R->bad) bputf(b, "%s bad line%s not counted\n", count(a, R->bad), R->bad == 1 ? "" : "s");
+  if (R->bad) lq_buf_printf(b, "%s bad line%s not counted\n", count(a, R->bad), R->bad == 1 ? "" : "s");
 }
 
 void lq_report_text(lq_buf *b, const lq_report *R, bool color) {
@@ -851,7 +837,7 @@ static void jrate(lq_buf *b, double x) {
   else lq_buf_num(b, round(x * 1e4) / 1e4);
 }
 static void jtally(lq_buf *b, lq_tally t) {
-  bputf(b, "\"leads\":%llu,\"outcomes\":%llu,\"rate\":", (unsigned long long)t.leads, (unsigned long long)t.outcomes);
+  lq_buf_printf(b, "\"leads\":%llu,\"outcomes\":%llu,\"rate\":", (unsigned long long)t.leads, (unsigned long long)t.outcomes);
   jrate(b, lq_tally_rate(t));
 }
 static void jowner(lq_buf *b, const lq_program *p, int owner) {
@@ -884,7 +870,7 @@ void lq_report_json(lq_buf *b, const lq_report *R) {
   else lq_buf_puts(b, "null");
   lq_buf_puts(b, ",\"outcome\":");
   jstr(b, R->o.outcome ? R->o.outcome : "");
-  bputf(b, ",\"bad_lines\":%llu,", (unsigned long long)R->bad);
+  lq_buf_printf(b, ",\"bad_lines\":%llu,", (unsigned long long)R->bad);
   jtally(b, R->total);
 
   lq_buf_puts(b, ",\"stages\":[");
@@ -983,7 +969,7 @@ void lq_report_json(lq_buf *b, const lq_report *R) {
     lq_buf_putc(b, '}');
   }
 
-  bputf(b, "]},\"min_count\":%d,\"rules\":[", R->o.min_count);
+  lq_buf_printf(b, "]},\"min_count\":%d,\"rules\":[", R->o.min_count);
   for (int k = 0; k < lq_report_nrules(R); k++) {
     lq_rule_stat st = lq_report_rule(R, k);
     if (k) lq_buf_putc(b, ',');
@@ -996,7 +982,7 @@ void lq_report_json(lq_buf *b, const lq_report *R) {
       lq_buf_puts(b, ",\"points\":");
       if (rule->points->op == LQ_OP_CONST && rule->points->k.kind == LQ_V_NUM) lq_buf_num(b, rule->points->k.num);
       else lq_buf_puts(b, "null");
-      bputf(b, ",\"per\":%s,\"mean_points\":", rule->per ? "true" : "false");
+      lq_buf_printf(b, ",\"per\":%s,\"mean_points\":", rule->per ? "true" : "false");
       jrate(b, st.points);
     } else {
       lq_buf_puts(b, ",\"reject\":true");
@@ -1011,7 +997,7 @@ void lq_report_json(lq_buf *b, const lq_report *R) {
     jrate(b, st.lift);
     lq_buf_puts(b, ",\"z\":");
     jrate(b, st.z);
-    bputf(b, ",\"wrong_way\":%s}", st.wrong_way ? "true" : "false");
+    lq_buf_printf(b, ",\"wrong_way\":%s}", st.wrong_way ? "true" : "false");
   }
 
   lq_buf_puts(b, "],\"teams\":[");
@@ -1050,7 +1036,7 @@ void lq_report_json(lq_buf *b, const lq_report *R) {
         first = false;
         lq_rule_stat st = lq_report_rule(R, k);
         rule_key(b, &st);
-        bputf(b, ":%llu", (unsigned long long)d->fired[k]);
+        lq_buf_printf(b, ":%llu", (unsigned long long)d->fired[k]);
       }
       lq_buf_puts(b, "}}");
     }
@@ -1106,23 +1092,23 @@ static const char html_style[] =
 static void svg_funnel(lq_buf *b, const lq_report *R, lq_arena *a) {
   const lq_program *p = R->p;
   int n = p->nstages + 1, rowh = 34, left = 150, barw = 300, h = n * rowh + 10;
-  bputf(b, "<svg data-chart=\"funnel\" viewBox=\"0 0 760 %d\" width=\"760\" height=\"%d\" role=\"img\" "
+  lq_buf_printf(b, "<svg data-chart=\"funnel\" viewBox=\"0 0 760 %d\" width=\"760\" height=\"%d\" role=\"img\" "
            "aria-label=\"stage funnel\">\n", h, h);
   double total = (double)R->total.leads;
   for (int i = 0; i < n; i++) {
     lq_tally t = i == 0 ? R->total : lq_report_reached(R, i - 1);
     double y = 5 + i * rowh, w = total > 0 ? barw * (double)t.leads / total : 0,
            wo = total > 0 ? barw * (double)t.outcomes / total : 0;
-    bputf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", left - 8, y + 19);
+    lq_buf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", left - 8, y + 19);
     html_text(b, i == 0 ? "all leads" : p->stages[i - 1].name);
     lq_buf_puts(b, "</text>");
     if (t.leads)
-      bputf(b, "<rect class=\"leads\" x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"24\"><title>%s leads</title></rect>",
+      lq_buf_printf(b, "<rect class=\"leads\" x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"24\"><title>%s leads</title></rect>",
             left, y + 4, w < 1 ? 1 : w, count(a, t.leads));
     if (t.outcomes)
-      bputf(b, "<rect class=\"won\" x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"24\"><title>%s with the outcome</title></rect>",
+      lq_buf_printf(b, "<rect class=\"won\" x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"24\"><title>%s with the outcome</title></rect>",
             left, y + 4, wo < 1 ? 1 : wo, count(a, t.outcomes));
-    bputf(b, "<text x=\"%.1f\" y=\"%.1f\">%s lead%s, %s with the outcome (%s)</text>\n", left + w + 8, y + 19,
+    lq_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">%s lead%s, %s with the outcome (%s)</text>\n", left + w + 8, y + 19,
           count(a, t.leads), t.leads == 1 ? "" : "s", count(a, t.outcomes), pct(a, lq_tally_rate(t)));
   }
   lq_buf_puts(b, "</svg>\n");
@@ -1139,36 +1125,36 @@ static void svg_bands(lq_buf *b, const lq_report *R, model *m) {
   for (int i = 0; i < n; i++)
     if (lq_tally_rate(bands[i].t) > max) max = lq_tally_rate(bands[i].t);
   if (!(max > 0)) max = 1;
-  bputf(b, "<svg data-chart=\"bands\" viewBox=\"0 0 760 %d\" width=\"760\" height=\"%d\" role=\"img\" "
+  lq_buf_printf(b, "<svg data-chart=\"bands\" viewBox=\"0 0 760 %d\" width=\"760\" height=\"%d\" role=\"img\" "
            "aria-label=\"conversion by score band\">\n", H, H);
   for (int g = 0; g <= 4; g++) {
     double y = top + plot_h - plot_h * g / 4.0;
-    bputf(b, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", left, y, left + plot_w, y);
-    bputf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", left - 6, y + 4, pct(a, max * g / 4.0));
+    lq_buf_printf(b, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", left, y, left + plot_w, y);
+    lq_buf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", left - 6, y + 4, pct(a, max * g / 4.0));
   }
-  bputf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", left, top + plot_h, left + plot_w,
+  lq_buf_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", left, top + plot_h, left + plot_w,
         top + plot_h);
   double slot = n ? (double)plot_w / n : plot_w;
   for (int i = 0; i < n; i++) {
     double rate = lq_tally_rate(bands[i].t), hh = isnan(rate) ? 0 : plot_h * rate / max;
     double x = left + i * slot + slot * 0.15, w = slot * 0.7, y = top + plot_h - hh;
     if (hh > 0)
-      bputf(b, "<rect class=\"won\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s: %s of %s leads</title></rect>",
+      lq_buf_printf(b, "<rect class=\"won\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s: %s of %s leads</title></rect>",
             x, y, w, hh, band_name(m, &bands[i]), pct(a, rate), count(a, bands[i].t.leads));
-    bputf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", x + w / 2, y - 4, pct(a, rate));
-    bputf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">", x + w / 2, top + plot_h + 16);
+    lq_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", x + w / 2, y - 4, pct(a, rate));
+    lq_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">", x + w / 2, top + plot_h + 16);
     html_text(b, band_name(m, &bands[i]));
-    bputf(b, "</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">%s lead%s</text>\n", x + w / 2,
+    lq_buf_printf(b, "</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">%s lead%s</text>\n", x + w / 2,
           top + plot_h + 30, count(a, bands[i].t.leads), bands[i].t.leads == 1 ? "" : "s");
   }
   double avg = lq_tally_rate(R->total);
   if (!isnan(avg)) {
     double y = top + plot_h - plot_h * avg / max;
-    bputf(b, "<line class=\"avg\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", left, y, left + plot_w, y);
-    bputf(b, "<text x=\"%d\" y=\"%.1f\">all leads</text><text x=\"%d\" y=\"%.1f\">%s</text>\n", left + plot_w + 6,
+    lq_buf_printf(b, "<line class=\"avg\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", left, y, left + plot_w, y);
+    lq_buf_printf(b, "<text x=\"%d\" y=\"%.1f\">all leads</text><text x=\"%d\" y=\"%.1f\">%s</text>\n", left + plot_w + 6,
           y - 2, left + plot_w + 6, y + 12, pct(a, avg));
   }
-  bputf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">total score</text>\n", left + plot_w / 2, H - 4);
+  lq_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">total score</text>\n", left + plot_w / 2, H - 4);
   lq_buf_puts(b, "</svg>\n");
 }
 
@@ -1178,14 +1164,14 @@ static void svg_lift(lq_buf *b, const lq_report *R, model *m) {
   int nk = lq_report_nrules(R), shown = 0;
   for (int k = 0; k < nk; k++) shown += !isnan(lq_report_rule(R, k).lift);
   int rowh = 24, left = 230, half = 200, mid = left + 45 + half, top = 24, H = top + shown * rowh + 10;
-  bputf(b, "<svg data-chart=\"lift\" viewBox=\"0 0 760 %d\" width=\"760\" height=\"%d\" role=\"img\" "
+  lq_buf_printf(b, "<svg data-chart=\"lift\" viewBox=\"0 0 760 %d\" width=\"760\" height=\"%d\" role=\"img\" "
            "aria-label=\"rule lift\">\n", H, H);
   static const double ticks[] = {0.125, 0.25, 0.5, 1, 2, 4, 8};
   for (int i = 0; i < 7; i++) {
     double x = mid + half * log2(ticks[i]) / 3;
-    bputf(b, "<line class=\"%s\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", ticks[i] == 1 ? "axis" : "grid", x,
+    lq_buf_printf(b, "<line class=\"%s\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", ticks[i] == 1 ? "axis" : "grid", x,
           top - 4, x, top + shown * rowh);
-    bputf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s&#215;</text>\n", x, top - 8, num(a, ticks[i]));
+    lq_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s&#215;</text>\n", x, top - 8, num(a, ticks[i]));
   }
   int row_i = 0;
   for (int k = 0; k < nk; k++) {
@@ -1200,15 +1186,15 @@ static void svg_lift(lq_buf *b, const lq_report *R, model *m) {
                                                        st.not_fired.leads < (uint64_t)R->o.min_count
                                                    ? "weak"
                                                : agree ? "agree" : "weak";
-    bputf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", left - 8, y + 16);
+    lq_buf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", left - 8, y + 16);
     html_text(b, short_text(a, rule_name(m, &st)));
     lq_buf_puts(b, "</text>");
-    bputf(b, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\"><title>", cls, x1 < x0 ? x1 : x0,
+    lq_buf_printf(b, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\"><title>", cls, x1 < x0 ? x1 : x0,
           y + 4, w < 1.5 ? 1.5 : w);
     html_text(b, rule_name(m, &st));
-    bputf(b, ": lift %s, fired on %s leads%s</title></rect>", lift_text(a, st.lift), count(a, st.fired.leads),
+    lq_buf_printf(b, ": lift %s, fired on %s leads%s</title></rect>", lift_text(a, st.lift), count(a, st.fired.leads),
           st.wrong_way ? " (wrong way)" : "");
-    bputf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s%s</text>\n", x1 < x0 ? x1 - 4 : x1 + 4, y + 16,
+    lq_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s%s</text>\n", x1 < x0 ? x1 - 4 : x1 + 4, y + 16,
           x1 < x0 ? "end" : "start", lift_text(a, st.lift), st.wrong_way ? " wrong way" : "");
   }
   lq_buf_puts(b, "</svg>\n");
@@ -1226,7 +1212,7 @@ static void html_table(lq_buf *b, const table *t) {
   lq_buf_puts(b, "<table>\n<tr>");
   for (int c = 0; c < t->ncols; c++) {
     if (c == t->text_only) continue;
-    bputf(b, "<th class=\"%c\">", t->align[c]);
+    lq_buf_printf(b, "<th class=\"%c\">", t->align[c]);
     html_text(b, t->head[c]);
     lq_buf_puts(b, "</th>");
   }
@@ -1235,7 +1221,7 @@ static void html_table(lq_buf *b, const table *t) {
     lq_buf_puts(b, t->flags[r] == ROW_WRONG ? "<tr class=\"wrong\">" : t->flags[r] == ROW_TOTAL ? "<tr class=\"total\">" : "<tr>");
     for (int c = 0; c < t->ncols; c++) {
       if (c == t->text_only) continue;
-      bputf(b, "<td class=\"%c\">", t->align[c]);
+      lq_buf_printf(b, "<td class=\"%c\">", t->align[c]);
       html_text(b, t->cells[r * t->ncols + c]);
       lq_buf_puts(b, "</td>");
     }
@@ -1274,9 +1260,9 @@ void lq_report_html(lq_buf *b, const lq_report *R) {
   lq_buf_puts(b, "</code></p>\n<p class=\"summary\">");
   if (!R->total.leads) lq_buf_puts(b, "No leads: nothing to report.");
   else
-    bputf(b, "%s lead%s; %s with the outcome (%s).", count(a, R->total.leads), R->total.leads == 1 ? "" : "s",
+    lq_buf_printf(b, "%s lead%s; %s with the outcome (%s).", count(a, R->total.leads), R->total.leads == 1 ? "" : "s",
           count(a, R->total.outcomes), pct(a, lq_tally_rate(R->total)));
-  if (R->bad) bputf(b, " %s bad line%s not counted.", count(a, R->bad), R->bad == 1 ? "" : "s");
+  if (R->bad) lq_buf_printf(b, " %s bad line%s not counted.", count(a, R->bad), R->bad == 1 ? "" : "s");
   lq_buf_puts(b, "</p>\n");
   if (R->total.leads) {
     lq_buf_puts(b, "<h2>Stage funnel</h2>\n<p class=\"note\">leads that reached each stage (its condition held, "

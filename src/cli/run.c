@@ -81,12 +81,6 @@ static void emit(run_state *S, tally *T) {
   memset(T->reject_count, 0, (size_t)p->nrejects * sizeof *T->reject_count);
 }
 
-static int find_name(const lq_cond_decl *d, int n, const char *name) {
-  for (int i = 0; i < n; i++)
-    if (!strcmp(d[i].name, name)) return i;
-  return -1;
-}
-
 static bool keep(const run_state *S, const lq_result *r) {
   if (S->o->stage && r->stage != S->stage_filter) return false;
   if (S->o->route && r->route != S->route_filter) return false;
@@ -489,11 +483,11 @@ int cmd_run(int argc, char **argv) {
                              o.id_field);
     goto out;
   }
-  if (o.stage && (S.stage_filter = find_name(p->stages, p->nstages, o.stage)) < 0) {
+  if (o.stage && (S.stage_filter = lq_find_cond(p->stages, p->nstages, o.stage)) < 0) {
     status = cli_usage_error("run", "--stage %s: the rules declare no such stage", o.stage);
     goto out;
   }
-  if (o.route && (S.route_filter = find_name(p->routes, p->nroutes, o.route)) < 0) {
+  if (o.route && (S.route_filter = lq_find_cond(p->routes, p->nroutes, o.route)) < 0) {
     status = cli_usage_error("run", "--route %s: the rules declare no such route", o.route);
     goto out;
   }
