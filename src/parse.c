@@ -121,7 +121,11 @@ lq_node *lq_parse_file(lq_arena *arena, lq_sources *src, lq_diags *diags, uint32
   lq_yy_scan_bytes(ctx.text + bom, (int)(ctx.len - bom), scanner);
   lq_yyparse(scanner, &ctx);
   lq_yylex_destroy(scanner);
-  for (lq_node *d = ctx.decls.head; d; d = d->next) limit_depth(&ctx, d);
+  /* Every node's span is wider than each of its children's (an operator adds
+   * at least one byte of source), so a declaration shorter than the limit in
+   * bytes cannot nest that deep: only longer ones are walked. */
+  for (lq_node *d = ctx.decls.head; d; d = d->next)
+    if (d->span.end - d->span.begin >= LQ_MAX_EXPR_DEPTH) limit_depth(&ctx, d);
   if (comments) *comments = ctx.comments;
   return ctx.decls.head;
 }
