@@ -40,7 +40,20 @@ typedef struct checker {
   int last_group_order, last_reject_order;
   lq_node *decls;
   bool *define_never;     /* by define slot: already reported as never true */
+  /* Which declaration refers to which define or list, in declaration order:
+   * what `unused` needs, gathered while names are resolved. */
+  struct use { int from, to; } *uses;
+  size_t nuses, uses_cap;
 } checker;
+
+static void add_use(checker *c, int to) {
+  if (c->nuses == c->uses_cap) {
+    c->uses_cap = c->uses_cap ? 2 * c->uses_cap : 256;
+    c->uses = realloc(c->uses, c->uses_cap * sizeof *c->uses);
+    if (!c->uses) abort();
+  }
+  c->uses[c->nuses++] = (struct use){c->order, to};
+}
 
 static uint64_t hash(const char *s, size_t n) {
   uint64_t h = 1469598103934665603ULL;
@@ -159,8 +172,8 @@ static void resolve_name(checker *c, lq_node *n) {
     n->ref = e->decl;
     n->slot = e->decl->slot;
     switch (e->decl->kind) {
-    case LQ_LISTDECL: n->ref_kind = LQ_REF_LIST; break;
-    case LQ_DEFINE: n->ref_kind = LQ_REF_DEFINE; break;
+    case LQ_LISTDECL: n->ref_kind = LQ_REF_LIST; add_use(c, e->order); break;
+    case LQ_DEFINE: n->ref_kind = LQ_REF_DEFINE; add_use(c, e->order); break;
     case LQ_SCORE: n->ref_kind = LQ_REF_GROUP; break;
     case LQ_GRADE: n->ref_kind = LQ_REF_GRADE; break;
     default: n->ref_kind = LQ_REF_STAGE; break;
@@ -815,19 +828,6 @@ static void check_never_arm(checker *c, lq_node *g, lq_node *arm) {
 
 /* ---- Declarations nothing uses ---- */
 
-static void mark_refs(const checker *c, const lq_node *n, bool *live) {
-  if (!n) return;
-  if (n->kind == LQ_NAME && n->ref && (n->ref_kind == LQ_REF_DEFINE || n->ref_kind == LQ_REF_LIST)) {
-    const sym *e = symtab_slot(&c->names, n->ref->str.s, n->ref->str.n);
-    if (e->decl == n->ref) live[e->order] = true;
-  }
-  mark_refs(c, n->a, live);
-  mark_refs(c, n->b, live);
-  mark_refs(c, n->c, live);
-  mark_refs(c, n->d, live);
-  for (const lq_node *k = n->kids; k; k = k->next) mark_refs(c, k, live);
-}
-
 static bool is_rule(const lq_node *d) {
   return d->kind == LQ_SCORE || d->kind == LQ_GRADE || d->kind == LQ_REJECT || d->kind == LQ_STAGE ||
          d->kind == LQ_ROUTE;
@@ -842,11 +842,11 @@ static void unused(checker *c, lq_node **by_order, int n) {
   if (!has_rules) return;
   bool *live = calloc((size_t)n + 1, sizeof *live);
   if (!live) abort();
-  for (int i = n - 1; i >= 0; i--) {
-    lq_node *d = by_order[i];
-    if (is_rule(d)) live[i] = true;
-    if (live[i]) mark_refs(c, d, live);
-  }
+  for (int i = 0; i < n; i++) live[i] = is_rule(by_order[i]);
+  /* Uses were recorded in declaration order, and a declaration only uses
+   * earlier ones: walking them backwards settles each before its own uses. */
+  for (size_t u = c->nuses; u-- > 0;)
+    if (live[c->uses[u].from]) live[c->uses[u].to] = true;
   for (int i = 0; i < n; i++) {
     lq_node *d = by_order[i];
     if (d->span.file != 0) continue;
@@ -1251,6 +1251,7 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
   declared_free(&known);
   free(by_order);
   free(c.define_never);
+  free(c.uses);
   free(c.names.slots);
   free(c.teams.slots);
   return diags->errors - errors_before;
