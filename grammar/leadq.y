@@ -67,7 +67,7 @@ static lq_node *named(lq_parse_ctx *ctx, lq_kind kind, lq_span at, lq_str name, 
 static lq_node *rule(lq_node *n, lq_node *a, lq_node *b, lq_node *owner) {
   n->a = a;
   n->b = b;
-  if (owner) { n->owner = owner->str; n->owner_span = owner->span; }
+  n->owner = owner;
   return n;
 }
 static lq_node *with_kids(lq_node *n, lq_node_list kids) { n->kids = kids.head; return n; }

@@ -69,7 +69,7 @@ static void dump(FILE *out, const lq_node *n) {
   if (n->str.s) fprintf(out, " \"%.*s\"", (int)n->str.n, n->str.s);
   if (n->kind == LQ_NUM || n->kind == LQ_CAP || n->kind == LQ_DECAY || n->kind == LQ_INDEX)
     fprintf(out, " %g", n->num);
-  if (n->owner.s) fprintf(out, " by:%.*s", (int)n->owner.n, n->owner.s);
+  if (n->owner) fprintf(out, " by:%.*s", (int)n->owner->str.n, n->owner->str.s);
   if (n->per) fputs(" per", out);
   if (n->otherwise) fputs(" otherwise", out);
   const lq_node *kids[] = {n->a, n->b, n->c, n->d};
@@ -86,3 +86,5 @@ void lq_ast_dump(FILE *out, const lq_node *decls) {
     fputc('\n', out);
   }
 }
+
+_Static_assert(sizeof(void *) != 8 || sizeof(lq_node) <= 128, "lq_node grew past two cache lines; see ast.h");

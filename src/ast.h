@@ -55,8 +55,11 @@ typedef enum lq_kind {
 } lq_kind;
 
 typedef struct lq_node lq_node;
+/* A big rules file is hundreds of thousands of these, walked by every pass:
+ * the fields are ordered to keep it at two cache lines (128 bytes). */
 struct lq_node {
   lq_kind kind;
+  int slot;               /* checker: index of a declaration in its kind */
   lq_span span;           /* the whole node */
   lq_span name_span;      /* declarations: the name; POINTS: the label */
   lq_str str;             /* name, string value, function name, raw JSON */
@@ -64,15 +67,12 @@ struct lq_node {
   lq_node *a, *b, *c, *d;
   lq_node *kids;          /* block items, call arguments, list items */
   lq_node *next;          /* sibling in a kids list or the declaration list */
-  lq_str owner;           /* by TEAM */
-  lq_span owner_span;
+  lq_node *owner;         /* by TEAM: the team's NAME, with its span */
+  lq_node *ref;           /* checker: the declaration a NAME refers to */
+  unsigned char ref_kind; /* checker: what a NAME refers to (lq_ref) */
   bool per;               /* POINTS: per-item rule */
   bool otherwise;         /* ARM, ROUTE */
   bool parens;            /* expression was written in parentheses (for fmt) */
-  /* Filled in by the checker. */
-  int ref_kind;           /* what a NAME refers to (lq_ref) */
-  lq_node *ref;           /* the declaration it refers to */
-  int slot;               /* index of a declaration in its kind */
 };
 
 typedef struct lq_node_list { lq_node *head, *tail; } lq_node_list;

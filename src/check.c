@@ -1046,21 +1046,21 @@ static void test_block(checker *c, const declared *k, const lq_node *t) {
 }
 
 static void owner(checker *c, lq_node *d) {
-  if (!d->owner.s) return;
-  sym *e = symtab_slot(&c->teams, d->owner.s, d->owner.n);
+  if (!d->owner) return;
+  sym *e = symtab_slot(&c->teams, d->owner->str.s, d->owner->str.n);
   if (!e->name) {
-    const char *near = near_miss(&c->teams, NULL, d->owner.s, d->owner.n);
+    const char *near = near_miss(&c->teams, NULL, d->owner->str.s, d->owner->str.n);
     if (near)
-      lq_diag_error(c->d, d->owner_span, "unknown team '%s'; did you mean '%s'?", d->owner.s, near);
+      lq_diag_error(c->d, d->owner->span, "unknown team '%s'; did you mean '%s'?", d->owner->str.s, near);
     else {
-      lq_diag_error(c->d, d->owner_span, "unknown team '%s'", d->owner.s);
-      lq_diag_note(c->d, "declare it first: team %s \"Name <email>\"", d->owner.s);
+      lq_diag_error(c->d, d->owner->span, "unknown team '%s'", d->owner->str.s);
+      lq_diag_note(c->d, "declare it first: team %s \"Name <email>\"", d->owner->str.s);
     }
   } else {
     e->used = true;
     if (e->order > c->order)
-      lq_diag_error(c->d, d->owner_span, "team '%s' is declared later (line %d); declare teams first",
-                    d->owner.s, line_of(c, e->decl->span));
+      lq_diag_error(c->d, d->owner->span, "team '%s' is declared later (line %d); declare teams first",
+                    d->owner->str.s, line_of(c, e->decl->span));
   }
 }
 

@@ -398,9 +398,9 @@ static lq_expr *compile(compiler *c, const lq_node *n) {
 /* ---- declarations ---- */
 
 static int team_index(const lq_program *p, const lq_node *d) {
-  if (!d->owner.s) return -1;
+  if (!d->owner) return -1;
   for (int i = 0; i < p->nteams; i++)
-    if (!strcmp(p->teams[i].name, d->owner.s)) return i;
+    if (!strcmp(p->teams[i].name, d->owner->str.s)) return i;
   return -1;
 }
 

@@ -414,9 +414,9 @@ static int cells(fmt *F, const lq_node *n, lq_buf c[MAX_COLS]) {
   case LQ_ROUTE:
     if (n->kind == LQ_STAGE) put_str(&c[0], n->str);
     else put_quoted(&c[0], n->a->str);
-    if (n->owner.s) {
+    if (n->owner) {
       put(&c[1], "by ");
-      put_str(&c[1], n->owner);
+      put_str(&c[1], n->owner->str);
     }
     return 2;
   case LQ_POINTS:
@@ -618,9 +618,9 @@ static void render(fmt *F, lq_buf *b, const lq_node *n) {
   case LQ_GRADE:
     put(b, n->kind == LQ_SCORE ? "score " : "grade ");
     put_str(b, n->str);
-    if (n->owner.s) {
+    if (n->owner) {
       put(b, " by ");
-      put_str(b, n->owner);
+      put_str(b, n->owner->str);
     }
     put(b, " {");
     break;
@@ -729,7 +729,7 @@ static void emit(fmt *F, uint32_t begin, uint32_t end, const lq_buf *text) {
 }
 
 static void block(fmt *F, const lq_node *d, lq_buf *line) {
-  uint32_t header_end = d->kind == LQ_TEST ? d->name_span.end : d->owner.s ? d->owner_span.end : d->name_span.end;
+  uint32_t header_end = d->kind == LQ_TEST ? d->name_span.end : d->owner ? d->owner->span.end : d->name_span.end;
   line->len = 0;
   F->indent = F->cur = 0;
   F->nsplit = F->nbroken = 0;
@@ -799,10 +799,12 @@ static bool same_json(lq_str x, lq_str y) {
 
 static bool same_str(lq_str x, lq_str y) { return x.n == y.n && (!x.n || !memcmp(x.s, y.s, x.n)); }
 
+static lq_str owner_of(const lq_node *n) { return n->owner ? n->owner->str : (lq_str){0}; }
+
 static bool same_tree(const lq_node *x, const lq_node *y) {
   if (!x || !y) return x == y;
   if (x->kind != y->kind || x->per != y->per || x->otherwise != y->otherwise ||
-      !same_str(x->owner, y->owner))
+      !same_str(owner_of(x), owner_of(y)))
     return false;
   if (x->kind == LQ_TEST_LEAD ? !same_json(x->str, y->str) : !same_str(x->str, y->str)) return false;
   if (x->num != y->num && !(isnan(x->num) && isnan(y->num))) return false;
