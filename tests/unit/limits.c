@@ -122,6 +122,26 @@ Test(limits, nots_at_the_limit_and_one_over) {
   free(b.s);
 }
 
+/* A minus sign is the fewest bytes a level can take: the parser relies on a
+ * declaration needing at least as many bytes as it nests deep. */
+Test(limits, minus_signs_nest_one_byte_a_level) {
+  sb b = {0};
+  sb_str(&b, "define d = ");
+  sb_rep(&b, "-", 999);
+  sb_str(&b, "x\nstage MQL when d > 0\n");
+  lqt *t = lqt_new(b.s);   /* 999 minuses over x: 1,000 deep, and -x overall */
+  cr_assert_eq(lqt_run(t, "{\"x\":-1}")->stage, 0);
+  cr_assert_eq(lqt_run(t, "{\"x\":1}")->stage, -1);
+  lqt_free(t);
+  free(b.s);
+  b = (sb){0};
+  sb_str(&b, "define d = ");
+  sb_rep(&b, "-", 1000);
+  sb_str(&b, "x\nstage MQL when d > 0\n");
+  t_expect_error(b.s, DEPTH_ERROR, 1, 13);
+  free(b.s);
+}
+
 Test(limits, right_nested_parentheses_too_deep) {
   sb b = {0};
   sb_str(&b, "stage MQL when ");
