@@ -45,12 +45,21 @@ typedef struct run_state {
   tally T;                   /* the whole run */
 } run_state;
 
+/* Counters in cache lines of their own: each batch's are written by the
+ * thread evaluating it. */
+static unsigned long long *counters(int n) {
+  size_t bytes = ((size_t)n + 1) * sizeof(unsigned long long);
+  bytes = (bytes + 63) & ~(size_t)63;
+  unsigned long long *c = aligned_alloc(64, bytes);
+  if (!c) abort();
+  return memset(c, 0, bytes);
+}
+
 static void tally_init(tally *T, const lq_program *p) {
   memset(T, 0, sizeof *T);
-  T->stage_count = calloc((size_t)p->nstages + 1, sizeof *T->stage_count);
-  T->route_count = calloc((size_t)p->nroutes + 1, sizeof *T->route_count);
-  T->reject_count = calloc((size_t)p->nrejects + 1, sizeof *T->reject_count);
-  if (!T->stage_count || !T->route_count || !T->reject_count) abort();
+  T->stage_count = counters(p->nstages);
+  T->route_count = counters(p->nroutes);
+  T->reject_count = counters(p->nrejects);
 }
 
 static void tally_free(tally *T) {
@@ -132,8 +141,10 @@ static void one_lead(const run_state *S, lq_eval *E, tally *T, const char *name,
 
 enum { BATCH_LINES = 512, BATCH_BYTES = 1 << 20 };
 
+/* Aligned to a cache line: the thread filling one batch and the thread
+ * evaluating its neighbour must not share one. */
 typedef struct batch {
-  char *text;                /* the lines back to back, each NUL-terminated */
+  _Alignas(64) char *text;               /* the lines back to back, each NUL-terminated */
   size_t len, cap;
   size_t *off;
   uint32_t *llen;
@@ -251,7 +262,8 @@ static void pool_start(pool *P, run_state *S, int jobs, double now) {
   P->S = S;
   P->nthreads = nthreads;
   P->nring = 2 * jobs + 2;
-  P->ring = calloc((size_t)P->nring, sizeof *P->ring);
+  P->ring = aligned_alloc(_Alignof(batch), (size_t)P->nring * sizeof *P->ring);
+  if (P->ring) memset(P->ring, 0, (size_t)P->nring * sizeof *P->ring);
   P->E = calloc((size_t)nthreads + 1, sizeof *P->E);
   P->threads = calloc((size_t)nthreads, sizeof *P->threads);
   if (!P->ring || !P->E || !P->threads) abort();
