@@ -65,17 +65,24 @@ measure() {
 }
 
 # best RUNS IN NAME CMD...: the fastest of RUNS runs, output in $tmp/NAME.out; records
-# wall, cpu, kb under NAME.
+# wall, cpu, kb under NAME. With several runs, the timed ones write to /dev/null (as
+# hyperfine does) and one more, untimed, writes the output to compare: hundreds of MB
+# written to a file put the kernel's page-cache and write-back work on the same two
+# cores, and that noise, not the program, decided the --jobs ratio from run to run.
+# A single run (jq, minutes long) is timed writing its file.
 declare -A WALL CPU KB
 best() {
     local runs=$1 in=$2 name=$3; shift 3
-    local i
+    local i out=/dev/null
+    ((runs > 1)) || out="$tmp/$name.out"
     for ((i = 0; i < runs; i++)); do
-        measure "$in" "$tmp/$name.out" "$@"
+        measure "$in" "$out" "$@"
         if ((i == 0)) || calc "exit !($wall < ${WALL[$name]})"; then
             WALL[$name]=$wall CPU[$name]=$cpu KB[$name]=$kb
         fi
     done
+    ((runs == 1)) || "$@" <"$in" >"$tmp/$name.out" 2>/dev/null \
+        || fail "$* failed writing its output"
 }
 
 same() {   # same A B WHAT: byte-identical outputs, or fail
