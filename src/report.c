@@ -466,14 +466,15 @@ static void row_cells(model *m, table *t, uint8_t flags, const char **cells) {
   t->flags[t->nrows++] = flags;
 }
 
-/* The same with the cells as arguments (exactly ncols of them). */
-static void row(model *m, table *t, uint8_t flags, ...) {
+/* The same with the cells as arguments (exactly ncols of them). flags is
+ * unsigned, not uint8_t: va_start on a promoted parameter is undefined. */
+static void row(model *m, table *t, unsigned flags, ...) {
   const char *cells[16];
   va_list ap;
   va_start(ap, flags);
   for (int i = 0; i < t->ncols && i < 16; i++) cells[i] = va_arg(ap, const char *);
   va_end(ap);
-  row_cells(m, t, flags, cells);
+  row_cells(m, t, (uint8_t)flags, cells);
 }
 
 static const char *bar(lq_arena *a, double x, double max) {
