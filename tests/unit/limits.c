@@ -103,43 +103,39 @@ Test(limits, chain_at_the_limit_compiles_and_evaluates) {
   free(text);
 }
 
-Test(limits, nots_at_the_limit_and_one_over) {
+/* head, then unit n times, then tail. */
+static char *repeated(const char *head, const char *unit, long n, const char *tail) {
   sb b = {0};
-  sb_str(&b, "stage MQL when ");
-  sb_rep(&b, "not ", 999);
-  sb_str(&b, "x");
-  lqt *t = lqt_new(b.s);   /* 999 nots over x: 1,000 deep */
-  cr_assert_eq(lqt_run(t, "{\"x\":true}")->stage, -1);
-  cr_assert_eq(lqt_run(t, "{\"x\":false}")->stage, 0);
+  sb_str(&b, head);
+  sb_rep(&b, unit, n);
+  sb_str(&b, tail);
+  return b.s;
+}
+
+/* A prefix operator repeated up to the limit compiles and evaluates (x true is
+ * stage none, false is MQL); once more is the depth error at column col. */
+static void prefix_at_the_limit_and_one_over(const char *head, const char *op, const char *tail,
+                                             const char *when_true, const char *when_false, int col) {
+  char *text = repeated(head, op, 999, tail);   /* 999 operators over x: 1,000 deep */
+  lqt *t = lqt_new(text);
+  cr_assert_eq(lqt_run(t, when_true)->stage, -1);
+  cr_assert_eq(lqt_run(t, when_false)->stage, 0);
   lqt_free(t);
-  free(b.s);
-  b = (sb){0};
-  sb_str(&b, "stage MQL when ");
-  sb_rep(&b, "not ", 1000);
-  sb_str(&b, "x");
-  /* Too deep by one: the outermost `not`'s operand. */
-  t_expect_error(b.s, DEPTH_ERROR, 1, 20);
-  free(b.s);
+  free(text);
+  text = repeated(head, op, 1000, tail);
+  t_expect_error(text, DEPTH_ERROR, 1, col);   /* the outermost operator's operand */
+  free(text);
+}
+
+Test(limits, nots_at_the_limit_and_one_over) {
+  prefix_at_the_limit_and_one_over("stage MQL when ", "not ", "x", "{\"x\":true}", "{\"x\":false}", 20);
 }
 
 /* A minus sign is the fewest bytes a level can take: the parser relies on a
- * declaration needing at least as many bytes as it nests deep. */
+ * declaration needing at least as many bytes as it nests deep. 999 minuses
+ * over x are -x. */
 Test(limits, minus_signs_nest_one_byte_a_level) {
-  sb b = {0};
-  sb_str(&b, "define d = ");
-  sb_rep(&b, "-", 999);
-  sb_str(&b, "x\nstage MQL when d > 0\n");
-  lqt *t = lqt_new(b.s);   /* 999 minuses over x: 1,000 deep, and -x overall */
-  cr_assert_eq(lqt_run(t, "{\"x\":-1}")->stage, 0);
-  cr_assert_eq(lqt_run(t, "{\"x\":1}")->stage, -1);
-  lqt_free(t);
-  free(b.s);
-  b = (sb){0};
-  sb_str(&b, "define d = ");
-  sb_rep(&b, "-", 1000);
-  sb_str(&b, "x\nstage MQL when d > 0\n");
-  t_expect_error(b.s, DEPTH_ERROR, 1, 13);
-  free(b.s);
+  prefix_at_the_limit_and_one_over("define d = ", "-", "x\nstage MQL when d > 0\n", "{\"x\":1}", "{\"x\":-1}", 13);
 }
 
 Test(limits, right_nested_parentheses_too_deep) {
