@@ -846,6 +846,14 @@ static void jowner(lq_buf *b, const lq_program *p, int owner) {
   if (owner >= 0) jstr(b, p->teams[owner].name);
   else lq_buf_puts(b, "null");
 }
+/* Opens the object of a named, owned declaration: {"KEY":"name","owner":... */
+static void jdecl(lq_buf *b, const lq_program *p, const char *key, const char *name, int owner) {
+  lq_buf_putc(b, '{');
+  jkey(b, key);
+  jstr(b, name);
+  lq_buf_putc(b, ',');
+  jowner(b, p, owner);
+}
 static void jedge(lq_buf *b, double x) {
   if (isinf(x) || isnan(x)) lq_buf_puts(b, "null");
   else lq_buf_num(b, x);
@@ -877,10 +885,7 @@ void lq_report_json(lq_buf *b, const lq_report *R) {
   lq_buf_puts(b, ",\"stages\":[");
   for (int s = 0; s < p->nstages; s++) {
     if (s) lq_buf_putc(b, ',');
-    lq_buf_puts(b, "{\"stage\":");
-    jstr(b, p->stages[s].name);
-    lq_buf_putc(b, ',');
-    jowner(b, p, p->stages[s].owner);
+    jdecl(b, p, "stage", p->stages[s].name, p->stages[s].owner);
     lq_buf_puts(b, ",\"ended\":{");
     jtally(b, lq_report_ended(R, s));
     lq_buf_puts(b, "},\"reached\":{");
@@ -899,10 +904,7 @@ void lq_report_json(lq_buf *b, const lq_report *R) {
   lq_buf_puts(b, "},\"routes\":[");
   for (int i = 0; i < p->nroutes; i++) {
     if (i) lq_buf_putc(b, ',');
-    lq_buf_puts(b, "{\"route\":");
-    jstr(b, p->routes[i].name);
-    lq_buf_putc(b, ',');
-    jowner(b, p, p->routes[i].owner);
+    jdecl(b, p, "route", p->routes[i].name, p->routes[i].owner);
     lq_buf_putc(b, ',');
     jtally(b, lq_report_routed(R, i));
     lq_buf_putc(b, '}');
@@ -913,10 +915,7 @@ void lq_report_json(lq_buf *b, const lq_report *R) {
   lq_buf_puts(b, "},\"grades\":[");
   for (int g = 0; g < p->ngrades; g++) {
     if (g) lq_buf_putc(b, ',');
-    lq_buf_puts(b, "{\"grade\":");
-    jstr(b, p->grades[g].name);
-    lq_buf_putc(b, ',');
-    jowner(b, p, p->grades[g].owner);
+    jdecl(b, p, "grade", p->grades[g].name, p->grades[g].owner);
     lq_buf_puts(b, ",\"labels\":[");
     for (int i = 0; i < p->grades[g].narms; i++) {
       if (i) lq_buf_putc(b, ',');
@@ -934,10 +933,7 @@ void lq_report_json(lq_buf *b, const lq_report *R) {
   lq_buf_puts(b, "],\"rejects\":[");
   for (int i = 0; i < p->nrejects; i++) {
     if (i) lq_buf_putc(b, ',');
-    lq_buf_puts(b, "{\"reason\":");
-    jstr(b, p->rejects[i].name);
-    lq_buf_putc(b, ',');
-    jowner(b, p, p->rejects[i].owner);
+    jdecl(b, p, "reason", p->rejects[i].name, p->rejects[i].owner);
     lq_buf_putc(b, ',');
     jtally(b, lq_report_rejected(R, i));
     lq_buf_puts(b, ",\"examples\":[");
