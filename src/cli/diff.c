@@ -222,7 +222,8 @@ typedef struct diff_state {
 } diff_state;
 
 /* Returns false on a read error. */
-static bool diff_stream(diff_state *S, FILE *fp, const char *name) {
+static bool diff_stream(void *ctx, FILE *fp, const char *name) {
+  diff_state *S = ctx;
   lq_reader rd;
   lq_reader_init(&rd, fp);
   char *line;
@@ -316,25 +317,7 @@ int cmd_diff(int argc, char **argv) {
   if (!p[0] || !p[1]) goto out;
 
   S.D = lq_diff_new(p[0], p[1], now, (int)show);
-  bool io_error = false;
-  if (optind + 2 >= argc) {
-    io_error |= !diff_stream(&S, stdin, "<stdin>");
-  } else {
-    for (int i = optind + 2; i < argc; i++) {
-      if (!strcmp(argv[i], "-")) {
-        io_error |= !diff_stream(&S, stdin, "<stdin>");
-        continue;
-      }
-      FILE *fp = fopen(argv[i], "rb");
-      if (!fp) {
-        fprintf(stderr, "leadq diff: cannot read '%s': %s\n", argv[i], strerror(errno));
-        io_error = true;
-        continue;
-      }
-      io_error |= !diff_stream(&S, fp, argv[i]);
-      fclose(fp);
-    }
-  }
+  bool io_error = !cli_each_input("diff", argv + optind + 2, argc - optind - 2, diff_stream, &S);
   lq_buf out = {0};
   lq_diff_write(&out, S.D, &(lq_diff_write_opts){format, spec[0], spec[1]});
   if (!lq_buf_flush(&out, stdout) || fflush(stdout) != 0) {

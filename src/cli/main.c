@@ -1,4 +1,5 @@
 /* main.c: the leadq command, dispatching to one file per subcommand. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,26 @@ void cli_print_surprises(const lq_program *p, const lq_eval *E) {
       }
     }
   }
+}
+
+bool cli_each_input(const char *cmd, char **files, int n, cli_reader *read, void *ctx) {
+  if (n == 0) return read(ctx, stdin, "<stdin>");
+  bool ok = true;
+  for (int i = 0; i < n; i++) {
+    if (!strcmp(files[i], "-")) {
+      ok &= read(ctx, stdin, "<stdin>");
+      continue;
+    }
+    FILE *fp = fopen(files[i], "rb");
+    if (!fp) {
+      fprintf(stderr, "leadq %s: cannot read '%s': %s\n", cmd, files[i], strerror(errno));
+      ok = false;
+      continue;
+    }
+    ok &= read(ctx, fp, files[i]);
+    fclose(fp);
+  }
+  return ok;
 }
 
 int cli_bad_option(const char *cmd, int c, char **argv) {

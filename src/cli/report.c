@@ -88,7 +88,8 @@ static void one_lead(report_state *S, const char *name, uint64_t lineno, char *l
   lq_report_add(S->R, r, outcome, disposition, id);
 }
 
-static bool read_stream(report_state *S, FILE *fp, const char *name) {
+static bool read_stream(void *ctx, FILE *fp, const char *name) {
+  report_state *S = ctx;
   lq_reader rd;
   lq_reader_init(&rd, fp);
   char *line;
@@ -231,22 +232,7 @@ int cmd_report(int argc, char **argv) {
                        .edges = nedges ? edges : NULL, .nedges = nedges, .min_count = min_count};
   S.R = lq_report_new(p, &ro);
 
-  bool io_error = false;
-  if (optind + 1 >= argc) io_error |= !read_stream(&S, stdin, "<stdin>");
-  for (int i = optind + 1; i < argc; i++) {
-    if (!strcmp(argv[i], "-")) {
-      io_error |= !read_stream(&S, stdin, "<stdin>");
-      continue;
-    }
-    FILE *fp = fopen(argv[i], "rb");
-    if (!fp) {
-      fprintf(stderr, "leadq report: cannot read '%s': %s\n", argv[i], strerror(errno));
-      io_error = true;
-      continue;
-    }
-    io_error |= !read_stream(&S, fp, argv[i]);
-    fclose(fp);
-  }
+  bool io_error = !cli_each_input("report", argv + optind + 1, argc - optind - 1, read_stream, &S);
   lq_report_bad_lines(S.R, S.bad);
   cli_print_surprises(p, S.E);
 

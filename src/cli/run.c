@@ -328,7 +328,12 @@ static void long_line(run_state *S, pool *P, lq_reader *rd, const char *name, ch
 
 /* Reads one input; each line goes to the pool, or is evaluated here when P is
  * NULL. Returns false on a read error. */
-static bool run_stream(run_state *S, pool *P, lq_eval *E, FILE *fp, const char *name) {
+typedef struct run_input { run_state *S; pool *P; lq_eval *E; } run_input;
+
+static bool run_stream(void *ctx, FILE *fp, const char *name) {
+  run_state *S = ((run_input *)ctx)->S;
+  pool *P = ((run_input *)ctx)->P;
+  lq_eval *E = ((run_input *)ctx)->E;
   lq_reader rd;
   lq_reader_init(&rd, fp);
   rd.max_line = S->o->max_line;
@@ -516,23 +521,8 @@ int cmd_run(int argc, char **argv) {
     pool_ = &P;
   }
 
-  bool io_error = false;
-  int first = optind + 1 >= argc ? -1 : optind + 1;
-  for (int i = first < 0 ? 0 : first; first < 0 ? i < 1 : i < argc; i++) {
-    const char *path = first < 0 ? "-" : argv[i];
-    if (!strcmp(path, "-")) {
-      io_error |= !run_stream(&S, pool_, E, stdin, "<stdin>");
-      continue;
-    }
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-      fprintf(stderr, "leadq run: cannot read '%s': %s\n", path, strerror(errno));
-      io_error = true;
-      continue;
-    }
-    io_error |= !run_stream(&S, pool_, E, fp, path);
-    fclose(fp);
-  }
+  bool io_error = !cli_each_input("run", argv + optind + 1, argc - optind - 1, run_stream,
+                                   &(run_input){&S, pool_, E});
   if (pool_) pool_finish(pool_, E);
   emit(&S, &S.T);
   if (S.write_failed || fflush(stdout) != 0) {
