@@ -152,6 +152,10 @@ typedef struct compiler {
   struct { const char *key; uint32_t len; int slot; } *paths;
   uint32_t paths_mask;
   int npaths;
+  /* Each `list` declaration compiled once (by slot): its items and hash set are
+   * shared by every rule that names it. */
+  lq_expr **lists;
+  int lists_cap;
 } compiler;
 
 /* The memo slot of a path from the lead, the same for every use of the same path. */
@@ -304,9 +308,20 @@ static lq_expr *name(compiler *c, const lq_node *n) {
   lq_expr *e;
   switch (n->ref_kind) {
   case LQ_REF_LIST: {
-    lq_expr *l = list_literal(c, n->ref->a);
-    l->span = n->span;
-    return l;
+    int s = n->ref->slot;
+    if (s >= c->lists_cap) {
+      int cap = c->lists_cap ? c->lists_cap : 8;
+      while (cap <= s) cap *= 2;
+      c->lists = realloc(c->lists, (size_t)cap * sizeof *c->lists);
+      if (!c->lists) abort();
+      memset(c->lists + c->lists_cap, 0, (size_t)(cap - c->lists_cap) * sizeof *c->lists);
+      c->lists_cap = cap;
+    }
+    if (!c->lists[s]) c->lists[s] = list_literal(c, n->ref->a);
+    e = lq_arena_alloc(c->a, sizeof *e);
+    *e = *c->lists[s];   /* the same items and set, this use's span (for explain) */
+    e->span = n->span;
+    return e;
   }
   case LQ_REF_DEFINE: e = new_expr(c, LQ_OP_DEFINE, n->span); e->slot = n->ref->slot; return e;
   case LQ_REF_GROUP: e = new_expr(c, LQ_OP_GROUP, n->span); e->slot = n->ref->slot; return e;
@@ -492,6 +507,7 @@ static void build(compiler *c, lq_node *decls) {
   p->npaths = c->npaths;
   free(c->sites);
   free(c->paths);
+  free(c->lists);
 }
 
 /* Names as decisions print them, escaped once here rather than per lead. */

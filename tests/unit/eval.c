@@ -263,6 +263,23 @@ Test(ops, in_declared_list) {
   cr_assert(ex_holds_with(decls, "domain(email) not in free_email", "{\"email\":\"x@corp.com\"}"));
 }
 
+/* A declared list is compiled once: every rule naming it shares its items and
+ * hash set (a 10,000-domain list in 2,000 rules must not be 2,000 copies). */
+Test(ops, a_declared_list_is_shared_by_its_uses) {
+  lqt *t = lqt_new("list free_email = [\"gmail.com\", \"yahoo.com\"]\n"
+                   "stage MQL when domain(email) not in free_email\n"
+                   "stage SQL when MQL and domain(work_email) not in free_email\n");
+  const lq_expr *first = t->p->stages[0].cond, *second = t->p->stages[1].cond->b;
+  cr_assert_eq(first->op, LQ_OP_NOT_IN);
+  cr_assert_eq(second->op, LQ_OP_NOT_IN);
+  cr_assert_eq(first->b->k.items, second->b->k.items);
+  cr_assert_eq(first->b->set, second->b->set);
+  cr_assert_neq(first->b->span.begin, second->b->span.begin);   /* each use keeps its place */
+  cr_assert_eq(lqt_run(t, "{\"email\":\"a@corp.com\",\"work_email\":\"a@corp.com\"}")->stage, 1);
+  cr_assert_eq(lqt_run(t, "{\"email\":\"a@corp.com\",\"work_email\":\"a@Yahoo.com\"}")->stage, 0);
+  lqt_free(t);
+}
+
 Test(ops, in_non_constant_list) {
   assert_holds("\"demo\" in events.type", "{\"events\":[{\"type\":\"page\"},{\"type\":\"Demo\"}]}");
   assert_fails("\"demo\" in events.type", "{\"events\":[{\"type\":\"page\"}]}");
