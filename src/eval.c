@@ -578,7 +578,11 @@ static lq_value eval(lq_eval *E, const lq_expr *e, lq_value item) {
     a = eval(E, e->a, item);
     if (a.kind == LQ_V_MISSING || !e->re) return lq_bool(false);
     if (a.kind != LQ_V_STR) { surprise(E, e->site, a.kind, LQ_V_STR); return lq_bool(false); }
-    return lq_bool(regexec(e->re, a.str, 0, NULL, 0) == 0);
+    {
+      /* The whole text, also past a \u0000 in it. */
+      regmatch_t whole = {0, (regoff_t)a.n};
+      return lq_bool(regexec(e->re, a.str, 1, &whole, REG_STARTEND) == 0);
+    }
   case LQ_OP_MISSING: return lq_bool(eval(E, e->a, item).kind == LQ_V_MISSING);
   case LQ_OP_PRESENT: return lq_bool(eval(E, e->a, item).kind != LQ_V_MISSING);
   case LQ_OP_CALL: return call(E, e, item);

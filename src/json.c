@@ -180,8 +180,8 @@ static char *parse_string(jparse *v, int *length) {
     }
   }
   *o = '\0';
-  /* The length is strlen's unless the text holds a \u0000. */
-  *length = 0;
+  /* Kept, not left to strlen: the text may hold a \u0000. */
+  *length = o - out <= INT_MAX ? (int)(o - out) : 0;
   return out;
 }
 

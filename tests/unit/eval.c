@@ -460,6 +460,14 @@ Test(fn, lower_upper_trim) {
   assert_ex_missing("trim(name)", "{}");
 }
 
+/* Text holding a \u0000 is compared, measured and matched whole. */
+Test(ops, text_with_a_nul_is_whole) {
+  assert_ex_num("len(name)", "{\"name\":\"a\\u0000b\"}", 3);
+  assert_fails("name == \"a\"", "{\"name\":\"a\\u0000b\"}");
+  assert_holds("name matches \"b$\"", "{\"name\":\"a\\u0000b\"}");
+  assert_holds("name ends with \"b\"", "{\"name\":\"a\\u0000b\"}");
+}
+
 Test(fn, len_of_text_list_object) {
   assert_ex_num("len(name)", "{\"name\":\"Ana\"}", 3);
   assert_ex_num("len(name)", "{\"name\":\"S\xc3\xa3o\"}", 3);

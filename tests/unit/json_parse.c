@@ -27,6 +27,16 @@ Test(json_parse, escapes_are_decoded) {
                    "caf\xc3\xa9 \xf0\x9f\x98\x80 a/b \"q\" \\ \n\t");
 }
 
+/* A \u0000 is text like any other: the length is kept, not found by strlen. */
+Test(json_parse, a_nul_escape_keeps_the_whole_string) {
+  cJSON *j = jp("{\"s\":\"a\\u0000b\",\"t\":\"\\u0000\"}");
+  cr_assert(j != NULL, "%s", jp_why);
+  cJSON *s = cJSON_GetObjectItemCaseSensitive(j, "s"), *t = cJSON_GetObjectItemCaseSensitive(j, "t");
+  cr_assert_eq(s->valueint, 3);
+  cr_assert_eq(memcmp(s->valuestring, "a\0b", 4), 0);
+  cr_assert_eq(t->valueint, 1);
+}
+
 Test(json_parse, keys_are_decoded_and_the_first_of_two_wins) {
   cJSON *j = jp("{\"Lead \\u0053ource\":\"a\",\"k\":1,\"k\":2}");
   cr_assert(j != NULL, "%s", jp_why);
