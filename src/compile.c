@@ -160,20 +160,19 @@ typedef struct compiler {
 
 /* The memo slot of a path from the lead, the same for every use of the same path. */
 static int path_slot(compiler *c, const lq_seg *segs, uint32_t n) {
+  /* Each step as a tag, then a key's length and bytes or an index's value:
+   * a.`[0]` and a[0] must not share a slot. */
   char buf[512];
   size_t len = 0;
   for (uint32_t i = 0; i < n; i++) {
-    /* Keys may hold any byte but NUL, so a NUL separates them; indexes are rare. */
-    if (segs[i].is_index) {
-      int w = snprintf(buf + len, sizeof buf - len, "%c[%d]", '\0', segs[i].index);
-      if (w < 0 || (size_t)w >= sizeof buf - len) return -1;
-      len += (size_t)w;
-      continue;
-    }
-    if (segs[i].len + 1 > sizeof buf - len) return -1;   /* a very long path: not memoised */
-    buf[len++] = '\0';
-    memcpy(buf + len, segs[i].key, segs[i].len);
-    len += segs[i].len;
+    uint32_t v = segs[i].is_index ? (uint32_t)segs[i].index : segs[i].len;
+    size_t body = segs[i].is_index ? 0 : segs[i].len;
+    if (1 + sizeof v + body > sizeof buf - len) return -1;   /* a very long path: not memoised */
+    buf[len++] = segs[i].is_index ? 'i' : 'k';
+    memcpy(buf + len, &v, sizeof v);
+    len += sizeof v;
+    if (body) memcpy(buf + len, segs[i].key, body);
+    len += body;
   }
   if ((uint32_t)c->npaths * 2 >= c->paths_mask) {
     uint32_t cap = c->paths_mask ? 2 * (c->paths_mask + 1) : 64;

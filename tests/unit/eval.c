@@ -654,6 +654,19 @@ Test(paths, nested_fields_and_indexes) {
   assert_ex_missing("nothing.here", lead);
 }
 
+/* Each path has its own memo: a key spelt like an index is not the index. */
+Test(paths, a_key_spelt_like_an_index_is_another_path) {
+  lqt *t = lqt_new("score s {\n"
+                   "  +1 \"index\" when a[0] == \"first\"\n"
+                   "  +2 \"key\"   when a.`[0]` == \"key\"\n"
+                   "}\n");
+  lqt_run(t, "{\"a\":{\"[0]\":\"key\"}}");
+  assert_num(lqt_score(t, "s"), 2);
+  lqt_run(t, "{\"a\":[\"first\"]}");
+  assert_num(lqt_score(t, "s"), 1);
+  lqt_free(t);
+}
+
 Test(paths, lead_is_the_whole_lead) {
   assert_ex_text("lead.company.name", "{\"company\":{\"name\":\"Acme\"}}", "Acme");
   cr_assert_eq(ex_eval("lead", "{\"a\":1}").kind, LQ_V_OBJ);
