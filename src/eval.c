@@ -595,14 +595,19 @@ lq_value lq_eval_expr(lq_eval *E, const lq_expr *e, lq_value item) { return eval
 
 /* ---- declarations ---- */
 
+/* The condition (or the per list) first: the points of a rule that does not
+ * apply are never computed, nor counted in the type-surprise warnings. */
 static double rule_points(lq_eval *E, const lq_rule *r) {
+  uint32_t n = 1;
+  if (!r->per) {
+    if (!lq_truthy(eval(E, r->cond, LQ_NOVALUE))) return NAN;
+  } else if ((n = items_of(E, r->list, LQ_NOVALUE).n) == 0) {
+    return NAN;
+  }
   lq_value pts = eval(E, r->points, LQ_NOVALUE);
   if (pts.kind != LQ_V_NUM) return NAN;   /* missing points give no points */
-  if (!r->per) return lq_truthy(eval(E, r->cond, LQ_NOVALUE)) ? pts.num : NAN;
-  uint32_t n = items_of(E, r->list, LQ_NOVALUE).n;
-  if (n == 0) return NAN;
   double total = pts.num * n;
-  if (r->has_cap) {
+  if (r->per && r->has_cap) {
     /* A cap bounds the rule's effect either way: `-5 per x up to 20` takes at most 20. */
     if (total > r->cap) total = r->cap;
     if (total < -r->cap) total = -r->cap;

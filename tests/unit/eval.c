@@ -414,6 +414,32 @@ Test(ops, wrong_type_compares_false) {
   assert_fails("flag == 1", "{\"flag\":true}");
 }
 
+static uint64_t text_vs_number(const lqt *t) {
+  uint64_t n = 0;
+  for (int i = 0; i < t->p->nsites; i++) n += lq_eval_surprises(t->E, i, LQ_V_STR, LQ_V_NUM);
+  return n;
+}
+
+/* A rule's condition is evaluated before its points: the points of a rule that
+ * does not apply are not computed, so they raise no type warning, and missing
+ * points do not hide the condition's own warnings. */
+Test(score, points_are_computed_only_when_the_rule_applies) {
+  lqt *t = lqt_new("score s {\n"
+                   "  +(emp / 10) \"per ten\" when emp > 0 and number(emp) == emp\n"
+                   "}\n");
+  lqt_run(t, "{\"emp\":\"50\"}");
+  cr_assert_eq(text_vs_number(t), 1);   /* emp > 0 only; emp / 10 was not computed */
+  lqt_run(t, "{\"emp\":50}");
+  assert_num(lqt_score(t, "s"), 5);
+  lqt_free(t);
+  t = lqt_new("score s {\n"
+              "  +(bonus) \"bonus\" when emp > 0\n"
+              "}\n");
+  lqt_run(t, "{\"emp\":\"50\"}");   /* no bonus field, and emp is text */
+  cr_assert_eq(text_vs_number(t), 1);
+  lqt_free(t);
+}
+
 Test(ops, numbers_as_text_work_through_number) {
   assert_holds("number(company.employees) >= 1000", "{\"company\":{\"employees\":\"5,000\"}}");
 }
