@@ -2,6 +2,7 @@
  * the longest line (at most max_line and a few bytes), not the stream. */
 #include "ndjson.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,7 @@ void lq_reader_free(lq_reader *r) {
   r->buf = NULL;
 }
 
-bool lq_reader_error(const lq_reader *r) { return ferror(r->fp) != 0; }
+bool lq_reader_error(const lq_reader *r) { return r->error != 0; }
 
 static void fill(lq_reader *r) {
   if (r->start > 0) {
@@ -39,8 +40,12 @@ static void fill(lq_reader *r) {
       if (!r->buf) abort();
     }
   }
+  errno = 0;
   size_t n = fread(r->buf + r->end, 1, r->cap - r->end - 1, r->fp);  /* room for a NUL */
-  if (n == 0) r->eof = true;
+  if (n == 0) {
+    r->eof = true;
+    if (ferror(r->fp) && !r->error) r->error = errno ? errno : EIO;
+  }
   r->end += n;
 }
 

@@ -14,6 +14,7 @@ typedef struct lq_reader {
   size_t max_line;          /* longest line returned whole, in bytes; 0: no limit */
   bool long_line;           /* the line last returned is longer than max_line */
   bool rest;                /* ... and its rest is still unread */
+  int error;                /* errno of a failed read, or 0 */
 } lq_reader;
 
 void lq_reader_init(lq_reader *r, FILE *fp);
@@ -28,6 +29,7 @@ void lq_reader_init(lq_reader *r, FILE *fp);
 bool lq_reader_next(lq_reader *r, char **line, size_t *len);
 /* The next piece of a long line; false when the line is done. */
 bool lq_reader_more(lq_reader *r, char **piece, size_t *len);
+/* True when reading failed (not at the end of input); errno is then r->error. */
 bool lq_reader_error(const lq_reader *r);
 void lq_reader_free(lq_reader *r);
 /* True for a line of nothing but spaces and tabs. */

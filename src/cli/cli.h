@@ -31,9 +31,9 @@ int cli_bad_option(const char *cmd, int c, char **argv);
 /* Parses --now: a date or date-time; exits with a usage error when it is not one. */
 bool cli_parse_now(const char *text, double *now);
 /* Calls read(ctx, fp, name) on each of files[0..n) ("-" is standard input), or on
- * standard input when n is 0. A file that cannot be opened is reported and
- * skipped. False when any input could not be read (read returned false). */
-typedef bool cli_reader(void *ctx, FILE *fp, const char *name);
+ * standard input when n is 0; read returns 0 or the errno of a failed read. An
+ * input that cannot be opened or read is reported. False when any could not. */
+typedef int cli_reader(void *ctx, FILE *fp, const char *name);
 bool cli_each_input(const char *cmd, char **files, int n, cli_reader *read, void *ctx);
 /* 1234567 as "1,234,567" into buf (at least 32 bytes). */
 const char *cli_thousands(unsigned long long n, char *buf);

@@ -222,7 +222,7 @@ typedef struct diff_state {
 } diff_state;
 
 /* Returns false on a read error. */
-static bool diff_stream(void *ctx, FILE *fp, const char *name) {
+static int diff_stream(void *ctx, FILE *fp, const char *name) {
   diff_state *S = ctx;
   lq_reader rd;
   lq_reader_init(&rd, fp);
@@ -241,9 +241,9 @@ static bool diff_stream(void *ctx, FILE *fp, const char *name) {
     lq_value id = cli_lead_id(S->D->E[0], lead, line, len, S->id_segs, S->id_nsegs);
     lq_diff_lead(S->D, lead, id, rd.lineno);
   }
-  bool ok = !lq_reader_error(&rd);
+  int err = rd.error;
   lq_reader_free(&rd);
-  return ok;
+  return err;
 }
 
 int cmd_diff(int argc, char **argv) {

@@ -1,4 +1,5 @@
 /* explain.c: `leadq explain RULES [FILE]`: every rule, its outcome and why, per lead. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,8 @@ const char cmd_explain_help[] =
     "  MQL needs fit + engagement >= 50; it has 38: 12 points short\n"
     "\n"
     "options:\n"
-    "  --lead ID           explain only the lead(s) with this id (repeatable)\n"
+    "  --lead ID           explain only the lead(s) with this id (repeatable); when no\n"
+    "                      lead has it, a note on stderr says so\n"
     "  --id-field PATH     where the id is, as in the rules (default: id)\n"
     "  --now TIME          fix the clock (2026-11-22 or 2026-11-22T10:00:00Z)\n"
     "  --format text|json  json: one object per lead, with the decision, groups, rules,\n"
@@ -41,6 +43,48 @@ static bool wanted(lq_value id, uint64_t lineno, char **ids, int nids) {
   for (int i = 0; i < nids; i++)
     if (strlen(ids[i]) == n && !memcmp(ids[i], text, n)) return true;
   return false;
+}
+
+typedef struct explain_input {
+  lq_eval *E;
+  lq_explain_opts eo;
+  lq_buf out;
+  const lq_seg *segs;
+  uint32_t nsegs;
+  char **ids;
+  int nids;
+  bool bad, write_failed;
+  unsigned long long explained;
+} explain_input;
+
+static int explain_stream(void *ctx, FILE *fp, const char *name) {
+  explain_input *X = ctx;
+  lq_reader rd;
+  lq_reader_init(&rd, fp);
+  char *line, why[160];
+  size_t len;
+  while (lq_reader_next(&rd, &line, &len)) {
+    if (lq_line_blank(line, len)) continue;
+    lq_eval_reset(X->E);
+    cJSON *lead = lq_json_parse_lead(lq_eval_scratch(X->E), line, len, why, sizeof why);
+    if (!lead) {
+      fprintf(stderr, "%s:%llu: error: %s\n", name, (unsigned long long)rd.lineno, why);
+      X->bad = true;
+      continue;
+    }
+    lq_value id = cli_lead_id(X->E, lead, line, len, X->segs, X->nsegs);
+    if (!wanted(id, rd.lineno, X->ids, X->nids)) continue;
+    const lq_result *r = lq_eval_lead(X->E, lead);
+    lq_explain(&X->out, X->E, r, id, rd.lineno, &X->eo);
+    X->explained++;
+    if (!lq_buf_flush(&X->out, stdout)) {
+      X->write_failed = true;
+      break;
+    }
+  }
+  int err = rd.error;
+  lq_reader_free(&rd);
+  return err;
 }
 
 int cmd_explain(int argc, char **argv) {
@@ -86,44 +130,19 @@ int cmd_explain(int argc, char **argv) {
     status = cli_usage_error("explain", "--id-field '%s' is not a path such as crm.id or `Prospect ID`", id_field);
     goto out;
   }
-  const char *name = argc - optind == 2 ? argv[optind + 1] : "-";
-  FILE *fp = strcmp(name, "-") ? fopen(name, "rb") : stdin;
-  if (!fp) {
-    perror(name);
-    status = EXIT_IO;
-    goto out;
-  }
-  lq_eval *E = lq_eval_new(p, now);
-  lq_explain_opts eo = {json, !json && cli_color_out()};
-  lq_buf out = {0};
-  lq_reader rd;
-  lq_reader_init(&rd, fp);
-  char *line, why[160];
-  size_t len;
-  while (lq_reader_next(&rd, &line, &len)) {
-    if (lq_line_blank(line, len)) continue;
-    lq_eval_reset(E);
-    cJSON *lead = lq_json_parse_lead(lq_eval_scratch(E), line, len, why, sizeof why);
-    if (!lead) {
-      fprintf(stderr, "%s:%llu: error: %s\n", name, (unsigned long long)rd.lineno, why);
-      status = EXIT_BAD_INPUT;
-      continue;
-    }
-    lq_value id = cli_lead_id(E, lead, line, len, segs, nsegs);
-    if (!wanted(id, rd.lineno, ids, nids)) continue;
-    const lq_result *r = lq_eval_lead(E, lead);
-    lq_explain(&out, E, r, id, rd.lineno, &eo);
-    if (!lq_buf_flush(&out, stdout)) break;
-  }
-  if (lq_reader_error(&rd)) {
-    perror(name);
+  explain_input X = {.E = lq_eval_new(p, now), .eo = {json, !json && cli_color_out()}, .segs = segs,
+                     .nsegs = nsegs, .ids = ids, .nids = nids};
+  if (!cli_each_input("explain", argv + optind + 1, argc - optind - 1, explain_stream, &X)) status = EXIT_IO;
+  else if (X.bad) status = EXIT_BAD_INPUT;
+  if (X.write_failed || fflush(stdout) != 0) {
+    fprintf(stderr, "leadq explain: cannot write the output: %s\n", strerror(errno));
     status = EXIT_IO;
   }
-  if (fflush(stdout) != 0) status = EXIT_IO;
-  lq_reader_free(&rd);
-  if (fp != stdin) fclose(fp);
-  lq_buf_free(&out);
-  lq_eval_free(E);
+  if (nids && !X.explained)
+    fprintf(stderr, "leadq explain: no lead has the id%s given with --lead (ids are read from '%s'; see --id-field)\n",
+            nids == 1 ? "" : "s", id_field);
+  lq_buf_free(&X.out);
+  lq_eval_free(X.E);
 out:
   lq_arena_free(&pa);
   lq_program_free(p);

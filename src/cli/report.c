@@ -88,7 +88,7 @@ static void one_lead(report_state *S, const char *name, uint64_t lineno, char *l
   lq_report_add(S->R, r, outcome, disposition, id);
 }
 
-static bool read_stream(void *ctx, FILE *fp, const char *name) {
+static int read_stream(void *ctx, FILE *fp, const char *name) {
   report_state *S = ctx;
   lq_reader rd;
   lq_reader_init(&rd, fp);
@@ -96,9 +96,9 @@ static bool read_stream(void *ctx, FILE *fp, const char *name) {
   size_t len;
   while (lq_reader_next(&rd, &line, &len))
     if (!lq_line_blank(line, len)) one_lead(S, name, rd.lineno, line, len);
-  bool ok = !lq_reader_error(&rd);
+  int err = rd.error;
   lq_reader_free(&rd);
-  return ok;
+  return err;
 }
 
 /* "0,20,40,60": ascending numbers; false when it is not. */

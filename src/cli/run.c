@@ -330,7 +330,7 @@ static void long_line(run_state *S, pool *P, lq_reader *rd, const char *name, ch
  * NULL. Returns false on a read error. */
 typedef struct run_input { run_state *S; pool *P; lq_eval *E; } run_input;
 
-static bool run_stream(void *ctx, FILE *fp, const char *name) {
+static int run_stream(void *ctx, FILE *fp, const char *name) {
   run_state *S = ((run_input *)ctx)->S;
   pool *P = ((run_input *)ctx)->P;
   lq_eval *E = ((run_input *)ctx)->E;
@@ -357,9 +357,9 @@ static bool run_stream(void *ctx, FILE *fp, const char *name) {
     }
     if (S->T.out.len > (1 << 20) && !lq_buf_flush(&S->T.out, stdout)) S->write_failed = true;
   }
-  bool ok = !lq_reader_error(&rd);
+  int err = rd.error;
   lq_reader_free(&rd);
-  return ok;
+  return err;
 }
 
 static void pct_line(const char *label, int width, unsigned long long n, unsigned long long total) {
