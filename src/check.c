@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "program.h"
 #include "value.h"
 
@@ -1040,9 +1041,43 @@ static void expectation(checker *c, const declared *k, const lq_node *e) {
   lq_diag_note(c->d, "%s", expect_forms);
 }
 
+/* The lead as strict JSON, as `run` would read it from a line. */
+static void test_lead(checker *c, const lq_node *lead) {
+  lq_arena a;
+  lq_arena_init(&a, 4096);
+  char *text = lq_arena_strndup(&a, lead->str.s, lead->str.n), reason[200];
+  size_t at;
+  if (!lq_json_parse_lead_at(&a, text, lead->str.n, reason, sizeof reason, &at)) {
+    uint32_t off = lead->span.begin + (uint32_t)(at < lead->str.n ? at : lead->str.n - 1);
+    lq_diag_error(c->d, (lq_span){off, off + 1, lead->span.file}, "the test's lead is not valid JSON: %s", reason);
+    lq_diag_note(c->d, "write the lead as one line of the feed would hold it: keys in double quotes, no trailing commas");
+  }
+  lq_arena_free(&a);
+}
+
 static void test_block(checker *c, const declared *k, const lq_node *t) {
-  for (const lq_node *it = t->kids; it; it = it->next)
-    if (it->kind == LQ_EXPECT) expectation(c, k, it);
+  const lq_node *lead = NULL;
+  for (const lq_node *it = t->kids; it; it = it->next) {
+    double now;
+    if (it->kind == LQ_EXPECT) {
+      expectation(c, k, it);
+    } else if (it->kind == LQ_TEST_NOW && !lq_time_parse(it->a->str.s, it->a->str.n, &now)) {
+      lq_diag_error(c->d, it->a->span, "now \"%s\" is not a date or date-time", it->a->str.s);
+      lq_diag_note(c->d, "write e.g. now \"2026-11-22\" or now \"2026-11-22T10:00:00Z\"");
+    } else if (it->kind == LQ_TEST_LEAD) {
+      if (lead) {
+        lq_diag_error(c->d, it->span, "this test already has a lead (line %d); a test checks one lead",
+                      line_of(c, lead->span));
+        lq_diag_note(c->d, "move the second lead into a test of its own");
+      }
+      lead = it;
+      test_lead(c, it);
+    }
+  }
+  if (!lead) {
+    lq_diag_error(c->d, t->name_span, "test \"%s\" has no lead", t->str.s);
+    lq_diag_note(c->d, "add the lead it checks: lead {\"id\": \"t1\", ...}");
+  }
 }
 
 static void owner(checker *c, lq_node *d) {

@@ -28,8 +28,9 @@ void lq_json_init(void) {
  * \u escapes) and allocates node by node through hooks. Leads are read here
  * instead, in one pass that checks the text (UTF-8 too: RFC 3629, no
  * overlongs, no surrogates) and builds the same cJSON tree every reader of a
- * lead already knows, in the lead's scratch arena. cJSON still writes nothing
- * and reads only the JSON of test blocks. */
+ * lead already knows, in the lead's scratch arena. Test blocks' leads are read
+ * here too. cJSON's parser (lq_json_parse) is left to the tests, which read
+ * leadq's own JSON output with it. */
 
 typedef struct jparse {
   const unsigned char *s;
@@ -368,38 +369,47 @@ cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n) {
 static size_t column(const char *s, size_t off);
 
 /* The reason a line is not JSON, in words. */
-static void explain_error(const jparse *v, const char *s, char *why, size_t whylen) {
-  size_t col = column(s, v->at);
+/* With at_col false the position is left out of the words (a caret shows it). */
+static void explain_error(const jparse *v, const char *s, char *why, size_t whylen, bool at_col) {
+  char col[64] = "";
+  if (at_col) snprintf(col, sizeof col, " at column %zu", column(s, v->at));
   const char *e = v->err;
   if (e == TRUNCATED)
     snprintf(why, whylen, "truncated JSON: the line ends before the value is complete");
-  else if (!strcmp(e, "utf8"))
-    snprintf(why, whylen, "invalid UTF-8 at column %zu (byte %zu); the line must be UTF-8 text", col, v->at + 1);
-  else if (!strcmp(e, "control"))
-    snprintf(why, whylen, "control character U+%04X in a string at column %zu; JSON writes it escaped, as \\u%04X",
+  else if (!strcmp(e, "utf8")) {
+    if (at_col) snprintf(col + strlen(col), sizeof col - strlen(col), " (byte %zu)", v->at + 1);
+    snprintf(why, whylen, "invalid UTF-8%s; the line must be UTF-8 text", col);
+  } else if (!strcmp(e, "control"))
+    snprintf(why, whylen, "control character U+%04X in a string%s; JSON writes it escaped, as \\u%04X",
              (unsigned)v->s[v->at], col, (unsigned)v->s[v->at]);
   else if (!strcmp(e, "nesting"))
     snprintf(why, whylen, "JSON nested deeper than %d levels", CJSON_NESTING_LIMIT);
   else if (!strcmp(e, "trailing"))
-    snprintf(why, whylen, "unexpected text after the JSON value at column %zu", col);
+    snprintf(why, whylen, "unexpected text after the JSON value%s", col);
   else if (!strcmp(e, "unexpected"))
-    snprintf(why, whylen, "invalid JSON at column %zu", col);
+    snprintf(why, whylen, "invalid JSON%s", col);
   else
-    snprintf(why, whylen, "invalid JSON at column %zu: %s", col, e);
+    snprintf(why, whylen, "invalid JSON%s: %s", col, e);
 }
 
-cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen) {
+cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, size_t whylen, size_t *err_at) {
   jparse v = {(const unsigned char *)s, n, 0, a, NULL, 0};
   cJSON *j = parse_json(&v);
   if (!j) {
-    explain_error(&v, s, why, whylen);
+    explain_error(&v, s, why, whylen, !err_at);
+    if (err_at) *err_at = v.at;
     return NULL;
   }
   if (!cJSON_IsObject(j)) {
     snprintf(why, whylen, "a lead must be a JSON object, this is %s", json_type_name(j));
+    if (err_at) *err_at = 0;
     return NULL;
   }
   return j;
+}
+
+cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen) {
+  return lq_json_parse_lead_at(a, s, n, why, whylen, NULL);
 }
 
 /* ---- the raw text of one value, without building a tree ---- */

@@ -13,7 +13,10 @@ void lq_json_init(void);
 /* Parses one lead line (s[n] must be a NUL) into a. On failure returns NULL and
  * writes a one-line reason, such as "invalid UTF-8 at column 12", to why. */
 cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen);
-/* Any JSON value (for test blocks): NULL on error. */
+/* The same, for a caller that shows the place itself: the reason leaves the
+ * column out and *err_at is the byte offset of the error in s. */
+cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, size_t whylen, size_t *err_at);
+/* Any JSON value, by cJSON's lenient parser: for tests reading leadq's output. */
 cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n);
 
 /* The text of the number at a path of object keys in the JSON object s (the

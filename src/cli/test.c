@@ -299,12 +299,13 @@ static void run_blocks(tester *T, lq_program *p, lq_eval *E, const char *suite) 
     }
     lq_eval_reset(E);
     cJSON *lead = NULL;
+    /* The checker has already refused a test without a lead, or with one that
+     * is not strict JSON: the file would not have compiled. */
     if (!why[0] && !lead_node) snprintf(why, sizeof why, "the test has no lead {...}");
     if (!why[0]) {
       lq_arena *s = lq_eval_scratch(E);
       char *text = lq_arena_strndup(s, lead_node->str.s, lead_node->str.n);
-      lead = lq_json_parse(s, text, lead_node->str.n);
-      if (!cJSON_IsObject(lead)) snprintf(why, sizeof why, "the test's lead is not a JSON object");
+      lead = lq_json_parse_lead(s, text, lead_node->str.n, why, sizeof why);
     }
     if (why[0]) test_error(T, suite, name, why);
     else run_case(T, E, suite, name, now, lead, xs, nx, NULL, 0);
