@@ -461,6 +461,24 @@ static char *acme_rules(void) { return fmt("%s/../../rules/acme.lq", env_or_die(
 /* "A line of any length is handled": a 10 MB lead is evaluated and passed
  * through byte for byte, a 10 MB bad line goes verbatim to --errors, and the
  * leads around them are unaffected. */
+/* The parameterized test passes with no cases at all: make an empty or wrong
+ * GOLDEN fail instead of passing silently. */
+Test(e2e, golden_folder_has_cases) {
+  const char *golden = getenv("GOLDEN");
+  cr_assert_not_null(golden, "set GOLDEN (see tests/README.md)");
+  DIR *d = opendir(golden);
+  cr_assert_not_null(d, "GOLDEN=%s is not a folder", golden);
+  int cases = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (e->d_name[0] == '.') continue;
+    char *cmd = fmt("%s/%s/cmd", golden, e->d_name);
+    cases += access(cmd, R_OK) == 0;
+    free(cmd);
+  }
+  closedir(d);
+  cr_assert_geq(cases, 100, "only %d golden cases in %s", cases, golden);
+}
+
 Test(e2e, ten_megabyte_line, .timeout = 300.0) {
   const char *leadq = env_or_die("LEADQ");
   enum { BIG = 10 * 1024 * 1024 };

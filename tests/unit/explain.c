@@ -311,6 +311,11 @@ Test(explain_why_not, each_unreached_stage_with_its_indent) {
                       "SQL also needs budget >= 10000; budget = missing\n");
 }
 
+Test(explain_why_not, one_point_short_is_singular) {
+  const char *s = xe_why_not("score fit { +10 \"big\" when big }\nstage MQL when fit >= 11\n", "{\"big\": true}", "");
+  cr_assert_str_eq(s, "MQL needs fit >= 11; it has 10: 1 point short\n");
+}
+
 Test(explain_why_not, nothing_when_every_stage_is_reached) {
   const char *s = xe_why_not(XE_RULES, "{\"size\": 5000, \"demo\": true, \"budget\": 20000}", "  ");
   cr_assert_str_eq(s, "");
