@@ -607,6 +607,7 @@ static double rule_points(lq_eval *E, const lq_rule *r) {
   lq_value pts = eval(E, r->points, LQ_NOVALUE);
   if (pts.kind != LQ_V_NUM) return NAN;   /* missing points give no points */
   double total = pts.num * n;
+  if (!isfinite(total)) return NAN;   /* huge points times many items: no points, as overflow */
   if (r->per && r->has_cap) {
     /* A cap bounds the rule's effect either way: `-5 per x up to 20` takes at most 20. */
     if (total > r->cap) total = r->cap;

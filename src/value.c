@@ -16,7 +16,8 @@ lq_value lq_value_from_json(lq_arena *a, const cJSON *j) {
   switch (j->type & 0xFF) {
   case cJSON_False: return lq_bool(false);
   case cJSON_True: return lq_bool(true);
-  case cJSON_Number: return lq_num(j->valuedouble);
+  /* Past a double's range (1e999): no usable number, as arithmetic that overflows. */
+  case cJSON_Number: return isfinite(j->valuedouble) ? lq_num(j->valuedouble) : LQ_NOVALUE;
   case cJSON_String:
     /* leadq's lead parser keeps a string's length in valueint (cJSON leaves 0). */
     return lq_strv(j->valuestring, j->valueint > 0 ? (uint32_t)j->valueint : (uint32_t)strlen(j->valuestring));

@@ -487,6 +487,19 @@ Test(fn, lower_upper_trim) {
 }
 
 /* Text holding a \u0000 is compared, measured and matched whole. */
+/* A number past a double's range is valid JSON but no number: missing. */
+Test(ops, a_number_past_the_range_of_a_double_is_missing) {
+  assert_holds("x is missing", "{\"x\":1e999}");
+  assert_holds("x is missing", "{\"x\":-1e999}");
+  assert_fails("x > 0", "{\"x\":1e999}");
+  lqt *t = lqt_new("score s {\n  +(x) \"x\" when x is present\n  +(y) \"each\" per tags\n}\n");
+  lqt_run(t, "{\"x\":1e999}");
+  assert_num(lqt_score(t, "s"), 0);
+  lqt_run(t, "{\"y\":1e308,\"tags\":[1,2,3]}");   /* 3e308 overflows: no points */
+  assert_num(lqt_score(t, "s"), 0);
+  lqt_free(t);
+}
+
 Test(ops, text_with_a_nul_is_whole) {
   assert_ex_num("len(name)", "{\"name\":\"a\\u0000b\"}", 3);
   assert_fails("name == \"a\"", "{\"name\":\"a\\u0000b\"}");
