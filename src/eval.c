@@ -184,6 +184,16 @@ static lq_value walk_value(lq_eval *E, lq_value v, const lq_seg *s, uint32_t n) 
   return as_list(out);
 }
 
+const cJSON *lq_json_at(const cJSON *j, const lq_seg *s, uint32_t n) {
+  for (uint32_t i = 0; i < n && j; i++) {
+    int type = j->type & 0xFF;
+    if (type == cJSON_Object && !s[i].is_index) j = object_get(j, s[i].key, s[i].len);
+    else if (type == cJSON_Array && s[i].is_index) j = array_at(j, s[i].index);
+    else j = NULL;
+  }
+  return j;
+}
+
 lq_value lq_eval_path(lq_eval *E, const cJSON *root, const lq_seg *segs, uint32_t n) {
   return walk_json(E, root, segs, n);
 }

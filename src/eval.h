@@ -34,6 +34,8 @@ const lq_result *lq_eval_lead(lq_eval *E, const cJSON *lead);
 lq_value lq_eval_expr(lq_eval *E, const lq_expr *e, lq_value item);
 /* A path against a JSON value (for --id-field). */
 lq_value lq_eval_path(lq_eval *E, const cJSON *root, const lq_seg *segs, uint32_t n);
+/* The node at a path of keys and indexes (no projection through arrays), or NULL. */
+const cJSON *lq_json_at(const cJSON *root, const lq_seg *segs, uint32_t n);
 
 /* Type surprises: per site and pair of kinds, the number of leads that met them. */
 uint64_t lq_eval_surprises(const lq_eval *E, int site, int kind_a, int kind_b);

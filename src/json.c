@@ -280,9 +280,11 @@ value:
       if (!parse_word(v, &item->type)) return NULL;
     } else if (c == '-' || (c >= '0' && c <= '9')) {
       item->type = cJSON_Number;
+      size_t start = v->i;
       if (!parse_number(v, &item->valuedouble)) return NULL;
-      double d = item->valuedouble;
-      item->valueint = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ? INT_MIN : (int)d;
+      /* The number as written, for ids that a double would change. */
+      item->valuestring = (char *)v->s + start;
+      item->valueint = v->i - start <= INT_MAX ? (int)(v->i - start) : 0;
     } else {
       if (c >= 0x80 && !utf8_seq(v->s, v->n, v->i)) return fail(v, v->i, "utf8"), NULL;
       return fail(v, v->i, "unexpected"), NULL;
@@ -410,60 +412,6 @@ cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, si
 
 cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen) {
   return lq_json_parse_lead_at(a, s, n, why, whylen, NULL);
-}
-
-/* ---- the raw text of one value, without building a tree ---- */
-
-static size_t skip_ws(const char *s, size_t n, size_t i) {
-  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) i++;
-  return i;
-}
-
-/* Past the string starting at s[i] == '"'. */
-static size_t skip_string(const char *s, size_t n, size_t i) {
-  for (i++; i < n && s[i] != '"'; i++)
-    if (s[i] == '\\') i++;
-  return i + 1;
-}
-
-static size_t skip_value(const char *s, size_t n, size_t i) {
-  if (i < n && s[i] == '"') return skip_string(s, n, i);
-  int depth = 0;
-  for (; i < n; i++) {
-    char c = s[i];
-    if (c == '"') i = skip_string(s, n, i) - 1;
-    else if (c == '{' || c == '[') depth++;
-    else if (c == '}' || c == ']') {
-      if (depth-- == 0) return i;
-      if (depth == 0) return i + 1;
-    } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n')) return i;
-  }
-  return i;
-}
-
-bool lq_json_raw_number(const char *s, size_t n, const char *const *keys, const uint32_t *lens,
-                        uint32_t nkeys, const char **at, size_t *len) {
-  size_t i = skip_ws(s, n, 0);
-  for (uint32_t k = 0; k < nkeys; k++) {
-    if (i >= n || s[i] != '{') return false;
-    i = skip_ws(s, n, i + 1);
-    for (;;) {
-      if (i >= n || s[i] != '"') return false;
-      size_t kb = i + 1, ke = skip_string(s, n, i) - 1;
-      i = skip_ws(s, n, ke + 1);
-      if (i >= n || s[i] != ':') return false;
-      i = skip_ws(s, n, i + 1);
-      if (ke - kb == lens[k] && !memcmp(s + kb, keys[k], lens[k])) break;
-      i = skip_ws(s, n, skip_value(s, n, i));
-      if (i >= n || s[i] != ',') return false;
-      i = skip_ws(s, n, i + 1);
-    }
-  }
-  size_t end = skip_value(s, n, i);
-  if (i >= n || !(s[i] == '-' || (s[i] >= '0' && s[i] <= '9'))) return false;
-  *at = s + i;
-  *len = end - i;
-  return true;
 }
 
 void lq_buf_grow(lq_buf *b, size_t more) {

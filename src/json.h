@@ -11,19 +11,15 @@
 /* Routes cJSON's allocations to the calling thread's arena; call once before parsing. */
 void lq_json_init(void);
 /* Parses one lead line (s[n] must be a NUL) into a. On failure returns NULL and
- * writes a one-line reason, such as "invalid UTF-8 at column 12", to why. */
+ * writes a one-line reason, such as "invalid UTF-8 at column 12", to why.
+ * A string's length is in valueint (it may hold a \u0000); a number's text as
+ * written is at valuestring (in s, not NUL-terminated), its length in valueint. */
 cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen);
 /* The same, for a caller that shows the place itself: the reason leaves the
  * column out and *err_at is the byte offset of the error in s. */
 cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, size_t whylen, size_t *err_at);
 /* Any JSON value, by cJSON's lenient parser: for tests reading leadq's output. */
 cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n);
-
-/* The text of the number at a path of object keys in the JSON object s (the
- * first key of a name wins, as when parsing), for ids too large for a double
- * to hold exactly. False when there is no number there. */
-bool lq_json_raw_number(const char *s, size_t n, const char *const *keys, const uint32_t *lens,
-                        uint32_t nkeys, const char **at, size_t *len);
 
 /* An output buffer, flushed by the caller. */
 typedef struct lq_buf { char *data; size_t len, cap; } lq_buf;

@@ -18,10 +18,9 @@ bool cli_color(void);
 bool cli_color_out(void);
 /* Prints "leadq COMMAND: message" and a hint to run help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The lead's id at the --id-field path; a number too large for a double comes
- * back as its text from the line (a STR with b set, printed bare). */
-lq_value cli_lead_id(lq_eval *E, const cJSON *lead, const char *line, size_t len, const lq_seg *segs,
-                     uint32_t nsegs);
+/* The lead's id at the --id-field path; a number comes back as its text in the
+ * line (a STR with b set, printed bare), exactly as the lead wrote it. */
+lq_value cli_lead_id(lq_eval *E, const cJSON *lead, const lq_seg *segs, uint32_t nsegs);
 /* The end-of-run type-surprise warnings: "company.employees was text in 1,203
  * leads; comparisons with a number were false", with the rule's location. */
 void cli_print_surprises(const lq_program *p, const lq_eval *E);

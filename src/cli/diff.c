@@ -238,7 +238,7 @@ static int diff_stream(void *ctx, FILE *fp, const char *name) {
       fprintf(stderr, "%s:%llu: error: %s\n", name, (unsigned long long)rd.lineno, why);
       continue;
     }
-    lq_value id = cli_lead_id(S->D->E[0], lead, line, len, S->id_segs, S->id_nsegs);
+    lq_value id = cli_lead_id(S->D->E[0], lead, S->id_segs, S->id_nsegs);
     lq_diff_lead(S->D, lead, id, rd.lineno);
   }
   int err = rd.error;

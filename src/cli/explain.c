@@ -72,7 +72,7 @@ static int explain_stream(void *ctx, FILE *fp, const char *name) {
       X->bad = true;
       continue;
     }
-    lq_value id = cli_lead_id(X->E, lead, line, len, X->segs, X->nsegs);
+    lq_value id = cli_lead_id(X->E, lead, X->segs, X->nsegs);
     if (!wanted(id, rd.lineno, X->ids, X->nids)) continue;
     const lq_result *r = lq_eval_lead(X->E, lead);
     lq_explain(&X->out, X->E, r, id, rd.lineno, &X->eo);

@@ -79,25 +79,16 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) {
   return EXIT_USAGE;
 }
 
-lq_value cli_lead_id(lq_eval *E, const cJSON *lead, const char *line, size_t len, const lq_seg *segs,
-                     uint32_t nsegs) {
-  lq_value id = lq_eval_path(E, lead, segs, nsegs);
-  if (id.kind != LQ_V_NUM || fabs(id.num) <= 9007199254740992.0 || nsegs > 16) return id;
-  /* Beyond 2^53 a double has lost digits: print the id as the line wrote it. */
-  const char *keys[16];
-  uint32_t lens[16];
-  for (uint32_t i = 0; i < nsegs; i++) {
-    if (segs[i].is_index) return id;
-    keys[i] = segs[i].key;
-    lens[i] = segs[i].len;
-  }
-  const char *at;
-  size_t n;
-  if (lq_json_raw_number(line, len, keys, lens, nsegs, &at, &n)) {
-    id = lq_strv(at, (uint32_t)n);
+lq_value cli_lead_id(lq_eval *E, const cJSON *lead, const lq_seg *segs, uint32_t nsegs) {
+  /* A number id is written as the lead wrote it (1.0, 9007199254740993, 1e400):
+   * a double would change it, and the CRM joins on the text. */
+  const cJSON *at = lq_json_at(lead, segs, nsegs);
+  if (at && cJSON_IsNumber(at) && at->valuestring && at->valueint > 0) {
+    lq_value id = lq_strv(at->valuestring, (uint32_t)at->valueint);
     id.b = true;
+    return id;
   }
-  return id;
+  return lq_eval_path(E, lead, segs, nsegs);
 }
 
 /* "company.employees was text in 1,203 leads; comparisons with a number were false" */

@@ -80,7 +80,7 @@ static void one_lead(report_state *S, const char *name, uint64_t lineno, char *l
   char idbuf[32];
   const char *id = NULL;
   if (outcome && r->rejected >= 0) {   /* kept as an example of a reject the data contradicts */
-    lq_value v = cli_lead_id(S->E, lead, line, len, S->id_segs, S->id_nsegs);
+    lq_value v = cli_lead_id(S->E, lead, S->id_segs, S->id_nsegs);
     if (v.kind == LQ_V_STR) id = v.str;
     else if (v.kind == LQ_V_NUM) lq_num_format(v.num, idbuf), id = idbuf;
     else snprintf(idbuf, sizeof idbuf, "%llu", (unsigned long long)lineno), id = idbuf;

@@ -129,7 +129,7 @@ static void one_lead(const run_state *S, lq_eval *E, tally *T, const char *name,
   }
   if (!keep(S, r)) return;
   T->printed++;
-  lq_value id = cli_lead_id(E, lead, line, len, S->id_segs, S->id_nsegs);
+  lq_value id = cli_lead_id(E, lead, S->id_segs, S->id_nsegs);
   bool filtering = S->o->stage || S->o->route || S->o->rejected_only;
   if (S->o->annotate) lq_out_annotated(&T->out, line, len, S->o->annotate, S->p, r, id, lineno);
   else if (filtering) lq_buf_put(&T->out, line, len);

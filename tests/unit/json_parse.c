@@ -52,7 +52,12 @@ Test(json_parse, numbers) {
   cr_assert_eq(cJSON_GetObjectItemCaseSensitive(j, "d")->valuedouble, 1500.0);
   cr_assert_eq(cJSON_GetObjectItemCaseSensitive(j, "e")->valuedouble, -0.02);
   cr_assert_eq(cJSON_GetObjectItemCaseSensitive(j, "f")->valuedouble, 0.1);
-  cr_assert_eq(cJSON_GetObjectItemCaseSensitive(j, "b")->valueint, 2147483647);   /* clamped, as cJSON */
+  /* Each number's text as written, for ids. */
+  const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "c"), *d = cJSON_GetObjectItemCaseSensitive(j, "d");
+  cr_assert_eq(c->valueint, 20);
+  cr_assert_eq(memcmp(c->valuestring, "12345678901234567890", 20), 0);
+  cr_assert_eq(d->valueint, 5);
+  cr_assert_eq(memcmp(d->valuestring, "1.5e3", 5), 0);
 }
 
 Test(json_parse, arrays_link_like_cjson) {
