@@ -194,6 +194,12 @@ static bool lacks_data(ctx *c, const lq_expr *e) {
     return false;
   case LQ_OP_WHERE: return lacks_data(c, e->a);
   case LQ_OP_DEFINE: return lacks_data(c, c->p->defines[e->slot].expr);   /* defines are acyclic */
+  case LQ_OP_AND:
+    /* A part that is false on data the lead has decides it: `MQL and x > 5` is
+     * not reached, not "no data", when MQL was not reached, whatever x is. */
+    if (!lq_truthy(value_of(c, e->a)) && !lacks_data(c, e->a)) return false;
+    if (!lq_truthy(value_of(c, e->b)) && !lacks_data(c, e->b)) return false;
+    return lacks_data(c, e->a) || lacks_data(c, e->b);
   default: return lacks_data(c, e->a) || lacks_data(c, e->b) || lacks_data(c, e->c);
   }
 }

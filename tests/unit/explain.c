@@ -91,6 +91,16 @@ Test(explain_text, no_data_when_a_field_is_missing) {
   xe_line(s, "  score fit by sales: 0 (up to 30)");
 }
 
+/* A part that is false on data the lead has decides an `and`: SQL is "not
+ * reached" when MQL was not, however much else is missing; with MQL reached,
+ * the missing budget is what is left, so SQL has "no data". */
+Test(explain_text, a_false_part_decides_before_missing_data) {
+  const char *s = xe_explain(XE_RULES, "{\"size\": 10}", false);
+  xe_line(s, "    SQL by sales                    not reached  MQL = false, budget = missing");
+  s = xe_explain(XE_RULES, "{\"size\": 5000, \"demo\": true}", false);
+  xe_line(s, "    SQL by sales                    no data      MQL = true, budget = missing");
+}
+
 Test(explain_text, text_that_looks_like_a_number_is_flagged) {
   const char *s = xe_explain(XE_RULES, "{\"age\": \"30\"}", false);
   xe_line(s, "    -5    old                       not fired    age = \"30\" (text, not a number)");
