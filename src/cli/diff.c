@@ -136,6 +136,16 @@ static char *git_read(void *ctx, const char *path, size_t *len) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
   bool ok = rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  /* git show lists a folder as "tree REV:PATH" and its entries: not rules. */
+  size_t on = strlen(object);
+  if (ok && tlen > on + 5 && !memcmp(text, "tree ", 5) && !memcmp(text + 5, object, on) && text[5 + on] == '\n') {
+    ok = false;
+    free(msg);
+    msg = NULL;
+    mlen = mcap = 0;
+    const char *what = "is a folder in that revision; name a rules file in it";
+    append(&msg, &mlen, &mcap, what, strlen(what));
+  }
   if (ok) {
     if (!text) append(&text, &tlen, &tcap, "", 0);
     *len = tlen;

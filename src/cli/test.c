@@ -1,4 +1,5 @@
 /* test.c: `leadq test RULES... [CASES.ndjson...]`: the examples both sides agreed on. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -317,7 +318,7 @@ static void run_blocks(tester *T, lq_program *p, lq_eval *E, const char *suite) 
 static bool run_cases(tester *T, lq_program *p, lq_eval *E, const char *path) {
   FILE *fp = fopen(path, "rb");
   if (!fp) {
-    perror(path);
+    fprintf(stderr, "leadq test: cannot read '%s': %s\n", path, strerror(errno));
     return false;
   }
   lq_reader rd;
@@ -426,19 +427,25 @@ int cmd_test(int argc, char **argv) {
     if (junit_path) {
       FILE *out = fopen(junit_path, "w");
       if (!out) {
-        perror(junit_path);
+        fprintf(stderr, "leadq test: cannot write '%s': %s\n", junit_path, strerror(errno));
         status = EXIT_IO;
       } else {
         fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"%d\" failures=\"%d\">\n",
                 T.passed + T.failed, T.failed);
         fwrite(T.suites.data ? T.suites.data : "", 1, T.suites.len, out);
         fputs("</testsuites>\n", out);
-        if (fclose(out) != 0) status = EXIT_IO;
+        if (fclose(out) != 0) {
+          fprintf(stderr, "leadq test: cannot write '%s': %s\n", junit_path, strerror(errno));
+          status = EXIT_IO;
+        }
       }
     }
   }
   lq_buf_free(&T.junit);
   lq_buf_free(&T.suites);
-  if (fflush(stdout) != 0) status = EXIT_IO;
+  if (fflush(stdout) != 0) {
+    fprintf(stderr, "leadq test: cannot write the output: %s\n", strerror(errno));
+    status = EXIT_IO;
+  }
   return status;
 }
