@@ -140,7 +140,6 @@ static score_bin *bin_find(score_bin *bins, size_t cap, double score) {
 }
 
 static void count_score(lq_report *R, double score, bool outcome) {
-  if (score == 0) score = 0;   /* -0 and 0 are one band */
   if (2 * (R->nbins + 1) > R->bins_cap) {
     size_t cap = R->bins_cap * 2;
     score_bin *bins = xcalloc(cap, sizeof *bins);

@@ -262,6 +262,18 @@ Test(report, deciles_of_distinct_scores) {
   rp_free(&x);
 }
 
+/* Points of -0.0 add up to the score 0 (sums start at +0): one band, not two. */
+Test(report, minus_zero_and_zero_are_one_band) {
+  rp x = rp_new(RP_SCORE_V, NULL);
+  rp_add(&x, "{\"v\": -0.0}", false);
+  rp_add(&x, "{\"v\": 0}", true);
+  rp_add(&x, "{\"v\": 10}", true);
+  lq_band b[16];
+  cr_assert_eq(lq_report_bands(x.R, b, 16), 2);
+  assert_tally(b[0].t, 2, 1);
+  rp_free(&x);
+}
+
 Test(report, tied_scores_merge_deciles) {
   rp x = rp_new(RP_SCORE_V, NULL);
   for (int i = 0; i < 8; i++) rp_add(&x, "{\"v\": 0}", false);   /* 80% score 0 */
