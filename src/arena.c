@@ -110,6 +110,21 @@ void lq_arena_reset(lq_arena *a) {
   a->head = keep;
 }
 
+void *lq_xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size);
+  if (!p) abort();
+  return p;
+}
+
+void *lq_xcalloc_lines(size_t n, size_t size) {
+  enum { CACHE_LINE = 64 };
+  size_t bytes = (n ? n : 1) * size;
+  bytes = (bytes + CACHE_LINE - 1) & ~(size_t)(CACHE_LINE - 1);
+  void *p = aligned_alloc(CACHE_LINE, bytes);
+  if (!p) abort();
+  return memset(p, 0, bytes);
+}
+
 void lq_arena_free(lq_arena *a) {
   for (lq_arena_chunk *c = a->head, *next; c; c = next) {
     next = c->next;

@@ -29,4 +29,10 @@ char *lq_arena_printf(lq_arena *a, const char *fmt, ...)
 void lq_arena_reset(lq_arena *a);
 void lq_arena_free(lq_arena *a);
 
+/* calloc that never returns NULL (aborts on OOM), for n items or one when n is 0. */
+void *lq_xcalloc(size_t n, size_t size);
+/* The same in cache lines of its own (64-byte aligned and padded), for state one
+ * thread writes every lead while another thread writes its neighbour. */
+void *lq_xcalloc_lines(size_t n, size_t size);
+
 #endif

@@ -10,11 +10,6 @@
 
 #include "output.h"
 
-static void *xcalloc(size_t n, size_t size) {
-  void *p = calloc(n ? n : 1, size);
-  if (!p) abort();
-  return p;
-}
 
 /* How many rules before rule i in its group carry the same label: the k-th
  * "page view" of a group matches the k-th of the same group in the other version. */
@@ -43,25 +38,25 @@ static void map_decls(const lq_cond_decl *from, int nfrom, const lq_cond_decl *t
 }
 
 lq_diff *lq_diff_new(const lq_program *old, const lq_program *new, double now, int show) {
-  lq_diff *D = xcalloc(1, sizeof *D);
+  lq_diff *D = lq_xcalloc(1, sizeof *D);
   D->p[0] = old;
   D->p[1] = new;
   D->E[0] = lq_eval_new(old, now);
   D->E[1] = lq_eval_new(new, now);
   lq_arena_init(&D->arena, 64 * 1024);
   D->show = show > 0 ? show : 0;
-  D->shown = xcalloc((size_t)D->show, sizeof *D->shown);
-  D->stage_moves = xcalloc((size_t)(old->nstages + 1) * (size_t)(new->nstages + 1), sizeof *D->stage_moves);
-  D->route_moves = xcalloc((size_t)(old->nroutes + 1) * (size_t)(new->nroutes + 1), sizeof *D->route_moves);
+  D->shown = lq_xcalloc((size_t)D->show, sizeof *D->shown);
+  D->stage_moves = lq_xcalloc((size_t)(old->nstages + 1) * (size_t)(new->nstages + 1), sizeof *D->stage_moves);
+  D->route_moves = lq_xcalloc((size_t)(old->nroutes + 1) * (size_t)(new->nroutes + 1), sizeof *D->route_moves);
 
-  D->grades = xcalloc((size_t)(old->ngrades + new->ngrades), sizeof *D->grades);
+  D->grades = lq_xcalloc((size_t)(old->ngrades + new->ngrades), sizeof *D->grades);
   for (int i = 0; i < old->ngrades; i++)
     D->grades[D->ngrades++] = (lq_diff_pair){old->grades[i].name, i, lq_find_grade(new, old->grades[i].name)};
   for (int j = 0; j < new->ngrades; j++)
     if (lq_find_grade(old, new->grades[j].name) < 0) D->grades[D->ngrades++] = (lq_diff_pair){new->grades[j].name, -1, j};
-  D->grade_changed = xcalloc((size_t)D->ngrades, sizeof *D->grade_changed);
+  D->grade_changed = lq_xcalloc((size_t)D->ngrades, sizeof *D->grade_changed);
 
-  D->shifts = xcalloc((size_t)(old->ngroups + new->ngroups + 1), sizeof *D->shifts);
+  D->shifts = lq_xcalloc((size_t)(old->ngroups + new->ngroups + 1), sizeof *D->shifts);
   for (int i = 0; i < old->ngroups; i++)
     D->shifts[D->nshifts++] = (lq_diff_shift){.name = old->groups[i].name, .old = i,
                                               .new = lq_find_group(new, old->groups[i].name)};
@@ -70,12 +65,12 @@ lq_diff *lq_diff_new(const lq_program *old, const lq_program *new, double now, i
       D->shifts[D->nshifts++] = (lq_diff_shift){.name = new->groups[j].name, .old = -1, .new = j};
   D->shifts[D->nshifts++] = (lq_diff_shift){.name = NULL, .old = -1, .new = -1};
 
-  D->rule_to_new = xcalloc((size_t)old->nrules, sizeof(int));
-  D->rule_from_old = xcalloc((size_t)new->nrules, sizeof(int));
+  D->rule_to_new = lq_xcalloc((size_t)old->nrules, sizeof(int));
+  D->rule_from_old = lq_xcalloc((size_t)new->nrules, sizeof(int));
   map_rules(old, new, D->rule_to_new);
   map_rules(new, old, D->rule_from_old);
-  D->reject_to_new = xcalloc((size_t)old->nrejects, sizeof(int));
-  D->reject_from_old = xcalloc((size_t)new->nrejects, sizeof(int));
+  D->reject_to_new = lq_xcalloc((size_t)old->nrejects, sizeof(int));
+  D->reject_from_old = lq_xcalloc((size_t)new->nrejects, sizeof(int));
   map_decls(old->rejects, old->nrejects, new->rejects, new->nrejects, D->reject_to_new);
   map_decls(new->rejects, new->nrejects, old->rejects, old->nrejects, D->reject_from_old);
   return D;
@@ -470,7 +465,7 @@ static void matrix(const writer *w, const char *what, const unsigned long long *
     lq_buf_puts(b, "  ");
     lq_buf_puts(b, corner);
     pad(b, w0 - text_width(corner));
-    int *cw = xcalloc((size_t)nn + 1, sizeof *cw);
+    int *cw = lq_xcalloc((size_t)nn + 1, sizeof *cw);
     for (int j = 0; j <= nn; j++) {
       const char *name = j < nn ? nd[j].name : none_label(w);
       cw[j] = text_width(name) > 6 ? text_width(name) : 6;

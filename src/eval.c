@@ -24,35 +24,26 @@ struct lq_eval {
 
 enum { K = LQ_V_KINDS };
 
-/* Each thread's evaluator state gets cache lines of its own: two threads
+
+/* Each thread's evaluator state is in cache lines of its own: two threads
  * writing neighbouring bytes would pass the line back and forth every lead. */
-enum { CACHE_LINE = 64 };
-
-static void *xcalloc(size_t n, size_t size) {
-  size_t bytes = (n ? n : 1) * size;
-  bytes = (bytes + CACHE_LINE - 1) & ~(size_t)(CACHE_LINE - 1);
-  void *p = aligned_alloc(CACHE_LINE, bytes);
-  if (!p) abort();
-  return memset(p, 0, bytes);
-}
-
 lq_eval *lq_eval_new(const lq_program *p, double now) {
-  lq_eval *E = xcalloc(1, sizeof *E);
+  lq_eval *E = lq_xcalloc_lines(1, sizeof *E);
   E->p = p;
   E->now = now;
   lq_arena_init(&E->scratch, 256 * 1024);
-  E->define_val = xcalloc((size_t)p->ndefines, sizeof *E->define_val);
-  E->define_seq = xcalloc((size_t)p->ndefines, sizeof *E->define_seq);
-  E->path_val = xcalloc((size_t)p->npaths, sizeof *E->path_val);
-  E->path_seq = xcalloc((size_t)p->npaths, sizeof *E->path_seq);
-  E->surprise = xcalloc((size_t)p->nsites * K * K, sizeof *E->surprise);
-  E->surprise_seq = xcalloc((size_t)p->nsites, sizeof *E->surprise_seq);
-  E->r.scores = xcalloc((size_t)p->ngroups, sizeof(double));
-  E->r.raw = xcalloc((size_t)p->ngroups, sizeof(double));
-  E->r.points = xcalloc((size_t)p->nrules, sizeof(double));
-  E->r.grades = xcalloc((size_t)p->ngrades, sizeof(int));
-  E->r.stages = xcalloc((size_t)p->nstages, sizeof(bool));
-  E->r.rejects = xcalloc((size_t)p->nrejects, sizeof(bool));
+  E->define_val = lq_xcalloc_lines((size_t)p->ndefines, sizeof *E->define_val);
+  E->define_seq = lq_xcalloc_lines((size_t)p->ndefines, sizeof *E->define_seq);
+  E->path_val = lq_xcalloc_lines((size_t)p->npaths, sizeof *E->path_val);
+  E->path_seq = lq_xcalloc_lines((size_t)p->npaths, sizeof *E->path_seq);
+  E->surprise = lq_xcalloc_lines((size_t)p->nsites * K * K, sizeof *E->surprise);
+  E->surprise_seq = lq_xcalloc_lines((size_t)p->nsites, sizeof *E->surprise_seq);
+  E->r.scores = lq_xcalloc_lines((size_t)p->ngroups, sizeof(double));
+  E->r.raw = lq_xcalloc_lines((size_t)p->ngroups, sizeof(double));
+  E->r.points = lq_xcalloc_lines((size_t)p->nrules, sizeof(double));
+  E->r.grades = lq_xcalloc_lines((size_t)p->ngrades, sizeof(int));
+  E->r.stages = lq_xcalloc_lines((size_t)p->nstages, sizeof(bool));
+  E->r.rejects = lq_xcalloc_lines((size_t)p->nrejects, sizeof(bool));
   return E;
 }
 
@@ -318,11 +309,16 @@ static lq_value case_map(lq_eval *E, lq_value v, bool up) {
 
 static bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+/* Narrows [*s, *end) to its text without the white space around it. */
+static void strip(const char **s, const char **end) {
+  while (*s < *end && space(**s)) (*s)++;
+  while (*end > *s && space((*end)[-1])) (*end)--;
+}
+
 static lq_value trim(lq_eval *E, lq_value v) {
   if (v.kind != LQ_V_STR) return LQ_NOVALUE;
   const char *s = v.str, *end = v.str + v.n;
-  while (s < end && space(*s)) s++;
-  while (end > s && space(end[-1])) end--;
+  strip(&s, &end);
   return text_copy(E, s, (size_t)(end - s));
 }
 
@@ -330,8 +326,7 @@ static lq_value trim(lq_eval *E, lq_value v) {
 static lq_value domain(lq_eval *E, lq_value v) {
   if (v.kind != LQ_V_STR) return LQ_NOVALUE;
   const char *s = v.str, *end = v.str + v.n;
-  while (s < end && space(*s)) s++;
-  while (end > s && space(end[-1])) end--;
+  strip(&s, &end);
   const char *at = NULL;
   for (const char *p = s; p < end; p++) if (*p == '@') at = p;
   if (at) {

@@ -368,7 +368,6 @@ cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n) {
   return j;
 }
 
-static size_t column(const char *s, size_t off);
 
 /* The reason a line is not JSON, in words. */
 /* With at_col false the position is left out of the words (a caret shows it). */

@@ -43,11 +43,6 @@ struct lq_report {
   int slots[DISP_SLOTS];
 };
 
-static void *xcalloc(size_t n, size_t size) {
-  void *q = calloc(n ? n : 1, size);
-  if (!q) abort();
-  return q;
-}
 
 static char *xstrndup(const char *s, size_t n) {
   char *q = malloc(n + 1);
@@ -67,31 +62,31 @@ static void tally(lq_tally *t, bool outcome) {
 static int nkinds(const lq_program *p) { return p->nrules + p->nrejects; }
 
 lq_report *lq_report_new(const lq_program *p, const lq_report_opts *o) {
-  lq_report *R = xcalloc(1, sizeof *R);
+  lq_report *R = lq_xcalloc(1, sizeof *R);
   R->p = p;
   R->o = *o;
   if (R->o.min_count <= 0) R->o.min_count = LQ_REPORT_MIN_COUNT;
   if (o->edges && o->nedges > 0) {
-    R->edges = xcalloc((size_t)o->nedges, sizeof *R->edges);
+    R->edges = lq_xcalloc((size_t)o->nedges, sizeof *R->edges);
     memcpy(R->edges, o->edges, (size_t)o->nedges * sizeof *R->edges);
     R->o.edges = R->edges;
   } else {
     R->o.edges = NULL;
     R->o.nedges = 0;
   }
-  R->ended = xcalloc((size_t)p->nstages + 2, sizeof *R->ended);
-  R->reached = xcalloc((size_t)p->nstages, sizeof *R->reached);
-  R->routed = xcalloc((size_t)p->nroutes + 2, sizeof *R->routed);
-  R->grade_at = xcalloc((size_t)p->ngrades + 1, sizeof *R->grade_at);
+  R->ended = lq_xcalloc((size_t)p->nstages + 2, sizeof *R->ended);
+  R->reached = lq_xcalloc((size_t)p->nstages, sizeof *R->reached);
+  R->routed = lq_xcalloc((size_t)p->nroutes + 2, sizeof *R->routed);
+  R->grade_at = lq_xcalloc((size_t)p->ngrades + 1, sizeof *R->grade_at);
   for (int g = 0; g < p->ngrades; g++) R->grade_at[g + 1] = R->grade_at[g] + p->grades[g].narms + 1;
-  R->graded = xcalloc((size_t)R->grade_at[p->ngrades], sizeof *R->graded);
-  R->fired = xcalloc((size_t)nkinds(p), sizeof *R->fired);
-  R->points_sum = xcalloc((size_t)p->nrules, sizeof *R->points_sum);
-  R->team = xcalloc((size_t)p->nteams * TEAM_KINDS, sizeof *R->team);
-  R->team_hit = xcalloc((size_t)p->nteams * TEAM_KINDS, sizeof *R->team_hit);
-  R->examples = xcalloc((size_t)p->nrejects * LQ_REPORT_EXAMPLES, sizeof *R->examples);
+  R->graded = lq_xcalloc((size_t)R->grade_at[p->ngrades], sizeof *R->graded);
+  R->fired = lq_xcalloc((size_t)nkinds(p), sizeof *R->fired);
+  R->points_sum = lq_xcalloc((size_t)p->nrules, sizeof *R->points_sum);
+  R->team = lq_xcalloc((size_t)p->nteams * TEAM_KINDS, sizeof *R->team);
+  R->team_hit = lq_xcalloc((size_t)p->nteams * TEAM_KINDS, sizeof *R->team_hit);
+  R->examples = lq_xcalloc((size_t)p->nrejects * LQ_REPORT_EXAMPLES, sizeof *R->examples);
   R->bins_cap = 64;
-  R->bins = xcalloc(R->bins_cap, sizeof *R->bins);
+  R->bins = lq_xcalloc(R->bins_cap, sizeof *R->bins);
   R->other = -1;
   for (int i = 0; i < DISP_SLOTS; i++) R->slots[i] = -1;
   return R;
@@ -142,7 +137,7 @@ static score_bin *bin_find(score_bin *bins, size_t cap, double score) {
 static void count_score(lq_report *R, double score, bool outcome) {
   if (2 * (R->nbins + 1) > R->bins_cap) {
     size_t cap = R->bins_cap * 2;
-    score_bin *bins = xcalloc(cap, sizeof *bins);
+    score_bin *bins = lq_xcalloc(cap, sizeof *bins);
     for (size_t i = 0; i < R->bins_cap; i++)
       if (R->bins[i].used) *bin_find(bins, cap, R->bins[i].score) = R->bins[i];
     free(R->bins);
@@ -176,7 +171,7 @@ static int disp_new(lq_report *R, const char *text, size_t n) {
   disp *d = &R->disps[R->ndisps];
   d->text = xstrndup(text, n);
   d->t = (lq_tally){0};
-  d->fired = xcalloc((size_t)nkinds(R->p), sizeof *d->fired);
+  d->fired = lq_xcalloc((size_t)nkinds(R->p), sizeof *d->fired);
   return R->ndisps++;
 }
 
@@ -319,7 +314,7 @@ static int cmp_bins(const void *a, const void *b) {
 
 /* The distinct totals seen, ascending; the caller frees. */
 static score_bin *sorted_bins(const lq_report *R) {
-  score_bin *v = xcalloc(R->nbins, sizeof *v);
+  score_bin *v = lq_xcalloc(R->nbins, sizeof *v);
   size_t n = 0;
   for (size_t i = 0; i < R->bins_cap; i++)
     if (R->bins[i].used) v[n++] = R->bins[i];
@@ -654,7 +649,7 @@ static void team_table(model *m) {
 
 /* Disposition indexes, most leads first (ties: first seen first). */
 static int *disp_order(const lq_report *R) {
-  int n = R->ndisps, *v = xcalloc((size_t)n, sizeof *v);
+  int n = R->ndisps, *v = lq_xcalloc((size_t)n, sizeof *v);
   for (int i = 0; i < n; i++) v[i] = i;
   for (int i = 1; i < n; i++)   /* insertion sort: stable, and n is small */
     for (int j = i; j > 0 && R->disps[v[j]].t.leads > R->disps[v[j - 1]].t.leads; j--) {

@@ -45,21 +45,12 @@ typedef struct run_state {
   tally T;                   /* the whole run */
 } run_state;
 
-/* Counters in cache lines of their own: each batch's are written by the
- * thread evaluating it. */
-static unsigned long long *counters(int n) {
-  size_t bytes = ((size_t)n + 1) * sizeof(unsigned long long);
-  bytes = (bytes + 63) & ~(size_t)63;
-  unsigned long long *c = aligned_alloc(64, bytes);
-  if (!c) abort();
-  return memset(c, 0, bytes);
-}
-
 static void tally_init(tally *T, const lq_program *p) {
   memset(T, 0, sizeof *T);
-  T->stage_count = counters(p->nstages);
-  T->route_count = counters(p->nroutes);
-  T->reject_count = counters(p->nrejects);
+  /* Written by the thread evaluating this batch: cache lines of their own. */
+  T->stage_count = lq_xcalloc_lines((size_t)p->nstages + 1, sizeof *T->stage_count);
+  T->route_count = lq_xcalloc_lines((size_t)p->nroutes + 1, sizeof *T->route_count);
+  T->reject_count = lq_xcalloc_lines((size_t)p->nrejects + 1, sizeof *T->reject_count);
 }
 
 static void tally_free(tally *T) {
