@@ -368,9 +368,8 @@ cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n) {
   return j;
 }
 
-
-/* The reason a line is not JSON, in words. */
-/* With at_col false the position is left out of the words (a caret shows it). */
+/* The reason a line is not JSON, in words; with at_col false the position is
+ * left out (the caller shows it with a caret). */
 static void explain_error(const jparse *v, const char *s, char *why, size_t whylen, bool at_col) {
   char col[64] = "";
   if (at_col) snprintf(col, sizeof col, " at column %zu", column(s, v->at));
