@@ -88,7 +88,8 @@ lq_value cli_lead_id(lq_eval *E, const cJSON *lead, const lq_seg *segs, uint32_t
     id.b = true;
     return id;
   }
-  return lq_eval_path(E, lead, segs, nsegs);
+  /* Found directly (the usual case), or through arrays as the rules read paths. */
+  return at ? lq_value_from_json(lq_eval_scratch(E), at) : lq_eval_path(E, lead, segs, nsegs);
 }
 
 /* "company.employees was text in 1,203 leads; comparisons with a number were false" */
