@@ -13,6 +13,34 @@ void lq_out_id(lq_buf *b, lq_value id, uint64_t lineno) {
 
 static void put(lq_buf *b, lq_str s) { lq_buf_put(b, s.s, s.n); }
 
+/* A decision's reasons in declaration order: the points rules that fired and,
+ * where they are declared, the rejects that fired. JSON and CSV both walk them
+ * here, so their reasons cannot come out in different orders. */
+typedef struct reason { const lq_group *group; int rule, reject; } reason;   /* rule or reject is -1 */
+typedef struct reason_walk { int step, rule; } reason_walk;                   /* start at {0, -1} */
+
+static bool reason_next(const lq_program *p, const lq_result *r, reason_walk *w, reason *out) {
+  for (; w->step < p->nsteps; w->step++, w->rule = -1) {
+    const lq_step *st = &p->steps[w->step];
+    if (st->kind == LQ_STEP_GROUP) {
+      const lq_group *g = &p->groups[st->index];
+      if (w->rule < 0) w->rule = g->first_rule;
+      while (w->rule < g->first_rule + g->nrules) {
+        int i = w->rule++;
+        if (!isnan(r->points[i])) {
+          *out = (reason){g, i, -1};
+          return true;
+        }
+      }
+    } else if (st->kind == LQ_STEP_REJECT && w->rule < 0 && r->rejects[st->index]) {
+      w->rule = 0;   /* given out: the next call moves past this step */
+      *out = (reason){NULL, -1, (int)st->index};
+      return true;
+    }
+  }
+  return false;
+}
+
 void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno) {
   static const lq_str null = {"null", 4};
   lq_buf_put(b, "{\"id\":", 6);
@@ -43,33 +71,24 @@ void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_valu
     lq_buf_putc(b, ':');
     put(b, r->grades[i] >= 0 ? p->grades[i].arms[r->grades[i]].label_json : null);
   }
-  /* Reasons in declaration order: points rules that fired, then, where they are
-   * declared, the rejects that fired. */
   lq_buf_put(b, "},\"reasons\":[", 13);
-  bool first = true;
-  for (int s = 0; s < p->nsteps; s++) {
-    const lq_step *st = &p->steps[s];
-    if (st->kind == LQ_STEP_GROUP) {
-      const lq_group *g = &p->groups[st->index];
-      for (int i = g->first_rule; i < g->first_rule + g->nrules; i++) {
-        if (isnan(r->points[i])) continue;
-        if (!first) lq_buf_putc(b, ',');
-        first = false;
-        lq_buf_put(b, "{\"rule\":", 8);
-        put(b, p->rules[i].label_json);
-        lq_buf_put(b, ",\"group\":", 9);
-        put(b, g->name_json);
-        lq_buf_put(b, ",\"points\":", 10);
-        lq_buf_num(b, r->points[i]);
-        lq_buf_putc(b, '}');
-      }
-    } else if (st->kind == LQ_STEP_REJECT && r->rejects[st->index]) {
-      if (!first) lq_buf_putc(b, ',');
-      first = false;
+  reason_walk w = {0, -1};
+  reason why;
+  for (bool first = true; reason_next(p, r, &w, &why); first = false) {
+    if (!first) lq_buf_putc(b, ',');
+    if (why.reject >= 0) {
       lq_buf_put(b, "{\"rule\":", 8);
-      put(b, p->rejects[st->index].name_json);
+      put(b, p->rejects[why.reject].name_json);
       lq_buf_put(b, ",\"reject\":true}", 15);
+      continue;
     }
+    lq_buf_put(b, "{\"rule\":", 8);
+    put(b, p->rules[why.rule].label_json);
+    lq_buf_put(b, ",\"group\":", 9);
+    put(b, why.group->name_json);
+    lq_buf_put(b, ",\"points\":", 10);
+    lq_buf_num(b, r->points[why.rule]);
+    lq_buf_putc(b, '}');
   }
   lq_buf_put(b, "]}", 2);
 }
