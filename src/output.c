@@ -110,3 +110,126 @@ void lq_out_annotated(lq_buf *b, const char *line, size_t len, const char *k,
   lq_out_decision(b, p, r, id, lineno);
   lq_buf_put(b, line + close - 1, len - (close - 1));
 }
+
+/* ---- CSV, as a CRM import reads it (RFC 4180) ---- */
+
+/* Quotes, in place, the cell written at b->data[at..len) when it needs it. Written
+ * first and fixed after, so a cell built from pieces (a prefixed column name, the
+ * reasons) needs no scratch copy, and the common unquoted cell is written once. */
+static void csv_quote_from(lq_buf *b, size_t at, char delim) {
+  size_t n = b->len - at, quotes = 0;
+  if (n == 0) return;
+  const char *s = b->data + at;
+  /* Some importers trim unquoted cells; edge spaces survive only inside quotes. */
+  bool need = s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t';
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (c == '"') quotes++;
+    else if (c != delim && c != '\n' && c != '\r') continue;
+    need = true;
+  }
+  if (!need) return;
+  size_t more = quotes + 2;
+  if (b->cap - b->len < more) lq_buf_grow(b, more);
+  /* From the end backwards, so every byte moves once and none is overwritten unread. */
+  char *d = b->data + at;
+  size_t from = n, to = n + more;
+  d[--to] = '"';
+  while (from > 0) {
+    char c = d[--from];
+    d[--to] = c;
+    if (c == '"') d[--to] = '"';
+  }
+  d[0] = '"';
+  b->len += more;
+}
+
+void lq_out_csv_cell(lq_buf *b, const char *s, size_t n, char delim) {
+  size_t at = b->len;
+  lq_buf_put(b, s, n);
+  csv_quote_from(b, at, delim);
+}
+
+/* A name, or an empty cell for none. */
+static void csv_text(lq_buf *b, const char *s, char delim) {
+  if (s) lq_out_csv_cell(b, s, strlen(s), delim);
+}
+
+/* A number as lq_buf_num writes it, or an empty cell for one JSON cannot carry
+ * (inf, NaN). Checked for quoting in case the delimiter is one a number holds ('.'). */
+static void csv_num(lq_buf *b, double x, char delim) {
+  if (!isfinite(x)) return;
+  size_t at = b->len;
+  lq_buf_num(b, x);
+  csv_quote_from(b, at, delim);
+}
+
+static void csv_column(lq_buf *b, const char *prefix, const char *name, char delim, bool first) {
+  if (!first) lq_buf_putc(b, delim);
+  size_t at = b->len;
+  if (prefix) {
+    lq_buf_puts(b, prefix);
+    lq_buf_putc(b, '.');
+  }
+  lq_buf_puts(b, name);
+  csv_quote_from(b, at, delim);
+}
+
+void lq_out_csv_header(lq_buf *b, const lq_program *p, const char *prefix, char delim) {
+  static const char *const fixed[] = {"id", "ruleset", "version", "stage", "rejected", "route", "owner", "score"};
+  for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) csv_column(b, prefix, fixed[i], delim, i == 0);
+  for (int i = 0; i < p->ngroups; i++) csv_column(b, prefix, p->groups[i].name, delim, false);
+  for (int i = 0; i < p->ngrades; i++) csv_column(b, prefix, p->grades[i].name, delim, false);
+  csv_column(b, prefix, "reasons", delim, false);
+}
+
+void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno,
+                         char delim) {
+  /* The id as lq_out_id chooses it; a number's text as written (id.b) keeps the
+   * digits a double would change, which is what the CRM joins on. */
+  if (id.kind == LQ_V_STR) lq_out_csv_cell(b, id.str, id.n, delim);
+  else if (id.kind == LQ_V_NUM && isfinite(id.num)) csv_num(b, id.num, delim);
+  else csv_num(b, (double)lineno, delim);
+  lq_buf_putc(b, delim);
+  csv_text(b, p->name, delim);
+  lq_buf_putc(b, delim);
+  csv_text(b, p->version, delim);
+  lq_buf_putc(b, delim);
+  csv_text(b, r->stage >= 0 ? p->stages[r->stage].name : NULL, delim);
+  lq_buf_putc(b, delim);
+  csv_text(b, r->rejected >= 0 ? p->rejects[r->rejected].name : NULL, delim);
+  lq_buf_putc(b, delim);
+  csv_text(b, r->route >= 0 ? p->routes[r->route].name : NULL, delim);
+  /* owner: empty until routes name the person a lead goes to; the column is in
+   * the header already so import mappings need not change when it fills. */
+  lq_buf_putc(b, delim);
+  lq_buf_putc(b, delim);
+  csv_num(b, r->total, delim);
+  for (int i = 0; i < p->ngroups; i++) {
+    lq_buf_putc(b, delim);
+    csv_num(b, r->scores[i], delim);
+  }
+  for (int i = 0; i < p->ngrades; i++) {
+    lq_buf_putc(b, delim);
+    csv_text(b, r->grades[i] >= 0 ? p->grades[i].arms[r->grades[i]].label : NULL, delim);
+  }
+  /* One readable cell, "enterprise size +20; free email provider -30", quoted as a whole. */
+  lq_buf_putc(b, delim);
+  size_t at = b->len;
+  reason_walk w = {0, -1};
+  reason why;
+  for (bool first = true; reason_next(p, r, &w, &why); first = false) {
+    if (!first) lq_buf_put(b, "; ", 2);
+    if (why.reject >= 0) {
+      lq_buf_puts(b, p->rejects[why.reject].name);
+      lq_buf_put(b, " (reject)", 9);
+      continue;
+    }
+    lq_buf_puts(b, p->rules[why.rule].label);
+    lq_buf_putc(b, ' ');
+    double x = r->points[why.rule];
+    if (!(x < 0)) lq_buf_putc(b, '+');   /* +0 too: lq_buf_num never writes -0 */
+    lq_buf_num(b, x);
+  }
+  csv_quote_from(b, at, delim);
+}

@@ -1,4 +1,4 @@
-/* output.h: decisions as JSON text. */
+/* output.h: decisions as JSON text and as CSV rows. */
 #ifndef LQ_OUTPUT_H
 #define LQ_OUTPUT_H
 #include "eval.h"
@@ -12,5 +12,22 @@ void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_valu
 /* The lead's own bytes with the decision added as its last key. */
 void lq_out_annotated(lq_buf *b, const char *line, size_t len, const char *key,
                       const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno);
+
+/* CSV for CRM import (RFC 4180). Each call writes one row or cell and no line
+ * end: the caller adds LF. delim is the cell separator (',', ';', '\t'...), never
+ * '"', CR or LF. */
+
+/* One cell: quoted when it holds delim, '"', CR or LF, or starts or ends with a
+ * space or tab; inner quotes doubled. */
+void lq_out_csv_cell(lq_buf *b, const char *s, size_t n, char delim);
+/* The header row: id, ruleset, version, stage, rejected, route, owner, score, one
+ * column per score group, one per grade, reasons. With prefix (not NULL) every
+ * column is named PREFIX.COLUMN. */
+void lq_out_csv_header(lq_buf *b, const lq_program *p, const char *prefix, char delim);
+/* One decision in the header's columns. The id as lq_out_id picks it; a missing
+ * value (no stage, no grade, the owner for now) is an empty cell; reasons in
+ * lq_out_decision's order, "LABEL +N" or "NAME (reject)", joined by "; ". */
+void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno,
+                         char delim);
 
 #endif

@@ -1,0 +1,246 @@
+/* output.c: decisions as CSV rows for CRM import. */
+#include "helpers.h"
+#include "output.h"
+
+/* Two groups with a reject declared between them (so its place in the reasons
+ * shows), one grade, and a label that needs quoting. */
+#define CSV_RULES                                                   \
+  "ruleset \"crm\" version \"7\"\n"                                 \
+  "score fit {\n"                                                   \
+  "  +20 \"enterprise size\"     when size >= 1000\n"               \
+  "  -30 \"free email provider\" when free == true\n"               \
+  "  +5  \"big, \\\"bold\\\" deal\"  when bold == true\n"           \
+  "}\n"                                                             \
+  "reject \"competitor\" when rival == true\n"                      \
+  "score engagement {\n"                                            \
+  "  +10 \"asked for a demo\" when demo == true\n"                  \
+  "}\n"                                                             \
+  "grade priority {\n"                                              \
+  "  \"A\" when fit >= 20\n"                                        \
+  "  \"B\" otherwise\n"                                             \
+  "}\n"                                                             \
+  "stage MQL when fit + engagement >= 10\n"                         \
+  "route \"sdr\" when MQL\n"                                        \
+  "route \"nurture\" otherwise\n"
+
+/* The bytes written so far, as a C string (the buffer keeps them). */
+static const char *text(lq_buf *b) {
+  lq_buf_putc(b, '\0');
+  b->len--;
+  return b->data;
+}
+
+static const char *csv_row(lqt *t, const char *lead, lq_value id, uint64_t lineno, lq_buf *b) {
+  const lq_result *r = lqt_run(t, lead);
+  b->len = 0;
+  lq_out_csv_decision(b, t->p, r, id, lineno, ',');
+  return text(b);
+}
+
+/* A numeric id as leadq's CLI gives it: the number's text as written. */
+static lq_value number_text_id(const cJSON *lead) {
+  const cJSON *n = cJSON_GetObjectItemCaseSensitive(lead, "id");
+  cr_assert(cJSON_IsNumber(n) && n->valueint > 0, "the id should be a number with its text");
+  lq_value id = lq_strv(n->valuestring, (uint32_t)n->valueint);
+  id.b = true;
+  return id;
+}
+
+/* ---- the quoting rule ---- */
+
+static const char *cell(lq_buf *b, const char *s, size_t n, char delim) {
+  b->len = 0;
+  lq_out_csv_cell(b, s, n, delim);
+  return text(b);
+}
+
+Test(output, csv_cell_quotes_only_when_needed) {
+  lq_buf b = {0};
+  cr_assert_str_eq(cell(&b, "plain text", 10, ','), "plain text");
+  cr_assert_str_eq(cell(&b, "", 0, ','), "");
+  cr_assert_str_eq(cell(&b, "a,b", 3, ','), "\"a,b\"");
+  cr_assert_str_eq(cell(&b, "say \"hi\"", 8, ','), "\"say \"\"hi\"\"\"");
+  cr_assert_str_eq(cell(&b, "\"", 1, ','), "\"\"\"\"");
+  cr_assert_str_eq(cell(&b, "two\nlines", 9, ','), "\"two\nlines\"");
+  cr_assert_str_eq(cell(&b, "cr\r", 3, ','), "\"cr\r\"");
+  cr_assert_str_eq(cell(&b, " lead", 5, ','), "\" lead\"");
+  cr_assert_str_eq(cell(&b, "trail\t", 6, ','), "\"trail\t\"");
+  cr_assert_str_eq(cell(&b, "in side", 7, ','), "in side", "an inner space needs no quotes");
+  /* The delimiter decides: a comma is plain text between semicolons. */
+  cr_assert_str_eq(cell(&b, "a,b", 3, ';'), "a,b");
+  cr_assert_str_eq(cell(&b, "a;b", 3, ';'), "\"a;b\"");
+  cr_assert_str_eq(cell(&b, "a\tb", 3, '\t'), "\"a\tb\"");
+  lq_buf_free(&b);
+}
+
+/* Quoting rewrites the cell in place, so it must keep what came before it and
+ * work when the buffer has to grow to fit the quotes. */
+Test(output, csv_cell_after_other_bytes_and_across_a_grow) {
+  lq_buf b = {0};
+  lq_buf_put(&b, "x,", 2);
+  lq_out_csv_cell(&b, "\"q\"", 3, ',');
+  cr_assert_str_eq(text(&b), "x,\"\"\"q\"\"\"");
+  lq_buf_free(&b);
+
+  char big[1000];
+  memset(big, '"', sizeof big);
+  lq_buf_grow(&b, 1);
+  b.len = b.cap - sizeof big;   /* the cell fills the buffer exactly; its quotes do not fit */
+  memset(b.data, 'y', b.len);
+  size_t at = b.len;
+  lq_out_csv_cell(&b, big, sizeof big, ',');
+  cr_assert_eq(b.len - at, 2 * sizeof big + 2);
+  cr_assert_eq(b.data[at - 1], 'y');
+  for (size_t i = at; i < b.len; i++) cr_assert_eq(b.data[i], '"', "byte %zu", i - at);
+  lq_buf_free(&b);
+}
+
+/* ---- the header ---- */
+
+Test(output, csv_header_lists_groups_and_grades) {
+  lqt *t = lqt_new(CSV_RULES);
+  lq_buf b = {0};
+  lq_out_csv_header(&b, t->p, NULL, ',');
+  cr_assert_str_eq(text(&b), "id,ruleset,version,stage,rejected,route,owner,score,fit,engagement,priority,reasons");
+  lq_buf_free(&b);
+  lqt_free(t);
+}
+
+Test(output, csv_header_with_a_prefix) {
+  lqt *t = lqt_new(CSV_RULES);
+  lq_buf b = {0};
+  lq_out_csv_header(&b, t->p, "qualification", ';');
+  cr_assert_str_eq(text(&b), "qualification.id;qualification.ruleset;qualification.version;qualification.stage;"
+                             "qualification.rejected;qualification.route;qualification.owner;qualification.score;"
+                             "qualification.fit;qualification.engagement;qualification.priority;"
+                             "qualification.reasons");
+  /* The whole name is one cell: a prefix that needs quotes quotes every column. */
+  b.len = 0;
+  lq_out_csv_header(&b, t->p, "q,\"x\"", ',');
+  const char *h = text(&b);
+  cr_assert(!strncmp(h, "\"q,\"\"x\"\".id\",\"q,\"\"x\"\".ruleset\",", 31), "%s", h);
+  cr_assert(strstr(h, ",\"q,\"\"x\"\".reasons\"") && h[strlen(h) - 1] == '"', "%s", h);
+  lq_buf_free(&b);
+  lqt_free(t);
+}
+
+/* ---- decision rows ---- */
+
+Test(output, csv_row_with_points_and_a_reject) {
+  lqt *t = lqt_new(CSV_RULES);
+  lq_buf b = {0};
+  const char *row = csv_row(t, "{\"id\":\"L1\",\"size\":5000,\"free\":true,\"rival\":true,\"demo\":true}",
+                            lq_strv("L1", 2), 1, &b);
+  /* Rejected: no stage or route; the scores, grade and every reason still show,
+   * the reject in its place between the two groups. */
+  cr_assert_str_eq(row, "L1,crm,7,,competitor,,,0,-10,10,B,"
+                        "enterprise size +20; free email provider -30; competitor (reject); asked for a demo +10");
+  lq_buf_free(&b);
+  lqt_free(t);
+}
+
+Test(output, csv_row_stage_route_grade_and_a_quoted_label) {
+  lqt *t = lqt_new(CSV_RULES);
+  lq_buf b = {0};
+  const char *row = csv_row(t, "{\"size\":5000,\"bold\":true}", lq_strv("L2", 2), 2, &b);
+  cr_assert_str_eq(row, "L2,crm,7,MQL,,sdr,,25,25,0,A,\"enterprise size +20; big, \"\"bold\"\" deal +5\"");
+  /* Nothing fired: an empty reasons cell, not quotes. */
+  row = csv_row(t, "{}", lq_strv("L3", 2), 3, &b);
+  cr_assert_str_eq(row, "L3,crm,7,,,nurture,,0,0,0,B,");
+  lq_buf_free(&b);
+  lqt_free(t);
+}
+
+/* The CSV reasons are the JSON decision's reasons, in the same order. */
+Test(output, csv_reasons_follow_the_json_reasons) {
+  lqt *t = lqt_new(CSV_RULES);
+  const char *lead = "{\"size\":5000,\"free\":true,\"bold\":true,\"rival\":true,\"demo\":true}";
+  const lq_result *r = lqt_run(t, lead);
+  lq_buf js = {0}, want = {0}, row = {0};
+  lq_out_decision(&js, t->p, r, LQ_NOVALUE, 1);
+  lq_arena a;
+  lq_arena_init(&a, 4096);
+  const cJSON *reasons = cJSON_GetObjectItemCaseSensitive(lq_json_parse(&a, js.data, js.len), "reasons");
+  cr_assert(cJSON_GetArraySize(reasons) == 5, "%.*s", (int)js.len, js.data);
+  const cJSON *x;
+  cJSON_ArrayForEach(x, reasons) {
+    if (want.len) lq_buf_put(&want, "; ", 2);
+    lq_buf_puts(&want, cJSON_GetObjectItemCaseSensitive(x, "rule")->valuestring);
+    const cJSON *pts = cJSON_GetObjectItemCaseSensitive(x, "points");
+    if (pts) lq_buf_printf(&want, " %+g", pts->valuedouble);
+    else lq_buf_puts(&want, " (reject)");
+  }
+  lq_out_csv_decision(&row, t->p, r, LQ_NOVALUE, 1, '\t');   /* tab: the label's comma needs no quotes */
+  const char *cells = text(&row), *last = strrchr(cells, '\t');
+  cr_assert(last);
+  /* Still quoted as a whole, for the label's quotes. */
+  cr_assert_eq(last[1], '"', "%s", cells);
+  lq_buf empty = {0};
+  lq_out_csv_cell(&empty, text(&want), want.len, '\t');
+  cr_assert_str_eq(last + 1, text(&empty));
+  lq_buf_free(&empty);
+  lq_buf_free(&js);
+  lq_buf_free(&want);
+  lq_buf_free(&row);
+  lq_arena_free(&a);
+  lqt_free(t);
+}
+
+Test(output, csv_numeric_id_keeps_its_text) {
+  lqt *t = lqt_new(CSV_RULES);
+  const char *lead = "{\"id\": 9007199254740993, \"size\": 1}";
+  const lq_result *r = lqt_run(t, lead);
+  lq_arena a;
+  lq_arena_init(&a, 4096);
+  char why[100];
+  const cJSON *j = lq_json_parse_lead(&a, lead, strlen(lead), why, sizeof why);
+  cr_assert(j, "%s", why);
+  lq_buf b = {0};
+  lq_out_csv_decision(&b, t->p, r, number_text_id(j), 4, ',');
+  const char *row = text(&b);
+  /* As a double it would print 9007199254740992. */
+  cr_assert(!strncmp(row, "9007199254740993,crm,", 21), "%s", row);
+  /* A number without its text, as lq_out_id writes it. */
+  b.len = 0;
+  lq_out_csv_decision(&b, t->p, r, lq_num(42.5), 4, ',');
+  cr_assert(!strncmp(text(&b), "42.5,crm,", 9), "%s", b.data);
+  /* A text id is CSV text, not a JSON string. */
+  b.len = 0;
+  lq_out_csv_decision(&b, t->p, r, lq_strv("a,\"b\"", 5), 4, ',');
+  cr_assert(!strncmp(text(&b), "\"a,\"\"b\"\"\",crm,", 14), "%s", b.data);
+  lq_buf_free(&b);
+  lq_arena_free(&a);
+  lqt_free(t);
+}
+
+Test(output, csv_missing_id_is_the_line_number) {
+  lqt *t = lqt_new(CSV_RULES);
+  const lq_result *r = lqt_run(t, "{}");
+  lq_buf b = {0};
+  lq_out_csv_decision(&b, t->p, r, LQ_NOVALUE, 17, ',');
+  cr_assert(!strncmp(text(&b), "17,crm,", 7), "%s", b.data);
+  /* Neither text nor a number, or a number JSON cannot carry: the line too. */
+  b.len = 0;
+  lq_out_csv_decision(&b, t->p, r, lq_bool(true), 18, ',');
+  cr_assert(!strncmp(text(&b), "18,crm,", 7), "%s", b.data);
+  b.len = 0;
+  lq_out_csv_decision(&b, t->p, r, lq_num(INFINITY), 19, ',');
+  cr_assert(!strncmp(text(&b), "19,crm,", 7), "%s", b.data);
+  lq_buf_free(&b);
+  lqt_free(t);
+}
+
+/* Without a ruleset line the file's name stands in and there is no version: an
+ * empty cell. A fraction is written as lq_buf_num writes it. */
+Test(output, csv_row_without_a_version_has_an_empty_cell) {
+  lqt *t = lqt_new("score fit {\n  +1.5 \"half\" when true\n}\n");
+  const lq_result *r = lqt_run(t, "{}");
+  lq_buf b = {0};
+  lq_out_csv_decision(&b, t->p, r, LQ_NOVALUE, 1, ',');
+  cr_assert_str_eq(text(&b), "1,t,,,,,,1.5,1.5,half +1.5");
+  b.len = 0;
+  lq_out_csv_header(&b, t->p, NULL, ',');
+  cr_assert_str_eq(text(&b), "id,ruleset,version,stage,rejected,route,owner,score,fit,reasons");
+  lq_buf_free(&b);
+  lqt_free(t);
+}
