@@ -233,3 +233,44 @@ void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_
   }
   csv_quote_from(b, at, delim);
 }
+
+/* ---- a lead as JSON ---- */
+
+void lq_out_lead_json(lq_buf *b, const cJSON *v) {
+  switch (v ? v->type & 0xFF : cJSON_NULL) {
+  case cJSON_False: lq_buf_put(b, "false", 5); break;
+  case cJSON_True: lq_buf_put(b, "true", 4); break;
+  case cJSON_Number:
+    /* As written (1.0, 9007199254740993, 1e400): a double would change it. */
+    if (v->valuestring && v->valueint > 0) lq_buf_put(b, v->valuestring, (size_t)v->valueint);
+    else lq_buf_num(b, v->valuedouble);   /* built without its text; null when not finite */
+    break;
+  case cJSON_String: {
+    const char *s = v->valuestring ? v->valuestring : "";
+    /* The length is kept when the text may hold a NUL (\u0000). */
+    lq_buf_json_string(b, s, v->valueint > 0 ? (size_t)v->valueint : strlen(s));
+    break;
+  }
+  case cJSON_Raw:
+    if (v->valuestring) lq_buf_puts(b, v->valuestring);
+    else lq_buf_put(b, "null", 4);
+    break;
+  case cJSON_Array:
+  case cJSON_Object: {
+    bool object = (v->type & 0xFF) == cJSON_Object;
+    lq_buf_putc(b, object ? '{' : '[');
+    for (const cJSON *c = v->child; c; c = c->next) {
+      if (c != v->child) lq_buf_putc(b, ',');
+      if (object) {
+        const char *k = c->string ? c->string : "";
+        lq_buf_json_string(b, k, strlen(k));
+        lq_buf_putc(b, ':');
+      }
+      lq_out_lead_json(b, c);
+    }
+    lq_buf_putc(b, object ? '}' : ']');
+    break;
+  }
+  default: lq_buf_put(b, "null", 4); break;
+  }
+}

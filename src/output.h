@@ -1,4 +1,4 @@
-/* output.h: decisions as JSON text and as CSV rows. */
+/* output.h: decisions as JSON text and as CSV rows; a lead as JSON. */
 #ifndef LQ_OUTPUT_H
 #define LQ_OUTPUT_H
 #include "eval.h"
@@ -29,5 +29,11 @@ void lq_out_csv_header(lq_buf *b, const lq_program *p, const char *prefix, char 
  * lq_out_decision's order, "LABEL +N" or "NAME (reject)", joined by "; ". */
 void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno,
                          char delim);
+
+/* A JSON value as compact JSON, keys in order: a lead as it was read (by
+ * lq_json_parse_lead, or from a CSV record). A number with its text at valuestring
+ * (length in valueint > 0) is written as that text; a string with valueint > 0 is
+ * that many bytes and may hold a NUL. */
+void lq_out_lead_json(lq_buf *b, const cJSON *v);
 
 #endif
