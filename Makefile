@@ -18,7 +18,7 @@ WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wfor
 GENWARN  = -Wall -Wno-unused-function -Wno-unused-label -Wno-sign-compare -Wno-unused-parameter
 INCLUDES = -Isrc -I$(BUILD)/gen
 DEPFLAGS = -MMD -MP
-LDLIBS   = -lcjson -lm -pthread
+LDLIBS   = -lcjson -lz -lm -pthread
 
 LIB_SRC  = $(wildcard src/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c)
@@ -28,7 +28,7 @@ UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_OBJ = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/unit/%.o)
 
 # Debian packages each target needs; `make deps-*` installs the missing ones.
-PKGS_BUILD = gcc make flex bison libcjson-dev
+PKGS_BUILD = gcc make flex bison libcjson-dev zlib1g-dev
 PKGS_TEST  = libcriterion-dev jq chromium
 PKGS_BENCH = jq
 
@@ -91,7 +91,7 @@ $(BUILD)/obj/unit/%.o: tests/unit/%.c $(BUILD)/gen/leadq.tab.h
 	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) -Wno-missing-prototypes $(DEPFLAGS) $(INCLUDES) -c -o $@ $<
 
 $(BUILD)/libleadq.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/leadq: $(CLI_OBJ) $(BUILD)/libleadq.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)

@@ -101,7 +101,6 @@ void lq_diff_reset(lq_diff *D) {
 
 lq_arena *lq_diff_scratch(lq_diff *D) { return lq_eval_scratch(D->E[0]); }
 
-void lq_diff_bad_line(lq_diff *D) { D->bad++; }
 
 static const char *name_or_null(const lq_cond_decl *d, int i) { return i >= 0 ? d[i].name : NULL; }
 

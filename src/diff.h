@@ -70,8 +70,6 @@ lq_arena *lq_diff_scratch(lq_diff *D);
 /* Evaluates lead with both versions and counts the differences; id is copied.
  * True when the decision changed. */
 bool lq_diff_lead(lq_diff *D, const cJSON *lead, lq_value id, uint64_t lineno);
-/* A line that was not a lead: counted, nothing else. */
-void lq_diff_bad_line(lq_diff *D);
 
 /* Leads that went from stage (or route) named from to the one named to, NULL
  * meaning none; 0 when a name is not declared in that version. */

@@ -69,6 +69,24 @@ static size_t utf8_seq(const unsigned char *s, size_t n, size_t i) {
   return len;
 }
 
+bool lq_utf8_valid(const char *text, size_t n, size_t *bad_at) {
+  const unsigned char *s = (const unsigned char *)text;
+  size_t i = 0;
+  while (i < n) {
+    if (s[i] < 0x80) {
+      i++;
+      continue;
+    }
+    size_t len = utf8_seq(s, n, i);
+    if (!len) {
+      if (bad_at) *bad_at = i;
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
 static int hex4(const unsigned char *s) {
   int v = 0;
   for (int k = 0; k < 4; k++) {

@@ -18,6 +18,8 @@ cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_
 /* The same, for a caller that shows the place itself: the reason leaves the
  * column out and *err_at is the byte offset of the error in s. */
 cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, size_t whylen, size_t *err_at);
+/* True when text is valid UTF-8 (RFC 3629); else the offset of the first bad byte. */
+bool lq_utf8_valid(const char *text, size_t n, size_t *bad_at);
 /* Any JSON value, by cJSON's lenient parser: for tests reading leadq's output. */
 cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n);
 

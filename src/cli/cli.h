@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include "../compile.h"
 #include "../eval.h"
+#include "../feed.h"
+#include "../json.h"
+#include <getopt.h>
 
 enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2, EXIT_COMPILE = 3, EXIT_IO = 4 };
 
@@ -29,11 +32,80 @@ void cli_print_surprises(const lq_program *p, const lq_eval *E);
 int cli_bad_option(const char *cmd, int c, char **argv);
 /* Parses --now: a date or date-time; exits with a usage error when it is not one. */
 bool cli_parse_now(const char *text, double *now);
-/* Calls read(ctx, fp, name) on each of files[0..n) ("-" is standard input), or on
- * standard input when n is 0; read returns 0 or the errno of a failed read. An
- * input that cannot be opened or read is reported. False when any could not. */
-typedef int cli_reader(void *ctx, FILE *fp, const char *name);
-bool cli_each_input(const char *cmd, char **files, int n, cli_reader *read, void *ctx);
+/* ---- input: what every command that reads leads shares (input.c) ---- */
+
+/* The input options, for each command's getopt_long table. */
+enum { CLI_O_INPUT = 900, CLI_O_DELIMITER, CLI_O_MAX_LINE, CLI_O_ERRORS, CLI_O_ID, CLI_O_PROGRESS, CLI_O_NO_PROGRESS };
+#define CLI_INPUT_OPTIONS                                                                   \
+  {"input", required_argument, NULL, CLI_O_INPUT},                                          \
+      {"delimiter", required_argument, NULL, CLI_O_DELIMITER},                              \
+      {"max-line-bytes", required_argument, NULL, CLI_O_MAX_LINE},                          \
+      {"errors", required_argument, NULL, CLI_O_ERRORS},                                    \
+      {"id-field", required_argument, NULL, CLI_O_ID},                                      \
+      {"progress", no_argument, NULL, CLI_O_PROGRESS},                                      \
+      {"no-progress", no_argument, NULL, CLI_O_NO_PROGRESS}
+/* The same options in help texts. */
+#define CLI_INPUT_HELP                                                                              \
+  "  --input csv|ndjson  the input format (default: csv for a FILE ending in .csv or\n"             \
+  "                      .csv.gz, else ndjson); gzip input is read whatever its name\n"             \
+  "  --delimiter C       the CSV cell separator: ';' or tab (default: ',')\n"                       \
+  "  --id-field PATH     where the lead's id is, as in the rules: crm.id, `Prospect ID`\n"          \
+  "                      (default: id); a lead without one is identified by its line number\n"      \
+  "  --errors FILE       write every bad record to FILE, unchanged (all its lines)\n"               \
+  "  --max-line-bytes N  a longer line or record is a bad one: reported, copied to --errors,\n"     \
+  "                      never held whole in memory; N may end in K, M or G (default: 64M)\n"       \
+  "  --progress, --no-progress   a progress line on stderr (default: on a terminal, for\n"         \
+  "                      runs of more than a second)\n"
+
+typedef struct cli_input {
+  const char *cmd;
+  lq_feed_opts feed;
+  const char *errors_path;
+  FILE *errors;
+  const char *id_field;
+  lq_seg *id_segs;
+  uint32_t id_nsegs;
+  int progress;                    /* 1 on, 0 off, -1 on a terminal */
+  lq_arena arena;
+  unsigned long long records, bad, bad_inputs, ignored_cells;
+} cli_input;
+
+void cli_input_init(cli_input *in, const char *cmd);
+/* Takes one option of CLI_INPUT_OPTIONS: EXIT_OK, a usage error's status, or -1
+ * when c is not an input option. */
+int cli_input_option(cli_input *in, int c, const char *arg);
+/* After the options: reads --id-field, opens --errors. EXIT_OK or the status to exit with. */
+int cli_input_ready(cli_input *in);
+/* Closes --errors and prints the end-of-input warnings; false on a write error. */
+bool cli_input_finish(cli_input *in);
+/* The lead's id at --id-field. */
+lq_value cli_input_id(const cli_input *in, lq_eval *E, const cJSON *lead);
+
+/* Every record of every input (standard input when n is 0; "-" is standard
+ * input). record returns false to stop reading; input_done (may be NULL) is
+ * called at the end of each input, before it is closed. An input that cannot
+ * be read is reported; false when any could not. */
+typedef struct cli_input_hooks {
+  bool (*record)(void *ctx, lq_feed *f, const char *name, const lq_record *r);
+  void (*input_done)(void *ctx, lq_feed *f, const char *name);
+} cli_input_hooks;
+bool cli_each_record(cli_input *in, char **files, int n, const cli_input_hooks *h, void *ctx);
+/* The same, decoded: bad records are reported on stderr and saved to --errors,
+ * and lead is called for each good one with the lead in scratch's memory
+ * (scratch resets the per-lead memory and returns it). */
+typedef struct cli_lead_hooks {
+  lq_arena *(*scratch)(void *ctx);
+  bool (*lead)(void *ctx, const char *name, const lq_record *r, const cJSON *lead);
+} cli_lead_hooks;
+bool cli_each_lead(cli_input *in, char **files, int n, const cli_lead_hooks *h, void *ctx);
+/* A record longer than --max-line-bytes: reported, counted, saved piece by piece. */
+void cli_record_too_long(cli_input *in, lq_feed *f, const char *name, const lq_record *r);
+/* "FILE:LINE: error: why" into msg, and the record with a line end into saved (may be NULL). */
+void cli_bad_record(lq_buf *msg, lq_buf *saved, const char *name, uint64_t line, const char *raw, size_t len,
+                    const char *why);
+/* Erases the progress line, if shown, before something else is written to stderr. */
+void cli_progress_clear(void);
+
 /* 1234567 as "1,234,567" into buf (at least 32 bytes). */
 const char *cli_thousands(unsigned long long n, char *buf);
 

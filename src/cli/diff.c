@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "../diff.h"
-#include "../ndjson.h"
 #include "cli.h"
 
 extern char **environ;
@@ -42,9 +41,9 @@ const char cmd_diff_help[] =
     "  --show N            list the first N changed leads (default 10; 0: none)\n"
     "  --fail-on-change    exit 1 when any lead changed (a CI gate)\n"
     "  --now TIME          fix the clock (2026-11-22 or 2026-11-22T10:00:00Z); default: now\n"
-    "  --id-field PATH     where the lead's id is, as in the rules (default: id)\n"
+    CLI_INPUT_HELP
     "\n"
-    "A bad line is reported on stderr as FILE:LINE: error: ..., counted, and the exit\n"
+    "A bad record is reported on stderr as FILE:LINE: error: ..., counted, and the exit\n"
     "code is 1. A git error (unknown revision, a path not in it) is an I/O error: exit 4\n"
     "with git's message.\n";
 
@@ -227,42 +226,31 @@ static lq_program *load_version(const char *spec, git_src *g, int *status) {
 
 typedef struct diff_state {
   lq_diff *D;
-  lq_seg *id_segs;
-  uint32_t id_nsegs;
+  cli_input *in;
 } diff_state;
 
-/* Returns false on a read error. */
-static int diff_stream(void *ctx, FILE *fp, const char *name) {
+static lq_arena *diff_scratch(void *ctx) {
   diff_state *S = ctx;
-  lq_reader rd;
-  lq_reader_init(&rd, fp);
-  char *line;
-  size_t len;
-  while (lq_reader_next(&rd, &line, &len)) {
-    if (lq_line_blank(line, len)) continue;
-    char why[160];
-    lq_diff_reset(S->D);
-    cJSON *lead = lq_json_parse_lead(lq_diff_scratch(S->D), line, len, why, sizeof why);
-    if (!lead) {
-      lq_diff_bad_line(S->D);
-      fprintf(stderr, "%s:%llu: error: %s\n", name, (unsigned long long)rd.lineno, why);
-      continue;
-    }
-    lq_value id = cli_lead_id(S->D->E[0], lead, S->id_segs, S->id_nsegs);
-    lq_diff_lead(S->D, lead, id, rd.lineno);
-  }
-  int err = rd.error;
-  lq_reader_free(&rd);
-  return err;
+  lq_diff_reset(S->D);
+  return lq_diff_scratch(S->D);
+}
+
+static bool diff_lead(void *ctx, const char *name, const lq_record *r, const cJSON *lead) {
+  (void)name;
+  diff_state *S = ctx;
+  lq_diff_lead(S->D, lead, cli_input_id(S->in, S->D->E[0], lead), r->line);
+  return true;
 }
 
 int cmd_diff(int argc, char **argv) {
-  enum { O_FORMAT = 1000, O_SHOW, O_FAIL, O_NOW, O_ID };
+  enum { O_FORMAT = 1000, O_SHOW, O_FAIL, O_NOW };
   static const struct option opts[] = {
       {"format", required_argument, NULL, O_FORMAT}, {"show", required_argument, NULL, O_SHOW},
       {"fail-on-change", no_argument, NULL, O_FAIL},  {"now", required_argument, NULL, O_NOW},
-      {"id-field", required_argument, NULL, O_ID},    {0}};
-  const char *now_text = NULL, *id_field = "id";
+      CLI_INPUT_OPTIONS, {0}};
+  const char *now_text = NULL;
+  cli_input in;
+  cli_input_init(&in, "diff");
   lq_diff_format format = LQ_DIFF_TEXT;
   long show = 10;
   bool fail_on_change = false;
@@ -287,9 +275,13 @@ int cmd_diff(int argc, char **argv) {
     }
     case O_FAIL: fail_on_change = true; break;
     case O_NOW: now_text = optarg; break;
-    case O_ID: id_field = optarg; break;
-    default:
-      return cli_bad_option("diff", c, argv);
+    default: {
+      int st = cli_input_option(&in, c, optarg);
+      if (st) {
+        lq_arena_free(&in.arena);
+        return st < 0 ? cli_bad_option("diff", c, argv) : st;
+      }
+    }
     }
   }
   if (argc - optind < 2)
@@ -298,14 +290,7 @@ int cmd_diff(int argc, char **argv) {
   if (!cli_parse_now(now_text, &now))
     return cli_usage_error("diff", "--now '%s' is not a date or time; write e.g. 2026-11-22 or 2026-11-22T10:00:00Z",
                            now_text);
-  lq_arena opts_arena;
-  lq_arena_init(&opts_arena, 4096);
-  diff_state S = {0};
-  if (!lq_path_parse(&opts_arena, id_field, &S.id_segs, &S.id_nsegs)) {
-    lq_arena_free(&opts_arena);
-    return cli_usage_error("diff", "--id-field '%s' is not a field path; write e.g. id, crm.id or '`Prospect ID`'",
-                           id_field);
-  }
+  diff_state S = {.in = &in};
 
   const char *spec[2] = {argv[optind], argv[optind + 1]};
   git_src git[2] = {{0}, {0}};
@@ -325,9 +310,13 @@ int cmd_diff(int argc, char **argv) {
     if (!p[v] && (status == EXIT_OK || st == EXIT_IO)) status = st;
   }
   if (!p[0] || !p[1]) goto out;
+  if ((status = cli_input_ready(&in)) != EXIT_OK) goto out;
 
   S.D = lq_diff_new(p[0], p[1], now, (int)show);
-  bool io_error = !cli_each_input("diff", argv + optind + 2, argc - optind - 2, diff_stream, &S);
+  bool io_error = !cli_each_lead(&in, argv + optind + 2, argc - optind - 2,
+                                 &(cli_lead_hooks){diff_scratch, diff_lead}, &S);
+  if (!cli_input_finish(&in)) io_error = true;
+  S.D->bad = in.bad;
   lq_buf out = {0};
   lq_diff_write(&out, S.D, &(lq_diff_write_opts){format, spec[0], spec[1]});
   if (!lq_buf_flush(&out, stdout) || fflush(stdout) != 0) {
@@ -336,7 +325,7 @@ int cmd_diff(int argc, char **argv) {
   }
   lq_buf_free(&out);
   cli_print_surprises(p[1], S.D->E[1]);   /* the proposed version's: it is the one to fix */
-  status = io_error ? EXIT_IO : S.D->bad ? EXIT_BAD_INPUT : fail_on_change && S.D->changed ? EXIT_BAD_INPUT : EXIT_OK;
+  status = io_error ? EXIT_IO : in.bad || in.bad_inputs ? EXIT_BAD_INPUT : fail_on_change && S.D->changed ? EXIT_BAD_INPUT : EXIT_OK;
   lq_diff_free(S.D);
 out:
   for (int v = 0; v < 2; v++) {
@@ -344,6 +333,7 @@ out:
     free(git[v].rev);
     free(git[v].error);
   }
-  lq_arena_free(&opts_arena);
+  if (in.errors) fclose(in.errors);
+  lq_arena_free(&in.arena);
   return status;
 }

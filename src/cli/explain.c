@@ -7,13 +7,12 @@
 
 #include "../compile.h"
 #include "../explain.h"
-#include "../ndjson.h"
 #include "cli.h"
 
 const char cmd_explain_help[] =
     "usage: leadq explain [OPTIONS] RULES [FILE]\n"
     "\n"
-    "For each lead (NDJSON from FILE or stdin), in words: the decision; every score rule\n"
+    "For each lead (NDJSON or CSV from FILE or stdin, as for run), in words: the decision; every score rule\n"
     "in order with its outcome (fired, not fired, or 'no data' when a field it needs is\n"
     "missing), the values it looked at and its points; each group's total with its cap\n"
     "and decay; the rejects; the grade arms; the stages; the routes (the chosen one, why\n"
@@ -24,13 +23,12 @@ const char cmd_explain_help[] =
     "options:\n"
     "  --lead ID           explain only the lead(s) with this id (repeatable); when no\n"
     "                      lead has it, a note on stderr says so\n"
-    "  --id-field PATH     where the id is, as in the rules (default: id)\n"
     "  --now TIME          fix the clock (2026-11-22 or 2026-11-22T10:00:00Z)\n"
     "  --format text|json  json: one object per lead, with the decision, groups, rules,\n"
     "                      rejects, grades, stages (with why_not) and routes\n"
-    "\n"
+    CLI_INPUT_HELP    "\n"
     "Colour on a terminal; none when piped or when NO_COLOR is set.\n"
-    "Exit codes as for run: 1 when some lines were not JSON objects.\n";
+    "Exit codes as for run: 1 when some records were bad.\n";
 
 static bool wanted(lq_value id, uint64_t lineno, char **ids, int nids) {
   if (!nids) return true;
@@ -47,52 +45,40 @@ static bool wanted(lq_value id, uint64_t lineno, char **ids, int nids) {
 
 typedef struct explain_input {
   lq_eval *E;
+  cli_input *in;
   lq_explain_opts eo;
   lq_buf out;
-  const lq_seg *segs;
-  uint32_t nsegs;
   char **ids;
   int nids;
-  bool bad, write_failed;
+  bool write_failed;
   unsigned long long explained;
 } explain_input;
 
-static int explain_stream(void *ctx, FILE *fp, const char *name) {
+static lq_arena *explain_scratch(void *ctx) {
   explain_input *X = ctx;
-  lq_reader rd;
-  lq_reader_init(&rd, fp);
-  char *line, why[160];
-  size_t len;
-  while (lq_reader_next(&rd, &line, &len)) {
-    if (lq_line_blank(line, len)) continue;
-    lq_eval_reset(X->E);
-    cJSON *lead = lq_json_parse_lead(lq_eval_scratch(X->E), line, len, why, sizeof why);
-    if (!lead) {
-      fprintf(stderr, "%s:%llu: error: %s\n", name, (unsigned long long)rd.lineno, why);
-      X->bad = true;
-      continue;
-    }
-    lq_value id = cli_lead_id(X->E, lead, X->segs, X->nsegs);
-    if (!wanted(id, rd.lineno, X->ids, X->nids)) continue;
-    const lq_result *r = lq_eval_lead(X->E, lead);
-    lq_explain(&X->out, X->E, r, id, rd.lineno, &X->eo);
-    X->explained++;
-    if (!lq_buf_flush(&X->out, stdout)) {
-      X->write_failed = true;
-      break;
-    }
-  }
-  int err = rd.error;
-  lq_reader_free(&rd);
-  return err;
+  lq_eval_reset(X->E);
+  return lq_eval_scratch(X->E);
+}
+
+static bool explain_lead(void *ctx, const char *name, const lq_record *r, const cJSON *lead) {
+  (void)name;
+  explain_input *X = ctx;
+  lq_value id = cli_input_id(X->in, X->E, lead);
+  if (!wanted(id, r->line, X->ids, X->nids)) return true;
+  const lq_result *res = lq_eval_lead(X->E, lead);
+  lq_explain(&X->out, X->E, res, id, r->line, &X->eo);
+  X->explained++;
+  if (!lq_buf_flush(&X->out, stdout)) X->write_failed = true;
+  return !X->write_failed;
 }
 
 int cmd_explain(int argc, char **argv) {
   static const struct option opts[] = {
-      {"lead", required_argument, NULL, 'l'},   {"id-field", required_argument, NULL, 'i'},
-      {"now", required_argument, NULL, 'n'},    {"format", required_argument, NULL, 'f'},
-      {0}};
-  const char *now_text = NULL, *id_field = "id";
+      {"lead", required_argument, NULL, 'l'},   {"now", required_argument, NULL, 'n'},
+      {"format", required_argument, NULL, 'f'}, CLI_INPUT_OPTIONS, {0}};
+  const char *now_text = NULL;
+  cli_input in;
+  cli_input_init(&in, "explain");
   bool json = false;
   char **ids = calloc((size_t)argc, sizeof *ids);
   int nids = 0, c, status = EXIT_OK;
@@ -101,13 +87,15 @@ int cmd_explain(int argc, char **argv) {
   while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
     switch (c) {
     case 'l': ids[nids++] = optarg; break;
-    case 'i': id_field = optarg; break;
     case 'n': now_text = optarg; break;
     case 'f':
       if (!strcmp(optarg, "json")) json = true;
       else if (strcmp(optarg, "text")) status = cli_usage_error("explain", "--format is text or json, not '%s'", optarg);
       break;
-    default: status = cli_bad_option("explain", c, argv); break;
+    default:
+      status = cli_input_option(&in, c, optarg);
+      if (status < 0) status = cli_bad_option("explain", c, argv);
+      break;
     }
     if (status) break;
   }
@@ -118,33 +106,32 @@ int cmd_explain(int argc, char **argv) {
     status = cli_usage_error("explain", "name a rules file and at most one lead file");
   int load_status = status;
   lq_program *p = status ? NULL : cli_load(argv[optind], false, &load_status);
+  if (p && (status = cli_input_ready(&in)) != EXIT_OK) {
+    lq_program_free(p);
+    p = NULL;
+    load_status = status;
+  }
   if (!p) {
+    lq_arena_free(&in.arena);
     free(ids);
     return load_status;
   }
-  lq_arena pa;
-  lq_arena_init(&pa, 1024);
-  lq_seg *segs;
-  uint32_t nsegs;
-  if (!lq_path_parse(&pa, id_field, &segs, &nsegs)) {
-    status = cli_usage_error("explain", "--id-field '%s' is not a path such as crm.id or `Prospect ID`", id_field);
-    goto out;
-  }
-  explain_input X = {.E = lq_eval_new(p, now), .eo = {json, !json && cli_color_out()}, .segs = segs,
-                     .nsegs = nsegs, .ids = ids, .nids = nids};
-  if (!cli_each_input("explain", argv + optind + 1, argc - optind - 1, explain_stream, &X)) status = EXIT_IO;
-  else if (X.bad) status = EXIT_BAD_INPUT;
+  explain_input X = {.E = lq_eval_new(p, now), .in = &in, .eo = {json, !json && cli_color_out()}, .ids = ids,
+                     .nids = nids};
+  if (!cli_each_lead(&in, argv + optind + 1, argc - optind - 1,
+                     &(cli_lead_hooks){explain_scratch, explain_lead}, &X))
+    status = EXIT_IO;
+  if (!cli_input_finish(&in)) status = EXIT_IO;
+  else if (!status && (in.bad || in.bad_inputs)) status = EXIT_BAD_INPUT;
   if (X.write_failed || fflush(stdout) != 0) {
     fprintf(stderr, "leadq explain: cannot write the output: %s\n", strerror(errno));
     status = EXIT_IO;
   }
   if (nids && !X.explained)
     fprintf(stderr, "leadq explain: no lead has the id%s given with --lead (ids are read from '%s'; see --id-field)\n",
-            nids == 1 ? "" : "s", id_field);
+            nids == 1 ? "" : "s", in.id_field);
   lq_buf_free(&X.out);
   lq_eval_free(X.E);
-out:
-  lq_arena_free(&pa);
   lq_program_free(p);
   free(ids);
   return status;

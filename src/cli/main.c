@@ -118,22 +118,6 @@ void cli_print_surprises(const lq_program *p, const lq_eval *E) {
   }
 }
 
-static bool read_input(const char *cmd, const char *path, cli_reader *read, void *ctx) {
-  bool std = !strcmp(path, "-");
-  FILE *fp = std ? stdin : fopen(path, "rb");
-  int err = fp ? read(ctx, fp, std ? "<stdin>" : path) : errno;
-  if (fp && !std) fclose(fp);
-  if (err) fprintf(stderr, "leadq %s: cannot read '%s': %s\n", cmd, std ? "<stdin>" : path, strerror(err));
-  return err == 0;
-}
-
-bool cli_each_input(const char *cmd, char **files, int n, cli_reader *read, void *ctx) {
-  if (n == 0) return read_input(cmd, "-", read, ctx);
-  bool ok = true;
-  for (int i = 0; i < n; i++) ok &= read_input(cmd, files[i], read, ctx);
-  return ok;
-}
-
 int cli_bad_option(const char *cmd, int c, char **argv) {
   const char *opt = argv[optind - 1];
   if (c == ':') return cli_usage_error(cmd, "option '%s' needs a value", opt);

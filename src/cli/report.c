@@ -7,16 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../ndjson.h"
 #include "../report.h"
 #include "cli.h"
 
 const char cmd_report_help[] =
     "usage: leadq report [OPTIONS] RULES --outcome EXPR [FILE...]\n"
     "\n"
-    "Reads historical leads (NDJSON from the FILEs in order, or stdin; '-' is stdin),\n"
-    "decides each with RULES, and reports how the decisions match the outcome: EXPR is\n"
-    "a condition in the rules language, true for a lead that converted:\n"
+    "Reads historical leads (NDJSON or CSV as for run, from the FILEs in order, or\n"
+    "stdin; '-' is stdin), decides each with RULES, and reports how the decisions\n"
+    "match the outcome: EXPR is a condition in the rules language, true for a lead\n"
+    "that converted:\n"
     "  --outcome 'won == true'    --outcome '`Converted` == 1'    --outcome 'deal is present'\n"
     "\n"
     "The report, per section:\n"
@@ -46,12 +46,11 @@ const char cmd_report_help[] =
     "  --html FILE          also write one self-contained HTML page (inline CSS and SVG\n"
     "                       charts: stage funnel, conversion by score band, rule lift)\n"
     "  --now TIME           fix the clock (2026-11-22 or 2026-11-22T10:00:00Z)\n"
-    "  --id-field PATH      where the id is, as in the rules (default: id); shown for\n"
-    "                       rejected leads that converted anyway\n"
+    CLI_INPUT_HELP
     "\n"
     "An error in EXPR is reported like one in the rules, as --outcome:1:COL (the\n"
-    "expression is compiled as `define __outcome__ = EXPR`), exit 3. A line that is not\n"
-    "a JSON object is reported as FILE:LINE: error: ..., left out of the report, and\n"
+    "expression is compiled as `define __outcome__ = EXPR`), exit 3. A bad record\n"
+    "is reported as FILE:LINE: error: ..., left out of the report, and\n"
     "the exit code is 1. No leads: a report that says so, exit 0.\n"
     "See docs/report.md for the definitions.\n";
 
@@ -59,46 +58,32 @@ typedef struct report_state {
   const lq_program *p;
   lq_eval *E;
   lq_report *R;
+  cli_input *in;
   const lq_expr *outcome, *disposition;
-  lq_seg *id_segs;
-  uint32_t id_nsegs;
-  uint64_t bad;
 } report_state;
 
-static void one_lead(report_state *S, const char *name, uint64_t lineno, char *line, size_t len) {
-  char why[160];
+static lq_arena *report_scratch(void *ctx) {
+  report_state *S = ctx;
   lq_eval_reset(S->E);
-  cJSON *lead = lq_json_parse_lead(lq_eval_scratch(S->E), line, len, why, sizeof why);
-  if (!lead) {
-    S->bad++;
-    fprintf(stderr, "%s:%llu: error: %s\n", name, (unsigned long long)lineno, why);
-    return;
-  }
+  return lq_eval_scratch(S->E);
+}
+
+static bool report_lead(void *ctx, const char *name, const lq_record *rec, const cJSON *lead) {
+  (void)name;
+  report_state *S = ctx;
   const lq_result *r = lq_eval_lead(S->E, lead);
   bool outcome = lq_truthy(lq_eval_expr(S->E, S->outcome, LQ_NOVALUE));
   lq_value disposition = S->disposition ? lq_eval_expr(S->E, S->disposition, LQ_NOVALUE) : LQ_NOVALUE;
   char idbuf[32];
   const char *id = NULL;
   if (outcome && r->rejected >= 0) {   /* kept as an example of a reject the data contradicts */
-    lq_value v = cli_lead_id(S->E, lead, S->id_segs, S->id_nsegs);
+    lq_value v = cli_input_id(S->in, S->E, lead);
     if (v.kind == LQ_V_STR) id = v.str;
     else if (v.kind == LQ_V_NUM) lq_num_format(v.num, idbuf), id = idbuf;
-    else snprintf(idbuf, sizeof idbuf, "%llu", (unsigned long long)lineno), id = idbuf;
+    else snprintf(idbuf, sizeof idbuf, "%llu", (unsigned long long)rec->line), id = idbuf;
   }
   lq_report_add(S->R, r, outcome, disposition, id);
-}
-
-static int read_stream(void *ctx, FILE *fp, const char *name) {
-  report_state *S = ctx;
-  lq_reader rd;
-  lq_reader_init(&rd, fp);
-  char *line;
-  size_t len;
-  while (lq_reader_next(&rd, &line, &len))
-    if (!lq_line_blank(line, len)) one_lead(S, name, rd.lineno, line, len);
-  int err = rd.error;
-  lq_reader_free(&rd);
-  return err;
+  return true;
 }
 
 /* "0,20,40,60": ascending numbers; false when it is not. */
@@ -162,14 +147,16 @@ static lq_program *load(const char *path, const char *outcome, const char *dispo
 }
 
 int cmd_report(int argc, char **argv) {
-  enum { O_OUTCOME = 1000, O_DISPOSITION, O_BANDS, O_MIN, O_FORMAT, O_HTML, O_NOW, O_ID };
+  enum { O_OUTCOME = 1000, O_DISPOSITION, O_BANDS, O_MIN, O_FORMAT, O_HTML, O_NOW };
   static const struct option opts[] = {
       {"outcome", required_argument, NULL, O_OUTCOME}, {"disposition", required_argument, NULL, O_DISPOSITION},
       {"bands", required_argument, NULL, O_BANDS},     {"min-count", required_argument, NULL, O_MIN},
       {"format", required_argument, NULL, O_FORMAT},   {"html", required_argument, NULL, O_HTML},
-      {"now", required_argument, NULL, O_NOW},         {"id-field", required_argument, NULL, O_ID},
+      {"now", required_argument, NULL, O_NOW},         CLI_INPUT_OPTIONS,
       {0}};
-  const char *outcome = NULL, *disposition = NULL, *html = NULL, *now_text = NULL, *id_field = "id";
+  const char *outcome = NULL, *disposition = NULL, *html = NULL, *now_text = NULL;
+  cli_input in;
+  cli_input_init(&in, "report");
   double edges[32];
   int nedges = 0, min_count = LQ_REPORT_MIN_COUNT, c;
   bool json = false;
@@ -199,8 +186,10 @@ int cmd_report(int argc, char **argv) {
       break;
     case O_HTML: html = optarg; break;
     case O_NOW: now_text = optarg; break;
-    case O_ID: id_field = optarg; break;
-    default: return cli_bad_option("report", c, argv);
+    default: {
+      int st = cli_input_option(&in, c, optarg);
+      if (st) return st < 0 ? cli_bad_option("report", c, argv) : st;
+    }
     }
   }
   if (optind >= argc) return cli_usage_error("report", "name a rules file");
@@ -210,18 +199,15 @@ int cmd_report(int argc, char **argv) {
   if (!cli_parse_now(now_text, &now))
     return cli_usage_error("report", "--now '%s' is not a date or time; write e.g. 2026-11-22 or 2026-11-22T10:00:00Z",
                            now_text);
-  lq_arena pa;
-  lq_arena_init(&pa, 1024);
-  report_state S = {0};
+  report_state S = {.in = &in};
   int status = EXIT_OK;
-  if (!lq_path_parse(&pa, id_field, &S.id_segs, &S.id_nsegs)) {
-    lq_arena_free(&pa);
-    return cli_usage_error("report", "--id-field '%s' is not a field path; write e.g. id, crm.id or '`Prospect ID`'",
-                           id_field);
-  }
   lq_program *p = load(argv[optind], outcome, disposition, &status);
+  if (p && (status = cli_input_ready(&in)) != EXIT_OK) {
+    lq_program_free(p);
+    p = NULL;
+  }
   if (!p) {
-    lq_arena_free(&pa);
+    lq_arena_free(&in.arena);
     return status;
   }
   S.p = p;
@@ -232,8 +218,10 @@ int cmd_report(int argc, char **argv) {
                        .edges = nedges ? edges : NULL, .nedges = nedges, .min_count = min_count};
   S.R = lq_report_new(p, &ro);
 
-  bool io_error = !cli_each_input("report", argv + optind + 1, argc - optind - 1, read_stream, &S);
-  lq_report_bad_lines(S.R, S.bad);
+  bool io_error = !cli_each_lead(&in, argv + optind + 1, argc - optind - 1,
+                                 &(cli_lead_hooks){report_scratch, report_lead}, &S);
+  if (!cli_input_finish(&in)) io_error = true;
+  lq_report_bad_lines(S.R, in.bad);
   cli_print_surprises(p, S.E);
 
   lq_buf out = {0};
@@ -253,11 +241,10 @@ int cmd_report(int argc, char **argv) {
       io_error = true;
     }
   }
-  status = io_error ? EXIT_IO : S.bad ? EXIT_BAD_INPUT : EXIT_OK;
+  status = io_error ? EXIT_IO : in.bad || in.bad_inputs ? EXIT_BAD_INPUT : EXIT_OK;
   lq_buf_free(&out);
   lq_report_free(S.R);
   lq_eval_free(S.E);
   lq_program_free(p);
-  lq_arena_free(&pa);
   return status;
 }

@@ -8,20 +8,17 @@
 #include <unistd.h>
 
 #include "../eval.h"
-#include "../ndjson.h"
 #include "../output.h"
 #include "cli.h"
 
 typedef struct run_opts {
   const char *now_text;
-  const char *id_field;
   const char *annotate;      /* key, or NULL */
   const char *stage, *route;
   bool rejected_only;
-  const char *errors_path;
-  bool stats;
+  bool stats, quiet;
+  bool csv_out;              /* --output csv */
   int jobs;                  /* worker threads; 1 evaluates on the reading thread */
-  size_t max_line;           /* --max-line-bytes: a longer line is a bad line */
 } run_opts;
 
 /* Counts and output of a run, or of one batch of lines on a worker. */
@@ -29,7 +26,8 @@ typedef struct tally {
   lq_buf out;                /* decisions or leads, for stdout */
   lq_buf err;                /* bad-line messages, for stderr */
   lq_buf bad_lines;          /* the bad lines themselves, for --errors */
-  unsigned long long leads, decisions, bad, printed;
+  lq_buf json;               /* a CSV record as a JSON object, for --annotate */
+  unsigned long long leads, decisions, bad, printed, ignored;
   unsigned long long *stage_count, *route_count, *reject_count;
   unsigned long long no_stage, no_route;
 } tally;
@@ -37,10 +35,12 @@ typedef struct tally {
 typedef struct run_state {
   const lq_program *p;
   const run_opts *o;
-  lq_seg *id_segs;
-  uint32_t id_nsegs;
+  cli_input *in;
   int stage_filter, route_filter;
-  FILE *errors;
+  bool passthrough;          /* leads printed as they came in: filtered or annotated */
+  const char *csv_header;    /* CSV out of CSV records: the header printed, or NULL */
+  size_t csv_header_len;
+  bool skip_input;           /* this input's header differs from the one printed */
   bool write_failed;
   tally T;                   /* the whole run */
 } run_state;
@@ -60,22 +60,25 @@ static void tally_free(tally *T) {
   lq_buf_free(&T->out);
   lq_buf_free(&T->err);
   lq_buf_free(&T->bad_lines);
+  lq_buf_free(&T->json);
 }
 
 /* Writes what a tally holds and empties it; adds a batch's counts into the run's. */
 static void emit(run_state *S, tally *T) {
   if (!lq_buf_flush(&T->out, stdout)) S->write_failed = true;
+  if (T->err.len) cli_progress_clear();
   lq_buf_flush(&T->err, stderr);
-  if (S->errors) lq_buf_flush(&T->bad_lines, S->errors);
+  if (S->in->errors) lq_buf_flush(&T->bad_lines, S->in->errors);
   else T->bad_lines.len = 0;
   if (T == &S->T) return;
   const lq_program *p = S->p;
   S->T.leads += T->leads, S->T.decisions += T->decisions, S->T.bad += T->bad, S->T.printed += T->printed;
+  S->T.ignored += T->ignored;
   S->T.no_stage += T->no_stage, S->T.no_route += T->no_route;
   for (int i = 0; i < p->nstages; i++) S->T.stage_count[i] += T->stage_count[i];
   for (int i = 0; i < p->nroutes; i++) S->T.route_count[i] += T->route_count[i];
   for (int i = 0; i < p->nrejects; i++) S->T.reject_count[i] += T->reject_count[i];
-  T->leads = T->decisions = T->bad = T->printed = T->no_stage = T->no_route = 0;
+  T->leads = T->decisions = T->bad = T->printed = T->ignored = T->no_stage = T->no_route = 0;
   memset(T->stage_count, 0, (size_t)p->nstages * sizeof *T->stage_count);
   memset(T->route_count, 0, (size_t)p->nroutes * sizeof *T->route_count);
   memset(T->reject_count, 0, (size_t)p->nrejects * sizeof *T->reject_count);
@@ -88,29 +91,20 @@ static bool keep(const run_state *S, const lq_result *r) {
   return true;
 }
 
-static void bad_line(const run_state *S, tally *T, const char *name, uint64_t lineno, const char *line,
-                     size_t len, const char *why) {
-  T->bad++;
-  char msg[512];
-  int n = snprintf(msg, sizeof msg, "%s:%llu: error: %s\n", name, (unsigned long long)lineno, why);
-  lq_buf_put(&T->err, msg, n > 0 && (size_t)n < sizeof msg ? (size_t)n : strlen(msg));
-  if (S->errors) {
-    lq_buf_put(&T->bad_lines, line, len);
-    lq_buf_putc(&T->bad_lines, '\n');
-  }
-}
-
-/* One line: a decision (or the lead, filtered or annotated) into T->out, or a bad line. */
-static void one_lead(const run_state *S, lq_eval *E, tally *T, const char *name, uint64_t lineno,
-                     const char *line, size_t len) {
-  char why[160];
+/* One record: a decision (or the lead, filtered or annotated) into T->out, or a bad record. */
+static void one_lead(const run_state *S, lq_eval *E, tally *T, const lq_feed_schema *schema, const char *name,
+                     uint64_t lineno, const char *line, size_t len, const char *bad) {
+  char why[200];
   lq_eval_reset(E);
-  cJSON *lead = lq_json_parse_lead(lq_eval_scratch(E), line, len, why, sizeof why);
+  bool ignored = false;
+  cJSON *lead = bad ? NULL : lq_feed_decode(schema, lq_eval_scratch(E), line, len, why, sizeof why, &ignored);
   T->leads++;
   if (!lead) {
-    bad_line(S, T, name, lineno, line, len, why);
+    T->bad++;
+    cli_bad_record(&T->err, S->in->errors ? &T->bad_lines : NULL, name, lineno, line, len, bad ? bad : why);
     return;
   }
+  T->ignored += ignored;
   const lq_result *r = lq_eval_lead(E, lead);
   T->decisions++;
   if (S->o->stats) {
@@ -120,11 +114,29 @@ static void one_lead(const run_state *S, lq_eval *E, tally *T, const char *name,
   }
   if (!keep(S, r)) return;
   T->printed++;
-  lq_value id = cli_lead_id(E, lead, S->id_segs, S->id_nsegs);
-  bool filtering = S->o->stage || S->o->route || S->o->rejected_only;
-  if (S->o->annotate) lq_out_annotated(&T->out, line, len, S->o->annotate, S->p, r, id, lineno);
-  else if (filtering) lq_buf_put(&T->out, line, len);
-  else lq_out_decision(&T->out, S->p, r, id, lineno);
+  lq_value id = cli_input_id(S->in, E, lead);
+  const run_opts *o = S->o;
+  bool csv_in = schema->format == LQ_FEED_CSV;
+  if (o->csv_out && S->passthrough) {   /* CSV records as they came in (checked: the input is CSV) */
+    lq_buf_put(&T->out, line, len);
+    if (o->annotate) {
+      lq_buf_putc(&T->out, schema->delimiter);
+      lq_out_csv_decision(&T->out, S->p, r, id, lineno, schema->delimiter);
+    }
+  } else if (o->csv_out) {
+    lq_out_csv_decision(&T->out, S->p, r, id, lineno, S->in->feed.delimiter ? S->in->feed.delimiter : ',');
+  } else if (S->passthrough) {
+    /* A CSV record is printed as the JSON object it was read as. */
+    if (csv_in) {
+      T->json.len = 0;
+      lq_out_lead_json(&T->json, lead);
+      line = T->json.data, len = T->json.len;
+    }
+    if (o->annotate) lq_out_annotated(&T->out, line, len, o->annotate, S->p, r, id, lineno);
+    else lq_buf_put(&T->out, line, len);
+  } else {
+    lq_out_decision(&T->out, S->p, r, id, lineno);
+  }
   lq_buf_putc(&T->out, '\n');
 }
 
@@ -140,8 +152,10 @@ typedef struct batch {
   size_t *off;
   uint32_t *llen;
   uint64_t *lineno;
+  const char **bad;          /* framing's reason a record is bad, or NULL */
   int n, cap_lines;
   const char *name;          /* the input it came from */
+  const lq_feed_schema *schema;
   tally T;
   bool done;
 } batch;
@@ -168,7 +182,7 @@ static void *worker(void *arg) {
     if (P->taken == P->filled) break;
     batch *b = &P->ring[P->taken++ % (unsigned)P->nring];
     pthread_mutex_unlock(&P->mu);
-    for (int i = 0; i < b->n; i++) one_lead(P->S, E, &b->T, b->name, b->lineno[i], b->text + b->off[i], b->llen[i]);
+    for (int i = 0; i < b->n; i++) one_lead(P->S, E, &b->T, b->schema, b->name, b->lineno[i], b->text + b->off[i], b->llen[i], b->bad[i]);
     pthread_mutex_lock(&P->mu);
     b->done = true;
     pthread_cond_broadcast(&P->done);
@@ -190,7 +204,7 @@ static void drain(pool *P, unsigned long long pending) {
         batch *w = &P->ring[P->taken++ % (unsigned)P->nring];
         pthread_mutex_unlock(&P->mu);
         lq_eval *E = P->E[P->nthreads];
-        for (int i = 0; i < w->n; i++) one_lead(P->S, E, &w->T, w->name, w->lineno[i], w->text + w->off[i], w->llen[i]);
+        for (int i = 0; i < w->n; i++) one_lead(P->S, E, &w->T, w->schema, w->name, w->lineno[i], w->text + w->off[i], w->llen[i], w->bad[i]);
         pthread_mutex_lock(&P->mu);
         w->done = true;
         pthread_cond_broadcast(&P->done);
@@ -218,19 +232,23 @@ static void submit(pool *P) {
   drain(P, (unsigned long long)P->nring - 1);   /* the next slot must be free */
 }
 
-static void add_line(pool *P, const char *name, uint64_t lineno, const char *line, size_t len) {
+static void add_line(pool *P, const lq_feed_schema *schema, const char *name, const lq_record *r) {
+  const char *line = r->raw;
+  size_t len = r->len;
   batch *b = &P->ring[P->filled % (unsigned)P->nring];
-  if (b->n && b->name != name) {
+  if (b->n && (b->name != name || b->schema != schema)) {
     submit(P);
     b = &P->ring[P->filled % (unsigned)P->nring];
   }
   b->name = name;
+  b->schema = schema;
   if (b->n == b->cap_lines) {
     b->cap_lines = b->cap_lines ? 2 * b->cap_lines : 64;
     b->off = realloc(b->off, (size_t)b->cap_lines * sizeof *b->off);
     b->llen = realloc(b->llen, (size_t)b->cap_lines * sizeof *b->llen);
     b->lineno = realloc(b->lineno, (size_t)b->cap_lines * sizeof *b->lineno);
-    if (!b->off || !b->llen || !b->lineno) abort();
+    b->bad = realloc(b->bad, (size_t)b->cap_lines * sizeof *b->bad);
+    if (!b->off || !b->llen || !b->lineno || !b->bad) abort();
   }
   if (b->cap - b->len < len + 1) {
     while (b->cap - b->len < len + 1) b->cap = b->cap ? 2 * b->cap : BATCH_BYTES;
@@ -240,7 +258,8 @@ static void add_line(pool *P, const char *name, uint64_t lineno, const char *lin
   b->text[b->len + len] = '\0';
   b->off[b->n] = b->len;
   b->llen[b->n] = (uint32_t)len;
-  b->lineno[b->n++] = lineno;
+  b->bad[b->n] = r->bad;
+  b->lineno[b->n++] = r->line;
   b->len += len + 1;
   if (b->n >= BATCH_LINES || b->len >= BATCH_BYTES) submit(P);
 }
@@ -286,6 +305,7 @@ static void pool_finish(pool *P, lq_eval *into) {
     free(b->off);
     free(b->llen);
     free(b->lineno);
+    free(b->bad);
     tally_free(&b->T);
   }
   pthread_mutex_destroy(&P->mu);
@@ -296,61 +316,86 @@ static void pool_finish(pool *P, lq_eval *into) {
   free(P->threads);
 }
 
-/* A line longer than --max-line-bytes: a bad line, never parsed nor held whole.
- * What came before it is written first, so the report and --errors stay in
- * input order; the line goes to --errors piece by piece as it is read. */
-static void long_line(run_state *S, pool *P, lq_reader *rd, const char *name, char *piece, size_t len) {
+/* Writes every batch in flight, so what comes next is in input order. */
+static void flush_pool(run_state *S, pool *P) {
   if (P) {
     if (P->ring[P->filled % (unsigned)P->nring].n) submit(P);
     drain(P, 0);
   } else {
     emit(S, &S->T);
   }
-  S->T.leads++;
-  S->T.bad++;
-  char max[32];
-  fprintf(stderr, "%s:%llu: error: line longer than %s bytes (--max-line-bytes)\n", name,
-          (unsigned long long)rd->lineno, cli_thousands(S->o->max_line, max));
-  if (!S->errors) return;
-  do fwrite(piece, 1, len, S->errors);
-  while (lq_reader_more(rd, &piece, &len));
-  fputc('\n', S->errors);
 }
 
-/* Reads one input; each line goes to the pool, or is evaluated here when P is
- * NULL. Returns false on a read error. */
-typedef struct run_input { run_state *S; pool *P; lq_eval *E; } run_input;
-
-static int run_stream(void *ctx, FILE *fp, const char *name) {
-  run_state *S = ((run_input *)ctx)->S;
-  pool *P = ((run_input *)ctx)->P;
-  lq_eval *E = ((run_input *)ctx)->E;
-  lq_reader rd;
-  lq_reader_init(&rd, fp);
-  rd.max_line = S->o->max_line;
-  char *line;
-  size_t len;
-  while (lq_reader_next(&rd, &line, &len)) {
-    if (rd.long_line) {
-      long_line(S, P, &rd, name, line, len);
-      continue;
+/* CSV records printed as they came in: one header, the first input's. */
+static bool csv_header(run_state *S, pool *P, const lq_feed_schema *schema, const char *name) {
+  if (!S->csv_header) {
+    lq_buf h = {0};
+    lq_buf_put(&h, schema->header, schema->header_len);
+    if (S->o->annotate) {
+      lq_buf_putc(&h, schema->delimiter);
+      lq_out_csv_header(&h, S->p, S->o->annotate, schema->delimiter);
     }
-    if (lq_line_blank(line, len)) continue;
-    if (P) {
-      add_line(P, name, rd.lineno, line, len);
-      continue;
-    }
-    one_lead(S, E, &S->T, name, rd.lineno, line, len);
-    /* Bad lines are reported as they come; decisions go out a megabyte at a time. */
-    if (S->T.err.len) {
-      lq_buf_flush(&S->T.err, stderr);
-      if (S->errors) lq_buf_flush(&S->T.bad_lines, S->errors);
-    }
-    if (S->T.out.len > (1 << 20) && !lq_buf_flush(&S->T.out, stdout)) S->write_failed = true;
+    lq_buf_putc(&h, '\n');
+    flush_pool(S, P);
+    if (!lq_buf_flush(&h, stdout)) S->write_failed = true;
+    lq_buf_free(&h);
+    S->csv_header_len = schema->header_len;
+    S->csv_header = strndup(schema->header, schema->header_len);
+    return true;
   }
-  int err = rd.error;
-  lq_reader_free(&rd);
-  return err;
+  if (schema->header_len == S->csv_header_len && !memcmp(schema->header, S->csv_header, S->csv_header_len))
+    return true;
+  flush_pool(S, P);
+  cli_progress_clear();
+  fprintf(stderr, "%s:1: error: the header differs from the first input's, and a CSV output has one header; "
+                  "nothing in this input was read (run it on its own)\n", name);
+  S->in->bad_inputs++;
+  return false;
+}
+
+/* Each record goes to the pool, or is evaluated here when P is NULL. */
+typedef struct run_input { run_state *S; pool *P; lq_eval *E; const lq_feed_schema *started; } run_input;
+
+static bool run_record(void *ctx, lq_feed *f, const char *name, const lq_record *r) {
+  run_input *I = ctx;
+  run_state *S = I->S;
+  const lq_feed_schema *schema = lq_feed_schema_of(f);
+  if (I->started != schema) {   /* the first record of an input */
+    I->started = schema;
+    S->skip_input = S->o->csv_out && S->passthrough && !csv_header(S, I->P, schema, name);
+  }
+  if (S->skip_input) return false;
+  if (r->too_long) {
+    /* What came before is written first, so the report and --errors stay in input order. */
+    flush_pool(S, I->P);
+    S->T.leads++;
+    cli_record_too_long(S->in, f, name, r);
+    return true;
+  }
+  if (I->P) {
+    add_line(I->P, schema, name, r);
+    return true;
+  }
+  one_lead(S, I->E, &S->T, schema, name, r->line, r->raw, r->len, r->bad);
+  /* Bad records are reported as they come; decisions go out a megabyte at a time. */
+  if (S->T.err.len) {
+    cli_progress_clear();
+    lq_buf_flush(&S->T.err, stderr);
+    if (S->in->errors) lq_buf_flush(&S->T.bad_lines, S->in->errors);
+  }
+  if (S->T.out.len > (1 << 20) && !lq_buf_flush(&S->T.out, stdout)) S->write_failed = true;
+  return true;
+}
+
+/* The schema dies with its input: nothing of it may stay in flight. */
+static void run_input_done(void *ctx, lq_feed *f, const char *name) {
+  run_input *I = ctx;
+  run_state *S = I->S;
+  const lq_feed_schema *schema = lq_feed_schema_of(f);
+  /* A CSV input of a header alone still gives a CSV output its header. */
+  if (I->started != schema && S->o->csv_out && S->passthrough && schema->header) csv_header(S, I->P, schema, name);
+  I->started = NULL;
+  flush_pool(S, I->P);
 }
 
 static void pct_line(const char *label, int width, unsigned long long n, unsigned long long total) {
@@ -370,7 +415,7 @@ static void print_stats(const run_state *S) {
   char a[32], b[32], c[32];
   fprintf(stderr, "leadq: %s lead%s, %s decision%s, %s bad line%s\n", cli_thousands(S->T.leads, a),
           S->T.leads == 1 ? "" : "s", cli_thousands(S->T.decisions, b), S->T.decisions == 1 ? "" : "s",
-          cli_thousands(S->T.bad, c), S->T.bad == 1 ? "" : "s");
+          cli_thousands(S->in->bad, c), S->in->bad == 1 ? "" : "s");
   int w = widest(p->stages, p->nstages, widest(p->routes, p->nroutes, widest(p->rejects, p->nrejects, 6)));
   fprintf(stderr, "stage\n");
   for (int i = 0; i < p->nstages; i++) pct_line(p->stages[i].name, w, S->T.stage_count[i], S->T.decisions);
@@ -383,154 +428,161 @@ static void print_stats(const run_state *S) {
 }
 
 
-/* A size in bytes: digits and an optional K, M or G (KiB, MiB, GiB), 1 to 1G. */
-static bool parse_size(const char *s, size_t *out) {
-  char *end;
-  if (*s < '0' || *s > '9') return false;
-  errno = 0;
-  unsigned long long n = strtoull(s, &end, 10);
-  int shift = 0;
-  if (*end == 'K' || *end == 'k') shift = 10, end++;
-  else if (*end == 'M' || *end == 'm') shift = 20, end++;
-  else if (*end == 'G' || *end == 'g') shift = 30, end++;
-  if (*end || errno || n == 0 || n > (1ULL << 30) >> shift) return false;
-  *out = (size_t)(n << shift);
-  return true;
-}
-
 const char cmd_run_help[] =
     "usage: leadq run [OPTIONS] RULES [FILE...]\n"
     "\n"
-    "Reads NDJSON leads (one JSON object per line) from the FILEs in order, or stdin\n"
-    "('-' is stdin), and writes one decision per lead to stdout:\n"
+    "Reads leads from the FILEs in order, or stdin ('-' is stdin): NDJSON (one JSON\n"
+    "object per line) or CSV with a header row (a FILE ending in .csv or .csv.gz, or\n"
+    "--input csv), plain or gzip-compressed. Writes one decision per lead to stdout:\n"
     "  {\"id\":...,\"ruleset\":...,\"version\":...,\"stage\":...,\"rejected\":...,\"route\":...,\n"
     "   \"score\":...,\"scores\":{...},\"grades\":{...},\"reasons\":[...]}\n"
+    "or, with --output csv, a header row and one row per decision: id, ruleset,\n"
+    "version, stage, rejected, route, owner, score, one column per score group and\n"
+    "per grade, and reasons (\"enterprise size +20; free email provider -30\").\n"
     "\n"
     "options:\n"
     "  --now TIME          fix the clock (2026-11-22 or 2026-11-22T10:00:00Z); default: now\n"
-    "  --id-field PATH     where the lead's id is, as in the rules: crm.id, `Prospect ID`\n"
-    "                      (default: id); a lead without one is identified by its line number\n"
+    "  --output ndjson|csv decisions as JSON lines (default) or as CSV for a CRM import\n"
     "  --annotate[=KEY]    print each lead as it came in with its decision added under KEY\n"
-    "                      (default: qualification)\n"
+    "                      (default: qualification); with --output csv, the CSV row\n"
+    "                      followed by the decision's columns, named KEY.stage, KEY.route...\n"
     "  --stage NAME        print only leads whose stage is NAME, as they came in\n"
     "  --route NAME        print only leads routed to NAME, as they came in\n"
     "  --rejected          print only rejected leads, as they came in\n"
-    "  --errors FILE       write every line that is not a JSON object to FILE, unchanged\n"
-    "  --stats             print counts per stage, route and reject reason to stderr\n"
+    "  --stats             print counts per stage, route and reject reason, and the rules\n"
+    "                      that fired on every lead or on none, to stderr\n"
+    "  --quiet, -q         no warnings about the data at the end (bad records are still\n"
+    "                      reported)\n"
     "  --jobs N            evaluate on N threads (0: one per CPU); output stays in input\n"
     "                      order and is the same bytes as with one thread\n"
-    "  --max-line-bytes N  a longer line (its line end not counted) is a bad line: reported,\n"
-    "                      copied to --errors, never parsed nor held whole in memory;\n"
-    "                      N may end in K, M or G (KiB, MiB, GiB), 1 to 1G (default: 64M)\n"
+    CLI_INPUT_HELP
     "\n"
     "Filters combine: --stage SQL --route sdr prints leads matching both. With --annotate,\n"
-    "filtered leads are printed annotated. Blank lines are skipped; CRLF line ends and a\n"
-    "UTF-8 byte order mark are accepted; output lines end in LF.\n"
+    "filtered leads are printed annotated. 'As they came in': an NDJSON lead is its line's\n"
+    "bytes; a CSV record is its row's bytes with --output csv (after the header, once),\n"
+    "else the JSON object it was read as. Output lines end in LF.\n"
     "\n"
-    "A bad line is reported on stderr as FILE:LINE: error: ..., the run goes on, and the\n"
-    "exit code is 1. Input leads = decisions + bad lines, always. At the end, values of\n"
-    "the wrong type (text where a number was compared...) are summarised as warnings.\n";
+    "A CSV cell is typed on its own: empty: the field is missing; true or false (any\n"
+    "case): true or false; a number written as JSON writes it (42, -1.5, 1e3; not 042,\n"
+    "+1 or 1,000): a number; anything else: text. So zip code 02139 stays text, 10001\n"
+    "is a number. Empty text, or text of only spaces, is missing in every format.\n"
+    "\n"
+    "A bad record (invalid JSON, a CSV row with another number of cells than the header,\n"
+    "invalid UTF-8...) is reported on stderr as FILE:LINE: error: ..., the run goes on,\n"
+    "and the exit code is 1. Input records = decisions + bad records, always. At the end,\n"
+    "warnings about the data: values of the wrong type (text where a number was\n"
+    "compared), fields the rules read that no lead had, an --id-field no lead had.\n"
+    "A corrupt or cut-short gzip input is an I/O error (exit 4) after every record\n"
+    "before the damage was decided.\n";
 
 int cmd_run(int argc, char **argv) {
-  enum { O_NOW = 1000, O_ID, O_ANNOTATE, O_STAGE, O_ROUTE, O_REJECTED, O_ERRORS, O_STATS, O_JOBS, O_MAX_LINE };
+  enum { O_NOW = 1000, O_ANNOTATE, O_STAGE, O_ROUTE, O_REJECTED, O_STATS, O_JOBS, O_OUTPUT, O_QUIET };
   static const struct option opts[] = {
-      {"now", required_argument, NULL, O_NOW},         {"id-field", required_argument, NULL, O_ID},
-      {"annotate", optional_argument, NULL, O_ANNOTATE}, {"stage", required_argument, NULL, O_STAGE},
-      {"route", required_argument, NULL, O_ROUTE},     {"rejected", no_argument, NULL, O_REJECTED},
-      {"errors", required_argument, NULL, O_ERRORS},   {"stats", no_argument, NULL, O_STATS},
-      {"jobs", required_argument, NULL, O_JOBS},       {"max-line-bytes", required_argument, NULL, O_MAX_LINE},
+      {"now", required_argument, NULL, O_NOW},           {"annotate", optional_argument, NULL, O_ANNOTATE},
+      {"stage", required_argument, NULL, O_STAGE},       {"route", required_argument, NULL, O_ROUTE},
+      {"rejected", no_argument, NULL, O_REJECTED},       {"stats", no_argument, NULL, O_STATS},
+      {"jobs", required_argument, NULL, O_JOBS},         {"output", required_argument, NULL, O_OUTPUT},
+      {"quiet", no_argument, NULL, O_QUIET},             CLI_INPUT_OPTIONS,
       {0}};
-  run_opts o = {.id_field = "id", .jobs = 1, .max_line = (size_t)64 << 20};
-  int c;
+  run_opts o = {.jobs = 1};
+  cli_input in;
+  cli_input_init(&in, "run");
+  int c, status = EXIT_OK;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+  while (!status && (c = getopt_long(argc, argv, ":q", opts, NULL)) != -1) {
     switch (c) {
     case O_NOW: o.now_text = optarg; break;
-    case O_ID: o.id_field = optarg; break;
     case O_ANNOTATE: o.annotate = optarg && *optarg ? optarg : "qualification"; break;
     case O_STAGE: o.stage = optarg; break;
     case O_ROUTE: o.route = optarg; break;
     case O_REJECTED: o.rejected_only = true; break;
-    case O_ERRORS: o.errors_path = optarg; break;
     case O_STATS: o.stats = true; break;
+    case O_QUIET: case 'q': o.quiet = true; break;
+    case O_OUTPUT:
+      if (!strcmp(optarg, "csv")) o.csv_out = true;
+      else if (strcmp(optarg, "ndjson") && strcmp(optarg, "json"))
+        status = cli_usage_error("run", "--output is ndjson or csv, not '%s'", optarg);
+      break;
     case O_JOBS: {
       char *end;
       long n = strtol(optarg, &end, 10);
       if (*end || end == optarg || n < 0 || n > 256)
-        return cli_usage_error("run", "--jobs takes a number of threads from 1 to 256 (0: one per CPU), not '%s'", optarg);
+        status = cli_usage_error("run", "--jobs takes a number of threads from 1 to 256 (0: one per CPU), not '%s'",
+                                 optarg);
       if (n == 0) n = sysconf(_SC_NPROCESSORS_ONLN);
       o.jobs = n < 1 ? 1 : (int)n;
       break;
     }
-    case O_MAX_LINE:
-      if (!parse_size(optarg, &o.max_line))
-        return cli_usage_error("run", "--max-line-bytes takes a size from 1 to 1G, such as 65536, 64K or 16M, not '%s'",
-                               optarg);
-      break;
     default:
-      return cli_bad_option("run", c, argv);
+      status = cli_input_option(&in, c, optarg);
+      if (status < 0) status = cli_bad_option("run", c, argv);
     }
   }
-  if (optind >= argc) return cli_usage_error("run", "name a rules file");
-  double now;
-  if (!cli_parse_now(o.now_text, &now))
-    return cli_usage_error("run", "--now '%s' is not a date or time; write e.g. 2026-11-22 or 2026-11-22T10:00:00Z",
-                           o.now_text);
-
-  int status;
-  lq_program *p = cli_load(argv[optind], false, &status);
-  if (!p) return status;
-
-  run_state S = {.p = p, .o = &o, .stage_filter = -1, .route_filter = -1};
-  status = EXIT_OK;
-  lq_arena opts_arena;
-  lq_arena_init(&opts_arena, 4096);
-  if (!lq_path_parse(&opts_arena, o.id_field, &S.id_segs, &S.id_nsegs)) {
-    status = cli_usage_error("run", "--id-field '%s' is not a field path; write e.g. id, crm.id or '`Prospect ID`'",
-                             o.id_field);
-    goto out;
+  double now = 0;
+  if (!status && optind >= argc) status = cli_usage_error("run", "name a rules file");
+  if (!status && !cli_parse_now(o.now_text, &now))
+    status = cli_usage_error("run", "--now '%s' is not a date or time; write e.g. 2026-11-22 or 2026-11-22T10:00:00Z",
+                             o.now_text);
+  run_state S = {.o = &o, .in = &in, .stage_filter = -1, .route_filter = -1};
+  S.passthrough = o.annotate || o.stage || o.route || o.rejected_only;
+  char **files = argv + optind + 1;
+  int nfiles = argc - optind - 1;
+  /* A CSV output of leads as they came in needs CSV leads. */
+  for (int i = 0; !status && o.csv_out && S.passthrough && i < (nfiles ? nfiles : 1); i++) {
+    const char *name = nfiles ? files[i] : "-";
+    if (lq_feed_format_of(name, &in.feed) != LQ_FEED_CSV)
+      status = cli_usage_error("run", "--output csv with --annotate or a filter prints each lead as it came in, "
+                                      "so the input must be CSV; '%s' is read as NDJSON (say --input csv if it is CSV)",
+                               !strcmp(name, "-") ? "<stdin>" : name);
   }
-  if (o.stage && (S.stage_filter = lq_find_cond(p->stages, p->nstages, o.stage)) < 0) {
+  lq_program *p = NULL;
+  if (!status) p = cli_load(argv[optind], false, &status);
+  if (!p) {
+    lq_arena_free(&in.arena);
+    return status;
+  }
+  S.p = p;
+  if (o.stage && (S.stage_filter = lq_find_cond(p->stages, p->nstages, o.stage)) < 0)
     status = cli_usage_error("run", "--stage %s: the rules declare no such stage", o.stage);
-    goto out;
-  }
-  if (o.route && (S.route_filter = lq_find_cond(p->routes, p->nroutes, o.route)) < 0) {
+  else if (o.route && (S.route_filter = lq_find_cond(p->routes, p->nroutes, o.route)) < 0)
     status = cli_usage_error("run", "--route %s: the rules declare no such route", o.route);
-    goto out;
+  else
+    status = cli_input_ready(&in);
+  if (status) {
+    lq_arena_free(&in.arena);
+    lq_program_free(p);
+    return status;
   }
-  if (o.errors_path && !(S.errors = fopen(o.errors_path, "w"))) {
-    fprintf(stderr, "leadq run: cannot write '%s': %s\n", o.errors_path, strerror(errno));
-    status = EXIT_IO;
-    goto out;
-  }
+
   lq_eval *E = lq_eval_new(p, now);
   tally_init(&S.T, p);
+  if (o.csv_out && !S.passthrough) {
+    lq_out_csv_header(&S.T.out, p, NULL, in.feed.delimiter ? in.feed.delimiter : ',');
+    lq_buf_putc(&S.T.out, '\n');
+  }
   pool P, *pool_ = NULL;
   if (o.jobs > 1) {
     pool_start(&P, &S, o.jobs, now);
     pool_ = &P;
   }
-
-  bool io_error = !cli_each_input("run", argv + optind + 1, argc - optind - 1, run_stream,
-                                   &(run_input){&S, pool_, E});
+  bool io_error = !cli_each_record(&in, files, nfiles, &(cli_input_hooks){run_record, run_input_done},
+                                   &(run_input){&S, pool_, E, NULL});
   if (pool_) pool_finish(pool_, E);
   emit(&S, &S.T);
   if (S.write_failed || fflush(stdout) != 0) {
     fprintf(stderr, "leadq run: cannot write the output: %s\n", strerror(errno));
     io_error = true;
   }
-  cli_print_surprises(p, E);
+  in.bad += S.T.bad;
+  in.ignored_cells += S.T.ignored;
+  if (!cli_input_finish(&in)) io_error = true;
+  if (!o.quiet) cli_print_surprises(p, E);
   if (o.stats) print_stats(&S);
-  if (S.errors && fclose(S.errors) != 0) {
-    fprintf(stderr, "leadq run: cannot write '%s': %s\n", o.errors_path, strerror(errno));
-    io_error = true;
-  }
-  status = io_error ? EXIT_IO : S.T.bad ? EXIT_BAD_INPUT : EXIT_OK;
+  status = io_error ? EXIT_IO : in.bad || in.bad_inputs ? EXIT_BAD_INPUT : EXIT_OK;
+  free((char *)S.csv_header);
   tally_free(&S.T);
   lq_eval_free(E);
-out:
-  lq_arena_free(&opts_arena);
   lq_program_free(p);
   return status;
 }

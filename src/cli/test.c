@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../compile.h"
 #include "../expect.h"
 #include "../explain.h"
-#include "../ndjson.h"
 #include "cli.h"
 
 const char cmd_test_help[] =
@@ -314,66 +314,155 @@ static void run_blocks(tester *T, lq_program *p, lq_eval *E, const char *suite) 
   lq_arena_free(&a);
 }
 
-/* Cases kept outside the rules: one JSON object per line. */
-static bool run_cases(tester *T, lq_program *p, lq_eval *E, const char *path) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) {
-    fprintf(stderr, "leadq test: cannot read '%s': %s\n", path, strerror(errno));
-    return false;
-  }
-  lq_reader rd;
-  lq_reader_init(&rd, fp);
-  char *line, why[600], msg[400];
-  size_t len;
-  while (lq_reader_next(&rd, &line, &len)) {
-    if (lq_line_blank(line, len)) continue;
-    lq_eval_reset(E);
-    lq_arena *s = lq_eval_scratch(E);
-    char name[64];
-    snprintf(name, sizeof name, "%s:%llu", path, (unsigned long long)rd.lineno);
-    cJSON *c = lq_json_parse_lead(s, line, len, why, sizeof why);
-    if (!c) {
-      test_error(T, path, name, why);
-      continue;
+/* ---- cases kept outside the rules: NDJSON, one case per line, or CSV ---- */
+
+typedef struct cases_input {
+  tester *T;
+  const lq_program *p;
+  lq_eval *E;
+  const char *path;
+} cases_input;
+
+static cJSON *node(lq_arena *a, int type, const char *key) {
+  cJSON *j = lq_arena_zalloc(a, sizeof *j);
+  j->type = type;
+  j->string = (char *)key;
+  return j;
+}
+
+static void add(cJSON *obj, cJSON *item) {
+  if (!obj->child) obj->child = item;
+  else obj->child->prev->next = item, item->prev = obj->child->prev;
+  obj->child->prev = item;
+}
+
+static cJSON *member(cJSON *obj, lq_arena *a, const char *key) {
+  for (cJSON *k = obj->child; k; k = k->next)
+    if (!strcmp(k->string, key)) return k;
+  cJSON *o = node(a, cJSON_Object, key);
+  add(obj, o);
+  return o;
+}
+
+/* A CSV row as the case an NDJSON line writes: the column `test` names it, `now`
+ * sets the clock, `expect.KEY` (`expect.scores.fit`, `expect.grades.priority`)
+ * are its expectations, and every other column is the lead. In a cell, `none`
+ * expects no stage, route or reject, and reasons are labels joined by `;`. */
+static cJSON *csv_case(lq_arena *a, const cJSON *row) {
+  cJSON *c = node(a, cJSON_Object, NULL), *lead = node(a, cJSON_Object, "lead");
+  cJSON *expect = node(a, cJSON_Object, "expect");
+  for (const cJSON *k = row->child, *next; k; k = next) {
+    next = k->next;
+    cJSON *v = node(a, 0, NULL);
+    *v = *k;
+    v->next = v->prev = NULL;
+    if (!strcmp(k->string, "test")) {
+      v->string = "name";
+      add(c, v);
+    } else if (!strcmp(k->string, "now")) {
+      add(c, v);
+    } else if (!strncmp(k->string, "expect.", 7)) {
+      const char *key = k->string + 7, *dot = strchr(key, '.');
+      cJSON *in = expect;
+      if (dot && (!strncmp(key, "scores.", 7) || !strncmp(key, "grades.", 7))) {
+        in = member(expect, a, !strncmp(key, "scores.", 7) ? "scores" : "grades");
+        key = dot + 1;
+      }
+      v->string = (char *)key;
+      bool named = !strcmp(key, "stage") || !strcmp(key, "route") || !strcmp(key, "rejected");
+      if (named && cJSON_IsString(v) && !strcasecmp(v->valuestring, "none")) v->type = cJSON_NULL;
+      if ((!strcmp(key, "reasons") || !strcmp(key, "not_reasons")) && cJSON_IsString(v)) {
+        cJSON *list = node(a, cJSON_Array, v->string);
+        for (char *s = lq_arena_strndup(a, v->valuestring, strlen(v->valuestring)), *tok; (tok = strsep(&s, ";"));) {
+          while (*tok == ' ') tok++;
+          size_t n = strlen(tok);
+          while (n && tok[n - 1] == ' ') tok[--n] = '\0';
+          if (!n) continue;
+          cJSON *label = node(a, cJSON_String, NULL);
+          label->valuestring = tok;
+          add(list, label);
+        }
+        v = list;
+      }
+      add(in, v);
+    } else {
+      add(lead, v);
     }
-    const cJSON *jn = cJSON_GetObjectItemCaseSensitive(c, "name");
-    const char *title = cJSON_IsString(jn) ? jn->valuestring : name;
-    const cJSON *jnow = cJSON_GetObjectItemCaseSensitive(c, "now");
-    const cJSON *lead = cJSON_GetObjectItemCaseSensitive(c, "lead");
-    double now = T->now;
-    lq_expect *xs = NULL;
-    int nx = 0;
-    why[0] = '\0';
-    if (jnow && !(cJSON_IsString(jnow) && lq_time_parse(jnow->valuestring, strlen(jnow->valuestring), &now)))
-      snprintf(why, sizeof why, "%s: \"now\" is not a date or date-time", name);
-    else if (!cJSON_IsObject(lead))
-      snprintf(why, sizeof why, "%s: \"lead\" must be a JSON object", name);
-    else if (!lq_expect_from_json(p, cJSON_GetObjectItemCaseSensitive(c, "expect"), s, &xs, &nx, msg, sizeof msg))
-      snprintf(why, sizeof why, "%s: %s", name, msg);
-    if (why[0]) test_error(T, path, title, why);
-    else run_case(T, E, path, title, now, lead, xs, nx, path, rd.lineno);
   }
-  bool ok = !lq_reader_error(&rd);
-  lq_reader_free(&rd);
-  fclose(fp);
-  return ok;
+  add(c, lead);
+  add(c, expect);
+  return c;
+}
+
+/* A case that is not a JSON object (or a bad CSV row, or too long) fails with
+ * the reason, as a test does. */
+static bool case_record(void *ctx, lq_feed *f, const char *name_, const lq_record *r) {
+  (void)name_;
+  cases_input *C = ctx;
+  tester *T = C->T;
+  lq_eval_reset(C->E);
+  lq_arena *s = lq_eval_scratch(C->E);
+  char name[64], why[600], msg[400];
+  snprintf(name, sizeof name, "%s:%llu", C->path, (unsigned long long)r->line);
+  bool ignored = false;
+  const cJSON *c = NULL;
+  if (r->too_long) snprintf(why, sizeof why, "longer than --max-line-bytes");
+  else if (r->bad) snprintf(why, sizeof why, "%s", r->bad);
+  else c = lq_feed_decode(lq_feed_schema_of(f), s, r->raw, r->len, why, sizeof why, &ignored);
+  if (!c) {
+    test_error(T, C->path, name, why);
+    return true;
+  }
+  if (lq_feed_schema_of(f)->format == LQ_FEED_CSV) c = csv_case(s, c);
+  const cJSON *jn = cJSON_GetObjectItemCaseSensitive(c, "name");
+  const char *title = cJSON_IsString(jn) ? jn->valuestring : name;
+  const cJSON *jnow = cJSON_GetObjectItemCaseSensitive(c, "now");
+  const cJSON *lead = cJSON_GetObjectItemCaseSensitive(c, "lead");
+  double now = T->now;
+  lq_expect *xs = NULL;
+  int nx = 0;
+  why[0] = '\0';
+  if (jnow && !(cJSON_IsString(jnow) && lq_time_parse(jnow->valuestring, strlen(jnow->valuestring), &now)))
+    snprintf(why, sizeof why, "%s: \"now\" is not a date or date-time", name);
+  else if (!cJSON_IsObject(lead))
+    snprintf(why, sizeof why, "%s: \"lead\" must be a JSON object", name);
+  else if (!lq_expect_from_json(C->p, cJSON_GetObjectItemCaseSensitive(c, "expect"), s, &xs, &nx, msg, sizeof msg))
+    snprintf(why, sizeof why, "%s: %s", name, msg);
+  if (why[0]) test_error(T, C->path, title, why);
+  else run_case(T, C->E, C->path, title, now, lead, xs, nx, C->path, r->line);
+  return true;
+}
+
+/* False when the file could not be read. */
+static bool run_cases(tester *T, lq_program *p, lq_eval *E, cli_input *in, char *path) {
+  cases_input C = {T, p, E, path};
+  return cli_each_record(in, &path, 1, &(cli_input_hooks){case_record, NULL}, &C);
+}
+
+static bool ends_with(const char *s, const char *end) {
+  size_t n = strlen(s), k = strlen(end);
+  return n > k && !strcasecmp(s + n - k, end);
 }
 
 static bool is_cases(const char *path) {
-  size_t n = strlen(path);
-  return (n > 7 && !strcmp(path + n - 7, ".ndjson")) || (n > 6 && !strcmp(path + n - 6, ".jsonl"));
+  static const char *const ends[] = {".ndjson", ".jsonl", ".csv", ".ndjson.gz", ".jsonl.gz", ".csv.gz"};
+  for (size_t i = 0; i < sizeof ends / sizeof *ends; i++)
+    if (ends_with(path, ends[i])) return true;
+  return false;
 }
 
 int cmd_test(int argc, char **argv) {
   static const struct option opts[] = {
       {"now", required_argument, NULL, 'n'},      {"coverage", no_argument, NULL, 'c'},
       {"coverage-min", required_argument, NULL, 'm'}, {"junit", required_argument, NULL, 'j'},
-      {"quiet", no_argument, NULL, 'q'},          {0}};
+      {"quiet", no_argument, NULL, 'q'},          CLI_INPUT_OPTIONS, {0}};
   const char *now_text = NULL, *junit_path = NULL;
   bool coverage_on = false;
   double min = -1;
   tester T = {0};
-  int c;
+  cli_input in;
+  cli_input_init(&in, "test");
+  int c, st;
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, ":q", opts, NULL)) != -1) {
@@ -389,14 +478,23 @@ int cmd_test(int argc, char **argv) {
       break;
     case 'j': junit_path = optarg; break;
     case 'q': T.quiet = true; break;
-    default: return cli_bad_option("test", c, argv);
+    default:
+      if ((st = cli_input_option(&in, c, optarg)) != EXIT_OK) {
+        lq_arena_free(&in.arena);
+        return st < 0 ? cli_bad_option("test", c, argv) : st;
+      }
     }
   }
   if (!cli_parse_now(now_text, &T.now))
     return cli_usage_error("test", "--now needs a date or date-time such as 2026-11-22, not '%s'", now_text);
   int nrules = 0;
   for (int i = optind; i < argc; i++) nrules += !is_cases(argv[i]);
-  if (!nrules) return cli_usage_error("test", "name at least one rules file");
+  if (!nrules) st = cli_usage_error("test", "name at least one rules file");
+  else st = cli_input_ready(&in);
+  if (st) {
+    lq_arena_free(&in.arena);
+    return st;
+  }
   T.color = cli_color_out();
   int status = EXIT_OK;
   bool cov_ok = true;
@@ -413,7 +511,7 @@ int cmd_test(int argc, char **argv) {
     cov_init(&T.cov, p);
     run_blocks(&T, p, E, argv[i]);
     for (int k = optind; k < argc; k++)
-      if (is_cases(argv[k]) && !run_cases(&T, p, E, argv[k])) status = EXIT_IO;
+      if (is_cases(argv[k]) && !run_cases(&T, p, E, &in, argv[k])) status = EXIT_IO;
     if (coverage_on && !cov_report(&T.cov, p, min)) cov_ok = false;
     junit_suite(&T, argv[i]);
     free(T.cov.pts);
@@ -441,6 +539,7 @@ int cmd_test(int argc, char **argv) {
       }
     }
   }
+  if (!cli_input_finish(&in)) status = EXIT_IO;
   lq_buf_free(&T.junit);
   lq_buf_free(&T.suites);
   if (fflush(stdout) != 0) {

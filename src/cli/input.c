@@ -1,0 +1,267 @@
+/* input.c: the input side every command that reads leads shares: its options
+ * (--input, --delimiter, --max-line-bytes, --errors, --id-field, --progress),
+ * opening each input, reporting and saving bad records, and the progress line. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* A size in bytes: digits and an optional K, M or G (KiB, MiB, GiB), 1 to 1G. */
+static bool parse_size(const char *s, size_t *out) {
+  char *end;
+  if (*s < '0' || *s > '9') return false;
+  errno = 0;
+  unsigned long long n = strtoull(s, &end, 10);
+  int shift = 0;
+  if (*end == 'K' || *end == 'k') shift = 10, end++;
+  else if (*end == 'M' || *end == 'm') shift = 20, end++;
+  else if (*end == 'G' || *end == 'g') shift = 30, end++;
+  if (*end || errno || n == 0 || n > (1ULL << 30) >> shift) return false;
+  *out = (size_t)(n << shift);
+  return true;
+}
+
+void cli_input_init(cli_input *in, const char *cmd) {
+  memset(in, 0, sizeof *in);
+  in->cmd = cmd;
+  in->id_field = "id";
+  in->feed.max_record = (size_t)64 << 20;
+  in->progress = -1;
+  lq_arena_init(&in->arena, 1024);
+}
+
+int cli_input_option(cli_input *in, int c, const char *arg) {
+  switch (c) {
+  case CLI_O_INPUT:
+    if (!strcmp(arg, "csv")) in->feed.format = LQ_FEED_CSV;
+    else if (!strcmp(arg, "ndjson") || !strcmp(arg, "json") || !strcmp(arg, "jsonl")) in->feed.format = LQ_FEED_NDJSON;
+    else return cli_usage_error(in->cmd, "--input is csv or ndjson, not '%s'", arg);
+    return EXIT_OK;
+  case CLI_O_DELIMITER:
+    if (!strcmp(arg, "\\t") || !strcmp(arg, "tab")) arg = "\t";
+    if (strlen(arg) != 1 || *arg == '"' || *arg == '\n' || *arg == '\r')
+      return cli_usage_error(in->cmd, "--delimiter takes one character such as ';' or tab, not '%s'", arg);
+    in->feed.delimiter = *arg;
+    return EXIT_OK;
+  case CLI_O_MAX_LINE:
+    if (!parse_size(arg, &in->feed.max_record))
+      return cli_usage_error(in->cmd, "--max-line-bytes takes a size from 1 to 1G, such as 65536, 64K or 16M, not '%s'",
+                             arg);
+    return EXIT_OK;
+  case CLI_O_ERRORS: in->errors_path = arg; return EXIT_OK;
+  case CLI_O_ID: in->id_field = arg; return EXIT_OK;
+  case CLI_O_PROGRESS: in->progress = 1; return EXIT_OK;
+  case CLI_O_NO_PROGRESS: in->progress = 0; return EXIT_OK;
+  default: return -1;
+  }
+}
+
+int cli_input_ready(cli_input *in) {
+  if (!lq_path_parse(&in->arena, in->id_field, &in->id_segs, &in->id_nsegs))
+    return cli_usage_error(in->cmd, "--id-field '%s' is not a field path; write e.g. id, crm.id or '`Prospect ID`'",
+                           in->id_field);
+  if (in->errors_path && !(in->errors = fopen(in->errors_path, "w"))) {
+    fprintf(stderr, "leadq %s: cannot write '%s': %s\n", in->cmd, in->errors_path, strerror(errno));
+    return EXIT_IO;
+  }
+  return EXIT_OK;
+}
+
+bool cli_input_finish(cli_input *in) {
+  cli_progress_clear();
+  bool ok = true;
+  if (in->errors && (ferror(in->errors) | fclose(in->errors)) != 0) {
+    fprintf(stderr, "leadq %s: cannot write '%s': %s\n", in->cmd, in->errors_path, strerror(errno ? errno : EIO));
+    ok = false;
+  }
+  in->errors = NULL;
+  if (in->ignored_cells) {
+    char n[32];
+    fprintf(stderr, "leadq %s: warning: %s record%s had a value in a column with no name in the header; it was left out\n",
+            in->cmd, cli_thousands(in->ignored_cells, n), in->ignored_cells == 1 ? "" : "s");
+  }
+  lq_arena_free(&in->arena);
+  return ok;
+}
+
+lq_value cli_input_id(const cli_input *in, lq_eval *E, const cJSON *lead) {
+  return cli_lead_id(E, lead, in->id_segs, in->id_nsegs);
+}
+
+void cli_bad_record(lq_buf *msg, lq_buf *saved, const char *name, uint64_t line, const char *raw, size_t len,
+                    const char *why) {
+  lq_buf_printf(msg, "%s:%llu: error: %s\n", name, (unsigned long long)line, why);
+  if (saved) {
+    lq_buf_put(saved, raw, len);
+    lq_buf_putc(saved, '\n');
+  }
+}
+
+/* ---- the progress line ---- */
+
+static struct {
+  bool on, shown;
+  double start, last;
+  uint64_t records;
+  uint64_t done_bytes, total_bytes;   /* of the inputs read before this one; of all, or 0 */
+} progress;
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+void cli_progress_clear(void) {
+  if (!progress.shown) return;
+  fputs("\r\033[K", stderr);
+  fflush(stderr);
+  progress.shown = false;
+}
+
+static void progress_tick(const lq_feed *f) {
+  if (!progress.on || ++progress.records % 1024) return;
+  double t = now_s();
+  /* Nothing in the first second (a short run stays quiet), then five a second. */
+  if (t - progress.start < 1.0 || t - progress.last < 0.2) return;
+  progress.last = t;
+  char n[32], rate[32], pct[32] = "";
+  cli_thousands(progress.records, n);
+  cli_thousands((unsigned long long)((double)progress.records / (t - progress.start)), rate);
+  if (progress.total_bytes) {
+    double done = (double)(progress.done_bytes + lq_feed_offset(f)) / (double)progress.total_bytes;
+    snprintf(pct, sizeof pct, ", %.0f%%", 100 * (done > 1 ? 1 : done));
+  }
+  fprintf(stderr, "\r\033[Kleadq: %s records, %s/s%s", n, rate, pct);
+  fflush(stderr);
+  progress.shown = true;
+}
+
+static void progress_start(const cli_input *in, char **files, int n) {
+  progress.on = in->progress == 1 || (in->progress == -1 && isatty(2));
+  progress.start = progress.last = now_s();
+  progress.records = 0;
+  progress.done_bytes = progress.total_bytes = 0;
+  for (int i = 0; i < n; i++) {
+    struct stat st;
+    if (!strcmp(files[i], "-") || stat(files[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+      progress.total_bytes = 0;
+      return;
+    }
+    progress.total_bytes += (uint64_t)st.st_size;
+  }
+}
+
+/* ---- reading every input ---- */
+
+static bool report_input_error(cli_input *in, const char *name, lq_feed *f) {
+  const char *why;
+  lq_feed_status st = lq_feed_error(f, &why);
+  if (st == LQ_FEED_OK) return true;
+  cli_progress_clear();
+  if (st == LQ_FEED_BAD_HEADER) {
+    fprintf(stderr, "%s:1: error: %s; nothing in this input was read\n", name, why);
+    in->bad_inputs++;
+    return true;
+  }
+  fprintf(stderr, "leadq %s: cannot read '%s': %s\n", in->cmd, name, why);
+  return false;
+}
+
+void cli_record_too_long(cli_input *in, lq_feed *f, const char *name, const lq_record *r) {
+  cli_progress_clear();
+  char max[32];
+  fprintf(stderr, "%s:%llu: error: %s longer than %s bytes (--max-line-bytes)\n", name, (unsigned long long)r->line,
+          lq_feed_schema_of(f)->format == LQ_FEED_CSV ? "record" : "line", cli_thousands(in->feed.max_record, max));
+  in->bad++;
+  if (!in->errors) return;
+  const char *piece = r->raw;
+  size_t len = r->len;
+  do fwrite(piece, 1, len, in->errors);
+  while (lq_feed_more(f, &piece, &len));
+  fputc('\n', in->errors);
+}
+
+bool cli_each_record(cli_input *in, char **files, int n, const cli_input_hooks *h, void *ctx) {
+  static char *stdin_only[] = {"-"};
+  if (n == 0) files = stdin_only, n = 1;
+  progress_start(in, files, n);
+  bool ok = true;
+  for (int i = 0; i < n; i++) {
+    bool std = !strcmp(files[i], "-");
+    const char *name = std ? "<stdin>" : files[i];
+    int fd = std ? dup(0) : open(files[i], O_RDONLY);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      close(fd);
+      fd = -1;
+      errno = EISDIR;
+    }
+    if (fd < 0) {
+      cli_progress_clear();
+      fprintf(stderr, "leadq %s: cannot read '%s': %s\n", in->cmd, name, strerror(errno));
+      ok = false;
+      continue;
+    }
+    lq_feed *f = lq_feed_open(fd, std ? "-" : files[i], &in->feed);
+    lq_record r;
+    bool go = true;
+    while (go && lq_feed_next(f, &r)) {
+      in->records++;
+      go = h->record(ctx, f, name, &r);
+      progress_tick(f);
+    }
+    if (!report_input_error(in, name, f)) ok = false;
+    if (h->input_done) h->input_done(ctx, f, name);
+    progress.done_bytes += lq_feed_size(f);
+    lq_feed_close(f);
+  }
+  return ok;
+}
+
+/* ---- decoded leads, for the commands that evaluate on one thread ---- */
+
+typedef struct lead_loop {
+  cli_input *in;
+  const cli_lead_hooks *h;
+  void *ctx;
+  lq_buf msg, saved;
+} lead_loop;
+
+static bool lead_record(void *ctx, lq_feed *f, const char *name, const lq_record *r) {
+  lead_loop *L = ctx;
+  cli_input *in = L->in;
+  if (r->too_long) {
+    cli_record_too_long(in, f, name, r);
+    return true;
+  }
+  char why[200];
+  lq_arena *a = L->h->scratch(L->ctx);
+  bool ignored = false;
+  cJSON *lead = r->bad ? NULL : lq_feed_decode(lq_feed_schema_of(f), a, r->raw, r->len, why, sizeof why, &ignored);
+  if (!lead) {
+    in->bad++;
+    cli_progress_clear();
+    cli_bad_record(&L->msg, in->errors ? &L->saved : NULL, name, r->line, r->raw, r->len, r->bad ? r->bad : why);
+    lq_buf_flush(&L->msg, stderr);
+    if (in->errors) lq_buf_flush(&L->saved, in->errors);
+    return true;
+  }
+  in->ignored_cells += ignored;
+  return L->h->lead(L->ctx, name, r, lead);
+}
+
+bool cli_each_lead(cli_input *in, char **files, int n, const cli_lead_hooks *h, void *ctx) {
+  lead_loop L = {.in = in, .h = h, .ctx = ctx};
+  bool ok = cli_each_record(in, files, n, &(cli_input_hooks){lead_record, NULL}, &L);
+  lq_buf_free(&L.msg);
+  lq_buf_free(&L.saved);
+  return ok;
+}

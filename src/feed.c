@@ -1,0 +1,527 @@
+/* feed.c: records from NDJSON or CSV inputs, plain or gzip, in bounded memory.
+ *
+ * Bytes come through zlib's gzread, which decompresses an input that starts
+ * with the gzip magic bytes and passes any other through unchanged, so stdin
+ * and a file named anything work alike. One growing buffer holds the record
+ * being framed: memory is the longest record (at most max_record and a few
+ * bytes), never the stream.
+ *
+ * The CSV reader is our own rather than libcsv's: every record must come out
+ * with its exact bytes and first line number (a filter prints it as it came
+ * in, --errors saves a bad one verbatim, all its physical lines), a bad record
+ * must be reported and skipped while the stream goes on, and framing (here,
+ * on the reading thread) must be separate from splitting and typing the cells
+ * (on the evaluating threads of run --jobs). libcsv's callbacks give cell
+ * values only, and its strict mode stops at the first error. Framing a CSV
+ * line without a quote is one memchr, so CSV costs no more than NDJSON. */
+#include "feed.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "json.h"
+
+/* Room past max_record the buffer may need to tell a long record: a BOM, a
+ * CR, the LF and the NUL. */
+enum { SLACK = 8 };
+
+/* Where a CSV scan is: at a field's start, in an unquoted field, inside
+ * quotes, or just after a quote inside quotes (an escaped "" or the end). */
+enum { AT_START, UNQUOTED, QUOTED, QUOTE_SEEN };
+
+struct lq_feed {
+  gzFile gz;
+  const char *name;
+  lq_feed_opts o;
+  lq_feed_schema schema;
+  lq_arena arena;            /* the header's keys */
+  char *buf;
+  size_t cap, start, end;    /* unread bytes are buf[start..end) */
+  size_t scanned;            /* bytes of the current record framed so far */
+  int state;                 /* CSV: the scan's state at buf[start + scanned] */
+  uint64_t inner_lines;      /* line ends inside quotes in the current record */
+  uint64_t lines;            /* physical lines consumed */
+  bool eof, at_start, header_done, rest;
+  lq_feed_status status;
+  int err;
+  char why[200];
+  uint64_t size;
+};
+
+lq_feed_format lq_feed_format_of(const char *name, const lq_feed_opts *o) {
+  if (o->format != LQ_FEED_AUTO) return o->format;
+  size_t n = strlen(name);
+  if ((n > 4 && !strcasecmp(name + n - 4, ".csv")) || (n > 7 && !strcasecmp(name + n - 7, ".csv.gz")))
+    return LQ_FEED_CSV;
+  return LQ_FEED_NDJSON;
+}
+
+lq_feed *lq_feed_open(int fd, const char *name, const lq_feed_opts *o) {
+  lq_feed *f = lq_xcalloc(1, sizeof *f);
+  f->name = name;
+  f->o = *o;
+  f->schema.format = lq_feed_format_of(name, o);
+  f->schema.delimiter = o->delimiter ? o->delimiter : ',';
+  f->header_done = f->schema.format != LQ_FEED_CSV;
+  f->at_start = true;
+  f->cap = 1 << 20;
+  if (!(f->buf = malloc(f->cap))) abort();
+  lq_arena_init(&f->arena, 4096);
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) f->size = (uint64_t)st.st_size;
+  if (!(f->gz = gzdopen(fd, "rb"))) {
+    close(fd);
+    f->status = LQ_FEED_EIO;
+    f->err = errno ? errno : ENOMEM;
+    f->eof = true;
+  } else {
+    gzbuffer(f->gz, 1 << 17);
+  }
+  return f;
+}
+
+void lq_feed_close(lq_feed *f) {
+  if (!f) return;
+  if (f->gz) gzclose_r(f->gz);
+  free(f->buf);
+  lq_arena_free(&f->arena);
+  free(f);
+}
+
+const lq_feed_schema *lq_feed_schema_of(const lq_feed *f) { return &f->schema; }
+
+lq_feed_status lq_feed_error(const lq_feed *f, const char **why) {
+  if (why) *why = f->status == LQ_FEED_OK ? NULL : f->status == LQ_FEED_EIO ? strerror(f->err) : f->why;
+  return f->status;
+}
+
+int lq_feed_errno(const lq_feed *f) { return f->err; }
+uint64_t lq_feed_offset(const lq_feed *f) { return f->gz ? (uint64_t)gzoffset(f->gz) : 0; }
+uint64_t lq_feed_size(const lq_feed *f) { return f->size; }
+uint64_t lq_feed_lines(const lq_feed *f) { return f->lines; }
+size_t lq_feed_buffer_size(const lq_feed *f) { return f->cap; }
+
+static void fill(lq_feed *f) {
+  if (f->start > 0) {
+    memmove(f->buf, f->buf + f->start, f->end - f->start);
+    f->end -= f->start;
+    f->start = 0;
+  }
+  if (f->cap - f->end < 2) {
+    size_t cap = f->cap * 2;
+    if (f->o.max_record && cap > f->o.max_record + SLACK) cap = f->o.max_record + SLACK;
+    if (cap > f->cap) {
+      f->cap = cap;
+      if (!(f->buf = realloc(f->buf, f->cap))) abort();
+    }
+  }
+  size_t room = f->cap - f->end - 1;   /* room for a NUL */
+  if (room > (1u << 30)) room = 1u << 30;
+  int n = gzread(f->gz, f->buf + f->end, (unsigned)room);
+  if (n <= 0) {
+    f->eof = true;
+    int code;
+    const char *msg = gzerror(f->gz, &code);
+    if (code == Z_ERRNO) {
+      f->status = LQ_FEED_EIO;
+      f->err = errno ? errno : EIO;
+    } else if (code != Z_OK && code != Z_STREAM_END) {
+      f->status = LQ_FEED_CORRUPT;
+      /* zlib names the stream "<fd:3>: ": the input's own name is given by the caller. */
+      const char *sep = msg && msg[0] == '<' ? strstr(msg, ": ") : NULL;
+      if (sep) msg = sep + 2;
+      if (code == Z_BUF_ERROR)
+        snprintf(f->why, sizeof f->why, "the gzip data is cut short (a truncated file?); "
+                 "the records before the damage were read");
+      else
+        snprintf(f->why, sizeof f->why, "the gzip data is corrupt (%s); the records before the damage were read",
+                 msg ? msg : "zlib error");
+    }
+    return;
+  }
+  f->end += (size_t)n;
+}
+
+static uint64_t count_lf(const char *s, size_t n) {
+  uint64_t k = 0;
+  for (const char *e = s + n; (s = memchr(s, '\n', (size_t)(e - s))); s++) k++;
+  return k;
+}
+
+/* Frames from b[i] on: the offset of the LF that ends the record, or avail
+ * when it does not end in b[0..avail). NDJSON: the next LF. CSV: the next LF
+ * outside quotes, where a quote opens only at the start of a field (a quote
+ * inside an unquoted field is text, as in Excel). */
+static size_t frame(lq_feed *f, const char *b, size_t i, size_t avail) {
+  if (f->schema.format != LQ_FEED_CSV) {
+    const char *nl = memchr(b + i, '\n', avail - i);
+    return nl ? (size_t)(nl - b) : avail;
+  }
+  char delim = f->schema.delimiter;
+  while (i < avail) {
+    if (f->state == QUOTED) {
+      const char *q = memchr(b + i, '"', avail - i);
+      size_t stop = q ? (size_t)(q - b) : avail;
+      f->inner_lines += count_lf(b + i, stop - i);
+      i = stop;
+      if (q) f->state = QUOTE_SEEN, i++;
+    } else if (f->state == QUOTE_SEEN) {
+      char c = b[i];
+      if (c == '\n') return i;
+      f->state = c == '"' ? QUOTED : c == delim ? AT_START : UNQUOTED;
+      i++;
+    } else {
+      const char *nl = memchr(b + i, '\n', avail - i);
+      size_t stop = nl ? (size_t)(nl - b) : avail;
+      const char *q = memchr(b + i, '"', stop - i);
+      if (!q) {
+        if (stop > i) f->state = b[stop - 1] == delim ? AT_START : UNQUOTED;
+        if (nl) return stop;
+        i = stop;
+        continue;
+      }
+      size_t at = (size_t)(q - b);
+      bool field_start = at == i ? f->state == AT_START : b[at - 1] == delim;
+      f->state = field_start ? QUOTED : UNQUOTED;
+      i = at + 1;
+    }
+  }
+  return avail;
+}
+
+static void record_done(lq_feed *f) {
+  f->lines += 1 + f->inner_lines;
+  f->inner_lines = 0;
+  f->scanned = 0;
+  f->state = AT_START;
+}
+
+static bool read_header(lq_feed *f, const char *raw, size_t len, const char *bad);
+
+bool lq_feed_next(lq_feed *f, lq_record *r) {
+  const char *piece;
+  size_t plen;
+  while (lq_feed_more(f, &piece, &plen)) {}   /* the unread rest of a long record */
+  for (;;) {
+    char *b = f->buf + f->start;
+    size_t avail = f->end - f->start;
+    size_t bom = f->at_start && avail >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    if (f->at_start && avail < 3 && !f->eof) {   /* too few bytes to tell a BOM */
+      fill(f);
+      continue;
+    }
+    size_t end = frame(f, b, f->scanned, avail);
+    f->scanned = end;
+    /* After damage to a gzip stream the bytes left are not a record. */
+    bool whole = end < avail || (f->eof && avail > 0 && f->status == LQ_FEED_OK);
+    if (whole) {
+      size_t n = end;
+      f->start += end < avail ? n + 1 : n;
+      const char *bad = f->schema.format == LQ_FEED_CSV && f->state == QUOTED
+                            ? "a quote is never closed: the record runs to the end of the input"
+                            : NULL;
+      *r = (lq_record){.line = f->lines + 1, .bad = bad};
+      record_done(f);
+      f->at_start = false;
+      if (n && b[n - 1] == '\r') n--;
+      b[n] = '\0';
+      r->raw = b + bom;
+      r->len = n - bom;
+      r->too_long = f->o.max_record && r->len > f->o.max_record;
+      if (!bad && lq_line_blank(r->raw, r->len)) continue;
+      if (!f->header_done) {
+        if (!read_header(f, r->raw, r->len, r->too_long ? "it is longer than --max-line-bytes" : bad)) return false;
+        continue;
+      }
+      return true;
+    }
+    if (f->eof) {
+      if (!f->header_done) f->header_done = true;   /* no header: no columns, no records */
+      return false;
+    }
+    if (f->o.max_record && avail - bom > f->o.max_record + 1) {
+      /* Too long whatever comes next, even a CRLF: hand out what is here, less
+       * a CR that may belong to the line end. */
+      size_t n = avail - (b[avail - 1] == '\r');
+      f->start += n;
+      *r = (lq_record){.raw = b + bom, .len = n - bom, .line = f->lines + 1, .too_long = true};
+      f->scanned = 0;
+      f->at_start = false;
+      f->rest = true;
+      if (!f->header_done) {
+        read_header(f, r->raw, r->len, "it is longer than --max-line-bytes");
+        return false;
+      }
+      return true;
+    }
+    fill(f);
+  }
+}
+
+bool lq_feed_more(lq_feed *f, const char **piece, size_t *len) {
+  while (f->rest) {
+    char *b = f->buf + f->start;
+    size_t avail = f->end - f->start;
+    size_t end = frame(f, b, f->scanned, avail);
+    if (end < avail || f->eof) {
+      size_t n = end;
+      f->start += end < avail ? n + 1 : n;
+      f->rest = false;
+      record_done(f);
+      if (n && b[n - 1] == '\r') n--;
+      *piece = b;
+      *len = n;
+      return n > 0;
+    }
+    if (avail > 1) {
+      size_t n = avail - (b[avail - 1] == '\r');
+      f->start += n;
+      f->scanned = 0;
+      *piece = b;
+      *len = n;
+      return true;
+    }
+    f->scanned = avail;
+    fill(f);
+  }
+  return false;
+}
+
+bool lq_line_blank(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != ' ' && s[i] != '\t') return false;
+  return true;
+}
+
+/* ---- CSV cells ---- */
+
+typedef struct cell {
+  const char *s;
+  size_t n;
+  bool quoted;
+} cell;
+
+/* The cell at raw[*i]; *i moves past it and its delimiter. Unquoted cells
+ * point into raw; a quoted one with "" inside is copied into a (when a is
+ * NULL, only the extent is found). False with why when a closing quote is
+ * followed by something other than a delimiter. */
+static bool next_cell(const char *raw, size_t len, size_t *i, char delim, lq_arena *a, cell *c, const char **why) {
+  size_t k = *i;
+  if (k < len && raw[k] == '"') {
+    size_t from = ++k, escapes = 0;
+    for (;;) {
+      const char *q = memchr(raw + k, '"', len - k);
+      if (!q) {   /* framing ended the record inside quotes: only at the end of input */
+        *why = "a quote is never closed";
+        return false;
+      }
+      k = (size_t)(q - raw) + 1;
+      if (k < len && raw[k] == '"') {
+        escapes++;
+        k++;
+        continue;
+      }
+      break;
+    }
+    size_t n = k - 1 - from;
+    c->quoted = true;
+    if (escapes && a) {
+      char *o = lq_arena_alloc(a, n - escapes + 1), *w = o;
+      for (size_t j = from; j < from + n; j++) {
+        *w++ = raw[j];
+        if (raw[j] == '"') j++;
+      }
+      *w = '\0';
+      c->s = o, c->n = n - escapes;
+    } else {
+      c->s = raw + from, c->n = n;
+    }
+    if (k < len && raw[k] != delim) {
+      *why = "text after a closing quote; a quote inside a quoted cell is written twice (\"\")";
+      return false;
+    }
+  } else {
+    const char *d = memchr(raw + k, delim, len - k);
+    size_t stop = d ? (size_t)(d - raw) : len;
+    c->s = raw + k, c->n = stop - k, c->quoted = false;
+    k = stop;
+  }
+  *i = k < len ? k + 1 : len + 1;   /* past the delimiter; len + 1: no more cells */
+  return true;
+}
+
+static bool is_json_number(const char *s, size_t n) {
+  size_t i = 0;
+  if (i < n && s[i] == '-') i++;
+  if (i >= n) return false;
+  if (s[i] == '0') i++;
+  else if (s[i] >= '1' && s[i] <= '9') while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+  else return false;
+  if (i < n && s[i] == '.') {
+    size_t d = ++i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+    if (i == d) return false;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    i++;
+    if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+    size_t d = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+    if (i == d) return false;
+  }
+  return i == n;
+}
+
+static double number_of(const char *s, size_t n) {
+  if (n <= 15) {   /* whole numbers of up to 15 digits are exact as a double */
+    size_t i = s[0] == '-';
+    uint64_t v = 0;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) v = v * 10 + (uint64_t)(s[i] - '0');
+    if (i == n) return s[0] == '-' ? -(double)v : (double)v;
+  }
+  char tmp[64];
+  if (n < sizeof tmp) {   /* the cell is not NUL-terminated */
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    return strtod(tmp, NULL);
+  }
+  char *big = malloc(n + 1);
+  if (!big) abort();
+  memcpy(big, s, n);
+  big[n] = '\0';
+  double x = strtod(big, NULL);
+  free(big);
+  return x;
+}
+
+/* A cell as a JSON value: Miller's typing, the same for quoted cells (an
+ * export that quotes every cell still gives numbers). */
+static cJSON *typed(lq_arena *a, cell c) {
+  cJSON *j = lq_arena_alloc(a, sizeof *j);
+  memset(j, 0, sizeof *j);
+  if ((c.n == 4 && !strncasecmp(c.s, "true", 4)) || (c.n == 5 && !strncasecmp(c.s, "false", 5))) {
+    j->type = c.n == 4 ? cJSON_True : cJSON_False;
+  } else if (is_json_number(c.s, c.n)) {
+    j->type = cJSON_Number;
+    j->valuedouble = number_of(c.s, c.n);
+    j->valuestring = (char *)c.s;   /* the text as written, for output */
+    j->valueint = c.n <= 0x7fffffff ? (int)c.n : 0;
+  } else {
+    j->type = cJSON_String;
+    j->valuestring = lq_arena_strndup(a, c.s, c.n);
+    j->valueint = c.n <= 0x7fffffff ? (int)c.n : 0;
+  }
+  return j;
+}
+
+static size_t count_cells(const char *raw, size_t len, char delim) {
+  size_t i = 0, n = 0;
+  cell c;
+  const char *why;
+  while (i <= len) {
+    if (!next_cell(raw, len, &i, delim, NULL, &c, &why)) return n + 1;
+    n++;
+  }
+  return n;
+}
+
+static bool utf8_ok(const char *raw, size_t len, char *why, size_t whylen) {
+  size_t at;
+  if (lq_utf8_valid(raw, len, &at)) return true;
+  snprintf(why, whylen, "invalid UTF-8 (byte %zu of the record); save the file as UTF-8 (Excel: \"CSV UTF-8\")",
+           at + 1);
+  return false;
+}
+
+static cJSON *decode_csv(const lq_feed_schema *s, lq_arena *a, const char *raw, size_t len, char *why,
+                         size_t whylen, bool *ignored) {
+  if (!utf8_ok(raw, len, why, whylen)) return NULL;
+  cJSON *obj = lq_arena_alloc(a, sizeof *obj);
+  memset(obj, 0, sizeof *obj);
+  obj->type = cJSON_Object;
+  cJSON *last = NULL;
+  size_t i = 0;
+  int col = 0;
+  while (i <= len) {
+    cell c;
+    const char *bad;
+    if (col == s->ncols) break;
+    if (!next_cell(raw, len, &i, s->delimiter, a, &c, &bad)) {
+      snprintf(why, whylen, "%s (column %d)", bad, col + 1);
+      return NULL;
+    }
+    const char *key = s->keys[col++];
+    if (!key) {
+      if (c.n) *ignored = true;
+      continue;
+    }
+    if (!c.n) continue;   /* empty: the key is absent */
+    cJSON *item = typed(a, c);
+    item->string = (char *)key;
+    if (!last) obj->child = item;
+    else last->next = item, item->prev = last;
+    obj->child->prev = item;
+    last = item;
+  }
+  if (i <= len || col != s->ncols) {
+    size_t n = count_cells(raw, len, s->delimiter);
+    snprintf(why, whylen, "the record has %zu field%s, the header has %d", n, n == 1 ? "" : "s", s->ncols);
+    return NULL;
+  }
+  return obj;
+}
+
+cJSON *lq_feed_decode(const lq_feed_schema *s, lq_arena *a, const char *raw, size_t len, char *why, size_t whylen,
+                      bool *ignored) {
+  if (s->format == LQ_FEED_CSV) return decode_csv(s, a, raw, len, why, whylen, ignored);
+  return lq_json_parse_lead(a, raw, len, why, whylen);
+}
+
+/* The header names the keys; a problem with it is a problem with every record. */
+static bool read_header(lq_feed *f, const char *raw, size_t len, const char *bad) {
+  f->header_done = true;
+  f->status = LQ_FEED_BAD_HEADER;
+  if (bad) {
+    snprintf(f->why, sizeof f->why, "the header row cannot be read: %s", bad);
+    return false;
+  }
+  char why[160];
+  if (!utf8_ok(raw, len, why, sizeof why)) {
+    snprintf(f->why, sizeof f->why, "header row: %s", why);
+    return false;
+  }
+  size_t n = count_cells(raw, len, f->schema.delimiter);
+  const char **keys = lq_arena_zalloc(&f->arena, n * sizeof *keys);
+  uint32_t *lens = lq_arena_zalloc(&f->arena, n * sizeof *lens);
+  size_t i = 0;
+  for (size_t col = 0; col < n; col++) {
+    cell c;
+    const char *reason;
+    if (!next_cell(raw, len, &i, f->schema.delimiter, &f->arena, &c, &reason)) {
+      snprintf(f->why, sizeof f->why, "header row, column %zu: %s", col + 1, reason);
+      return false;
+    }
+    if (!c.n) continue;   /* an empty header cell names no key */
+    for (size_t k = 0; k < col; k++)
+      if (keys[k] && lens[k] == c.n && !memcmp(keys[k], c.s, c.n)) {
+        snprintf(f->why, sizeof f->why, "the header names '%.*s' twice (columns %zu and %zu); rename one",
+                 (int)(c.n > 60 ? 60 : c.n), c.s, k + 1, col + 1);
+        return false;
+      }
+    keys[col] = lq_arena_strndup(&f->arena, c.s, c.n);
+    lens[col] = (uint32_t)c.n;
+  }
+  f->schema.keys = keys;
+  f->schema.key_lens = lens;
+  f->schema.ncols = (int)n;
+  f->schema.header = lq_arena_strndup(&f->arena, raw, len);
+  f->schema.header_len = len;
+  f->status = LQ_FEED_OK;
+  return true;
+}
