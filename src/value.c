@@ -18,9 +18,12 @@ lq_value lq_value_from_json(lq_arena *a, const cJSON *j) {
   case cJSON_True: return lq_bool(true);
   /* Past a double's range (1e999): no usable number, as arithmetic that overflows. */
   case cJSON_Number: return isfinite(j->valuedouble) ? lq_num(j->valuedouble) : LQ_NOVALUE;
-  case cJSON_String:
+  case cJSON_String: {
     /* leadq's lead parser keeps a string's length in valueint (cJSON leaves 0). */
-    return lq_strv(j->valuestring, j->valueint > 0 ? (uint32_t)j->valueint : (uint32_t)strlen(j->valuestring));
+    uint32_t n = j->valueint > 0 ? (uint32_t)j->valueint : (uint32_t)strlen(j->valuestring);
+    /* A CRM shows an empty field as unknown: blank text is missing. */
+    return lq_text_blank(j->valuestring, n) ? LQ_NOVALUE : lq_strv(j->valuestring, n);
+  }
   case cJSON_Object: return (lq_value){.kind = LQ_V_OBJ, .obj = j};
   case cJSON_Array: {
     uint32_t n = 0;
@@ -32,6 +35,19 @@ lq_value lq_value_from_json(lq_arena *a, const cJSON *j) {
   }
   default: return LQ_NOVALUE;
   }
+}
+
+bool lq_text_blank(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == ' ' || (c >= '\t' && c <= '\r')) continue;
+    if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {   /* U+00A0, no-break space */
+      i++;
+      continue;
+    }
+    return false;
+  }
+  return true;
 }
 
 static inline unsigned char fold(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }

@@ -7,7 +7,7 @@
 #include <cjson/cJSON.h>
 #include "arena.h"
 
-/* Missing covers both an absent key and JSON null. */
+/* Missing covers an absent key, JSON null, and blank text (lq_text_blank). */
 typedef enum { LQ_V_MISSING, LQ_V_BOOL, LQ_V_NUM, LQ_V_STR, LQ_V_LIST, LQ_V_OBJ, LQ_V_KINDS } lq_vkind;
 
 typedef struct lq_value {
@@ -35,7 +35,10 @@ static inline bool lq_truthy(lq_value v) { return v.kind == LQ_V_BOOL && v.b; }
 /* "text", "a number"...: how a kind is named in a warning. */
 const char *lq_vkind_phrase(int kind);
 
-/* A JSON value as a value; arrays become lists allocated in a. */
+/* True for text that is empty or only white space (space, tab, CR, LF, VT, FF,
+ * U+00A0): a CRM's empty field, which the language treats as missing. */
+bool lq_text_blank(const char *s, size_t n);
+/* A JSON value as a value; blank text is missing; arrays become lists allocated in a. */
 lq_value lq_value_from_json(lq_arena *a, const cJSON *j);
 
 /* ASCII case-insensitive text comparison, as CRM filters do. */

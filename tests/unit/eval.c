@@ -372,8 +372,15 @@ Test(ops, matches_posix_extended_ignoring_case) {
 Test(ops, is_missing_and_is_present) {
   assert_holds("email is missing", "{}");
   assert_holds("email is missing", "{\"email\":null}");
-  assert_fails("email is missing", "{\"email\":\"\"}");
-  assert_holds("email is present", "{\"email\":\"\"}");
+  /* Empty is missing: a CRM's empty field is unknown, in every input format. */
+  assert_holds("email is missing", "{\"email\":\"\"}");
+  assert_holds("email is missing", "{\"email\":\" \\t\\r\\n\"}");
+  assert_holds("email is missing", "{\"email\":\"\\u00a0\"}");
+  assert_fails("email is present", "{\"email\":\"\"}");
+  assert_holds("email is present", "{\"email\":\" x \"}");
+  assert_holds("email != \"a@b.c\"", "{\"email\":\"\"}");
+  assert_fails("email == \"\"", "{\"email\":\"\"}");
+  assert_holds("email == null", "{\"email\":\"  \"}");
   assert_holds("flag is present", "{\"flag\":false}");
   assert_holds("zero is present", "{\"zero\":0}");
   assert_holds("tags is present", "{\"tags\":[]}");
@@ -481,7 +488,7 @@ Test(fn, lower_upper_trim) {
   assert_ex_text("upper(name)", "{\"name\":\"AnA Ortiz\"}", "ANA ORTIZ");
   assert_ex_text("upper(name)", "{\"name\":\"s\xc3\xa3o\"}", "S\xc3\xa3O");
   assert_ex_text("trim(name)", "{\"name\":\" \\t Ana \\r\\n\"}", "Ana");
-  assert_ex_text("trim(name)", "{\"name\":\"   \"}", "");
+  assert_ex_missing("trim(name)", "{\"name\":\"   \"}");
   assert_ex_missing("lower(amount)", "{\"amount\":5}");
   assert_ex_missing("trim(name)", "{}");
 }
@@ -513,7 +520,7 @@ Test(fn, len_of_text_list_object) {
   assert_ex_num("len(tags)", "{\"tags\":[1,2,3,4]}", 4);
   assert_ex_num("len(company)", "{\"company\":{\"a\":1,\"b\":2}}", 2);
   assert_ex_num("len(lead)", "{\"a\":1,\"b\":2,\"c\":3}", 3);
-  assert_ex_num("len(name)", "{\"name\":\"\"}", 0);
+  assert_ex_missing("len(name)", "{\"name\":\"\"}");
   assert_ex_missing("len(name)", "{}");
   assert_ex_missing("len(amount)", "{\"amount\":12}");
 }
