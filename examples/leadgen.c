@@ -2,6 +2,7 @@
 
 /*
  * Usage: leadgen [-n COUNT] [-s SEED] [--kind acme|saas|marketplace] [--history] > leads.ndjson
+ *        leadgen [-n COUNT] [-s SEED] --flat|--csv > leads.ndjson|leads.csv
  *
  * Lead number i (1-based) depends only on SEED, the kind and i, so `-n 40` is a prefix of
  * `-n 100000` with the same seed. --kind saas writes product-led sign-ups for
@@ -19,6 +20,16 @@
  * drawn from a known model of the lead's features (gen_history, win_probability) so that
  * an outcome report can be checked against it. Those draws come from a second stream per
  * lead, so a lead is the same lead with and without --history, plus the three keys.
+ *
+ * --flat and --csv (acme only) write the acme leads flattened to one row each, for CSV:
+ * --csv a header row and one CSV row per lead, --flat one flat JSON object per lead with
+ * the same keys, values and key order, so that the two files hold the same leads for
+ * leadq (see "flat leads" below; tests/bench/flat.lq reads them). The columns are the
+ * acme lead's top-level scalar fields, company.name as `Company Name` and the company's
+ * employees, industry and region as top-level keys, consent.email as `Email Opt In`,
+ * budget.confirmed as `Budget Confirmed`, and the events summed up as `Page Views`,
+ * `Demo Requested` and `Last Activity`. A null or empty value is an empty cell (a key left
+ * out), and numbers written as text are written so that they stay text in CSV ("1,234").
  */
 
 #include <errno.h>
@@ -100,12 +111,24 @@ static int weighted(const unsigned *weights, size_t n)
 
 /* ---- JSON writing -------------------------------------------------------------------- */
 
+/* --flat and --csv capture an acme lead's members instead of writing them (see "flat
+ * leads" below); these hooks are all the writers below need to know of it. */
+static int capturing;
+enum flat_type { FLAT_NULL, FLAT_TEXT, FLAT_NUMBER, FLAT_BOOL };
+static void capture_key(const char *name);
+static void capture_value(enum flat_type type, const char *text);
+static void capture_nest(int delta);
+
 /* Whether the next member written is the first of its object. After any value closes, the
  * enclosing object already has a member, so one flag is enough for this nesting. */
 static int first_member;
 
 static void put_string(const char *s)
 {
+    if (capturing) {
+        capture_value(FLAT_TEXT, s);
+        return;
+    }
     putchar('"');
     for (; *s; s++) {
         if (*s == '\t')
@@ -123,6 +146,10 @@ static void put_string(const char *s)
 
 static void key(const char *name)
 {
+    if (capturing) {
+        capture_key(name);
+        return;
+    }
     if (!first_member)
         putchar(',');
     first_member = 0;
@@ -132,12 +159,20 @@ static void key(const char *name)
 
 static void begin_object(void)
 {
+    if (capturing) {
+        capture_nest(1);
+        return;
+    }
     putchar('{');
     first_member = 1;
 }
 
 static void end_object(void)
 {
+    if (capturing) {
+        capture_nest(-1);
+        return;
+    }
     putchar('}');
     first_member = 0;
 }
@@ -151,19 +186,30 @@ static void member_string(const char *name, const char *value)
 static void member_null(const char *name)
 {
     key(name);
-    fputs("null", stdout);
+    if (capturing)
+        capture_value(FLAT_NULL, NULL);
+    else
+        fputs("null", stdout);
 }
 
 static void member_bool(const char *name, int value)
 {
     key(name);
-    fputs(value ? "true" : "false", stdout);
+    if (capturing)
+        capture_value(FLAT_BOOL, value ? "true" : "false");
+    else
+        fputs(value ? "true" : "false", stdout);
 }
 
 static void member_int(const char *name, long value)
 {
     key(name);
-    printf("%ld", value);
+    if (capturing) {
+        char text[24];
+        snprintf(text, sizeof text, "%ld", value);
+        capture_value(FLAT_NUMBER, text);
+    } else
+        printf("%ld", value);
 }
 
 /* ---- time ---------------------------------------------------------------------------- */
@@ -627,16 +673,23 @@ static void gen_events(const struct person *p)
     n = p->hot ? between(4, 30) : (roll < 30 ? 0 : between(1, 12));
 
     key("events");
-    putchar('[');
+    if (capturing)
+        capture_nest(1); /* the array: its events are summed up, not kept */
+    else
+        putchar('[');
     for (int k = 0; k < n; k++) {
-        if (k > 0)
+        if (k > 0 && !capturing)
             putchar(',');
-        if (chance(1))
-            fputs("null", stdout); /* a broken tracking pixel */
-        else
+        if (chance(1)) {
+            if (!capturing)
+                fputs("null", stdout); /* a broken tracking pixel */
+        } else
             gen_event(p->newest, p->span);
     }
-    putchar(']');
+    if (capturing)
+        capture_nest(-1);
+    else
+        putchar(']');
     first_member = 0;
 }
 
@@ -745,6 +798,240 @@ static void gen_lead(unsigned long index, long now)
     gen_events(&p);
     if (with_history)
         gen_history(&p, now);
+    end_object();
+}
+
+/* ---- flat leads: --flat (NDJSON) and --csv ------------------------------------------- */
+
+/* An acme lead, flattened to one row: its top-level scalar fields, its company, consent
+ * and budget objects as columns, and its events summed up in three columns. The lead is
+ * drawn exactly as `--kind acme` draws it (same seed, same lead) and captured instead of
+ * written; then --flat writes the row as one flat JSON object and --csv as one CSV row,
+ * and the two hold the same lead as leadq reads them: a null or empty value is absent
+ * (an empty cell, a key left out), and text that a CSV reader would type as a number or
+ * a boolean is written so that it stays text ("1,234", "250+", "6 months"). */
+static const struct column {
+    const char *name; /* the key in both formats: the header cell */
+    const char *from; /* the acme member it is taken from, NULL for an events summary */
+    const char *unit; /* appended to a number written as text below 1000, e.g. "250+" */
+} columns[] = {
+    {"id", "id", NULL},
+    {"email", "email", NULL},
+    {"phone", "phone", NULL},
+    {"first_name", "first_name", NULL},
+    {"last_name", "last_name", NULL},
+    {"title", "title", NULL},
+    {"Company Name", "company.name", NULL},
+    {"employees", "company.employees", "+"},
+    {"industry", "company.industry", NULL},
+    {"region", "company.region", NULL},
+    {"Email Opt In", "consent.email", NULL},
+    {"Budget Confirmed", "budget.confirmed", NULL},
+    {"timeline_months", "timeline_months", " months"},
+    {"Lead Source", "Lead Source", NULL},
+    {"created_at", "created_at", NULL},
+    {"Page Views", NULL, NULL},     /* events whose type is page_view, any case */
+    {"Demo Requested", NULL, NULL}, /* whether some event's type is demo_request */
+    {"Last Activity", NULL, NULL},  /* the greatest event "at" (text order) */
+};
+enum { PAGE_VIEWS = COUNT(columns) - 3, DEMO_REQUESTED, LAST_ACTIVITY };
+
+static enum { OUT_JSON, OUT_FLAT, OUT_CSV } out_mode;
+
+static struct {
+    int depth;          /* objects (and the events array) open: 1 inside the lead */
+    char key[32];       /* the member being written */
+    char parent[32];    /* the member whose object or array is open at depth 2 */
+    enum flat_type type[COUNT(columns)];
+    char text[COUNT(columns)][192];
+    int events;         /* the lead has an events array (not absent, not null) */
+    long page_views;
+    int demo;
+    char last_at[32];
+} cap;
+
+static void capture_key(const char *name)
+{
+    snprintf(cap.key, sizeof cap.key, "%s", name);
+}
+
+static void capture_nest(int delta)
+{
+    cap.depth += delta;
+    if (delta > 0 && cap.depth == 2) {
+        snprintf(cap.parent, sizeof cap.parent, "%s", cap.key);
+        cap.events |= strcmp(cap.parent, "events") == 0;
+    }
+}
+
+static void set_cell(size_t col, enum flat_type type, const char *text)
+{
+    cap.type[col] = type;
+    snprintf(cap.text[col], sizeof cap.text[col], "%s", text ? text : "");
+}
+
+static void capture_value(enum flat_type type, const char *text)
+{
+    if (cap.depth >= 3 && strcmp(cap.parent, "events") == 0) {
+        if (type != FLAT_TEXT)
+            return;
+        if (strcmp(cap.key, "type") == 0) {
+            cap.page_views += equal_nocase(text, "page_view");
+            cap.demo |= equal_nocase(text, "demo_request");
+        } else if (strcmp(cap.key, "at") == 0 && strcmp(text, cap.last_at) > 0)
+            snprintf(cap.last_at, sizeof cap.last_at, "%s", text);
+        return;
+    }
+    char path[72];
+    if (cap.depth == 1)
+        snprintf(path, sizeof path, "%s", cap.key);
+    else if (cap.depth == 2)
+        snprintf(path, sizeof path, "%s.%s", cap.parent, cap.key);
+    else
+        return;
+    for (size_t c = 0; c < COUNT(columns); c++)
+        if (columns[c].from && strcmp(columns[c].from, path) == 0) {
+            set_cell(c, type, text);
+            return;
+        }
+}
+
+/* Whether a CSV reader (leadq's) types this cell as a number: JSON's number grammar. */
+static int json_number_text(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (*s == '0')
+        s++;
+    else if (*s >= '1' && *s <= '9')
+        while (*s >= '0' && *s <= '9')
+            s++;
+    else
+        return 0;
+    if (*s == '.') {
+        if (!(*++s >= '0' && *s <= '9'))
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return *s == '\0';
+}
+
+/* Whether text would not come back as text from a CSV cell: empty or blank (missing in
+ * every format), a boolean or a number. */
+static int blank_text(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t')
+            return 0;
+    return 1;
+}
+
+static int typed_text(const char *s)
+{
+    return equal_nocase(s, "true") || equal_nocase(s, "false") || json_number_text(s);
+}
+
+/* The captured lead as a row: the events summary filled in, then every cell made to mean
+ * the same in both formats. */
+static void finish_row(void)
+{
+    if (cap.events) {
+        char n[24];
+        snprintf(n, sizeof n, "%ld", cap.page_views);
+        set_cell(PAGE_VIEWS, FLAT_NUMBER, n);
+        set_cell(DEMO_REQUESTED, FLAT_BOOL, cap.demo ? "true" : "false");
+        if (cap.last_at[0])
+            set_cell(LAST_ACTIVITY, FLAT_TEXT, cap.last_at);
+    }
+    for (size_t c = 0; c < COUNT(columns); c++) {
+        if (cap.type[c] != FLAT_TEXT)
+            continue;
+        char *t = cap.text[c];
+        if (blank_text(t)) {
+            cap.type[c] = FLAT_NULL; /* "" and " " are missing: leave the key out */
+            continue;
+        }
+        if (!typed_text(t))
+            continue;
+        /* a number as text ("employees": "1234"), as an export writes it */
+        long v = strtol(t, NULL, 10);
+        if (columns[c].unit && v >= 1000)
+            snprintf(t, sizeof cap.text[c], "%ld,%03ld", v / 1000, v % 1000);
+        else if (columns[c].unit)
+            snprintf(t, sizeof cap.text[c], "%ld%s", v, columns[c].unit);
+        if (typed_text(t)) {
+            fprintf(stderr, "leadgen: bug: text \"%s\" of %s would not stay text in CSV\n", t,
+                    columns[c].name);
+            exit(1);
+        }
+    }
+}
+
+/* Writes a CSV cell, quoted when it holds the delimiter, a quote or a line break. */
+static void put_csv_cell(const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, stdout);
+        return;
+    }
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"')
+            putchar('"');
+        putchar(*s);
+    }
+    putchar('"');
+}
+
+static void write_csv_header(void)
+{
+    for (size_t c = 0; c < COUNT(columns); c++) {
+        if (c > 0)
+            putchar(',');
+        put_csv_cell(columns[c].name);
+    }
+    putchar('\n');
+}
+
+/* Lead number index as a flat row, written as --flat or --csv says. */
+static void gen_flat(unsigned long index, long now)
+{
+    memset(&cap, 0, sizeof cap);
+    capturing = 1;
+    gen_lead(index, now);
+    capturing = 0;
+    finish_row();
+    if (out_mode == OUT_CSV) {
+        for (size_t c = 0; c < COUNT(columns); c++) {
+            if (c > 0)
+                putchar(',');
+            if (cap.type[c] == FLAT_TEXT)
+                put_csv_cell(cap.text[c]);
+            else if (cap.type[c] != FLAT_NULL)
+                fputs(cap.text[c], stdout);
+        }
+        return;
+    }
+    begin_object();
+    for (size_t c = 0; c < COUNT(columns); c++) {
+        if (cap.type[c] == FLAT_NULL)
+            continue;
+        key(columns[c].name);
+        if (cap.type[c] == FLAT_TEXT)
+            put_string(cap.text[c]);
+        else
+            fputs(cap.text[c], stdout);
+    }
     end_object();
 }
 
@@ -1373,6 +1660,7 @@ static void gen_application(unsigned long index, long now)
 static void usage(FILE *out)
 {
     fputs("usage: leadgen [-n COUNT] [-s SEED] [--kind acme|saas|marketplace] [--history]\n"
+          "       leadgen [-n COUNT] [-s SEED] --flat|--csv\n"
           "Writes COUNT (default 1000) deterministic NDJSON leads to stdout.\n"
           "  acme         CRM leads for rules/acme.lq (the default)\n"
           "  saas         product-led sign-ups for rules/saas.lq\n"
@@ -1385,7 +1673,17 @@ static void usage(FILE *out)
           "               industry, 2 for a decision maker, 3 for a demo request, 2 for a\n"
           "               confirmed budget, 0.3 for a free or missing email and 0.5 (the\n"
           "               wrong-way signal) for a webinar; mid-market has no effect;\n"
-          "               at most 90%. See examples/README.md.\n",
+          "               at most 90%. See examples/README.md.\n"
+          "  --csv        (acme only) the same leads flattened to one CSV row each, after a\n"
+          "               header row: id, email, phone, first_name, last_name, title,\n"
+          "               Company Name, employees, industry, region, Email Opt In, Budget\n"
+          "               Confirmed, timeline_months, Lead Source, created_at, and the\n"
+          "               events summed up as Page Views, Demo Requested, Last Activity.\n"
+          "               Null and empty values are empty cells; numbers written as text\n"
+          "               stay text (\"1,234\", \"250+\", \"6 months\").\n"
+          "  --flat       (acme only) the leads of --csv as flat NDJSON: the same keys,\n"
+          "               values and key order (an empty cell is a key left out), so\n"
+          "               the two files hold the same leads for leadq.\n",
           out);
 }
 
@@ -1423,6 +1721,10 @@ int main(int argc, char **argv)
             with_history = 1;
             continue;
         }
+        if (strcmp(argv[i], "--flat") == 0 || strcmp(argv[i], "--csv") == 0) {
+            out_mode = argv[i][2] == 'f' ? OUT_FLAT : OUT_CSV;
+            continue;
+        }
         const char *kind_arg = NULL;
         if (strncmp(argv[i], "--kind=", 7) == 0)
             kind_arg = argv[i] + 7;
@@ -1453,12 +1755,21 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    if (out_mode != OUT_JSON && (kinds[kind].gen != gen_lead || with_history)) {
+        fprintf(stderr, "leadgen: --flat and --csv are only for --kind acme, without --history\n");
+        usage(stderr);
+        return 2;
+    }
+
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     long now = now_seconds();
+    void (*gen)(unsigned long index, long now) = out_mode == OUT_JSON ? kinds[kind].gen : gen_flat;
+    if (out_mode == OUT_CSV)
+        write_csv_header();
     for (unsigned long long i = 1; i <= count; i++) {
         seed_lead(seed ^ kinds[kind].salt, i);
-        kinds[kind].gen((unsigned long)i, now);
+        gen((unsigned long)i, now);
         putchar('\n');
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {
