@@ -8,6 +8,8 @@
 #  3. A generated 10,000-rule file (tests/bench/genrules.sh): `leadq check` time, and
 #     leads/s with its account list at 10, 10,000 and 100,000 domains.
 #  4. leadq's peak RSS on 10k and 1M streamed leads: memory is flat.
+#  5. CSV against NDJSON: the same 1M flat leads (leadgen --csv and --flat) through
+#     tests/bench/flat.lq: same decisions byte for byte, and MB/s of each.
 #
 # Exit status: non-zero when decisions differ or memory is not flat (or a program
 # fails). The speed targets are printed as PASS/FAIL lines and not enforced: they
@@ -21,7 +23,8 @@
 #      BENCH_RULES      rules in the generated file (default 10000);
 #      BENCH_LIST_LEADS leads for the list-length runs (default 100000);
 #      BENCH_LIST_RUNS  best of this many runs per list length (default 2);
-#      BENCH_BIG=0      skips the 1,000,000-lead memory run.
+#      BENCH_BIG=0      skips the 1,000,000-lead memory run;
+#      BENCH_CSV_N      leads for the CSV against NDJSON run (default 1000000; 0 skips it).
 # The clock is fixed at 2026-11-22T00:00:00Z: leadq gets --now; hand.c and acme.jq
 # hard-code it (1795305600 s since the epoch).
 set -euo pipefail
@@ -35,8 +38,10 @@ GEN_RULES=${BENCH_RULES:-10000}
 LIST_LEADS=${BENCH_LIST_LEADS:-100000}
 LIST_RUNS=${BENCH_LIST_RUNS:-2}
 BIG=${BENCH_BIG:-1}
+CSV_N=${BENCH_CSV_N:-1000000}
 NOW=2026-11-22T00:00:00Z
 RULES=rules/acme.lq
+FLAT_RULES=tests/bench/flat.lq
 JQ_PROG=tests/bench/acme.jq
 GENRULES=tests/bench/genrules.sh
 
@@ -236,6 +241,32 @@ else
         "$(calc "print $limit / 1024")"
     ((kb_large <= limit)) || fail "leadq memory grows with input: $kb_large KiB on $large leads > 2 x $kb_small KiB + 8 MiB"
     echo "memory: flat"
+fi
+echo
+
+# ---- 5. CSV against NDJSON: the same flat leads in both formats ----------------------
+if ((CSV_N == 0)); then
+    echo "csv: skipped (BENCH_CSV_N=0)"
+else
+    echo "== CSV against NDJSON: $FLAT_RULES on the same $CSV_N flat leads (leadgen -s 42 --csv and --flat, best of 3 each)"
+    "$GEN" -n "$CSV_N" -s 42 --flat >"$tmp/flat.ndjson"
+    "$GEN" -n "$CSV_N" -s 42 --csv >"$tmp/flat.csv"
+    best 3 "$tmp/flat.ndjson" ndjson "$LEADQ" run --now "$NOW" "$FLAT_RULES"
+    best 3 "$tmp/flat.csv" csv "$LEADQ" run --input csv --now "$NOW" "$FLAT_RULES"
+    lines=$(wc -l <"$tmp/ndjson.out")
+    ((lines == CSV_N)) || fail "leadq wrote $lines decisions for $CSV_N flat NDJSON leads"
+    same "$tmp/ndjson.out" "$tmp/csv.out" "leadq on the CSV and the NDJSON of $CSV_N flat leads"
+    declare -A BYTES=([ndjson]=$(wc -c <"$tmp/flat.ndjson") [csv]=$(wc -c <"$tmp/flat.csv"))
+    rm -f "$tmp/flat.ndjson" "$tmp/flat.csv" "$tmp"/*.out
+    printf "%-7s %12s %10s %8s %9s\n" "format" "bytes" "leads/s" "MB/s" "peak MiB"
+    for f in ndjson csv; do
+        calc "printf \"%-7s %12d %10.0f %8.1f %9.1f\n\", \"$f\", ${BYTES[$f]}, $CSV_N / ${WALL[$f]}, ${BYTES[$f]} / ${WALL[$f]} / 1e6, ${KB[$f]} / 1024"
+    done
+    echo "decisions: CSV and NDJSON agree byte for byte on $CSV_N leads"
+    mbs_csv=$(calc "printf \"%.1f\", ${BYTES[csv]} / ${WALL[csv]} / 1e6")
+    mbs_ndjson=$(calc "printf \"%.1f\", ${BYTES[ndjson]} / ${WALL[ndjson]} / 1e6")
+    target "CSV input costs no more per byte than NDJSON (CSV $mbs_csv MB/s vs NDJSON $mbs_ndjson MB/s)" \
+        "$(calc "print (${BYTES[csv]} / ${WALL[csv]} >= ${BYTES[ndjson]} / ${WALL[ndjson]})")"
 fi
 echo
 
