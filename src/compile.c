@@ -143,60 +143,113 @@ bool lq_path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs
 
 /* ---- expressions ---- */
 
+/* Distinct paths by a canonical key, each given the next id on its first use. */
+typedef struct path_table {
+  struct { const char *key; uint32_t len; int id; } *slots;
+  uint32_t mask;
+  int n;
+} path_table;
+
 typedef struct compiler {
   lq_program *p;
   lq_arena *a;
   lq_site *sites;
   int nsites, sites_cap;
-  /* Distinct lead paths by their canonical text, so each is walked once per lead. */
-  struct { const char *key; uint32_t len; int slot; } *paths;
-  uint32_t paths_mask;
-  int npaths;
+  /* Lead paths, so each is walked once per lead: the id is the memo slot. */
+  path_table memo;
+  /* Every field the rules read (program.h lq_field), found by root, list and path. */
+  path_table field_keys;
+  lq_field *fields;
+  int fields_cap;
+  int item_list;     /* inside `where`: the field of the list whose items it reads, or -1 */
+  int last_field;    /* the field of the path compiled last, or -1 */
+  char *key;         /* the key being built */
+  size_t key_len, key_cap;
   /* Each `list` declaration compiled once (by slot): its items and hash set are
    * shared by every rule that names it. */
   lq_expr **lists;
   int lists_cap;
 } compiler;
 
-/* The memo slot of a path from the lead, the same for every use of the same path. */
-static int path_slot(compiler *c, const lq_seg *segs, uint32_t n) {
-  /* Each step as a tag, then a key's length and bytes or an index's value:
-   * a.`[0]` and a[0] must not share a slot. */
-  char buf[512];
-  size_t len = 0;
+static void key_put(compiler *c, const void *s, size_t n) {
+  if (c->key_cap - c->key_len < n) {
+    while (c->key_cap - c->key_len < n) c->key_cap = c->key_cap ? 2 * c->key_cap : 256;
+    c->key = realloc(c->key, c->key_cap);
+    if (!c->key) abort();
+  }
+  memcpy(c->key + c->key_len, s, n);
+  c->key_len += n;
+}
+
+/* Appends a path's key: each step as a tag, then a key's length and bytes or
+ * an index's value, so a.`[0]` and a[0] differ. */
+static void path_key(compiler *c, const lq_seg *segs, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) {
     uint32_t v = segs[i].is_index ? (uint32_t)segs[i].index : segs[i].len;
-    size_t body = segs[i].is_index ? 0 : segs[i].len;
-    if (1 + sizeof v + body > sizeof buf - len) return -1;   /* a very long path: not memoised */
-    buf[len++] = segs[i].is_index ? 'i' : 'k';
-    memcpy(buf + len, &v, sizeof v);
-    len += sizeof v;
-    if (body) memcpy(buf + len, segs[i].key, body);
-    len += body;
+    key_put(c, segs[i].is_index ? "i" : "k", 1);
+    key_put(c, &v, sizeof v);
+    if (!segs[i].is_index) key_put(c, segs[i].key, segs[i].len);
   }
-  if ((uint32_t)c->npaths * 2 >= c->paths_mask) {
-    uint32_t cap = c->paths_mask ? 2 * (c->paths_mask + 1) : 64;
-    __typeof__(c->paths) old = c->paths;
-    uint32_t old_cap = c->paths_mask ? c->paths_mask + 1 : 0;
-    c->paths = calloc(cap, sizeof *c->paths);
-    if (!c->paths) abort();
-    c->paths_mask = cap - 1;
+}
+
+/* The id of the key built in c->key: the one it got first, or the next one. */
+static int table_id(compiler *c, path_table *t) {
+  if ((uint32_t)t->n * 2 >= t->mask) {
+    uint32_t cap = t->mask ? 2 * (t->mask + 1) : 64;
+    __typeof__(t->slots) old = t->slots;
+    uint32_t old_cap = t->mask ? t->mask + 1 : 0;
+    t->slots = calloc(cap, sizeof *t->slots);
+    if (!t->slots) abort();
+    t->mask = cap - 1;
     for (uint32_t i = 0; i < old_cap; i++) {
       if (!old[i].key) continue;
-      uint32_t h = (uint32_t)lq_text_hash(old[i].key, old[i].len) & c->paths_mask;
-      while (c->paths[h].key) h = (h + 1) & c->paths_mask;
-      c->paths[h] = old[i];
+      uint32_t h = (uint32_t)lq_text_hash(old[i].key, old[i].len) & t->mask;
+      while (t->slots[h].key) h = (h + 1) & t->mask;
+      t->slots[h] = old[i];
     }
     free(old);
   }
   /* lq_text_hash folds case; equal texts still compare exactly below. */
-  uint32_t h = (uint32_t)lq_text_hash(buf, len) & c->paths_mask;
-  for (; c->paths[h].key; h = (h + 1) & c->paths_mask)
-    if (c->paths[h].len == len && !memcmp(c->paths[h].key, buf, len)) return c->paths[h].slot;
-  c->paths[h].key = lq_arena_strndup(c->a, buf, len);
-  c->paths[h].len = (uint32_t)len;
-  c->paths[h].slot = c->npaths++;
-  return c->paths[h].slot;
+  uint32_t h = (uint32_t)lq_text_hash(c->key, c->key_len) & t->mask;
+  for (; t->slots[h].key; h = (h + 1) & t->mask)
+    if (t->slots[h].len == c->key_len && !memcmp(t->slots[h].key, c->key, c->key_len)) return t->slots[h].id;
+  t->slots[h].key = lq_arena_strndup(c->a, c->key, c->key_len);
+  t->slots[h].len = (uint32_t)c->key_len;
+  t->slots[h].id = t->n++;
+  return t->slots[h].id;
+}
+
+/* The memo slot of a path from the lead, the same for every use of the same path. */
+static int path_slot(compiler *c, const lq_seg *segs, uint32_t n) {
+  c->key_len = 0;
+  path_key(c, segs, n);
+  return table_id(c, &c->memo);
+}
+
+static const char *source_text(compiler *c, lq_span s) {
+  const lq_source *f = &c->p->sources.files[s.file];
+  return lq_arena_strndup(c->a, f->text + s.begin, s.end - s.begin);
+}
+
+/* Records the field a path reads (the first use of each path gives its text
+ * and span); returns its index, or -1 for a path inside `where` whose list is
+ * not a field (a define, a literal, a call), whose items cannot be found. */
+static int note_field(compiler *c, uint8_t root, const lq_seg *segs, uint32_t n, lq_span span) {
+  int32_t list = root == LQ_ROOT_ITEM ? c->item_list : -1;
+  if (root == LQ_ROOT_ITEM && list < 0) return -1;
+  c->key_len = 0;
+  key_put(c, &root, 1);
+  key_put(c, &list, sizeof list);
+  path_key(c, segs, n);
+  int id = table_id(c, &c->field_keys);
+  if (id < c->p->nfields) return id;
+  if (c->p->nfields == c->fields_cap) {
+    c->fields_cap = c->fields_cap ? 2 * c->fields_cap : 16;
+    c->fields = realloc(c->fields, (size_t)c->fields_cap * sizeof *c->fields);
+    if (!c->fields) abort();
+  }
+  c->fields[c->p->nfields++] = (lq_field){segs, n, root, list, source_text(c, span), span};
+  return id;
 }
 
 static lq_expr *new_expr(compiler *c, lq_op op, lq_span span) {
@@ -206,11 +259,6 @@ static lq_expr *new_expr(compiler *c, lq_op op, lq_span span) {
   e->slot = -1;
   e->site = -1;
   return e;
-}
-
-static const char *source_text(compiler *c, lq_span s) {
-  const lq_source *f = &c->p->sources.files[s.file];
-  return lq_arena_strndup(c->a, f->text + s.begin, s.end - s.begin);
 }
 
 static bool is_const(const lq_expr *e) { return e && e->op == LQ_OP_CONST; }
@@ -300,6 +348,7 @@ static lq_expr *path(compiler *c, const lq_node *n) {
     else segs[i] = (lq_seg){NULL, 0, (int32_t)k->num, true};
   }
   if (e->root == LQ_ROOT_LEAD && count) e->slot = path_slot(c, segs, count);
+  c->last_field = e->root != LQ_ROOT_EXPR && count ? note_field(c, e->root, segs, count, n->span) : -1;
   return e;
 }
 
@@ -366,6 +415,16 @@ static lq_expr *compile(compiler *c, const lq_node *n) {
   case LQ_LIST: return list_literal(c, n);
   case LQ_NAME: case LQ_FIELD: return name(c, n);
   case LQ_GET: case LQ_INDEX: return path(c, n);
+  case LQ_WHERE: {
+    /* The condition's fields are read from the list's items: name the list for them. */
+    lq_expr *e = new_expr(c, LQ_OP_WHERE, n->span);
+    e->a = compile(c, n->a);
+    int outer = c->item_list;
+    c->item_list = e->a && e->a->op == LQ_OP_PATH && e->a->root != LQ_ROOT_EXPR ? c->last_field : -1;
+    e->b = compile(c, n->b);
+    c->item_list = outer;
+    return e;
+  }
   case LQ_CALL: {
     lq_expr *e = new_expr(c, LQ_OP_CALL, n->span);
     e->fn = (uint8_t)n->slot;
@@ -503,9 +562,14 @@ static void build(compiler *c, lq_node *decls) {
   p->sites = array(c->a, c->nsites, sizeof *p->sites);
   if (c->nsites) memcpy(p->sites, c->sites, (size_t)c->nsites * sizeof *p->sites);
   p->nsites = c->nsites;
-  p->npaths = c->npaths;
+  p->npaths = c->memo.n;
+  p->fields = array(c->a, p->nfields, sizeof *p->fields);
+  if (p->nfields) memcpy(p->fields, c->fields, (size_t)p->nfields * sizeof *p->fields);
   free(c->sites);
-  free(c->paths);
+  free(c->memo.slots);
+  free(c->field_keys.slots);
+  free(c->fields);
+  free(c->key);
   free(c->lists);
 }
 
@@ -538,7 +602,7 @@ static void prepare_output(lq_program *p) {
 static lq_program *finish(lq_program *p, lq_diags *diags, const char *path) {
   if (!p->decls && diags->errors) return p;
   if (lq_check(p->decls, &p->sources, diags) == 0 && diags->errors == 0) {
-    compiler c = {.p = p, .a = &p->arena};
+    compiler c = {.p = p, .a = &p->arena, .item_list = -1, .last_field = -1};
     build(&c, p->decls);
   }
   if (!p->name) {

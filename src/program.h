@@ -121,6 +121,21 @@ typedef struct lq_cond_decl {
 typedef struct lq_define { const char *name; lq_span span; const lq_expr *expr; } lq_define;
 typedef struct lq_team { const char *name; const char *who; lq_span span; } lq_team;
 
+/* A field the rules read, once per distinct path: for the end-of-run warning
+ * about fields no lead had (fields.h). A field read inside `where` is relative
+ * to the items of a list, itself a field: the path from the lead to those
+ * items is the list's path, then this one. Not listed: fields read off an
+ * expression's result (lower(x).y), and the items' fields of a list that is
+ * not a field (a define, a literal), whose items no path leads to. */
+typedef struct lq_field {
+  const lq_seg *segs;
+  uint32_t nsegs;
+  uint8_t root;              /* LQ_ROOT_LEAD or LQ_ROOT_ITEM */
+  int32_t list;              /* ITEM: the index of the list's field; else -1 */
+  const char *text;          /* as written at its first use: company.employees, `Prospect ID` */
+  lq_span span;              /* its first use */
+} lq_field;
+
 typedef enum { LQ_STEP_GROUP, LQ_STEP_GRADE, LQ_STEP_REJECT, LQ_STEP_STAGE, LQ_STEP_ROUTE } lq_step_kind;
 typedef struct lq_step { uint8_t kind; uint32_t index; } lq_step;
 
@@ -141,6 +156,7 @@ typedef struct lq_program {
   lq_step *steps;       int nsteps;
   lq_site *sites;       int nsites;
   int npaths;                /* distinct lead paths; a PATH's slot memoises its value per lead */
+  lq_field *fields;     int nfields;   /* every distinct field path the rules read */
   regex_t **regexes;    int nregexes;
 } lq_program;
 
