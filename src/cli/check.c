@@ -1,13 +1,15 @@
 /* check.c: `leadq check RULES...`: compile only, report everything found. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../json.h"
 #include "cli.h"
 
 const char cmd_check_help[] =
-    "usage: leadq check [--strict] [--format text|json] [--dump-ast] RULES...\n"
+    "usage: leadq check [--strict] [--format text|json] [--dump-ast] [--sample FILE] RULES...\n"
     "\n"
     "Compiles each rules file and reports every error and warning found, as\n"
     "FILE:LINE:COL: error: message, with the line, a caret and a note saying\n"
@@ -47,6 +49,14 @@ const char cmd_check_help[] =
     "                 to stdout; the summary lines stay on stderr.\n"
     "  --format text  the default: diagnostics on stderr\n"
     "  --dump-ast     print the syntax tree, one declaration per line (not with json)\n"
+    "  --sample FILE  also run the rules on the leads in FILE (a CRM export, NDJSON or\n"
+    "                 CSV as for run; repeatable) without writing decisions, and\n"
+    "                 report what the data would make go wrong: bad records, fields\n"
+    "                 the rules read that no lead had (with the column the leads have\n"
+    "                 instead), values of the wrong type (a number compared with\n"
+    "                 text), an --id-field no lead had; each finding is a warning\n"
+    "  the input options of run for the sample:\n"
+    CLI_INPUT_HELP
     "\n"
     "exit: 0 clean (warnings allowed), 1 warnings with --strict, 2 usage error,\n"
     "3 some file does not compile (errors win over warnings), 4 a file cannot be read.\n";
@@ -87,27 +97,79 @@ static bool print_json(const lq_diags *d, const lq_sources *src, const char *pat
   return ok;
 }
 
+/* The rules run on a sample: the findings about the data, counted as warnings. */
+typedef struct sample_state { lq_eval *E; } sample_state;
+
+static lq_arena *sample_scratch(void *ctx) {
+  sample_state *S = ctx;
+  lq_eval_reset(S->E);
+  return lq_eval_scratch(S->E);
+}
+
+static bool sample_lead(void *ctx, const char *name, const lq_record *r, const cJSON *lead) {
+  (void)name, (void)r;
+  lq_eval_lead(((sample_state *)ctx)->E, lead);
+  return true;
+}
+
+static size_t check_sample(const lq_program *p, cli_input *in, char **samples, int n, int *status) {
+  sample_state S = {lq_eval_new(p, (double)time(NULL))};
+  cli_input_watch(in, p);
+  unsigned long long bad = in->bad, bad_inputs = in->bad_inputs, ignored = in->ignored_cells;
+  if (!cli_each_lead(in, samples, n, &(cli_lead_hooks){sample_scratch, sample_lead}, &S)) *status = EXIT_IO;
+  size_t found = (size_t)cli_print_surprises(p, S.E) + (size_t)cli_print_field_warnings(in, p, in->fields);
+  found += (size_t)(in->bad - bad + in->bad_inputs - bad_inputs) + (in->ignored_cells > ignored);
+  lq_fields_free(in->fields);
+  in->fields = NULL;
+  lq_eval_free(S.E);
+  return found;
+}
+
 int cmd_check(int argc, char **argv) {
   static const struct option opts[] = {{"dump-ast", no_argument, NULL, 'a'},
                                        {"strict", no_argument, NULL, 's'},
                                        {"format", required_argument, NULL, 'f'},
+                                       {"sample", required_argument, NULL, 'S'},
+                                       CLI_INPUT_OPTIONS,
                                        {0}};
   bool dump_ast = false, strict = false, json = false;
-  int c;
+  int c, nsamples = 0;
+  char **samples = calloc((size_t)argc, sizeof *samples);
+  cli_input in;
+  cli_input_init(&in, "check");
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    if (c == 'a') dump_ast = true;
+  while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    int st = c >= CLI_O_INPUT && c <= CLI_O_NO_PROGRESS ? cli_input_option(&in, c, optarg) : EXIT_OK;
+    if (st) {
+      free(samples);
+      lq_arena_free(&in.arena);
+      return st;
+    }
+    if (c >= CLI_O_INPUT && c <= CLI_O_NO_PROGRESS) continue;
+    if (c == 'S') samples[nsamples++] = optarg;
+    else if (c == 'a') dump_ast = true;
     else if (c == 's') strict = true;
     else if (c == 'f' && !strcmp(optarg, "json")) json = true;
     else if (c == 'f' && !strcmp(optarg, "text")) json = false;
     else if (c == 'f') return cli_usage_error("check", "--format is text or json, not '%s'", optarg);
-    else if (optopt == 'f') return cli_usage_error("check", "--format needs a value: text or json");
-    else return cli_usage_error("check", "unknown option '%s'", argv[optind - 1]);
+    else {
+      free(samples);
+      lq_arena_free(&in.arena);
+      if (c == ':' && optopt == 'f') return cli_usage_error("check", "--format needs a value: text or json");
+      return cli_bad_option("check", c, argv);
+    }
   }
-  if (optind >= argc) return cli_usage_error("check", "name at least one rules file");
-  if (json && dump_ast) return cli_usage_error("check", "--dump-ast and --format json both write to stdout; use one");
   int status = EXIT_OK;
+  if (optind >= argc) status = cli_usage_error("check", "name at least one rules file");
+  else if (json && dump_ast)
+    status = cli_usage_error("check", "--dump-ast and --format json both write to stdout; use one");
+  else if (nsamples) status = cli_input_ready(&in);
+  if (status) {
+    free(samples);
+    lq_arena_free(&in.arena);
+    return status;
+  }
   for (int i = optind; i < argc; i++) {
     lq_diags d;
     lq_diags_init(&d);
@@ -124,6 +186,8 @@ int cmd_check(int argc, char **argv) {
       lq_diags_print(&d, &p->sources, stderr, cli_color());
     }
     if (dump_ast) lq_ast_dump(stdout, p->decls);
+    /* The sample findings come after the rules' own, counted with them. */
+    if (nsamples && p->sources.n && !d.errors) d.warnings += check_sample(p, &in, samples, nsamples, &status);
     if (p->sources.n == 0) status = EXIT_IO > status ? EXIT_IO : status;
     else if (d.errors) status = status == EXIT_IO ? status : EXIT_COMPILE;
     else if (strict && d.warnings && status == EXIT_OK) status = EXIT_BAD_INPUT;
@@ -132,5 +196,8 @@ int cmd_check(int argc, char **argv) {
     lq_diags_free(&d);
     lq_program_free(p);
   }
+  if (nsamples && !cli_input_finish(&in)) status = EXIT_IO;
+  lq_arena_free(&in.arena);
+  free(samples);
   return status;
 }

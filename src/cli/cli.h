@@ -6,6 +6,7 @@
 #include "../compile.h"
 #include "../eval.h"
 #include "../feed.h"
+#include "../fields.h"
 #include "../json.h"
 #include <getopt.h>
 
@@ -26,7 +27,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 lq_value cli_lead_id(lq_eval *E, const cJSON *lead, const lq_seg *segs, uint32_t nsegs);
 /* The end-of-run type-surprise warnings: "company.employees was text in 1,203
  * leads; comparisons with a number were false", with the rule's location. */
-void cli_print_surprises(const lq_program *p, const lq_eval *E);
+int cli_print_surprises(const lq_program *p, const lq_eval *E);   /* how many it printed */
 /* After getopt_long (optstring starting with ':', opterr = 0) returned '?' or
  * ':': names the option that is unknown or lacks its value; returns EXIT_USAGE. */
 int cli_bad_option(const char *cmd, int c, char **argv);
@@ -67,6 +68,7 @@ typedef struct cli_input {
   uint32_t id_nsegs;
   int progress;                    /* 1 on, 0 off, -1 on a terminal */
   lq_arena arena;
+  lq_fields *fields;               /* what the leads had of the fields the rules read, or NULL */
   unsigned long long records, bad, bad_inputs, ignored_cells;
 } cli_input;
 
@@ -78,6 +80,11 @@ int cli_input_option(cli_input *in, int c, const char *arg);
 int cli_input_ready(cli_input *in);
 /* Closes --errors and prints the end-of-input warnings; false on a write error. */
 bool cli_input_finish(cli_input *in);
+/* Starts following, for p, which fields the leads have (cli_each_lead observes each). */
+void cli_input_watch(cli_input *in, const lq_program *p);
+/* The end-of-run warnings about the data: a field the rules read that no lead
+ * had, with the key the leads had instead; an --id-field no lead had. */
+int cli_print_field_warnings(const cli_input *in, const lq_program *p, lq_fields *F);   /* how many */
 /* The lead's id at --id-field. */
 lq_value cli_input_id(const cli_input *in, lq_eval *E, const cJSON *lead);
 

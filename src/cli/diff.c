@@ -313,9 +313,9 @@ int cmd_diff(int argc, char **argv) {
   if ((status = cli_input_ready(&in)) != EXIT_OK) goto out;
 
   S.D = lq_diff_new(p[0], p[1], now, (int)show);
+  cli_input_watch(&in, p[1]);   /* the proposed version's fields: it is the one to fix */
   bool io_error = !cli_each_lead(&in, argv + optind + 2, argc - optind - 2,
                                  &(cli_lead_hooks){diff_scratch, diff_lead}, &S);
-  if (!cli_input_finish(&in)) io_error = true;
   S.D->bad = in.bad;
   lq_buf out = {0};
   lq_diff_write(&out, S.D, &(lq_diff_write_opts){format, spec[0], spec[1]});
@@ -325,6 +325,8 @@ int cmd_diff(int argc, char **argv) {
   }
   lq_buf_free(&out);
   cli_print_surprises(p[1], S.D->E[1]);   /* the proposed version's: it is the one to fix */
+  cli_print_field_warnings(&in, p[1], in.fields);
+  if (!cli_input_finish(&in)) io_error = true;
   status = io_error ? EXIT_IO : in.bad || in.bad_inputs ? EXIT_BAD_INPUT : fail_on_change && S.D->changed ? EXIT_BAD_INPUT : EXIT_OK;
   lq_diff_free(S.D);
 out:

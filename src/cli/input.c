@@ -87,8 +87,65 @@ bool cli_input_finish(cli_input *in) {
     fprintf(stderr, "leadq %s: warning: %s record%s had a value in a column with no name in the header; it was left out\n",
             in->cmd, cli_thousands(in->ignored_cells, n), in->ignored_cells == 1 ? "" : "s");
   }
+  lq_fields_free(in->fields);
+  in->fields = NULL;
   lq_arena_free(&in->arena);
   return ok;
+}
+
+void cli_input_watch(cli_input *in, const lq_program *p) {
+  in->fields = lq_fields_new(p, in->id_segs, in->id_nsegs);
+}
+
+/* 'orign' was missing in all 8,000 leads; the leads have 'origin': write origin */
+static void print_miss(const lq_fields_miss *m, unsigned long long leads) {
+  char n[32];
+  cli_thousands(leads, n);
+  if (leads == 1) fprintf(stderr, "'%s' was missing in the one lead", m->text);
+  else fprintf(stderr, "'%s' was missing in all %s leads", m->text, n);
+  if (m->key && m->suggest && strcmp(m->suggest, m->key))
+    fprintf(stderr, "; the leads have '%s': write %s", m->key, m->suggest);
+  else if (m->key)
+    fprintf(stderr, "; the leads have '%s'", m->key);
+}
+
+/* Whether field a's path starts with all of field b's (b is a proper prefix). */
+static bool under(const lq_field *a, const lq_field *b) {
+  if (a->root != b->root || a->list != b->list || b->nsegs >= a->nsegs) return false;
+  for (uint32_t k = 0; k < b->nsegs; k++) {
+    const lq_seg *x = &a->segs[k], *y = &b->segs[k];
+    if (x->is_index != y->is_index || (x->is_index ? x->index != y->index : x->len != y->len || memcmp(x->key, y->key, x->len)))
+      return false;
+  }
+  return true;
+}
+
+int cli_print_field_warnings(const cli_input *in, const lq_program *p, lq_fields *F) {
+  unsigned long long leads = lq_fields_leads(F);
+  if (!leads) return 0;
+  lq_fields_miss m;
+  int printed = 0;
+  for (int i = 0; i < p->nfields; i++) {
+    if (!lq_fields_missing(F, i, &m)) continue;
+    /* events.at says nothing more when the rules' events was missing too. */
+    bool said = false;
+    for (int j = 0; j < p->nfields && !said; j++) said = under(&p->fields[i], &p->fields[j]) && lq_fields_missing(F, j, &(lq_fields_miss){0});
+    if (said) continue;
+    int line, col;
+    lq_sources_position(&p->sources, m.span.file, m.span.begin, &line, &col);
+    fprintf(stderr, "%s:%d:%d: warning: ", p->sources.files[m.span.file].path, line, col);
+    print_miss(&m, leads);
+    fputc('\n', stderr);
+    printed++;
+  }
+  if (lq_fields_id_missing(F, &m)) {
+    fprintf(stderr, "leadq %s: warning: --id-field ", in->cmd);
+    print_miss(&m, leads);
+    fprintf(stderr, "; decisions carry line numbers instead, which do not join back to the CRM%s\n",
+                    m.key ? "" : "; name the id with --id-field");
+    printed++;
+  }
+  return printed;
 }
 
 lq_value cli_input_id(const cli_input *in, lq_eval *E, const cJSON *lead) {
@@ -255,6 +312,7 @@ static bool lead_record(void *ctx, lq_feed *f, const char *name, const lq_record
     return true;
   }
   in->ignored_cells += ignored;
+  if (in->fields) lq_fields_observe(in->fields, lead);
   return L->h->lead(L->ctx, name, r, lead);
 }
 

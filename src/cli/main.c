@@ -93,13 +93,15 @@ lq_value cli_lead_id(lq_eval *E, const cJSON *lead, const lq_seg *segs, uint32_t
 }
 
 /* "company.employees was text in 1,203 leads; comparisons with a number were false" */
-void cli_print_surprises(const lq_program *p, const lq_eval *E) {
+int cli_print_surprises(const lq_program *p, const lq_eval *E) {
+  int printed = 0;
   for (int s = 0; s < p->nsites; s++) {
     const lq_site *site = &p->sites[s];
     for (int ka = 0; ka < LQ_V_KINDS; ka++) {
       for (int kb = 0; kb < LQ_V_KINDS; kb++) {
         unsigned long long n = lq_eval_surprises(E, s, ka, kb);
         if (!n) continue;
+        printed++;
         int line, col;
         lq_sources_position(&p->sources, site->span.file, site->span.begin, &line, &col);
         char count[32];
@@ -116,6 +118,7 @@ void cli_print_surprises(const lq_program *p, const lq_eval *E) {
       }
     }
   }
+  return printed;
 }
 
 int cli_bad_option(const char *cmd, int c, char **argv) {

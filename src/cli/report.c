@@ -218,11 +218,13 @@ int cmd_report(int argc, char **argv) {
                        .edges = nedges ? edges : NULL, .nedges = nedges, .min_count = min_count};
   S.R = lq_report_new(p, &ro);
 
+  cli_input_watch(&in, p);
   bool io_error = !cli_each_lead(&in, argv + optind + 1, argc - optind - 1,
                                  &(cli_lead_hooks){report_scratch, report_lead}, &S);
-  if (!cli_input_finish(&in)) io_error = true;
   lq_report_bad_lines(S.R, in.bad);
   cli_print_surprises(p, S.E);
+  cli_print_field_warnings(&in, p, in.fields);
+  if (!cli_input_finish(&in)) io_error = true;
 
   lq_buf out = {0};
   if (json) lq_report_json(&out, S.R);

@@ -1,5 +1,6 @@
 /* run.c: `leadq run RULES [FILE...]`: the filter between a lead source and a CRM. */
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ typedef struct tally {
   lq_buf json;               /* a CSV record as a JSON object, for --annotate */
   unsigned long long leads, decisions, bad, printed, ignored;
   unsigned long long *stage_count, *route_count, *reject_count;
+  unsigned long long *fired;   /* per points rule, then reject, then stage: leads it fired on */
   unsigned long long no_stage, no_route;
 } tally;
 
@@ -45,18 +47,22 @@ typedef struct run_state {
   tally T;                   /* the whole run */
 } run_state;
 
+static size_t nfired(const lq_program *p) { return (size_t)p->nrules + (size_t)p->nrejects + (size_t)p->nstages; }
+
 static void tally_init(tally *T, const lq_program *p) {
   memset(T, 0, sizeof *T);
   /* Written by the thread evaluating this batch: cache lines of their own. */
   T->stage_count = lq_xcalloc_lines((size_t)p->nstages + 1, sizeof *T->stage_count);
   T->route_count = lq_xcalloc_lines((size_t)p->nroutes + 1, sizeof *T->route_count);
   T->reject_count = lq_xcalloc_lines((size_t)p->nrejects + 1, sizeof *T->reject_count);
+  T->fired = lq_xcalloc_lines(nfired(p) + 1, sizeof *T->fired);
 }
 
 static void tally_free(tally *T) {
   free(T->stage_count);
   free(T->route_count);
   free(T->reject_count);
+  free(T->fired);
   lq_buf_free(&T->out);
   lq_buf_free(&T->err);
   lq_buf_free(&T->bad_lines);
@@ -78,10 +84,12 @@ static void emit(run_state *S, tally *T) {
   for (int i = 0; i < p->nstages; i++) S->T.stage_count[i] += T->stage_count[i];
   for (int i = 0; i < p->nroutes; i++) S->T.route_count[i] += T->route_count[i];
   for (int i = 0; i < p->nrejects; i++) S->T.reject_count[i] += T->reject_count[i];
+  for (size_t i = 0; i < nfired(p); i++) S->T.fired[i] += T->fired[i];
   T->leads = T->decisions = T->bad = T->printed = T->ignored = T->no_stage = T->no_route = 0;
   memset(T->stage_count, 0, (size_t)p->nstages * sizeof *T->stage_count);
   memset(T->route_count, 0, (size_t)p->nroutes * sizeof *T->route_count);
   memset(T->reject_count, 0, (size_t)p->nrejects * sizeof *T->reject_count);
+  memset(T->fired, 0, nfired(p) * sizeof *T->fired);
 }
 
 static bool keep(const run_state *S, const lq_result *r) {
@@ -92,8 +100,8 @@ static bool keep(const run_state *S, const lq_result *r) {
 }
 
 /* One record: a decision (or the lead, filtered or annotated) into T->out, or a bad record. */
-static void one_lead(const run_state *S, lq_eval *E, tally *T, const lq_feed_schema *schema, const char *name,
-                     uint64_t lineno, const char *line, size_t len, const char *bad) {
+static void one_lead(const run_state *S, lq_eval *E, lq_fields *F, tally *T, const lq_feed_schema *schema,
+                     const char *name, uint64_t lineno, const char *line, size_t len, const char *bad) {
   char why[200];
   lq_eval_reset(E);
   bool ignored = false;
@@ -105,12 +113,20 @@ static void one_lead(const run_state *S, lq_eval *E, tally *T, const lq_feed_sch
     return;
   }
   T->ignored += ignored;
+  lq_fields_observe(F, lead);
   const lq_result *r = lq_eval_lead(E, lead);
   T->decisions++;
   if (S->o->stats) {
     if (r->stage >= 0) T->stage_count[r->stage]++; else T->no_stage++;
     if (r->route >= 0) T->route_count[r->route]++; else T->no_route++;
     if (r->rejected >= 0) T->reject_count[r->rejected]++;
+    const lq_program *p = S->p;
+    unsigned long long *f = T->fired;
+    for (int i = 0; i < p->nrules; i++) f[i] += !isnan(r->points[i]);
+    f += p->nrules;
+    for (int i = 0; i < p->nrejects; i++) f[i] += r->rejects[i];
+    f += p->nrejects;
+    for (int i = 0; i < p->nstages; i++) f[i] += r->stages[i];
   }
   if (!keep(S, r)) return;
   T->printed++;
@@ -170,19 +186,21 @@ typedef struct pool {
   bool closing;
   pthread_t *threads;
   lq_eval **E;
+  lq_fields **F;
   int nthreads, next_id;
 } pool;
 
 static void *worker(void *arg) {
   pool *P = arg;
   pthread_mutex_lock(&P->mu);
-  lq_eval *E = P->E[P->next_id++];
+  lq_eval *E = P->E[P->next_id];
+  lq_fields *F = P->F[P->next_id++];
   for (;;) {
     while (P->taken == P->filled && !P->closing) pthread_cond_wait(&P->work, &P->mu);
     if (P->taken == P->filled) break;
     batch *b = &P->ring[P->taken++ % (unsigned)P->nring];
     pthread_mutex_unlock(&P->mu);
-    for (int i = 0; i < b->n; i++) one_lead(P->S, E, &b->T, b->schema, b->name, b->lineno[i], b->text + b->off[i], b->llen[i], b->bad[i]);
+    for (int i = 0; i < b->n; i++) one_lead(P->S, E, F, &b->T, b->schema, b->name, b->lineno[i], b->text + b->off[i], b->llen[i], b->bad[i]);
     pthread_mutex_lock(&P->mu);
     b->done = true;
     pthread_cond_broadcast(&P->done);
@@ -204,7 +222,8 @@ static void drain(pool *P, unsigned long long pending) {
         batch *w = &P->ring[P->taken++ % (unsigned)P->nring];
         pthread_mutex_unlock(&P->mu);
         lq_eval *E = P->E[P->nthreads];
-        for (int i = 0; i < w->n; i++) one_lead(P->S, E, &w->T, w->schema, w->name, w->lineno[i], w->text + w->off[i], w->llen[i], w->bad[i]);
+        lq_fields *F = P->F[P->nthreads];
+        for (int i = 0; i < w->n; i++) one_lead(P->S, E, F, &w->T, w->schema, w->name, w->lineno[i], w->text + w->off[i], w->llen[i], w->bad[i]);
         pthread_mutex_lock(&P->mu);
         w->done = true;
         pthread_cond_broadcast(&P->done);
@@ -275,10 +294,14 @@ static void pool_start(pool *P, run_state *S, int jobs, double now) {
   P->ring = aligned_alloc(_Alignof(batch), (size_t)P->nring * sizeof *P->ring);
   if (P->ring) memset(P->ring, 0, (size_t)P->nring * sizeof *P->ring);
   P->E = calloc((size_t)nthreads + 1, sizeof *P->E);
+  P->F = calloc((size_t)nthreads + 1, sizeof *P->F);
   P->threads = calloc((size_t)nthreads, sizeof *P->threads);
-  if (!P->ring || !P->E || !P->threads) abort();
+  if (!P->ring || !P->E || !P->F || !P->threads) abort();
   for (int i = 0; i < P->nring; i++) tally_init(&P->ring[i].T, S->p);
-  for (int i = 0; i <= nthreads; i++) P->E[i] = lq_eval_new(S->p, now);
+  for (int i = 0; i <= nthreads; i++) {
+    P->E[i] = lq_eval_new(S->p, now);
+    P->F[i] = lq_fields_new(S->p, S->in->id_segs, S->in->id_nsegs);
+  }
   pthread_mutex_init(&P->mu, NULL);
   pthread_cond_init(&P->work, NULL);
   pthread_cond_init(&P->done, NULL);
@@ -286,8 +309,9 @@ static void pool_start(pool *P, run_state *S, int jobs, double now) {
     if (pthread_create(&P->threads[i], NULL, worker, P) != 0) abort();
 }
 
-/* Finishes the stream, writes what is left and folds the workers' type surprises into into. */
-static void pool_finish(pool *P, lq_eval *into) {
+/* Finishes the stream, writes what is left and folds the workers' type
+ * surprises and field sightings into into and F. */
+static void pool_finish(pool *P, lq_eval *into, lq_fields *F) {
   if (P->ring[P->filled % (unsigned)P->nring].n) submit(P);
   drain(P, 0);
   pthread_mutex_lock(&P->mu);
@@ -298,6 +322,8 @@ static void pool_finish(pool *P, lq_eval *into) {
   for (int i = 0; i <= P->nthreads; i++) {
     lq_eval_merge_surprises(into, P->E[i]);
     lq_eval_free(P->E[i]);
+    lq_fields_merge(F, P->F[i]);
+    lq_fields_free(P->F[i]);
   }
   for (int i = 0; i < P->nring; i++) {
     batch *b = &P->ring[i];
@@ -313,6 +339,7 @@ static void pool_finish(pool *P, lq_eval *into) {
   pthread_cond_destroy(&P->done);
   free(P->ring);
   free(P->E);
+  free(P->F);
   free(P->threads);
 }
 
@@ -354,7 +381,13 @@ static bool csv_header(run_state *S, pool *P, const lq_feed_schema *schema, cons
 }
 
 /* Each record goes to the pool, or is evaluated here when P is NULL. */
-typedef struct run_input { run_state *S; pool *P; lq_eval *E; const lq_feed_schema *started; } run_input;
+typedef struct run_input {
+  run_state *S;
+  pool *P;
+  lq_eval *E;
+  lq_fields *F;
+  const lq_feed_schema *started;
+} run_input;
 
 static bool run_record(void *ctx, lq_feed *f, const char *name, const lq_record *r) {
   run_input *I = ctx;
@@ -376,7 +409,7 @@ static bool run_record(void *ctx, lq_feed *f, const char *name, const lq_record 
     add_line(I->P, schema, name, r);
     return true;
   }
-  one_lead(S, I->E, &S->T, schema, name, r->line, r->raw, r->len, r->bad);
+  one_lead(S, I->E, I->F, &S->T, schema, name, r->line, r->raw, r->len, r->bad);
   /* Bad records are reported as they come; decisions go out a megabyte at a time. */
   if (S->T.err.len) {
     cli_progress_clear();
@@ -410,6 +443,30 @@ static int widest(const lq_cond_decl *d, int n, int w) {
   return w;
 }
 
+/* The k-th of the points rules, rejects, stages and routes, with its place. */
+static void print_rule(const lq_program *p, int k) {
+  lq_span span;
+  char what[400];
+  if (k < p->nrules) {
+    const lq_rule *r = &p->rules[k];
+    span = r->span;
+    snprintf(what, sizeof what, "%s \"%s\"", p->groups[r->group].name, r->label);
+  } else if ((k -= p->nrules) < p->nrejects) {
+    span = p->rejects[k].span;
+    snprintf(what, sizeof what, "reject \"%s\"", p->rejects[k].name);
+  } else if ((k -= p->nrejects) < p->nstages) {
+    span = p->stages[k].span;
+    snprintf(what, sizeof what, "stage %s", p->stages[k].name);
+  } else {
+    k -= p->nstages;
+    span = p->routes[k].span;
+    snprintf(what, sizeof what, "route \"%s\"", p->routes[k].name);
+  }
+  int line, col;
+  lq_sources_position(&p->sources, span.file, span.begin, &line, &col);
+  fprintf(stderr, "  %s:%d: %s\n", p->sources.files[span.file].path, line, what);
+}
+
 static void print_stats(const run_state *S) {
   const lq_program *p = S->p;
   char a[32], b[32], c[32];
@@ -425,6 +482,20 @@ static void print_stats(const run_state *S) {
   pct_line("(none)", w, S->T.no_route, S->T.decisions);
   fprintf(stderr, "rejected\n");
   for (int i = 0; i < p->nrejects; i++) pct_line(p->rejects[i].name, w, S->T.reject_count[i], S->T.decisions);
+  if (!S->T.decisions) return;
+  /* A rule that fires on every lead or on none decides nothing here: a
+   * misspelt field or a threshold out of the data's range, most often. */
+  for (int every = 1; every >= 0; every--) {
+    bool heading = false;
+    const unsigned long long *f = S->T.fired;
+    for (int k = 0; k < p->nrules + p->nrejects + p->nstages + p->nroutes; k++) {
+      unsigned long long n = k < p->nrules + p->nrejects + p->nstages ? f[k] : S->T.route_count[k - (int)nfired(p)];
+      if (n != (every ? S->T.decisions : 0)) continue;
+      if (!heading) fprintf(stderr, every ? "fired on every lead\n" : "fired on no lead\n");
+      heading = true;
+      print_rule(p, k);
+    }
+  }
 }
 
 
@@ -566,9 +637,10 @@ int cmd_run(int argc, char **argv) {
     pool_start(&P, &S, o.jobs, now);
     pool_ = &P;
   }
+  lq_fields *F = lq_fields_new(p, in.id_segs, in.id_nsegs);
   bool io_error = !cli_each_record(&in, files, nfiles, &(cli_input_hooks){run_record, run_input_done},
-                                   &(run_input){&S, pool_, E, NULL});
-  if (pool_) pool_finish(pool_, E);
+                                   &(run_input){&S, pool_, E, F, NULL});
+  if (pool_) pool_finish(pool_, E, F);
   emit(&S, &S.T);
   if (S.write_failed || fflush(stdout) != 0) {
     fprintf(stderr, "leadq run: cannot write the output: %s\n", strerror(errno));
@@ -576,8 +648,13 @@ int cmd_run(int argc, char **argv) {
   }
   in.bad += S.T.bad;
   in.ignored_cells += S.T.ignored;
+  cli_progress_clear();
+  if (!o.quiet) {
+    cli_print_surprises(p, E);
+    cli_print_field_warnings(&in, p, F);
+  }
+  lq_fields_free(F);
   if (!cli_input_finish(&in)) io_error = true;
-  if (!o.quiet) cli_print_surprises(p, E);
   if (o.stats) print_stats(&S);
   status = io_error ? EXIT_IO : in.bad || in.bad_inputs ? EXIT_BAD_INPUT : EXIT_OK;
   free((char *)S.csv_header);

@@ -114,7 +114,8 @@ def event_type:
 # ---- the rules ----
 
 if type != "object" then empty else
-. as $lead
+# Empty is missing: text that is empty or only white space is null, as in leadq.
+walk(if type == "string" and test("\\A[ \t\n\r\f\u000b\u00a0]*\\z") then null else . end) as $lead
 | $lead.email as $email
 | ($email | domain) as $domain
 | $lead.company as $company

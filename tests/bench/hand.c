@@ -39,15 +39,32 @@ static const double NOW = 1795305600.0;
 
 /* ---- reading the lead ---------------------------------------------------------------- */
 
+/* Text that is empty or only white space (leadq's "empty is missing"). */
+static bool blank_text(const cJSON *v)
+{
+    if (!cJSON_IsString(v))
+        return false;
+    for (const unsigned char *s = (const unsigned char *)v->valuestring; *s; s++) {
+        if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+            continue;
+        if (s[0] == 0xC2 && s[1] == 0xA0) {
+            s++;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
 /* The member `name` of obj (the first one if repeated); NULL when obj is not an object,
- * the member is absent, or it is JSON null: NULL means "missing". */
+ * the member is absent, JSON null, or blank text: NULL means "missing". */
 static const cJSON *get(const cJSON *obj, const char *name)
 {
     if (!cJSON_IsObject(obj))
         return NULL;
     for (const cJSON *m = obj->child; m; m = m->next)
         if (strcmp(m->string, name) == 0)
-            return cJSON_IsNull(m) ? NULL : m;
+            return cJSON_IsNull(m) || blank_text(m) ? NULL : m;
     return NULL;
 }
 
