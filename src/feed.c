@@ -229,6 +229,7 @@ bool lq_feed_next(lq_feed *f, lq_record *r) {
       *r = (lq_record){.line = f->lines + 1, .bad = bad};
       record_done(f);
       f->at_start = false;
+      if (bad && n && b[n - 1] == '\n') n--;   /* the input's last line end is no part of it */
       if (n && b[n - 1] == '\r') n--;
       b[n] = '\0';
       r->raw = b + bom;
@@ -378,48 +379,6 @@ static bool is_json_number(const char *s, size_t n) {
   return i == n;
 }
 
-static double number_of(const char *s, size_t n) {
-  if (n <= 15) {   /* whole numbers of up to 15 digits are exact as a double */
-    size_t i = s[0] == '-';
-    uint64_t v = 0;
-    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) v = v * 10 + (uint64_t)(s[i] - '0');
-    if (i == n) return s[0] == '-' ? -(double)v : (double)v;
-  }
-  char tmp[64];
-  if (n < sizeof tmp) {   /* the cell is not NUL-terminated */
-    memcpy(tmp, s, n);
-    tmp[n] = '\0';
-    return strtod(tmp, NULL);
-  }
-  char *big = malloc(n + 1);
-  if (!big) abort();
-  memcpy(big, s, n);
-  big[n] = '\0';
-  double x = strtod(big, NULL);
-  free(big);
-  return x;
-}
-
-/* A cell as a JSON value: Miller's typing, the same for quoted cells (an
- * export that quotes every cell still gives numbers). */
-static cJSON *typed(lq_arena *a, cell c) {
-  cJSON *j = lq_arena_alloc(a, sizeof *j);
-  memset(j, 0, sizeof *j);
-  if ((c.n == 4 && !strncasecmp(c.s, "true", 4)) || (c.n == 5 && !strncasecmp(c.s, "false", 5))) {
-    j->type = c.n == 4 ? cJSON_True : cJSON_False;
-  } else if (is_json_number(c.s, c.n)) {
-    j->type = cJSON_Number;
-    j->valuedouble = number_of(c.s, c.n);
-    j->valuestring = (char *)c.s;   /* the text as written, for output */
-    j->valueint = c.n <= 0x7fffffff ? (int)c.n : 0;
-  } else {
-    j->type = cJSON_String;
-    j->valuestring = lq_arena_strndup(a, c.s, c.n);
-    j->valueint = c.n <= 0x7fffffff ? (int)c.n : 0;
-  }
-  return j;
-}
-
 static size_t count_cells(const char *raw, size_t len, char delim) {
   size_t i = 0, n = 0;
   cell c;
@@ -439,39 +398,135 @@ static bool utf8_ok(const char *raw, size_t len, char *why, size_t whylen) {
   return false;
 }
 
+/* True when s[0..n) is all ASCII, eight bytes at a time: most exports are, and
+ * then the UTF-8 check has nothing to do. */
+static bool all_ascii(const char *s, size_t n) {
+  size_t i = 0;
+  uint64_t high = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    high |= w;
+  }
+  for (; i < n; i++) high |= (unsigned char)s[i];
+  return !(high & 0x8080808080808080ULL);
+}
+
+/* The end of an unquoted cell in b[k..n): the next delimiter, or n. Cells are
+ * short, so a word at a time beats a call to memchr per cell. */
+static size_t cell_end(const char *b, size_t k, size_t n, char delim) {
+  const uint64_t ones = 0x0101010101010101ULL, d = ones * (unsigned char)delim;
+  for (; k + 8 <= n; k += 8) {
+    uint64_t w;
+    memcpy(&w, b + k, 8);
+    w ^= d;
+    uint64_t hit = (w - ones) & ~w & (ones << 7);
+    if (hit) return k + (size_t)(__builtin_ctzll(hit) >> 3);
+  }
+  while (k < n && b[k] != delim) k++;
+  return k;
+}
+
+static bool word_is(const char *s, const char *w, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if ((s[i] | 0x20) != w[i]) return false;
+  return true;
+}
+
+/* One record in one pass over an arena copy of its bytes: cells are cut in
+ * place (a NUL where each ends, "" unescaped where it stands), so text and
+ * numbers point into the copy and nothing else is copied. The object and its
+ * nodes are one allocation. */
 static cJSON *decode_csv(const lq_feed_schema *s, lq_arena *a, const char *raw, size_t len, char *why,
                          size_t whylen, bool *ignored) {
-  if (!utf8_ok(raw, len, why, whylen)) return NULL;
-  cJSON *obj = lq_arena_alloc(a, sizeof *obj);
-  memset(obj, 0, sizeof *obj);
-  obj->type = cJSON_Object;
-  cJSON *last = NULL;
-  size_t i = 0;
+  if (!all_ascii(raw, len) && !utf8_ok(raw, len, why, whylen)) return NULL;
+  char *b = lq_arena_alloc(a, len + 1);
+  memcpy(b, raw, len);
+  b[len] = '\0';
+  cJSON *obj = lq_arena_alloc(a, (size_t)(s->ncols + 1) * sizeof *obj), *nodes = obj + 1, *last = NULL;
+  *obj = (cJSON){.type = cJSON_Object};
+  /* Locals: the stores into b could alias the schema, for all the compiler knows. */
+  const char delim = s->delimiter;
+  const int ncols = s->ncols;
+  const char *const *keys = s->keys;
+  size_t k = 0;
   int col = 0;
-  while (i <= len) {
-    cell c;
-    const char *bad;
-    if (col == s->ncols) break;
-    if (!next_cell(raw, len, &i, s->delimiter, a, &c, &bad)) {
-      snprintf(why, whylen, "%s (column %d)", bad, col + 1);
-      return NULL;
+  for (;; col++) {
+    size_t start = k, n;
+    if (k < len && b[k] == '"') {   /* quoted: "" is one quote, the cell ends at a lone one */
+      size_t w = start, r = k + 1;
+      for (;;) {
+        const char *q = memchr(b + r, '"', len - r);
+        if (!q) {
+          snprintf(why, whylen, "a quote is never closed (column %d)", col + 1);
+          return NULL;
+        }
+        size_t qi = (size_t)(q - b);
+        memmove(b + w, b + r, qi - r);
+        w += qi - r;
+        r = qi + 1;
+        if (r < len && b[r] == '"') {
+          b[w++] = '"';
+          r++;
+          continue;
+        }
+        break;
+      }
+      if (r < len && b[r] != delim) {
+        snprintf(why, whylen,
+                 "text after a closing quote (column %d); a quote inside a quoted cell is written twice (\"\")",
+                 col + 1);
+        return NULL;
+      }
+      n = w - start;
+      k = r;
+    } else {
+      k = cell_end(b, k, len, delim);
+      n = k - start;
     }
-    const char *key = s->keys[col++];
-    if (!key) {
-      if (c.n) *ignored = true;
-      continue;
+    bool more = k < len;
+    b[start + n] = '\0';
+    if (col < ncols) {
+      const char *key = keys[col], *c = b + start;
+      if (!key) {
+        *ignored |= n > 0;
+      } else if (n) {   /* an empty cell: the key is absent */
+        cJSON *j = &nodes[col];
+        j->next = j->prev = j->child = NULL;
+        j->string = (char *)key;
+        j->valuestring = (char *)c;   /* text, or a number's text as written, for output */
+        j->valueint = n <= 0x7fffffff ? (int)n : 0;
+        j->type = cJSON_String;
+        unsigned char c0 = (unsigned char)c[0];
+        if (c0 <= '9' && (c0 >= '0' || c0 == '-')) {
+          /* Whole numbers, the usual kind, in one pass; the rest by the grammar. */
+          size_t i = c0 == '-';
+          uint64_t v = 0;
+          while (i < n && (unsigned char)(c[i] - '0') < 10) v = v * 10 + (uint64_t)(c[i++] - '0');
+          size_t digits = i - (c0 == '-');
+          if (i == n && digits && digits <= 15 && (c[c0 == '-'] != '0' || digits == 1)) {
+            j->type = cJSON_Number;
+            j->valuedouble = c0 == '-' ? -(double)v : (double)v;
+          } else if (is_json_number(c, n)) {
+            j->type = cJSON_Number;
+            j->valuedouble = strtod(c, NULL);
+          }
+        } else if ((c0 | 0x20) == 't' && n == 4 && word_is(c, "true", 4)) {
+          j->type = cJSON_True;
+        } else if ((c0 | 0x20) == 'f' && n == 5 && word_is(c, "false", 5)) {
+          j->type = cJSON_False;
+        }
+        if (!last) obj->child = j;
+        else last->next = j, j->prev = last;
+        last = j;
+      }
     }
-    if (!c.n) continue;   /* empty: the key is absent */
-    cJSON *item = typed(a, c);
-    item->string = (char *)key;
-    if (!last) obj->child = item;
-    else last->next = item, item->prev = last;
-    obj->child->prev = item;
-    last = item;
+    if (!more) break;
+    k++;   /* past the delimiter */
   }
-  if (i <= len || col != s->ncols) {
-    size_t n = count_cells(raw, len, s->delimiter);
-    snprintf(why, whylen, "the record has %zu field%s, the header has %d", n, n == 1 ? "" : "s", s->ncols);
+  if (last) obj->child->prev = last;
+  if (col + 1 != ncols) {
+    snprintf(why, whylen, "the record has %d field%s, the header has %d", col + 1, col ? "s" : "", ncols);
     return NULL;
   }
   return obj;

@@ -118,7 +118,8 @@ static size_t check_sample(const lq_program *p, cli_input *in, char **samples, i
   unsigned long long bad = in->bad, bad_inputs = in->bad_inputs, ignored = in->ignored_cells;
   if (!cli_each_lead(in, samples, n, &(cli_lead_hooks){sample_scratch, sample_lead}, &S)) *status = EXIT_IO;
   size_t found = (size_t)cli_print_surprises(p, S.E) + (size_t)cli_print_field_warnings(in, p, in->fields);
-  found += (size_t)(in->bad - bad + in->bad_inputs - bad_inputs) + (in->ignored_cells > ignored);
+  found += (size_t)(in->bad - bad + in->bad_inputs - bad_inputs);
+  in->ignored_cells = ignored;
   lq_fields_free(in->fields);
   in->fields = NULL;
   lq_eval_free(S.E);

@@ -67,6 +67,7 @@ typedef struct cli_input {
   lq_seg *id_segs;
   uint32_t id_nsegs;
   int progress;                    /* 1 on, 0 off, -1 on a terminal */
+  bool quiet;                      /* no warnings about the data */
   lq_arena arena;
   lq_fields *fields;               /* what the leads had of the fields the rules read, or NULL */
   unsigned long long records, bad, bad_inputs, ignored_cells;
@@ -78,12 +79,13 @@ void cli_input_init(cli_input *in, const char *cmd);
 int cli_input_option(cli_input *in, int c, const char *arg);
 /* After the options: reads --id-field, opens --errors. EXIT_OK or the status to exit with. */
 int cli_input_ready(cli_input *in);
-/* Closes --errors and prints the end-of-input warnings; false on a write error. */
+/* Closes --errors; false on a write error. */
 bool cli_input_finish(cli_input *in);
 /* Starts following, for p, which fields the leads have (cli_each_lead observes each). */
 void cli_input_watch(cli_input *in, const lq_program *p);
 /* The end-of-run warnings about the data: a field the rules read that no lead
- * had, with the key the leads had instead; an --id-field no lead had. */
+ * had, with the key the leads had instead; an --id-field no lead had; records
+ * with a value in a column the header does not name. */
 int cli_print_field_warnings(const cli_input *in, const lq_program *p, lq_fields *F);   /* how many */
 /* The lead's id at --id-field. */
 lq_value cli_input_id(const cli_input *in, lq_eval *E, const cJSON *lead);

@@ -82,11 +82,6 @@ bool cli_input_finish(cli_input *in) {
     ok = false;
   }
   in->errors = NULL;
-  if (in->ignored_cells) {
-    char n[32];
-    fprintf(stderr, "leadq %s: warning: %s record%s had a value in a column with no name in the header; it was left out\n",
-            in->cmd, cli_thousands(in->ignored_cells, n), in->ignored_cells == 1 ? "" : "s");
-  }
   lq_fields_free(in->fields);
   in->fields = NULL;
   lq_arena_free(&in->arena);
@@ -97,12 +92,16 @@ void cli_input_watch(cli_input *in, const lq_program *p) {
   in->fields = lq_fields_new(p, in->id_segs, in->id_nsegs);
 }
 
-/* 'orign' was missing in all 8,000 leads; the leads have 'origin': write origin */
-static void print_miss(const lq_fields_miss *m, unsigned long long leads) {
+/* 'orign' was missing in all 8,000 leads; the leads have 'origin': write origin.
+ * A field read from a list's items (list: the list's field as written) says where:
+ * 'type' was missing in every item of 'events' in all 8 leads. */
+static void print_miss(const lq_fields_miss *m, const char *list, unsigned long long leads) {
   char n[32];
   cli_thousands(leads, n);
-  if (leads == 1) fprintf(stderr, "'%s' was missing in the one lead", m->text);
-  else fprintf(stderr, "'%s' was missing in all %s leads", m->text, n);
+  fprintf(stderr, "'%s' was missing in ", m->text);
+  if (list) fprintf(stderr, "every item of '%s' in ", list);
+  if (leads == 1) fputs("the one lead", stderr);
+  else fprintf(stderr, "all %s leads", n);
   if (m->key && m->suggest && strcmp(m->suggest, m->key))
     fprintf(stderr, "; the leads have '%s': write %s", m->key, m->suggest);
   else if (m->key)
@@ -121,26 +120,36 @@ static bool under(const lq_field *a, const lq_field *b) {
 }
 
 int cli_print_field_warnings(const cli_input *in, const lq_program *p, lq_fields *F) {
-  unsigned long long leads = lq_fields_leads(F);
-  if (!leads) return 0;
-  lq_fields_miss m;
   int printed = 0;
+  if (in->ignored_cells) {
+    char n[32];
+    fprintf(stderr, "leadq %s: warning: %s record%s had a value in a column with no name in the header; it was left out\n",
+            in->cmd, cli_thousands(in->ignored_cells, n), in->ignored_cells == 1 ? "" : "s");
+    printed++;
+  }
+  unsigned long long leads = lq_fields_leads(F);
+  if (!leads) return printed;
+  lq_fields_miss m;
   for (int i = 0; i < p->nfields; i++) {
     if (!lq_fields_missing(F, i, &m)) continue;
-    /* events.at says nothing more when the rules' events was missing too. */
+    /* events.at says nothing more when the rules' events was missing too, unless
+     * the leads had it flat (a column events.at): that key is news. */
     bool said = false;
-    for (int j = 0; j < p->nfields && !said; j++) said = under(&p->fields[i], &p->fields[j]) && lq_fields_missing(F, j, &(lq_fields_miss){0});
+    for (int j = 0; j < p->nfields && !said && m.key_nsegs <= 1; j++)
+      said = under(&p->fields[i], &p->fields[j]) && lq_fields_missing(F, j, &(lq_fields_miss){0});
     if (said) continue;
+    const lq_field *pf = &p->fields[i];
+    const char *list = pf->root == LQ_ROOT_ITEM && pf->list >= 0 && pf->list < p->nfields ? p->fields[pf->list].text : NULL;
     int line, col;
     lq_sources_position(&p->sources, m.span.file, m.span.begin, &line, &col);
     fprintf(stderr, "%s:%d:%d: warning: ", p->sources.files[m.span.file].path, line, col);
-    print_miss(&m, leads);
+    print_miss(&m, list, leads);
     fputc('\n', stderr);
     printed++;
   }
   if (lq_fields_id_missing(F, &m)) {
     fprintf(stderr, "leadq %s: warning: --id-field ", in->cmd);
-    print_miss(&m, leads);
+    print_miss(&m, NULL, leads);
     fprintf(stderr, "; decisions carry line numbers instead, which do not join back to the CRM%s\n",
                     m.key ? "" : "; name the id with --id-field");
     printed++;
@@ -246,6 +255,28 @@ void cli_record_too_long(cli_input *in, lq_feed *f, const char *name, const lq_r
   fputc('\n', in->errors);
 }
 
+/* The usual mistakes with a CRM export, said before the errors they cause: a
+ * CSV read as NDJSON, a ';' or tab separated file read with ','. */
+static void hint_format(const lq_feed *f, const char *name, const lq_record *r) {
+  const lq_feed_schema *s = lq_feed_schema_of(f);
+  size_t k = 0;
+  while (k < r->len && (r->raw[k] == ' ' || r->raw[k] == '\t')) k++;
+  if (s->format == LQ_FEED_NDJSON && k < r->len && r->raw[k] != '{' && r->raw[k] != '[' &&
+      memchr(r->raw, ',', r->len)) {
+    cli_progress_clear();
+    fprintf(stderr, "%s:%llu: note: this looks like CSV, not NDJSON: say --input csv (or name the file .csv)\n", name,
+            (unsigned long long)r->line);
+  }
+  if (s->format == LQ_FEED_CSV && s->ncols == 1 && s->keys[0]) {
+    const char *other = strchr(s->keys[0], ';') ? ";" : strchr(s->keys[0], '\t') ? "tab" : strchr(s->keys[0], ',') ? "," : NULL;
+    if (other) {
+      cli_progress_clear();
+      fprintf(stderr, "%s:1: note: the header has one column, '%.60s'; if the file is separated by %s, say --delimiter '%s'\n",
+              name, s->keys[0], !strcmp(other, "tab") ? "tabs" : other, !strcmp(other, "tab") ? "tab" : other);
+    }
+  }
+}
+
 bool cli_each_record(cli_input *in, char **files, int n, const cli_input_hooks *h, void *ctx) {
   static char *stdin_only[] = {"-"};
   if (n == 0) files = stdin_only, n = 1;
@@ -269,8 +300,10 @@ bool cli_each_record(cli_input *in, char **files, int n, const cli_input_hooks *
     }
     lq_feed *f = lq_feed_open(fd, std ? "-" : files[i], &in->feed);
     lq_record r;
-    bool go = true;
+    bool go = true, first = true;
     while (go && lq_feed_next(f, &r)) {
+      if (first) hint_format(f, name, &r);
+      first = false;
       in->records++;
       go = h->record(ctx, f, name, &r);
       progress_tick(f);

@@ -18,7 +18,8 @@
 static const char usage[] =
     "usage: leadq COMMAND [OPTIONS] ...\n"
     "\n"
-    "leadq applies a written lead-qualification agreement (a rules file) to NDJSON leads.\n"
+    "leadq applies a written lead-qualification agreement (a rules file) to leads\n"
+    "(NDJSON or CSV, plain or gzip).\n"
     "\n"
     "commands:\n"
     "  run RULES [FILE...]      evaluate every lead: one decision per lead on stdout\n"

@@ -1,4 +1,4 @@
-/* test.c: `leadq test RULES... [CASES.ndjson...]`: the examples both sides agreed on. */
+/* test.c: `leadq test RULES... [CASES...]`: the examples both sides agreed on. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -13,15 +13,20 @@
 #include "cli.h"
 
 const char cmd_test_help[] =
-    "usage: leadq test [OPTIONS] RULES... [CASES.ndjson...]\n"
+    "usage: leadq test [OPTIONS] RULES... [CASES...]\n"
     "\n"
     "Runs every `test` block in the rules files (and the files they include), and every\n"
-    "case in the CASES files (a name ending in .ndjson or .jsonl), against each rules\n"
-    "file. A case is one JSON object per line:\n"
+    "case in the CASES files (a name ending in .ndjson, .jsonl or .csv, or any of them\n"
+    ".gz), against each rules file. In NDJSON a case is one JSON object per line:\n"
     "  {\"name\": \"...\", \"now\": \"2026-11-22\", \"lead\": {...},\n"
     "   \"expect\": {\"stage\": \"SQL\", \"route\": null, \"rejected\": false, \"score\": 70,\n"
     "              \"scores\": {\"fit\": 45}, \"grades\": {\"priority\": \"B\"},\n"
     "              \"reasons\": [\"decision maker\"], \"not_reasons\": [\"competitor\"]}}\n"
+    "In CSV a case is a row: the column `test` names it, `now` sets its clock,\n"
+    "expect.stage, expect.route, expect.rejected, expect.score, expect.scores.GROUP,\n"
+    "expect.grades.GRADE, expect.reasons and expect.not_reasons (labels joined by ';')\n"
+    "are what it expects ('none': no stage, route or reject; empty: nothing), and every\n"
+    "other column is a field of the lead. A case that cannot be read fails.\n"
     "\n"
     "Each test prints as ok or FAIL; a failure shows the expectation's location, the\n"
     "expected and actual values, and why the lead was decided as it was. The last line\n"
@@ -33,7 +38,9 @@ const char cmd_test_help[] =
     "                      test made true (or false), with the share covered per file\n"
     "  --coverage-min N    fail (exit 1) when a file's coverage is below N percent\n"
     "  --junit FILE        also write the results as JUnit XML, for CI dashboards\n"
-    "  -q, --quiet         print only failures and the summary\n";
+    "  -q, --quiet         print only failures and the summary\n"
+    "the input options of run, for the CASES files:\n"
+    CLI_INPUT_HELP;
 
 /* ---- coverage: which outcomes (true, false) each decision point has shown ---- */
 
@@ -436,7 +443,11 @@ static bool case_record(void *ctx, lq_feed *f, const char *name_, const lq_recor
 /* False when the file could not be read. */
 static bool run_cases(tester *T, lq_program *p, lq_eval *E, cli_input *in, char *path) {
   cases_input C = {T, p, E, path};
-  return cli_each_record(in, &path, 1, &(cli_input_hooks){case_record, NULL}, &C);
+  unsigned long long bad_inputs = in->bad_inputs;
+  bool ok = cli_each_record(in, &path, 1, &(cli_input_hooks){case_record, NULL}, &C);
+  /* A cases file whose header cannot be read ran no case: that fails, never passes. */
+  if (in->bad_inputs > bad_inputs) test_error(T, path, path, "the file's header row cannot be read (see above); no case ran");
+  return ok;
 }
 
 static bool ends_with(const char *s, const char *end) {
