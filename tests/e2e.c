@@ -676,3 +676,57 @@ Test(e2e, partition_safety, .timeout = 120.0) {
   remove_tree(scratch);
   free(scratch);
 }
+
+/* ---- CSV decisions read back as a CRM would ------------------------------------ */
+
+/* run --output csv is for CRM imports: Python's csv module (tests/csv_check.py)
+ * reads the decisions of the bundled rules on examples/sample.ndjson back, and
+ * every row must say what the NDJSON decision of the same run says: id, stage,
+ * rejected, route, score, each group's score, each grade, the reasons (an
+ * empty cell is null). */
+Test(e2e, csv_output_imports, .timeout = 120.0) {
+  const char *leadq = env_or_die("LEADQ");
+  const char *golden = env_or_die("GOLDEN");
+  if (system("command -v python3 >/dev/null 2>&1") != 0)
+    cr_assert_fail("csv_output_imports needs python3 (its csv module reads the CSV back): apt-get install python3");
+  char *scratch = make_scratch(), *rules = acme_rules();
+  char *sample = fmt("%s/../../examples/sample.ndjson", golden);
+  char *checker = fmt("%s/../csv_check.py", golden);
+  cr_assert(exists(sample) && exists(checker), "csv_output_imports: %s or %s is missing", sample, checker);
+
+  char *args_csv = fmt("run --now 2026-11-22 --output csv \"%s\" \"%s\"", rules, sample);
+  char *args_json = fmt("run --now 2026-11-22 \"%s\" \"%s\"", rules, sample);
+  run_result c = run_leadq(leadq, scratch, args_csv, "/dev/null", scratch, scratch);
+  run_result j = run_leadq(leadq, scratch, args_json, "/dev/null", scratch, scratch);
+  cr_expect(c.status == 0, "csv_output_imports: run --output csv exit %d, expected 0:\n%.500s", c.status, c.err);
+  cr_expect(j.status == 0, "csv_output_imports: run exit %d, expected 0:\n%.500s", j.status, j.err);
+  cr_expect(count_lines(j.out, j.out_len) == 40, "csv_output_imports: %zu decisions, expected 40 (one per sample lead)",
+            count_lines(j.out, j.out_len));
+
+  char *csv_path = fmt("%s/decisions.csv", scratch), *json_path = fmt("%s/decisions.ndjson", scratch);
+  cr_assert(spill(csv_path, c.out, c.out_len) && spill(json_path, j.out, j.out_len));
+  char *cmd = fmt("python3 \"%s\" \"%s\" \"%s\" 2>&1", checker, csv_path, json_path);
+  FILE *p = popen(cmd, "r");
+  cr_assert(p != NULL, "csv_output_imports: cannot run %s: %s", cmd, strerror(errno));
+  char said[4096];
+  size_t n = fread(said, 1, sizeof said - 1, p);
+  said[n] = '\0';
+  int ws = pclose(p);
+  cr_expect(ws != -1 && WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
+            "csv_output_imports: the CSV rows do not match the NDJSON decisions (%s):\n%s", cmd, said);
+  cr_expect(strstr(said, "40 rows match") != NULL, "csv_output_imports: expected 40 rows checked, the checker said:\n%s",
+            said);
+
+  run_result_free(&c);
+  run_result_free(&j);
+  free(cmd);
+  free(csv_path);
+  free(json_path);
+  free(args_csv);
+  free(args_json);
+  free(checker);
+  free(sample);
+  free(rules);
+  remove_tree(scratch);
+  free(scratch);
+}
