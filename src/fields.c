@@ -14,6 +14,8 @@ typedef struct cand {
   uint32_t len;
   uint32_t seg;          /* in the field's own path */
   uint8_t rank;          /* how close: 0 best (see closeness) */
+  bool flat;             /* a top-level key that is the whole path written with dots
+                            (a CSV export's company.employees): in place of every segment */
 } cand;
 
 typedef struct track {
@@ -25,6 +27,8 @@ typedef struct track {
   uint32_t looked;       /* leads without it whose keys were gathered, up to LQ_FIELDS_WINDOW */
   cand *cands;
   uint32_t ncands, cands_cap;
+  char *flat;            /* a lead-rooted path of two or more keys, joined with '.'; else NULL */
+  uint32_t flat_len;
   char *text;            /* the id path as written in rules (only the id's) */
   char *suggest;         /* made when asked for */
 } track;
@@ -92,10 +96,12 @@ static int closeness(const char *key, size_t klen, const char *want, size_t wlen
   return -1;
 }
 
-/* The order of candidates, best first: a deeper segment (the leads had the
- * path up to there), then closer, shorter, then by bytes so that any order of
- * leads or threads picks the same one. */
+/* The order of candidates, best first: the whole path as one key (the leads
+ * are flat, the rules nested), then a deeper segment (the leads had the path up
+ * to there), then closer, shorter, then by bytes so that any order of leads or
+ * threads picks the same one. */
 static int cand_cmp(const cand *a, const cand *b) {
+  if (a->flat != b->flat) return a->flat ? -1 : 1;
   if (a->seg != b->seg) return a->seg > b->seg ? -1 : 1;
   if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
   if (a->len != b->len) return a->len < b->len ? -1 : 1;
@@ -107,7 +113,9 @@ static int cand_cmp(const cand *a, const cand *b) {
 static void keep(track *f, cand x) {
   uint32_t worst = 0;
   for (uint32_t i = 0; i < f->ncands; i++) {
-    if (f->cands[i].seg == x.seg && f->cands[i].len == x.len && !memcmp(f->cands[i].key, x.key, x.len)) return;
+    if (f->cands[i].flat == x.flat && f->cands[i].seg == x.seg && f->cands[i].len == x.len &&
+        !memcmp(f->cands[i].key, x.key, x.len))
+      return;
     if (cand_cmp(&f->cands[i], &f->cands[worst]) > 0) worst = i;
   }
   free(f->suggest);   /* made from the best candidate, which may change */
@@ -115,7 +123,8 @@ static void keep(track *f, cand x) {
   if (f->ncands == LQ_FIELDS_MAX_KEYS) {
     if (cand_cmp(&x, &f->cands[worst]) >= 0) return;
     free(f->cands[worst].key);
-    f->cands[worst] = (cand){xstrndup(x.key, x.len), x.len, x.seg, x.rank};
+    x.key = xstrndup(x.key, x.len);
+    f->cands[worst] = x;
     return;
   }
   if (f->ncands == f->cands_cap) {
@@ -123,7 +132,8 @@ static void keep(track *f, cand x) {
     f->cands = realloc(f->cands, f->cands_cap * sizeof *f->cands);
     if (!f->cands) abort();
   }
-  f->cands[f->ncands++] = (cand){xstrndup(x.key, x.len), x.len, x.seg, x.rank};
+  x.key = xstrndup(x.key, x.len);
+  f->cands[f->ncands++] = x;
 }
 
 static void drop_cands(track *f) {
@@ -146,7 +156,19 @@ static void gather(track *f, const cJSON *obj, uint32_t i) {
     if (len > 1024 || strpbrk(c->string, "`\n")) continue;
     if (len == s->len && !memcmp(c->string, s->key, len)) continue;
     int rank = closeness(c->string, len, s->key, s->len);
-    if (rank >= 0) keep(f, (cand){c->string, (uint32_t)len, i - f->own, (uint8_t)rank});
+    if (rank >= 0) keep(f, (cand){c->string, (uint32_t)len, i - f->own, (uint8_t)rank, false});
+  }
+}
+
+/* The lead had no present value along the path: a present top-level key that is
+ * the whole path joined with dots, exactly (rank 0) or but for case (1), is a
+ * candidate in place of all of it. */
+static void gather_flat(track *f, const cJSON *lead) {
+  for (const cJSON *c = lead->child; c; c = c->next) {
+    if (!c->string || !present(c)) continue;
+    size_t len = strlen(c->string);
+    if (len != f->flat_len || !lq_text_eq(c->string, len, f->flat, len)) continue;
+    keep(f, (cand){c->string, (uint32_t)len, 0, (uint8_t)(memcmp(c->string, f->flat, len) != 0), true});
   }
 }
 
@@ -197,7 +219,10 @@ void lq_fields_observe(lq_fields *t, const cJSON *lead) {
       t->todo[k] = t->todo[--t->ntodo];   /* never looked at again */
       continue;
     }
-    if (w.gather) f->looked++;
+    if (w.gather) {
+      if (f->flat && cJSON_IsObject(lead)) gather_flat(f, lead);
+      f->looked++;
+    }
     k++;
   }
 }
@@ -210,6 +235,28 @@ static void copy_segs(lq_seg *to, const lq_seg *from, uint32_t n, bool own_keys)
     to[i] = from[i];
     if (own_keys && !from[i].is_index) to[i].key = xstrndup(from[i].key, from[i].len);
   }
+}
+
+/* A lead-rooted path of two or more keys, joined with '.' as a CSV export's
+ * header flattens it (company.employees); NULL for any other, or one the rules
+ * could not write as one key. */
+static void make_flat(track *f) {
+  if (f->nsegs < 2) return;
+  size_t len = f->nsegs - 1;
+  for (uint32_t i = 0; i < f->nsegs; i++) {
+    if (f->segs[i].is_index || memchr(f->segs[i].key, '`', f->segs[i].len) || memchr(f->segs[i].key, '\n', f->segs[i].len))
+      return;
+    len += f->segs[i].len;
+  }
+  if (len > 1024) return;
+  char *p = f->flat = xmalloc(len + 1);
+  for (uint32_t i = 0; i < f->nsegs; i++) {
+    if (i) *p++ = '.';
+    memcpy(p, f->segs[i].key, f->segs[i].len);
+    p += f->segs[i].len;
+  }
+  *p = '\0';
+  f->flat_len = (uint32_t)len;
 }
 
 static bool is_identifier(const char *s, size_t n) {
@@ -258,6 +305,7 @@ lq_fields *lq_fields_new(const lq_program *p, const lq_seg *id_segs, uint32_t id
     f->segs = xmalloc(f->nsegs * sizeof *f->segs);
     if (list) copy_segs(f->segs, list->segs, list->nsegs, false);
     copy_segs(f->segs + f->own, pf->segs, pf->nsegs, false);
+    if (pf->root == LQ_ROOT_LEAD) make_flat(f);
   }
   if (t->has_id) {
     track *f = &t->tr[p->nfields];
@@ -265,6 +313,7 @@ lq_fields *lq_fields_new(const lq_program *p, const lq_seg *id_segs, uint32_t id
     f->nsegs = id_nsegs;
     f->segs = xmalloc(id_nsegs * sizeof *f->segs);
     copy_segs(f->segs, id_segs, id_nsegs, true);
+    make_flat(f);
     f->text = path_text(f->segs, f->nsegs, f->nsegs, NULL, 0);
   }
   for (int i = 0; i < t->n; i++) t->todo[t->ntodo++] = i;
@@ -294,6 +343,7 @@ void lq_fields_free(lq_fields *t) {
     if (t->has_id && i == t->p->nfields)
       for (uint32_t k = 0; k < f->nsegs; k++) free((char *)f->segs[k].key);
     free(f->segs);
+    free(f->flat);
     free(f->text);
   }
   free(t->tr);
@@ -312,9 +362,12 @@ static bool finding(lq_fields *t, int i, lq_fields_miss *out) {
   for (uint32_t k = 0; k < f->ncands; k++)
     if (!best || cand_cmp(&f->cands[k], best) < 0) best = &f->cands[k];
   if (best && !f->suggest)
-    f->suggest = path_text(f->segs + f->own, f->nsegs - f->own, best->seg, best->key, best->len);
+    f->suggest = best->flat ? path_text(&(lq_seg){.key = best->key, .len = best->len}, 1, 0, best->key, best->len)
+                            : path_text(f->segs + f->own, f->nsegs - f->own, best->seg, best->key, best->len);
   *out = (lq_fields_miss){.field = -1, .text = f->text, .key = best ? best->key : NULL,
-                          .key_seg = best ? best->seg : 0, .suggest = best ? f->suggest : NULL};
+                          .key_seg = best ? best->seg : 0,
+                          .key_nsegs = !best ? 0 : best->flat ? f->nsegs : 1,
+                          .suggest = best ? f->suggest : NULL};
   return true;
 }
 

@@ -7,7 +7,10 @@
  * While a field is unseen, the keys of the objects it was looked up in are
  * kept as did-you-mean candidates, only those close enough to be the intended
  * key, from its first LQ_FIELDS_WINDOW leads without it and at most
- * LQ_FIELDS_MAX_KEYS of them, so memory stays flat over any stream.
+ * LQ_FIELDS_MAX_KEYS of them, so memory stays flat over any stream. A path of
+ * two or more keys from the lead is looked for flat too: a top-level key equal
+ * (or equal but for case) to its keys joined with '.', as a CSV export's header
+ * has company.employees, is the suggestion before any other.
  * One tracker per thread, merged at the end. Findings are data; the caller prints.
  */
 #ifndef LQ_FIELDS_H
@@ -39,8 +42,12 @@ typedef struct lq_fields_miss {
   lq_span span;          /* the field's first use; the id path: all zero */
   const char *key;       /* the closest key, exactly as the leads had it; NULL: none */
   uint32_t key_seg;      /* which segment of the field's path key takes the place of */
+  uint32_t key_nsegs;    /* how many: 1, or all of a lead-rooted path's when the leads
+                            had it flat, as one top-level key of its segments joined
+                            with '.' (a CSV column company.employees); 0 with no key */
   const char *suggest;   /* the field's path with key in that place, written as in the
-                            rules (company.employees, `Lead Source`); NULL with key */
+                            rules (company.employees, `Lead Source`, `company.employees`);
+                            NULL with key */
 } lq_fields_miss;
 
 /* True when no lead had field i (lq_program.fields[i]), with *out filled in. A

@@ -292,14 +292,130 @@ Test(fields, a_suggestion_is_the_same_whatever_the_order_of_the_leads) {
   cr_assert_str_eq(want, "origen", "the shorter keys first, then by their bytes");
 }
 
-/* ---- memory stays flat ---- */
-
 /* "abcdefgh" with the letters at two places changed: a distinct near key per n. */
 static void near_key(int n, char out[9]) {
   memcpy(out, "abcdefgh", 9);
   out[n % 8] = (char)('p' + n / 8 % 10);
   out[(n % 8 + 1 + n / 80 % 7) % 8] = (char)('p' + n / 560 % 10);
 }
+
+/* ---- flat leads, nested rules: a CSV export's company.employees ---- */
+
+Test(fields, a_nested_field_the_leads_had_flat_names_the_flat_key) {
+  ft *f = ft_new("define big = company.employees > 10\n"
+                 "define east = lead.company.region == \"east\"\n"
+                 "define web = crm.`Lead Source` == \"web\"\n"
+                 "define deep = a.b.c is present\n");
+  /* a CSV header company.employees is one top-level key */
+  ft_lead(f, "{\"id\": \"1\", \"company.employees\": \"5\", \"Company.Region\": \"east\", \"crm.lead source\": \"web\","
+             " \"a.b.c\": \"x\"}");
+  ft_lead(f, "{\"id\": \"2\", \"company.employees\": \"50\"}");
+  ft_missing(f, "company.employees", "`company.employees`");
+  lq_fields_miss m;
+  cr_assert(lq_fields_missing(f->t, ft_field(f->p, "company.employees"), &m));
+  cr_assert_str_eq(m.key, "company.employees");
+  cr_assert_eq(m.key_seg, 0);
+  cr_assert_eq(m.key_nsegs, 2, "the key takes the place of the whole path");
+  /* equal but for case; the path as written with lead. is the same path */
+  ft_missing(f, "lead.company.region", "`Company.Region`");
+  cr_assert(lq_fields_missing(f->t, ft_field(f->p, "lead.company.region"), &m));
+  cr_assert_str_eq(m.key, "Company.Region");
+  /* a quoted key is joined as it is */
+  ft_missing(f, "crm.`Lead Source`", "`crm.lead source`");
+  ft_missing(f, "a.b.c", "`a.b.c`");
+  cr_assert(lq_fields_missing(f->t, ft_field(f->p, "a.b.c"), &m));
+  cr_assert_eq(m.key_nsegs, 3);
+  ft_free(f);
+}
+
+Test(fields, a_flat_key_comes_before_any_other_and_the_exact_one_first) {
+  const char *leads[] = {"{\"company\": {\"employes\": 3}, \"compny\": {\"employees\": 3}}",
+                         "{\"Company.Employees\": 1}",
+                         "{\"company.employees\": 2}"};
+  for (int start = 0; start < 3; start++) {
+    ft *f = ft_new("define big = company.employees > 10\n");
+    for (int k = 0; k < 3; k++) ft_lead(f, leads[(start + k) % 3]);
+    ft_missing(f, "company.employees", "`company.employees`");
+    lq_fields_miss m;
+    cr_assert(lq_fields_missing(f->t, 0, &m));
+    cr_assert_str_eq(m.key, "company.employees", "starting at lead %d", start);
+    ft_free(f);
+  }
+  /* but for case, when that is all the leads had; still before a deeper near key */
+  ft *g = ft_new("define big = company.employees > 10\n");
+  ft_lead(g, "{\"company\": {\"employes\": 3}}");
+  ft_lead(g, "{\"COMPANY.EMPLOYEES\": 1}");
+  ft_missing(g, "company.employees", "`COMPANY.EMPLOYEES`");
+  ft_free(g);
+  /* without a flat key, the near key in company is the suggestion, as before */
+  ft *h = ft_new("define big = company.employees > 10\n");
+  ft_lead(h, "{\"company\": {\"employes\": 3}, \"company.employee\": 4, \"xcompany.employees\": 4}");
+  ft_missing(h, "company.employees", "company.employes");
+  lq_fields_miss m;
+  cr_assert(lq_fields_missing(h->t, 0, &m));
+  cr_assert_eq(m.key_nsegs, 1);
+  ft_free(h);
+}
+
+Test(fields, a_flat_key_is_looked_for_only_where_it_can_stand_for_the_path) {
+  ft *f = ft_new("define a = any(events where kind.name == \"demo\")\n"
+                 "define b = tags[0].x is present\n"
+                 "define d = company.size is present\n"
+                 "define e = crm.owner is present\n");
+  /* in a list's items; with an index; blank; not at the top */
+  ft_lead(f, "{\"events\": [{\"kind.name\": \"demo\"}], \"kind.name\": \"demo\", \"tags.0.x\": 1, \"tags[0].x\": 1,"
+             " \"company.size\": \"  \", \"crm\": {\"crm.owner\": \"x\"}}");
+  ft_lead(f, "{\"company.size\": null, \"crm.owner\": [\"x\"]}");
+  ft_missing(f, "kind.name", NULL);
+  ft_missing(f, "tags[0].x", NULL);
+  ft_missing(f, "company.size", NULL);
+  /* an array is present */
+  ft_missing(f, "crm.owner", "`crm.owner`");
+  ft_free(f);
+}
+
+Test(fields, a_flat_key_survives_a_full_set_of_near_keys_and_a_merge) {
+  ft *f = ft_new("define a = abcdefgh.x is present\n");
+  lq_fields *b = lq_fields_new(f->p, NULL, 0);
+  char lead[256], key[9];
+  for (int i = 0; i < 900; i++) {
+    near_key(i, key);
+    snprintf(lead, sizeof lead, "{\"%s\": {\"y\": 1}}", key);
+    ft_lead(f, lead);
+  }
+  cr_assert_eq(lq_fields_kept(f->t, 0), LQ_FIELDS_MAX_KEYS);
+  ft_lead_to(f, b, "{\"ABCDEFGH.X\": 1}");
+  ft_lead_to(f, b, "{\"abcdefgh.x\": 1}");
+  lq_fields_merge(f->t, b);
+  cr_assert_leq(lq_fields_kept(f->t, 0), LQ_FIELDS_MAX_KEYS);
+  ft_missing(f, "abcdefgh.x", "`abcdefgh.x`");
+  /* and the other way: a full set merged into the one that saw the flat key */
+  ft_lead_to(f, b, "{\"abcdefgh\": {\"y\": 1}}");
+  lq_fields_merge(b, f->t);
+  lq_fields_miss m;
+  cr_assert(lq_fields_missing(b, 0, &m));
+  cr_assert_str_eq(m.suggest, "`abcdefgh.x`");
+  cr_assert_leq(lq_fields_kept(b, 0), LQ_FIELDS_MAX_KEYS);
+  /* found later, as a nested path, it is not missing */
+  ft_lead(f, "{\"abcdefgh\": {\"x\": 1}}");
+  ft_present(f, "abcdefgh.x");
+  lq_fields_free(b);
+  ft_free(f);
+}
+
+Test(fields, an_id_path_the_leads_had_flat_names_the_flat_key) {
+  ft *f = ft_new_id("define a = email is present\n", "crm.id");
+  ft_lead(f, "{\"crm.id\": \"A1\", \"crm\": {\"ids\": 1}}");
+  lq_fields_miss m;
+  cr_assert(lq_fields_id_missing(f->t, &m));
+  cr_assert_str_eq(m.text, "crm.id");
+  cr_assert_str_eq(m.key, "crm.id");
+  cr_assert_str_eq(m.suggest, "`crm.id`");
+  ft_free(f);
+}
+
+/* ---- memory stays flat ---- */
+
 
 Test(fields, keys_kept_are_bounded_and_the_best_survive) {
   ft *f = ft_new("define a = abcdefgh is present\n");
