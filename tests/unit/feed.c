@@ -1,4 +1,5 @@
 /* feed.c: records from NDJSON and CSV inputs, plain or gzip (src/feed.c). */
+#include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -189,5 +190,439 @@ Test(reader, many_lines_across_buffer_refills) {
   }
   cr_assert_eq(seen, count);
   lq_feed_close(f);
+  free(s);
+}
+
+/* ---- CSV: framing (lq_feed_next) and decoding (lq_feed_decode) ---- */
+
+static const lq_feed_opts csv_opts = {.format = LQ_FEED_CSV};
+
+static records read_csv(const char *s) {
+  records r = read_as("t.csv", csv_opts, s, strlen(s));
+  cr_assert_eq(r.status, LQ_FEED_OK);
+  return r;
+}
+
+/* The lead a record of s decodes to, as read by a feed (the header first);
+ * NULL with why when the record is bad. One record expected. */
+typedef struct decoded {
+  lq_arena arena;
+  cJSON *lead;
+  char why[200];
+  bool ignored;
+} decoded;
+
+static void decode_nth(decoded *d, const char *s, int nth) {
+  lq_arena_init(&d->arena, 1024);
+  lq_feed *f = lq_feed_open(fd_of(s, strlen(s)), "t.csv", &csv_opts);
+  lq_record r;
+  for (int i = 0; i <= nth; i++) cr_assert(lq_feed_next(f, &r), "record %d of %s", i, s);
+  d->ignored = false;
+  d->why[0] = '\0';
+  d->lead = lq_feed_decode(lq_feed_schema_of(f), &d->arena, r.raw, r.len, d->why, sizeof d->why, &d->ignored);
+  lq_feed_close(f);
+}
+
+static const cJSON *key(const decoded *d, const char *k) {
+  cr_assert_not_null(d->lead, "the record should decode: %s", d->why);
+  return cJSON_GetObjectItemCaseSensitive(d->lead, k);
+}
+
+static void expect_text(const decoded *d, const char *k, const char *want, size_t n) {
+  const cJSON *v = key(d, k);
+  cr_assert(cJSON_IsString(v), "'%s' should be text", k);
+  cr_assert_eq((size_t)v->valueint, n, "'%s' has %d bytes, expected %zu", k, v->valueint, n);
+  cr_assert_eq(memcmp(v->valuestring, want, n), 0, "'%s' is '%s'", k, v->valuestring);
+}
+
+Test(csv, a_quote_inside_an_unquoted_cell_is_text) {
+  /* A quote opens only at the start of a field: 5" screen does not open one,
+   * so it does not swallow the next line. */
+  const char *s = "id,item\na,5\" screen\nb,6\n";
+  records l = read_csv(s);
+  cr_assert_eq(l.n, 2);
+  cr_assert_str_eq(l.text[0], "a,5\" screen");
+  cr_assert_eq(l.line[0], 2);
+  cr_assert_str_eq(l.text[1], "b,6");
+  cr_assert_eq(l.line[1], 3);
+  cr_assert_null(l.bad[0]);
+  records_free(&l);
+  decoded d;
+  decode_nth(&d, s, 0);
+  expect_text(&d, "item", "5\" screen", 9);
+  lq_arena_free(&d.arena);
+}
+
+Test(csv, a_quoted_field_over_three_lines_keeps_its_first_line) {
+  const char *s = "id,note\na,\"one\ntwo\nthree\"\nb,x\n";
+  records l = read_csv(s);
+  cr_assert_eq(l.n, 2);
+  cr_assert_str_eq(l.text[0], "a,\"one\ntwo\nthree\"");
+  cr_assert_eq(l.line[0], 2);
+  cr_assert_str_eq(l.text[1], "b,x");
+  cr_assert_eq(l.line[1], 5, "the next record starts on line 5, after the three lines of the first");
+  records_free(&l);
+
+  lq_feed *f = lq_feed_open(fd_of(s, strlen(s)), "t.csv", &csv_opts);
+  lq_record r;
+  while (lq_feed_next(f, &r)) {}
+  cr_assert_eq(lq_feed_lines(f), 5);
+  lq_feed_close(f);
+
+  decoded d;
+  decode_nth(&d, s, 0);
+  expect_text(&d, "note", "one\ntwo\nthree", 13);
+  lq_arena_free(&d.arena);
+}
+
+Test(csv, crlf_inside_quotes_is_kept) {
+  const char *s = "id,note\r\na,\"x\r\ny\"\r\nb,z\r\n";
+  records l = read_csv(s);
+  cr_assert_eq(l.n, 2);
+  cr_assert_str_eq(l.text[0], "a,\"x\r\ny\"", "the record's own CRLF goes, the one inside quotes stays");
+  cr_assert_str_eq(l.text[1], "b,z");
+  cr_assert_eq(l.line[1], 4);
+  records_free(&l);
+  decoded d;
+  decode_nth(&d, s, 0);
+  expect_text(&d, "note", "x\r\ny", 4);
+  lq_arena_free(&d.arena);
+}
+
+Test(csv, doubled_quotes_are_one_quote) {
+  const char *s = "id,a,b,c,d\nq,\"say \"\"hi\"\"\",\"\"\"\",\"\",\"x,\"\"y\"\"\"\n";
+  decoded d;
+  decode_nth(&d, s, 0);
+  expect_text(&d, "a", "say \"hi\"", 8);
+  expect_text(&d, "b", "\"", 1);
+  cr_assert_null(key(&d, "c"), "a quoted empty cell is empty: the key is absent");
+  expect_text(&d, "d", "x,\"y\"", 5);
+  lq_arena_free(&d.arena);
+}
+
+Test(csv, text_after_a_closing_quote_is_bad) {
+  decoded d;
+  decode_nth(&d, "id,a\nq,\"x\"y\n", 0);
+  cr_assert_null(d.lead);
+  cr_assert(strstr(d.why, "closing quote") != NULL, "why: %s", d.why);
+  lq_arena_free(&d.arena);
+}
+
+Test(csv, another_number_of_fields_is_bad) {
+  decoded d;
+  decode_nth(&d, "id,a,b\nq,1\nr,1,2,3\n", 0);
+  cr_assert_null(d.lead);
+  cr_assert_str_eq(d.why, "the record has 2 fields, the header has 3");
+  lq_arena_free(&d.arena);
+  decode_nth(&d, "id,a,b\nq,1\nr,1,2,3\n", 1);
+  cr_assert_null(d.lead);
+  cr_assert_str_eq(d.why, "the record has 4 fields, the header has 3");
+  lq_arena_free(&d.arena);
+}
+
+Test(csv, an_unclosed_quote_runs_to_the_end_and_is_bad) {
+  records l = read_csv("id,a\nq,\"open\nr,1\n");
+  cr_assert_eq(l.n, 1);
+  cr_assert_eq(l.line[0], 2);
+  cr_assert_not_null(l.bad[0], "framing says why");
+  cr_assert(!strncmp(l.text[0], "q,\"open\nr,1", 11), "the record holds the rest of the input: %s", l.text[0]);
+  records_free(&l);
+}
+
+/* Each cell typed on its own (feed.md): one column v, one row per case. */
+typedef struct typing {
+  const char *cell;   /* as written in the file */
+  int type;           /* cJSON_Number, cJSON_String, cJSON_True, cJSON_False, 0: absent */
+  double num;
+  const char *text;   /* a number's text as written, or the text */
+} typing;
+
+static const typing typing_table[] = {
+    {"42", cJSON_Number, 42, "42"},
+    {"-1.5", cJSON_Number, -1.5, "-1.5"},
+    {"1e3", cJSON_Number, 1000, "1e3"},
+    {"2.5E-3", cJSON_Number, 0.0025, "2.5E-3"},
+    {"0", cJSON_Number, 0, "0"},
+    {"-0", cJSON_Number, 0, "-0"},
+    {"10001", cJSON_Number, 10001, "10001"},
+    {"12345678901234567890", cJSON_Number, 12345678901234567890.0, "12345678901234567890"},
+    {"\"42\"", cJSON_Number, 42, "42"},
+    {"02139", cJSON_String, 0, "02139"},
+    {"042", cJSON_String, 0, "042"},
+    {"+1", cJSON_String, 0, "+1"},
+    {"\"1,000\"", cJSON_String, 0, "1,000"},
+    {" 42", cJSON_String, 0, " 42"},
+    {"42 ", cJSON_String, 0, "42 "},
+    {".5", cJSON_String, 0, ".5"},
+    {"1.", cJSON_String, 0, "1."},
+    {"1e", cJSON_String, 0, "1e"},
+    {"-", cJSON_String, 0, "-"},
+    {"0x1F", cJSON_String, 0, "0x1F"},
+    {"NaN", cJSON_String, 0, "NaN"},
+    {"Infinity", cJSON_String, 0, "Infinity"},
+    {"true", cJSON_True, 0, NULL},
+    {"TRUE", cJSON_True, 0, NULL},
+    {"False", cJSON_False, 0, NULL},
+    {"fAlSe", cJSON_False, 0, NULL},
+    {"\"true\"", cJSON_True, 0, NULL},
+    {"truth", cJSON_String, 0, "truth"},
+    {"yes", cJSON_String, 0, "yes"},
+    {" true", cJSON_String, 0, " true"},
+    {"", 0, 0, NULL},
+    {"\"\"", 0, 0, NULL},
+};
+
+Test(csv, each_cell_is_typed_on_its_own) {
+  for (size_t i = 0; i < sizeof typing_table / sizeof *typing_table; i++) {
+    const typing *t = &typing_table[i];
+    char s[64];
+    snprintf(s, sizeof s, "id,v\nr,%s\n", t->cell);
+    decoded d;
+    decode_nth(&d, s, 0);
+    const cJSON *v = key(&d, "v");
+    if (!t->type) {
+      cr_assert_null(v, "[%s] should be absent", t->cell);
+    } else {
+      cr_assert_not_null(v, "[%s] should be present", t->cell);
+      cr_assert_eq(v->type & 0xFF, t->type, "[%s] has type %d, expected %d", t->cell, v->type & 0xFF, t->type);
+      if (t->type == cJSON_Number) {
+        cr_assert_eq(v->valuedouble, t->num, "[%s] is %.17g", t->cell, v->valuedouble);
+        cr_assert_eq((size_t)v->valueint, strlen(t->text), "[%s]: the number's text is kept", t->cell);
+        cr_assert_eq(memcmp(v->valuestring, t->text, strlen(t->text)), 0, "[%s]: the number's text is kept", t->cell);
+      } else if (t->type == cJSON_String) {
+        cr_assert_str_eq(v->valuestring, t->text, "[%s] is the text '%s'", t->cell, v->valuestring);
+      }
+    }
+    lq_arena_free(&d.arena);
+  }
+}
+
+Test(csv, keys_in_header_order_verbatim) {
+  decoded d;
+  decode_nth(&d, "Lead Source,id,Email,email\nWeb,r,A@x.com,b@x.com\n", 0);
+  const char *want[] = {"Lead Source", "id", "Email", "email"};
+  int i = 0;
+  for (const cJSON *c = d.lead->child; c; c = c->next, i++) {
+    cr_assert_lt(i, 4);
+    cr_assert_str_eq(c->string, want[i]);
+  }
+  cr_assert_eq(i, 4);
+  lq_arena_free(&d.arena);
+}
+
+Test(csv, a_header_with_a_trailing_empty_cell) {
+  const char *s = "id,name,\na,b,\nc,d,x\n";
+  lq_feed *f = lq_feed_open(fd_of(s, strlen(s)), "t.csv", &csv_opts);
+  lq_record r;
+  cr_assert(lq_feed_next(f, &r));
+  const lq_feed_schema *sc = lq_feed_schema_of(f);
+  cr_assert_eq(sc->ncols, 3);
+  cr_assert_str_eq(sc->keys[0], "id");
+  cr_assert_str_eq(sc->keys[1], "name");
+  cr_assert_null(sc->keys[2], "an empty header cell names no key");
+  cr_assert_eq(sc->header_len, 8);
+  cr_assert_eq(memcmp(sc->header, "id,name,", 8), 0);
+  lq_feed_close(f);
+
+  decoded d;
+  decode_nth(&d, s, 0);
+  cr_assert_not_null(d.lead);
+  cr_assert(!d.ignored, "nothing under the unnamed column");
+  cr_assert_eq(cJSON_GetArraySize(d.lead), 2);
+  lq_arena_free(&d.arena);
+  decode_nth(&d, s, 1);
+  cr_assert_not_null(d.lead);
+  cr_assert(d.ignored, "x under the unnamed column is reported");
+  cr_assert_eq(cJSON_GetArraySize(d.lead), 2, "and left out");
+  lq_arena_free(&d.arena);
+}
+
+Test(csv, a_repeated_header_name_is_an_error_for_the_input) {
+  const char *s = "id,x,id\n1,2,3\n";
+  lq_feed *f = lq_feed_open(fd_of(s, strlen(s)), "t.csv", &csv_opts);
+  lq_record r;
+  cr_assert(!lq_feed_next(f, &r), "no record is read");
+  const char *why = NULL;
+  cr_assert_eq(lq_feed_error(f, &why), LQ_FEED_BAD_HEADER);
+  cr_assert_str_eq(why, "the header names 'id' twice (columns 1 and 3); rename one");
+  lq_feed_close(f);
+}
+
+Test(csv, bom_and_semicolon) {
+  const char *s = "\xEF\xBB\xBFid;note\na;\"x;y\"\n";
+  lq_feed *f = lq_feed_open(fd_of(s, strlen(s)), "t.txt", &(lq_feed_opts){.format = LQ_FEED_CSV, .delimiter = ';'});
+  lq_record r;
+  cr_assert(lq_feed_next(f, &r));
+  cr_assert_str_eq(lq_feed_schema_of(f)->keys[0], "id", "the BOM is not part of the first key");
+  lq_arena a;
+  lq_arena_init(&a, 1024);
+  char why[200];
+  bool ignored = false;
+  cJSON *lead = lq_feed_decode(lq_feed_schema_of(f), &a, r.raw, r.len, why, sizeof why, &ignored);
+  cr_assert_not_null(lead, "%s", why);
+  cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(lead, "note")->valuestring, "x;y");
+  lq_arena_free(&a);
+  lq_feed_close(f);
+}
+
+Test(csv, a_too_long_record_comes_in_pieces_across_a_quoted_line_break) {
+  /* line 1 the header; lines 2-3 one record of about 3,000 bytes whose quoted
+   * cell holds a line break past max_record; line 4 a short record. */
+  size_t half = 1500;
+  size_t cap = 64 + 2 * half;
+  char *s = malloc(cap);
+  cr_assert(s);
+  size_t w = (size_t)sprintf(s, "id,note\nbig,\"");
+  memset(s + w, 'a', half);
+  w += half;
+  s[w++] = '\n';
+  memset(s + w, 'b', half);
+  w += half;
+  size_t rec_len = w - 8 + 1;   /* from "big" to the closing quote */
+  w += (size_t)sprintf(s + w, "\"\nok,1\n");
+  lq_feed *f = lq_feed_open(fd_of(s, w), "t.csv", &(lq_feed_opts){.format = LQ_FEED_CSV, .max_record = 1000});
+  lq_record r;
+  cr_assert(lq_feed_next(f, &r));
+  cr_assert(r.too_long);
+  cr_assert_eq(r.line, 2);
+  size_t total = r.len;
+  char *whole = malloc(rec_len + 1);
+  memcpy(whole, r.raw, r.len);
+  const char *piece;
+  size_t len;
+  while (lq_feed_more(f, &piece, &len)) {
+    cr_assert_leq(total + len, rec_len);
+    memcpy(whole + total, piece, len);
+    total += len;
+  }
+  cr_assert_eq(total, rec_len, "every byte of the long record comes out once: %zu of %zu", total, rec_len);
+  cr_assert_eq(memcmp(whole, s + 8, rec_len), 0, "in order");
+  cr_assert(lq_feed_next(f, &r), "the quoted line break did not end the record: the next one is whole");
+  cr_assert(!r.too_long);
+  cr_assert_str_eq(r.raw, "ok,1");
+  cr_assert_eq(r.line, 4);
+  cr_assert(!lq_feed_next(f, &r));
+  cr_assert_eq(lq_feed_error(f, NULL), LQ_FEED_OK);
+  lq_feed_close(f);
+  free(whole);
+  free(s);
+}
+
+/* ---- gzip ---- */
+
+/* A temporary file holding s[0..n) gzip-compressed with zlib's gzopen; its
+ * path in path (the caller unlinks it). */
+static void gzip_file(char path[64], const char *s, size_t n) {
+  strcpy(path, "/tmp/leadq-feed-XXXXXX");
+  int fd = mkstemp(path);
+  cr_assert(fd >= 0);
+  close(fd);
+  gzFile gz = gzopen(path, "wb9");
+  cr_assert_not_null(gz);
+  cr_assert_eq(gzwrite(gz, s, (unsigned)n), (int)n);
+  cr_assert_eq(gzclose(gz), Z_OK);
+}
+
+static char *slurp_file(const char *path, size_t *n) {
+  FILE *fp = fopen(path, "rb");
+  cr_assert_not_null(fp);
+  fseek(fp, 0, SEEK_END);
+  long size = ftell(fp);
+  fseek(fp, 0, SEEK_SET);
+  char *b = malloc((size_t)size + 1);
+  cr_assert_eq(fread(b, 1, (size_t)size, fp), (size_t)size);
+  fclose(fp);
+  *n = (size_t)size;
+  return b;
+}
+
+/* Rows "r00000,N" with scrambled numbers, so that they compress poorly and a
+ * cut in the middle of the stream leaves many whole records before it. */
+static char *csv_rows(int rows, size_t *n) {
+  char *s = malloc(16 + (size_t)rows * 24);
+  size_t w = (size_t)sprintf(s, "id,n\n");
+  uint32_t x = 2463534242u;
+  for (int i = 0; i < rows; i++) {
+    x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+    w += (size_t)sprintf(s + w, "r%05d,%u\n", i, x);
+  }
+  *n = w;
+  return s;
+}
+
+Test(gzip, a_whole_stream_is_read_whatever_the_name) {
+  size_t n;
+  char *s = csv_rows(300, &n);
+  char path[64];
+  gzip_file(path, s, n);
+  /* The name says CSV only by --input: gzip is found by its magic bytes. */
+  lq_feed *f = lq_feed_open(open(path, O_RDONLY), "export.bin", &csv_opts);
+  lq_record r;
+  int seen = 0;
+  const char *at = strchr(s, '\n') + 1;
+  while (lq_feed_next(f, &r)) {
+    const char *nl = strchr(at, '\n');
+    cr_assert_eq(r.len, (size_t)(nl - at));
+    cr_assert_eq(memcmp(r.raw, at, r.len), 0, "record %d", seen);
+    cr_assert_eq(r.line, (uint64_t)seen + 2);
+    at = nl + 1;
+    seen++;
+  }
+  cr_assert_eq(seen, 300);
+  cr_assert_eq(lq_feed_error(f, NULL), LQ_FEED_OK);
+  lq_feed_close(f);
+  unlink(path);
+  free(s);
+}
+
+/* The whole lines (after the header) zlib can decompress from z[0..n). */
+static int whole_rows_in(const unsigned char *z, size_t n) {
+  z_stream zs = {0};
+  cr_assert_eq(inflateInit2(&zs, 31), Z_OK);
+  size_t cap = 1 << 20;
+  unsigned char *out = malloc(cap);
+  zs.next_in = (unsigned char *)z;
+  zs.avail_in = (uInt)n;
+  zs.next_out = out;
+  zs.avail_out = (uInt)cap;
+  int st = inflate(&zs, Z_SYNC_FLUSH);
+  cr_assert(st == Z_OK || st == Z_BUF_ERROR, "inflate: %d", st);
+  int lines = 0;
+  for (size_t i = 0; i < zs.total_out; i++) lines += out[i] == '\n';
+  inflateEnd(&zs);
+  free(out);
+  return lines - 1;   /* less the header */
+}
+
+Test(gzip, a_truncated_stream_gives_the_records_before_the_cut_then_corrupt) {
+  size_t n;
+  char *s = csv_rows(2000, &n);
+  char path[64];
+  gzip_file(path, s, n);
+  size_t zn;
+  char *z = slurp_file(path, &zn);
+  size_t cut = zn / 2;
+  int before = whole_rows_in((unsigned char *)z, cut);
+  cr_assert_gt(before, 100, "the cut should leave many whole records (%d)", before);
+  cr_assert_lt(before, 2000);
+
+  lq_feed *f = lq_feed_open(fd_of(z, cut), "t.csv.gz", &(lq_feed_opts){0});
+  lq_record r;
+  int seen = 0;
+  const char *at = strchr(s, '\n') + 1;
+  while (lq_feed_next(f, &r)) {
+    const char *nl = strchr(at, '\n');
+    cr_assert_eq(r.len, (size_t)(nl - at), "record %d is whole", seen);
+    cr_assert_eq(memcmp(r.raw, at, r.len), 0, "record %d", seen);
+    at = nl + 1;
+    seen++;
+  }
+  cr_assert_eq(seen, before, "every whole record before the cut, and not the cut one: %d of %d", seen, before);
+  const char *why = NULL;
+  cr_assert_eq(lq_feed_error(f, &why), LQ_FEED_CORRUPT);
+  cr_assert(why && strstr(why, "cut short"), "why: %s", why ? why : "(null)");
+  lq_feed_close(f);
+  unlink(path);
+  free(z);
   free(s);
 }
