@@ -337,6 +337,7 @@ static lq_expr *path(compiler *c, const lq_node *n) {
     segs[0] = (lq_seg){base->str.s, base->str.n, 0, false};
   } else if (base->kind == LQ_NAME && base->ref_kind == LQ_REF_LEAD) {
     e->root = LQ_ROOT_LEAD;
+    if (!count) c->p->reads_lead = true;
   } else {
     e->root = LQ_ROOT_EXPR;
     e->a = compile(c, base);

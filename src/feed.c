@@ -96,6 +96,14 @@ void lq_feed_close(lq_feed *f) {
 
 const lq_feed_schema *lq_feed_schema_of(const lq_feed *f) { return &f->schema; }
 
+void lq_feed_keep(lq_feed *f, bool (*keep)(void *ctx, const char *key, uint32_t len), void *ctx) {
+  lq_feed_schema *s = &f->schema;
+  if (s->format != LQ_FEED_CSV || !s->ncols) return;
+  bool *wanted = lq_arena_zalloc(&f->arena, (size_t)s->ncols * sizeof *wanted);
+  for (int i = 0; i < s->ncols; i++) wanted[i] = s->keys[i] && keep(ctx, s->keys[i], s->key_lens[i]);
+  s->wanted = wanted;
+}
+
 lq_feed_status lq_feed_error(const lq_feed *f, const char **why) {
   if (why) *why = f->status == LQ_FEED_OK ? NULL : f->status == LQ_FEED_EIO ? strerror(f->err) : f->why;
   return f->status;
@@ -449,6 +457,7 @@ static cJSON *decode_csv(const lq_feed_schema *s, lq_arena *a, const char *raw, 
   const char delim = s->delimiter;
   const int ncols = s->ncols;
   const char *const *keys = s->keys;
+  const bool *wanted = s->wanted;
   size_t k = 0;
   int col = 0;
   for (;; col++) {
@@ -486,7 +495,7 @@ static cJSON *decode_csv(const lq_feed_schema *s, lq_arena *a, const char *raw, 
     }
     bool more = k < len;
     b[start + n] = '\0';
-    if (col < ncols) {
+    if (col < ncols && (!wanted || wanted[col] || !keys[col])) {
       const char *key = keys[col], *c = b + start;
       if (!key) {
         *ignored |= n > 0;

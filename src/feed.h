@@ -32,6 +32,7 @@ typedef struct lq_feed_schema {
   const char **keys;        /* CSV: the key of each column, NULL for an empty header cell */
   const uint32_t *key_lens;
   const char *header;       /* CSV: the header row as it came in (no BOM, no line end) */
+  const bool *wanted;       /* CSV: the columns decoded (lq_feed_keep); NULL: all */
   size_t header_len;
 } lq_feed_schema;
 
@@ -65,6 +66,11 @@ typedef enum {
   LQ_FEED_CORRUPT,          /* a gzip stream that is corrupt or cut short */
   LQ_FEED_BAD_HEADER,       /* a CSV header that cannot name the keys */
 } lq_feed_status;
+/* Decode only the CSV columns whose key keep accepts: the others are skipped,
+ * never typed nor put in the lead. Call after the header is read (once the
+ * first record is out), before that input's records are decoded. */
+void lq_feed_keep(lq_feed *f, bool (*keep)(void *ctx, const char *key, uint32_t len), void *ctx);
+
 /* Why lq_feed_next returned false before the end, in words (NULL when it did not). */
 lq_feed_status lq_feed_error(const lq_feed *f, const char **why);
 int lq_feed_errno(const lq_feed *f);

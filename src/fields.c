@@ -83,16 +83,25 @@ static bool loosely_equal(const char *a, size_t an, const char *b, size_t bn) {
   }
 }
 
-/* How close key is to want, the key written in the rules: 0 the same but for
- * case, 1 but for case and separators, 1 + d for d typing edits (as the
- * compiler's did-you-mean: one edit for keys of up to four letters, two for
- * longer ones, and fewer than want has letters); -1 not close. */
+/* How close key is to want, the key written in the rules, smaller is closer:
+ * 0 the same but for case, 1 but for case and separators, 1 + 2d for d typing
+ * edits, 2 + 2d for d edits once case is ignored (as the compiler's
+ * did-you-mean: one edit for keys of up to four letters, two for longer ones,
+ * and fewer than want has letters); -1 not close. */
 static int closeness(const char *key, size_t klen, const char *want, size_t wlen) {
   if (lq_text_eq(key, klen, want, wlen)) return 0;
   if (loosely_equal(key, klen, want, wlen)) return 1;
-  int cap = klen <= 4 ? 1 : 2;
+  if (klen > 64 || wlen > 64) return -1;   /* lq_edit_distance's own limit */
+  int cap = klen <= 4 ? 1 : 2, most = wlen < 3 ? (int)wlen : 3;
   int d = lq_edit_distance(want, wlen, key, klen, cap);
-  if (d <= cap && d < (wlen < 3 ? (int)wlen : 3)) return 1 + d;
+  if (d <= cap && d < most) return 1 + 2 * d;
+  /* Typing edits ignore case too (a CRM's Emal is a typo of email), ranked
+   * after the same edits in the same case. */
+  char k[64], w[64];
+  for (size_t i = 0; i < klen; i++) k[i] = (char)fold((unsigned char)key[i]);
+  for (size_t i = 0; i < wlen; i++) w[i] = (char)fold((unsigned char)want[i]);
+  d = lq_edit_distance(w, wlen, k, klen, cap);
+  if (d <= cap && d < most) return 2 + 2 * d;
   return -1;
 }
 
@@ -352,6 +361,16 @@ void lq_fields_free(lq_fields *t) {
 }
 
 uint64_t lq_fields_leads(const lq_fields *t) { return t->leads; }
+
+bool lq_fields_wants_key(const lq_fields *t, const char *key, uint32_t len) {
+  for (int i = 0; i < t->n; i++) {
+    const track *f = &t->tr[i];
+    /* The first key of every path from the lead (items' paths start with their list's). */
+    if (f->nsegs && !f->segs[0].is_index && closeness(key, len, f->segs[0].key, f->segs[0].len) >= 0) return true;
+    if (f->flat && lq_text_eq(key, len, f->flat, f->flat_len)) return true;
+  }
+  return false;
+}
 
 /* ---- findings ---- */
 

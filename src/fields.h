@@ -32,6 +32,10 @@ void lq_fields_observe(lq_fields *t, const cJSON *lead);
 void lq_fields_merge(lq_fields *into, const lq_fields *from);
 void lq_fields_free(lq_fields *t);
 
+/* Whether a lead's top-level key can matter to the rules or to a finding: the
+ * first key of a field's path, one close enough to be its misspelling, or the
+ * whole path written with dots. A reader may leave out the other keys. */
+bool lq_fields_wants_key(const lq_fields *t, const char *key, uint32_t len);
 /* Leads observed (merged ones included). With none, every field is missing. */
 uint64_t lq_fields_leads(const lq_fields *t);
 

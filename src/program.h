@@ -156,6 +156,7 @@ typedef struct lq_program {
   lq_step *steps;       int nsteps;
   lq_site *sites;       int nsites;
   int npaths;                /* distinct lead paths; a PATH's slot memoises its value per lead */
+  bool reads_lead;           /* the rules use the lead as a whole (len(lead)), not only its fields */
   lq_field *fields;     int nfields;   /* every distinct field path the rules read */
   regex_t **regexes;    int nregexes;
 } lq_program;

@@ -115,6 +115,7 @@ static bool sample_lead(void *ctx, const char *name, const lq_record *r, const c
 static size_t check_sample(const lq_program *p, cli_input *in, char **samples, int n, int *status) {
   sample_state S = {lq_eval_new(p, (double)time(NULL))};
   cli_input_watch(in, p);
+  in->select = p;
   unsigned long long bad = in->bad, bad_inputs = in->bad_inputs, ignored = in->ignored_cells;
   if (!cli_each_lead(in, samples, n, &(cli_lead_hooks){sample_scratch, sample_lead}, &S)) *status = EXIT_IO;
   size_t found = (size_t)cli_print_surprises(p, S.E) + (size_t)cli_print_field_warnings(in, p, in->fields);

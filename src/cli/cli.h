@@ -70,6 +70,7 @@ typedef struct cli_input {
   bool quiet;                      /* no warnings about the data */
   lq_arena arena;
   lq_fields *fields;               /* what the leads had of the fields the rules read, or NULL */
+  const lq_program *select;        /* decode only the CSV columns these rules can read; NULL: all */
   unsigned long long records, bad, bad_inputs, ignored_cells;
 } cli_input;
 

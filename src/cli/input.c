@@ -255,6 +255,20 @@ void cli_record_too_long(cli_input *in, lq_feed *f, const char *name, const lq_r
   fputc('\n', in->errors);
 }
 
+static bool wanted_column(void *ctx, const char *key, uint32_t len) {
+  return lq_fields_wants_key(ctx, key, len);
+}
+
+/* Read only what the rules read: a CRM export has dozens of columns, a rules
+ * file reads a few, and a cell never read need not be typed nor kept. The
+ * columns a finding could name (a misspelling of a field) are kept too. */
+static void select_columns(cli_input *in, lq_feed *f) {
+  if (!in->select || in->select->reads_lead || lq_feed_schema_of(f)->format != LQ_FEED_CSV) return;
+  lq_fields *t = lq_fields_new(in->select, in->id_segs, in->id_nsegs);
+  lq_feed_keep(f, wanted_column, t);
+  lq_fields_free(t);
+}
+
 /* The usual mistakes with a CRM export, said before the errors they cause: a
  * CSV read as NDJSON, a ';' or tab separated file read with ','. */
 static void hint_format(const lq_feed *f, const char *name, const lq_record *r) {
@@ -302,7 +316,10 @@ bool cli_each_record(cli_input *in, char **files, int n, const cli_input_hooks *
     lq_record r;
     bool go = true, first = true;
     while (go && lq_feed_next(f, &r)) {
-      if (first) hint_format(f, name, &r);
+      if (first) {
+        hint_format(f, name, &r);
+        select_columns(in, f);
+      }
       first = false;
       in->records++;
       go = h->record(ctx, f, name, &r);

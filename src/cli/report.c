@@ -219,6 +219,7 @@ int cmd_report(int argc, char **argv) {
   S.R = lq_report_new(p, &ro);
 
   cli_input_watch(&in, p);
+  in.select = p;   /* the outcome's and disposition's fields are the program's too */
   bool io_error = !cli_each_lead(&in, argv + optind + 1, argc - optind - 1,
                                  &(cli_lead_hooks){report_scratch, report_lead}, &S);
   lq_report_bad_lines(S.R, in.bad);

@@ -638,6 +638,8 @@ int cmd_run(int argc, char **argv) {
     pool_ = &P;
   }
   lq_fields *F = lq_fields_new(p, in.id_segs, in.id_nsegs);
+  /* A CSV record printed as the JSON object it was read as needs every column. */
+  if (!S.passthrough || o.csv_out) in.select = p;
   bool io_error = !cli_each_record(&in, files, nfiles, &(cli_input_hooks){run_record, run_input_done},
                                    &(run_input){&S, pool_, E, F, NULL});
   if (pool_) pool_finish(pool_, E, F);

@@ -166,9 +166,16 @@ Test(fields, a_misspelt_field_names_the_key_the_leads_had) {
   ft_free(f);
 }
 
+Test(fields, a_typo_is_found_whatever_its_case) {
+  ft *f = ft_new("define x = email is present\n");
+  ft_lead(f, "{\"Emial\": \"a@b.c\", \"Notes\": \"\"}");
+  ft_missing(f, "email", "Emial");
+  ft_free(f);
+}
+
 Test(fields, a_field_no_key_is_close_to_has_no_suggestion) {
   ft *f = ft_new("define x = budget > 10\n");
-  ft_lead(f, "{\"origin\": \"web\", \"bdg\": 5, \"Budgets!\": 5}");
+  ft_lead(f, "{\"origin\": \"web\", \"bdg\": 5, \"Budget 2024\": 5}");
   ft_missing(f, "budget", NULL);
   ft_free(f);
 }
