@@ -203,9 +203,11 @@ static records read_csv(const char *s) {
   return r;
 }
 
-/* The lead a record of s decodes to, as read by a feed (the header first);
- * NULL with why when the record is bad. One record expected. */
+/* The lead record nth of s decodes to, as read by a feed (the header first);
+ * NULL with why when the record is bad. The lead points into the feed (its
+ * keys, its buffer), so the feed stays open until decoded_free. */
 typedef struct decoded {
+  lq_feed *feed;
   lq_arena arena;
   cJSON *lead;
   char why[200];
@@ -220,7 +222,12 @@ static void decode_nth(decoded *d, const char *s, int nth) {
   d->ignored = false;
   d->why[0] = '\0';
   d->lead = lq_feed_decode(lq_feed_schema_of(f), &d->arena, r.raw, r.len, d->why, sizeof d->why, &d->ignored);
-  lq_feed_close(f);
+  d->feed = f;
+}
+
+static void decoded_free(decoded *d) {
+  lq_arena_free(&d->arena);
+  lq_feed_close(d->feed);
 }
 
 static const cJSON *key(const decoded *d, const char *k) {
@@ -250,7 +257,7 @@ Test(csv, a_quote_inside_an_unquoted_cell_is_text) {
   decoded d;
   decode_nth(&d, s, 0);
   expect_text(&d, "item", "5\" screen", 9);
-  lq_arena_free(&d.arena);
+  decoded_free(&d);
 }
 
 Test(csv, a_quoted_field_over_three_lines_keeps_its_first_line) {
@@ -272,7 +279,7 @@ Test(csv, a_quoted_field_over_three_lines_keeps_its_first_line) {
   decoded d;
   decode_nth(&d, s, 0);
   expect_text(&d, "note", "one\ntwo\nthree", 13);
-  lq_arena_free(&d.arena);
+  decoded_free(&d);
 }
 
 Test(csv, crlf_inside_quotes_is_kept) {
@@ -286,7 +293,7 @@ Test(csv, crlf_inside_quotes_is_kept) {
   decoded d;
   decode_nth(&d, s, 0);
   expect_text(&d, "note", "x\r\ny", 4);
-  lq_arena_free(&d.arena);
+  decoded_free(&d);
 }
 
 Test(csv, doubled_quotes_are_one_quote) {
@@ -297,7 +304,7 @@ Test(csv, doubled_quotes_are_one_quote) {
   expect_text(&d, "b", "\"", 1);
   cr_assert_null(key(&d, "c"), "a quoted empty cell is empty: the key is absent");
   expect_text(&d, "d", "x,\"y\"", 5);
-  lq_arena_free(&d.arena);
+  decoded_free(&d);
 }
 
 Test(csv, text_after_a_closing_quote_is_bad) {
@@ -305,7 +312,7 @@ Test(csv, text_after_a_closing_quote_is_bad) {
   decode_nth(&d, "id,a\nq,\"x\"y\n", 0);
   cr_assert_null(d.lead);
   cr_assert(strstr(d.why, "closing quote") != NULL, "why: %s", d.why);
-  lq_arena_free(&d.arena);
+  decoded_free(&d);
 }
 
 Test(csv, another_number_of_fields_is_bad) {
@@ -313,11 +320,11 @@ Test(csv, another_number_of_fields_is_bad) {
   decode_nth(&d, "id,a,b\nq,1\nr,1,2,3\n", 0);
   cr_assert_null(d.lead);
   cr_assert_str_eq(d.why, "the record has 2 fields, the header has 3");
-  lq_arena_free(&d.arena);
+  decoded_free(&d);
   decode_nth(&d, "id,a,b\nq,1\nr,1,2,3\n", 1);
   cr_assert_null(d.lead);
   cr_assert_str_eq(d.why, "the record has 4 fields, the header has 3");
-  lq_arena_free(&d.arena);
+  decoded_free(&d);
 }
 
 Test(csv, an_unclosed_quote_runs_to_the_end_and_is_bad) {
@@ -393,7 +400,7 @@ Test(csv, each_cell_is_typed_on_its_own) {
         cr_assert_str_eq(v->valuestring, t->text, "[%s] is the text '%s'", t->cell, v->valuestring);
       }
     }
-    lq_arena_free(&d.arena);
+    decoded_free(&d);
   }
 }
 
@@ -407,7 +414,7 @@ Test(csv, keys_in_header_order_verbatim) {
     cr_assert_str_eq(c->string, want[i]);
   }
   cr_assert_eq(i, 4);
-  lq_arena_free(&d.arena);
+  decoded_free(&d);
 }
 
 Test(csv, a_header_with_a_trailing_empty_cell) {
@@ -429,12 +436,12 @@ Test(csv, a_header_with_a_trailing_empty_cell) {
   cr_assert_not_null(d.lead);
   cr_assert(!d.ignored, "nothing under the unnamed column");
   cr_assert_eq(cJSON_GetArraySize(d.lead), 2);
-  lq_arena_free(&d.arena);
+  decoded_free(&d);
   decode_nth(&d, s, 1);
   cr_assert_not_null(d.lead);
   cr_assert(d.ignored, "x under the unnamed column is reported");
   cr_assert_eq(cJSON_GetArraySize(d.lead), 2, "and left out");
-  lq_arena_free(&d.arena);
+  decoded_free(&d);
 }
 
 Test(csv, a_repeated_header_name_is_an_error_for_the_input) {
