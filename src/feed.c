@@ -1,8 +1,10 @@
 /* feed.c: records from NDJSON or CSV inputs, plain or gzip, in bounded memory.
  *
- * Bytes come through zlib's gzread, which decompresses an input that starts
- * with the gzip magic bytes and passes any other through unchanged, so stdin
- * and a file named anything work alike. One growing buffer holds the record
+ * An input that starts with the gzip magic bytes is inflated with zlib as it
+ * is read, any other is read as it is, so stdin and a file named anything
+ * work alike. The inflate loop is ours rather than gzread's: gzread drops what
+ * it had inflated in a call that meets damage, and every record before the
+ * damage must still be decided. One growing buffer holds the record
  * being framed: memory is the longest record (at most max_record and a few
  * bytes), never the stream.
  *
@@ -35,8 +37,19 @@ enum { SLACK = 8 };
  * quotes, or just after a quote inside quotes (an escaped "" or the end). */
 enum { AT_START, UNQUOTED, QUOTED, QUOTE_SEEN };
 
+/* The bytes of an input: plain, or gzip members inflated one after another. */
+typedef struct source {
+  int fd;
+  bool gzip, in_eof, member_end;
+  z_stream z;
+  unsigned char *in;         /* compressed bytes read, not yet inflated: z.next_in */
+  uint64_t offset;           /* bytes of the input read */
+} source;
+
+enum { IN_CHUNK = 1 << 17 };
+
 struct lq_feed {
-  gzFile gz;
+  source src;
   const char *name;
   lq_feed_opts o;
   lq_feed_schema schema;
@@ -75,20 +88,39 @@ lq_feed *lq_feed_open(int fd, const char *name, const lq_feed_opts *o) {
   lq_arena_init(&f->arena, 4096);
   struct stat st;
   if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) f->size = (uint64_t)st.st_size;
-  if (!(f->gz = gzdopen(fd, "rb"))) {
-    close(fd);
-    f->status = LQ_FEED_EIO;
-    f->err = errno ? errno : ENOMEM;
-    f->eof = true;
-  } else {
-    gzbuffer(f->gz, 1 << 17);
+  f->src.fd = fd;
+  /* The first bytes say gzip or not; they stay in the input buffer either way. */
+  f->src.in = malloc(IN_CHUNK);
+  if (!f->src.in) abort();
+  size_t got = 0;
+  while (got < 2) {
+    ssize_t n = read(fd, f->src.in + got, IN_CHUNK - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      f->status = LQ_FEED_EIO;
+      f->err = errno;
+      f->eof = true;
+      break;
+    }
+    if (n == 0) {
+      f->src.in_eof = true;
+      break;
+    }
+    got += (size_t)n;
   }
+  f->src.offset = got;
+  f->src.z.next_in = f->src.in;
+  f->src.z.avail_in = (uInt)got;
+  f->src.gzip = got >= 2 && f->src.in[0] == 0x1f && f->src.in[1] == 0x8b;
+  if (f->src.gzip && inflateInit2(&f->src.z, 15 + 16) != Z_OK) abort();   /* 16: gzip only */
   return f;
 }
 
 void lq_feed_close(lq_feed *f) {
   if (!f) return;
-  if (f->gz) gzclose_r(f->gz);
+  if (f->src.gzip) inflateEnd(&f->src.z);
+  if (f->src.fd >= 0) close(f->src.fd);
+  free(f->src.in);
   free(f->buf);
   lq_arena_free(&f->arena);
   free(f);
@@ -110,10 +142,91 @@ lq_feed_status lq_feed_error(const lq_feed *f, const char **why) {
 }
 
 int lq_feed_errno(const lq_feed *f) { return f->err; }
-uint64_t lq_feed_offset(const lq_feed *f) { return f->gz ? (uint64_t)gzoffset(f->gz) : 0; }
+uint64_t lq_feed_offset(const lq_feed *f) { return f->src.offset; }
 uint64_t lq_feed_size(const lq_feed *f) { return f->size; }
 uint64_t lq_feed_lines(const lq_feed *f) { return f->lines; }
 size_t lq_feed_buffer_size(const lq_feed *f) { return f->cap; }
+
+static void corrupt(lq_feed *f, const char *what) {
+  f->status = LQ_FEED_CORRUPT;
+  snprintf(f->why, sizeof f->why, "the gzip data %s; the records before the damage were read", what);
+}
+
+/* More compressed bytes into the input buffer; false at the end of the input. */
+static bool source_more(lq_feed *f) {
+  source *s = &f->src;
+  if (s->in_eof) return false;
+  if (s->z.avail_in) memmove(s->in, s->z.next_in, s->z.avail_in);
+  for (;;) {
+    ssize_t n = read(s->fd, s->in + s->z.avail_in, IN_CHUNK - s->z.avail_in);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      f->status = LQ_FEED_EIO;
+      f->err = errno;
+      return false;
+    }
+    s->z.next_in = s->in;
+    s->z.avail_in += (uInt)n;
+    s->offset += (uint64_t)n;
+    if (n == 0) s->in_eof = true;
+    return n > 0;
+  }
+}
+
+/* Up to room bytes of the input into to; 0 at its end or on an error. */
+static size_t source_read(lq_feed *f, char *to, size_t room) {
+  source *s = &f->src;
+  if (f->status != LQ_FEED_OK) return 0;
+  if (!s->gzip) {   /* plain: what the first read brought, then straight from the fd */
+    if (s->z.avail_in) {
+      size_t n = s->z.avail_in < room ? s->z.avail_in : room;
+      memcpy(to, s->z.next_in, n);
+      s->z.next_in += n;
+      s->z.avail_in -= (uInt)n;
+      return n;
+    }
+    if (s->in_eof) return 0;
+    for (;;) {
+      ssize_t n = read(s->fd, to, room);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) f->status = LQ_FEED_EIO, f->err = errno;
+      if (n <= 0) return 0;
+      s->offset += (uint64_t)n;
+      return (size_t)n;
+    }
+  }
+  if (room > (1u << 30)) room = 1u << 30;
+  s->z.next_out = (unsigned char *)to;
+  s->z.avail_out = (uInt)room;
+  while (s->z.avail_out == room) {
+    if (s->member_end) {   /* another member follows, or the input ends here */
+      if (!s->z.avail_in && !source_more(f)) return 0;
+      if (s->z.avail_in < 2 && !s->in_eof) {
+        source_more(f);
+        continue;
+      }
+      if (s->z.avail_in < 2 || s->z.next_in[0] != 0x1f || s->z.next_in[1] != 0x8b) {
+        corrupt(f, "has bytes after its end that are not gzip");
+        return 0;
+      }
+      inflateReset(&s->z);
+      s->member_end = false;
+    }
+    if (!s->z.avail_in && !source_more(f)) {
+      if (f->status == LQ_FEED_OK) corrupt(f, "is cut short (a truncated file?)");
+      break;
+    }
+    int rc = inflate(&s->z, Z_NO_FLUSH);
+    if (rc == Z_STREAM_END) s->member_end = true;
+    else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      char what[120];
+      snprintf(what, sizeof what, "is corrupt (%s)", s->z.msg ? s->z.msg : rc == Z_MEM_ERROR ? "out of memory" : "zlib error");
+      corrupt(f, what);
+      break;
+    }
+  }
+  return room - s->z.avail_out;   /* what came before any damage is kept */
+}
 
 static void fill(lq_feed *f) {
   if (f->start > 0) {
@@ -130,30 +243,9 @@ static void fill(lq_feed *f) {
     }
   }
   size_t room = f->cap - f->end - 1;   /* room for a NUL */
-  if (room > (1u << 30)) room = 1u << 30;
-  int n = gzread(f->gz, f->buf + f->end, (unsigned)room);
-  if (n <= 0) {
-    f->eof = true;
-    int code;
-    const char *msg = gzerror(f->gz, &code);
-    if (code == Z_ERRNO) {
-      f->status = LQ_FEED_EIO;
-      f->err = errno ? errno : EIO;
-    } else if (code != Z_OK && code != Z_STREAM_END) {
-      f->status = LQ_FEED_CORRUPT;
-      /* zlib names the stream "<fd:3>: ": the input's own name is given by the caller. */
-      const char *sep = msg && msg[0] == '<' ? strstr(msg, ": ") : NULL;
-      if (sep) msg = sep + 2;
-      if (code == Z_BUF_ERROR)
-        snprintf(f->why, sizeof f->why, "the gzip data is cut short (a truncated file?); "
-                 "the records before the damage were read");
-      else
-        snprintf(f->why, sizeof f->why, "the gzip data is corrupt (%s); the records before the damage were read",
-                 msg ? msg : "zlib error");
-    }
-    return;
-  }
-  f->end += (size_t)n;
+  size_t n = source_read(f, f->buf + f->end, room);
+  if (n == 0) f->eof = true;
+  f->end += n;
 }
 
 static uint64_t count_lf(const char *s, size_t n) {

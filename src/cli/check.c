@@ -54,7 +54,8 @@ const char cmd_check_help[] =
     "                 report what the data would make go wrong: bad records, fields\n"
     "                 the rules read that no lead had (with the column the leads have\n"
     "                 instead), values of the wrong type (a number compared with\n"
-    "                 text), an --id-field no lead had; each finding is a warning\n"
+    "                 text), an --id-field no lead had; each finding is a warning;\n"
+    "                 a bad record is reported as in run, and exits 1\n"
     "  the input options of run for the sample:\n"
     CLI_INPUT_HELP
     "\n"
@@ -112,14 +113,17 @@ static bool sample_lead(void *ctx, const char *name, const lq_record *r, const c
   return true;
 }
 
-static size_t check_sample(const lq_program *p, cli_input *in, char **samples, int n, int *status) {
+static size_t check_sample(const lq_program *p, cli_input *in, char **samples, int n, int *status,
+                           unsigned long long *bad_records) {
   sample_state S = {lq_eval_new(p, (double)time(NULL))};
   cli_input_watch(in, p);
   in->select = p;
   unsigned long long bad = in->bad, bad_inputs = in->bad_inputs, ignored = in->ignored_cells;
   if (!cli_each_lead(in, samples, n, &(cli_lead_hooks){sample_scratch, sample_lead}, &S)) *status = EXIT_IO;
   size_t found = (size_t)cli_print_surprises(p, S.E) + (size_t)cli_print_field_warnings(in, p, in->fields);
-  found += (size_t)(in->bad - bad + in->bad_inputs - bad_inputs);
+  /* A bad record is bad input, as in every command that reads leads: exit 1. */
+  if ((in->bad > bad || in->bad_inputs > bad_inputs) && *status == EXIT_OK) *status = EXIT_BAD_INPUT;
+  *bad_records = in->bad - bad + in->bad_inputs - bad_inputs;
   in->ignored_cells = ignored;
   lq_fields_free(in->fields);
   in->fields = NULL;
@@ -189,12 +193,17 @@ int cmd_check(int argc, char **argv) {
     }
     if (dump_ast) lq_ast_dump(stdout, p->decls);
     /* The sample findings come after the rules' own, counted with them. */
-    if (nsamples && p->sources.n && !d.errors) d.warnings += check_sample(p, &in, samples, nsamples, &status);
+    unsigned long long bad_records = 0;
+    if (nsamples && p->sources.n && !d.errors)
+      d.warnings += check_sample(p, &in, samples, nsamples, &status, &bad_records);
     if (p->sources.n == 0) status = EXIT_IO > status ? EXIT_IO : status;
     else if (d.errors) status = status == EXIT_IO ? status : EXIT_COMPILE;
     else if (strict && d.warnings && status == EXIT_OK) status = EXIT_BAD_INPUT;
-    fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", argv[i], d.errors, d.errors == 1 ? "" : "s",
+    fprintf(stderr, "%s: %zu error%s, %zu warning%s", argv[i], d.errors, d.errors == 1 ? "" : "s",
             d.warnings, d.warnings == 1 ? "" : "s");
+    if (bad_records)
+      fprintf(stderr, "; %llu bad record%s in the sample", bad_records, bad_records == 1 ? "" : "s");
+    fputc('\n', stderr);
     lq_diags_free(&d);
     lq_program_free(p);
   }

@@ -325,6 +325,7 @@ static void run_blocks(tester *T, lq_program *p, lq_eval *E, const char *suite) 
 
 typedef struct cases_input {
   tester *T;
+  cli_input *in;
   const lq_program *p;
   lq_eval *E;
   const char *path;
@@ -418,6 +419,13 @@ static bool case_record(void *ctx, lq_feed *f, const char *name_, const lq_recor
   else c = lq_feed_decode(lq_feed_schema_of(f), s, r->raw, r->len, why, sizeof why, &ignored);
   if (!c) {
     test_error(T, C->path, name, why);
+    if (C->in->errors) {   /* saved verbatim, as every command saves a bad record */
+      const char *piece = r->raw;
+      size_t len = r->len;
+      do fwrite(piece, 1, len, C->in->errors);
+      while (r->too_long && lq_feed_more(f, &piece, &len));
+      fputc('\n', C->in->errors);
+    }
     return true;
   }
   if (lq_feed_schema_of(f)->format == LQ_FEED_CSV) c = csv_case(s, c);
@@ -442,7 +450,7 @@ static bool case_record(void *ctx, lq_feed *f, const char *name_, const lq_recor
 
 /* False when the file could not be read. */
 static bool run_cases(tester *T, lq_program *p, lq_eval *E, cli_input *in, char *path) {
-  cases_input C = {T, p, E, path};
+  cases_input C = {T, in, p, E, path};
   unsigned long long bad_inputs = in->bad_inputs;
   bool ok = cli_each_record(in, &path, 1, &(cli_input_hooks){case_record, NULL}, &C);
   /* A cases file whose header cannot be read ran no case: that fails, never passes. */
