@@ -633,3 +633,61 @@ Test(gzip, a_truncated_stream_gives_the_records_before_the_cut_then_corrupt) {
   free(z);
   free(s);
 }
+
+Test(gzip, members_in_a_row_are_one_input_and_damage_after_them_keeps_what_came_before) {
+  char p1[64], p2[64];
+  gzip_file(p1, "id,n\na,1\n", 9);
+  gzip_file(p2, "b,2\n", 4);
+  size_t n1, n2;
+  char *z1 = slurp_file(p1, &n1), *z2 = slurp_file(p2, &n2);
+  unlink(p1);
+  unlink(p2);
+  /* header+a, then b, then a third member whose deflate block type is invalid */
+  static const unsigned char bad[] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3, 0xff, 0xff, 0xff, 0xff};
+  char *all = malloc(n1 + n2 + sizeof bad);
+  memcpy(all, z1, n1);
+  memcpy(all + n1, z2, n2);
+  memcpy(all + n1 + n2, bad, sizeof bad);
+  records r = read_as("t.csv", csv_opts, all, n1 + n2);
+  cr_assert_eq(r.status, LQ_FEED_OK);
+  cr_assert_eq(r.n, 2, "two members, two records: got %d", r.n);
+  cr_assert_str_eq(r.text[1], "b,2");
+  records_free(&r);
+  r = read_as("t.csv", csv_opts, all, n1 + n2 + sizeof bad);
+  cr_assert_eq(r.status, LQ_FEED_CORRUPT);
+  cr_assert_eq(r.n, 2, "the records before the damage are read: got %d", r.n);
+  records_free(&r);
+  free(all);
+  free(z1);
+  free(z2);
+}
+
+static bool keep_b_and_id(void *ctx, const char *key, uint32_t len) {
+  (void)ctx;
+  return (len == 1 && key[0] == 'b') || (len == 2 && !memcmp(key, "id", 2));
+}
+
+Test(csv, only_the_kept_columns_are_decoded_but_a_bad_record_is_still_bad) {
+  const char *s = "id,a,b,c\n1,x,2,y\n2,\"q\"z,3,w\n";
+  lq_feed *f = lq_feed_open(fd_of(s, strlen(s)), "t.csv", &csv_opts);
+  lq_record r;
+  cr_assert(lq_feed_next(f, &r));
+  lq_feed_keep(f, keep_b_and_id, NULL);
+  lq_arena a;
+  lq_arena_init(&a, 1024);
+  char why[200];
+  bool ignored = false;
+  cJSON *lead = lq_feed_decode(lq_feed_schema_of(f), &a, r.raw, r.len, why, sizeof why, &ignored);
+  cr_assert_not_null(lead, "%s", why);
+  cr_assert_not_null(cJSON_GetObjectItemCaseSensitive(lead, "b"));
+  cr_assert_eq(cJSON_GetObjectItemCaseSensitive(lead, "b")->valuedouble, 2);
+  cr_assert_not_null(cJSON_GetObjectItemCaseSensitive(lead, "id"));
+  cr_assert_null(cJSON_GetObjectItemCaseSensitive(lead, "a"), "an unkept column is left out");
+  cr_assert_null(cJSON_GetObjectItemCaseSensitive(lead, "c"));
+  cr_assert(lq_feed_next(f, &r));
+  cr_assert_null(lq_feed_decode(lq_feed_schema_of(f), &a, r.raw, r.len, why, sizeof why, &ignored),
+                 "text after a closing quote in an unkept column is still a bad record");
+  cr_assert(strstr(why, "closing quote"), "%s", why);
+  lq_arena_free(&a);
+  lq_feed_close(f);
+}
