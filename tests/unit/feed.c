@@ -6,17 +6,6 @@
 #include "feed.h"
 #include "helpers.h"
 
-/* An fd reading the bytes s[0..n), as a file would give them. */
-static int fd_of(const void *s, size_t n) {
-  FILE *fp = tmpfile();
-  cr_assert(fp);
-  cr_assert_eq(fwrite(s, 1, n, fp), n);
-  fflush(fp);
-  int fd = dup(fileno(fp));
-  fclose(fp);
-  lseek(fd, 0, SEEK_SET);
-  return fd;
-}
 
 typedef struct records {
   char *text[16];
@@ -30,7 +19,7 @@ typedef struct records {
 /* Every record of s[0..n) read as format (name decides with AUTO). */
 static records read_as(const char *name, lq_feed_opts o, const void *s, size_t n) {
   records out = {0};
-  lq_feed *f = lq_feed_open(fd_of(s, n), name, &o);
+  lq_feed *f = lq_feed_open(t_fd_of(s, n), name, &o);
   lq_record r;
   while (lq_feed_next(f, &r)) {
     cr_assert(out.n < 16);
@@ -131,7 +120,7 @@ Test(reader, very_long_lines) {
   memcpy(s + w, "end\n", 4); w += 4;
   memcpy(s + w, "zz", 2); w += 2;
   cr_assert_eq(w, n);
-  lq_feed *f = lq_feed_open(fd_of(s, n), "t", &(lq_feed_opts){0});
+  lq_feed *f = lq_feed_open(t_fd_of(s, n), "t", &(lq_feed_opts){0});
   lq_record r;
   cr_assert(lq_feed_next(f, &r));
   cr_assert_eq(r.len, 1);
@@ -156,7 +145,7 @@ Test(reader, long_line_comes_in_pieces_and_the_next_line_is_whole) {
   char *s = malloc(big + 8);
   memset(s, 'y', big);
   memcpy(s + big, "\nok\n", 4);
-  lq_feed *f = lq_feed_open(fd_of(s, big + 4), "t", &(lq_feed_opts){.max_record = 1000});
+  lq_feed *f = lq_feed_open(t_fd_of(s, big + 4), "t", &(lq_feed_opts){.max_record = 1000});
   lq_record r;
   cr_assert(lq_feed_next(f, &r));
   cr_assert(r.too_long);
@@ -179,7 +168,7 @@ Test(reader, many_lines_across_buffer_refills) {
   char *s = malloc(count * 16);
   cr_assert(s);
   for (size_t i = 0; i < count; i++) n += (size_t)sprintf(s + n, "{\"i\":%zu}\n", i);
-  lq_feed *f = lq_feed_open(fd_of(s, n), "t", &(lq_feed_opts){0});
+  lq_feed *f = lq_feed_open(t_fd_of(s, n), "t", &(lq_feed_opts){0});
   lq_record r;
   char want[32];
   size_t seen = 0;
@@ -216,7 +205,7 @@ typedef struct decoded {
 
 static void decode_nth(decoded *d, const char *s, int nth) {
   lq_arena_init(&d->arena, 1024);
-  lq_feed *f = lq_feed_open(fd_of(s, strlen(s)), "t.csv", &csv_opts);
+  lq_feed *f = lq_feed_open(t_fd_of(s, strlen(s)), "t.csv", &csv_opts);
   lq_record r;
   for (int i = 0; i <= nth; i++) cr_assert(lq_feed_next(f, &r), "record %d of %s", i, s);
   d->ignored = false;
@@ -270,7 +259,7 @@ Test(csv, a_quoted_field_over_three_lines_keeps_its_first_line) {
   cr_assert_eq(l.line[1], 5, "the next record starts on line 5, after the three lines of the first");
   records_free(&l);
 
-  lq_feed *f = lq_feed_open(fd_of(s, strlen(s)), "t.csv", &csv_opts);
+  lq_feed *f = lq_feed_open(t_fd_of(s, strlen(s)), "t.csv", &csv_opts);
   lq_record r;
   while (lq_feed_next(f, &r)) {}
   cr_assert_eq(lq_feed_lines(f), 5);
@@ -419,7 +408,7 @@ Test(csv, keys_in_header_order_verbatim) {
 
 Test(csv, a_header_with_a_trailing_empty_cell) {
   const char *s = "id,name,\na,b,\nc,d,x\n";
-  lq_feed *f = lq_feed_open(fd_of(s, strlen(s)), "t.csv", &csv_opts);
+  lq_feed *f = lq_feed_open(t_fd_of(s, strlen(s)), "t.csv", &csv_opts);
   lq_record r;
   cr_assert(lq_feed_next(f, &r));
   const lq_feed_schema *sc = lq_feed_schema_of(f);
@@ -446,7 +435,7 @@ Test(csv, a_header_with_a_trailing_empty_cell) {
 
 Test(csv, a_repeated_header_name_is_an_error_for_the_input) {
   const char *s = "id,x,id\n1,2,3\n";
-  lq_feed *f = lq_feed_open(fd_of(s, strlen(s)), "t.csv", &csv_opts);
+  lq_feed *f = lq_feed_open(t_fd_of(s, strlen(s)), "t.csv", &csv_opts);
   lq_record r;
   cr_assert(!lq_feed_next(f, &r), "no record is read");
   const char *why = NULL;
@@ -457,7 +446,7 @@ Test(csv, a_repeated_header_name_is_an_error_for_the_input) {
 
 Test(csv, bom_and_semicolon) {
   const char *s = "\xEF\xBB\xBFid;note\na;\"x;y\"\n";
-  lq_feed *f = lq_feed_open(fd_of(s, strlen(s)), "t.txt", &(lq_feed_opts){.format = LQ_FEED_CSV, .delimiter = ';'});
+  lq_feed *f = lq_feed_open(t_fd_of(s, strlen(s)), "t.txt", &(lq_feed_opts){.format = LQ_FEED_CSV, .delimiter = ';'});
   lq_record r;
   cr_assert(lq_feed_next(f, &r));
   cr_assert_str_eq(lq_feed_schema_of(f)->keys[0], "id", "the BOM is not part of the first key");
@@ -487,7 +476,7 @@ Test(csv, a_too_long_record_comes_in_pieces_across_a_quoted_line_break) {
   w += half;
   size_t rec_len = w - 8 + 1;   /* from "big" to the closing quote */
   w += (size_t)sprintf(s + w, "\"\nok,1\n");
-  lq_feed *f = lq_feed_open(fd_of(s, w), "t.csv", &(lq_feed_opts){.format = LQ_FEED_CSV, .max_record = 1000});
+  lq_feed *f = lq_feed_open(t_fd_of(s, w), "t.csv", &(lq_feed_opts){.format = LQ_FEED_CSV, .max_record = 1000});
   lq_record r;
   cr_assert(lq_feed_next(f, &r));
   cr_assert(r.too_long);
@@ -613,7 +602,7 @@ Test(gzip, a_truncated_stream_gives_the_records_before_the_cut_then_corrupt) {
   cr_assert_gt(before, 100, "the cut should leave many whole records (%d)", before);
   cr_assert_lt(before, 2000);
 
-  lq_feed *f = lq_feed_open(fd_of(z, cut), "t.csv.gz", &(lq_feed_opts){0});
+  lq_feed *f = lq_feed_open(t_fd_of(z, cut), "t.csv.gz", &(lq_feed_opts){0});
   lq_record r;
   int seen = 0;
   const char *at = strchr(s, '\n') + 1;
@@ -669,7 +658,7 @@ static bool keep_b_and_id(void *ctx, const char *key, uint32_t len) {
 
 Test(csv, only_the_kept_columns_are_decoded_but_a_bad_record_is_still_bad) {
   const char *s = "id,a,b,c\n1,x,2,y\n2,\"q\"z,3,w\n";
-  lq_feed *f = lq_feed_open(fd_of(s, strlen(s)), "t.csv", &csv_opts);
+  lq_feed *f = lq_feed_open(t_fd_of(s, strlen(s)), "t.csv", &csv_opts);
   lq_record r;
   cr_assert(lq_feed_next(f, &r));
   lq_feed_keep(f, keep_b_and_id, NULL);

@@ -14,12 +14,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compile.h"
 #include "diag.h"
 #include "eval.h"
 #include "json.h"
 #include "value.h"
+
+/* An fd reading the bytes s[0..n), as a file would give them (for lq_feed_open). */
+static inline int t_fd_of(const void *s, size_t n) {
+  FILE *fp = tmpfile();
+  cr_assert(fp);
+  cr_assert_eq(fwrite(s, 1, n, fp), n);
+  fflush(fp);
+  int fd = dup(fileno(fp));
+  fclose(fp);
+  lseek(fd, 0, SEEK_SET);
+  return fd;
+}
 
 /* 2026-11-22T00:00:00Z: the contract's test date. */
 #define T_NOW 1795305600.0
