@@ -512,19 +512,47 @@ static bool all_ascii(const char *s, size_t n) {
   return !(high & 0x8080808080808080ULL);
 }
 
-/* The end of an unquoted cell in b[k..n): the next delimiter, or n. Cells are
- * short, so a word at a time beats a call to memchr per cell. */
-static size_t cell_end(const char *b, size_t k, size_t n, char delim) {
-  const uint64_t ones = 0x0101010101010101ULL, d = ones * (unsigned char)delim;
-  for (; k + 8 <= n; k += 8) {
+/* Where the delimiters are, 64 bytes at a time: a bit per byte. A cell is
+ * then found with a count of trailing zeros, with no branch whose outcome
+ * depends on the cell's length (a search per cell mispredicts once a cell).
+ * The bytes read past the record are the copy's padding, never a delimiter. */
+typedef struct cells {
+  const char *b;
+  size_t base;               /* the block's first byte */
+  uint64_t mask;             /* delimiters at base + bit, those already passed cleared */
+  uint64_t d;                /* the delimiter in every byte of a word */
+} cells;
+
+enum { PAD = 64 };
+
+static uint64_t block_mask(const cells *c, size_t at) {
+  const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
+  uint64_t m = 0;
+  for (int i = 0; i < 8; i++) {
     uint64_t w;
-    memcpy(&w, b + k, 8);
-    w ^= d;
-    uint64_t hit = (w - ones) & ~w & (ones << 7);
-    if (hit) return k + (size_t)(__builtin_ctzll(hit) >> 3);
+    memcpy(&w, c->b + at + 8 * (size_t)i, 8);
+    w ^= c->d;   /* a delimiter byte is now 0 */
+    uint64_t zero = ~(((w & low7) + low7) | w | low7) >> 7;   /* bit 0 of each zero byte, exactly */
+    m |= (zero * 0x0102040810204080ULL >> 56) << (8 * i);   /* bit 8k to bit 56 + k */
   }
-  while (k < n && b[k] != delim) k++;
-  return k;
+  return m;
+}
+
+static void cells_at(cells *c, size_t k) {
+  c->base = k;
+  c->mask = block_mask(c, k);
+}
+
+/* The next delimiter at or after the block's passed point, or n. */
+static size_t cells_next(cells *c, size_t n) {
+  while (!c->mask) {
+    c->base += 64;
+    if (c->base >= n) return n;
+    c->mask = block_mask(c, c->base);
+  }
+  size_t at = c->base + (size_t)__builtin_ctzll(c->mask);
+  c->mask &= c->mask - 1;
+  return at < n ? at : n;
 }
 
 static bool word_is(const char *s, const char *w, size_t n) {
@@ -540,9 +568,9 @@ static bool word_is(const char *s, const char *w, size_t n) {
 static cJSON *decode_csv(const lq_feed_schema *s, lq_arena *a, const char *raw, size_t len, char *why,
                          size_t whylen, bool *ignored) {
   if (!all_ascii(raw, len) && !utf8_ok(raw, len, why, whylen)) return NULL;
-  char *b = lq_arena_alloc(a, len + 1);
+  char *b = lq_arena_alloc(a, len + 1 + PAD);
   memcpy(b, raw, len);
-  b[len] = '\0';
+  memset(b + len, 0, 1 + PAD);
   cJSON *obj = lq_arena_alloc(a, (size_t)(s->ncols + 1) * sizeof *obj), *nodes = obj + 1, *last = NULL;
   *obj = (cJSON){.type = cJSON_Object};
   /* Locals: the stores into b could alias the schema, for all the compiler knows. */
@@ -552,6 +580,8 @@ static cJSON *decode_csv(const lq_feed_schema *s, lq_arena *a, const char *raw, 
   const bool *wanted = s->wanted;
   size_t k = 0;
   int col = 0;
+  cells cs = {.b = b, .d = 0x0101010101010101ULL * (unsigned char)delim};
+  cells_at(&cs, 0);
   for (;; col++) {
     size_t start = k, n;
     if (k < len && b[k] == '"') {   /* quoted: "" is one quote, the cell ends at a lone one */
@@ -581,8 +611,10 @@ static cJSON *decode_csv(const lq_feed_schema *s, lq_arena *a, const char *raw, 
       }
       n = w - start;
       k = r;
+      cells_at(&cs, r);   /* the delimiters inside the quotes are passed */
+      cells_next(&cs, len);   /* and so is the one after it */
     } else {
-      k = cell_end(b, k, len, delim);
+      k = cells_next(&cs, len);
       n = k - start;
     }
     bool more = k < len;
