@@ -309,13 +309,16 @@ bool lq_feed_next(lq_feed *f, lq_record *r) {
   size_t plen;
   while (lq_feed_more(f, &piece, &plen)) {}   /* the unread rest of a long record */
   for (;;) {
-    char *b = f->buf + f->start;
-    size_t avail = f->end - f->start;
-    size_t bom = f->at_start && avail >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3) ? 3 : 0;
-    if (f->at_start && avail < 3 && !f->eof) {   /* too few bytes to tell a BOM */
+    if (f->at_start && f->end - f->start < 3 && !f->eof) {   /* too few bytes to tell a BOM */
       fill(f);
       continue;
     }
+    if (f->at_start) {   /* a BOM is dropped before framing: it is not the first cell's text */
+      if (f->end - f->start >= 3 && !memcmp(f->buf + f->start, "\xEF\xBB\xBF", 3)) f->start += 3;
+      f->at_start = false;
+    }
+    char *b = f->buf + f->start;
+    size_t avail = f->end - f->start;
     size_t end = frame(f, b, f->scanned, avail);
     f->scanned = end;
     /* After damage to a gzip stream the bytes left are not a record. */
@@ -328,14 +331,14 @@ bool lq_feed_next(lq_feed *f, lq_record *r) {
                             : NULL;
       *r = (lq_record){.line = f->lines + 1, .bad = bad};
       record_done(f);
-      f->at_start = false;
       if (bad && n && b[n - 1] == '\n') n--;   /* the input's last line end is no part of it */
       if (n && b[n - 1] == '\r') n--;
       b[n] = '\0';
-      r->raw = b + bom;
-      r->len = n - bom;
+      r->raw = b;
+      r->len = n;
       r->too_long = f->o.max_record && r->len > f->o.max_record;
-      if (!bad && lq_line_blank(r->raw, r->len)) continue;
+      /* Blank: for CSV only an empty line (a row of empty cells is a record). */
+      if (!bad && (f->schema.format == LQ_FEED_CSV ? !n : lq_line_blank(r->raw, r->len))) continue;
       if (!f->header_done) {
         if (!read_header(f, r->raw, r->len, r->too_long ? "it is longer than --max-line-bytes" : bad)) return false;
         continue;
@@ -346,14 +349,15 @@ bool lq_feed_next(lq_feed *f, lq_record *r) {
       if (!f->header_done) f->header_done = true;   /* no header: no columns, no records */
       return false;
     }
-    if (f->o.max_record && avail - bom > f->o.max_record + 1) {
+    if (f->o.max_record && avail > f->o.max_record + 1) {
       /* Too long whatever comes next, even a CRLF: hand out what is here, less
        * a CR that may belong to the line end. */
       size_t n = avail - (b[avail - 1] == '\r');
       f->start += n;
-      *r = (lq_record){.raw = b + bom, .len = n - bom, .line = f->lines + 1, .too_long = true};
+      /* A quote still open here may be one never closed: the reader is told. */
+      *r = (lq_record){.raw = b, .len = n, .line = f->lines + 1, .too_long = true,
+                       .open_quote = f->schema.format == LQ_FEED_CSV && f->state == QUOTED};
       f->scanned = 0;
-      f->at_start = false;
       f->rest = true;
       if (!f->header_done) {
         read_header(f, r->raw, r->len, "it is longer than --max-line-bytes");
@@ -671,9 +675,25 @@ cJSON *lq_feed_decode(const lq_feed_schema *s, lq_arena *a, const char *raw, siz
   return lq_json_parse_lead(a, raw, len, why, whylen);
 }
 
+/* The column col's key s[0..n) goes into the hash table seen (mask + 1 slots
+ * of column numbers); the column that had it already, or col. */
+static size_t same_key(size_t *seen, size_t mask, const char *const *keys, const uint32_t *lens, const char *s,
+                       size_t n, size_t col) {
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+  for (size_t k = (size_t)h & mask;; k = (k + 1) & mask) {
+    if (seen[k] == SIZE_MAX) {
+      seen[k] = col;
+      return col;
+    }
+    if (lens[seen[k]] == n && !memcmp(keys[seen[k]], s, n)) return seen[k];
+  }
+}
+
 /* The header names the keys; a problem with it is a problem with every record. */
 static bool read_header(lq_feed *f, const char *raw, size_t len, const char *bad) {
   f->header_done = true;
+  f->schema.header_line = f->lines;   /* the header is the record just framed */
   f->status = LQ_FEED_BAD_HEADER;
   if (bad) {
     snprintf(f->why, sizeof f->why, "the header row cannot be read: %s", bad);
@@ -684,9 +704,22 @@ static bool read_header(lq_feed *f, const char *raw, size_t len, const char *bad
     snprintf(f->why, sizeof f->why, "header row: %s", why);
     return false;
   }
+  /* Excel's "CSV (Macintosh)" ends lines with CR alone: the whole file would
+   * be one header row. */
+  const char *cr = memchr(raw, '\r', len);
+  if (cr && !memchr(raw, '"', len)) {
+    snprintf(f->why, sizeof f->why, "the lines end in CR alone (Excel's \"CSV (Macintosh)\"); save the file as "
+             "\"CSV UTF-8\", or convert it with tr '\\r' '\\n'");
+    return false;
+  }
   size_t n = count_cells(raw, len, f->schema.delimiter);
   const char **keys = lq_arena_zalloc(&f->arena, n * sizeof *keys);
   uint32_t *lens = lq_arena_zalloc(&f->arena, n * sizeof *lens);
+  /* Column numbers by key hash, so a header of many columns is checked in one pass. */
+  size_t mask = 15;
+  while (mask < 2 * n) mask = 2 * mask + 1;
+  size_t *seen = lq_arena_alloc(&f->arena, (mask + 1) * sizeof *seen);
+  for (size_t k = 0; k <= mask; k++) seen[k] = SIZE_MAX;
   size_t i = 0;
   for (size_t col = 0; col < n; col++) {
     cell c;
@@ -696,12 +729,12 @@ static bool read_header(lq_feed *f, const char *raw, size_t len, const char *bad
       return false;
     }
     if (!c.n) continue;   /* an empty header cell names no key */
-    for (size_t k = 0; k < col; k++)
-      if (keys[k] && lens[k] == c.n && !memcmp(keys[k], c.s, c.n)) {
-        snprintf(f->why, sizeof f->why, "the header names '%.*s' twice (columns %zu and %zu); rename one",
-                 (int)(c.n > 60 ? 60 : c.n), c.s, k + 1, col + 1);
-        return false;
-      }
+    size_t dup = same_key(seen, mask, keys, lens, c.s, c.n, col);
+    if (dup != col) {
+      snprintf(f->why, sizeof f->why, "the header names '%.*s' twice (columns %zu and %zu); rename one",
+               (int)(c.n > 60 ? 60 : c.n), c.s, dup + 1, col + 1);
+      return false;
+    }
     keys[col] = lq_arena_strndup(&f->arena, c.s, c.n);
     lens[col] = (uint32_t)c.n;
   }

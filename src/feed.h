@@ -33,6 +33,7 @@ typedef struct lq_feed_schema {
   const uint32_t *key_lens;
   const char *header;       /* CSV: the header row as it came in (no BOM, no line end) */
   const bool *wanted;       /* CSV: the columns decoded (lq_feed_keep); NULL: all */
+  uint64_t header_line;     /* CSV: the header's (last) physical line */
   size_t header_len;
 } lq_feed_schema;
 
@@ -44,6 +45,7 @@ typedef struct lq_record {
   bool too_long;            /* longer than max_record: raw is its first piece and
                                lq_feed_more gives the rest */
   const char *bad;          /* framing found it bad (a quote never closed): why; else NULL */
+  bool open_quote;          /* too_long, and its first piece ends inside quotes */
 } lq_record;
 
 typedef struct lq_feed lq_feed;

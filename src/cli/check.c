@@ -123,6 +123,7 @@ static size_t check_sample(const lq_program *p, cli_input *in, char **samples, i
   size_t found = (size_t)cli_print_surprises(p, S.E) + (size_t)cli_print_field_warnings(in, p, in->fields);
   /* A bad record is bad input, as in every command that reads leads: exit 1. */
   if ((in->bad > bad || in->bad_inputs > bad_inputs) && *status == EXIT_OK) *status = EXIT_BAD_INPUT;
+  in->quiet_bad = true;   /* the next rules file reads the same sample: its bad records are said once */
   *bad_records = in->bad - bad + in->bad_inputs - bad_inputs;
   in->ignored_cells = ignored;
   lq_fields_free(in->fields);
@@ -158,10 +159,10 @@ int cmd_check(int argc, char **argv) {
     else if (c == 's') strict = true;
     else if (c == 'f' && !strcmp(optarg, "json")) json = true;
     else if (c == 'f' && !strcmp(optarg, "text")) json = false;
-    else if (c == 'f') return cli_usage_error("check", "--format is text or json, not '%s'", optarg);
     else {
       free(samples);
       lq_arena_free(&in.arena);
+      if (c == 'f') return cli_usage_error("check", "--format is text or json, not '%s'", optarg);
       if (c == ':' && optopt == 'f') return cli_usage_error("check", "--format needs a value: text or json");
       return cli_bad_option("check", c, argv);
     }

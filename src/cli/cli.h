@@ -71,7 +71,8 @@ typedef struct cli_input {
   lq_arena arena;
   lq_fields *fields;               /* what the leads had of the fields the rules read, or NULL */
   const lq_program *select;        /* decode only the CSV columns these rules can read; NULL: all */
-  unsigned long long records, bad, bad_inputs, ignored_cells;
+  bool quiet_bad;                  /* count bad records but say nothing (a sample read again) */
+  unsigned long long bad, bad_inputs, ignored_cells;
 } cli_input;
 
 void cli_input_init(cli_input *in, const char *cmd);
@@ -110,9 +111,11 @@ typedef struct cli_lead_hooks {
 bool cli_each_lead(cli_input *in, char **files, int n, const cli_lead_hooks *h, void *ctx);
 /* A record longer than --max-line-bytes: reported, counted, saved piece by piece. */
 void cli_record_too_long(cli_input *in, lq_feed *f, const char *name, const lq_record *r);
-/* "FILE:LINE: error: why" into msg, and the record with a line end into saved (may be NULL). */
-void cli_bad_record(lq_buf *msg, lq_buf *saved, const char *name, uint64_t line, const char *raw, size_t len,
-                    const char *why);
+/* A record as a lead in a; NULL when it is bad (bad: framing's reason, or NULL),
+ * with "FILE:LINE: error: why" put into msg and the record with a line end
+ * into saved (either may be NULL: nothing is said or saved). */
+cJSON *cli_decode(const lq_feed_schema *schema, lq_arena *a, const char *name, uint64_t line, const char *raw,
+                  size_t len, const char *bad, lq_buf *msg, lq_buf *saved, bool *ignored);
 /* Erases the progress line, if shown, before something else is written to stderr. */
 void cli_progress_clear(void);
 

@@ -42,6 +42,7 @@ const char cmd_diff_help[] =
     "  --show N            list the first N changed leads (default 10; 0: none)\n"
     "  --fail-on-change    exit 1 when any lead changed (a CI gate)\n"
     "  --now TIME          fix the clock (2026-11-22 or 2026-11-22T10:00:00Z); default: now\n"
+    "  -q, --quiet         no warnings about the data at the end\n"
     CLI_INPUT_HELP
     "\n"
     "A bad record is reported on stderr as FILE:LINE: error: ..., counted, and the exit\n"
@@ -247,7 +248,7 @@ int cmd_diff(int argc, char **argv) {
   enum { O_FORMAT = 1000, O_SHOW, O_FAIL, O_NOW };
   static const struct option opts[] = {
       {"format", required_argument, NULL, O_FORMAT}, {"show", required_argument, NULL, O_SHOW},
-      {"fail-on-change", no_argument, NULL, O_FAIL},  {"now", required_argument, NULL, O_NOW},
+      {"fail-on-change", no_argument, NULL, O_FAIL},  {"now", required_argument, NULL, O_NOW}, {"quiet", no_argument, NULL, 'q'},
       CLI_INPUT_OPTIONS, {0}};
   const char *now_text = NULL;
   cli_input in;
@@ -258,7 +259,8 @@ int cmd_diff(int argc, char **argv) {
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+  bool quiet = false;
+  while ((c = getopt_long(argc, argv, ":q", opts, NULL)) != -1) {
     switch (c) {
     case O_FORMAT:
       if (!strcmp(optarg, "text")) format = LQ_DIFF_TEXT;
@@ -276,6 +278,7 @@ int cmd_diff(int argc, char **argv) {
     }
     case O_FAIL: fail_on_change = true; break;
     case O_NOW: now_text = optarg; break;
+    case 'q': quiet = true; break;
     default: {
       int st = cli_input_option(&in, c, optarg);
       if (st) {
@@ -325,8 +328,10 @@ int cmd_diff(int argc, char **argv) {
     io_error = true;
   }
   lq_buf_free(&out);
-  cli_print_surprises(p[1], S.D->E[1]);   /* the proposed version's: it is the one to fix */
-  cli_print_field_warnings(&in, p[1], in.fields);
+  if (!quiet) {
+    cli_print_surprises(p[1], S.D->E[1]);   /* the proposed version's: it is the one to fix */
+    cli_print_field_warnings(&in, p[1], in.fields);
+  }
   if (!cli_input_finish(&in)) io_error = true;
   status = io_error ? EXIT_IO : in.bad || in.bad_inputs ? EXIT_BAD_INPUT : fail_on_change && S.D->changed ? EXIT_BAD_INPUT : EXIT_OK;
   lq_diff_free(S.D);

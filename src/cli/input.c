@@ -161,13 +161,17 @@ lq_value cli_input_id(const cli_input *in, lq_eval *E, const cJSON *lead) {
   return cli_lead_id(E, lead, in->id_segs, in->id_nsegs);
 }
 
-void cli_bad_record(lq_buf *msg, lq_buf *saved, const char *name, uint64_t line, const char *raw, size_t len,
-                    const char *why) {
-  lq_buf_printf(msg, "%s:%llu: error: %s\n", name, (unsigned long long)line, why);
+cJSON *cli_decode(const lq_feed_schema *schema, lq_arena *a, const char *name, uint64_t line, const char *raw,
+                  size_t len, const char *bad, lq_buf *msg, lq_buf *saved, bool *ignored) {
+  char why[200];
+  cJSON *lead = bad ? NULL : lq_feed_decode(schema, a, raw, len, why, sizeof why, ignored);
+  if (lead || !msg) return lead;
+  lq_buf_printf(msg, "%s:%llu: error: %s\n", name, (unsigned long long)line, bad ? bad : why);
   if (saved) {
     lq_buf_put(saved, raw, len);
     lq_buf_putc(saved, '\n');
   }
+  return NULL;
 }
 
 /* ---- the progress line ---- */
@@ -211,7 +215,8 @@ static void progress_tick(const lq_feed *f) {
 }
 
 static void progress_start(const cli_input *in, char **files, int n) {
-  progress.on = in->progress == 1 || (in->progress == -1 && isatty(2));
+  /* On a terminal for messages, and not one that the output goes to as well. */
+  progress.on = in->progress == 1 || (in->progress == -1 && isatty(2) && !isatty(1));
   progress.start = progress.last = now_s();
   progress.records = 0;
   progress.done_bytes = progress.total_bytes = 0;
@@ -233,8 +238,11 @@ static bool report_input_error(cli_input *in, const char *name, lq_feed *f) {
   if (st == LQ_FEED_OK) return true;
   cli_progress_clear();
   if (st == LQ_FEED_BAD_HEADER) {
-    fprintf(stderr, "%s:1: error: %s; nothing in this input was read\n", name, why);
+    uint64_t line = lq_feed_schema_of(f)->header_line;
     in->bad_inputs++;
+    if (in->quiet_bad) return true;
+    fprintf(stderr, "%s:%llu: error: %s; nothing in this input was read\n", name, (unsigned long long)(line ? line : 1),
+            why);
     return true;
   }
   fprintf(stderr, "leadq %s: cannot read '%s': %s\n", in->cmd, name, why);
@@ -244,8 +252,14 @@ static bool report_input_error(cli_input *in, const char *name, lq_feed *f) {
 void cli_record_too_long(cli_input *in, lq_feed *f, const char *name, const lq_record *r) {
   cli_progress_clear();
   char max[32];
-  fprintf(stderr, "%s:%llu: error: %s longer than %s bytes (--max-line-bytes)\n", name, (unsigned long long)r->line,
-          lq_feed_schema_of(f)->format == LQ_FEED_CSV ? "record" : "line", cli_thousands(in->feed.max_record, max));
+  cli_thousands(in->feed.max_record, max);
+  if (r->open_quote)
+    fprintf(stderr, "%s:%llu: error: record longer than %s bytes, and a quote in it is still open there: a quote "
+                    "is probably never closed, so the rest of the input was read as this record\n",
+            name, (unsigned long long)r->line, max);
+  else
+    fprintf(stderr, "%s:%llu: error: %s longer than %s bytes; if it is a real lead, raise --max-line-bytes\n", name,
+            (unsigned long long)r->line, lq_feed_schema_of(f)->format == LQ_FEED_CSV ? "record" : "line", max);
   in->bad++;
   if (!in->errors) return;
   const char *piece = r->raw;
@@ -285,8 +299,11 @@ static void hint_format(const lq_feed *f, const char *name, const lq_record *r) 
     const char *other = strchr(s->keys[0], ';') ? ";" : strchr(s->keys[0], '\t') ? "tab" : strchr(s->keys[0], ',') ? "," : NULL;
     if (other) {
       cli_progress_clear();
-      fprintf(stderr, "%s:1: note: the header has one column, '%.60s'; if the file is separated by %s, say --delimiter '%s'\n",
-              name, s->keys[0], !strcmp(other, "tab") ? "tabs" : other, !strcmp(other, "tab") ? "tab" : other);
+      fprintf(stderr, "%s:%llu: note: the header has one column, '%.60s'; if the file is separated by %s, say "
+                      "--delimiter '%s'\n",
+              name, (unsigned long long)s->header_line, s->keys[0],
+              !strcmp(other, "tab") ? "tabs" : !strcmp(other, ";") ? "semicolons" : "commas",
+              !strcmp(other, "tab") ? "tab" : other);
     }
   }
 }
@@ -321,7 +338,6 @@ bool cli_each_record(cli_input *in, char **files, int n, const cli_input_hooks *
         select_columns(in, f);
       }
       first = false;
-      in->records++;
       go = h->record(ctx, f, name, &r);
       progress_tick(f);
     }
@@ -346,17 +362,16 @@ static bool lead_record(void *ctx, lq_feed *f, const char *name, const lq_record
   lead_loop *L = ctx;
   cli_input *in = L->in;
   if (r->too_long) {
-    cli_record_too_long(in, f, name, r);
+    if (in->quiet_bad) in->bad++;
+    else cli_record_too_long(in, f, name, r);
     return true;
   }
-  char why[200];
-  lq_arena *a = L->h->scratch(L->ctx);
   bool ignored = false;
-  cJSON *lead = r->bad ? NULL : lq_feed_decode(lq_feed_schema_of(f), a, r->raw, r->len, why, sizeof why, &ignored);
+  cJSON *lead = cli_decode(lq_feed_schema_of(f), L->h->scratch(L->ctx), name, r->line, r->raw, r->len, r->bad,
+                           in->quiet_bad ? NULL : &L->msg, in->errors ? &L->saved : NULL, &ignored);
   if (!lead) {
     in->bad++;
     cli_progress_clear();
-    cli_bad_record(&L->msg, in->errors ? &L->saved : NULL, name, r->line, r->raw, r->len, r->bad ? r->bad : why);
     lq_buf_flush(&L->msg, stderr);
     if (in->errors) lq_buf_flush(&L->saved, in->errors);
     return true;

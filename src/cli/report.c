@@ -46,6 +46,7 @@ const char cmd_report_help[] =
     "  --html FILE          also write one self-contained HTML page (inline CSS and SVG\n"
     "                       charts: stage funnel, conversion by score band, rule lift)\n"
     "  --now TIME           fix the clock (2026-11-22 or 2026-11-22T10:00:00Z)\n"
+    "  -q, --quiet          no warnings about the data at the end\n"
     CLI_INPUT_HELP
     "\n"
     "An error in EXPR is reported like one in the rules, as --outcome:1:COL (the\n"
@@ -152,7 +153,7 @@ int cmd_report(int argc, char **argv) {
       {"outcome", required_argument, NULL, O_OUTCOME}, {"disposition", required_argument, NULL, O_DISPOSITION},
       {"bands", required_argument, NULL, O_BANDS},     {"min-count", required_argument, NULL, O_MIN},
       {"format", required_argument, NULL, O_FORMAT},   {"html", required_argument, NULL, O_HTML},
-      {"now", required_argument, NULL, O_NOW},         CLI_INPUT_OPTIONS,
+      {"now", required_argument, NULL, O_NOW}, {"quiet", no_argument, NULL, 'q'},         CLI_INPUT_OPTIONS,
       {0}};
   const char *outcome = NULL, *disposition = NULL, *html = NULL, *now_text = NULL;
   cli_input in;
@@ -162,7 +163,8 @@ int cmd_report(int argc, char **argv) {
   bool json = false;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+  bool quiet = false;
+  while ((c = getopt_long(argc, argv, ":q", opts, NULL)) != -1) {
     char *end;
     switch (c) {
     case O_OUTCOME: outcome = optarg; break;
@@ -186,6 +188,7 @@ int cmd_report(int argc, char **argv) {
       break;
     case O_HTML: html = optarg; break;
     case O_NOW: now_text = optarg; break;
+    case 'q': quiet = true; break;
     default: {
       int st = cli_input_option(&in, c, optarg);
       if (st) return st < 0 ? cli_bad_option("report", c, argv) : st;
@@ -223,8 +226,10 @@ int cmd_report(int argc, char **argv) {
   bool io_error = !cli_each_lead(&in, argv + optind + 1, argc - optind - 1,
                                  &(cli_lead_hooks){report_scratch, report_lead}, &S);
   lq_report_bad_lines(S.R, in.bad);
-  cli_print_surprises(p, S.E);
-  cli_print_field_warnings(&in, p, in.fields);
+  if (!quiet) {
+    cli_print_surprises(p, S.E);
+    cli_print_field_warnings(&in, p, in.fields);
+  }
   if (!cli_input_finish(&in)) io_error = true;
 
   lq_buf out = {0};

@@ -102,14 +102,13 @@ static bool keep(const run_state *S, const lq_result *r) {
 /* One record: a decision (or the lead, filtered or annotated) into T->out, or a bad record. */
 static void one_lead(const run_state *S, lq_eval *E, lq_fields *F, tally *T, const lq_feed_schema *schema,
                      const char *name, uint64_t lineno, const char *line, size_t len, const char *bad) {
-  char why[200];
   lq_eval_reset(E);
   bool ignored = false;
-  cJSON *lead = bad ? NULL : lq_feed_decode(schema, lq_eval_scratch(E), line, len, why, sizeof why, &ignored);
+  cJSON *lead = cli_decode(schema, lq_eval_scratch(E), name, lineno, line, len, bad, &T->err,
+                           S->in->errors ? &T->bad_lines : NULL, &ignored);
   T->leads++;
   if (!lead) {
     T->bad++;
-    cli_bad_record(&T->err, S->in->errors ? &T->bad_lines : NULL, name, lineno, line, len, bad ? bad : why);
     return;
   }
   T->ignored += ignored;
@@ -236,6 +235,11 @@ static void drain(pool *P, unsigned long long pending) {
     emit(P->S, &b->T);
     b->n = 0;
     b->len = 0;
+    if (b->cap > 2 * BATCH_BYTES) {   /* a very long lead grew it: give the memory back */
+      free(b->text);
+      b->text = NULL;
+      b->cap = 0;
+    }
     b->done = false;
     pthread_mutex_lock(&P->mu);
     P->written++;
@@ -628,9 +632,10 @@ int cmd_run(int argc, char **argv) {
 
   lq_eval *E = lq_eval_new(p, now);
   tally_init(&S.T, p);
-  if (o.csv_out && !S.passthrough) {
+  if (o.csv_out && !S.passthrough) {   /* out now: with --jobs, batches go straight to stdout */
     lq_out_csv_header(&S.T.out, p, NULL, in.feed.delimiter ? in.feed.delimiter : ',');
     lq_buf_putc(&S.T.out, '\n');
+    emit(&S, &S.T);
   }
   pool P, *pool_ = NULL;
   if (o.jobs > 1) {

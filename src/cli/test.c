@@ -364,10 +364,10 @@ static cJSON *csv_case(lq_arena *a, const cJSON *row) {
     cJSON *v = node(a, 0, NULL);
     *v = *k;
     v->next = v->prev = NULL;
-    if (!strcmp(k->string, "test")) {
-      v->string = "name";
-      add(c, v);
-    } else if (!strcmp(k->string, "now")) {
+    if (!strcmp(k->string, "test") || !strcmp(k->string, "now")) {
+      /* A name or a date is text, even one a cell's typing took for a number (42). */
+      v->type = cJSON_String;
+      v->string = k->string[0] == 't' ? "name" : "now";
       add(c, v);
     } else if (!strncmp(k->string, "expect.", 7)) {
       const char *key = k->string + 7, *dot = strchr(key, '.');
