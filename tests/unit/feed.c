@@ -680,3 +680,19 @@ Test(csv, only_the_kept_columns_are_decoded_but_a_bad_record_is_still_bad) {
   lq_arena_free(&a);
   lq_feed_close(f);
 }
+
+Test(csv, invalid_utf8_is_bad_in_a_quoted_cell_and_in_a_plain_one) {
+  const char *rows[] = {"id,a\nr1,x\xff\n", "id,a\nr1,\"x\xff,y\"\n", "id,a\nr1,\"q\",\xc3\n",
+                        "id,a\nr1,caf\xc3\xa9\n"};
+  for (int i = 0; i < 4; i++) {
+    decoded d;
+    decode_nth(&d, rows[i], 0);
+    if (i < 3) {
+      cr_assert_null(d.lead, "row %d should be bad", i);
+      cr_assert(strstr(d.why, "UTF-8") || strstr(d.why, "fields"), "row %d: %s", i, d.why);
+    } else {
+      expect_text(&d, "a", "caf\xc3\xa9", 5);
+    }
+    decoded_free(&d);
+  }
+}
