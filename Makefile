@@ -154,8 +154,8 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) build/gen/leadq.tab.c build/gen/lex.yy.c
 	@mkdir -p $(@D)
 	clang $(STD) $(FUZZ_CFLAGS) -Wno-unused-function -Isrc -Ibuild/gen -o $@ $< $(FUZZ_LIB) $(LDLIBS)
 
-fuzz: build/fuzz/fuzz_rules build/fuzz/fuzz_leads
-	@for h in rules leads; do \
+fuzz: build/fuzz/fuzz_rules build/fuzz/fuzz_leads build/fuzz/fuzz_feed
+	@for h in rules leads feed; do \
 	  mkdir -p build/fuzz/corpus/$$h; \
 	  echo "== fuzz_$$h for $(FUZZ_SECONDS)s"; \
 	  build/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
