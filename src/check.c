@@ -316,7 +316,9 @@ static void expr(checker *c, lq_node *n) {
  * no value does. Anything not understood is left out, so a warning is sound:
  * it fires only when no lead can make the condition true. */
 
-enum { T_NUM = 1, T_TEXT = 2, T_BOOL = 4, T_OTHER = 8, T_MISSING = 16, T_ANY = 31 };
+/* T_BLANK: besides its kinds, the value may be blank text. A lead's field
+ * never is (empty is missing), so `email == ""` is never true. */
+enum { T_NUM = 1, T_TEXT = 2, T_BOOL = 4, T_OTHER = 8, T_MISSING = 16, T_ANY = 31, T_BLANK = 32 };
 
 typedef struct cval { int t; double num; const char *s; size_t n; bool b; } cval;
 
@@ -485,7 +487,7 @@ static bool same_expr(const lq_node *x, const lq_node *y) {
 static int value_types(const lq_node *n, int depth) {
   switch (n->kind) {
   case LQ_NUM: return T_NUM;
-  case LQ_STR: return T_TEXT;
+  case LQ_STR: return T_TEXT | (lq_text_blank(n->str.s, n->str.n) ? T_BLANK : 0);
   case LQ_TRUE: case LQ_FALSE: return T_BOOL;
   case LQ_NULL: return T_MISSING;
   case LQ_LIST: case LQ_WHERE: return T_OTHER;
@@ -499,16 +501,17 @@ static int value_types(const lq_node *n, int depth) {
       return T_NUM | T_MISSING;
     case LQ_FN_count: return T_NUM;
     case LQ_FN_any: case LQ_FN_every: return T_BOOL;
-    default: return T_ANY;
+    default: return T_ANY | T_BLANK;   /* coalesce(x, "") */
     }
   case LQ_NAME:
     switch (n->ref_kind) {
-    case LQ_REF_DEFINE: return n->ref && depth < MAX_DEPTH ? value_types(n->ref->a, depth + 1) : T_ANY;
+    case LQ_REF_DEFINE: return n->ref && depth < MAX_DEPTH ? value_types(n->ref->a, depth + 1) : T_ANY | T_BLANK;
     case LQ_REF_LIST: case LQ_REF_LEAD: return T_OTHER;
     case LQ_REF_GROUP: case LQ_REF_TOTAL: return T_NUM;
     case LQ_REF_GRADE: return T_TEXT | T_MISSING;
     case LQ_REF_STAGE: case LQ_REF_REJECTED: return T_BOOL;
-    default: return T_ANY;
+    case LQ_REF_FIELD: case LQ_REF_ITEM_FIELD: return T_ANY;
+    default: return T_ANY | T_BLANK;
     }
   case LQ_FIELD: case LQ_GET: case LQ_INDEX: return T_ANY;
   default: return T_BOOL;   /* and, or, not and every comparison */
@@ -594,6 +597,7 @@ static bool satisfiable(const atom *atoms, const size_t *set, size_t n, int type
   for (size_t i = 0; i < c.n && !ok; i++) {
     const cval *v = &c.v[i];
     if (!(v->t & types)) continue;
+    if (v->t == T_TEXT && !(types & T_BLANK) && lq_text_blank(v->s, v->n)) continue;
     if (grade && v->t == T_TEXT) {
       bool label = false;
       for (const lq_node *arm = grade->kids; arm && !label; arm = arm->next)
@@ -619,7 +623,7 @@ static const char *excerpt(const checker *c, lq_span s, char *buf, size_t size) 
 }
 
 static const char *type_phrase(int types) {
-  switch (types & ~T_MISSING) {
+  switch (types & ~(T_MISSING | T_BLANK)) {
   case T_NUM: return "a number";
   case T_TEXT: return "text";
   case T_BOOL: return "true or false";
@@ -636,6 +640,12 @@ static void explain_atom(const checker *c, const atom *atoms, size_t idx, int ty
   excerpt(c, a->node->span, t1, sizeof t1);
   excerpt(c, a->key->span, t2, sizeof t2);
   const char *phrase = type_phrase(types);
+  if (!(types & T_BLANK) && satisfiable(atoms, &idx, 1, T_ANY | T_BLANK, NULL) &&
+      !satisfiable(atoms, &idx, 1, T_ANY, NULL)) {
+    snprintf(w->reason, sizeof w->reason, "'%s' is never true: empty text in a lead is a missing value", t1);
+    snprintf(w->note, sizeof w->note, "to test for an empty field, write '%s is missing'", t2);
+    return;
+  }
   if (satisfiable(atoms, &idx, 1, T_ANY, NULL)) {
     if (grade && satisfiable(atoms, &idx, 1, types, NULL)) {
       char labels[300] = "";

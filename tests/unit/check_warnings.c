@@ -77,6 +77,17 @@ Test(check_warnings, contradictory_texts) {
            "stage MQL can never be reached: 'industry == \"b\"' contradicts 'industry == \"a\"'", 1, 36);
 }
 
+/* Empty is missing: a lead's field is never blank text, so comparing it with
+ * "" never holds; an expression that can give "" (coalesce) is not warned. */
+Test(check_warnings, a_field_is_never_empty_text) {
+  cw_warns("stage MQL when email == \"\"\n", "'email == \"\"' is never true: empty text in a lead is a missing value",
+           1, 16);
+  cw_warns("stage MQL when company.name in [\"\", \" \"]\n", "is never true: empty text", 1, 16);
+  cw_quiet("stage MQL when coalesce(email, \"\") == \"\"\n");
+  cw_quiet("stage MQL when email in [\"\", \"a@b.c\"]\n");
+  cw_quiet("stage MQL when email is missing\n");
+}
+
 Test(check_warnings, between_upside_down) {
   cw_warns("reject \"r\" when size between 10 and 5\n", "reject \"r\" can never fire: 'size between 10 and 5' is never true", 1, 17);
   cr_assert_eq(cw_count("reject \"r\" when size between 5 and 10\n", NEVER), 0);
