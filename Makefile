@@ -139,6 +139,8 @@ demo: all $(BUILD)/leadgen
 	$(BUILD)/leadq run --now 2026-11-22 --stage SQL --annotate rules/acme.lq examples/sample.ndjson | head -n 2
 	@echo "== why one lead is not an MQL =="
 	$(BUILD)/leadq explain --now 2026-11-22 --lead L000029 rules/acme.lq examples/sample.ndjson | sed -n '/why not/,$$p'
+	@echo "== a CRM export (CSV) to a CRM import file (CSV) =="
+	$(BUILD)/leadq run --now 2026-11-22 --id-field 'Record ID' --output csv examples/crm.lq examples/crm-export.csv | head -n 4
 	@echo "== the closed loop: rules/acme.lq against 5,000 leads whose outcomes are known =="
 	$(BUILD)/leadgen -n 5000 -s 11 --history | $(BUILD)/leadq report --now 2026-11-22 --outcome 'won == true' rules/acme.lq | sed -n '/^Rules/,/^$$/p'
 
