@@ -18,7 +18,7 @@ WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wfor
 GENWARN  = -Wall -Wno-unused-function -Wno-unused-label -Wno-sign-compare -Wno-unused-parameter
 INCLUDES = -Isrc -I$(BUILD)/gen
 DEPFLAGS = -MMD -MP
-LDLIBS   = -lcjson -lz -lm -pthread
+LDLIBS   = -lcjson -lz -lxxhash -lm -pthread
 
 LIB_SRC  = $(wildcard src/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c)
@@ -28,8 +28,8 @@ UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_OBJ = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/unit/%.o)
 
 # Debian packages each target needs; `make deps-*` installs the missing ones.
-PKGS_BUILD = gcc make flex bison libcjson-dev zlib1g-dev
-PKGS_TEST  = libcriterion-dev jq chromium
+PKGS_BUILD = gcc make flex bison libcjson-dev zlib1g-dev libxxhash-dev
+PKGS_TEST  = libcriterion-dev jq chromium python3-xxhash
 PKGS_BENCH = jq
 
 .PHONY: all test test-valgrind unit golden demo bench fuzz install uninstall clean help deps-build deps-test deps-bench

@@ -90,6 +90,26 @@ static lq_node *per_where(lq_node *list, lq_node *w) {
   return w;
 }
 static lq_node *otherwise(lq_node *n) { n->otherwise = true; return n; }
+/* x[0] and x[-1] take an item of a list; anything else in brackets, or more
+ * than one value, looks up a table row (the checker says which x may be). A
+ * constant number may still look up a table keyed by numbers: the checker
+ * turns such an index into a lookup, so the number is kept in kids. */
+static lq_node *index_or_lookup(lq_parse_ctx *ctx, lq_span at, lq_node *base, lq_node_list keys) {
+  lq_node *k = keys.head, *n;
+  bool one = k && !k->next && !k->parens;
+  if (one && k->kind == LQ_NUM) {
+    n = NODE(LQ_INDEX, at);
+    n->num = k->num;
+  } else if (one && k->kind == LQ_NEG && k->a->kind == LQ_NUM && !k->a->parens) {
+    n = NODE(LQ_INDEX, at);
+    n->num = -k->a->num;
+  } else {
+    n = NODE(LQ_LOOKUP, at);
+  }
+  n->a = base;
+  n->kids = keys.head;
+  return n;
+}
 static lq_node *word(lq_parse_ctx *ctx, lq_span at) {
   const char *text = ctx->text + at.begin;
   return lq_ast_str(A, LQ_NAME, at, (lq_str){lq_arena_strndup(A, text, at.end - at.begin), at.end - at.begin});
@@ -101,6 +121,7 @@ static lq_node *word(lq_parse_ctx *ctx, lq_span at) {
 %token DEFINE "define" SCORE "score" BY "by" DECAY "decay" EVERY "every" DAYS "days"
 %token SINCE "since" WHEN "when" PER "per" WHERE "where" GRADE "grade" OTHERWISE "otherwise"
 %token REJECT_ "reject" STAGE "stage" ROUTE "route" TEST "test" NOW "now" EXPECT "expect"
+%token TABLE "table" KEY "key" TO "to"
 %token AND "and" OR "or" NOT "not" IN "in" BETWEEN "between" MATCHES "matches"
 %token TRUE "true" FALSE "false" NULL_ "null"
 %token NOT_IN "not in" CONTAINS "contains" CONTAINS_ANY "contains any"
@@ -120,9 +141,9 @@ static lq_node *word(lq_parse_ctx *ctx, lq_span at) {
 %left '*' '/'
 %precedence UMINUS
 
-%type <node> decl owner score_item pts where_opt cap_opt arm test_item eword
+%type <node> decl owner to_opt keycol score_item pts where_opt cap_opt arm test_item eword
 %type <node> expr cmp arith postfix primary name list_lit arg
-%type <list> score_items arms test_items ewords exprs args arglist
+%type <list> keycols score_items arms test_items ewords exprs args arglist
 
 %%
 
@@ -141,8 +162,13 @@ decl
   | "grade" IDENT owner '{' arms '}'   { $$ = with_kids(rule(named(ctx, LQ_GRADE, @$, $2, @2), NULL, NULL, $3), $5); }
   | "reject" STRING owner "when" expr  { $$ = rule(named(ctx, LQ_REJECT, @$, $2, @2), lq_ast_str(A, LQ_STR, @2, $2), $5, $3); }
   | "stage" IDENT owner "when" expr    { $$ = rule(named(ctx, LQ_STAGE, @$, $2, @2), NULL, $5, $3); }
-  | "route" STRING owner "when" expr   { $$ = rule(named(ctx, LQ_ROUTE, @$, $2, @2), lq_ast_str(A, LQ_STR, @2, $2), $5, $3); }
-  | "route" STRING owner "otherwise"   { $$ = otherwise(rule(named(ctx, LQ_ROUTE, @$, $2, @2), lq_ast_str(A, LQ_STR, @2, $2), NULL, $3)); }
+  | "route" STRING owner to_opt "when" expr
+                                       { $$ = rule(named(ctx, LQ_ROUTE, @$, $2, @2), lq_ast_str(A, LQ_STR, @2, $2), $6, $3); $$->c = $4; }
+  | "route" STRING owner to_opt "otherwise"
+                                       { $$ = otherwise(rule(named(ctx, LQ_ROUTE, @$, $2, @2), lq_ast_str(A, LQ_STR, @2, $2), NULL, $3)); $$->c = $4; }
+  | "table" IDENT '=' STRING           { $$ = rule(named(ctx, LQ_TABLE, @$, $2, @2), lq_ast_str(A, LQ_STR, @4, $4), NULL, NULL); }
+  | "table" IDENT '=' STRING "key" keycols
+                                       { $$ = with_kids(rule(named(ctx, LQ_TABLE, @$, $2, @2), lq_ast_str(A, LQ_STR, @4, $4), NULL, NULL), $6); }
   | "test" STRING '{' test_items '}'   { $$ = with_kids(rule(named(ctx, LQ_TEST, @$, $2, @2), lq_ast_str(A, LQ_STR, @2, $2), NULL, NULL), $4); }
   | error                              { $$ = NULL; }
   ;
@@ -150,6 +176,21 @@ decl
 owner
   : %empty                             { $$ = NULL; }
   | "by" IDENT                         { $$ = lq_ast_str(A, LQ_NAME, @2, $2); }
+  ;
+
+to_opt
+  : %empty                             { $$ = NULL; }
+  | "to" expr                          { $$ = $2; }
+  ;
+
+keycols
+  : keycol                             { $$ = (lq_node_list){0}; lq_ast_append(&$$, $1); }
+  | keycols ',' keycol                 { $$ = $1; lq_ast_append(&$$, $3); }
+  ;
+
+keycol
+  : name
+  | BACKQ                              { $$ = lq_ast_str(A, LQ_FIELD, @1, $1); }
   ;
 
 score_items
@@ -264,8 +305,7 @@ postfix
   : primary
   | postfix '.' name                   { $$ = lq_ast_str(A, LQ_GET, @$, $3->str); $$->a = $1; $$->name_span = @3; }
   | postfix '.' BACKQ                  { $$ = lq_ast_str(A, LQ_GET, @$, $3); $$->a = $1; $$->name_span = @3; }
-  | postfix '[' NUMBER ']'             { $$ = NODE(LQ_INDEX, @$); $$->a = $1; $$->num = $3; }
-  | postfix '[' '-' NUMBER ']'         { $$ = NODE(LQ_INDEX, @$); $$->a = $1; $$->num = -$4; }
+  | postfix '[' exprs ']'              { $$ = index_or_lookup(ctx, @$, $1, $3); }
   ;
 
 primary
@@ -293,7 +333,8 @@ name
   | "days"      { $$ = word(ctx, @1); }  | "since"     { $$ = word(ctx, @1); }
   | "every"     { $$ = word(ctx, @1); }  | "by"        { $$ = word(ctx, @1); }
   | "decay"     { $$ = word(ctx, @1); }  | "ruleset"   { $$ = word(ctx, @1); }
-  | "expect"    { $$ = word(ctx, @1); }
+  | "expect"    { $$ = word(ctx, @1); }  | "table"     { $$ = word(ctx, @1); }
+  | "key"       { $$ = word(ctx, @1); }  | "to"        { $$ = word(ctx, @1); }
   ;
 
 list_lit

@@ -76,7 +76,8 @@ static void dump(FILE *out, const lq_node *n) {
   int last = 3;
   while (last >= 0 && !kids[last]) last--;
   for (int i = 0; i <= last; i++) { fputc(' ', out); dump(out, kids[i]); }
-  for (const lq_node *k = n->kids; k; k = k->next) { fputc(' ', out); dump(out, k); }
+  if (n->kind != LQ_INDEX)   /* its kids are the number it already shows */
+    for (const lq_node *k = n->kids; k; k = k->next) { fputc(' ', out); dump(out, k); }
   fputc(')', out);
 }
 

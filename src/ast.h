@@ -19,6 +19,7 @@ typedef struct lq_str { const char *s; uint32_t n; } lq_str;
   X(INDEX)     /* a[n]     (a, num) */                                           \
   X(CALL)      /* f(args)  (str, kids) */                                        \
   X(WHERE)     /* list where cond, only as an argument or after per (a, b) */   \
+  X(LOOKUP)    /* table[k1, k2]  (a: the table's NAME, kids: the keys) */        \
   /* operators: a, b (and c for between) */                                     \
   X(NOT) X(NEG) X(AND) X(OR)                                                     \
   X(EQ) X(NE) X(LT) X(LE) X(GT) X(GE)                                            \
@@ -40,7 +41,8 @@ typedef struct lq_str { const char *s; uint32_t n; } lq_str;
   X(ARM)       /* a: label (STR), b: cond, or none for otherwise */              \
   X(REJECT)    /* a: reason (STR), b: cond */                                    \
   X(STAGE)     /* str: name, b: cond */                                          \
-  X(ROUTE)     /* a: name (STR), b: cond, or none for otherwise */               \
+  X(ROUTE)     /* a: name (STR), b: cond, or none for otherwise; c: to EXPR */  \
+  X(TABLE)     /* str: name, a: path (STR), b: the file read, kids: key columns */ \
   X(TEST)      /* a: name (STR), kids: TEST_NOW, TEST_LEAD, EXPECT */            \
   X(TEST_NOW)  /* a: STR */                                                      \
   X(TEST_LEAD) /* str: raw JSON text */                                          \
@@ -68,7 +70,10 @@ struct lq_node {
   lq_node *kids;          /* block items, call arguments, list items */
   lq_node *next;          /* sibling in a kids list or the declaration list */
   lq_node *owner;         /* by TEAM: the team's NAME, with its span */
-  lq_node *ref;           /* checker: the declaration a NAME refers to */
+  union {
+    lq_node *ref;         /* checker: the declaration a NAME refers to */
+    const struct lq_table *table;   /* TABLE: its rows, once read (table.h) */
+  };
   unsigned char ref_kind; /* checker: what a NAME refers to (lq_ref) */
   bool per;               /* POINTS: per-item rule */
   bool otherwise;         /* ARM, ROUTE */

@@ -10,6 +10,7 @@
 
 #include "json.h"
 #include "program.h"
+#include "table.h"
 #include "value.h"
 
 typedef struct sym {
@@ -37,6 +38,7 @@ typedef struct checker {
   symtab names, teams;
   int order;              /* the declaration being checked */
   int where_depth;
+  const lq_table *item_table;   /* inside `where` over a table's rows: that table */
   lq_node *last_group, *last_reject;
   int last_group_order, last_reject_order;
   lq_node *decls;
@@ -134,6 +136,7 @@ static const char *kind_word(lq_kind k) {
   case LQ_SCORE: return "score group";
   case LQ_GRADE: return "grade";
   case LQ_STAGE: return "stage";
+  case LQ_TABLE: return "table";
   default: return "name";
   }
 }
@@ -141,6 +144,9 @@ static const char *kind_word(lq_kind k) {
 static bool is(lq_str s, const char *word) { return s.n == strlen(word) && !memcmp(s.s, word, s.n); }
 
 static void expr(checker *c, lq_node *n);
+
+static void column(checker *c, const lq_table *t, lq_str name, lq_span at);
+static const lq_table *table_of(const lq_node *n, int depth);
 
 /* A bare name: a declaration seen earlier, `lead`, `score`, `rejected`, or a field. */
 static void resolve_name(checker *c, lq_node *n) {
@@ -177,6 +183,7 @@ static void resolve_name(checker *c, lq_node *n) {
     case LQ_DEFINE: n->ref_kind = LQ_REF_DEFINE; add_use(c, e->order); break;
     case LQ_SCORE: n->ref_kind = LQ_REF_GROUP; break;
     case LQ_GRADE: n->ref_kind = LQ_REF_GRADE; break;
+    case LQ_TABLE: n->ref_kind = LQ_REF_TABLE; add_use(c, e->order); break;
     default: n->ref_kind = LQ_REF_STAGE; break;
     }
     return;
@@ -194,6 +201,7 @@ static void resolve_name(checker *c, lq_node *n) {
                  n->str.s);
   }
   n->ref_kind = c->where_depth ? LQ_REF_ITEM_FIELD : LQ_REF_FIELD;
+  if (c->where_depth) column(c, c->item_table, n->str, n->span);
 }
 
 /* A field written `name` (or lead.name) while a declaration has that name: a bare
@@ -222,7 +230,11 @@ static void call(checker *c, lq_node *n) {
       lq_diag_error(c->d, n->name_span, "unknown function '%s'; did you mean '%s'?", n->str.s, near);
     else
       lq_diag_error(c->d, n->name_span, "unknown function '%s'", n->str.s);
-    lq_diag_note(c->d, "the functions are lower upper trim len domain number coalesce abs round floor ceil min max sum count any every latest earliest days_since date");
+    char list[400];
+    size_t w = 0;
+    for (int i = 0; i < LQ_FN_COUNT && w < sizeof list; i++)
+      w += (size_t)snprintf(list + w, sizeof list - w, "%s%s", i ? " " : "", lq_funcs[i].name);
+    lq_diag_note(c->d, "the functions are %s", list);
   } else {
     const lq_func *f = &lq_funcs[fn];
     n->slot = fn;
@@ -240,11 +252,22 @@ static void call(checker *c, lq_node *n) {
   }
   int i = 0;
   for (lq_node *a = n->kids; a; a = a->next, i++) {
-    if (a->kind == LQ_WHERE && (fn < 0 || !lq_funcs[fn].takes_where || i > 0 || nargs > 1)) {
-      lq_diag_error(c->d, a->span, "'where' filters a list given alone to sum, count, any, every, min, max, latest or earliest");
+    if (a->kind == LQ_WHERE && (fn < 0 || !lq_funcs[fn].takes_where || i > 0 || (nargs > 1 && fn != LQ_FN_pick))) {
+      lq_diag_error(c->d, a->span, "'where' filters a list given alone to sum, count, any, every, min, max, latest, earliest or first, or first to pick");
+    }
+    if (fn == LQ_FN_pick && i == 2) {
+      /* The weight is read per item, as a `where` condition is. */
+      const lq_table *outer = c->item_table;
+      c->item_table = table_of(n->kids, 0);
+      c->where_depth++;
+      expr(c, a);
+      c->where_depth--;
+      c->item_table = outer;
+      continue;
     }
     expr(c, a);
   }
+  if (fn == LQ_FN_pick) n->table = table_of(n->kids, 0);
 }
 
 static void regex_check(checker *c, lq_node *n) {
@@ -264,6 +287,88 @@ static void regex_check(checker *c, lq_node *n) {
   regfree(&re);
 }
 
+/* ---- Tables ---- */
+
+/* The table whose rows n gives, one row (a lookup, first, pick) or a list of
+ * them (the table, `where` over it), or NULL: whose columns `.name` names. */
+static const lq_table *table_of(const lq_node *n, int depth) {
+  if (!n || depth > 16) return NULL;   /* a chain of defines */
+  switch (n->kind) {
+  case LQ_LOOKUP: return n->table;
+  case LQ_NAME:
+    if (n->ref_kind == LQ_REF_TABLE) return n->ref->table;
+    if (n->ref_kind == LQ_REF_DEFINE && n->ref) return table_of(n->ref->a, depth + 1);
+    return NULL;
+  case LQ_WHERE: case LQ_INDEX: return table_of(n->a, depth + 1);
+  case LQ_CALL:
+    return n->kids && (n->slot == LQ_FN_first || n->slot == LQ_FN_pick) ? table_of(n->kids, depth + 1) : NULL;
+  default: return NULL;
+  }
+}
+
+static const char *columns_of(const lq_table *t, char *buf, size_t size) {
+  size_t w = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < t->ncols; i++) {
+    int n = snprintf(buf + w, size - w, "%s%s", i ? ", " : "", t->cols[i]);
+    if (n < 0 || (size_t)n >= size - w) { snprintf(buf + (w < size - 6 ? w : size - 6), 6, ", ..."); break; }
+    w += (size_t)n;
+  }
+  return buf;
+}
+
+/* A column of t, when t is known: its columns are, so a typo is an error. */
+static void column(checker *c, const lq_table *t, lq_str name, lq_span at) {
+  if (!t || lq_table_column(t, name.s, name.n) >= 0) return;
+  const char *near = NULL;
+  int best = name.n < 3 ? (int)name.n : 3;
+  for (int i = 0; i < t->ncols; i++) {
+    int cap = t->col_lens[i] <= 4 ? 1 : 2;
+    int d = lq_edit_distance(name.s, name.n, t->cols[i], t->col_lens[i], cap);
+    if (lq_text_eq(name.s, name.n, t->cols[i], t->col_lens[i])) d = 0;
+    if (d <= cap && d < best) { best = d; near = t->cols[i]; }
+  }
+  if (near)
+    lq_diag_error(c->d, at, "table '%s' has no column '%s'; did you mean '%s'?", t->name, name.s, near);
+  else
+    lq_diag_error(c->d, at, "table '%s' has no column '%s'", t->name, name.s);
+  char cols[400];
+  lq_diag_note(c->d, "the columns of %s are: %s", t->path, t->ncols ? columns_of(t, cols, sizeof cols) : "none (it has no rows)");
+}
+
+/* The keys of a lookup whose table n->a names: as many as its key has columns. */
+static void lookup_keys(checker *c, lq_node *n) {
+  int given = 0;
+  for (lq_node *k = n->kids; k; k = k->next, given++) expr(c, k);
+  lq_node *decl = n->a->ref;
+  int want = 0;
+  for (lq_node *k = decl->kids; k; k = k->next) want++;
+  n->table = decl->table;
+  if (want == 0) {
+    lq_diag_error(c->d, n->span, "table '%s' has no key, so a row cannot be looked up by a value", decl->str.s);
+    lq_diag_note(c->d, "declare its key where the table is declared (line %d): table %s = \"%s\" key COLUMN; or filter its rows: %s where COLUMN == ...",
+                 line_of(c, decl->span), decl->str.s, decl->a->str.s, decl->str.s);
+  } else if (given != want) {
+    char keys[200];
+    size_t w = 0;
+    for (lq_node *k = decl->kids; k && w < sizeof keys; k = k->next)
+      w += (size_t)snprintf(keys + w, sizeof keys - w, "%s%s", w ? ", " : "", k->str.s);
+    lq_diag_error(c->d, n->span, "table '%s' is keyed by %d column%s (%s): give %d value%s in the brackets, not %d",
+                  decl->str.s, want, want == 1 ? "" : "s", keys, want, want == 1 ? "" : "s", given);
+  }
+}
+
+static void lookup(checker *c, lq_node *n) {
+  expr(c, n->a);
+  if (n->a->kind == LQ_NAME && n->a->ref_kind == LQ_REF_TABLE) {
+    lookup_keys(c, n);
+    return;
+  }
+  for (lq_node *k = n->kids; k; k = k->next) expr(c, k);
+  lq_diag_error(c->d, n->span, "only a table can be looked up by a value in brackets");
+  lq_diag_note(c->d, "an item of a list is taken by a whole number, like events[0] or events[-1]; a row of a table by its key, like accounts[domain(email)]");
+}
+
 static void expr(checker *c, lq_node *n) {
   if (!n) return;
   switch (n->kind) {
@@ -271,22 +376,35 @@ static void expr(checker *c, lq_node *n) {
   case LQ_FIELD:
     n->ref_kind = c->where_depth ? LQ_REF_ITEM_FIELD : LQ_REF_FIELD;
     shadowed_field(c, n->str, n->span);
+    if (c->where_depth) column(c, c->item_table, n->str, n->span);
     return;
   case LQ_GET:
     expr(c, n->a);
     if (n->a->kind == LQ_NAME && n->a->ref_kind == LQ_REF_LEAD) shadowed_field(c, n->str, n->name_span);
+    column(c, table_of(n->a, 0), n->str, n->name_span);
     return;
   case LQ_CALL: call(c, n); return;
-  case LQ_WHERE:
+  case LQ_WHERE: {
     expr(c, n->a);
+    const lq_table *outer = c->item_table;
+    c->item_table = table_of(n->a, 0);
     c->where_depth++;
     expr(c, n->b);
     c->where_depth--;
+    c->item_table = outer;
     return;
+  }
+  case LQ_LOOKUP: lookup(c, n); return;
   case LQ_INDEX:
+    expr(c, n->a);
+    if (n->a->kind == LQ_NAME && n->a->ref_kind == LQ_REF_TABLE && n->a->ref->kids) {
+      /* accounts[5]: a table keyed by numbers, not the sixth row */
+      n->kind = LQ_LOOKUP;
+      lookup_keys(c, n);
+      return;
+    }
     if (n->num != floor(n->num) || fabs(n->num) > 1e9)
       lq_diag_error(c->d, n->span, "a list index is a whole number, like [0] for the first item or [-1] for the last");
-    expr(c, n->a);
     return;
   case LQ_LIST:
     for (lq_node *k = n->kids; k; k = k->next) expr(c, k);
@@ -506,7 +624,7 @@ static int value_types(const lq_node *n, int depth) {
   case LQ_NAME:
     switch (n->ref_kind) {
     case LQ_REF_DEFINE: return n->ref && depth < MAX_DEPTH ? value_types(n->ref->a, depth + 1) : T_ANY | T_BLANK;
-    case LQ_REF_LIST: case LQ_REF_LEAD: return T_OTHER;
+    case LQ_REF_LIST: case LQ_REF_LEAD: case LQ_REF_TABLE: return T_OTHER;
     case LQ_REF_GROUP: case LQ_REF_TOTAL: return T_NUM;
     case LQ_REF_GRADE: return T_TEXT | T_MISSING;
     case LQ_REF_STAGE: case LQ_REF_REJECTED: return T_BOOL;
@@ -514,6 +632,7 @@ static int value_types(const lq_node *n, int depth) {
     default: return T_ANY | T_BLANK;
     }
   case LQ_FIELD: case LQ_GET: case LQ_INDEX: return T_ANY;
+  case LQ_LOOKUP: return T_OTHER | T_MISSING;
   default: return T_BOOL;   /* and, or, not and every comparison */
   }
 }
@@ -861,7 +980,7 @@ static void unused(checker *c, lq_node **by_order, int n) {
   for (int i = 0; i < n; i++) {
     lq_node *d = by_order[i];
     if (d->span.file != 0) continue;
-    if ((d->kind == LQ_DEFINE || d->kind == LQ_LISTDECL) && !live[i]) {
+    if ((d->kind == LQ_DEFINE || d->kind == LQ_LISTDECL || d->kind == LQ_TABLE) && !live[i]) {
       const sym *e = symtab_slot(&c->names, d->str.s, d->str.n);
       if (e->decl != d) continue;   /* a duplicate, already an error */
       lq_diag_warning(c->d, d->name_span, "%s '%s' is never used", kind_word(d->kind), d->str.s);
@@ -1228,7 +1347,7 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
       break;
     }
     case LQ_SCORE: c.last_group = d; c.last_group_order = order; goto named;
-    case LQ_LISTDECL: case LQ_DEFINE: case LQ_GRADE: case LQ_STAGE:
+    case LQ_LISTDECL: case LQ_DEFINE: case LQ_GRADE: case LQ_STAGE: case LQ_TABLE:
     named: {
       if (is(d->str, "score") || is(d->str, "rejected") || is(d->str, "lead")) {
         lq_diag_error(diags, d->name_span, "'%s' is a reserved name; choose another", d->str.s);
@@ -1284,8 +1403,16 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
         lq_diag_note(diags, "routes are tried in order and 'otherwise' always holds; move this route above it, or remove it");
       }
       expr(&c, d->b);
+      expr(&c, d->c);
       if (!route_otherwise) check_never(&c, d);
-      if (d->otherwise && !route_otherwise) route_otherwise = d;
+      /* `to` on 'otherwise': when the owner is missing that route is passed over too. */
+      bool may_miss = d->c && (value_types(d->c, 0) & ~(T_TEXT | T_NUM));
+      if (d->otherwise && may_miss && !route_otherwise) {
+        lq_diag_warning(diags, d->c->span, "route \"%s\" is 'otherwise', but a lead whose owner here is missing gets no route at all",
+                        d->a->str.s);
+        lq_diag_note(diags, "a route whose owner is missing is passed over; give 'otherwise' a fixed owner (to \"queue@acme.example\"), or add a last route without 'to'");
+      }
+      if (d->otherwise && !may_miss && !route_otherwise) route_otherwise = d;
       break;
     case LQ_TEST: test_block(&c, &known, d); break;
     default: break;

@@ -7,7 +7,8 @@
 /* What a NAME (or backquoted field) refers to, stored in lq_node.ref_kind. */
 typedef enum lq_ref {
   LQ_REF_NONE, LQ_REF_FIELD, LQ_REF_ITEM_FIELD, LQ_REF_LEAD, LQ_REF_DEFINE, LQ_REF_LIST,
-  LQ_REF_GROUP, LQ_REF_TOTAL, LQ_REF_GRADE, LQ_REF_STAGE, LQ_REF_REJECTED
+  LQ_REF_GROUP, LQ_REF_TOTAL, LQ_REF_GRADE, LQ_REF_STAGE, LQ_REF_REJECTED,
+  LQ_REF_TABLE
 } lq_ref;
 
 /* Resolves every name in decls (setting ref_kind, ref and each declaration's

@@ -377,6 +377,7 @@ static lq_expr *name(compiler *c, const lq_node *n) {
   case LQ_REF_GRADE: e = new_expr(c, LQ_OP_GRADE, n->span); e->slot = n->ref->slot; return e;
   case LQ_REF_STAGE: e = new_expr(c, LQ_OP_STAGE, n->span); e->slot = n->ref->slot; return e;
   case LQ_REF_TOTAL: return new_expr(c, LQ_OP_TOTAL, n->span);
+  case LQ_REF_TABLE: e = new_expr(c, LQ_OP_TABLE, n->span); e->table = n->ref->table; return e;
   case LQ_REF_REJECTED: return new_expr(c, LQ_OP_REJECTED, n->span);
   default: return path(c, n);
   }
@@ -426,9 +427,19 @@ static lq_expr *compile(compiler *c, const lq_node *n) {
     c->item_list = outer;
     return e;
   }
+  case LQ_LOOKUP: {
+    lq_expr *e = new_expr(c, LQ_OP_LOOKUP, n->span);
+    e->table = n->table;
+    for (const lq_node *key = n->kids; key; key = key->next) e->nargs++;
+    e->args = lq_arena_alloc(c->a, (e->nargs ? e->nargs : 1) * sizeof *e->args);
+    uint32_t i = 0;
+    for (const lq_node *key = n->kids; key; key = key->next) e->args[i++] = compile(c, key);
+    return e;
+  }
   case LQ_CALL: {
     lq_expr *e = new_expr(c, LQ_OP_CALL, n->span);
     e->fn = (uint8_t)n->slot;
+    if (e->fn == LQ_FN_pick) e->table = n->table;
     for (const lq_node *a = n->kids; a; a = a->next) e->nargs++;
     e->args = lq_arena_alloc(c->a, (e->nargs ? e->nargs : 1) * sizeof *e->args);
     uint32_t i = 0;
@@ -496,6 +507,7 @@ static void build(compiler *c, lq_node *decls) {
   p->rejects = array(c->a, counts[LQ_REJECT], sizeof *p->rejects);
   p->stages = array(c->a, counts[LQ_STAGE], sizeof *p->stages);
   p->routes = array(c->a, counts[LQ_ROUTE], sizeof *p->routes);
+  p->tables = array(c->a, counts[LQ_TABLE], sizeof *p->tables);
   p->steps = array(c->a, counts[LQ_SCORE] + counts[LQ_GRADE] + counts[LQ_REJECT] +
                              counts[LQ_STAGE] + counts[LQ_ROUTE], sizeof *p->steps);
 
@@ -553,9 +565,10 @@ static void build(compiler *c, lq_node *decls) {
       break;
     case LQ_ROUTE:
       p->routes[p->nroutes] = (lq_cond_decl){.name = d->a->str.s, .span = d->span, .owner = team_index(p, d),
-                                             .cond = d->otherwise ? NULL : compile(c, d->b)};
+                                             .cond = d->otherwise ? NULL : compile(c, d->b), .to = compile(c, d->c)};
       p->steps[nsteps++] = (lq_step){LQ_STEP_ROUTE, (uint32_t)p->nroutes++};
       break;
+    case LQ_TABLE: p->tables[p->ntables++] = d->table; break;
     default: break;
     }
   }
@@ -602,6 +615,9 @@ static void prepare_output(lq_program *p) {
 
 static lq_program *finish(lq_program *p, lq_diags *diags, const char *path) {
   if (!p->decls && diags->errors) return p;
+  /* Tables first: their columns are names the checker must know. */
+  for (lq_node *d = p->decls; d; d = d->next)
+    if (d->kind == LQ_TABLE && d->b) d->table = lq_table_load(&p->arena, &p->sources, diags, d, d->b->span.file);
   if (lq_check(p->decls, &p->sources, diags) == 0 && diags->errors == 0) {
     compiler c = {.p = p, .a = &p->arena, .item_list = -1, .last_field = -1};
     build(&c, p->decls);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 struct lq_eval {
   const lq_program *p;
@@ -19,6 +20,7 @@ struct lq_eval {
   uint64_t *path_seq;
   uint64_t *surprise;           /* nsites * KINDS * KINDS */
   uint64_t *surprise_seq;       /* per site: last lead counted */
+  uint64_t *owner_misses;       /* per route */
   lq_result r;
 };
 
@@ -44,6 +46,8 @@ lq_eval *lq_eval_new(const lq_program *p, double now) {
   E->r.grades = lq_xcalloc_lines((size_t)p->ngrades, sizeof(int));
   E->r.stages = lq_xcalloc_lines((size_t)p->nstages, sizeof(bool));
   E->r.rejects = lq_xcalloc_lines((size_t)p->nrejects, sizeof(bool));
+  E->r.missed = lq_xcalloc_lines((size_t)p->nroutes, sizeof(int));
+  E->owner_misses = lq_xcalloc_lines((size_t)p->nroutes, sizeof *E->owner_misses);
   return E;
 }
 
@@ -62,6 +66,8 @@ void lq_eval_free(lq_eval *E) {
   free(E->r.grades);
   free(E->r.stages);
   free(E->r.rejects);
+  free(E->r.missed);
+  free(E->owner_misses);
   free(E);
 }
 
@@ -78,7 +84,10 @@ uint64_t lq_eval_surprises(const lq_eval *E, int site, int a, int b) {
 
 void lq_eval_merge_surprises(lq_eval *into, const lq_eval *from) {
   for (size_t i = 0; i < (size_t)into->p->nsites * K * K; i++) into->surprise[i] += from->surprise[i];
+  for (int i = 0; i < into->p->nroutes; i++) into->owner_misses[i] += from->owner_misses[i];
 }
+
+uint64_t lq_eval_owner_misses(const lq_eval *E, int route) { return E->owner_misses[route]; }
 
 /* A comparison met a type it cannot compare: counted once per lead and site. */
 static void surprise(lq_eval *E, int site, int ka, int kb) {
@@ -401,6 +410,55 @@ static lq_value extreme_time(lq_value l, bool latest) {
 /* Counts for any and every: an item holds unless it is false or missing. */
 static bool holds(lq_value v) { return v.kind != LQ_V_MISSING && !(v.kind == LQ_V_BOOL && !v.b); }
 
+/* An item's identity for pick: text or a number itself; a table's row its
+ * key (or first column); another object its first field. */
+static bool item_id(const lq_expr *e, lq_value v, char *buf, size_t size, const char **s, size_t *n) {
+  if (v.kind != LQ_V_OBJ) return lq_key_text(v, buf, s, n);
+  if (e->table) return lq_table_row_id(e->table, v.obj, buf, size, s, n);
+  const cJSON *first = v.obj->child;
+  if (!first || cJSON_IsArray(first) || cJSON_IsObject(first)) return false;
+  return lq_key_text(lq_value_from_json(NULL, first), buf, s, n);
+}
+
+/* Weighted rendezvous hashing, bit for bit as docs/language.md specifies:
+ * h = XXH64(key + "\x1f" + identity, seed 0), u = ((h >> 11) + 0.5) / 2^53,
+ * score w / -ln(u); the highest score wins, a tie goes to the earlier item. */
+static lq_value pick(lq_eval *E, const lq_expr *e, lq_value item) {
+  lq_value l = items_of(E, e->args[0], item);
+  char kbuf[32], ibuf[512];
+  const char *ks, *is;
+  size_t kn, in;
+  if (!l.n || !lq_key_text(eval(E, e->args[1], item), kbuf, &ks, &kn)) return LQ_NOVALUE;
+  char *text = NULL;
+  size_t cap = 0;
+  int best = -1;
+  double best_score = 0;
+  for (uint32_t i = 0; i < l.n; i++) {
+    double w = 1;
+    if (e->nargs > 2) {
+      lq_value wv = eval(E, e->args[2], l.items[i]);
+      if (wv.kind != LQ_V_NUM) continue;
+      w = wv.num;
+    }
+    if (!(w > 0) || !item_id(e, l.items[i], ibuf, sizeof ibuf, &is, &in)) continue;
+    if (kn + 1 + in > cap) {
+      cap = 2 * (kn + 1 + in);
+      text = lq_arena_alloc(&E->scratch, cap);
+      memcpy(text, ks, kn);
+      text[kn] = '\x1f';
+    }
+    memcpy(text + kn + 1, is, in);
+    uint64_t h = XXH64(text, kn + 1 + in, 0);
+    double u = ((double)(h >> 11) + 0.5) / 9007199254740992.0;   /* 2^53 */
+    double score = w / -log(u);
+    if (best < 0 || score > best_score) {
+      best = (int)i;
+      best_score = score;
+    }
+  }
+  return best < 0 ? LQ_NOVALUE : l.items[best];
+}
+
 static lq_value call(lq_eval *E, const lq_expr *e, lq_value item) {
   const lq_expr *const *args = e->args;
   switch ((lq_fn)e->fn) {
@@ -474,6 +532,11 @@ static lq_value call(lq_eval *E, const lq_expr *e, lq_value item) {
       if (holds(l.items[i]) != every) return lq_bool(!every);
     return lq_bool(every);
   }
+  case LQ_FN_first: {
+    lq_value l = items_of(E, args[0], item);
+    return l.n ? l.items[0] : LQ_NOVALUE;
+  }
+  case LQ_FN_pick: return pick(E, e, item);
   case LQ_FN_latest: case LQ_FN_earliest:
     return extreme_time(items_of(E, args[0], item), e->fn == LQ_FN_latest);
   case LQ_FN_days_since: {
@@ -592,6 +655,13 @@ static lq_value eval(lq_eval *E, const lq_expr *e, lq_value item) {
   case LQ_OP_PRESENT: return lq_bool(eval(E, e->a, item).kind != LQ_V_MISSING);
   case LQ_OP_CALL: return call(E, e, item);
   case LQ_OP_WHERE: return where(E, e, item);
+  case LQ_OP_TABLE: return (lq_value){.kind = LQ_V_LIST, .n = e->table->nrows, .items = e->table->rows};
+  case LQ_OP_LOOKUP: {
+    lq_value keys[LQ_TABLE_MAX_KEYS];
+    for (uint32_t i = 0; i < e->nargs; i++) keys[i] = eval(E, e->args[i], item);
+    int64_t row = lq_table_find(e->table, keys);
+    return row < 0 ? LQ_NOVALUE : e->table->rows[row];
+  }
   default: return LQ_NOVALUE;
   }
 }
@@ -651,6 +721,8 @@ const lq_result *lq_eval_lead(lq_eval *E, const cJSON *lead) {
   E->lead = lead;
   E->seq++;
   r->rejected = r->stage = r->route = -1;
+  r->owner = LQ_NOVALUE;
+  r->nmissed = 0;
   for (int i = 0; i < p->nsteps; i++) {
     uint32_t x = p->steps[i].index;
     switch (p->steps[i].kind) {
@@ -671,12 +743,27 @@ const lq_result *lq_eval_lead(lq_eval *E, const cJSON *lead) {
       if (r->stages[x]) r->stage = (int)x;
       break;
     case LQ_STEP_ROUTE:
-      if (r->route < 0 && cond(E, p->routes[x].cond)) r->route = (int)x;
+      if (r->route >= 0 || !cond(E, p->routes[x].cond)) break;
+      if (p->routes[x].to) {
+        /* No owner, no route: the next one is tried, and the gap counted. */
+        lq_value o = eval(E, p->routes[x].to, LQ_NOVALUE);
+        if (!(o.kind == LQ_V_NUM || (o.kind == LQ_V_STR && !lq_text_blank(o.str, o.n)))) {
+          r->missed[r->nmissed++] = (int)x;
+          break;
+        }
+        r->owner = o;
+      }
+      r->route = (int)x;
       break;
     }
   }
   r->total = 0;
   for (int i = 0; i < p->ngroups; i++) r->total += r->scores[i];
-  if (r->rejected >= 0) r->stage = r->route = -1;
+  if (r->rejected >= 0) {
+    r->stage = r->route = -1;
+    r->owner = LQ_NOVALUE;
+    r->nmissed = 0;   /* a rejected lead is routed nowhere, so no owner was missed */
+  }
+  for (int i = 0; i < r->nmissed; i++) E->owner_misses[r->missed[i]]++;
   return r;
 }

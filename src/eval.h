@@ -15,6 +15,9 @@ typedef struct lq_result {
   int rejected;          /* first reject that fired, or -1 */
   int stage;             /* last stage reached (none when rejected), or -1 */
   int route;             /* first route matched (none when rejected), or -1 */
+  lq_value owner;        /* the route's `to`: text or a number; missing when none */
+  int nmissed;           /* routes passed over for want of an owner, before route */
+  int *missed;
 } lq_result;
 
 typedef struct lq_eval lq_eval;
@@ -36,6 +39,9 @@ lq_value lq_eval_expr(lq_eval *E, const lq_expr *e, lq_value item);
 lq_value lq_eval_path(lq_eval *E, const cJSON *root, const lq_seg *segs, uint32_t n);
 /* The node at a path of keys and indexes (no projection through arrays), or NULL. */
 const cJSON *lq_json_at(const cJSON *root, const lq_seg *segs, uint32_t n);
+
+/* Leads that met a route's condition but had no owner there, per route. */
+uint64_t lq_eval_owner_misses(const lq_eval *E, int route);
 
 /* Type surprises: per site and pair of kinds, the number of leads that met them. */
 uint64_t lq_eval_surprises(const lq_eval *E, int site, int kind_a, int kind_b);

@@ -75,7 +75,7 @@ lq_feed_format lq_feed_format_of(const char *name, const lq_feed_opts *o) {
   return LQ_FEED_NDJSON;
 }
 
-lq_feed *lq_feed_open(int fd, const char *name, const lq_feed_opts *o) {
+static lq_feed *feed_new(const char *name, const lq_feed_opts *o) {
   lq_feed *f = lq_xcalloc(1, sizeof *f);
   f->name = name;
   f->o = *o;
@@ -86,10 +86,22 @@ lq_feed *lq_feed_open(int fd, const char *name, const lq_feed_opts *o) {
   f->cap = 1 << 20;
   if (!(f->buf = malloc(f->cap))) abort();
   lq_arena_init(&f->arena, 4096);
+  f->src.fd = -1;
+  return f;
+}
+
+/* The first bytes say gzip or not; they stay in the input buffer either way. */
+static void sniff(lq_feed *f) {
+  source *s = &f->src;
+  s->gzip = s->z.avail_in >= 2 && s->z.next_in[0] == 0x1f && s->z.next_in[1] == 0x8b;
+  if (s->gzip && inflateInit2(&s->z, 15 + 16) != Z_OK) abort();   /* 16: gzip only */
+}
+
+lq_feed *lq_feed_open(int fd, const char *name, const lq_feed_opts *o) {
+  lq_feed *f = feed_new(name, o);
   struct stat st;
   if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) f->size = (uint64_t)st.st_size;
   f->src.fd = fd;
-  /* The first bytes say gzip or not; they stay in the input buffer either way. */
   f->src.in = malloc(IN_CHUNK);
   if (!f->src.in) abort();
   size_t got = 0;
@@ -111,8 +123,18 @@ lq_feed *lq_feed_open(int fd, const char *name, const lq_feed_opts *o) {
   f->src.offset = got;
   f->src.z.next_in = f->src.in;
   f->src.z.avail_in = (uInt)got;
-  f->src.gzip = got >= 2 && f->src.in[0] == 0x1f && f->src.in[1] == 0x8b;
-  if (f->src.gzip && inflateInit2(&f->src.z, 15 + 16) != Z_OK) abort();   /* 16: gzip only */
+  sniff(f);
+  return f;
+}
+
+lq_feed *lq_feed_open_mem(const char *text, size_t len, const char *name, const lq_feed_opts *o) {
+  if (len > UINT32_MAX) return NULL;   /* zlib counts input in 32 bits */
+  lq_feed *f = feed_new(name, o);
+  f->src.z.next_in = (unsigned char *)text;
+  f->src.z.avail_in = (uInt)len;
+  f->src.in_eof = true;
+  f->src.offset = f->size = len;
+  sniff(f);
   return f;
 }
 

@@ -53,6 +53,9 @@ typedef struct lq_feed lq_feed;
 /* Reads from fd (which the feed closes), named name in messages. Gzip is
  * recognised by its magic bytes, whatever the name. */
 lq_feed *lq_feed_open(int fd, const char *name, const lq_feed_opts *o);
+/* The same over len bytes of text in memory, which must outlive the feed;
+ * NULL when text is too long (4 GiB). */
+lq_feed *lq_feed_open_mem(const char *text, size_t len, const char *name, const lq_feed_opts *o);
 /* The next record; blank lines are skipped, and a CSV input's header row is
  * read first. False at the end of input or on an error (lq_feed_error). */
 bool lq_feed_next(lq_feed *f, lq_record *r);

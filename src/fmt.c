@@ -322,6 +322,15 @@ static void expr_bare(fmt *F, lq_buf *b, const lq_node *n) {
     put_double(b, n->num);
     lq_buf_putc(b, ']');
     return;
+  case LQ_LOOKUP:
+    expr(F, b, n->a, P_POSTFIX);
+    lq_buf_putc(b, '[');
+    for (const lq_node *k = n->kids; k; k = k->next) {
+      if (k != n->kids) put(b, ", ");
+      expr(F, b, k, P_OR);
+    }
+    lq_buf_putc(b, ']');
+    return;
   case LQ_CALL:
     put_str(b, n->str);
     lq_buf_putc(b, '(');
@@ -407,6 +416,7 @@ static int cells(fmt *F, const lq_node *n, lq_buf c[MAX_COLS]) {
   case LQ_TEAM:
   case LQ_LISTDECL:
   case LQ_DEFINE:
+  case LQ_TABLE:
     put_str(&c[0], n->str);
     return 1;
   case LQ_STAGE:
@@ -528,6 +538,7 @@ static void render(fmt *F, lq_buf *b, const lq_node *n) {
   static const char *const keyword[LQ_KIND_COUNT] = {
       [LQ_TEAM] = "team ",     [LQ_LISTDECL] = "list ", [LQ_DEFINE] = "define ",
       [LQ_REJECT] = "reject ", [LQ_STAGE] = "stage ",   [LQ_ROUTE] = "route ",
+      [LQ_TABLE] = "table ",
   };
   lq_buf c[MAX_COLS] = {{0}};
   int ncols = cells(F, n, c);
@@ -567,9 +578,24 @@ static void render(fmt *F, lq_buf *b, const lq_node *n) {
     put(b, "= ");
     condition(F, b, n->a);
     break;
+  case LQ_TABLE:
+    put(b, "= ");
+    put_quoted(b, n->a->str);
+    for (const lq_node *k = n->kids; k; k = k->next) {
+      put(b, k == n->kids ? " key " : ", ");
+      expr(F, b, k, P_OR);
+    }
+    break;
+  case LQ_ROUTE:
+    if (n->c) {
+      put(b, "to ");
+      expr(F, b, n->c, P_OR);
+      lq_buf_putc(b, ' ');
+    }
+    when(F, b, n->b, n->otherwise);
+    break;
   case LQ_REJECT:
-  case LQ_STAGE:
-  case LQ_ROUTE: when(F, b, n->b, n->otherwise); break;
+  case LQ_STAGE: when(F, b, n->b, n->otherwise); break;
   case LQ_ARM: when(F, b, n->b, n->otherwise); break;
   case LQ_POINTS:
     if (!n->per) {

@@ -8,7 +8,8 @@ void lq_out_id(lq_buf *b, lq_value id, uint64_t lineno) {
   if (id.kind == LQ_V_STR && id.b) lq_buf_put(b, id.str, id.n);
   else if (id.kind == LQ_V_STR) lq_buf_json_string(b, id.str, id.n);
   else if (id.kind == LQ_V_NUM && isfinite(id.num)) lq_buf_num(b, id.num);
-  else lq_buf_num(b, (double)lineno);   /* no id, or one JSON cannot carry (1e999) */
+  else if (lineno) lq_buf_num(b, (double)lineno);   /* no id, or one JSON cannot carry (1e999) */
+  else lq_buf_put(b, "null", 4);
 }
 
 static void put(lq_buf *b, lq_str s) { lq_buf_put(b, s.s, s.n); }
@@ -55,6 +56,8 @@ void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_valu
   put(b, r->rejected >= 0 ? p->rejects[r->rejected].name_json : null);
   lq_buf_put(b, ",\"route\":", 9);
   put(b, r->route >= 0 ? p->routes[r->route].name_json : null);
+  lq_buf_put(b, ",\"owner\":", 9);
+  lq_out_id(b, r->owner, 0);
   lq_buf_put(b, ",\"score\":", 9);
   lq_buf_num(b, r->total);
   lq_buf_put(b, ",\"scores\":{", 11);
@@ -200,9 +203,9 @@ void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_
   csv_text(b, r->rejected >= 0 ? p->rejects[r->rejected].name : NULL, delim);
   lq_buf_putc(b, delim);
   csv_text(b, r->route >= 0 ? p->routes[r->route].name : NULL, delim);
-  /* owner: empty until routes name the person a lead goes to; the column is in
-   * the header already so import mappings need not change when it fills. */
   lq_buf_putc(b, delim);
+  if (r->owner.kind == LQ_V_STR) lq_out_csv_cell(b, r->owner.str, r->owner.n, delim);
+  else if (r->owner.kind == LQ_V_NUM) csv_num(b, r->owner.num, delim);
   lq_buf_putc(b, delim);
   csv_num(b, r->total, delim);
   for (int i = 0; i < p->ngroups; i++) {

@@ -5,7 +5,7 @@
 #include "json.h"
 
 /* The id as it should be printed: the lead's id value if text or a number,
- * otherwise the input line number. */
+ * otherwise the input line number (null when lineno is 0: an owner). */
 void lq_out_id(lq_buf *b, lq_value id, uint64_t lineno);
 /* {"id":...,"ruleset":...,"stage":...,...}: the decision object, without a newline. */
 void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno);
@@ -25,7 +25,7 @@ void lq_out_csv_cell(lq_buf *b, const char *s, size_t n, char delim);
  * column is named PREFIX.COLUMN. */
 void lq_out_csv_header(lq_buf *b, const lq_program *p, const char *prefix, char delim);
 /* One decision in the header's columns. The id as lq_out_id picks it; a missing
- * value (no stage, no grade, the owner for now) is an empty cell; reasons in
+ * value (no stage, no grade, no owner) is an empty cell; reasons in
  * lq_out_decision's order, "LABEL +N" or "NAME (reject)", joined by "; ". */
 void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno,
                          char delim);

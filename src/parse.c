@@ -219,14 +219,38 @@ done:
   return out;
 }
 
+/* A table's file is read with the rules (through the same reader, so `diff
+ * REV:PATH` sees it at that revision) and kept in sources, so a message about
+ * a row can show its line. decl->b spans the whole text in its file. */
+static void table_file(loader *L, lq_node *decl) {
+  const char *from = L->src->files[decl->span.file].path;
+  char *path = resolve_path(from, decl->a->str.s);
+  char *real = L->reader ? normalize(path) : NULL;
+  size_t len;
+  char *text = read_source(L, real ? real : path, &len);
+  if (!text) {
+    lq_diag_error(L->diags, decl->a->span, "cannot read table '%s': %s", path, strerror(errno));
+    lq_diag_note(L->diags, "a table's path is relative to the rules file that declares it");
+  } else {
+    uint32_t file = lq_sources_add(L->src, path, text, len);
+    decl->b = lq_ast_str(L->arena, LQ_STR, (lq_span){0, (uint32_t)len, file}, decl->a->str);
+  }
+  free(real);
+  free(path);
+}
+
 static lq_node *expand(loader *L, uint32_t file) {
   lq_node *decls = lq_parse_file(L->arena, L->src, L->diags, file, NULL);
   lq_node_list out = {0};
   for (lq_node *d = decls, *next; d; d = next) {
     next = d->next;
     d->next = NULL;
-    if (d->kind == LQ_INCLUDE) lq_ast_append(&out, include(L, d));
-    else lq_ast_append(&out, d);
+    if (d->kind == LQ_INCLUDE) {
+      lq_ast_append(&out, include(L, d));
+      continue;
+    }
+    if (d->kind == LQ_TABLE) table_file(L, d);
+    lq_ast_append(&out, d);
   }
   return out.head;
 }

@@ -13,6 +13,7 @@
 #include <regex.h>
 #include "ast.h"
 #include "diag.h"
+#include "table.h"
 #include "value.h"
 
 #define LQ_OPS(X)                                                               \
@@ -23,7 +24,7 @@
   X(IN) X(NOT_IN) X(BETWEEN)                                                    \
   X(CONTAINS) X(CONTAINS_ANY) X(STARTS) X(STARTS_ANY) X(ENDS) X(ENDS_ANY)       \
   X(MATCHES) X(MISSING) X(PRESENT)                                              \
-  X(CALL) X(WHERE)
+  X(CALL) X(WHERE) X(TABLE) X(LOOKUP)
 
 typedef enum lq_op {
 #define X(o) LQ_OP_##o,
@@ -64,6 +65,7 @@ struct lq_expr {
   uint32_t nsegs;
   const lq_set *set;    /* IN, NOT_IN, CONTAINS_ANY...: a constant right side */
   const regex_t *re;    /* MATCHES */
+  const lq_table *table; /* TABLE, LOOKUP; CALL pick: the table its items are rows of, or NULL */
 };
 
 /* Where a value met a type it cannot be compared with; counted per lead. */
@@ -116,6 +118,7 @@ typedef struct lq_cond_decl {
   lq_span span;
   int owner;
   const lq_expr *cond;
+  const lq_expr *to;         /* route: the person it goes to, or NULL */
 } lq_cond_decl;
 
 typedef struct lq_define { const char *name; lq_span span; const lq_expr *expr; } lq_define;
@@ -153,6 +156,7 @@ typedef struct lq_program {
   lq_cond_decl *rejects; int nrejects;
   lq_cond_decl *stages;  int nstages;
   lq_cond_decl *routes;  int nroutes;
+  const lq_table **tables; int ntables;   /* in declaration order */
   lq_step *steps;       int nsteps;
   lq_site *sites;       int nsites;
   int npaths;                /* distinct lead paths; a PATH's slot memoises its value per lead */
@@ -178,7 +182,8 @@ int lq_find_grade(const lq_program *p, const char *name);
   X(min, 1, -1, true) X(max, 1, -1, true)                                     \
   X(sum, 1, 1, true) X(count, 1, 1, true) X(any, 1, 1, true)                  \
   X(every, 1, 1, true) X(latest, 1, 1, true) X(earliest, 1, 1, true)          \
-  X(days_since, 1, 1, false) X(date, 1, 1, false)
+  X(days_since, 1, 1, false) X(date, 1, 1, false)                            \
+  X(first, 1, 1, true) X(pick, 2, 3, true)
 
 typedef enum lq_fn {
 #define X(name, lo, hi, w) LQ_FN_##name,

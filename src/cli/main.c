@@ -119,6 +119,22 @@ int cli_print_surprises(const lq_program *p, const lq_eval *E) {
       }
     }
   }
+  /* A gap in the roster: leads that met a route's condition and had no owner there. */
+  for (int i = 0; i < p->nroutes; i++) {
+    unsigned long long n = lq_eval_owner_misses(E, i);
+    const lq_expr *to = p->routes[i].to;
+    if (!n || !to) continue;
+    printed++;
+    int line, col;
+    lq_sources_position(&p->sources, to->span.file, to->span.begin, &line, &col);
+    char count[32];
+    cli_thousands(n, count);
+    const lq_source *f = &p->sources.files[to->span.file];
+    int len = (int)(to->span.end - to->span.begin);
+    fprintf(stderr, "%s:%d:%d: warning: route \"%s\" matched %s lead%s with no owner (%.*s was missing); %s went on to the next route\n",
+            f->path, line, col, p->routes[i].name, count, n == 1 ? "" : "s", len > 80 ? 80 : len, f->text + to->span.begin,
+            n == 1 ? "it" : "they");
+  }
   return printed;
 }
 

@@ -59,7 +59,7 @@ Test(contract, decision_line_matches_the_contract_exactly) {
   lq_buf_putc(&b, '\0');
   cr_assert_str_eq(b.data,
                    "{\"id\":\"t1\",\"ruleset\":\"acme\",\"version\":\"2026.4\",\"stage\":\"SQL\",\"rejected\":null,"
-                   "\"route\":\"enterprise-east\",\"score\":70,\"scores\":{\"fit\":45,\"engagement\":25},"
+                   "\"route\":\"enterprise-east\",\"owner\":null,\"score\":70,\"scores\":{\"fit\":45,\"engagement\":25},"
                    "\"grades\":{\"priority\":\"B\"},\"reasons\":[{\"rule\":\"enterprise size\",\"group\":\"fit\",\"points\":20},"
                    "{\"rule\":\"target industry\",\"group\":\"fit\",\"points\":15},"
                    "{\"rule\":\"decision maker\",\"group\":\"fit\",\"points\":10},"
@@ -77,7 +77,7 @@ Test(contract, decision_without_id_uses_line_number_and_lists_rejects) {
   lq_buf_putc(&b, '\0');
   cr_assert_str_eq(b.data,
                    "{\"id\":7,\"ruleset\":\"acme\",\"version\":\"2026.4\",\"stage\":null,\"rejected\":\"no consent\","
-                   "\"route\":null,\"score\":-30,\"scores\":{\"fit\":-30,\"engagement\":0},"
+                   "\"route\":null,\"owner\":null,\"score\":-30,\"scores\":{\"fit\":-30,\"engagement\":0},"
                    "\"grades\":{\"priority\":\"C\"},\"reasons\":[{\"rule\":\"free email provider\",\"group\":\"fit\",\"points\":-30},"
                    "{\"rule\":\"no consent\",\"reject\":true}]}");
   lq_buf_free(&b);

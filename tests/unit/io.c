@@ -369,7 +369,7 @@ Test(output, annotated_line_gets_the_decision_as_last_key) {
   lq_out_annotated(&b, line, strlen(line), "q", t->p, r, lq_num(5), 1);
   lq_buf_putc(&b, '\0');
   cr_assert_str_eq(b.data, "{\"id\": 5, \"x\": 1,\"q\":{\"id\":5,\"ruleset\":\"r\",\"version\":\"1\",\"stage\":\"MQL\","
-                           "\"rejected\":null,\"route\":null,\"score\":0,\"scores\":{},\"grades\":{},\"reasons\":[]}}");
+                           "\"rejected\":null,\"route\":null,\"owner\":null,\"score\":0,\"scores\":{},\"grades\":{},\"reasons\":[]}}");
   lq_buf_free(&b);
   r = lqt_run(t, " { } ");
   lq_out_annotated(&b, " { } ", 5, "q", t->p, r, LQ_NOVALUE, 3);

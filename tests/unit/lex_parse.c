@@ -276,7 +276,7 @@ Test(parse, include_errors_point_into_the_included_file) {
   lq_diags d;
   lq_diags_init(&d);
   lq_program *p = lq_compile_file(path, &d);
-  int i = t_diag_find(&d, "expected ']' or ','");
+  int i = t_diag_find(&d, "expected ',' or ']'");
   cr_assert(i >= 0);
   const char *file = p->sources.files[d.items[i].span.file].path;
   cr_assert(strstr(file, "bad.lq"), "error in %s", file);
@@ -461,7 +461,7 @@ Test(syntax, points_rule_without_when_or_per) {
 }
 
 Test(syntax, list_items_need_commas) {
-  t_expect_error("list l = [\"a\" \"b\"]\n", "expected ']' or ',' after '\"a\"', found '\"b\"", 1, 15);
+  t_expect_error("list l = [\"a\" \"b\"]\n", "expected ',' or ']' after '\"a\"', found '\"b\"", 1, 15);
 }
 
 Test(syntax, team_without_who) {

@@ -1,0 +1,383 @@
+/* table.c: reads a reference table with the lead reader (feed.h), so a table
+ * cell is typed exactly as a CSV lead's cell is, and indexes its rows by key.
+ * Rows are objects, as leads are: `where`, paths and pick need nothing new. */
+#include "table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "feed.h"
+#include "json.h"
+
+/* A table with more problems than this is the wrong file: the rest are counted. */
+enum { MAX_ROW_ERRORS = 10 };
+
+typedef struct loader {
+  lq_arena *a;
+  const lq_sources *src;
+  lq_diags *diags;
+  const lq_node *decl;
+  lq_table *t;
+  uint32_t row_errors;
+  /* NDJSON: the columns seen so far, hashed by name (index + 1; 0 is empty). */
+  uint32_t *col_slots, col_mask;
+  int cols_cap;
+} loader;
+
+static uint64_t text_hash(const char *s, size_t n) { return lq_text_hash(s, n); }
+
+/* The span of line (from 1) of the table file, for a message there. */
+static lq_span line_span(const loader *L, uint64_t line) {
+  const lq_source *f = &L->src->files[L->t->file];
+  if (line == 0 || line > f->nlines) return (lq_span){0, 0, L->t->file};
+  uint32_t begin = f->lines[line - 1];
+  uint32_t end = line < f->nlines ? f->lines[line] - 1 : (uint32_t)f->len;
+  while (end > begin && (f->text[end - 1] == '\r' || f->text[end - 1] == '\n')) end--;
+  return (lq_span){begin, end, L->t->file};
+}
+
+/* Whether to report one more bad row: the first few are, the rest counted. */
+static bool row_error(loader *L) { return L->row_errors++ < MAX_ROW_ERRORS; }
+
+bool lq_key_text(lq_value v, char *buf, const char **s, size_t *n) {
+  switch (v.kind) {
+  case LQ_V_STR: *s = v.str; *n = v.n; return true;
+  case LQ_V_NUM: *n = (size_t)lq_num_format(v.num, buf); *s = buf; return true;
+  case LQ_V_BOOL: *s = v.b ? "true" : "false"; *n = strlen(*s); return true;
+  default: return false;
+  }
+}
+
+static const cJSON *member(const cJSON *obj, const char *key, uint32_t len) {
+  for (const cJSON *c = obj->child; c; c = c->next)
+    if (c->string && strlen(c->string) == len && !memcmp(c->string, key, len)) return c;
+  return NULL;
+}
+
+/* The text of row's column col as a key part, or false. */
+static bool cell_text(const lq_table *t, const cJSON *row, int col, char *buf, const char **s, size_t *n) {
+  const cJSON *c = member(row, t->cols[col], t->col_lens[col]);
+  if (!c || cJSON_IsArray(c) || cJSON_IsObject(c)) return false;
+  return lq_key_text(lq_value_from_json(NULL, c), buf, s, n);
+}
+
+static uint64_t mix(uint64_t h, uint64_t part) { return (h ^ part) * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL; }
+
+/* The hash of a row's key, or false when a part is missing. */
+static bool row_hash(const lq_table *t, const cJSON *row, uint64_t *h) {
+  char buf[32];
+  const char *s;
+  size_t n;
+  *h = 0;
+  for (int k = 0; k < t->nkeys; k++) {
+    if (!cell_text(t, row, t->key_cols[k], buf, &s, &n)) return false;
+    *h = mix(*h, text_hash(s, n));
+  }
+  return true;
+}
+
+/* keys as text, or false when one cannot be a key. */
+typedef struct key_texts { const char *s[LQ_TABLE_MAX_KEYS]; size_t n[LQ_TABLE_MAX_KEYS]; char buf[LQ_TABLE_MAX_KEYS][32]; } key_texts;
+
+static bool row_matches(const lq_table *t, const cJSON *row, const key_texts *k) {
+  char buf[32];
+  const char *s;
+  size_t n;
+  for (int i = 0; i < t->nkeys; i++)
+    if (!cell_text(t, row, t->key_cols[i], buf, &s, &n) || !lq_text_eq(s, n, k->s[i], k->n[i])) return false;
+  return true;
+}
+
+static int64_t find(const lq_table *t, const key_texts *k, uint64_t h) {
+  for (uint32_t j = (uint32_t)h & t->mask;; j = (j + 1) & t->mask) {
+    uint32_t r = t->slots[j];
+    if (!r) return -1;
+    if (row_matches(t, t->rows[r - 1].obj, k)) return (int64_t)r - 1;
+  }
+}
+
+int64_t lq_table_find(const lq_table *t, const lq_value *keys) {
+  if (!t->nkeys || !t->slots) return -1;
+  key_texts k;
+  uint64_t h = 0;
+  for (int i = 0; i < t->nkeys; i++) {
+    if (!lq_key_text(keys[i], k.buf[i], &k.s[i], &k.n[i])) return -1;
+    h = mix(h, text_hash(k.s[i], k.n[i]));
+  }
+  return find(t, &k, h);
+}
+
+bool lq_table_row_id(const lq_table *t, const cJSON *row, char *buf, size_t size, const char **s, size_t *n) {
+  char part[32];
+  const char *ps;
+  size_t pn;
+  if (!t->nkeys) return t->ncols > 0 && cell_text(t, row, 0, buf, s, n);
+  if (t->nkeys == 1) return cell_text(t, row, t->key_cols[0], buf, s, n);
+  size_t w = 0;
+  for (int i = 0; i < t->nkeys; i++) {
+    if (!cell_text(t, row, t->key_cols[i], part, &ps, &pn) || w + pn + 1 > size) return false;
+    if (i) buf[w++] = '\x1f';
+    memcpy(buf + w, ps, pn);
+    w += pn;
+  }
+  *s = buf;
+  *n = w;
+  return true;
+}
+
+int lq_table_column(const lq_table *t, const char *name, size_t n) {
+  for (int i = 0; i < t->ncols; i++)
+    if (t->col_lens[i] == n && !memcmp(t->cols[i], name, n)) return i;
+  return -1;
+}
+
+/* NDJSON: every key a row has is a column, in the order first seen. */
+static void note_columns(loader *L, const cJSON *row) {
+  lq_table *t = L->t;
+  for (const cJSON *c = row->child; c; c = c->next) {
+    size_t n = strlen(c->string);
+    if ((uint32_t)t->ncols * 2 >= L->col_mask) {
+      uint32_t cap = L->col_mask ? 2 * (L->col_mask + 1) : 64;
+      free(L->col_slots);
+      L->col_slots = lq_xcalloc(cap, sizeof *L->col_slots);
+      L->col_mask = cap - 1;
+      for (int i = 0; i < t->ncols; i++) {
+        uint32_t j = (uint32_t)text_hash(t->cols[i], t->col_lens[i]) & L->col_mask;
+        while (L->col_slots[j]) j = (j + 1) & L->col_mask;
+        L->col_slots[j] = (uint32_t)i + 1;
+      }
+    }
+    uint32_t j = (uint32_t)text_hash(c->string, n) & L->col_mask;
+    for (; L->col_slots[j]; j = (j + 1) & L->col_mask) {
+      int i = (int)L->col_slots[j] - 1;
+      if (t->col_lens[i] == n && !memcmp(t->cols[i], c->string, n)) break;
+    }
+    if (L->col_slots[j]) continue;
+    if (t->ncols == L->cols_cap) {
+      L->cols_cap = L->cols_cap ? 2 * L->cols_cap : 16;
+      const char **cols = lq_arena_alloc(L->a, (size_t)L->cols_cap * sizeof *cols);
+      uint32_t *lens = lq_arena_alloc(L->a, (size_t)L->cols_cap * sizeof *lens);
+      if (t->ncols) {
+        memcpy(cols, t->cols, (size_t)t->ncols * sizeof *cols);
+        memcpy(lens, t->col_lens, (size_t)t->ncols * sizeof *lens);
+      }
+      t->cols = cols;
+      t->col_lens = lens;
+    }
+    ((const char **)t->cols)[t->ncols] = c->string;
+    ((uint32_t *)t->col_lens)[t->ncols] = (uint32_t)n;
+    L->col_slots[j] = (uint32_t)++t->ncols;
+  }
+}
+
+/* The CSV header's keys copied into the program, so rows outlive the reader. */
+static lq_feed_schema *own_schema(loader *L, const lq_feed_schema *s) {
+  lq_feed_schema *o = lq_arena_alloc(L->a, sizeof *o);
+  *o = *s;
+  o->wanted = NULL;
+  const char **keys = lq_arena_zalloc(L->a, (size_t)(s->ncols ? s->ncols : 1) * sizeof *keys);
+  uint32_t *lens = lq_arena_zalloc(L->a, (size_t)(s->ncols ? s->ncols : 1) * sizeof *lens);
+  for (int i = 0; i < s->ncols; i++) {
+    if (s->keys[i]) keys[i] = lq_arena_strndup(L->a, s->keys[i], s->key_lens[i]);
+    lens[i] = s->key_lens[i];
+  }
+  o->keys = keys;
+  o->key_lens = lens;
+  o->header = NULL;
+  /* The table's columns are the header's named ones, in order. */
+  lq_table *t = L->t;
+  const char **cols = lq_arena_alloc(L->a, (size_t)(s->ncols ? s->ncols : 1) * sizeof *cols);
+  uint32_t *clens = lq_arena_alloc(L->a, (size_t)(s->ncols ? s->ncols : 1) * sizeof *clens);
+  for (int i = 0; i < s->ncols; i++)
+    if (keys[i]) { cols[t->ncols] = keys[i]; clens[t->ncols++] = lens[i]; }
+  t->cols = cols;
+  t->col_lens = clens;
+  return o;
+}
+
+static void push_row(loader *L, cJSON *row, uint64_t line, uint32_t *cap) {
+  lq_table *t = L->t;
+  if (t->nrows == *cap) {
+    *cap = *cap ? 2 * *cap : 64;
+    lq_value *rows = lq_arena_alloc(L->a, *cap * sizeof *rows);
+    uint32_t *lines = lq_arena_alloc(L->a, *cap * sizeof *lines);
+    if (t->nrows) {
+      memcpy(rows, t->rows, t->nrows * sizeof *rows);
+      memcpy(lines, t->lines, t->nrows * sizeof *lines);
+    }
+    t->rows = rows;
+    t->lines = lines;
+  }
+  t->rows[t->nrows] = (lq_value){.kind = LQ_V_OBJ, .obj = row};
+  t->lines[t->nrows++] = (uint32_t)line;
+}
+
+static void read_rows(loader *L, const char *text, size_t len, lq_feed_format format) {
+  lq_table *t = L->t;
+  lq_feed *f = lq_feed_open_mem(text, len, t->path, &(lq_feed_opts){.format = format});
+  if (!f) {
+    lq_diag_error(L->diags, L->decl->a->span, "table file '%s' is too large (4 GiB or more)", t->path);
+    L->row_errors++;
+    return;
+  }
+  const lq_feed_schema *schema = NULL;
+  lq_record r;
+  uint32_t cap = 0;
+  char why[200];
+  while (lq_feed_next(f, &r)) {
+    if (!schema) schema = format == LQ_FEED_CSV ? own_schema(L, lq_feed_schema_of(f)) : lq_feed_schema_of(f);
+    cJSON *row = NULL;
+    bool ignored = false;
+    if (r.bad) {
+      snprintf(why, sizeof why, "%s", r.bad);
+    } else {
+      /* The row keeps pointers into its bytes (a number's text): they live in the program. */
+      char *raw = lq_arena_strndup(L->a, r.raw, r.len);
+      row = lq_feed_decode(schema, L->a, raw, r.len, why, sizeof why, &ignored);
+    }
+    if (!row) {
+      if (row_error(L)) {
+        lq_diag_error(L->diags, line_span(L, r.line), "this row of table '%s' cannot be read: %s", t->name, why);
+        lq_diag_note(L->diags, "a table is read as leads are: fix the row, or remove it");
+      }
+      continue;
+    }
+    if (format != LQ_FEED_CSV) note_columns(L, row);
+    push_row(L, row, r.line, &cap);
+  }
+  const char *why_stop;
+  if (lq_feed_error(f, &why_stop) != LQ_FEED_OK) {
+    lq_span at = lq_feed_error(f, NULL) == LQ_FEED_BAD_HEADER ? line_span(L, 1) : L->decl->a->span;
+    lq_diag_error(L->diags, at, "table '%s' cannot be read: %s", t->name, why_stop);
+  } else if (format == LQ_FEED_CSV && !schema) {
+    /* No record: the header alone (or nothing) still names the columns. */
+    schema = own_schema(L, lq_feed_schema_of(f));
+  }
+  lq_feed_close(f);
+}
+
+/* "domain, owner, tier": the columns, for a note. */
+static const char *column_list(const lq_table *t, char *buf, size_t size) {
+  size_t w = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < t->ncols && w + 8 < size; i++) {
+    int n = snprintf(buf + w, size - w, "%s%s", i ? ", " : "", t->cols[i]);
+    if (n < 0 || (size_t)n >= size - w) { snprintf(buf + w, size - w, ", ..."); break; }
+    w += (size_t)n;
+  }
+  return buf;
+}
+
+static bool find_keys(loader *L) {
+  lq_table *t = L->t;
+  bool ok = true;
+  char cols[400];
+  for (const lq_node *k = L->decl->kids; k; k = k->next) {
+    if (t->nkeys == LQ_TABLE_MAX_KEYS) {
+      lq_diag_error(L->diags, k->span, "a table's key has at most %d columns", LQ_TABLE_MAX_KEYS);
+      return false;
+    }
+    int col = lq_table_column(t, k->str.s, k->str.n);
+    if (col < 0) {
+      /* Header keys are verbatim, so the usual slip is the case of a letter. */
+      const char *near = NULL;
+      for (int i = 0; i < t->ncols && !near; i++)
+        if (lq_text_eq(k->str.s, k->str.n, t->cols[i], t->col_lens[i])) near = t->cols[i];
+      if (near)
+        lq_diag_error(L->diags, k->span, "table '%s' has no column '%s' for its key; did you mean '%s'?", t->name,
+                      k->str.s, near);
+      else
+        lq_diag_error(L->diags, k->span, "table '%s' has no column '%s' for its key", t->name, k->str.s);
+      lq_diag_note(L->diags, "the columns of %s are: %s", t->path, t->ncols ? column_list(t, cols, sizeof cols) : "none");
+      ok = false;
+      continue;
+    }
+    for (int i = 0; i < t->nkeys; i++)
+      if (t->key_cols[i] == col) {
+        lq_diag_error(L->diags, k->span, "column '%s' is already part of the key", k->str.s);
+        ok = false;
+      }
+    t->key_cols[t->nkeys++] = col;
+  }
+  return ok;
+}
+
+/* Every row has its key, and no two rows the same one (compared as lookups compare). */
+static void index_rows(loader *L) {
+  lq_table *t = L->t;
+  uint32_t cap = 16;
+  while (cap < 2 * (uint64_t)t->nrows + 2) cap *= 2;
+  t->slots = lq_arena_zalloc(L->a, cap * sizeof *t->slots);
+  t->mask = cap - 1;
+  char names[200];
+  size_t w = 0;
+  for (int i = 0; i < t->nkeys; i++)
+    w += (size_t)snprintf(names + w, sizeof names - w, "%s%s", i ? ", " : "", t->cols[t->key_cols[i]]);
+  for (uint32_t r = 0; r < t->nrows; r++) {
+    const cJSON *row = t->rows[r].obj;
+    uint64_t h;
+    if (!row_hash(t, row, &h)) {
+      if (row_error(L)) {
+        lq_diag_error(L->diags, line_span(L, t->lines[r]), "this row of table '%s' has no %s, its key", t->name, names);
+        lq_diag_note(L->diags, "every row of a table with a key needs one: fill it in, or remove the row");
+      }
+      continue;
+    }
+    key_texts k;
+    for (int i = 0; i < t->nkeys; i++) cell_text(t, row, t->key_cols[i], k.buf[i], &k.s[i], &k.n[i]);
+    int64_t same = find(t, &k, h);
+    if (same >= 0) {
+      if (row_error(L)) {
+        char shown[120];
+        size_t sw = 0;
+        for (int i = 0; i < t->nkeys; i++)
+          sw += (size_t)snprintf(shown + sw, sizeof shown - sw, "%s%.*s", i ? ", " : "", (int)(k.n[i] > 40 ? 40 : k.n[i]), k.s[i]);
+        lq_diag_error(L->diags, line_span(L, t->lines[r]),
+                      "table '%s' has two rows with the key '%s': line %u and this one", t->name, shown,
+                      t->lines[same]);
+        lq_diag_note(L->diags, "a lookup must find one row; keys are compared ignoring case, so remove or merge one of them");
+      }
+      continue;
+    }
+    uint32_t j = (uint32_t)h & t->mask;
+    while (t->slots[j]) j = (j + 1) & t->mask;
+    t->slots[j] = r + 1;
+  }
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && !strcasecmp(s + n - m, suffix);
+}
+
+lq_table *lq_table_load(lq_arena *a, const lq_sources *src, lq_diags *diags, const lq_node *decl, uint32_t file) {
+  const lq_source *f = &src->files[file];
+  lq_table *t = lq_arena_zalloc(a, sizeof *t);
+  t->name = decl->str.s;
+  t->path = decl->a->str.s;
+  t->file = file;
+  loader L = {.a = a, .src = src, .diags = diags, .decl = decl, .t = t};
+  lq_feed_format format;
+  if (ends_with(t->path, ".csv")) format = LQ_FEED_CSV;
+  else if (ends_with(t->path, ".ndjson") || ends_with(t->path, ".jsonl")) format = LQ_FEED_NDJSON;
+  else {
+    lq_diag_error(diags, decl->a->span, "a table is a .csv, .ndjson or .jsonl file, not '%s'", t->path);
+    lq_diag_note(diags, "CSV has a header row naming the columns; NDJSON has one JSON object per line");
+    return NULL;
+  }
+  if (f->len >= 2 && (unsigned char)f->text[0] == 0x1f && (unsigned char)f->text[1] == 0x8b) {
+    lq_diag_error(diags, decl->a->span, "table file '%s' is gzip-compressed", t->path);
+    lq_diag_note(diags, "keep tables uncompressed next to the rules, so a change to them shows in review");
+    return NULL;
+  }
+  read_rows(&L, f->text, f->len, format);
+  free(L.col_slots);
+  if (!find_keys(&L)) return NULL;
+  if (t->nkeys) index_rows(&L);
+  if (L.row_errors > MAX_ROW_ERRORS)
+    lq_diag_error(diags, decl->a->span, "table '%s' has %u rows with problems; the first %d are shown", t->name,
+                  L.row_errors, MAX_ROW_ERRORS);
+  return L.row_errors ? NULL : t;
+}

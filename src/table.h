@@ -1,0 +1,51 @@
+/* table.h: reference tables the rules read, such as account owners or
+ * territories: rows from a CSV or NDJSON file next to the rules, typed as
+ * leads are, looked up by key or used as a list of rows. Read when the rules
+ * compile; immutable after, so every thread shares them. */
+#ifndef LQ_TABLE_H
+#define LQ_TABLE_H
+#include "ast.h"
+#include "diag.h"
+#include "value.h"
+
+enum { LQ_TABLE_MAX_KEYS = 8 };
+
+typedef struct lq_table {
+  const char *name;         /* as declared */
+  const char *path;         /* as the rules file names it */
+  uint32_t file;            /* its text in the program's sources, for messages */
+  int ncols;                /* every column: a CSV header, or each key an NDJSON row has */
+  const char **cols;
+  const uint32_t *col_lens;
+  int nkeys;                /* key columns (indexes into cols); 0: looked up by no key */
+  int key_cols[LQ_TABLE_MAX_KEYS];
+  uint32_t nrows;
+  lq_value *rows;           /* each an object (LQ_V_OBJ): the table as a list */
+  uint32_t *lines;          /* each row's first line in the file */
+  uint32_t *slots;          /* key index: open addressing of row + 1; 0 is empty */
+  uint32_t mask;
+} lq_table;
+
+/* Reads the table that decl (a TABLE declaration) names, from the text of
+ * file in src, into a. Errors go to diags at the table file's lines or at
+ * decl; NULL when the table cannot be used at all. */
+lq_table *lq_table_load(lq_arena *a, const lq_sources *src, lq_diags *diags, const lq_node *decl, uint32_t file);
+
+/* A column's index, or -1. */
+int lq_table_column(const lq_table *t, const char *name, size_t n);
+
+/* A value as a key or an identity is compared: text as it is, a number as a
+ * decision writes it, true or false; false for anything else (missing, a
+ * list, an object). buf holds at least 32 bytes. */
+bool lq_key_text(lq_value v, char *buf, const char **s, size_t *n);
+
+/* The row whose key is keys[0..nkeys), each compared as text ignoring case;
+ * -1 when there is none or a key is not text, a number or a boolean. */
+int64_t lq_table_find(const lq_table *t, const lq_value *keys);
+
+/* A row's identity for pick: its key (the parts of a composite key joined by
+ * U+001F), or its first column when the table has no key. Written into buf
+ * (room for size bytes); false when the row has none. */
+bool lq_table_row_id(const lq_table *t, const cJSON *row, char *buf, size_t size, const char **s, size_t *n);
+
+#endif
