@@ -1415,6 +1415,9 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
       if (d->otherwise && !may_miss && !route_otherwise) route_otherwise = d;
       break;
     case LQ_TEST: test_block(&c, &known, d); break;
+    case LQ_TABLE:
+      for (lq_node *k = d->kids; k; k = k->next) column(&c, d->table, k->str, k->span);
+      break;
     default: break;
     }
   }

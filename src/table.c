@@ -258,22 +258,10 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
   lq_feed_close(f);
 }
 
-/* "domain, owner, tier": the columns, for a note. */
-static const char *column_list(const lq_table *t, char *buf, size_t size) {
-  size_t w = 0;
-  buf[0] = '\0';
-  for (int i = 0; i < t->ncols && w + 8 < size; i++) {
-    int n = snprintf(buf + w, size - w, "%s%s", i ? ", " : "", t->cols[i]);
-    if (n < 0 || (size_t)n >= size - w) { snprintf(buf + w, size - w, ", ..."); break; }
-    w += (size_t)n;
-  }
-  return buf;
-}
-
+/* The key's columns; false when one is not a column (the checker says which). */
 static bool find_keys(loader *L) {
   lq_table *t = L->t;
   bool ok = true;
-  char cols[400];
   for (const lq_node *k = L->decl->kids; k; k = k->next) {
     if (t->nkeys == LQ_TABLE_MAX_KEYS) {
       lq_diag_error(L->diags, k->span, "a table's key has at most %d columns", LQ_TABLE_MAX_KEYS);
@@ -281,16 +269,6 @@ static bool find_keys(loader *L) {
     }
     int col = lq_table_column(t, k->str.s, k->str.n);
     if (col < 0) {
-      /* Header keys are verbatim, so the usual slip is the case of a letter. */
-      const char *near = NULL;
-      for (int i = 0; i < t->ncols && !near; i++)
-        if (lq_text_eq(k->str.s, k->str.n, t->cols[i], t->col_lens[i])) near = t->cols[i];
-      if (near)
-        lq_diag_error(L->diags, k->span, "table '%s' has no column '%s' for its key; did you mean '%s'?", t->name,
-                      k->str.s, near);
-      else
-        lq_diag_error(L->diags, k->span, "table '%s' has no column '%s' for its key", t->name, k->str.s);
-      lq_diag_note(L->diags, "the columns of %s are: %s", t->path, t->ncols ? column_list(t, cols, sizeof cols) : "none");
       ok = false;
       continue;
     }
@@ -374,10 +352,10 @@ lq_table *lq_table_load(lq_arena *a, const lq_sources *src, lq_diags *diags, con
   }
   read_rows(&L, f->text, f->len, format);
   free(L.col_slots);
-  if (!find_keys(&L)) return NULL;
-  if (t->nkeys) index_rows(&L);
+  if (find_keys(&L) && t->nkeys) index_rows(&L);
   if (L.row_errors > MAX_ROW_ERRORS)
     lq_diag_error(diags, decl->a->span, "table '%s' has %u rows with problems; the first %d are shown", t->name,
                   L.row_errors, MAX_ROW_ERRORS);
-  return L.row_errors ? NULL : t;
+  /* With bad rows it still has its columns, which the checker uses. */
+  return t;
 }

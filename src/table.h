@@ -28,7 +28,8 @@ typedef struct lq_table {
 
 /* Reads the table that decl (a TABLE declaration) names, from the text of
  * file in src, into a. Errors go to diags at the table file's lines or at
- * decl; NULL when the table cannot be used at all. */
+ * decl; NULL when the file is not a table at all. A key column the table
+ * does not have is left to the checker, which knows the words for it. */
 lq_table *lq_table_load(lq_arena *a, const lq_sources *src, lq_diags *diags, const lq_node *decl, uint32_t file);
 
 /* A column's index, or -1. */

@@ -730,3 +730,59 @@ Test(e2e, csv_output_imports, .timeout = 120.0) {
   remove_tree(scratch);
   free(scratch);
 }
+
+/* ---- pick: the contract's formula, recomputed apart ------------------------------ */
+
+/* The Python that has Debian's python3-xxhash (a pyenv python on PATH may not). */
+static const char *python_with_xxhash(void) {
+  if (system("/usr/bin/python3 -c 'import xxhash' >/dev/null 2>&1") == 0) return "/usr/bin/python3";
+  if (system("python3 -c 'import xxhash' >/dev/null 2>&1") == 0) return "python3";
+  return NULL;
+}
+
+/* Every owner pick() gives is the one tests/pick_check.py computes from the
+ * formula in docs/language.md with Python's xxhash; and the same with --jobs 1
+ * and --jobs 4 (a lead is never reassigned by how the run is split). */
+Test(e2e, pick_agrees_with_python_and_jobs, .timeout = 120.0) {
+  const char *leadq = env_or_die("LEADQ");
+  const char *golden = env_or_die("GOLDEN");
+  const char *python = python_with_xxhash();
+  if (!python) cr_assert_fail("pick_agrees_with_python_and_jobs needs python3-xxhash: apt-get install python3-xxhash");
+  char *scratch = make_scratch();
+  char *rules = fmt("%s/../routing/rules.lq", golden), *reps = fmt("%s/../routing/reps.csv", golden);
+  char *checker = fmt("%s/../pick_check.py", golden), *leads = fmt("%s/leads.ndjson", scratch);
+  FILE *f = fopen(leads, "wb");
+  cr_assert(f != NULL);
+  for (int i = 0; i < 5000; i++) fprintf(f, i % 2 ? "{\"id\":\"L-%d\"}\n" : "{\"id\":%d}\n", i);
+  cr_assert(fclose(f) == 0);
+  char *args1 = fmt("run --jobs 1 \"%s\" \"%s\"", rules, leads), *args4 = fmt("run --jobs 4 \"%s\" \"%s\"", rules, leads);
+  run_result one = run_leadq(leadq, scratch, args1, "/dev/null", scratch, scratch);
+  run_result four = run_leadq(leadq, scratch, args4, "/dev/null", scratch, scratch);
+  free(args1);
+  free(args4);
+  cr_expect(one.status == 0 && four.status == 0, "exit %d and %d:\n%.500s", one.status, four.status, one.err);
+  char *diff = compare("--jobs 4 stdout", one.out, one.out_len, four.out, four.out_len);
+  cr_expect(diff == NULL, "pick_agrees_with_python_and_jobs:\n%s", diff ? diff : "");
+  free(diff);
+  char *decisions = fmt("%s/decisions.ndjson", scratch);
+  cr_assert(spill(decisions, one.out, one.out_len));
+  char *cmd = fmt("%s \"%s\" \"%s\" \"%s\" 2>&1", python, checker, reps, decisions);
+  FILE *p = popen(cmd, "r");
+  cr_assert(p != NULL);
+  char said[4096];
+  size_t n = fread(said, 1, sizeof said - 1, p);
+  said[n] = '\0';
+  int ws = pclose(p);
+  cr_expect(ws != -1 && WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "leadq's picks differ from the formula (%s):\n%s", cmd, said);
+  cr_expect(strstr(said, "5000 picks match") != NULL, "expected 5000 picks checked:\n%s", said);
+  run_result_free(&one);
+  run_result_free(&four);
+  free(cmd);
+  free(decisions);
+  free(leads);
+  free(checker);
+  free(reps);
+  free(rules);
+  remove_tree(scratch);
+  free(scratch);
+}

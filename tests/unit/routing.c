@@ -1,0 +1,304 @@
+/* routing.c: tables, lookups, owners and pick (docs/language.md, "Routing to people"). */
+#include "helpers.h"
+
+#include <stdarg.h>
+#include <sys/stat.h>
+
+#include "table.h"
+
+/* A rules file and its tables in a folder of their own, compiled from disk. */
+typedef struct rt {
+  char dir[32];
+  lq_diags d;
+  lq_program *p;
+  lq_eval *E;
+} rt;
+
+static void rt_write(rt *t, const char *name, const char *text) {
+  char path[256];
+  snprintf(path, sizeof path, "%s/%s", t->dir, name);
+  char *slash = strrchr(path, '/');
+  *slash = '\0';
+  mkdir(path, 0755);
+  *slash = '/';
+  FILE *f = fopen(path, "w");
+  cr_assert(f, "cannot write %s", path);
+  fputs(text, f);
+  fclose(f);
+}
+
+/* Writes files (name, text pairs, NULL-terminated) and compiles rules.lq. */
+static void rt_open(rt *t, const char *rules, ...) {
+  snprintf(t->dir, sizeof t->dir, "/tmp/lq-route-XXXXXX");
+  cr_assert(mkdtemp(t->dir));
+  rt_write(t, "rules.lq", rules);
+  va_list ap;
+  va_start(ap, rules);
+  for (const char *name; (name = va_arg(ap, const char *));) rt_write(t, name, va_arg(ap, const char *));
+  va_end(ap);
+  char path[64];
+  snprintf(path, sizeof path, "%s/rules.lq", t->dir);
+  lq_diags_init(&t->d);
+  t->p = lq_compile_file(path, &t->d);
+  t->E = t->d.errors ? NULL : lq_eval_new(t->p, T_NOW);
+}
+
+static void rt_close(rt *t) {
+  if (t->E) lq_eval_free(t->E);
+  lq_program_free(t->p);
+  lq_diags_free(&t->d);
+  char cmd[64];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", t->dir);
+  cr_assert(system(cmd) == 0);
+}
+
+static void rt_clean(const rt *t) {
+  char buf[2048];
+  cr_assert(t->d.errors == 0, "unexpected errors: %s", t_diag_all(&t->d, buf, sizeof buf));
+}
+
+static const lq_result *rt_run(rt *t, const char *lead) {
+  lq_eval_reset(t->E);
+  char why[200];
+  cJSON *j = lq_json_parse_lead(lq_eval_scratch(t->E), lead, strlen(lead), why, sizeof why);
+  cr_assert(j, "bad test lead %s: %s", lead, why);
+  return lq_eval_lead(t->E, j);
+}
+
+/* The owner as text ("" when none), the route's name (or "-"). */
+static const char *owner_of(const lq_result *r) {
+  static char buf[64];
+  if (r->owner.kind == LQ_V_STR) snprintf(buf, sizeof buf, "%.*s", (int)r->owner.n, r->owner.str);
+  else if (r->owner.kind == LQ_V_NUM) lq_num_format(r->owner.num, buf);
+  else buf[0] = '\0';
+  return buf;
+}
+
+static const char *route_of(const rt *t, const lq_result *r) { return r->route >= 0 ? t->p->routes[r->route].name : "-"; }
+
+static const char *const ACCOUNTS =
+    "domain,owner,tier\n"
+    "acme.com,ana@acme.example,1\n"
+    "Globex.com,ben@acme.example,2\n"
+    "initech.com,,3\n";
+
+static const char *const TERRITORIES =
+    "country,state,ae\n"
+    "US,CA,cy@acme.example\n"
+    "US,NY,di@acme.example\n"
+    "DE,BE,ed@acme.example\n";
+
+Test(tables, keyed_lookup_ignores_case_and_a_missing_owner_passes_the_route) {
+  rt t;
+  rt_open(&t,
+          "table accounts = \"tables/accounts.csv\" key domain\n"
+          "define account = accounts[domain(email)]\n"
+          "route \"named\" to account.owner when account is present\n"
+          "route \"pool\" otherwise\n",
+          "tables/accounts.csv", ACCOUNTS, NULL);
+  rt_clean(&t);
+  const lq_result *r = rt_run(&t, "{\"email\":\"x@ACME.com\"}");
+  cr_assert_str_eq(route_of(&t, r), "named");
+  cr_assert_str_eq(owner_of(r), "ana@acme.example");
+  r = rt_run(&t, "{\"email\":\"x@globex.com\"}");   /* the table says Globex.com */
+  cr_assert_str_eq(owner_of(r), "ben@acme.example");
+  r = rt_run(&t, "{\"email\":\"x@initech.com\"}");  /* a row, but its owner cell is empty */
+  cr_assert_str_eq(route_of(&t, r), "pool");
+  cr_assert_str_eq(owner_of(r), "");
+  cr_assert_eq(lq_eval_owner_misses(t.E, 0), 1);
+  r = rt_run(&t, "{\"email\":\"x@nowhere.org\"}");
+  cr_assert_str_eq(route_of(&t, r), "pool");
+  cr_assert_eq(lq_eval_owner_misses(t.E, 0), 1, "no row is no match, not a miss");
+  rt_close(&t);
+}
+
+Test(tables, composite_key_and_numbers_compared_as_text) {
+  rt t;
+  rt_open(&t,
+          "table territories = \"tables/territories.csv\" key country, state\n"
+          "table postcodes = \"tables/zips.ndjson\" key zip\n"
+          "route \"territory\" to territories[country, state].ae when true\n"
+          "route \"zip\" to postcodes[zip].rep when true\n",
+          "tables/territories.csv", TERRITORIES, "tables/zips.ndjson",
+          "{\"zip\":94107,\"rep\":\"fa@acme.example\"}\n{\"zip\":\"02134\",\"rep\":\"gu@acme.example\"}\n", NULL);
+  rt_clean(&t);
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"country\":\"us\",\"state\":\"ny\"}")), "di@acme.example");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"zip\":\"94107\"}")), "fa@acme.example");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"zip\":94107.0}")), "fa@acme.example");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"zip\":\"02134\"}")), "gu@acme.example");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"zip\":2134}")), "", "2134 is not the text 02134");
+  rt_close(&t);
+}
+
+Test(tables, errors_name_the_table_file_lines) {
+  rt t;
+  rt_open(&t,
+          "table a = \"tables/a.csv\" key domain\n"
+          "route \"x\" to a[email].owner when true\n",
+          "tables/a.csv", "domain,owner\nacme.com,ana\nother.com,ben\nACME.COM,cy\n,di\n", NULL);
+  int dup = t_diag_find(&t.d, "two rows with the key 'ACME.COM': line 2 and this one");
+  cr_assert(dup >= 0);
+  int line, col;
+  t_diag_pos(t.p, &t.d, dup, &line, &col);
+  cr_assert_eq(line, 4);
+  cr_assert(strstr(t.p->sources.files[t.d.items[dup].span.file].path, "tables/a.csv"));
+  int nokey = t_diag_find(&t.d, "has no domain, its key");
+  cr_assert(nokey >= 0);
+  t_diag_pos(t.p, &t.d, nokey, &line, &col);
+  cr_assert_eq(line, 5);
+  rt_close(&t);
+}
+
+Test(tables, misspelt_columns_are_compile_errors_with_did_you_mean) {
+  rt t;
+  rt_open(&t,
+          "table accounts = \"tables/accounts.csv\" key domian\n"
+          "table reps = \"tables/reps.csv\"\n"
+          "define acct = accounts[email].ownr\n"
+          "define b = count(reps where pol == \"inside\")\n"
+          "define c = pick(reps, id, wieght)\n"
+          "define e = first(reps).emial\n"
+          "route \"x\" to acct when b > 0 and c is present and e is present\n",
+          "tables/accounts.csv", ACCOUNTS, "tables/reps.csv", "email,pool,weight\nana,inside,1\n", NULL);
+  cr_assert(t_diag_find(&t.d, "table 'accounts' has no column 'domian'; did you mean 'domain'?") >= 0);
+  cr_assert(t_diag_find(&t.d, "table 'accounts' has no column 'ownr'; did you mean 'owner'?") >= 0);
+  cr_assert(t_diag_find(&t.d, "table 'reps' has no column 'pol'; did you mean 'pool'?") >= 0);
+  cr_assert(t_diag_find(&t.d, "table 'reps' has no column 'wieght'; did you mean 'weight'?") >= 0);
+  cr_assert(t_diag_find(&t.d, "table 'reps' has no column 'emial'; did you mean 'email'?") >= 0);
+  char buf[2048];
+  cr_assert_eq(t.d.errors, 5, "%s", t_diag_all(&t.d, buf, sizeof buf));
+  rt_close(&t);
+}
+
+Test(tables, lookups_need_a_table_with_a_key_and_one_value_per_key_column) {
+  rt t;
+  rt_open(&t,
+          "table reps = \"tables/reps.csv\"\n"
+          "table terr = \"tables/territories.csv\" key country, state\n"
+          "define a = reps[email]\n"
+          "define b = terr[country]\n"
+          "define c = email[\"x\"]\n"
+          "route \"x\" when a is present and b is present and c is present\n",
+          "tables/reps.csv", "email,pool\nana,inside\n", "tables/territories.csv", "country,state,ae\nUS,CA,cy\n", NULL);
+  cr_assert(t_diag_find(&t.d, "table 'reps' has no key, so a row cannot be looked up by a value") >= 0);
+  cr_assert(t_diag_find(&t.d, "table 'terr' is keyed by 2 columns (country, state): give 2 values in the brackets, not 1") >= 0);
+  cr_assert(t_diag_find(&t.d, "only a table can be looked up by a value in brackets") >= 0);
+  rt_close(&t);
+}
+
+Test(tables, a_table_without_key_is_a_list_of_rows) {
+  rt t;
+  rt_open(&t,
+          "table reps = \"tables/reps.ndjson\"\n"
+          "route \"x\" to first(reps where pool == \"inside\" and weight > 1).email when count(reps where pool == \"inside\") == 2\n",
+          "tables/reps.ndjson",
+          "{\"email\":\"ana\",\"pool\":\"inside\",\"weight\":1}\n{\"email\":\"ben\",\"pool\":\"field\",\"weight\":5}\n"
+          "{\"email\":\"cy\",\"pool\":\"Inside\",\"weight\":3}\n",
+          NULL);
+  rt_clean(&t);
+  cr_assert_str_eq(owner_of(rt_run(&t, "{}")), "cy");
+  rt_close(&t);
+}
+
+/* ---- pick ---- */
+
+static const char *const REPS =
+    "email,pool,weight\n"
+    "ana@acme.example,inside,2\n"
+    "ben@acme.example,inside,1\n"
+    "cy@acme.example,inside,1\n";
+
+/* Computed independently with Python's xxhash module (Debian python3-xxhash)
+ * from the formula in docs/language.md; tests/pick_check.py recomputes them. */
+Test(pick, agrees_with_an_independent_implementation) {
+  static const struct { const char *id, *even, *weighted; } want[] = {
+      {"\"1\"", "cy@acme.example", "cy@acme.example"},
+      {"\"2\"", "ana@acme.example", "ana@acme.example"},
+      {"\"3\"", "ben@acme.example", "ben@acme.example"},
+      {"\"4\"", "cy@acme.example", "cy@acme.example"},
+      {"\"5\"", "ben@acme.example", "ben@acme.example"},
+      {"\"lead-42\"", "cy@acme.example", "ana@acme.example"},
+      {"12345", "cy@acme.example", "cy@acme.example"},
+      {"2.5", "ben@acme.example", "ben@acme.example"},
+      {"\"\xc3\x84rger\"", "ben@acme.example", "ben@acme.example"},
+  };
+  rt t;
+  rt_open(&t,
+          "table reps = \"tables/reps.csv\"\n"
+          "route \"even\" to pick([\"ana@acme.example\", \"ben@acme.example\", \"cy@acme.example\"], id) when lead.w is missing\n"
+          "route \"weighted\" to pick(reps where pool == \"inside\", id, weight).email otherwise\n",
+          "tables/reps.csv", REPS, NULL);
+  rt_clean(&t);
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    char lead[128];
+    snprintf(lead, sizeof lead, "{\"id\":%s}", want[i].id);
+    cr_expect_str_eq(owner_of(rt_run(&t, lead)), want[i].even, "even pick for id %s", want[i].id);
+    snprintf(lead, sizeof lead, "{\"id\":%s,\"w\":1}", want[i].id);
+    cr_expect_str_eq(owner_of(rt_run(&t, lead)), want[i].weighted, "weighted pick for id %s", want[i].id);
+  }
+  rt_close(&t);
+}
+
+Test(pick, missing_key_empty_list_and_unweighted_items_give_no_owner) {
+  rt t;
+  rt_open(&t,
+          "table reps = \"tables/reps.csv\"\n"
+          "route \"a\" to pick(reps, id, weight).email when lead.case == 1\n"
+          "route \"b\" to pick(reps where pool == \"none\", id).email when lead.case == 2\n"
+          "route \"c\" to pick(reps, id, weight - 5).email when lead.case == 3\n"
+          "route \"rest\" otherwise\n",
+          "tables/reps.csv", REPS, NULL);
+  rt_clean(&t);
+  cr_assert_str_eq(route_of(&t, rt_run(&t, "{\"case\":1}")), "rest");
+  cr_assert_str_eq(route_of(&t, rt_run(&t, "{\"case\":2,\"id\":1}")), "rest");
+  cr_assert_str_eq(route_of(&t, rt_run(&t, "{\"case\":3,\"id\":1}")), "rest");
+  cr_assert_str_eq(route_of(&t, rt_run(&t, "{\"case\":1,\"id\":1}")), "a");
+  rt_close(&t);
+}
+
+/* 100,000 keys over weights 2:1:1 land within a percentage point of 50/25/25. */
+Test(pick, is_fair_to_the_weights) {
+  rt t;
+  rt_open(&t, "table reps = \"tables/reps.csv\"\nroute \"r\" to pick(reps, id, weight).email otherwise\n",
+          "tables/reps.csv", REPS, NULL);
+  rt_clean(&t);
+  enum { N = 100000 };
+  int count[3] = {0};
+  for (int i = 0; i < N; i++) {
+    char lead[64];
+    snprintf(lead, sizeof lead, "{\"id\":\"L-%d\"}", i);
+    const char *o = owner_of(rt_run(&t, lead));
+    count[o[0] == 'a' ? 0 : o[0] == 'b' ? 1 : 2]++;
+  }
+  double share[3] = {100.0 * count[0] / N, 100.0 * count[1] / N, 100.0 * count[2] / N};
+  cr_expect(fabs(share[0] - 50) < 1 && fabs(share[1] - 25) < 1 && fabs(share[2] - 25) < 1,
+            "shares %.2f%% %.2f%% %.2f%%, expected 50/25/25 within 1 point", share[0], share[1], share[2]);
+  rt_close(&t);
+}
+
+/* Removing one rep moves exactly the keys that rep had; adding one takes keys
+ * only from the others, never moving a key between two old reps. */
+Test(pick, moves_only_the_keys_of_the_rep_removed_or_added) {
+  rt full, less;
+  const char *rules = "table reps = \"tables/reps.csv\"\nroute \"r\" to pick(reps, id, weight).email otherwise\n";
+  rt_open(&full, rules, "tables/reps.csv", "email,weight\nana,1\nben,2\ncy,1\ndi,1\n", NULL);
+  rt_open(&less, rules, "tables/reps.csv", "email,weight\nana,1\nben,2\ndi,1\n", NULL);
+  rt_clean(&full);
+  rt_clean(&less);
+  int moved = 0, had = 0;
+  for (int i = 0; i < 20000; i++) {
+    char lead[64], before[64];
+    snprintf(lead, sizeof lead, "{\"id\":%d}", i);
+    snprintf(before, sizeof before, "%s", owner_of(rt_run(&full, lead)));
+    const char *after = owner_of(rt_run(&less, lead));
+    had += !strcmp(before, "cy");
+    if (strcmp(before, after)) {
+      moved++;
+      cr_assert_str_eq(before, "cy", "key %d moved from %s to %s, but only cy was removed", i, before, after);
+    }
+  }
+  cr_assert_eq(moved, had, "%d keys moved, cy had %d", moved, had);
+  cr_assert(had > 3000 && had < 5000, "cy had %d of 20,000 keys at weight 1 of 5", had);
+  rt_close(&full);
+  rt_close(&less);
+}
