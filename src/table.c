@@ -238,6 +238,10 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
       row = lq_feed_decode(schema, L->a, raw, r.len, why, sizeof why, &ignored);
     }
     if (!row) {
+      if (!strncmp(why, "a lead ", 7)) {   /* the reader speaks of leads */
+        memmove(why + 6, why + 7, strlen(why + 7) + 1);
+        memcpy(why, "a row ", 6);
+      }
       if (row_error(L)) {
         lq_diag_error(L->diags, line_span(L, r.line), "this row of table '%s' cannot be read: %s", t->name, why);
         lq_diag_note(L->diags, "a table is read as leads are: fix the row, or remove it");
