@@ -585,8 +585,8 @@ Test(e2e, type_surprise_thousands, .timeout = 120.0) {
   cr_expect(r.status == 0, "type_surprise_thousands: exit status %d, expected 0", r.status);
   cr_expect(count_lines(r.out, r.out_len) == 1204, "type_surprise_thousands: %zu decisions, expected 1204",
             count_lines(r.out, r.out_len));
-  char *want = fmt("%s:12:25: warning: company.employees was text in 1,203 leads; comparisons with a number were false\n"
-                   "%s:18:34: warning: company.employees was text in 1,203 leads; comparisons with a number were false\n",
+  char *want = fmt("%s:19:25: warning: company.employees was text in 1,203 leads; comparisons with a number were false\n"
+                   "%s:27:34: warning: company.employees was text in 1,203 leads; comparisons with a number were false\n",
                    rules, rules);
   /* The warnings about fields no lead had follow. */
   char *diff = compare("stderr", want, strlen(want), r.err, r.err_len < strlen(want) ? r.err_len : strlen(want));
