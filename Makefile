@@ -133,6 +133,8 @@ test-valgrind: deps-test $(BUILD)/leadq $(BUILD)/e2e-tests
 demo: all $(BUILD)/leadgen
 	@echo "== rules/acme.lq on examples/sample.ndjson (decisions) =="
 	$(BUILD)/leadq run --now 2026-11-22 rules/acme.lq examples/sample.ndjson | head -n 5
+	@echo "== who works them: the leads routed to a person (rules/tables/), as a CRM import =="
+	$(BUILD)/leadq run --now 2026-11-22 --output csv rules/acme.lq examples/sample.ndjson | cut -d, -f1,4,6,7 | grep -v ',nurture,\|,,$$'
 	@echo "== the same leads, counted =="
 	$(BUILD)/leadq run --now 2026-11-22 --stats rules/acme.lq examples/sample.ndjson >/dev/null
 	@echo "== only the SQLs, annotated =="

@@ -510,7 +510,7 @@ const char cmd_run_help[] =
     "object per line) or CSV with a header row (a FILE ending in .csv or .csv.gz, or\n"
     "--input csv), plain or gzip-compressed. Writes one decision per lead to stdout:\n"
     "  {\"id\":...,\"ruleset\":...,\"version\":...,\"stage\":...,\"rejected\":...,\"route\":...,\n"
-    "   \"score\":...,\"scores\":{...},\"grades\":{...},\"reasons\":[...]}\n"
+    "   \"owner\":...,\"score\":...,\"scores\":{...},\"grades\":{...},\"reasons\":[...]}\n"
     "or, with --output csv, a header row and one row per decision: id, ruleset,\n"
     "version, stage, rejected, route, owner, score, one column per score group and\n"
     "per grade, and reasons (\"enterprise size +20; free email provider -30\").\n"
@@ -546,7 +546,8 @@ const char cmd_run_help[] =
     "invalid UTF-8...) is reported on stderr as FILE:LINE: error: ..., the run goes on,\n"
     "and the exit code is 1. Input records = decisions + bad records, always. At the end,\n"
     "warnings about the data: values of the wrong type (text where a number was\n"
-    "compared), fields the rules read that no lead had, an --id-field no lead had.\n"
+    "compared), leads a route passed over for want of an owner (route ... to OWNER),\n"
+    "fields the rules read that no lead had, an --id-field no lead had.\n"
     "A corrupt or cut-short gzip input is an I/O error (exit 4) after every record\n"
     "before the damage was decided.\n";
 
