@@ -33,14 +33,13 @@ uint32_t lq_sources_add(lq_sources *s, const char *path, char *text, size_t len)
   if (!f->path || !f->lines) abort();
   f->nlines = 0;
   f->lines[f->nlines++] = 0;
-  for (size_t i = 0; i < len; i++) {
-    if (text[i] != '\n') continue;
+  for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++) {
     if (f->nlines == cap) {
       cap *= 2;
       f->lines = realloc(f->lines, cap * sizeof *f->lines);
       if (!f->lines) abort();
     }
-    f->lines[f->nlines++] = (uint32_t)(i + 1);
+    f->lines[f->nlines++] = (uint32_t)(p - text + 1);
   }
   return (uint32_t)s->n++;
 }

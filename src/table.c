@@ -63,7 +63,16 @@ static bool cell_text(const lq_table *t, const cJSON *row, int col, char *buf, c
   return lq_key_text(lq_value_from_json(NULL, c), buf, s, n);
 }
 
-static uint64_t mix(uint64_t h, uint64_t part) { return (h ^ part) * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL; }
+/* Combines a key part's hash into h, every bit of each part reaching the low
+ * bits a slot is taken from (text hashes of similar keys differ high up). */
+static uint64_t mix(uint64_t h, uint64_t part) {
+  h ^= part + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDULL;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ULL;
+  return h ^ (h >> 33);
+}
 
 /* The hash of a row's key, or false when a part is missing. */
 static bool row_hash(const lq_table *t, const cJSON *row, uint64_t *h) {
@@ -90,11 +99,14 @@ static bool row_matches(const lq_table *t, const cJSON *row, const key_texts *k)
   return true;
 }
 
+/* A slot's tag is the hash's high half: most slots a probe passes are told
+ * apart by it, without reading their rows. */
 static int64_t find(const lq_table *t, const key_texts *k, uint64_t h) {
+  uint32_t tag = (uint32_t)(h >> 32);
   for (uint32_t j = (uint32_t)h & t->mask;; j = (j + 1) & t->mask) {
-    uint32_t r = t->slots[j];
+    uint32_t r = t->slots[j].row;
     if (!r) return -1;
-    if (row_matches(t, t->rows[r - 1].obj, k)) return (int64_t)r - 1;
+    if (t->slots[j].tag == tag && row_matches(t, t->rows[r - 1].obj, k)) return (int64_t)r - 1;
   }
 }
 
@@ -197,21 +209,24 @@ static lq_feed_schema *own_schema(loader *L, const lq_feed_schema *s) {
   return o;
 }
 
+/* Rows grow in the heap and move into the arena once, when all are read. */
 static void push_row(loader *L, cJSON *row, uint64_t line, uint32_t *cap) {
   lq_table *t = L->t;
   if (t->nrows == *cap) {
     *cap = *cap ? 2 * *cap : 64;
-    lq_value *rows = lq_arena_alloc(L->a, *cap * sizeof *rows);
-    uint32_t *lines = lq_arena_alloc(L->a, *cap * sizeof *lines);
-    if (t->nrows) {
-      memcpy(rows, t->rows, t->nrows * sizeof *rows);
-      memcpy(lines, t->lines, t->nrows * sizeof *lines);
-    }
-    t->rows = rows;
-    t->lines = lines;
+    t->rows = realloc(t->rows, *cap * sizeof *t->rows);
+    t->lines = realloc(t->lines, *cap * sizeof *t->lines);
+    if (!t->rows || !t->lines) abort();
   }
   t->rows[t->nrows] = (lq_value){.kind = LQ_V_OBJ, .obj = row};
   t->lines[t->nrows++] = (uint32_t)line;
+}
+
+static void *to_arena(lq_arena *a, void *heap, size_t size) {
+  void *out = lq_arena_alloc(a, size ? size : 1);
+  if (size) memcpy(out, heap, size);
+  free(heap);
+  return out;
 }
 
 static void read_rows(loader *L, const char *text, size_t len, lq_feed_format format) {
@@ -233,8 +248,9 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
     if (r.bad) {
       snprintf(why, sizeof why, "%s", r.bad);
     } else {
-      /* The row keeps pointers into its bytes (a number's text): they live in the program. */
-      char *raw = lq_arena_strndup(L->a, r.raw, r.len);
+      /* An NDJSON row keeps pointers into its bytes (a number's text), so they
+       * must live in the program; the CSV decoder copies them itself. */
+      const char *raw = format == LQ_FEED_CSV ? r.raw : lq_arena_strndup(L->a, r.raw, r.len);
       row = lq_feed_decode(schema, L->a, raw, r.len, why, sizeof why, &ignored);
     }
     if (!row) {
@@ -260,6 +276,8 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
     schema = own_schema(L, lq_feed_schema_of(f));
   }
   lq_feed_close(f);
+  t->rows = to_arena(L->a, t->rows, t->nrows * sizeof *t->rows);
+  t->lines = to_arena(L->a, t->lines, t->nrows * sizeof *t->lines);
 }
 
 /* The key's columns; false when one is not a column (the checker says which). */
@@ -324,8 +342,8 @@ static void index_rows(loader *L) {
       continue;
     }
     uint32_t j = (uint32_t)h & t->mask;
-    while (t->slots[j]) j = (j + 1) & t->mask;
-    t->slots[j] = r + 1;
+    while (t->slots[j].row) j = (j + 1) & t->mask;
+    t->slots[j] = (lq_table_slot){r + 1, (uint32_t)(h >> 32)};
   }
 }
 

@@ -10,6 +10,7 @@
 
 enum { LQ_TABLE_MAX_KEYS = 8 };
 
+typedef struct lq_table_slot lq_table_slot;
 typedef struct lq_table {
   const char *name;         /* as declared */
   const char *path;         /* as the rules file names it */
@@ -22,7 +23,7 @@ typedef struct lq_table {
   uint32_t nrows;
   lq_value *rows;           /* each an object (LQ_V_OBJ): the table as a list */
   uint32_t *lines;          /* each row's first line in the file */
-  uint32_t *slots;          /* key index: open addressing of row + 1; 0 is empty */
+  struct lq_table_slot { uint32_t row, tag; } *slots;   /* key index: row + 1 (0: empty), hash's high half */
   uint32_t mask;
 } lq_table;
 
