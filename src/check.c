@@ -267,7 +267,6 @@ static void call(checker *c, lq_node *n) {
     }
     expr(c, a);
   }
-  if (fn == LQ_FN_pick) n->table = table_of(n->kids, 0);
 }
 
 static void regex_check(checker *c, lq_node *n) {

@@ -71,7 +71,7 @@ lq_set *lq_set_build(lq_arena *a, const lq_value *items, uint32_t n) {
   s->kind = n ? items[0].kind : -1;
   for (uint32_t i = 0; i < n; i++) {
     lq_value v = items[i];
-    if (v.kind == LQ_V_LIST || v.kind == LQ_V_OBJ) return NULL;
+    if (v.kind == LQ_V_LIST || v.kind == LQ_V_OBJ || v.kind == LQ_V_ROW) return NULL;
     if ((int)v.kind != s->kind) s->kind = -1;
     if (v.kind == LQ_V_MISSING) continue;   /* `x in [null]` never holds: x would be missing */
     if (lq_set_has(s, v)) continue;
@@ -439,7 +439,6 @@ static lq_expr *compile(compiler *c, const lq_node *n) {
   case LQ_CALL: {
     lq_expr *e = new_expr(c, LQ_OP_CALL, n->span);
     e->fn = (uint8_t)n->slot;
-    if (e->fn == LQ_FN_pick) e->table = n->table;
     for (const lq_node *a = n->kids; a; a = a->next) e->nargs++;
     e->args = lq_arena_alloc(c->a, (e->nargs ? e->nargs : 1) * sizeof *e->args);
     uint32_t i = 0;

@@ -174,6 +174,8 @@ static lq_value walk_json(lq_eval *E, const cJSON *j, const lq_seg *s, uint32_t 
 static lq_value walk_value(lq_eval *E, lq_value v, const lq_seg *s, uint32_t n) {
   if (n == 0) return v;
   if (v.kind == LQ_V_OBJ) return walk_json(E, v.obj, s, n);
+  if (v.kind == LQ_V_ROW)
+    return s[0].is_index ? LQ_NOVALUE : walk_value(E, lq_table_get(v.table, v.n, s[0].key, s[0].len), s + 1, n - 1);
   if (v.kind != LQ_V_LIST) return LQ_NOVALUE;
   if (s[0].is_index) {
     int64_t i = s[0].index < 0 ? (int64_t)v.n + s[0].index : s[0].index;
@@ -412,9 +414,9 @@ static bool holds(lq_value v) { return v.kind != LQ_V_MISSING && !(v.kind == LQ_
 
 /* An item's identity for pick: text or a number itself; a table's row its
  * key (or first column); another object its first field. */
-static bool item_id(const lq_expr *e, lq_value v, char *buf, size_t size, const char **s, size_t *n) {
+static bool item_id(lq_value v, char *buf, size_t size, const char **s, size_t *n) {
+  if (v.kind == LQ_V_ROW) return lq_table_row_id(v.table, v.n, buf, size, s, n);
   if (v.kind != LQ_V_OBJ) return lq_key_text(v, buf, s, n);
-  if (e->table) return lq_table_row_id(e->table, v.obj, buf, size, s, n);
   const cJSON *first = v.obj->child;
   if (!first || cJSON_IsArray(first) || cJSON_IsObject(first)) return false;
   return lq_key_text(lq_value_from_json(NULL, first), buf, s, n);
@@ -440,7 +442,7 @@ static lq_value pick(lq_eval *E, const lq_expr *e, lq_value item) {
       if (wv.kind != LQ_V_NUM) continue;
       w = wv.num;
     }
-    if (!(w > 0) || !item_id(e, l.items[i], ibuf, sizeof ibuf, &is, &in)) continue;
+    if (!(w > 0) || !item_id(l.items[i], ibuf, sizeof ibuf, &is, &in)) continue;
     if (kn + 1 + in > cap) {
       cap = 2 * (kn + 1 + in);
       text = lq_arena_alloc(&E->scratch, cap);
@@ -470,6 +472,7 @@ static lq_value call(lq_eval *E, const lq_expr *e, lq_value item) {
     if (v.kind == LQ_V_STR) return lq_num((double)utf8_len(v.str, v.n));
     if (v.kind == LQ_V_LIST) return lq_num(v.n);
     if (v.kind == LQ_V_OBJ) return lq_num(cJSON_GetArraySize(v.obj));
+    if (v.kind == LQ_V_ROW) return lq_num(lq_table_row_len(v.table, v.n));
     return LQ_NOVALUE;
   }
   case LQ_FN_domain: return domain(E, eval(E, args[0], item));

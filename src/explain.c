@@ -129,6 +129,25 @@ static void put_value(ctx *c, lq_value v) {
     }
     return;
   }
+  case LQ_V_ROW: {
+    if (!c->json) {
+      puts_(c, "{...}");
+      return;
+    }
+    lq_buf_putc(c->b, '{');
+    bool first = true;
+    for (int col = 0; col < v.table->ncols; col++) {
+      lq_value cell = lq_table_cell(v.table, v.n, col);
+      if (cell.kind == LQ_V_MISSING) continue;
+      if (!first) lq_buf_putc(c->b, ',');
+      first = false;
+      lq_buf_json_string(c->b, v.table->cols[col], v.table->col_lens[col]);
+      lq_buf_putc(c->b, ':');
+      put_value(c, cell);
+    }
+    lq_buf_putc(c->b, '}');
+    return;
+  }
   default:
     if (c->json) put_json(c, v.obj);
     else puts_(c, "{...}");

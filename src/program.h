@@ -65,7 +65,7 @@ struct lq_expr {
   uint32_t nsegs;
   const lq_set *set;    /* IN, NOT_IN, CONTAINS_ANY...: a constant right side */
   const regex_t *re;    /* MATCHES */
-  const lq_table *table; /* TABLE, LOOKUP; CALL pick: the table its items are rows of, or NULL */
+  const lq_table *table; /* TABLE, LOOKUP */
 };
 
 /* Where a value met a type it cannot be compared with; counted per lead. */

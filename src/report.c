@@ -160,7 +160,7 @@ static const char *disp_text(lq_value v, char *buf, size_t *n) {
   case LQ_V_NUM: *n = (size_t)lq_num_format(v.num, buf); return buf;
   case LQ_V_BOOL: *n = v.b ? 4 : 5; return v.b ? "true" : "false";
   case LQ_V_LIST: *n = 6; return "(list)";
-  case LQ_V_OBJ: *n = 8; return "(object)";
+  case LQ_V_OBJ: case LQ_V_ROW: *n = 8; return "(object)";
   default: *n = 6; return "(none)";
   }
 }

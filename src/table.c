@@ -1,6 +1,7 @@
 /* table.c: reads a reference table with the lead reader (feed.h), so a table
  * cell is typed exactly as a CSV lead's cell is, and indexes its rows by key.
- * Rows are objects, as leads are: `where`, paths and pick need nothing new. */
+ * A row is a run of cells, one value per column, not a JSON tree: a
+ * million-row table takes about the bytes of its file plus 16 per cell. */
 #include "table.h"
 
 #include <stdio.h>
@@ -50,17 +51,9 @@ bool lq_key_text(lq_value v, char *buf, const char **s, size_t *n) {
   }
 }
 
-static const cJSON *member(const cJSON *obj, const char *key, uint32_t len) {
-  for (const cJSON *c = obj->child; c; c = c->next)
-    if (c->string && strlen(c->string) == len && !memcmp(c->string, key, len)) return c;
-  return NULL;
-}
-
 /* The text of row's column col as a key part, or false. */
-static bool cell_text(const lq_table *t, const cJSON *row, int col, char *buf, const char **s, size_t *n) {
-  const cJSON *c = member(row, t->cols[col], t->col_lens[col]);
-  if (!c || cJSON_IsArray(c) || cJSON_IsObject(c)) return false;
-  return lq_key_text(lq_value_from_json(NULL, c), buf, s, n);
+static bool cell_text(const lq_table *t, uint32_t row, int col, char *buf, const char **s, size_t *n) {
+  return lq_key_text(lq_table_cell(t, row, col), buf, s, n);
 }
 
 /* Combines a key part's hash into h, every bit of each part reaching the low
@@ -75,7 +68,7 @@ static uint64_t mix(uint64_t h, uint64_t part) {
 }
 
 /* The hash of a row's key, or false when a part is missing. */
-static bool row_hash(const lq_table *t, const cJSON *row, uint64_t *h) {
+static bool row_hash(const lq_table *t, uint32_t row, uint64_t *h) {
   char buf[32];
   const char *s;
   size_t n;
@@ -90,7 +83,7 @@ static bool row_hash(const lq_table *t, const cJSON *row, uint64_t *h) {
 /* keys as text, or false when one cannot be a key. */
 typedef struct key_texts { const char *s[LQ_TABLE_MAX_KEYS]; size_t n[LQ_TABLE_MAX_KEYS]; char buf[LQ_TABLE_MAX_KEYS][32]; } key_texts;
 
-static bool row_matches(const lq_table *t, const cJSON *row, const key_texts *k) {
+static bool row_matches(const lq_table *t, uint32_t row, const key_texts *k) {
   char buf[32];
   const char *s;
   size_t n;
@@ -106,7 +99,7 @@ static int64_t find(const lq_table *t, const key_texts *k, uint64_t h) {
   for (uint32_t j = (uint32_t)h & t->mask;; j = (j + 1) & t->mask) {
     uint32_t r = t->slots[j].row;
     if (!r) return -1;
-    if (t->slots[j].tag == tag && row_matches(t, t->rows[r - 1].obj, k)) return (int64_t)r - 1;
+    if (t->slots[j].tag == tag && row_matches(t, r - 1, k)) return (int64_t)r - 1;
   }
 }
 
@@ -121,7 +114,7 @@ int64_t lq_table_find(const lq_table *t, const lq_value *keys) {
   return find(t, &k, h);
 }
 
-bool lq_table_row_id(const lq_table *t, const cJSON *row, char *buf, size_t size, const char **s, size_t *n) {
+bool lq_table_row_id(const lq_table *t, uint32_t row, char *buf, size_t size, const char **s, size_t *n) {
   char part[32];
   const char *ps;
   size_t pn;
@@ -145,81 +138,113 @@ int lq_table_column(const lq_table *t, const char *name, size_t n) {
   return -1;
 }
 
-/* NDJSON: every key a row has is a column, in the order first seen. */
-static void note_columns(loader *L, const cJSON *row) {
-  lq_table *t = L->t;
-  for (const cJSON *c = row->child; c; c = c->next) {
-    size_t n = strlen(c->string);
-    if ((uint32_t)t->ncols * 2 >= L->col_mask) {
-      uint32_t cap = L->col_mask ? 2 * (L->col_mask + 1) : 64;
-      free(L->col_slots);
-      L->col_slots = lq_xcalloc(cap, sizeof *L->col_slots);
-      L->col_mask = cap - 1;
-      for (int i = 0; i < t->ncols; i++) {
-        uint32_t j = (uint32_t)text_hash(t->cols[i], t->col_lens[i]) & L->col_mask;
-        while (L->col_slots[j]) j = (j + 1) & L->col_mask;
-        L->col_slots[j] = (uint32_t)i + 1;
-      }
-    }
-    uint32_t j = (uint32_t)text_hash(c->string, n) & L->col_mask;
-    for (; L->col_slots[j]; j = (j + 1) & L->col_mask) {
-      int i = (int)L->col_slots[j] - 1;
-      if (t->col_lens[i] == n && !memcmp(t->cols[i], c->string, n)) break;
-    }
-    if (L->col_slots[j]) continue;
-    if (t->ncols == L->cols_cap) {
-      L->cols_cap = L->cols_cap ? 2 * L->cols_cap : 16;
-      const char **cols = lq_arena_alloc(L->a, (size_t)L->cols_cap * sizeof *cols);
-      uint32_t *lens = lq_arena_alloc(L->a, (size_t)L->cols_cap * sizeof *lens);
-      if (t->ncols) {
-        memcpy(cols, t->cols, (size_t)t->ncols * sizeof *cols);
-        memcpy(lens, t->col_lens, (size_t)t->ncols * sizeof *lens);
-      }
-      t->cols = cols;
-      t->col_lens = lens;
-    }
-    ((const char **)t->cols)[t->ncols] = c->string;
-    ((uint32_t *)t->col_lens)[t->ncols] = (uint32_t)n;
-    L->col_slots[j] = (uint32_t)++t->ncols;
-  }
+lq_value lq_table_get(const lq_table *t, uint32_t row, const char *key, uint32_t len) {
+  int col = lq_table_column(t, key, len);
+  return col < 0 ? LQ_NOVALUE : lq_table_cell(t, row, col);
 }
 
-/* The CSV header's keys copied into the program, so rows outlive the reader. */
+uint32_t lq_table_row_len(const lq_table *t, uint32_t row) {
+  uint32_t n = 0;
+  for (int c = 0; c < t->ncols; c++) n += lq_table_cell(t, row, c).kind != LQ_V_MISSING;
+  return n;
+}
+
+/* NDJSON: the column named key (n bytes), added when add and it is new; -1 when not there. */
+static int ndjson_column(loader *L, const char *key, size_t n, bool add) {
+  lq_table *t = L->t;
+  if ((uint32_t)t->ncols * 2 >= L->col_mask) {
+    uint32_t cap = L->col_mask ? 2 * (L->col_mask + 1) : 64;
+    free(L->col_slots);
+    L->col_slots = lq_xcalloc(cap, sizeof *L->col_slots);
+    L->col_mask = cap - 1;
+    for (int i = 0; i < t->ncols; i++) {
+      uint32_t j = (uint32_t)text_hash(t->cols[i], t->col_lens[i]) & L->col_mask;
+      while (L->col_slots[j]) j = (j + 1) & L->col_mask;
+      L->col_slots[j] = (uint32_t)i + 1;
+    }
+  }
+  uint32_t j = (uint32_t)text_hash(key, n) & L->col_mask;
+  for (; L->col_slots[j]; j = (j + 1) & L->col_mask) {
+    int i = (int)L->col_slots[j] - 1;
+    if (t->col_lens[i] == n && !memcmp(t->cols[i], key, n)) return i;
+  }
+  if (!add) return -1;
+  if (t->ncols == L->cols_cap) {
+    L->cols_cap = L->cols_cap ? 2 * L->cols_cap : 16;
+    const char **cols = lq_arena_alloc(L->a, (size_t)L->cols_cap * sizeof *cols);
+    uint32_t *lens = lq_arena_alloc(L->a, (size_t)L->cols_cap * sizeof *lens);
+    if (t->ncols) {
+      memcpy(cols, t->cols, (size_t)t->ncols * sizeof *cols);
+      memcpy(lens, t->col_lens, (size_t)t->ncols * sizeof *lens);
+    }
+    t->cols = cols;
+    t->col_lens = lens;
+  }
+  ((const char **)t->cols)[t->ncols] = key;
+  ((uint32_t *)t->col_lens)[t->ncols] = (uint32_t)n;
+  L->col_slots[j] = (uint32_t)t->ncols + 1;
+  return t->ncols++;
+}
+
+/* The CSV header's keys copied into the program: the table's columns are the
+ * header's named ones, in order. */
 static lq_feed_schema *own_schema(loader *L, const lq_feed_schema *s) {
   lq_feed_schema *o = lq_arena_alloc(L->a, sizeof *o);
   *o = *s;
   o->wanted = NULL;
-  const char **keys = lq_arena_zalloc(L->a, (size_t)(s->ncols ? s->ncols : 1) * sizeof *keys);
-  uint32_t *lens = lq_arena_zalloc(L->a, (size_t)(s->ncols ? s->ncols : 1) * sizeof *lens);
+  o->header = NULL;
+  size_t n = (size_t)(s->ncols ? s->ncols : 1);
+  const char **keys = lq_arena_zalloc(L->a, n * sizeof *keys);
+  uint32_t *lens = lq_arena_zalloc(L->a, n * sizeof *lens);
+  lq_table *t = L->t;
+  const char **cols = lq_arena_alloc(L->a, n * sizeof *cols);
+  uint32_t *clens = lq_arena_alloc(L->a, n * sizeof *clens);
   for (int i = 0; i < s->ncols; i++) {
-    if (s->keys[i]) keys[i] = lq_arena_strndup(L->a, s->keys[i], s->key_lens[i]);
     lens[i] = s->key_lens[i];
+    if (!s->keys[i]) continue;
+    keys[i] = lq_arena_strndup(L->a, s->keys[i], s->key_lens[i]);
+    cols[t->ncols] = keys[i];
+    clens[t->ncols++] = lens[i];
   }
   o->keys = keys;
   o->key_lens = lens;
-  o->header = NULL;
-  /* The table's columns are the header's named ones, in order. */
-  lq_table *t = L->t;
-  const char **cols = lq_arena_alloc(L->a, (size_t)(s->ncols ? s->ncols : 1) * sizeof *cols);
-  uint32_t *clens = lq_arena_alloc(L->a, (size_t)(s->ncols ? s->ncols : 1) * sizeof *clens);
-  for (int i = 0; i < s->ncols; i++)
-    if (keys[i]) { cols[t->ncols] = keys[i]; clens[t->ncols++] = lens[i]; }
   t->cols = cols;
   t->col_lens = clens;
   return o;
 }
 
-/* Rows grow in the heap and move into the arena once, when all are read. */
-static void push_row(loader *L, cJSON *row, uint64_t line, uint32_t *cap) {
-  lq_table *t = L->t;
-  if (t->nrows == *cap) {
-    *cap = *cap ? 2 * *cap : 64;
-    t->rows = realloc(t->rows, *cap * sizeof *t->rows);
-    t->lines = realloc(t->lines, *cap * sizeof *t->lines);
-    if (!t->rows || !t->lines) abort();
+/* More digits than a double keeps: a number too large for one (an owner id). */
+static bool long_number(const char *s, size_t n) {
+  int digits = 0;
+  for (size_t i = 0; i < n && s[i] != 'e' && s[i] != 'E'; i++) digits += s[i] >= '0' && s[i] <= '9';
+  return digits > 15;
+}
+
+/* A cell as the rules see it. Text is copied into a when copy (the CSV
+ * decoder's bytes are scratch); a number keeps its text when a double would
+ * change its digits, and is then printed as written, as an id is. */
+static lq_value cell_value(lq_arena *a, const cJSON *j, bool copy) {
+  lq_value v = lq_value_from_json(a, j);
+  if (cJSON_IsNumber(j) && j->valuestring && j->valueint > 0 && long_number(j->valuestring, (size_t)j->valueint)) {
+    v = lq_strv(j->valuestring, (uint32_t)j->valueint);
+    v.b = true;
+    copy = true;
   }
-  t->rows[t->nrows] = (lq_value){.kind = LQ_V_OBJ, .obj = row};
-  t->lines[t->nrows++] = (uint32_t)line;
+  if (v.kind == LQ_V_STR && copy) v.str = lq_arena_strndup(a, v.str, v.n);
+  return v;
+}
+
+/* Rows grow in the heap and move into the arena once, when all are read. */
+typedef struct growing { lq_value *cells; const cJSON **objs; uint32_t *lines; uint32_t cap; } growing;
+
+static void grow(loader *L, growing *g) {
+  if (L->t->nrows < g->cap) return;
+  g->cap = g->cap ? 2 * g->cap : 64;
+  size_t ncols = (size_t)(L->t->ncols ? L->t->ncols : 1);
+  g->lines = realloc(g->lines, g->cap * sizeof *g->lines);
+  if (g->objs || !g->cells) g->objs = realloc(g->objs, g->cap * sizeof *g->objs);
+  else g->cells = realloc(g->cells, g->cap * ncols * sizeof *g->cells);
+  if (!g->lines || (!g->objs && !g->cells)) abort();
 }
 
 static void *to_arena(lq_arena *a, void *heap, size_t size) {
@@ -227,6 +252,34 @@ static void *to_arena(lq_arena *a, void *heap, size_t size) {
   if (size) memcpy(out, heap, size);
   free(heap);
   return out;
+}
+
+/* A CSV row's cells, in column order: the decoder gives the present cells in
+ * that order, each named by the schema's own key (so a pointer compare finds it). */
+static void csv_cells(loader *L, growing *g, const cJSON *row) {
+  lq_table *t = L->t;
+  lq_value *cells = g->cells + (size_t)t->nrows * (size_t)t->ncols;
+  for (int c = 0; c < t->ncols; c++) cells[c] = LQ_NOVALUE;
+  int c = 0;
+  for (const cJSON *j = row->child; j; j = j->next) {
+    while (c < t->ncols && t->cols[c] != j->string) c++;
+    if (c == t->ncols) break;
+    cells[c] = cell_value(L->a, j, true);
+  }
+}
+
+/* NDJSON rows' cells, once every row is read and so every column known. */
+static void ndjson_cells(loader *L, growing *g) {
+  lq_table *t = L->t;
+  size_t ncols = (size_t)(t->ncols ? t->ncols : 1);
+  t->cells = lq_arena_alloc(L->a, t->nrows * ncols * sizeof *t->cells);
+  for (uint32_t r = 0; r < t->nrows; r++) {
+    lq_value *cells = t->cells + (size_t)r * ncols;
+    for (int c = 0; c < t->ncols; c++) cells[c] = LQ_NOVALUE;
+    for (const cJSON *j = g->objs[r]->child; j; j = j->next)
+      cells[ndjson_column(L, j->string, strlen(j->string), false)] = cell_value(L->a, j, false);
+  }
+  free(g->objs);
 }
 
 static void read_rows(loader *L, const char *text, size_t len, lq_feed_format format) {
@@ -237,20 +290,25 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
     L->row_errors++;
     return;
   }
+  bool csv = format == LQ_FEED_CSV;
   const lq_feed_schema *schema = NULL;
   lq_record r;
-  uint32_t cap = 0;
+  growing g = {0};
+  lq_arena scratch;   /* a CSV row's decoding, kept only until its cells are */
+  lq_arena_init(&scratch, 64 * 1024);
   char why[200];
   while (lq_feed_next(f, &r)) {
-    if (!schema) schema = format == LQ_FEED_CSV ? own_schema(L, lq_feed_schema_of(f)) : lq_feed_schema_of(f);
+    if (!schema) schema = csv ? own_schema(L, lq_feed_schema_of(f)) : lq_feed_schema_of(f);
     cJSON *row = NULL;
     bool ignored = false;
+    lq_arena_reset(&scratch);
     if (r.bad) {
       snprintf(why, sizeof why, "%s", r.bad);
+    } else if (csv) {
+      row = lq_feed_decode(schema, &scratch, r.raw, r.len, why, sizeof why, &ignored);
     } else {
-      /* An NDJSON row keeps pointers into its bytes (a number's text), so they
-       * must live in the program; the CSV decoder copies them itself. */
-      const char *raw = format == LQ_FEED_CSV ? r.raw : lq_arena_strndup(L->a, r.raw, r.len);
+      /* An NDJSON row keeps pointers into its bytes (a number's text): they live in the program. */
+      const char *raw = lq_arena_strndup(L->a, r.raw, r.len);
       row = lq_feed_decode(schema, L->a, raw, r.len, why, sizeof why, &ignored);
     }
     if (!row) {
@@ -264,20 +322,33 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
       }
       continue;
     }
-    if (format != LQ_FEED_CSV) note_columns(L, row);
-    push_row(L, row, r.line, &cap);
+    if (!csv) g.objs = g.objs ? g.objs : lq_xcalloc(1, sizeof *g.objs);
+    else if (!g.cells) g.cells = lq_xcalloc(1, sizeof *g.cells);
+    grow(L, &g);
+    if (csv) {
+      csv_cells(L, &g, row);
+    } else {
+      for (const cJSON *j = row->child; j; j = j->next) ndjson_column(L, j->string, strlen(j->string), true);
+      g.objs[t->nrows] = row;
+    }
+    g.lines[t->nrows++] = (uint32_t)r.line;
   }
+  lq_arena_free(&scratch);
   const char *why_stop;
   if (lq_feed_error(f, &why_stop) != LQ_FEED_OK) {
     lq_span at = lq_feed_error(f, NULL) == LQ_FEED_BAD_HEADER ? line_span(L, 1) : L->decl->a->span;
     lq_diag_error(L->diags, at, "table '%s' cannot be read: %s", t->name, why_stop);
-  } else if (format == LQ_FEED_CSV && !schema) {
+  } else if (csv && !schema) {
     /* No record: the header alone (or nothing) still names the columns. */
     schema = own_schema(L, lq_feed_schema_of(f));
   }
   lq_feed_close(f);
-  t->rows = to_arena(L->a, t->rows, t->nrows * sizeof *t->rows);
-  t->lines = to_arena(L->a, t->lines, t->nrows * sizeof *t->lines);
+  if (csv) t->cells = to_arena(L->a, g.cells, (size_t)t->nrows * (size_t)t->ncols * sizeof *t->cells);
+  else if (t->nrows) ndjson_cells(L, &g);
+  else free(g.objs);
+  t->lines = to_arena(L->a, g.lines, t->nrows * sizeof *t->lines);
+  t->rows = lq_arena_alloc(L->a, (t->nrows ? t->nrows : 1) * sizeof *t->rows);
+  for (uint32_t i = 0; i < t->nrows; i++) t->rows[i] = (lq_value){.kind = LQ_V_ROW, .n = i, .table = t};
 }
 
 /* The key's columns; false when one is not a column (the checker says which). */
@@ -316,9 +387,8 @@ static void index_rows(loader *L) {
   for (int i = 0; i < t->nkeys; i++)
     w += (size_t)snprintf(names + w, sizeof names - w, "%s%s", i ? ", " : "", t->cols[t->key_cols[i]]);
   for (uint32_t r = 0; r < t->nrows; r++) {
-    const cJSON *row = t->rows[r].obj;
     uint64_t h;
-    if (!row_hash(t, row, &h)) {
+    if (!row_hash(t, r, &h)) {
       if (row_error(L)) {
         lq_diag_error(L->diags, line_span(L, t->lines[r]), "this row of table '%s' has no %s, its key", t->name, names);
         lq_diag_note(L->diags, "every row of a table with a key needs one: fill it in, or remove the row");
@@ -326,7 +396,7 @@ static void index_rows(loader *L) {
       continue;
     }
     key_texts k;
-    for (int i = 0; i < t->nkeys; i++) cell_text(t, row, t->key_cols[i], k.buf[i], &k.s[i], &k.n[i]);
+    for (int i = 0; i < t->nkeys; i++) cell_text(t, r, t->key_cols[i], k.buf[i], &k.s[i], &k.n[i]);
     int64_t same = find(t, &k, h);
     if (same >= 0) {
       if (row_error(L)) {

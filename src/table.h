@@ -21,7 +21,8 @@ typedef struct lq_table {
   int nkeys;                /* key columns (indexes into cols); 0: looked up by no key */
   int key_cols[LQ_TABLE_MAX_KEYS];
   uint32_t nrows;
-  lq_value *rows;           /* each an object (LQ_V_OBJ): the table as a list */
+  lq_value *cells;          /* row r's column c at r * ncols + c; missing when empty */
+  lq_value *rows;           /* each LQ_V_ROW: the table as a list */
   uint32_t *lines;          /* each row's first line in the file */
   struct lq_table_slot { uint32_t row, tag; } *slots;   /* key index: row + 1 (0: empty), hash's high half */
   uint32_t mask;
@@ -48,6 +49,14 @@ int64_t lq_table_find(const lq_table *t, const lq_value *keys);
 /* A row's identity for pick: its key (the parts of a composite key joined by
  * U+001F), or its first column when the table has no key. Written into buf
  * (room for size bytes); false when the row has none. */
-bool lq_table_row_id(const lq_table *t, const cJSON *row, char *buf, size_t size, const char **s, size_t *n);
+bool lq_table_row_id(const lq_table *t, uint32_t row, char *buf, size_t size, const char **s, size_t *n);
+
+static inline lq_value lq_table_cell(const lq_table *t, uint32_t row, int col) {
+  return t->cells[(size_t)row * (size_t)t->ncols + (size_t)col];
+}
+/* Row's value at the column named key; missing when there is no such column or the cell is empty. */
+lq_value lq_table_get(const lq_table *t, uint32_t row, const char *key, uint32_t len);
+/* The cells of row that are not missing. */
+uint32_t lq_table_row_len(const lq_table *t, uint32_t row);
 
 #endif

@@ -7,7 +7,7 @@
 
 const char *lq_vkind_phrase(int kind) {
   static const char *const names[LQ_V_KINDS] = {"missing", "true or false", "a number", "text",
-                                                "a list", "an object"};
+                                                "a list", "an object", "a table row"};
   return kind >= 0 && kind < LQ_V_KINDS ? names[kind] : "?";
 }
 
@@ -95,6 +95,7 @@ bool lq_value_eq(lq_value a, lq_value b) {
     for (uint32_t i = 0; i < a.n; i++)
       if (!lq_value_eq(a.items[i], b.items[i])) return false;
     return true;
+  case LQ_V_ROW: return a.table == b.table && a.n == b.n;
   default: return a.obj == b.obj;
   }
 }

@@ -8,18 +8,20 @@
 #include "arena.h"
 
 /* Missing covers an absent key, JSON null, and blank text (lq_text_blank). */
-typedef enum { LQ_V_MISSING, LQ_V_BOOL, LQ_V_NUM, LQ_V_STR, LQ_V_LIST, LQ_V_OBJ, LQ_V_KINDS } lq_vkind;
+/* ROW: row n of a reference table (table.h), an object to the rules. */
+typedef enum { LQ_V_MISSING, LQ_V_BOOL, LQ_V_NUM, LQ_V_STR, LQ_V_LIST, LQ_V_OBJ, LQ_V_ROW, LQ_V_KINDS } lq_vkind;
 
 typedef struct lq_value {
   uint8_t kind;
   bool b;                        /* BOOL: the value; STR: the text of a JSON number
                                     too large for a double (an id), printed bare */
-  uint32_t n;                    /* STR: bytes; LIST: items */
+  uint32_t n;                    /* STR: bytes; LIST: items; ROW: the row */
   union {
     double num;
     const char *str;             /* always NUL-terminated */
     const struct lq_value *items;
     const cJSON *obj;
+    const struct lq_table *table;  /* ROW */
   };
 } lq_value;
 
