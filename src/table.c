@@ -234,25 +234,9 @@ static lq_value cell_value(lq_arena *a, const cJSON *j, bool copy) {
   return v;
 }
 
-/* Rows grow in the heap and move into the arena once, when all are read. */
-typedef struct growing { lq_value *cells; const cJSON **objs; uint32_t *lines; uint32_t cap; } growing;
-
-static void grow(loader *L, growing *g) {
-  if (L->t->nrows < g->cap) return;
-  g->cap = g->cap ? 2 * g->cap : 64;
-  size_t ncols = (size_t)(L->t->ncols ? L->t->ncols : 1);
-  g->lines = realloc(g->lines, g->cap * sizeof *g->lines);
-  if (g->objs || !g->cells) g->objs = realloc(g->objs, g->cap * sizeof *g->objs);
-  else g->cells = realloc(g->cells, g->cap * ncols * sizeof *g->cells);
-  if (!g->lines || (!g->objs && !g->cells)) abort();
-}
-
-static void *to_arena(lq_arena *a, void *heap, size_t size) {
-  void *out = lq_arena_alloc(a, size ? size : 1);
-  if (size) memcpy(out, heap, size);
-  free(heap);
-  return out;
-}
+/* Where rows go as they are read: sized once from the file's line count,
+ * which no count of rows exceeds, so nothing is moved as the table grows. */
+typedef struct growing { lq_value *cells; const cJSON **objs; uint32_t *lines; } growing;
 
 /* A CSV row's cells, in column order: the decoder gives the present cells in
  * that order, each named by the schema's own key (so a pointer compare finds it). */
@@ -293,12 +277,17 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
   bool csv = format == LQ_FEED_CSV;
   const lq_feed_schema *schema = NULL;
   lq_record r;
-  growing g = {0};
+  size_t most = L->src->files[t->file].nlines;
+  growing g = {.lines = lq_arena_alloc(L->a, most * sizeof *g.lines)};
+  if (!csv) g.objs = lq_xcalloc(most, sizeof *g.objs);
   lq_arena scratch;   /* a CSV row's decoding, kept only until its cells are */
   lq_arena_init(&scratch, 64 * 1024);
   char why[200];
   while (lq_feed_next(f, &r)) {
-    if (!schema) schema = csv ? own_schema(L, lq_feed_schema_of(f)) : lq_feed_schema_of(f);
+    if (!schema) {
+      schema = csv ? own_schema(L, lq_feed_schema_of(f)) : lq_feed_schema_of(f);
+      if (csv) g.cells = lq_arena_alloc(L->a, most * (size_t)(t->ncols ? t->ncols : 1) * sizeof *g.cells);
+    }
     cJSON *row = NULL;
     bool ignored = false;
     lq_arena_reset(&scratch);
@@ -322,9 +311,6 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
       }
       continue;
     }
-    if (!csv) g.objs = g.objs ? g.objs : lq_xcalloc(1, sizeof *g.objs);
-    else if (!g.cells) g.cells = lq_xcalloc(1, sizeof *g.cells);
-    grow(L, &g);
     if (csv) {
       csv_cells(L, &g, row);
     } else {
@@ -343,10 +329,10 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
     schema = own_schema(L, lq_feed_schema_of(f));
   }
   lq_feed_close(f);
-  if (csv) t->cells = to_arena(L->a, g.cells, (size_t)t->nrows * (size_t)t->ncols * sizeof *t->cells);
+  if (csv) t->cells = g.cells;
   else if (t->nrows) ndjson_cells(L, &g);
   else free(g.objs);
-  t->lines = to_arena(L->a, g.lines, t->nrows * sizeof *t->lines);
+  t->lines = g.lines;
   t->rows = lq_arena_alloc(L->a, (t->nrows ? t->nrows : 1) * sizeof *t->rows);
   for (uint32_t i = 0; i < t->nrows; i++) t->rows[i] = (lq_value){.kind = LQ_V_ROW, .n = i, .table = t};
 }

@@ -1,9 +1,9 @@
-# tests/bench/acme.jq: the acme rules (rules/acme.lq) as a jq 1.6 program, a second baseline that `leadq run` is benchmarked against.
+# tests/bench/acme.jq: the acme rules (tests/bench/acme.lq) as a jq 1.6 program, a second baseline that `leadq run` is benchmarked against.
 #
 # Run: jq -c -f tests/bench/acme.jq < leads.ndjson > decisions.ndjson
 #
 # Prints, byte for byte, what tests/bench/hand.c and
-# `leadq run --now 2026-11-22T00:00:00Z rules/acme.lq` print, with these limits:
+# `leadq run --now 2026-11-22T00:00:00Z tests/bench/acme.lq` print, with these limits:
 #  - A lead without a text or number `id` is identified by `input_line_number`, the count
 #    of newlines jq has read so far. For one-line leads that is the lead's line number,
 #    except on a last line with no final newline, where it is one less. (leadgen always
@@ -179,6 +179,7 @@ walk(if type == "string" and test("\\A[ \t\n\r\f\u000b\u00a0]*\\z") then null el
             elif $sql then "inside-sales"
             elif $mql then "sdr"
             else "nurture" end),
+    owner: null,
     score: ($fit + $engagement),
     scores: {fit: $fit, engagement: $engagement},
     grades: {priority: (if $fit >= 40 and $engagement >= 40 then "A" elif $fit >= 20 then "B" else "C" end)},

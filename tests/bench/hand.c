@@ -1,11 +1,11 @@
-/* tests/bench/hand.c: the acme rules (rules/acme.lq) hard-coded in C with cJSON, the baseline that `leadq run` is benchmarked against. */
+/* tests/bench/hand.c: the acme rules (tests/bench/acme.lq) hard-coded in C with cJSON, the baseline that `leadq run` is benchmarked against. */
 
 /*
  * Build: cc -O2 -std=c11 -Wall -Wextra -Werror -o build/bench-hand tests/bench/hand.c -lcjson -lm
  * Run:   build/bench-hand < leads.ndjson > decisions.ndjson
  *
  * Reads NDJSON leads on stdin and writes one decision per lead, byte for byte what
- * `leadq run --now 2026-11-22T00:00:00Z rules/acme.lq` and tests/bench/acme.jq print.
+ * `leadq run --now 2026-11-22T00:00:00Z tests/bench/acme.lq` and tests/bench/acme.jq print.
  * It follows leadq's documented choices (docs/language.md) and, where the docs are
  * silent, what leadq does (src/eval.c, src/value.c):
  *  - a key that occurs twice in an object: the first one counts (cJSON's lookup; jq
@@ -465,6 +465,7 @@ static void decide(const cJSON *lead, long line)
     put_string_or_null(rejected);
     fputs(",\"route\":", stdout);
     put_string_or_null(route);
+    fputs(",\"owner\":null", stdout);
     fputs(",\"score\":", stdout);
     put_number(fit + engagement);
     fputs(",\"scores\":{\"fit\":", stdout);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/bench/run.sh: `make bench`. See tests/bench/README.md.
 #
-#  1. rules/acme.lq three ways (leadq, hand-written C + cJSON, jq) on 10k, 100k and 1M
+#  1. tests/bench/acme.lq (rules/acme.lq as of 2026.4, frozen) three ways (leadq, hand-written C + cJSON, jq) on 10k, 100k and 1M
 #     leads: same decisions byte for byte, and one table of leads/s, MB/s, peak RSS and
 #     leadq's throughput relative to the other two.
 #  2. leadq --jobs 2 against --jobs 1 on 1M leads: speedup, same bytes.
@@ -10,6 +10,8 @@
 #  4. leadq's peak RSS on 10k and 1M streamed leads: memory is flat.
 #  5. CSV against NDJSON: the same 1M flat leads (leadgen --csv and --flat) through
 #     tests/bench/flat.lq: same decisions byte for byte, and MB/s of each.
+#  6. A reference table of 1,000,000 rows (domain,owner,tier): `leadq check` on rules
+#     that look it up, which reads and indexes it; time and peak RSS.
 #
 # Exit status: non-zero when decisions differ or memory is not flat (or a program
 # fails). The speed targets are printed as PASS/FAIL lines and not enforced: they
@@ -24,7 +26,8 @@
 #      BENCH_LIST_LEADS leads for the list-length runs (default 100000);
 #      BENCH_LIST_RUNS  best of this many runs per list length (default 2);
 #      BENCH_BIG=0      skips the 1,000,000-lead memory run;
-#      BENCH_CSV_N      leads for the CSV against NDJSON run (default 1000000; 0 skips it).
+#      BENCH_CSV_N      leads for the CSV against NDJSON run (default 1000000; 0 skips it);
+#      BENCH_TABLE_N    rows of the table-load run (default 1000000; 0 skips it).
 # The clock is fixed at 2026-11-22T00:00:00Z: leadq gets --now; hand.c and acme.jq
 # hard-code it (1795305600 s since the epoch).
 set -euo pipefail
@@ -39,8 +42,9 @@ LIST_LEADS=${BENCH_LIST_LEADS:-100000}
 LIST_RUNS=${BENCH_LIST_RUNS:-2}
 BIG=${BENCH_BIG:-1}
 CSV_N=${BENCH_CSV_N:-1000000}
+TABLE_N=${BENCH_TABLE_N:-1000000}
 NOW=2026-11-22T00:00:00Z
-RULES=rules/acme.lq
+RULES=tests/bench/acme.lq
 FLAT_RULES=tests/bench/flat.lq
 JQ_PROG=tests/bench/acme.jq
 GENRULES=tests/bench/genrules.sh
@@ -107,7 +111,7 @@ echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average before: $(cut -d ' ' 
 echo
 
 # ---- 1. the table -----------------------------------------------------------------
-echo "== rules/acme.lq: leadq (best of 3), hand-written C + cJSON (best of 3), jq (1 run, only up to $JQ_MAX leads)"
+echo "== tests/bench/acme.lq: leadq (best of 3), hand-written C + cJSON (best of 3), jq (1 run, only up to $JQ_MAX leads)"
 : >"$tmp/rows"
 largest=0
 for n in $SIZES; do
@@ -284,6 +288,23 @@ else
     target "CSV reading costs no more per byte than NDJSON reading (CSV $(calc "printf \"%.2f\", ${WALL[read_csv]} / ${BYTES[csv]} * 1e9") ns/byte vs NDJSON $(calc "printf \"%.2f\", ${WALL[read_ndjson]} / ${BYTES[ndjson]} * 1e9") ns/byte)" \
         "$(calc "print (${WALL[read_csv]} / ${BYTES[csv]} <= ${WALL[read_ndjson]} / ${BYTES[ndjson]})")"
     rm -f "$tmp/flat.ndjson" "$tmp/flat.csv"
+fi
+echo
+
+# ---- 6. a reference table of a million rows ------------------------------------------
+if ((TABLE_N == 0)); then
+    echo "table: skipped (BENCH_TABLE_N=0)"
+else
+    echo "== table load: $TABLE_N rows (domain,owner,tier), keyed by domain, read by leadq check (best of 3)"
+    awk -v n="$TABLE_N" 'BEGIN { print "domain,owner,tier"
+        for (i = 0; i < n; i++) printf "d%07d.example,rep%d@acme.example,%d\n", i, i % 500, i % 3 }' >"$tmp/accounts.csv"
+    printf 'table accounts = "accounts.csv" key domain\nroute "named" to accounts[domain(email)].owner when email is present\n' >"$tmp/table.lq"
+    best 3 /dev/null table "$LEADQ" check "$tmp/table.lq"
+    ms=$(calc "printf \"%.0f\", ${WALL[table]} * 1000")
+    printf "file %.1f MB: loaded in %s ms wall (whole process), peak RSS %.1f MiB\n" \
+        "$(calc "print $(wc -c <"$tmp/accounts.csv") / 1e6")" "$ms" "$(calc "print ${KB[table]} / 1024")"
+    target "a $TABLE_N-row table loads in < 1 s: $ms ms" "$(calc "print ($ms < 1000)")"
+    rm -f "$tmp/accounts.csv"
 fi
 echo
 
