@@ -1404,6 +1404,15 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
       expr(&c, d->b);
       expr(&c, d->c);
       if (!route_otherwise) check_never(&c, d);
+      if (d->c && !(value_types(d->c, 0) & (T_TEXT | T_NUM))) {
+        lq_diag_warning(diags, d->c->span, "route \"%s\" can never have an owner: this is never text or a number",
+                        d->a->str.s);
+        if (table_of(d->c, 0))
+          lq_diag_note(diags, "this is a table row; name the column that holds the person, like %.*s.owner",
+                       (int)(d->c->span.end - d->c->span.begin), c.src->files[d->c->span.file].text + d->c->span.begin);
+        else
+          lq_diag_note(diags, "a route with 'to' is passed over when its owner is not text or a number");
+      }
       /* `to` on 'otherwise': when the owner is missing that route is passed over too. */
       bool may_miss = d->c && (value_types(d->c, 0) & ~(T_TEXT | T_NUM));
       if (d->otherwise && may_miss && !route_otherwise) {
