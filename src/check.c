@@ -1057,13 +1057,14 @@ static const char *names_join(const names *l, bool quote, char *buf, size_t size
 
 typedef struct declared {
   names stages, routes, groups, grades, rejects, reasons;
+  bool owners;   /* some route has `to` */
 } declared;
 
 static void declared_collect(declared *k, const lq_node *decls) {
   for (const lq_node *d = decls; d; d = d->next) {
     switch (d->kind) {
     case LQ_STAGE: names_add(&k->stages, d->str.s); break;
-    case LQ_ROUTE: names_add(&k->routes, d->a->str.s); break;
+    case LQ_ROUTE: names_add(&k->routes, d->a->str.s); k->owners |= d->c != NULL; break;
     case LQ_GRADE: names_add(&k->grades, d->str.s); break;
     case LQ_REJECT: names_add(&k->rejects, d->a->str.s); names_add(&k->reasons, d->a->str.s); break;
     case LQ_SCORE:
@@ -1082,8 +1083,8 @@ static void declared_free(declared *k) {
 }
 
 static const char expect_forms[] =
-    "an expectation is one of: stage NAME, stage none, route \"NAME\", route none, rejected, "
-    "rejected \"REASON\", not rejected, reason \"LABEL\", not reason \"LABEL\", GROUP N (a score group's "
+    "an expectation is one of: stage NAME, stage none, route \"NAME\", route none, owner \"PERSON\", owner none, "
+    "rejected, rejected \"REASON\", not rejected, reason \"LABEL\", not reason \"LABEL\", GROUP N (a score group's "
     "points), score N (the total), grade NAME \"LABEL\", grade NAME none";
 
 /* Reports a name the test expects that the rules do not declare. */
@@ -1124,6 +1125,18 @@ static void expectation(checker *c, const declared *k, const lq_node *e) {
     if (n == 2 && (w[1]->kind == LQ_STR || word_is(w[1], "none"))) {
       if (w[1]->kind == LQ_STR && !names_has(&k->routes, w[1]->str.s))
         unknown_expected(c, w[1], "route", &k->routes, true);
+      return;
+    }
+  } else if (word_is(w[0], "owner") && !(n == 2 && w[1]->kind == LQ_NUM && names_has(&k->groups, "owner"))) {
+    /* `owner 5` is the score group when there is one named owner, as before. */
+    if (n == 2 && (w[1]->kind == LQ_STR || w[1]->kind == LQ_NUM || word_is(w[1], "none"))) {
+      if (w[1]->kind == LQ_STR && lq_text_blank(w[1]->str.s, w[1]->str.n)) {
+        lq_diag_error(c->d, w[1]->span, "an owner is never empty");
+        lq_diag_note(c->d, "write expect owner none for a lead that goes to no one");
+      } else if (!word_is(w[1], "none") && !k->owners) {
+        lq_diag_error(c->d, w[1]->span, "no route has an owner, so no lead can go to this one");
+        lq_diag_note(c->d, "name the person a route goes to: route \"NAME\" to OWNER when ...");
+      }
       return;
     }
   } else if (word_is(w[0], "rejected")) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "table.h"
 
 
 /* How many rules before rule i in its group carry the same label: the k-th
@@ -48,6 +49,8 @@ lq_diff *lq_diff_new(const lq_program *old, const lq_program *new, double now, i
   D->shown = lq_xcalloc((size_t)D->show, sizeof *D->shown);
   D->stage_moves = lq_xcalloc((size_t)(old->nstages + 1) * (size_t)(new->nstages + 1), sizeof *D->stage_moves);
   D->route_moves = lq_xcalloc((size_t)(old->nroutes + 1) * (size_t)(new->nroutes + 1), sizeof *D->route_moves);
+  for (int v = 0; v < 2; v++)
+    for (int i = 0; i < D->p[v]->nroutes; i++) D->owners |= D->p[v]->routes[i].to != NULL;
 
   D->grades = lq_xcalloc((size_t)(old->ngrades + new->ngrades), sizeof *D->grades);
   for (int i = 0; i < old->ngrades; i++)
@@ -84,6 +87,8 @@ void lq_diff_free(lq_diff *D) {
   free(D->shown);
   free(D->stage_moves);
   free(D->route_moves);
+  free(D->owner_moves);
+  free(D->owner_slots);
   free(D->grades);
   free(D->grade_changed);
   free(D->shifts);
@@ -141,6 +146,84 @@ static void differing_rules(lq_diff *D, const lq_result *a, const lq_result *b, 
   L->nrules = n;
 }
 
+/* ---- owners ---- */
+
+/* An owner as the decision prints it (s NULL: none). */
+typedef struct owner_text {
+  const char *s;
+  size_t n;
+  bool bare;
+  char buf[32];
+} owner_text;
+
+static void owner_of(const lq_result *r, owner_text *o) {
+  o->s = NULL;
+  o->n = 0;
+  o->bare = r->owner.kind == LQ_V_NUM || (r->owner.kind == LQ_V_STR && r->owner.b);
+  if (r->owner.kind != LQ_V_MISSING && !lq_key_text(r->owner, o->buf, &o->s, &o->n)) o->s = NULL;
+}
+
+static bool same_owner(const char *a, size_t an, const char *b, size_t bn) {
+  return a ? b && an == bn && !memcmp(a, b, an) : !b;
+}
+
+/* FNV-1a over both sides; a side that is none hashes differently from "". */
+static uint64_t owner_hash(const char *o, size_t on, const char *n, size_t nn) {
+  uint64_t h = 1469598103934665603ull;
+  const char *s[2] = {o, n};
+  size_t len[2] = {on, nn};
+  for (int k = 0; k < 2; k++) {
+    h = (h ^ (s[k] ? 1u : 2u)) * 1099511628211ull;
+    for (size_t i = 0; s[k] && i < len[k]; i++) h = (h ^ (unsigned char)s[k][i]) * 1099511628211ull;
+  }
+  return h;
+}
+
+/* The slot of the pair (old, new): its move's index + 1, or 0 where it would go. */
+static uint32_t *owner_slot(const lq_diff *D, const char *o, size_t on, const char *n, size_t nn) {
+  size_t mask = D->owner_nslots - 1;
+  for (size_t i = (size_t)owner_hash(o, on, n, nn) & mask;; i = (i + 1) & mask) {
+    uint32_t *slot = &D->owner_slots[i];
+    if (!*slot) return slot;
+    const lq_diff_owner_move *m = &D->owner_moves[*slot - 1];
+    if (same_owner(m->old, m->old_n, o, on) && same_owner(m->new, m->new_n, n, nn)) return slot;
+  }
+}
+
+static void owner_rehash(lq_diff *D) {
+  size_t nslots = D->owner_nslots ? 2 * D->owner_nslots : 64;
+  free(D->owner_slots);
+  D->owner_slots = lq_xcalloc(nslots, sizeof *D->owner_slots);
+  D->owner_nslots = nslots;
+  for (size_t k = 0; k < D->nowner_moves; k++) {
+    const lq_diff_owner_move *m = &D->owner_moves[k];
+    *owner_slot(D, m->old, m->old_n, m->new, m->new_n) = (uint32_t)k + 1;
+  }
+}
+
+static char *owner_dup(lq_diff *D, const owner_text *t) { return t->s ? lq_arena_strndup(&D->arena, t->s, t->n) : NULL; }
+
+static void count_owner_move(lq_diff *D, const owner_text *o, const owner_text *n) {
+  if (2 * (D->nowner_moves + 1) > D->owner_nslots) owner_rehash(D);
+  uint32_t *slot = owner_slot(D, o->s, o->n, n->s, n->n);
+  if (!*slot) {
+    if (D->nowner_moves == D->owner_moves_cap) {
+      D->owner_moves_cap = D->owner_moves_cap ? 2 * D->owner_moves_cap : 32;
+      D->owner_moves = realloc(D->owner_moves, D->owner_moves_cap * sizeof *D->owner_moves);
+      if (!D->owner_moves) abort();
+    }
+    D->owner_moves[D->nowner_moves] = (lq_diff_owner_move){owner_dup(D, o), owner_dup(D, n), o->n, n->n, o->bare, n->bare, 0};
+    *slot = (uint32_t)++D->nowner_moves;
+  }
+  D->owner_moves[*slot - 1].leads++;
+}
+
+unsigned long long lq_diff_owner_moves(const lq_diff *D, const char *from, const char *to) {
+  if (!D->owner_nslots) return 0;
+  const uint32_t *slot = owner_slot(D, from, from ? strlen(from) : 0, to, to ? strlen(to) : 0);
+  return *slot ? D->owner_moves[*slot - 1].leads : 0;
+}
+
 static void keep_lead(lq_diff *D, const lq_result *a, const lq_result *b, lq_value id, uint64_t lineno) {
   lq_diff_shown *L = &D->shown[D->nshown++];
   lq_buf t = {0};
@@ -157,6 +240,10 @@ static void keep_lead(lq_diff *D, const lq_result *a, const lq_result *b, lq_val
     L->route[v] = r[v]->route;
     L->rejected[v] = r[v]->rejected;
     L->score[v] = r[v]->total;
+    owner_text ot;
+    owner_of(r[v], &ot);
+    L->owner[v] = owner_dup(D, &ot);
+    L->owner_bare[v] = ot.bare;
     L->grade[v] = lq_arena_alloc(&D->arena, (size_t)(D->ngrades ? D->ngrades : 1) * sizeof(char *));
     for (int g = 0; g < D->ngrades; g++)
       L->grade[v][g] = grade_arm(D->p[v], r[v], v ? D->grades[g].new : D->grades[g].old);
@@ -181,6 +268,14 @@ bool lq_diff_lead(lq_diff *D, const cJSON *lead, lq_value id, uint64_t lineno) {
   D->route_moves[(size_t)ro * (size_t)(pn->nroutes + 1) + (size_t)rn]++;
   if (!same_name(name_or_null(po->routes, a->route), name_or_null(pn->routes, b->route))) {
     D->route_changed++;
+    changed = true;
+  }
+  owner_text oo, on;
+  owner_of(a, &oo);
+  owner_of(b, &on);
+  if (!same_owner(oo.s, oo.n, on.s, on.n)) {
+    D->owner_changed++;
+    count_owner_move(D, &oo, &on);
     changed = true;
   }
   if (!same_name(name_or_null(po->rejects, a->rejected), name_or_null(pn->rejects, b->rejected))) {
@@ -327,6 +422,54 @@ static void json_pair(lq_buf *b, const char *key, const char *o, const char *n) 
   lq_buf_putc(b, '}');
 }
 
+/* The owner as a decision prints it: text quoted, a number bare, or null. */
+static void json_owner(lq_buf *b, const char *s, bool bare) {
+  if (s && bare) lq_buf_puts(b, s);
+  else json_str_or_null(b, s);
+}
+
+static void json_owner_pair(lq_buf *b, const char *o, bool ob, const char *n, bool nb) {
+  lq_buf_puts(b, "{\"old\":");
+  json_owner(b, o, ob);
+  lq_buf_puts(b, ",\"new\":");
+  json_owner(b, n, nb);
+  lq_buf_putc(b, '}');
+}
+
+/* none sorts after every owner */
+static int owner_cmp(const char *a, const char *b) {
+  if (!a || !b) return (a == NULL) - (b == NULL);
+  return strcmp(a, b);
+}
+
+static int by_leads(const void *x, const void *y) {
+  const lq_diff_owner_move *a = *(const lq_diff_owner_move *const *)x, *b = *(const lq_diff_owner_move *const *)y;
+  if (a->leads != b->leads) return a->leads < b->leads ? 1 : -1;
+  int c = owner_cmp(a->old, b->old);
+  return c ? c : owner_cmp(a->new, b->new);
+}
+
+/* The owner transitions to list: the top of the list, most leads first (ties
+ * by old owner, then new, as bytes), and what is left over. */
+typedef struct owner_top {
+  const lq_diff_owner_move **m;   /* all of them, sorted; caller frees */
+  size_t n;                       /* how many to list */
+  size_t more;                    /* transitions not listed */
+  unsigned long long more_leads;  /* their leads */
+} owner_top;
+
+static owner_top owners_top(const writer *w) {
+  const lq_diff *D = w->D;
+  owner_top t = {lq_xcalloc(D->nowner_moves + 1, sizeof *t.m), 0, 0, 0};
+  for (size_t k = 0; k < D->nowner_moves; k++) t.m[k] = &D->owner_moves[k];
+  qsort(t.m, D->nowner_moves, sizeof *t.m, by_leads);
+  size_t want = w->o->owners > 0 ? (size_t)w->o->owners : 0;
+  t.n = want < D->nowner_moves ? want : D->nowner_moves;
+  t.more = D->nowner_moves - t.n;
+  for (size_t k = t.n; k < D->nowner_moves; k++) t.more_leads += t.m[k]->leads;
+  return t;
+}
+
 static void json_points(lq_buf *b, double x) {
   if (isnan(x)) lq_buf_puts(b, "null");
   else lq_buf_num(b, x);
@@ -341,8 +484,10 @@ static void write_json(const writer *w) {
   lq_buf_puts(b, ",\"new\":");
   json_side(b, pn, w->o->new_name);
   lq_buf_printf(b, ",\"leads\":%llu,\"bad_lines\":%llu,\"changed\":%llu,", D->leads, D->bad, D->changed);
-  lq_buf_printf(b, "\"stage_changed\":%llu,\"route_changed\":%llu,\"rejection_changed\":%llu,\"grade_changed\":{",
-          D->stage_changed, D->route_changed, D->rejection_changed);
+  lq_buf_printf(b,
+                "\"stage_changed\":%llu,\"route_changed\":%llu,\"owner_changed\":%llu,\"rejection_changed\":%llu,"
+                "\"grade_changed\":{",
+                D->stage_changed, D->route_changed, D->owner_changed, D->rejection_changed);
   for (int g = 0; g < D->ngrades; g++) {
     if (g) lq_buf_putc(b, ',');
     json_key(b, D->grades[g].name);
@@ -352,6 +497,19 @@ static void write_json(const writer *w) {
   json_matrix(b, D->stage_moves, po->stages, po->nstages, pn->stages, pn->nstages);
   lq_buf_puts(b, ",\"routes\":");
   json_matrix(b, D->route_moves, po->routes, po->nroutes, pn->routes, pn->nroutes);
+  lq_buf_puts(b, ",\"owners\":{\"transitions\":[");
+  owner_top top = owners_top(w);
+  for (size_t k = 0; k < top.n; k++) {
+    const lq_diff_owner_move *m = top.m[k];
+    if (k) lq_buf_putc(b, ',');
+    lq_buf_puts(b, "{\"old\":");
+    json_owner(b, m->old, m->old_bare);
+    lq_buf_puts(b, ",\"new\":");
+    json_owner(b, m->new, m->new_bare);
+    lq_buf_printf(b, ",\"leads\":%llu}", m->leads);
+  }
+  lq_buf_printf(b, "],\"more_transitions\":%zu,\"more_leads\":%llu}", top.more, top.more_leads);
+  free(top.m);
   lq_buf_puts(b, ",\"scores\":[");
   for (int s = 0; s < D->nshifts; s++) {
     const lq_diff_shift *S = &D->shifts[s];
@@ -376,6 +534,8 @@ static void write_json(const writer *w) {
     json_pair(b, "stage", name_or_null(po->stages, L->stage[0]), name_or_null(pn->stages, L->stage[1]));
     lq_buf_putc(b, ',');
     json_pair(b, "route", name_or_null(po->routes, L->route[0]), name_or_null(pn->routes, L->route[1]));
+    lq_buf_puts(b, ",\"owner\":");
+    json_owner_pair(b, L->owner[0], L->owner_bare[0], L->owner[1], L->owner_bare[1]);
     lq_buf_putc(b, ',');
     json_pair(b, "rejected", name_or_null(po->rejects, L->rejected[0]), name_or_null(pn->rejects, L->rejected[1]));
     lq_buf_puts(b, ",\"grades\":{");
@@ -534,6 +694,17 @@ static void put_fired(lq_buf *b, double x, bool exists) {
   lq_buf_puts(b, !exists ? "(no reject)" : isnan(x) ? "not fired" : "fired");
 }
 
+/* An owner in a lead's line as the decision has it: "ana@acme.example", 42, none. */
+static void put_owner(const writer *w, const char *s, bool bare) {
+  if (!s) {
+    lq_buf_puts(w->b, "none");
+    return;
+  }
+  if (!bare) lq_buf_putc(w->b, '"');
+  put_name(w, s);
+  if (!bare) lq_buf_putc(w->b, '"');
+}
+
 /* "stage MQL -> SQL" or "stage MQL" when it did not change. */
 static void lead_field(const writer *w, const char *label, const lq_cond_decl *od, const lq_cond_decl *nd,
                        const int v[2], bool quote) {
@@ -565,6 +736,15 @@ static void write_lead(const writer *w, const lq_diff_shown *L) {
   lead_field(w, "stage ", po->stages, pn->stages, L->stage, false);
   lq_buf_puts(b, sep);
   lead_field(w, "route ", po->routes, pn->routes, L->route, true);
+  if (L->owner[0] || L->owner[1]) {
+    lq_buf_puts(b, sep);
+    lq_buf_puts(b, "owner ");
+    put_owner(w, L->owner[0], L->owner_bare[0]);
+    if (!same_name(L->owner[0], L->owner[1])) {
+      lq_buf_puts(b, arrow(w));
+      put_owner(w, L->owner[1], L->owner_bare[1]);
+    }
+  }
   if (L->rejected[0] >= 0 || L->rejected[1] >= 0) {
     lq_buf_puts(b, sep);
     lead_field(w, "rejected ", po->rejects, pn->rejects, L->rejected, true);
@@ -604,6 +784,67 @@ static void write_lead(const writer *w, const lq_diff_shown *L) {
     put(b, R->new, R->exists & 2);
     lq_buf_putc(b, '\n');
   }
+}
+
+/* Owners are many, so not a matrix: the most common moves, the rest summed. */
+static void write_owners(const writer *w) {
+  lq_buf *b = w->b;
+  const lq_diff *D = w->D;
+  heading(w, "owner transitions (most leads first)");
+  if (!D->nowner_moves) {
+    lq_buf_puts(b, w->md ? "No lead changed owner.\n" : "  no lead changed owner\n");
+    return;
+  }
+  owner_top t = owners_top(w);
+  const char *none = none_label(w);
+  char more[64];
+  snprintf(more, sizeof more, "%s%zu %stransition%s", t.n ? "and " : "", t.more, t.n ? "more " : "",
+           t.more == 1 ? "" : "s");
+  if (w->md) {
+    lq_buf_puts(b, "| old owner | new owner | leads |\n|---|---|--:|\n");
+    for (size_t k = 0; k < t.n; k++) {
+      lq_buf_puts(b, "| ");
+      put_name(w, t.m[k]->old ? t.m[k]->old : none);
+      lq_buf_puts(b, " | ");
+      put_name(w, t.m[k]->new ? t.m[k]->new : none);
+      lq_buf_printf(b, " | %llu |\n", t.m[k]->leads);
+    }
+    if (t.more) lq_buf_printf(b, "| *%s* | | %llu |\n", more, t.more_leads);
+  } else {
+    int wo = 0, wn = 0, wc = 1;
+    char num[32];
+    for (size_t k = 0; k < t.n; k++) {
+      int o = text_width(t.m[k]->old ? t.m[k]->old : none), n = text_width(t.m[k]->new ? t.m[k]->new : none);
+      int c = snprintf(num, sizeof num, "%llu", t.m[k]->leads);
+      wo = o > wo ? o : wo;
+      wn = n > wn ? n : wn;
+      wc = c > wc ? c : wc;
+    }
+    int c = snprintf(num, sizeof num, "%llu", t.more_leads);
+    wc = t.more && c > wc ? c : wc;
+    for (size_t k = 0; k < t.n; k++) {
+      const char *o = t.m[k]->old ? t.m[k]->old : none, *n = t.m[k]->new ? t.m[k]->new : none;
+      lq_buf_puts(b, "  ");
+      put_name(w, o);
+      pad(b, wo - text_width(o));
+      lq_buf_puts(b, " -> ");
+      put_name(w, n);
+      pad(b, wn - text_width(n));
+      c = snprintf(num, sizeof num, "%llu", t.m[k]->leads);
+      lq_buf_puts(b, "  ");
+      pad(b, wc - c);
+      lq_buf_printf(b, "%s lead%s\n", num, t.m[k]->leads == 1 ? "" : "s");
+    }
+    if (t.more) {
+      lq_buf_printf(b, "  %s", more);
+      pad(b, (t.n ? wo + 4 + wn : 0) - text_width(more));
+      c = snprintf(num, sizeof num, "%llu", t.more_leads);
+      lq_buf_puts(b, "  ");
+      pad(b, wc - c);
+      lq_buf_printf(b, "%s lead%s\n", num, t.more_leads == 1 ? "" : "s");
+    }
+  }
+  free(t.m);
 }
 
 static void count_row(const writer *w, const char *label, const char *name, unsigned long long n) {
@@ -690,11 +931,13 @@ static void write_readable(const writer *w) {
   }
   count_row(w, "stage", NULL, D->stage_changed);
   count_row(w, "route", NULL, D->route_changed);
+  if (D->owners) count_row(w, "owner", NULL, D->owner_changed);
   count_row(w, "rejection", NULL, D->rejection_changed);
   for (int g = 0; g < D->ngrades; g++) count_row(w, "grade ", D->grades[g].name, D->grade_changed[g]);
   count_row(w, "score", NULL, D->score_changed);
   matrix(w, "stage", D->stage_moves, po->stages, po->nstages, pn->stages, pn->nstages);
   matrix(w, "route", D->route_moves, po->routes, po->nroutes, pn->routes, pn->nroutes);
+  if (D->owners) write_owners(w);
   write_scores(w);
   if (!D->changed) return;
   char title[96];

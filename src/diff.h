@@ -1,8 +1,10 @@
 /* diff.h: what a rules change does to a sample of leads. Two versions of the
  * rules run on the same leads in one pass; stages, routes, grades, groups,
  * rules and rejects are matched across versions by name, so a declaration may
- * be added, removed or renamed. The counts are read by `leadq diff` and the
- * tests; lq_diff_write renders them as text, JSON or Markdown. */
+ * be added, removed or renamed. Owners (the person a route names) are counted
+ * as transitions old owner -> new owner, since a roster change moves leads
+ * between people. The counts are read by `leadq diff` and the tests;
+ * lq_diff_write renders them as text, JSON or Markdown. */
 #ifndef LQ_DIFF_H
 #define LQ_DIFF_H
 #include "eval.h"
@@ -30,26 +32,43 @@ typedef struct lq_diff_rule {
   int exists;
 } lq_diff_rule;
 
-/* A lead whose decision changed (stage, route, rejection or a grade). */
+/* A lead whose decision changed (stage, route, owner, rejection or a grade). */
 typedef struct lq_diff_shown {
   const char *id_json;            /* as decisions print it: "t1", 42, or the line number */
   const char *id_text;            /* as text: t1, 42, #7 when the lead has no id */
   uint64_t lineno;
   int stage[2], route[2], rejected[2];  /* per version: index, or -1 */
+  const char *owner[2];           /* per version: as the decision prints it, or NULL */
+  bool owner_bare[2];             /* a number: bare in JSON, not quoted */
   const char **grade[2];          /* per matched grade: the arm's label, or NULL */
   double score[2];
   lq_diff_rule *rules;
   int nrules;
 } lq_diff_shown;
 
+/* Leads whose owner went from old to new (NULL: no owner). An owner is the
+ * decision's "owner" as it prints it, compared exactly: 42 and "42" are one
+ * owner, "Ana@x" and "ana@x" two. bare: the first one seen was a number. */
+typedef struct lq_diff_owner_move {
+  const char *old, *new;
+  size_t old_n, new_n;            /* bytes */
+  bool old_bare, new_bare;
+  unsigned long long leads;
+} lq_diff_owner_move;
+
 typedef struct lq_diff {
   const lq_program *p[2];         /* old, new */
   lq_eval *E[2];
-  lq_arena arena;                 /* the changed leads kept for display */
+  lq_arena arena;                 /* the changed leads kept for display, owner names */
   unsigned long long leads, bad, changed;
-  unsigned long long stage_changed, route_changed, rejection_changed, score_changed;
+  unsigned long long stage_changed, route_changed, owner_changed, rejection_changed, score_changed;
   /* transitions: [old index (nstages = none)][new index (nstages = none)] */
   unsigned long long *stage_moves, *route_moves;
+  /* Owners are data, not declarations, and many: a list of the pairs seen
+   * (in the order first seen) with a hash of it, not a matrix. */
+  bool owners;                         /* either version has a route with `to` */
+  lq_diff_owner_move *owner_moves; size_t nowner_moves, owner_moves_cap;
+  uint32_t *owner_slots; size_t owner_nslots;   /* index + 1 into owner_moves; 0 is empty */
   lq_diff_pair *grades; int ngrades;
   unsigned long long *grade_changed;   /* per matched grade */
   lq_diff_shift *shifts; int nshifts;  /* per matched group, then the total (name NULL) */
@@ -75,11 +94,15 @@ bool lq_diff_lead(lq_diff *D, const cJSON *lead, lq_value id, uint64_t lineno);
  * meaning none; 0 when a name is not declared in that version. */
 unsigned long long lq_diff_stage_moves(const lq_diff *D, const char *from, const char *to);
 unsigned long long lq_diff_route_moves(const lq_diff *D, const char *from, const char *to);
+/* Leads whose owner went from owner from to owner to (as decisions print
+ * them), NULL meaning none; 0 for a pair never seen. */
+unsigned long long lq_diff_owner_moves(const lq_diff *D, const char *from, const char *to);
 
 typedef enum { LQ_DIFF_TEXT, LQ_DIFF_JSON, LQ_DIFF_MARKDOWN } lq_diff_format;
 typedef struct lq_diff_write_opts {
   lq_diff_format format;
   const char *old_name, *new_name;     /* how the versions were named: a file or REV:PATH */
+  int owners;                          /* owner transitions to list, most leads first */
 } lq_diff_write_opts;
 /* The whole report; text and Markdown end with a newline, JSON is one line. */
 void lq_diff_write(lq_buf *b, const lq_diff *D, const lq_diff_write_opts *o);

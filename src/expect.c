@@ -8,8 +8,20 @@
 #include <string.h>
 
 const char lq_expect_forms[] =
-    "stage NAME, stage none, route \"NAME\", route none, rejected \"reason\", not rejected, "
+    "stage NAME, stage none, route \"NAME\", route none, owner \"PERSON\", owner none, rejected \"reason\", "
+    "not rejected, "
     "score N, GROUP N, grade NAME \"LABEL\", reason \"label\", not reason \"label\"";
+
+/* An owner as a decision prints it; false when r has none. */
+static bool owner_text(const lq_result *r, char *buf, const char **s, size_t *n) {
+  return r->owner.kind != LQ_V_MISSING && lq_key_text(r->owner, buf, s, n);
+}
+
+static bool routes_to_people(const lq_program *p) {
+  for (int i = 0; i < p->nroutes; i++)
+    if (p->routes[i].to) return true;
+  return false;
+}
 
 static bool has_label(const lq_program *p, const char *label) {
   for (int i = 0; i < p->nrules; i++)
@@ -59,6 +71,22 @@ bool lq_expect_from_words(const lq_program *p, const lq_node *expect, lq_arena *
     if (none1) return true;
     x->index = lq_find_cond(p->routes, p->nroutes, dup(a, w1));
     if (x->index < 0) FAIL("there is no route \"%s\"", dup(a, w1));
+    return true;
+  }
+  /* `owner 5` is the score group when the rules have one named owner, as before. */
+  if (!strcmp(head, "owner") && W.n == 2 && !W.negated &&
+      (none1 || w1->kind == LQ_STR || (w1->kind == LQ_NUM && lq_find_group(p, "owner") < 0))) {
+    x->kind = LQ_X_OWNER;
+    if (none1) return true;
+    if (!routes_to_people(p)) FAIL("no route has an owner, so no lead can go to this one");
+    if (w1->kind == LQ_NUM) {
+      char buf[32];
+      x->text = lq_arena_strndup(a, buf, (size_t)lq_num_format(w1->num, buf));
+      x->bare = true;
+      return true;
+    }
+    x->text = dup(a, w1);
+    if (lq_text_blank(x->text, strlen(x->text))) FAIL("an owner is never empty; write owner none for a lead that goes to no one");
     return true;
   }
   if (!strcmp(head, "rejected") && (W.n == 1 || (!W.negated && W.n == 2 && w1->kind == LQ_STR))) {
@@ -154,6 +182,20 @@ bool lq_expect_from_json(const lq_program *p, const cJSON *expect, lq_arena *a, 
       if (!json_name(k, p->stages, p->nstages, "stage", &push(&v, LQ_X_STAGE)->index, why, whylen)) return false;
     } else if (!strcmp(key, "route")) {
       if (!json_name(k, p->routes, p->nroutes, "route", &push(&v, LQ_X_ROUTE)->index, why, whylen)) return false;
+    } else if (!strcmp(key, "owner")) {
+      lq_expect *x = push(&v, LQ_X_OWNER);
+      if (!cJSON_IsNull(k) && !routes_to_people(p)) FAIL("\"owner\": no route has an owner, so no lead can go to this one");
+      if (cJSON_IsNumber(k)) {
+        char buf[32];
+        x->text = lq_arena_strndup(a, buf, (size_t)lq_num_format(k->valuedouble, buf));
+        x->bare = true;
+      } else if (cJSON_IsString(k)) {
+        if (lq_text_blank(k->valuestring, strlen(k->valuestring)))
+          FAIL("\"owner\" is never empty; write null for a lead that goes to no one");
+        x->text = lq_arena_strndup(a, k->valuestring, strlen(k->valuestring));
+      } else if (!cJSON_IsNull(k)) {
+        FAIL("\"owner\" must be the person as text, a number, or null");
+      }
     } else if (!strcmp(key, "rejected")) {
       lq_expect *x = push(&v, LQ_X_REJECTED);
       if (cJSON_IsFalse(k) || cJSON_IsNull(k)) x->negated = true;
@@ -176,7 +218,8 @@ bool lq_expect_from_json(const lq_program *p, const cJSON *expect, lq_arena *a, 
     } else if (!strcmp(key, "reasons") || !strcmp(key, "not_reasons")) {
       if (!json_labels(&v, p, k, key[0] == 'n', why, whylen)) return false;
     } else {
-      FAIL("unknown expectation \"%s\"; use stage, route, rejected, score, scores, grades, reasons, not_reasons", key);
+      FAIL("unknown expectation \"%s\"; use stage, route, owner, rejected, score, scores, grades, reasons, not_reasons",
+           key);
     }
   }
   *xs = v.items;
@@ -202,6 +245,10 @@ void lq_expect_describe(const lq_program *p, const lq_expect *x, lq_buf *b) {
   case LQ_X_ROUTE:
     lq_buf_puts(b, "route ");
     put_name(b, x->index >= 0 ? p->routes[x->index].name : NULL, true);
+    return;
+  case LQ_X_OWNER:
+    lq_buf_puts(b, "owner ");
+    put_name(b, x->text, !x->bare);
     return;
   case LQ_X_REJECTED:
     lq_buf_puts(b, "rejected");
@@ -255,6 +302,18 @@ bool lq_expect_check(const lq_program *p, const lq_result *r, const lq_expect *x
     put_name(want, x->index >= 0 ? p->routes[x->index].name : NULL, true);
     put_name(got, r->route >= 0 ? p->routes[r->route].name : NULL, true);
     return r->route == x->index;
+  case LQ_X_OWNER: {
+    /* Exactly, case and all, as names are; a number as a decision prints it. */
+    char buf[32];
+    const char *o;
+    size_t n;
+    bool has = owner_text(r, buf, &o, &n);
+    put_name(want, x->text, !x->bare);
+    if (!has) lq_buf_puts(got, "none");
+    else if (r->owner.kind == LQ_V_NUM || r->owner.b) lq_buf_put(got, o, n);
+    else lq_buf_json_string(got, o, n);
+    return has ? x->text && strlen(x->text) == n && !memcmp(x->text, o, n) : !x->text;
+  }
   case LQ_X_REJECTED:
     if (x->negated) lq_buf_puts(want, "not rejected");
     else if (x->index < 0) lq_buf_puts(want, "rejected");

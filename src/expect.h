@@ -8,6 +8,7 @@
 typedef enum {
   LQ_X_STAGE,     /* expect stage NAME | stage none */
   LQ_X_ROUTE,     /* expect route "X" | route none */
+  LQ_X_OWNER,     /* expect owner "X" | owner N | owner none */
   LQ_X_REJECTED,  /* expect rejected "reason" | rejected | not rejected */
   LQ_X_GROUP,     /* expect GROUP N */
   LQ_X_SCORE,     /* expect score N */
@@ -20,7 +21,9 @@ typedef struct lq_expect {
   bool negated;
   int index;          /* the stage, route, reject, group or grade meant; -1 for none
                          (REJECTED: -1 is any reason) */
-  const char *text;   /* GRADE: the label (NULL: none); REASON: the label */
+  const char *text;   /* GRADE: the label (NULL: none); REASON: the label;
+                         OWNER: the owner as a decision prints it (NULL: none) */
+  bool bare;          /* OWNER: written as a number, so described without quotes */
   double num;         /* GROUP, SCORE */
   lq_span span;       /* the expect line, for messages */
 } lq_expect;

@@ -22,17 +22,20 @@ const char cmd_diff_help[] =
     "\n"
     "Runs two versions of the rules on the same leads (NDJSON or CSV as for run: the\n"
     "FILEs in order, or stdin; '-' is stdin) and prints what the change does to them:\n"
-    "how many leads change stage, route, rejection and each grade; the transitions old\n"
-    "stage -> new stage and old route -> new route; the mean score per group before and\n"
-    "after and\n"
-    "how many leads moved up or down; and the first changed leads with the rules whose\n"
-    "outcome differs. A lead has changed when its stage, route, rejection or a grade\n"
-    "did; stages, routes, grades, groups, rules (by label within a group) and rejects\n"
-    "(by reason) are matched by name, so they may be added, removed or renamed.\n"
+    "how many leads change stage, route, owner, rejection and each grade; the\n"
+    "transitions old stage -> new stage and old route -> new route; who the leads\n"
+    "moved from and to (old owner -> new owner, most leads first); the mean score per\n"
+    "group before and after and how many leads moved up or down; and the first changed\n"
+    "leads with the rules whose outcome differs. A lead has changed when its stage,\n"
+    "route, owner, rejection or a grade did; stages, routes, grades, groups, rules (by\n"
+    "label within a group) and rejects (by reason) are matched by name, so they may be\n"
+    "added, removed or renamed. Owners are compared as decisions print them, case and\n"
+    "all; the owner lines appear when either version routes to people (`to`).\n"
     "\n"
     "OLD and NEW are rules files or REV:PATH, read with `git show REV:PATH` in the\n"
-    "current repository, includes at the same revision (a path that exists as a file\n"
-    "is a file, even with a ':' in it):\n"
+    "current repository, includes and tables at the same revision (a path that exists\n"
+    "as a file is a file, even with a ':' in it), so a roster change in a table file\n"
+    "shows which leads move from whom to whom:\n"
     "  leadq diff HEAD~1:rules/acme.lq rules/acme.lq < sample.ndjson\n"
     "  leadq diff --format markdown origin/main:rules/acme.lq rules/acme.lq sample.ndjson\n"
     "\n"
@@ -40,6 +43,8 @@ const char cmd_diff_help[] =
     "  --format FORMAT     text (default), json (one object) or markdown (for a\n"
     "                      pull-request comment)\n"
     "  --show N            list the first N changed leads (default 10; 0: none)\n"
+    "  --owners N          list the N most common owner transitions, the rest summed\n"
+    "                      in one line (default 10; 0: only the sum)\n"
     "  --fail-on-change    exit 1 when any lead changed (a CI gate)\n"
     "  --now TIME          fix the clock (2026-11-22 or 2026-11-22T10:00:00Z); default: now\n"
     "  -q, --quiet         no warnings about the data at the end\n"
@@ -245,16 +250,17 @@ static bool diff_lead(void *ctx, const char *name, const lq_record *r, const cJS
 }
 
 int cmd_diff(int argc, char **argv) {
-  enum { O_FORMAT = 1000, O_SHOW, O_FAIL, O_NOW };
+  enum { O_FORMAT = 1000, O_SHOW, O_OWNERS, O_FAIL, O_NOW };
   static const struct option opts[] = {
       {"format", required_argument, NULL, O_FORMAT}, {"show", required_argument, NULL, O_SHOW},
+      {"owners", required_argument, NULL, O_OWNERS},
       {"fail-on-change", no_argument, NULL, O_FAIL},  {"now", required_argument, NULL, O_NOW}, {"quiet", no_argument, NULL, 'q'},
       CLI_INPUT_OPTIONS, {0}};
   const char *now_text = NULL;
   cli_input in;
   cli_input_init(&in, "diff");
   lq_diff_format format = LQ_DIFF_TEXT;
-  long show = 10;
+  long show = 10, owners = 10;
   bool fail_on_change = false;
   int c;
   optind = 1;
@@ -274,6 +280,14 @@ int cmd_diff(int argc, char **argv) {
       show = strtol(optarg, &end, 10);
       if (!*optarg || *end || errno || show < 0 || show > 1000000)
         return cli_usage_error("diff", "--show '%s' is not a number of leads; write e.g. --show 20", optarg);
+      break;
+    }
+    case O_OWNERS: {
+      char *end;
+      errno = 0;
+      owners = strtol(optarg, &end, 10);
+      if (!*optarg || *end || errno || owners < 0 || owners > 1000000)
+        return cli_usage_error("diff", "--owners '%s' is not a number of transitions; write e.g. --owners 20", optarg);
       break;
     }
     case O_FAIL: fail_on_change = true; break;
@@ -322,7 +336,7 @@ int cmd_diff(int argc, char **argv) {
                                  &(cli_lead_hooks){diff_scratch, diff_lead}, &S);
   S.D->bad = in.bad;
   lq_buf out = {0};
-  lq_diff_write(&out, S.D, &(lq_diff_write_opts){format, spec[0], spec[1]});
+  lq_diff_write(&out, S.D, &(lq_diff_write_opts){format, spec[0], spec[1], (int)owners});
   if (!lq_buf_flush(&out, stdout) || fflush(stdout) != 0) {
     fprintf(stderr, "leadq diff: cannot write the output: %s\n", strerror(errno));
     io_error = true;

@@ -17,16 +17,22 @@ const char cmd_test_help[] =
     "\n"
     "Runs every `test` block in the rules files (and the files they include), and every\n"
     "case in the CASES files (a name ending in .ndjson, .jsonl or .csv, or any of them\n"
-    ".gz), against each rules file. In NDJSON a case is one JSON object per line:\n"
+    ".gz), against each rules file. A test block expects, one per line: stage NAME,\n"
+    "route \"NAME\", owner \"PERSON\" (who the lead goes to, exactly as the decision's\n"
+    "\"owner\" prints it), rejected \"REASON\", score N, GROUP N, grade NAME \"LABEL\",\n"
+    "reason \"LABEL\" (and stage none, route none, owner none, not rejected, not reason).\n"
+    "In NDJSON a case is one JSON object per line:\n"
     "  {\"name\": \"...\", \"now\": \"2026-11-22\", \"lead\": {...},\n"
-    "   \"expect\": {\"stage\": \"SQL\", \"route\": null, \"rejected\": false, \"score\": 70,\n"
-    "              \"scores\": {\"fit\": 45}, \"grades\": {\"priority\": \"B\"},\n"
-    "              \"reasons\": [\"decision maker\"], \"not_reasons\": [\"competitor\"]}}\n"
+    "   \"expect\": {\"stage\": \"SQL\", \"route\": \"sdr\", \"owner\": \"ana@acme.example\",\n"
+    "              \"rejected\": false, \"score\": 70, \"scores\": {\"fit\": 45},\n"
+    "              \"grades\": {\"priority\": \"B\"}, \"reasons\": [\"decision maker\"],\n"
+    "              \"not_reasons\": [\"competitor\"]}}\n"
     "In CSV a case is a row: the column `test` names it, `now` sets its clock,\n"
-    "expect.stage, expect.route, expect.rejected, expect.score, expect.scores.GROUP,\n"
-    "expect.grades.GRADE, expect.reasons and expect.not_reasons (labels joined by ';')\n"
-    "are what it expects ('none': no stage, route or reject; empty: nothing), and every\n"
-    "other column is a field of the lead. A case that cannot be read fails.\n"
+    "expect.stage, expect.route, expect.owner, expect.rejected, expect.score,\n"
+    "expect.scores.GROUP, expect.grades.GRADE, expect.reasons and expect.not_reasons\n"
+    "(labels joined by ';') are what it expects ('none': no stage, route, owner or\n"
+    "reject; empty: nothing), and every other column is a field of the lead. A case\n"
+    "that cannot be read fails.\n"
     "\n"
     "Each test prints as ok or FAIL; a failure shows the expectation's location, the\n"
     "expected and actual values, and why the lead was decided as it was. The last line\n"
@@ -355,7 +361,7 @@ static cJSON *member(cJSON *obj, lq_arena *a, const char *key) {
 /* A CSV row as the case an NDJSON line writes: the column `test` names it, `now`
  * sets the clock, `expect.KEY` (`expect.scores.fit`, `expect.grades.priority`)
  * are its expectations, and every other column is the lead. In a cell, `none`
- * expects no stage, route or reject, and reasons are labels joined by `;`. */
+ * expects no stage, route, owner or reject, and reasons are labels joined by `;`. */
 static cJSON *csv_case(lq_arena *a, const cJSON *row) {
   cJSON *c = node(a, cJSON_Object, NULL), *lead = node(a, cJSON_Object, "lead");
   cJSON *expect = node(a, cJSON_Object, "expect");
@@ -377,7 +383,7 @@ static cJSON *csv_case(lq_arena *a, const cJSON *row) {
         key = dot + 1;
       }
       v->string = (char *)key;
-      bool named = !strcmp(key, "stage") || !strcmp(key, "route") || !strcmp(key, "rejected");
+      bool named = !strcmp(key, "stage") || !strcmp(key, "route") || !strcmp(key, "owner") || !strcmp(key, "rejected");
       if (named && cJSON_IsString(v) && !strcasecmp(v->valuestring, "none")) v->type = cJSON_NULL;
       if ((!strcmp(key, "reasons") || !strcmp(key, "not_reasons")) && cJSON_IsString(v)) {
         cJSON *list = node(a, cJSON_Array, v->string);

@@ -323,6 +323,25 @@ Test(check_warnings, expected_score_group_must_exist) {
   cw_test_error("expect fitt 10", "unknown score group 'fitt'; did you mean 'fit'?", 10);
 }
 
+Test(check_warnings, expected_owner) {
+  /* RULES_FOR_TESTS routes to no one: no lead can have an owner */
+  cw_test_error("expect owner \"ana@acme.example\"", "no route has an owner, so no lead can go to this one", 16);
+  cw_test_error("expect owner 1042", "no route has an owner", 16);
+  cw_quiet(RULES_FOR_TESTS "test \"t\" {\n  lead {\"id\": 1}\n  expect owner none\n}\n");
+  const char *routed = "stage MQL when x\nroute \"sdr\" to rep when MQL\n"
+                       "test \"t\" {\n  lead {\"x\": true, \"rep\": \"ana\"}\n  expect owner \"ana\"\n"
+                       "  expect owner 42\n  expect owner -1\n  expect owner none\n}\n";
+  cw_quiet(routed);
+  t_expect_error("route \"sdr\" to rep when true\ntest \"t\" {\n  lead {}\n  expect owner \" \"\n}\n",
+                 "an owner is never empty", 4, 16);
+  t_expect_error("route \"sdr\" to rep when true\ntest \"t\" {\n  lead {}\n  expect not owner \"a\"\n}\n",
+                 "unknown expectation", 4, 3);
+  t_expect_error("route \"sdr\" to rep when true\ntest \"t\" {\n  lead {}\n  expect owner ana\n}\n",
+                 "unknown expectation", 4, 3);
+  /* with a score group named owner, `owner N` is that group, as it always was */
+  cw_quiet("score owner { +5 \"x\" when true }\ntest \"t\" {\n  lead {}\n  expect owner 5\n}\n");
+}
+
 Test(check_warnings, unknown_expectation_forms) {
   cw_test_error("expect banana split", "unknown expectation 'expect banana split'", 3);
   cw_test_error("expect stage \"SQL\"", "unknown expectation 'expect stage \"SQL\"'", 3);

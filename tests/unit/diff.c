@@ -59,7 +59,7 @@ static void df_free(df_case *c) {
 /* The report as a NUL-terminated string (caller frees). */
 static char *df_write(df_case *c, lq_diff_format f) {
   lq_buf b = {0};
-  lq_diff_write(&b, c->D, &(lq_diff_write_opts){f, "old.lq", "new.lq"});
+  lq_diff_write(&b, c->D, &(lq_diff_write_opts){f, "old.lq", "new.lq", 10});
   lq_buf_putc(&b, '\0');
   return b.data;
 }
@@ -254,5 +254,109 @@ Test(diff, duplicate_labels_match_in_order) {
   cr_expect_eq(c.D->rule_to_new[0], 0);
   cr_expect_eq(c.D->rule_to_new[1], 1);
   cr_expect_eq(c.D->score_changed, 1);
+  df_free(&c);
+}
+
+/* ---- owners: who a lead goes to, as transitions old owner -> new owner ---- */
+
+#define OW_OLD "stage MQL when x >= 1\nroute \"sales\" to a when MQL\nroute \"nurture\" otherwise\n"
+#define OW_NEW "stage MQL when x >= 1\nroute \"sales\" to b when MQL\nroute \"nurture\" otherwise\n"
+
+Test(diff, owner_changes_count_as_changes_per_pair) {
+  df_case c = df_new(OW_OLD, OW_NEW, 10);
+  for (int i = 0; i < 3; i++) cr_expect(df_lead(&c, "ab", "{\"x\":1,\"a\":\"ana\",\"b\":\"ben\"}"));
+  cr_expect(df_lead(&c, "ac", "{\"x\":1,\"a\":\"ana\",\"b\":\"cy\"}"));
+  cr_expect(!df_lead(&c, "aa", "{\"x\":1,\"a\":\"ana\",\"b\":\"ana\"}"));
+  cr_expect(!df_lead(&c, "42", "{\"x\":1,\"a\":42,\"b\":\"42\"}"), "a number and its digits as text are one owner");
+  cr_expect(df_lead(&c, "case", "{\"x\":1,\"a\":\"Ana\",\"b\":\"ana\"}"), "owners compare exactly, case and all");
+  cr_expect(df_lead(&c, "gone", "{\"x\":1,\"a\":\"ana\"}"), "no new owner: the route is passed over");
+  cr_expect(df_lead(&c, "num", "{\"x\":1,\"a\":7,\"b\":8}"));
+  cr_expect(!df_lead(&c, "cold", "{\"x\":0,\"a\":\"ana\",\"b\":\"ben\"}"), "nurture has no owner in both");
+  lq_diff *D = c.D;
+  cr_expect(D->owners);
+  cr_expect_eq(D->owner_changed, 7);
+  cr_expect_eq(D->changed, 7);
+  cr_expect_eq(D->route_changed, 1);
+  cr_expect_eq(D->stage_changed, 0);
+  cr_expect_eq(lq_diff_owner_moves(D, "ana", "ben"), 3);
+  cr_expect_eq(lq_diff_owner_moves(D, "ana", "cy"), 1);
+  cr_expect_eq(lq_diff_owner_moves(D, "Ana", "ana"), 1);
+  cr_expect_eq(lq_diff_owner_moves(D, "ana", NULL), 1);
+  cr_expect_eq(lq_diff_owner_moves(D, "7", "8"), 1);
+  cr_expect_eq(lq_diff_owner_moves(D, "ana", "ana"), 0);
+  cr_expect_eq(lq_diff_owner_moves(D, NULL, "ana"), 0);
+  cr_expect_eq(D->nowner_moves, 5);
+  cr_assert_eq(D->nshown, 7);
+  cr_expect_str_eq(D->shown[0].owner[0], "ana");
+  cr_expect_str_eq(D->shown[0].owner[1], "ben");
+  cr_expect_null(D->shown[5].owner[1]);
+  cr_expect(D->shown[6].owner_bare[0] && D->shown[6].owner_bare[1]);
+  df_free(&c);
+}
+
+Test(diff, owner_transitions_top_n_and_the_rest_in_every_format) {
+  df_case c = df_new(OW_OLD, OW_NEW, 10);
+  for (int i = 0; i < 3; i++) df_lead(&c, "ab", "{\"x\":1,\"a\":\"ana\",\"b\":\"ben\"}");
+  df_lead(&c, "ac", "{\"x\":1,\"a\":\"ana\",\"b\":\"cy\"}");
+  df_lead(&c, "case", "{\"x\":1,\"a\":\"Ana\",\"b\":\"ana\"}");
+  df_lead(&c, "gone", "{\"x\":1,\"a\":\"ana\"}");
+  df_lead(&c, "num", "{\"x\":1,\"a\":7,\"b\":8}");
+  lq_buf b = {0};
+  /* most leads first, ties by old owner then new as bytes: "7" < "Ana" < "ana" */
+  lq_diff_write(&b, c.D, &(lq_diff_write_opts){LQ_DIFF_TEXT, "old.lq", "new.lq", 2});
+  lq_buf_putc(&b, '\0');
+  cr_expect(strstr(b.data, "  owner                    7\n"), "%s", b.data);
+  cr_expect(strstr(b.data, "owner transitions (most leads first)\n"
+                           "  ana -> ben  3 leads\n"
+                           "  7   -> 8    1 lead\n"
+                           "  and 3 more transitions  3 leads\n\n"), "%s", b.data);
+  cr_expect(strstr(b.data, "  lead ab (line 1)\n    stage MQL\n    route \"sales\"\n    owner \"ana\" -> \"ben\"\n"), "%s", b.data);
+  cr_expect(strstr(b.data, "    route \"sales\" -> \"nurture\"\n    owner \"ana\" -> none\n"), "%s", b.data);
+  cr_expect(strstr(b.data, "    owner 7 -> 8\n"), "%s", b.data);
+  b.len = 0;
+  lq_diff_write(&b, c.D, &(lq_diff_write_opts){LQ_DIFF_JSON, "old.lq", "new.lq", 2});
+  lq_buf_putc(&b, '\0');
+  cr_expect(strstr(b.data, "\"route_changed\":1,\"owner_changed\":7,"), "%s", b.data);
+  cr_expect(strstr(b.data, "\"owners\":{\"transitions\":[{\"old\":\"ana\",\"new\":\"ben\",\"leads\":3},"
+                           "{\"old\":7,\"new\":8,\"leads\":1}],\"more_transitions\":3,\"more_leads\":3}"), "%s", b.data);
+  cr_expect(strstr(b.data, "\"owner\":{\"old\":\"ana\",\"new\":null}"), "%s", b.data);
+  b.len = 0;
+  lq_diff_write(&b, c.D, &(lq_diff_write_opts){LQ_DIFF_MARKDOWN, "old.lq", "new.lq", 0});
+  lq_buf_putc(&b, '\0');
+  cr_expect(strstr(b.data, "| owner | 7 |\n"), "%s", b.data);
+  cr_expect(strstr(b.data, "#### Owner transitions (most leads first)\n\n| old owner | new owner | leads |\n"
+                           "|---|---|--:|\n| *5 transitions* | | 7 |\n"), "%s", b.data);
+  cr_expect(strstr(b.data, "; owner \"ana\" \xe2\x86\x92 \"cy\";"), "%s", b.data);
+  lq_buf_free(&b);
+  df_free(&c);
+}
+
+Test(diff, no_owner_lines_when_neither_version_routes_to_people) {
+  df_case c = df_new(DF_OLD, df_edit(DF_OLD, "stage MQL when fit >= 30", "stage MQL when fit >= 20"), 10);
+  cr_expect(df_lead(&c, "a", "{\"email\":\"x@acme.com\"}"));
+  cr_expect(!c.D->owners);
+  char *text = df_write(&c, LQ_DIFF_TEXT);
+  cr_expect_null(strstr(text, "owner"), "%s", text);
+  free(text);
+  char *json = df_write(&c, LQ_DIFF_JSON);
+  cr_expect(strstr(json, "\"owner_changed\":0,"), "%s", json);
+  cr_expect(strstr(json, "\"owners\":{\"transitions\":[],\"more_transitions\":0,\"more_leads\":0}"), "%s", json);
+  free(json);
+  df_free(&c);
+}
+
+Test(diff, many_owner_pairs_are_all_counted) {
+  df_case c = df_new(OW_OLD, OW_NEW, 0);
+  char lead[128];
+  for (int round = 0; round < 2; round++)
+    for (int i = 0; i < 500; i++) {
+      snprintf(lead, sizeof lead, "{\"x\":1,\"a\":\"o%d\",\"b\":\"n%d\"}", i, i % 7);
+      df_lead(&c, NULL, lead);
+    }
+  cr_expect_eq(c.D->nowner_moves, 500);
+  cr_expect_eq(c.D->owner_changed, 1000);
+  cr_expect_eq(lq_diff_owner_moves(c.D, "o0", "n0"), 2);
+  cr_expect_eq(lq_diff_owner_moves(c.D, "o499", "n2"), 2);
+  cr_expect_eq(lq_diff_owner_moves(c.D, "o499", "n3"), 0);
   df_free(&c);
 }

@@ -19,6 +19,7 @@
   "stage MQL when fit >= 20\n"                        \
   "stage SQL when MQL and budget == true\n"           \
   "route \"sales\" when SQL\n"                        \
+  "route \"partner\" to partner when MQL\n"            \
   "route \"nurture\" otherwise\n"
 
 /* The rules, compiled clean. */
@@ -197,6 +198,21 @@ Test(expect_words, span_is_the_expect_line) {
   cr_assert_gt(x.span.end, x.span.begin);
 }
 
+Test(expect_words, owner_text_number_and_none) {
+  lq_expect x;
+  xp_ok("owner \"ana@acme.example\"", &x);
+  cr_assert_eq(x.kind, LQ_X_OWNER);
+  cr_assert_str_eq(x.text, "ana@acme.example");
+  cr_assert_not(x.bare);
+  xp_ok("owner 1042", &x);
+  cr_assert_eq(x.kind, LQ_X_OWNER);
+  cr_assert_str_eq(x.text, "1042", "a number as a decision prints it");
+  cr_assert(x.bare);
+  xp_ok("owner none", &x);
+  cr_assert_eq(x.kind, LQ_X_OWNER);
+  cr_assert_null(x.text);
+}
+
 /* ---- from words: malformed lines ---- */
 
 Test(expect_words, unknown_names_are_refused) {
@@ -221,6 +237,38 @@ Test(expect_words, wrong_shapes_list_the_forms) {
   xp_bad("fit \"20\"", "expected one of: ");
   xp_bad("\"fit\" 20", "expected one of: ");
   xp_bad("stage MQL please", "stage NAME, stage none, route \"NAME\", route none");
+}
+
+Test(expect_words, owner_shapes) {
+  xp_bad("not owner \"ana\"", "expected one of: ");
+  xp_bad("owner ana", "expected one of: ");
+  xp_bad("owner", "expected one of: ");
+  xp_bad("owner \"  \"", "an owner is never empty; write owner none");
+  xp_bad("stage MQL please", "owner \"PERSON\", owner none");
+}
+
+Test(expect_words, owner_number_is_a_score_group_named_owner_when_there_is_one) {
+  lq_diags d;
+  lq_program *p = t_compile("score owner { +5 \"x\" when true }\nroute \"r\" to rep when true\n"
+                            "test \"t\" {\n  lead {}\n  expect owner 5\n  expect owner \"5\"\n}\n", &d);
+  cr_assert_eq(d.errors, 0);
+  lq_diags_free(&d);
+  lq_arena a;
+  lq_arena_init(&a, 1024);
+  lq_expect x;
+  char why[256];
+  const lq_node *t = p->decls;
+  while (t && t->kind != LQ_TEST) t = t->next;
+  cr_assert_not_null(t);
+  const lq_node *e = t->kids;
+  while (e->kind != LQ_EXPECT) e = e->next;
+  cr_assert(lq_expect_from_words(p, e, &a, &x, why, sizeof why), "%s", why);
+  cr_expect_eq(x.kind, LQ_X_GROUP);
+  e = e->next;
+  cr_assert(lq_expect_from_words(p, e, &a, &x, why, sizeof why), "%s", why);
+  cr_expect_eq(x.kind, LQ_X_OWNER, "text is always the owner");
+  lq_arena_free(&a);
+  lq_program_free(p);
 }
 
 Test(expect_words, too_many_words) {
@@ -328,6 +376,27 @@ Test(expect_json, grade_null_is_none) {
   xp_json_free(j);
 }
 
+Test(expect_json, owner_text_number_or_null) {
+  xp_json *j = xp_from_json("{\"owner\": \"ana@acme.example\", \"route\": \"partner\"}");
+  cr_assert(j->ok, "%s", j->why);
+  cr_assert_eq(j->n, 2);
+  cr_assert_eq(j->xs[0].kind, LQ_X_OWNER);
+  cr_assert_str_eq(j->xs[0].text, "ana@acme.example");
+  xp_json_free(j);
+  j = xp_from_json("{\"owner\": 1042}");
+  cr_assert(j->ok, "%s", j->why);
+  cr_assert_str_eq(j->xs[0].text, "1042");
+  cr_assert(j->xs[0].bare);
+  xp_json_free(j);
+  j = xp_from_json("{\"owner\": null}");
+  cr_assert(j->ok, "%s", j->why);
+  cr_assert_eq(j->xs[0].kind, LQ_X_OWNER);
+  cr_assert_null(j->xs[0].text);
+  xp_json_free(j);
+  xp_json_bad("{\"owner\": true}", "\"owner\" must be the person as text, a number, or null");
+  xp_json_bad("{\"owner\": \"\"}", "\"owner\" is never empty; write null");
+}
+
 Test(expect_json, empty_object_expects_nothing) {
   xp_json *j = xp_from_json("{}");
   cr_assert(j->ok, "%s", j->why);
@@ -338,7 +407,7 @@ Test(expect_json, empty_object_expects_nothing) {
 Test(expect_json, errors) {
   xp_json_bad("[1]", "\"expect\" must be an object");
   xp_json_bad("\"SQL\"", "\"expect\" must be an object");
-  xp_json_bad("{\"stag\": \"SQL\"}", "unknown expectation \"stag\"; use stage, route, rejected");
+  xp_json_bad("{\"stag\": \"SQL\"}", "unknown expectation \"stag\"; use stage, route, owner, rejected");
   xp_json_bad("{\"stage\": \"SQLL\"}", "there is no stage \"SQLL\"");
   xp_json_bad("{\"stage\": 1}", "\"stage\" must be a name or null");
   xp_json_bad("{\"route\": \"east\"}", "there is no route \"east\"");
@@ -418,6 +487,25 @@ Test(expect_check, route) {
   xp_fails(XP_MQL, "route none", "none", "\"nurture\"");
   xp_holds(XP_BOTH_REJECTS, "route none", "none", "none");
   xp_fails(XP_BOTH_REJECTS, "route \"nurture\"", "\"nurture\"", "none");
+}
+
+#define XP_PARTNER(who) "{\"size\": 5000, \"vip\": true, \"partner\": " who "}"
+
+Test(expect_check, owner) {
+  xp_holds(XP_PARTNER("\"ana@acme.example\""), "owner \"ana@acme.example\"", "\"ana@acme.example\"", "\"ana@acme.example\"");
+  xp_fails(XP_PARTNER("\"ben@acme.example\""), "owner \"ana@acme.example\"", "\"ana@acme.example\"", "\"ben@acme.example\"");
+  /* exactly, case and all, as names are */
+  xp_fails(XP_PARTNER("\"Ana@acme.example\""), "owner \"ana@acme.example\"", "\"ana@acme.example\"", "\"Ana@acme.example\"");
+  /* a number as a decision prints it: 1042 and "1042" are the same owner */
+  xp_holds(XP_PARTNER("1042"), "owner 1042", "1042", "1042");
+  xp_holds(XP_PARTNER("1042"), "owner \"1042\"", "\"1042\"", "1042");
+  xp_holds(XP_PARTNER("\"1042\""), "owner 1042", "1042", "\"1042\"");
+  xp_fails(XP_PARTNER("1042.5"), "owner 1042", "1042", "1042.5");
+  /* no owner: the partner route is passed over for want of one, or not reached */
+  xp_holds(XP_MQL, "owner none", "none", "none");
+  xp_fails(XP_MQL, "owner \"ana@acme.example\"", "\"ana@acme.example\"", "none");
+  xp_fails(XP_PARTNER("\"ana@acme.example\""), "owner none", "none", "\"ana@acme.example\"");
+  xp_holds(XP_SQL, "owner none", "none", "none");
 }
 
 Test(expect_check, rejected_any_firing_reason) {
