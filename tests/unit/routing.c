@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <xxhash.h>
 
+#include "explain.h"
 #include "table.h"
 
 /* A rules file and its tables in a folder of their own, compiled from disk. */
@@ -359,5 +360,53 @@ Test(pick, trace_of_a_missing_key_lists_the_candidates_and_picks_none) {
   cr_assert_eq(tr.n, 2);
   cr_assert_eq(tr.picked, -1);
   cr_assert(isnan(tr.c[0].score) && isnan(tr.c[1].score));
+  rt_close(&t);
+}
+
+/* ---- explain: the owner, lookups and picks ---- */
+
+static const char *rt_explain(rt *t, const char *lead, bool json) {
+  static char out[8192];
+  const lq_result *r = rt_run(t, lead);
+  lq_buf b = {0};
+  lq_explain(&b, t->E, r, lq_strv("x1", 2), 1, &(lq_explain_opts){.json = json});
+  cr_assert_lt(b.len, sizeof out);
+  memcpy(out, b.data, b.len);
+  out[b.len] = '\0';
+  lq_buf_free(&b);
+  return out;
+}
+
+/* A long pool shows its first ten candidates, then the one picked, then how
+ * many more there are: the trace stays readable with 50 reps. */
+Test(explain_owner, a_long_pool_shows_ten_candidates_and_the_one_picked) {
+  rt t;
+  char reps[512] = "email,weight\n";
+  for (int i = 1; i <= 12; i++)
+    snprintf(reps + strlen(reps), sizeof reps - strlen(reps), "r%02d@acme.example,%d\n", i, i == 12);
+  rt_open(&t, "table reps = \"tables/reps.csv\"\nroute \"pool\" to pick(reps, id, weight).email otherwise\n",
+          "tables/reps.csv", reps, NULL);
+  rt_clean(&t);
+  const char *s = rt_explain(&t, "{\"id\":\"L1\"}", false);
+  cr_assert(strstr(s, "lead x1 (line 1): stage none, route \"pool\", owner \"r12@acme.example\", score 0\n"), "%s", s);
+  cr_assert(strstr(s, "      pick from 12 candidates by stable hashing of id = \"L1\":\n"
+                      "        \"r01@acme.example\"  weight 0  never picked: weight not above 0\n"), "%s", s);
+  cr_assert(strstr(s, "        \"r10@acme.example\"  weight 0  never picked: weight not above 0\n"
+                      "        \"r12@acme.example\"  weight 1  picked\n"
+                      "        ... and 1 more\n"), "%s", s);
+  cr_assert_null(strstr(s, "r11@"), "%s", s);
+  /* JSON has every candidate. */
+  s = rt_explain(&t, "{\"id\":\"L1\"}", true);
+  cr_assert(strstr(s, "{\"id\":\"r11@acme.example\",\"weight\":0,\"score\":null,\"picked\":false}"), "%s", s);
+  rt_close(&t);
+}
+
+/* Rules that name only queues: the decision line has no owner part. */
+Test(explain_owner, no_owner_part_when_no_route_goes_to_people) {
+  rt t;
+  rt_open(&t, "route \"queue\" otherwise\n", NULL);
+  rt_clean(&t);
+  const char *s = rt_explain(&t, "{}", false);
+  cr_assert(strstr(s, "lead x1 (line 1): stage none, route \"queue\", score 0\n"), "%s", s);
   rt_close(&t);
 }
