@@ -155,11 +155,10 @@ static void put_value(ctx *c, lq_value v) {
     lq_buf_putc(c->b, '}');
     return;
   }
-  default: {
+  default:
     if (c->json) put_json(c, v.obj);
     else puts_(c, "{...}");
     return;
-  }
   }
 }
 
@@ -724,14 +723,17 @@ static void pick_find(ctx *c, const lq_expr *e) {
     lq_buf_putc(c->b, '}');
     return;
   }
-  size_t kn;
-  const char *ktext = src(c, e->args[1]->span, &kn);
-  printf_(c, "      pick from %s%u candidate%s", tr.n ? "" : "no", tr.n, tr.n == 1 ? "" : "s");
+  if (tr.n) printf_(c, "      pick from %u candidate%s", tr.n, tr.n == 1 ? "" : "s");
+  else puts_(c, "      pick from no candidates");
   if (!tr.key) {
-    printf_(c, ": none picked, %.*s is missing\n", (int)kn, ktext);
+    puts_(c, ": none picked, ");
+    put_src(c, e->args[1]->span);
+    puts_(c, " is missing\n");
     return;
   }
-  printf_(c, " by stable hashing of %.*s = ", (int)kn, ktext);
+  puts_(c, " by stable hashing of ");
+  put_src(c, e->args[1]->span);
+  puts_(c, " = ");
   lq_buf_json_string(c->b, tr.key, tr.keyn);
   puts_(c, tr.n ? ":\n" : "\n");
   /* The first few, and the one picked wherever it is: a pool can be long. */
@@ -766,7 +768,9 @@ static void pick_find(ctx *c, const lq_expr *e) {
                        : !(k->weight > 0)         ? "never picked: weight not above 0"
                        : !k->id                   ? "never picked: nothing to hash it by"
                                                   : "";
-    printf_(c, "        %s%*s  weight %-*s  %s", cell[s], width - chars(cell[s]), "", wwidth, weight[s], note);
+    puts_(c, "        ");
+    puts_(c, cell[s]);   /* not through printf_: a cell may be longer than its buffer */
+    printf_(c, "%*s  weight %-*s  %s", width - chars(cell[s]), "", wwidth, weight[s], note);
     while (c->b->len && c->b->data[c->b->len - 1] == ' ') c->b->len--;
     lq_buf_putc(c->b, '\n');
   }

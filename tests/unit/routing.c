@@ -410,3 +410,20 @@ Test(explain_owner, no_owner_part_when_no_route_goes_to_people) {
   cr_assert(strstr(s, "lead x1 (line 1): stage none, route \"queue\", score 0\n"), "%s", s);
   rt_close(&t);
 }
+
+/* An empty pool picks no one: the route is passed over, and explain says so. */
+Test(explain_owner, an_empty_pool_picks_no_one) {
+  rt t;
+  rt_open(&t,
+          "table reps = \"tables/reps.csv\"\n"
+          "route \"pool\" to pick(reps where pool == \"none\", id).email when true\n"
+          "route \"queue\" otherwise\n",
+          "tables/reps.csv", REPS, NULL);
+  rt_clean(&t);
+  const char *s = rt_explain(&t, "{\"id\":\"L1\"}", false);
+  cr_assert(strstr(s, "    \"pool\"                          no owner\n"
+                      "      to pick(reps where pool == \"none\", id).email = missing: no owner, so the lead went on to the next route\n"
+                      "      pick from no candidates by stable hashing of id = \"L1\"\n"
+                      "    \"queue\"                         chosen\n"), "%s", s);
+  rt_close(&t);
+}
