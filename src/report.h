@@ -92,8 +92,8 @@ lq_team_stat lq_report_team(const lq_report *R, int t);
 
 /* Owners, the people of `route ... to` (only counted when some route has
  * one): in the order first seen, owner i's text (a number as leadq prints
- * it; "(other owners)" past the limit) and its leads; owners that differ only
- * in case are one. No owner: leads not rejected whose decision has no owner
+ * it; "(other owners)" past the limit) and its leads; owners compare as
+ * decisions print them, case and all. No owner: leads not rejected whose decision has no owner
  * (a route without `to`, or no route); rejected leads are lq_report_rejected(R, -1). */
 bool lq_report_to_people(const lq_report *R);
 int lq_report_nowners(const lq_report *R);
