@@ -424,13 +424,22 @@ static bool item_id(lq_value v, char *buf, size_t size, const char **s, size_t *
 
 /* Weighted rendezvous hashing, bit for bit as docs/language.md specifies:
  * h = XXH64(key + "\x1f" + identity, seed 0), u = ((h >> 11) + 0.5) / 2^53,
- * score w / -ln(u); the highest score wins, a tie goes to the earlier item. */
-static lq_value pick(lq_eval *E, const lq_expr *e, lq_value item) {
+ * score w / -ln(u); the highest score wins, a tie goes to the earlier item.
+ * With tr, every item is recorded for explain, which so shows exactly what
+ * the decision did. */
+static lq_value pick(lq_eval *E, const lq_expr *e, lq_value item, lq_pick_trace *tr) {
   lq_value l = items_of(E, e->args[0], item);
   char kbuf[32], ibuf[512];
-  const char *ks, *is;
-  size_t kn, in;
-  if (!l.n || !lq_key_text(eval(E, e->args[1], item), kbuf, &ks, &kn)) return LQ_NOVALUE;
+  const char *ks = NULL, *is;
+  size_t kn = 0, in = 0;
+  bool keyed = lq_key_text(eval(E, e->args[1], item), kbuf, &ks, &kn);
+  if (tr) {
+    *tr = (lq_pick_trace){.key = keyed ? lq_arena_strndup(&E->scratch, ks, kn) : NULL, .keyn = kn, .n = l.n,
+                          .picked = -1};
+    tr->c = lq_arena_alloc(&E->scratch, (l.n ? l.n : 1) * sizeof *tr->c);
+  } else if (!l.n || !keyed) {
+    return LQ_NOVALUE;
+  }
   char *text = NULL;
   size_t cap = 0;
   int best = -1;
@@ -439,10 +448,13 @@ static lq_value pick(lq_eval *E, const lq_expr *e, lq_value item) {
     double w = 1;
     if (e->nargs > 2) {
       lq_value wv = eval(E, e->args[2], l.items[i]);
-      if (wv.kind != LQ_V_NUM) continue;
-      w = wv.num;
+      w = wv.kind == LQ_V_NUM ? wv.num : NAN;
     }
-    if (!(w > 0) || !item_id(l.items[i], ibuf, sizeof ibuf, &is, &in)) continue;
+    bool has_id = (w > 0 || tr) && item_id(l.items[i], ibuf, sizeof ibuf, &is, &in);
+    if (tr)
+      tr->c[i] = (lq_pick_candidate){.item = l.items[i], .id = has_id ? lq_arena_strndup(&E->scratch, is, in) : NULL,
+                                     .idn = has_id ? in : 0, .weight = w, .score = NAN};
+    if (!keyed || !(w > 0) || !has_id) continue;
     if (kn + 1 + in > cap) {
       cap = 2 * (kn + 1 + in);
       text = lq_arena_alloc(&E->scratch, cap);
@@ -453,13 +465,17 @@ static lq_value pick(lq_eval *E, const lq_expr *e, lq_value item) {
     uint64_t h = XXH64(text, kn + 1 + in, 0);
     double u = ((double)(h >> 11) + 0.5) / 9007199254740992.0;   /* 2^53 */
     double score = w / -log(u);
+    if (tr) tr->c[i].score = score;
     if (best < 0 || score > best_score) {
       best = (int)i;
       best_score = score;
     }
   }
+  if (tr) tr->picked = best;
   return best < 0 ? LQ_NOVALUE : l.items[best];
 }
+
+void lq_eval_pick_trace(lq_eval *E, const lq_expr *e, lq_value item, lq_pick_trace *tr) { pick(E, e, item, tr); }
 
 static lq_value call(lq_eval *E, const lq_expr *e, lq_value item) {
   const lq_expr *const *args = e->args;
@@ -539,7 +555,7 @@ static lq_value call(lq_eval *E, const lq_expr *e, lq_value item) {
     lq_value l = items_of(E, args[0], item);
     return l.n ? l.items[0] : LQ_NOVALUE;
   }
-  case LQ_FN_pick: return pick(E, e, item);
+  case LQ_FN_pick: return pick(E, e, item, NULL);
   case LQ_FN_latest: case LQ_FN_earliest:
     return extreme_time(items_of(E, args[0], item), e->fn == LQ_FN_latest);
   case LQ_FN_days_since: {

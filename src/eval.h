@@ -40,6 +40,27 @@ lq_value lq_eval_path(lq_eval *E, const cJSON *root, const lq_seg *segs, uint32_
 /* The node at a path of keys and indexes (no projection through arrays), or NULL. */
 const cJSON *lq_json_at(const cJSON *root, const lq_seg *segs, uint32_t n);
 
+/* One item of a pick, as the decision weighed it. */
+typedef struct lq_pick_candidate {
+  lq_value item;
+  const char *id;        /* its identity as hashed, or NULL when it has none */
+  size_t idn;
+  double weight;         /* NAN when missing or not a number */
+  double score;          /* w / -ln(u); NAN when it could not be chosen */
+} lq_pick_candidate;
+
+typedef struct lq_pick_trace {
+  const char *key;       /* KEY's text as hashed, or NULL when KEY is missing */
+  size_t keyn;
+  lq_pick_candidate *c;  /* every item of LIST, in order, in the lead's scratch */
+  uint32_t n;
+  int picked;            /* index into c, or -1 */
+} lq_pick_trace;
+
+/* Evaluates a pick call (CALL of pick) against the current lead exactly as
+ * the decision did, recording every candidate: for explain. */
+void lq_eval_pick_trace(lq_eval *E, const lq_expr *e, lq_value item, lq_pick_trace *tr);
+
 /* Leads that met a route's condition but had no owner there, per route. */
 uint64_t lq_eval_owner_misses(const lq_eval *E, int route);
 

@@ -98,7 +98,13 @@ static void put_json(ctx *c, const cJSON *j) {
   }
 }
 
-/* A value as a person reads it: text quoted and shortened, lists counted. */
+/* "tables/accounts.csv:4": where a table's row is, as error messages name it. */
+static void put_row_at(ctx *c, const lq_table *t, int64_t row) {
+  printf_(c, "%s:%u", c->p->sources.files[t->file].path, t->lines[row]);
+}
+
+/* A value as a person reads it: text quoted and shortened, lists counted, a
+ * table's row by its place in the table file. */
 static void put_value(ctx *c, lq_value v) {
   switch (v.kind) {
   case LQ_V_MISSING: puts_(c, c->json ? "null" : "missing"); return;
@@ -130,8 +136,9 @@ static void put_value(ctx *c, lq_value v) {
     return;
   }
   case LQ_V_ROW: {
-    if (!c->json) {
-      puts_(c, "{...}");
+    if (!c->json) {   /* where the row is says more than its cells */
+      puts_(c, "row at ");
+      put_row_at(c, v.table, v.n);
       return;
     }
     lq_buf_putc(c->b, '{');
@@ -247,8 +254,9 @@ static void put_refs(ctx *c, const refs *R) {
   }
 }
 
-typedef enum { FIRED, NOT_FIRED, NO_DATA, NOT_TRIED } outcome;
-static const char *const outcome_word[] = {"fired", "not fired", "no data", "not tried"};
+/* NO_OWNER: a route whose condition held but whose `to` gave nobody. */
+typedef enum { FIRED, NOT_FIRED, NO_DATA, NOT_TRIED, NO_OWNER } outcome;
+static const char *const outcome_word[] = {"fired", "not fired", "no data", "not tried", "no owner"};
 
 static outcome outcome_of(ctx *c, bool held, const lq_expr *cond) {
   return held ? FIRED : lacks_data(c, cond) ? NO_DATA : NOT_FIRED;
@@ -258,7 +266,7 @@ static outcome outcome_of(ctx *c, bool held, const lq_expr *cond) {
 static void line(ctx *c, const char *indent, const char *head, int width, outcome o,
                  const char *word, const lq_expr *cond) {
   printf_(c, "%s%-*s  ", indent, width, head);
-  paint(c, o == FIRED ? GREEN : o == NO_DATA ? RED : DIM);
+  paint(c, o == FIRED ? GREEN : o == NO_DATA || o == NO_OWNER ? RED : DIM);
   refs R = {0};
   collect(c, cond, &R);
   printf_(c, R.n ? "%-11s" : "%s", word ? word : outcome_word[o]);
@@ -585,6 +593,245 @@ static void stages_section(ctx *c) {
   }
 }
 
+/* ---- owners: what a route's `to` found ---- */
+
+enum { MAX_FINDS = 16, SHOW_CANDIDATES = 10 };
+
+/* The lookups and picks an expression makes for the lead, innermost first, each
+ * once; not those made per item of a list (inside `where`, a pick's weight),
+ * which have no single value to show. */
+typedef struct finds { const lq_expr *e[MAX_FINDS]; int n; } finds;
+
+static void add_find(finds *F, const lq_expr *e) {
+  for (int i = 0; i < F->n; i++)
+    if (F->e[i] == e) return;
+  if (F->n < MAX_FINDS) F->e[F->n++] = e;
+}
+
+static void gather(const ctx *c, const lq_expr *e, finds *F) {
+  if (!e) return;
+  switch ((lq_op)e->op) {
+  case LQ_OP_CONST: case LQ_OP_TABLE: case LQ_OP_GROUP: case LQ_OP_TOTAL: case LQ_OP_GRADE:
+  case LQ_OP_STAGE: case LQ_OP_REJECTED:
+    return;
+  case LQ_OP_PATH:
+    if (e->root == LQ_ROOT_EXPR) gather(c, e->a, F);
+    return;
+  case LQ_OP_DEFINE: gather(c, c->p->defines[e->slot].expr, F); return;   /* defines are acyclic */
+  case LQ_OP_WHERE: gather(c, e->a, F); return;
+  case LQ_OP_LOOKUP:
+    for (uint32_t i = 0; i < e->nargs; i++) gather(c, e->args[i], F);
+    add_find(F, e);
+    return;
+  case LQ_OP_CALL:
+    if (e->fn == LQ_FN_pick) {
+      gather(c, e->args[0], F);
+      gather(c, e->args[1], F);
+      add_find(F, e);
+      return;
+    }
+    for (uint32_t i = 0; i < e->nargs; i++) gather(c, e->args[i], F);
+    return;
+  case LQ_OP_LISTLIT:
+    for (uint32_t i = 0; i < e->nargs; i++) gather(c, e->args[i], F);
+    return;
+  default:
+    gather(c, e->a, F);
+    gather(c, e->b, F);
+    gather(c, e->c, F);
+  }
+}
+
+/* accounts["acme.com"] -> row at tables/accounts.csv:2, or -> no row. */
+static void lookup_find(ctx *c, const lq_expr *e) {
+  const lq_table *t = e->table;
+  lq_value keys[LQ_TABLE_MAX_KEYS];
+  for (uint32_t i = 0; i < e->nargs && i < LQ_TABLE_MAX_KEYS; i++) keys[i] = value_of(c, e->args[i]);
+  int64_t row = lq_table_find(t, keys);
+  if (c->json) {
+    puts_(c, "{\"lookup\":");
+    put_src(c, e->span);
+    puts_(c, ",\"table\":");
+    jstr(c, t->name);
+    puts_(c, ",\"keys\":[");
+    for (uint32_t i = 0; i < e->nargs; i++) {
+      if (i) lq_buf_putc(c->b, ',');
+      put_value(c, keys[i]);
+    }
+    puts_(c, "],\"file\":");
+    jstr(c, c->p->sources.files[t->file].path);
+    puts_(c, ",\"line\":");
+    if (row >= 0) printf_(c, "%u", t->lines[row]);
+    else puts_(c, "null");
+    lq_buf_putc(c->b, '}');
+    return;
+  }
+  printf_(c, "      %s[", t->name);
+  for (uint32_t i = 0; i < e->nargs; i++) {
+    if (i) puts_(c, ", ");
+    put_value(c, keys[i]);
+  }
+  puts_(c, "] -> ");
+  if (row >= 0) {
+    puts_(c, "row at ");
+    put_row_at(c, t, row);
+  } else {
+    puts_(c, "no row");
+  }
+  lq_buf_putc(c->b, '\n');
+}
+
+/* Characters, not bytes, so that names in UTF-8 line up. */
+static int chars(const char *s) {
+  int n = 0;
+  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+  return n;
+}
+
+/* A candidate as the reader knows it: the item itself, or a row's identity. */
+static void put_candidate(ctx *c, const lq_pick_candidate *k) {
+  if (k->item.kind != LQ_V_OBJ && k->item.kind != LQ_V_ROW) put_value(c, k->item);
+  else if (k->id) put_value(c, lq_strv(k->id, (uint32_t)k->idn));
+  else puts_(c, c->json ? "null" : "(a row with no identity)");
+}
+
+static void pick_find(ctx *c, const lq_expr *e) {
+  lq_pick_trace tr;
+  lq_eval_pick_trace(c->E, e, LQ_NOVALUE, &tr);
+  if (c->json) {
+    puts_(c, "{\"pick\":");
+    put_src(c, e->span);
+    puts_(c, ",\"key\":");
+    if (tr.key) lq_buf_json_string(c->b, tr.key, tr.keyn);
+    else puts_(c, "null");
+    puts_(c, ",\"candidates\":[");
+    for (uint32_t i = 0; i < tr.n; i++) {
+      const lq_pick_candidate *k = &tr.c[i];
+      if (i) lq_buf_putc(c->b, ',');
+      puts_(c, "{\"id\":");
+      if (k->id) lq_buf_json_string(c->b, k->id, k->idn);
+      else puts_(c, "null");
+      puts_(c, ",\"weight\":");
+      put_num(c, k->weight);
+      puts_(c, ",\"score\":");
+      put_num(c, k->score);
+      printf_(c, ",\"picked\":%s}", (int)i == tr.picked ? "true" : "false");
+    }
+    puts_(c, "],\"picked\":");
+    if (tr.picked >= 0) put_candidate(c, &tr.c[tr.picked]);
+    else puts_(c, "null");
+    lq_buf_putc(c->b, '}');
+    return;
+  }
+  if (tr.n) printf_(c, "      pick from %u candidate%s", tr.n, tr.n == 1 ? "" : "s");
+  else puts_(c, "      pick from no candidates");
+  if (!tr.key) {
+    puts_(c, ": none picked, ");
+    put_src(c, e->args[1]->span);
+    puts_(c, " is missing\n");
+    return;
+  }
+  puts_(c, " by stable hashing of ");
+  put_src(c, e->args[1]->span);
+  puts_(c, " = ");
+  lq_buf_json_string(c->b, tr.key, tr.keyn);
+  puts_(c, tr.n ? ":\n" : "\n");
+  /* The first few, and the one picked wherever it is: a pool can be long. */
+  uint32_t shown = 0;
+  int width = 0;
+  char cell[SHOW_CANDIDATES + 1][8 * SHOW_TEXT];   /* room for escapes */
+  uint32_t which[SHOW_CANDIDATES + 1];
+  for (uint32_t i = 0; i < tr.n; i++) {
+    if (i >= SHOW_CANDIDATES && (int)i != tr.picked) continue;
+    lq_buf tmp = {0}, *out = c->b;
+    c->b = &tmp;
+    put_candidate(c, &tr.c[i]);
+    c->b = out;
+    snprintf(cell[shown], sizeof cell[shown], "%.*s", (int)tmp.len, tmp.data ? tmp.data : "");
+    lq_buf_free(&tmp);
+    int w = chars(cell[shown]);
+    if (w > width) width = w;
+    which[shown++] = i;
+  }
+  char weight[SHOW_CANDIDATES + 1][32];
+  int wwidth = 0;
+  for (uint32_t s = 0; s < shown; s++) {
+    double w = tr.c[which[s]].weight;
+    if (isnan(w)) snprintf(weight[s], sizeof weight[s], "missing");
+    else lq_num_format(w, weight[s]);
+    if ((int)strlen(weight[s]) > wwidth) wwidth = (int)strlen(weight[s]);
+  }
+  for (uint32_t s = 0; s < shown; s++) {
+    const lq_pick_candidate *k = &tr.c[which[s]];
+    const char *note = (int)which[s] == tr.picked ? "picked"
+                       : isnan(k->weight)         ? "never picked: no weight"
+                       : !(k->weight > 0)         ? "never picked: weight not above 0"
+                       : !k->id                   ? "never picked: nothing to hash it by"
+                                                  : "";
+    puts_(c, "        ");
+    puts_(c, cell[s]);   /* not through printf_: a cell may be longer than its buffer */
+    printf_(c, "%*s  weight %-*s  %s", width - chars(cell[s]), "", wwidth, weight[s], note);
+    while (c->b->len && c->b->data[c->b->len - 1] == ' ') c->b->len--;
+    lq_buf_putc(c->b, '\n');
+  }
+  if (shown < tr.n) printf_(c, "        ... and %u more\n", tr.n - shown);
+}
+
+/* The value of a route's `to`, then each lookup and pick behind it and its
+ * condition: why the lead went to this person, or to nobody. */
+static void route_finds(ctx *c, const lq_cond_decl *d, outcome o, bool last) {
+  finds F = {0};
+  if (o != NOT_TRIED) gather(c, d->cond, &F);
+  bool owner_tried = d->to && (o == FIRED || o == NO_OWNER);
+  if (owner_tried) gather(c, d->to, &F);
+  if (c->json) {
+    if (d->to) {
+      puts_(c, ",\"to\":{\"expression\":");
+      put_src(c, d->to->span);
+      puts_(c, ",\"value\":");
+      put_value(c, owner_tried ? value_of(c, d->to) : LQ_NOVALUE);
+      lq_buf_putc(c->b, '}');
+    }
+    /* The keys are there for every route that goes to people or reads a
+     * table, whatever this lead did, so that tools find them. */
+    finds all = {0};
+    gather(c, d->cond, &all);
+    if (!d->to && !all.n) return;
+    for (int pass = 0; pass < 2; pass++) {
+      puts_(c, pass ? ",\"picks\":[" : ",\"lookups\":[");
+      int n = 0;
+      for (int i = 0; i < F.n; i++) {
+        if ((F.e[i]->op == LQ_OP_LOOKUP) == pass) continue;
+        if (n++) lq_buf_putc(c->b, ',');
+        if (pass) pick_find(c, F.e[i]);
+        else lookup_find(c, F.e[i]);
+      }
+      lq_buf_putc(c->b, ']');
+    }
+    return;
+  }
+  if (o == NOT_TRIED) return;
+  if (owner_tried) {
+    puts_(c, "      to ");
+    put_src(c, d->to->span);
+    puts_(c, " = ");
+    put_value(c, value_of(c, d->to));
+    if (o == NO_OWNER)
+      puts_(c, last ? ": no owner, and no route is left" : ": no owner, so the lead went on to the next route");
+    lq_buf_putc(c->b, '\n');
+  }
+  for (int i = 0; i < F.n; i++) {
+    if (F.e[i]->op == LQ_OP_LOOKUP) lookup_find(c, F.e[i]);
+    else pick_find(c, F.e[i]);
+  }
+}
+
+static bool missed(const lq_result *r, int route) {
+  for (int i = 0; i < r->nmissed; i++)
+    if (r->missed[i] == route) return true;
+  return false;
+}
+
 static void routes_section(ctx *c) {
   const lq_program *p = c->p;
   const lq_result *r = c->r;
@@ -599,11 +846,18 @@ static void routes_section(ctx *c) {
     if (r->route >= 0 && i > r->route) o = NOT_TRIED;
     else if (i == r->route) o = FIRED, w = "chosen";
     else if (r->rejected >= 0) o = NOT_TRIED;
+    else if (missed(r, i)) o = NO_OWNER;
     else o = outcome_of(c, false, d->cond), w = o == NOT_FIRED ? "no match" : NULL;
     if (c->json) {
       if (i) lq_buf_putc(c->b, ',');
+      json_item(c, "route", d->name, o, d->cond);
+      by(c, d->owner);
+      route_finds(c, d, o, i == p->nroutes - 1);
+      lq_buf_putc(c->b, '}');
+      continue;
     }
     cond_item(c, d, "route", o, w, true);
+    route_finds(c, d, o, i == p->nroutes - 1);
   }
 }
 
@@ -638,6 +892,15 @@ static void summary(ctx *c, lq_value id, uint64_t lineno) {
   else printf_(c, "stage %s, route %s%s%s", r->stage >= 0 ? p->stages[r->stage].name : "none",
                r->route >= 0 ? "\"" : "", r->route >= 0 ? p->routes[r->route].name : "none",
                r->route >= 0 ? "\"" : "");
+  /* The person, when the rules route to people at all: "owner none" would be
+   * noise in rules that only name queues. */
+  bool to_people = false;
+  for (int i = 0; i < p->nroutes; i++) to_people |= p->routes[i].to != NULL;
+  if (r->rejected < 0 && to_people) {
+    puts_(c, ", owner ");
+    if (r->owner.kind == LQ_V_MISSING) puts_(c, "none");
+    else put_value(c, r->owner);
+  }
   puts_(c, ", score ");
   lq_buf_num(c->b, r->total);
   paint(c, RESET);

@@ -16,6 +16,8 @@
 
 typedef struct score_bin { double score; lq_tally t; bool used; } score_bin;
 typedef struct disp { char *text; lq_tally t; uint64_t *fired; } disp;
+/* An owner (the person of `route ... to`): as first seen, text or a number. */
+typedef struct owner_stat { char *text; size_t n; bool num; double x; lq_tally t; } owner_stat;
 
 enum { DISP_SLOTS = 512, TEAM_KINDS = 3 };
 
@@ -41,6 +43,12 @@ struct lq_report {
   disp *disps;          /* in the order first seen */
   int ndisps, other;    /* other: index of "(other)", or -1 */
   int slots[DISP_SLOTS];
+  bool to_people;       /* some route has `to`: the owners table is shown */
+  owner_stat *owners;   /* in the order first seen */
+  int nowners, owners_cap, other_owners;   /* other_owners: index of "(other owners)", or -1 */
+  int *owner_slots;     /* open addressing into owners, -1 empty */
+  uint32_t owner_mask;
+  lq_tally no_owner;    /* not rejected, and routed to no person */
 };
 
 
@@ -89,6 +97,11 @@ lq_report *lq_report_new(const lq_program *p, const lq_report_opts *o) {
   R->bins = lq_xcalloc(R->bins_cap, sizeof *R->bins);
   R->other = -1;
   for (int i = 0; i < DISP_SLOTS; i++) R->slots[i] = -1;
+  for (int i = 0; i < p->nroutes; i++) R->to_people |= p->routes[i].to != NULL;
+  R->other_owners = -1;
+  R->owner_mask = 63;
+  R->owner_slots = lq_xcalloc(R->owner_mask + 1, sizeof *R->owner_slots);
+  for (uint32_t i = 0; i <= R->owner_mask; i++) R->owner_slots[i] = -1;
   return R;
 }
 
@@ -100,6 +113,9 @@ void lq_report_free(lq_report *R) {
     free(R->disps[i].fired);
   }
   free(R->disps);
+  for (int i = 0; i < R->nowners; i++) free(R->owners[i].text);
+  free(R->owners);
+  free(R->owner_slots);
   free(R->examples);
   free(R->bins);
   free(R->team_hit);
@@ -192,6 +208,57 @@ static int disp_index(lq_report *R, lq_value v) {
   return R->slots[i] = disp_new(R, text, n);
 }
 
+static int owner_new(lq_report *R, const char *text, size_t n, lq_value v) {
+  if (R->nowners == R->owners_cap) {
+    R->owners_cap = R->owners_cap ? 2 * R->owners_cap : 16;
+    R->owners = realloc(R->owners, (size_t)R->owners_cap * sizeof *R->owners);
+    if (!R->owners) abort();
+  }
+  R->owners[R->nowners] = (owner_stat){.text = xstrndup(text, n), .n = n, .num = v.kind == LQ_V_NUM, .x = v.num};
+  return R->nowners++;
+}
+
+/* FNV-1a over the exact bytes: owners are told apart as decisions print them. */
+static uint64_t owner_hash(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+  return h;
+}
+
+static uint32_t owner_slot(const lq_report *R, const char *text, size_t n) {
+  uint32_t i = (uint32_t)owner_hash(text, n) & R->owner_mask;
+  for (; R->owner_slots[i] >= 0; i = (i + 1) & R->owner_mask) {
+    const owner_stat *o = &R->owners[R->owner_slots[i]];
+    if (o->n == n && !memcmp(o->text, text, n)) break;
+  }
+  return i;
+}
+
+/* An owner's counters. Owners compare as decisions print them, as diff and
+ * `expect owner` compare them: Ana@acme.example and ana@acme.example are two
+ * values in the CRM import, so two rows; 1042 and "1042" are one. */
+static int owner_index(lq_report *R, lq_value v) {
+  char buf[32];
+  size_t n;
+  const char *text = disp_text(v, buf, &n);
+  uint32_t i = owner_slot(R, text, n);
+  if (R->owner_slots[i] >= 0) return R->owner_slots[i];
+  if (R->nowners - (R->other_owners >= 0) >= LQ_REPORT_MAX_OWNERS) {
+    if (R->other_owners < 0) R->other_owners = owner_new(R, "(other owners)", 14, LQ_NOVALUE);
+    return R->other_owners;
+  }
+  if (2 * ((uint32_t)R->nowners + 1) > R->owner_mask) {   /* grow, keeping the table half empty */
+    free(R->owner_slots);
+    R->owner_mask = 2 * R->owner_mask + 1;
+    R->owner_slots = lq_xcalloc(R->owner_mask + 1, sizeof *R->owner_slots);
+    for (uint32_t k = 0; k <= R->owner_mask; k++) R->owner_slots[k] = -1;
+    for (int k = 0; k < R->nowners; k++)
+      if (k != R->other_owners) R->owner_slots[owner_slot(R, R->owners[k].text, R->owners[k].n)] = k;
+    i = owner_slot(R, text, n);
+  }
+  return R->owner_slots[i] = owner_new(R, text, n, v);
+}
+
 static void keep_example(lq_report *R, int reject, const char *id) {
   char **ex = &R->examples[reject * LQ_REPORT_EXAMPLES];
   for (int i = 0; i < LQ_REPORT_EXAMPLES; i++)
@@ -232,6 +299,14 @@ void lq_report_add(lq_report *R, const lq_result *r, bool outcome, lq_value disp
   for (int t = 0; t < p->nteams * TEAM_KINDS; t++)
     if (R->team_hit[t]) tally(&R->team[t], outcome);
   count_score(R, r->total, outcome);
+  if (!rejected && R->to_people) {
+    if (r->owner.kind == LQ_V_STR || r->owner.kind == LQ_V_NUM) {
+      int oi = owner_index(R, r->owner);   /* may move R->owners */
+      tally(&R->owners[oi].t, outcome);
+    } else {
+      tally(&R->no_owner, outcome);
+    }
+  }
   if (R->o.disposition) {
     int di = disp_index(R, disposition);   /* may move R->disps */
     disp *d = &R->disps[di];
@@ -364,6 +439,17 @@ int lq_report_bands(const lq_report *R, lq_band *out, int max) {
 lq_team_stat lq_report_team(const lq_report *R, int t) {
   return (lq_team_stat){R->team[t * TEAM_KINDS], R->team[t * TEAM_KINDS + 1], R->team[t * TEAM_KINDS + 2]};
 }
+
+bool lq_report_to_people(const lq_report *R) { return R->to_people; }
+
+int lq_report_nowners(const lq_report *R) { return R->nowners; }
+
+const char *lq_report_owner(const lq_report *R, int i, lq_tally *t) {
+  if (t) *t = R->owners[i].t;
+  return R->owners[i].text;
+}
+
+lq_tally lq_report_no_owner(const lq_report *R) { return R->no_owner; }
 
 int lq_report_ndispositions(const lq_report *R) { return R->ndisps; }
 
@@ -545,6 +631,60 @@ static void route_table(model *m) {
   }
 }
 
+/* Owner indexes, most leads first, then by name, so the busiest people lead
+ * the table and equal counts read in a stable order. */
+static int cmp_owner_text(const owner_stat *a, const owner_stat *b) {
+  size_t n = a->n < b->n ? a->n : b->n;
+  for (size_t i = 0; i < n; i++) {   /* ana before Ben, as a person sorts names */
+    int x = (unsigned char)a->text[i], y = (unsigned char)b->text[i];
+    x += x >= 'A' && x <= 'Z' ? 32 : 0;   /* ASCII only: the same in every locale */
+    y += y >= 'A' && y <= 'Z' ? 32 : 0;
+    if (x != y) return x - y;
+  }
+  if (a->n != b->n) return (a->n > b->n) - (a->n < b->n);
+  return memcmp(a->text, b->text, n);   /* Ben before ben */
+}
+
+typedef struct owner_ref { const owner_stat *o; int index; bool other; } owner_ref;
+
+static int cmp_owner_ref(const void *x, const void *y) {
+  const owner_ref *a = x, *b = y;
+  if (a->other != b->other) return a->other ? 1 : -1;   /* "(other owners)" last */
+  if (a->o->t.leads != b->o->t.leads) return a->o->t.leads < b->o->t.leads ? 1 : -1;
+  int c = cmp_owner_text(a->o, b->o);
+  return c ? c : a->index - b->index;
+}
+
+static int *owner_order(const lq_report *R) {
+  int n = R->nowners, *v = lq_xcalloc((size_t)n + 1, sizeof *v);
+  owner_ref *refs = lq_xcalloc((size_t)n + 1, sizeof *refs);
+  for (int i = 0; i < n; i++) refs[i] = (owner_ref){&R->owners[i], i, i == R->other_owners};
+  qsort(refs, (size_t)n, sizeof *refs, cmp_owner_ref);
+  for (int i = 0; i < n; i++) v[i] = refs[i].index;
+  free(refs);
+  return v;
+}
+
+static void owner_table(model *m) {
+  const lq_report *R = m->R;
+  lq_arena *a = &m->a;
+  if (!R->to_people) return;
+  table *t = table_new(m, "Owners: the person each lead was routed to",
+                       "(no owner): routed, but to no person (a route without `to`, or no route);\n"
+                       "(rejected): rejected leads, routed nowhere",
+                       "lrrr", "owner", "leads", "outcomes", "rate");
+  int *order = owner_order(R);
+  for (int i = 0; i < R->nowners; i++) {
+    const owner_stat *o = &R->owners[order[i]];
+    row(m, t, ROW_PLAIN, lq_arena_strndup(a, o->text, o->n), count(a, o->t.leads), count(a, o->t.outcomes),
+        pct(a, lq_tally_rate(o->t)));
+  }
+  free(order);
+  lq_tally none = R->no_owner, rej = lq_report_rejected(R, -1);
+  if (none.leads) row(m, t, ROW_PLAIN, "(no owner)", count(a, none.leads), count(a, none.outcomes), pct(a, lq_tally_rate(none)));
+  if (rej.leads) row(m, t, ROW_PLAIN, "(rejected)", count(a, rej.leads), count(a, rej.outcomes), pct(a, lq_tally_rate(rej)));
+}
+
 static void grade_tables(model *m) {
   const lq_program *p = m->R->p;
   lq_arena *a = &m->a;
@@ -718,6 +858,7 @@ static void build(model *m, const lq_report *R) {
   if (!R->total.leads) return;
   stage_tables(m);
   route_table(m);
+  owner_table(m);
   grade_tables(m);
   reject_table(m);
   band_table(m);
@@ -905,6 +1046,23 @@ void lq_report_json(lq_buf *b, const lq_report *R) {
   }
   lq_buf_puts(b, "],\"no_route\":{");
   jtally(b, lq_report_routed(R, -1));
+  if (R->to_people) {
+    lq_buf_puts(b, "},\"owners\":[");
+    int *order = owner_order(R);
+    for (int i = 0; i < R->nowners; i++) {
+      const owner_stat *o = &R->owners[order[i]];
+      if (i) lq_buf_putc(b, ',');
+      lq_buf_puts(b, "{\"owner\":");
+      if (o->num) lq_buf_num(b, o->x);
+      else lq_buf_json_string(b, o->text, o->n);
+      lq_buf_putc(b, ',');
+      jtally(b, o->t);
+      lq_buf_putc(b, '}');
+    }
+    free(order);
+    lq_buf_puts(b, "],\"no_owner\":{");
+    jtally(b, R->no_owner);
+  }
 
   lq_buf_puts(b, "},\"grades\":[");
   for (int g = 0; g < p->ngrades; g++) {

@@ -18,6 +18,7 @@
 #define LQ_REPORT_Z 1.96                 /* ... and a difference of rates significant at 95% */
 #define LQ_REPORT_EXAMPLES 3             /* ids kept per reject of leads that converted anyway */
 #define LQ_REPORT_MAX_DISPOSITIONS 200   /* distinct values kept; the rest count as "(other)" */
+#define LQ_REPORT_MAX_OWNERS 10000       /* distinct owners kept; the rest count as "(other owners)" */
 
 typedef struct lq_report_opts {
   const char *rules_path;      /* shown in the header */
@@ -88,6 +89,16 @@ int lq_report_bands(const lq_report *R, lq_band *out, int max);
  * route it owns, or were rejected by a reject it owns (outcomes: converted anyway). */
 typedef struct lq_team_stat { lq_tally qualified, routed, rejected; } lq_team_stat;
 lq_team_stat lq_report_team(const lq_report *R, int t);
+
+/* Owners, the people of `route ... to` (only counted when some route has
+ * one): in the order first seen, owner i's text (a number as leadq prints
+ * it; "(other owners)" past the limit) and its leads; owners compare as
+ * decisions print them, case and all. No owner: leads not rejected whose decision has no owner
+ * (a route without `to`, or no route); rejected leads are lq_report_rejected(R, -1). */
+bool lq_report_to_people(const lq_report *R);
+int lq_report_nowners(const lq_report *R);
+const char *lq_report_owner(const lq_report *R, int i, lq_tally *t);
+lq_tally lq_report_no_owner(const lq_report *R);
 
 /* Dispositions, most leads first: value i's text ("(none)" when missing,
  * "(other)" past the limit) and its leads; the leads where rule k (as in

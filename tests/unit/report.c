@@ -381,6 +381,112 @@ Test(report, html_is_self_contained) {
   rp_free(&x);
 }
 
+/* ---- owners: the people of `route ... to` ---- */
+
+#define RP_OWNER_RULES                                   \
+  "reject \"spam\" when spam == true\n"                 \
+  "route \"named\" to rep when rep is present\n"         \
+  "route \"queue\" otherwise\n"
+
+/* The owner shown as text, by name; asserts it is there. */
+static lq_tally rp_owner(const rp *x, const char *name) {
+  for (int i = 0; i < lq_report_nowners(x->R); i++) {
+    lq_tally t;
+    if (!strcmp(lq_report_owner(x->R, i, &t), name)) return t;
+  }
+  cr_assert_fail("no owner '%s'", name);
+  return (lq_tally){0};
+}
+
+/* Owners compare as decisions print them (as diff and `expect owner` do): case
+ * and all, a number by its digits. */
+Test(report, owners_are_told_apart_as_decisions_print_them) {
+  rp x = rp_new(RP_OWNER_RULES, NULL);
+  rp_add(&x, "{\"rep\": \"Ana@acme.example\"}", true);
+  rp_add(&x, "{\"rep\": \"ana@acme.example\"}", false);
+  rp_add(&x, "{\"rep\": \"Ana@acme.example\"}", false);
+  rp_add(&x, "{\"rep\": 1042}", true);
+  rp_add(&x, "{\"rep\": 1042.0}", false);
+  rp_add(&x, "{\"rep\": \"1042\"}", false);
+  rp_add(&x, "{}", true);                                    /* the queue: no person */
+  rp_add(&x, "{\"rep\": \"   \"}", false);                 /* a blank owner is none: the queue */
+  rp_add(&x, "{\"rep\": \"ben@acme.example\", \"spam\": true}", true);   /* rejected: nobody's */
+  cr_assert(lq_report_to_people(x.R));
+  cr_assert_eq(lq_report_nowners(x.R), 3);
+  assert_tally(rp_owner(&x, "Ana@acme.example"), 2, 1);
+  assert_tally(rp_owner(&x, "ana@acme.example"), 1, 0);
+  assert_tally(rp_owner(&x, "1042"), 3, 1);
+  assert_tally(lq_report_no_owner(x.R), 2, 1);
+  assert_tally(lq_report_rejected(x.R, -1), 1, 1);
+  rp_free(&x);
+}
+
+Test(report, owners_table_in_text_json_and_html_most_leads_first) {
+  rp x = rp_new(RP_OWNER_RULES, NULL);
+  rp_add(&x, "{\"rep\": \"cy@acme.example\"}", true);
+  rp_add(&x, "{\"rep\": \"Ben@acme.example\"}", false);
+  rp_add(&x, "{\"rep\": \"ana@acme.example\"}", true);
+  rp_add(&x, "{\"rep\": \"cy@acme.example\"}", false);
+  rp_add(&x, "{\"rep\": 7}", false);
+  rp_add(&x, "{}", false);
+  char *text = rp_render(&x, 't'), *json = rp_render(&x, 'j'), *html = rp_render(&x, 'h');
+  /* cy has the most leads; the others one each, by name ignoring case: 7, ana, Ben. */
+  rp_has(text, "Owners: the person each lead was routed to\n");
+  rp_has(text, "  owner             leads  outcomes    rate\n"
+               "  cy@acme.example       2         1   50.0%\n"
+               "  7                     1         0    0.0%\n"
+               "  ana@acme.example      1         1  100.0%\n"
+               "  Ben@acme.example      1         0    0.0%\n"
+               "  (no owner)            1         0    0.0%\n"
+               "\n"
+               "Rejects");
+  rp_has(json, "\"owners\":[{\"owner\":\"cy@acme.example\",\"leads\":2,\"outcomes\":1,\"rate\":0.5},"
+               "{\"owner\":7,\"leads\":1,\"outcomes\":0,\"rate\":0},");
+  rp_has(json, "\"no_owner\":{\"leads\":1,\"outcomes\":0,\"rate\":0}");
+  rp_has(html, "<h2>Owners: the person each lead was routed to</h2>");
+  rp_has(html, "<tr><td class=\"l\">cy@acme.example</td><td class=\"r\">2</td><td class=\"r\">1</td>"
+               "<td class=\"r\">50.0%</td></tr>");
+  free(text);
+  free(json);
+  free(html);
+  rp_free(&x);
+}
+
+Test(report, no_owners_table_when_no_route_goes_to_people) {
+  rp x = rp_new(RP_RULES, NULL);
+  rp_ten(&x);
+  cr_assert_not(lq_report_to_people(x.R));
+  char *text = rp_render(&x, 't'), *json = rp_render(&x, 'j'), *html = rp_render(&x, 'h');
+  cr_assert_null(strstr(text, "Owners"));
+  cr_assert_null(strstr(json, "\"owners\""));
+  cr_assert_null(strstr(json, "\"no_owner\""));
+  cr_assert_null(strstr(html, "Owners"));
+  free(text);
+  free(json);
+  free(html);
+  rp_free(&x);
+}
+
+/* Memory stays bounded: past LQ_REPORT_MAX_OWNERS distinct people, the rest
+ * are counted together, and the table grows its index as it goes. */
+Test(report, owners_past_the_limit_count_as_other_owners) {
+  rp x = rp_new(RP_OWNER_RULES, NULL);
+  for (int i = 0; i < LQ_REPORT_MAX_OWNERS + 5; i++) {
+    char lead[64];
+    snprintf(lead, sizeof lead, "{\"rep\": \"rep%d@acme.example\"}", i);
+    rp_add(&x, lead, i % 2 == 0);
+  }
+  rp_add(&x, "{\"rep\": \"rep0@acme.example\"}", true);   /* still found among the many */
+  cr_assert_eq(lq_report_nowners(x.R), LQ_REPORT_MAX_OWNERS + 1);
+  assert_tally(rp_owner(&x, "rep0@acme.example"), 2, 2);
+  assert_tally(rp_owner(&x, "(other owners)"), 5, 3);
+  char *text = rp_render(&x, 't');
+  const char *other = strstr(text, "  (other owners)");
+  cr_assert(other && strstr(text, "  rep0@acme.example") < other, "(other owners) comes last");
+  free(text);
+  rp_free(&x);
+}
+
 /* ---- the charts, drawn by a real browser ---- */
 
 /* Appended to a copy of the page: counts each chart's marks with a box. */

@@ -3,7 +3,9 @@
 
 #include <stdarg.h>
 #include <sys/stat.h>
+#include <xxhash.h>
 
+#include "explain.h"
 #include "table.h"
 
 /* A rules file and its tables in a folder of their own, compiled from disk. */
@@ -301,4 +303,127 @@ Test(pick, moves_only_the_keys_of_the_rep_removed_or_added) {
   cr_assert(had > 3000 && had < 5000, "cy had %d of 20,000 keys at weight 1 of 5", had);
   rt_close(&full);
   rt_close(&less);
+}
+
+/* ---- what explain shows of a pick: lq_eval_pick_trace ---- */
+
+/* The pick call inside a route's `to` (to: pick(...).email, a path off the call). */
+static const lq_expr *pick_call(const rt *t, int route) {
+  const lq_expr *e = t->p->routes[route].to;
+  if (e->op == LQ_OP_PATH) e = e->a;
+  cr_assert(e->op == LQ_OP_CALL && e->fn == LQ_FN_pick);
+  return e;
+}
+
+/* Every item is listed with its weight; the score is the contract's formula,
+ * recomputed here from XXH64; the one picked is the decision's owner. */
+Test(pick, trace_lists_every_candidate_as_the_decision_weighed_it) {
+  rt t;
+  rt_open(&t, "table reps = \"tables/reps.csv\"\nroute \"r\" to pick(reps, id, weight).email otherwise\n",
+          "tables/reps.csv", "email,weight\nana@acme.example,2\nben@acme.example,0\ncy@acme.example,\ndi@acme.example,1\n",
+          NULL);
+  rt_clean(&t);
+  const lq_result *r = rt_run(&t, "{\"id\":\"lead-42\"}");
+  lq_pick_trace tr;
+  lq_eval_pick_trace(t.E, pick_call(&t, 0), LQ_NOVALUE, &tr);
+  cr_assert_eq(tr.keyn, 7);
+  cr_assert_str_eq(tr.key, "lead-42");
+  cr_assert_eq(tr.n, 4);
+  static const char *const ids[] = {"ana@acme.example", "ben@acme.example", "cy@acme.example", "di@acme.example"};
+  for (int i = 0; i < 4; i++) cr_assert_str_eq(tr.c[i].id, ids[i]);
+  cr_assert_eq(tr.c[0].weight, 2);
+  cr_assert_eq(tr.c[1].weight, 0);
+  cr_assert(isnan(tr.c[2].weight), "an empty weight cell is missing");
+  cr_assert_eq(tr.c[3].weight, 1);
+  cr_assert(isnan(tr.c[1].score) && isnan(tr.c[2].score), "weight 0 and no weight are never scored");
+  for (int i = 0; i < 4; i += 3) {
+    char text[64];
+    int n = snprintf(text, sizeof text, "lead-42\x1f%s", ids[i]);
+    uint64_t h = XXH64(text, (size_t)n, 0);
+    double u = ((double)(h >> 11) + 0.5) / 9007199254740992.0;
+    cr_assert_eq(tr.c[i].score, tr.c[i].weight / -log(u), "score of %s", ids[i]);
+  }
+  cr_assert(tr.picked == 0 || tr.picked == 3);
+  cr_assert(tr.c[tr.picked].score >= tr.c[3 - tr.picked].score);
+  cr_assert_str_eq(owner_of(r), ids[tr.picked]);
+  rt_close(&t);
+}
+
+Test(pick, trace_of_a_missing_key_lists_the_candidates_and_picks_none) {
+  rt t;
+  rt_open(&t, "route \"r\" to pick([\"ana\", \"ben\"], id) otherwise\n", NULL);
+  rt_clean(&t);
+  rt_run(&t, "{}");
+  lq_pick_trace tr;
+  lq_eval_pick_trace(t.E, pick_call(&t, 0), LQ_NOVALUE, &tr);
+  cr_assert_null(tr.key);
+  cr_assert_eq(tr.n, 2);
+  cr_assert_eq(tr.picked, -1);
+  cr_assert(isnan(tr.c[0].score) && isnan(tr.c[1].score));
+  rt_close(&t);
+}
+
+/* ---- explain: the owner, lookups and picks ---- */
+
+static const char *rt_explain(rt *t, const char *lead, bool json) {
+  static char out[8192];
+  const lq_result *r = rt_run(t, lead);
+  lq_buf b = {0};
+  lq_explain(&b, t->E, r, lq_strv("x1", 2), 1, &(lq_explain_opts){.json = json});
+  cr_assert_lt(b.len, sizeof out);
+  memcpy(out, b.data, b.len);
+  out[b.len] = '\0';
+  lq_buf_free(&b);
+  return out;
+}
+
+/* A long pool shows its first ten candidates, then the one picked, then how
+ * many more there are: the trace stays readable with 50 reps. */
+Test(explain_owner, a_long_pool_shows_ten_candidates_and_the_one_picked) {
+  rt t;
+  char reps[512] = "email,weight\n";
+  for (int i = 1; i <= 12; i++)
+    snprintf(reps + strlen(reps), sizeof reps - strlen(reps), "r%02d@acme.example,%d\n", i, i == 12);
+  rt_open(&t, "table reps = \"tables/reps.csv\"\nroute \"pool\" to pick(reps, id, weight).email otherwise\n",
+          "tables/reps.csv", reps, NULL);
+  rt_clean(&t);
+  const char *s = rt_explain(&t, "{\"id\":\"L1\"}", false);
+  cr_assert(strstr(s, "lead x1 (line 1): stage none, route \"pool\", owner \"r12@acme.example\", score 0\n"), "%s", s);
+  cr_assert(strstr(s, "      pick from 12 candidates by stable hashing of id = \"L1\":\n"
+                      "        \"r01@acme.example\"  weight 0  never picked: weight not above 0\n"), "%s", s);
+  cr_assert(strstr(s, "        \"r10@acme.example\"  weight 0  never picked: weight not above 0\n"
+                      "        \"r12@acme.example\"  weight 1  picked\n"
+                      "        ... and 1 more\n"), "%s", s);
+  cr_assert_null(strstr(s, "r11@"), "%s", s);
+  /* JSON has every candidate. */
+  s = rt_explain(&t, "{\"id\":\"L1\"}", true);
+  cr_assert(strstr(s, "{\"id\":\"r11@acme.example\",\"weight\":0,\"score\":null,\"picked\":false}"), "%s", s);
+  rt_close(&t);
+}
+
+/* Rules that name only queues: the decision line has no owner part. */
+Test(explain_owner, no_owner_part_when_no_route_goes_to_people) {
+  rt t;
+  rt_open(&t, "route \"queue\" otherwise\n", NULL);
+  rt_clean(&t);
+  const char *s = rt_explain(&t, "{}", false);
+  cr_assert(strstr(s, "lead x1 (line 1): stage none, route \"queue\", score 0\n"), "%s", s);
+  rt_close(&t);
+}
+
+/* An empty pool picks no one: the route is passed over, and explain says so. */
+Test(explain_owner, an_empty_pool_picks_no_one) {
+  rt t;
+  rt_open(&t,
+          "table reps = \"tables/reps.csv\"\n"
+          "route \"pool\" to pick(reps where pool == \"none\", id).email when true\n"
+          "route \"queue\" otherwise\n",
+          "tables/reps.csv", REPS, NULL);
+  rt_clean(&t);
+  const char *s = rt_explain(&t, "{\"id\":\"L1\"}", false);
+  cr_assert(strstr(s, "    \"pool\"                          no owner\n"
+                      "      to pick(reps where pool == \"none\", id).email = missing: no owner, so the lead went on to the next route\n"
+                      "      pick from no candidates by stable hashing of id = \"L1\"\n"
+                      "    \"queue\"                         chosen\n"), "%s", s);
+  rt_close(&t);
 }
