@@ -15,7 +15,7 @@
  * on the reading thread) must be separate from splitting and typing the cells
  * (on the evaluating threads of run --jobs). libcsv's callbacks give cell
  * values only, and its strict mode stops at the first error. Framing a CSV
- * line without a quote is one memchr, so CSV costs no more than NDJSON. */
+ * line without a quote is one scan, so CSV costs no more than NDJSON. */
 #include "feed.h"
 
 #include <errno.h>
@@ -26,6 +26,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>   /* SSE2 is in every x86-64 */
+#endif
 
 #include "json.h"
 
@@ -276,6 +279,33 @@ static uint64_t count_lf(const char *s, size_t n) {
   return k;
 }
 
+/* The offset of the first LF or quote in b[i..avail), or avail: outside
+ * quotes a CSV record ends at the one or needs a look at the other. One scan
+ * for both, 64 bytes a step where SSE2 is, rather than a search for the LF
+ * and another over the line for a quote. */
+static size_t lf_or_quote(const char *b, size_t i, size_t avail) {
+#ifdef __SSE2__
+  const __m128i lf = _mm_set1_epi8('\n'), q = _mm_set1_epi8('"');
+  for (; i + 64 <= avail; i += 64) {
+    uint64_t m = 0;
+    for (int k = 0; k < 4; k++) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i + 16 * (size_t)k));
+      m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, q)))
+           << (16 * k);
+    }
+    if (m) return i + (size_t)__builtin_ctzll(m);
+  }
+  for (; i + 16 <= avail; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, q)));
+    if (m) return i + (size_t)__builtin_ctz(m);
+  }
+#endif
+  for (; i < avail; i++)
+    if (b[i] == '\n' || b[i] == '"') return i;
+  return avail;
+}
+
 /* Frames from b[i] on: the offset of the LF that ends the record, or avail
  * when it does not end in b[0..avail). NDJSON: the next LF. CSV: the next LF
  * outside quotes, where a quote opens only at the start of a field (a quote
@@ -299,16 +329,13 @@ static size_t frame(lq_feed *f, const char *b, size_t i, size_t avail) {
       f->state = c == '"' ? QUOTED : c == delim ? AT_START : UNQUOTED;
       i++;
     } else {
-      const char *nl = memchr(b + i, '\n', avail - i);
-      size_t stop = nl ? (size_t)(nl - b) : avail;
-      const char *q = memchr(b + i, '"', stop - i);
-      if (!q) {
-        if (stop > i) f->state = b[stop - 1] == delim ? AT_START : UNQUOTED;
-        if (nl) return stop;
-        i = stop;
+      size_t at = lf_or_quote(b, i, avail);
+      if (at == avail || b[at] == '\n') {   /* no quote before the line's end */
+        if (at > i) f->state = b[at - 1] == delim ? AT_START : UNQUOTED;
+        if (at < avail) return at;
+        i = at;
         continue;
       }
-      size_t at = (size_t)(q - b);
       bool field_start = at == i ? f->state == AT_START : b[at - 1] == delim;
       f->state = field_start ? QUOTED : UNQUOTED;
       i = at + 1;
@@ -553,8 +580,7 @@ typedef struct cells {
 enum { PAD = 64 };
 
 #ifdef __SSE2__
-#include <emmintrin.h>
-/* SSE2 is in every x86-64: 16 bytes a compare, a bit per byte by movemask. */
+/* 16 bytes a compare, a bit per byte by movemask. */
 static uint64_t block_mask(cells *c, size_t at) {
   const __m128i d = _mm_set1_epi8((char)c->d);
   uint64_t m = 0;
@@ -564,6 +590,26 @@ static uint64_t block_mask(cells *c, size_t at) {
     c->high |= (uint64_t)_mm_movemask_epi8(v);
   }
   return m;
+}
+
+/* The delimiter mask of each of the nblk blocks from b; true when a byte of
+ * them is a quote. Quotes and high bits are gathered in registers and looked
+ * at once, at the end. */
+static bool blocks_scan(cells *c, size_t nblk, uint64_t *masks) {
+  const __m128i d = _mm_set1_epi8((char)c->d), q = _mm_set1_epi8('"');
+  __m128i quotes = _mm_setzero_si128(), high = _mm_setzero_si128();
+  for (size_t k = 0; k < nblk; k++) {
+    uint64_t m = 0;
+    for (int i = 0; i < 4; i++) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(c->b + 64 * k + 16 * (size_t)i));
+      m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, d)) << (16 * i);
+      quotes = _mm_or_si128(quotes, _mm_cmpeq_epi8(v, q));
+      high = _mm_or_si128(high, v);
+    }
+    masks[k] = m;
+  }
+  c->high |= (uint64_t)_mm_movemask_epi8(high);
+  return _mm_movemask_epi8(quotes) != 0;
 }
 #else
 /* Elsewhere a word at a time: a delimiter byte xor d is 0, found exactly. */
@@ -579,6 +625,11 @@ static uint64_t block_mask(cells *c, size_t at) {
     m |= (zero * 0x0102040810204080ULL >> 56) << (8 * i);   /* bit 8k to bit 56 + k */
   }
   return m;
+}
+
+static bool blocks_scan(cells *c, size_t nblk, uint64_t *masks) {
+  for (size_t k = 0; k < nblk; k++) masks[k] = block_mask(c, 64 * k);
+  return memchr(c->b, '"', 64 * nblk) != NULL;
 }
 #endif
 
@@ -599,23 +650,174 @@ static size_t cells_next(cells *c, size_t n) {
   return at < n ? at : n;
 }
 
-static bool word_is(const char *s, const char *w, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if ((s[i] | 0x20) != w[i]) return false;
-  return true;
+/* What a cell's first byte says it may be: a number, true or false, or else text. */
+enum { MAY_TEXT, MAY_NUMBER, MAY_BOOL };
+static const unsigned char may_be[256] = {
+    ['-'] = MAY_NUMBER, ['0'] = MAY_NUMBER, ['1'] = MAY_NUMBER, ['2'] = MAY_NUMBER, ['3'] = MAY_NUMBER,
+    ['4'] = MAY_NUMBER, ['5'] = MAY_NUMBER, ['6'] = MAY_NUMBER, ['7'] = MAY_NUMBER, ['8'] = MAY_NUMBER,
+    ['9'] = MAY_NUMBER, ['t'] = MAY_BOOL,   ['T'] = MAY_BOOL,   ['f'] = MAY_BOOL,   ['F'] = MAY_BOOL,
+};
+
+/* The rare number: out of line, so the usual cell's code stays short. */
+static __attribute__((noinline)) void type_by_grammar(cJSON *j, char *c, size_t n) {
+  c[n] = '\0';
+  if (is_json_number(c, n)) j->type = cJSON_Number, j->valuedouble = strtod(c, NULL);
 }
 
-/* One record in one pass over an arena copy of its bytes: cells are cut in
- * place (a NUL where each ends, "" unescaped where it stands), so text and
- * numbers point into the copy and nothing else is copied. The object and its
- * nodes are one allocation. */
-static cJSON *decode_csv(const lq_feed_schema *s, lq_arena *a, const char *raw, size_t len, char *why,
+/* A cell of text c[0..n) that starts with a digit or '-', typed as a number
+ * when it is one by the JSON grammar exactly, with its value. Whole numbers
+ * of up to 7 digits, the usual kind, are read as one 8-byte word with no
+ * branch on their length; longer ones and fractions by the grammar, after
+ * c[n] is made a NUL. 8 bytes past c + n may be read (the copy's padding). */
+static inline __attribute__((always_inline)) void type_number(cJSON *j, char *c, size_t n) {
+  size_t sign = c[0] == '-', digits = n - sign;
+  uint64_t w;
+  memcpy(&w, c + sign, 8);
+  uint64_t t = w ^ 0x3030303030303030ULL;   /* a digit's byte is now its value */
+  /* The high bit of each byte that is no digit (its low 7 bits above 9, or
+   * its own high bit set) or is past the cell. */
+  uint64_t other = (((t & 0x7F7F7F7F7F7F7F7FULL) + 0x7676767676767676ULL) | t) & 0x8080808080808080ULL;
+  other |= digits < 8 ? 0x8080808080808080ULL << (8 * digits) : 0;
+  size_t d = other ? (size_t)__builtin_ctzll(other) >> 3 : 8;   /* the digits before the first other byte */
+  if (d == digits && d && d < 8 && (c[sign] != '0' || d == 1)) {
+    /* The digits moved to the top, zeros before them: eight digits to their value in three steps. */
+    uint64_t v = t << (8 * (8 - d));
+    v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFULL;
+    v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFULL;
+    v = (v * 10000 + (v >> 32)) & 0xFFFFFFFFULL;
+    j->type = cJSON_Number;
+    j->valuedouble = sign ? -(double)v : (double)v;
+  } else if (d && (d == 8 || (d < digits && (c[sign + d] == '.' || (c[sign + d] | 0x20) == 'e')))) {
+    type_by_grammar(j, c, n);   /* 8 digits or more, a fraction or an exponent: maybe */
+  }
+}
+
+/* A cell's type from its text c[0..n), n > 0: true or false in any case; the
+ * JSON number grammar exactly, with its value; else text. Call it before the
+ * NUL that ends the cell is stored: a word loaded over a byte just stored
+ * waits for the store to be done (no store forwarding), every cell. */
+static inline __attribute__((always_inline)) void type_cell(cJSON *j, char *c, size_t n) {
+  j->type = cJSON_String;
+  switch (may_be[(unsigned char)c[0]]) {
+  case MAY_NUMBER: type_number(j, c, n); break;
+  case MAY_BOOL: {   /* a word's bytes ored with 0x20: their lower case */
+    uint32_t w;
+    memcpy(&w, c, 4);
+    w |= 0x20202020u;
+    bool t = n == 4 && w == 0x65757274u, f = n == 5 && w == 0x736C6166u && (c[4] | 0x20) == 'e';
+    j->type = t ? cJSON_True : f ? cJSON_False : cJSON_String;
+    break;
+  }
+  }
+}
+
+/* The cells of a record whose delimiters are in masks, one walk over them,
+ * cut in place in b, its copy of raw (a NUL where each ends, "" unescaped
+ * where it stands). False, with b as it was, for a bad record. Compiled twice:
+ * records without a quote, most of them, skip the look at each cell's start. */
+static inline __attribute__((always_inline)) bool walk_cells(const lq_feed_schema *s, char *b, const char *raw,
+                                                             size_t len, const uint64_t *masks, size_t nblk,
+                                                             bool quotes, cJSON *obj, bool *ignored) {
+  const char delim = s->delimiter;
+  const int ncols = s->ncols;
+  const char *const *keys = s->keys;
+  const bool *wanted = s->wanted;
+  cJSON *nodes = obj + 1, head, *last = &head;
+  bool ign = false;
+  size_t blk = 0, start = 0;
+  uint64_t m = nblk ? masks[0] : 0;
+  for (int col = 0; col < ncols; col++) {
+    char *c = b + start;
+    size_t end = len, n;
+    if (!quotes || *c != '"') {   /* b[len] is a NUL */
+      if (col + 1 < ncols) {   /* the next delimiter, or too few cells */
+        while (!m) {
+          if (++blk >= nblk) goto other;
+          m = masks[blk];
+        }
+        end = 64 * blk + (size_t)__builtin_ctzll(m);
+        m &= m - 1;
+      }
+      n = end - start;
+    } else {   /* quoted: "" is one quote, the cell ends at a lone one */
+      size_t w = start, r = start + 1;
+      for (;;) {
+        const char *q = memchr(b + r, '"', len - r);
+        if (!q) goto other;
+        size_t qi = (size_t)(q - b);
+        memmove(b + w, b + r, qi - r);
+        w += qi - r;
+        r = qi + 1;
+        if (r < len && b[r] == '"') {
+          b[w++] = '"';
+          r++;
+          continue;
+        }
+        break;
+      }
+      /* The cell ends at the closing quote: the delimiters inside are passed. */
+      if (r < len && b[r] != delim) goto other;
+      if ((r < len) != (col + 1 < ncols)) goto other;   /* too few cells or too many */
+      blk = r / 64;
+      m = blk < nblk ? masks[blk] & (~0ULL << (r % 64)) : 0;
+      if (r < len) end = r, m &= m - 1;   /* and so is the one after it */
+      n = w - start;
+    }
+    const char *key = keys[col];
+    start = end + 1;
+    if (!key || (wanted && !wanted[col])) {
+      c[n] = '\0';
+      ign |= !key && n > 0;
+      continue;
+    }
+    if (n) {   /* an empty cell: the key is absent */
+      cJSON *j = &nodes[col];
+      j->child = NULL;
+      j->string = (char *)key;
+      j->valuestring = c;   /* text, or a number's text as written, for output */
+      j->valueint = n <= 0x7fffffff ? (int)n : 0;
+      type_cell(j, c, n);
+      j->prev = last;
+      last->next = j;
+      last = j;
+    }
+    c[n] = '\0';
+  }
+  while (!m && ++blk < nblk) m = masks[blk];
+  if (m) goto other;   /* more cells than columns */
+  last->next = NULL;
+  if (last != &head) {
+    obj->child = head.next;
+    obj->child->prev = last;
+  }
+  *ignored |= ign;
+  return true;
+other:
+  memcpy(b, raw, len);   /* the cells cut so far are whole again */
+  return false;
+}
+
+/* A record with a cell for each column, in one scan of its bytes and one
+ * walk over its cells. False, with b as it was, for a bad record, or one too
+ * long for the masks: decode_any says what is wrong. */
+static bool decode_plain(const lq_feed_schema *s, char *b, const char *raw, size_t len, cJSON *obj, bool *high,
+                         bool *ignored) {
+  enum { MAX_BLOCKS = 64 };
+  size_t nblk = (len + 63) / 64;
+  uint64_t masks[MAX_BLOCKS];
+  cells cs = {.b = b, .d = (unsigned char)s->delimiter};
+  if (nblk > MAX_BLOCKS) return false;
+  bool quotes = blocks_scan(&cs, nblk, masks);
+  *high = cs.high != 0;
+  return quotes ? walk_cells(s, b, raw, len, masks, nblk, true, obj, ignored)
+                : walk_cells(s, b, raw, len, masks, nblk, false, obj, ignored);
+}
+
+/* Any record, a cell at a time: a quoted cell is unescaped where it stands.
+ * NULL and why for a bad one. */
+static cJSON *decode_any(const lq_feed_schema *s, char *b, const char *raw, size_t len, cJSON *obj, char *why,
                          size_t whylen, bool *ignored) {
-  char *b = lq_arena_alloc(a, len + 1 + PAD);
-  memcpy(b, raw, len);
-  memset(b + len, 0, 1 + PAD);
-  cJSON *obj = lq_arena_alloc(a, (size_t)(s->ncols + 1) * sizeof *obj), *nodes = obj + 1, *last = NULL;
-  *obj = (cJSON){.type = cJSON_Object};
+  cJSON *nodes = obj + 1, *last = NULL;
   /* Locals: the stores into b could alias the schema, for all the compiler knows. */
   const char delim = s->delimiter;
   const int ncols = s->ncols;
@@ -663,9 +865,9 @@ static cJSON *decode_csv(const lq_feed_schema *s, lq_arena *a, const char *raw, 
       n = k - start;
     }
     bool more = k < len;
-    b[start + n] = '\0';
+    char *c = b + start;
     if (col < ncols && (!wanted || wanted[col] || !keys[col])) {
-      const char *key = keys[col], *c = b + start;
+      const char *key = keys[col];
       if (!key) {
         *ignored |= n > 0;
       } else if (n) {   /* an empty cell: the key is absent */
@@ -674,31 +876,13 @@ static cJSON *decode_csv(const lq_feed_schema *s, lq_arena *a, const char *raw, 
         j->string = (char *)key;
         j->valuestring = (char *)c;   /* text, or a number's text as written, for output */
         j->valueint = n <= 0x7fffffff ? (int)n : 0;
-        j->type = cJSON_String;
-        unsigned char c0 = (unsigned char)c[0];
-        if (c0 <= '9' && (c0 >= '0' || c0 == '-')) {
-          /* Whole numbers, the usual kind, in one pass; the rest by the grammar. */
-          size_t i = c0 == '-';
-          uint64_t v = 0;
-          while (i < n && (unsigned char)(c[i] - '0') < 10) v = v * 10 + (uint64_t)(c[i++] - '0');
-          size_t digits = i - (c0 == '-');
-          if (i == n && digits && digits <= 15 && (c[c0 == '-'] != '0' || digits == 1)) {
-            j->type = cJSON_Number;
-            j->valuedouble = c0 == '-' ? -(double)v : (double)v;
-          } else if (is_json_number(c, n)) {
-            j->type = cJSON_Number;
-            j->valuedouble = strtod(c, NULL);
-          }
-        } else if ((c0 | 0x20) == 't' && n == 4 && word_is(c, "true", 4)) {
-          j->type = cJSON_True;
-        } else if ((c0 | 0x20) == 'f' && n == 5 && word_is(c, "false", 5)) {
-          j->type = cJSON_False;
-        }
+        type_cell(j, c, n);
         if (!last) obj->child = j;
         else last->next = j, j->prev = last;
         last = j;
       }
     }
+    c[n] = '\0';
     if (!more) break;
     k++;   /* past the delimiter */
   }
@@ -711,6 +895,25 @@ static cJSON *decode_csv(const lq_feed_schema *s, lq_arena *a, const char *raw, 
     return NULL;
   }
   return obj;
+}
+
+/* One record over an arena copy of its bytes, with PAD zeros after it: text
+ * and numbers point into the copy, so nothing else is copied, and the object
+ * and its nodes are one allocation. */
+static cJSON *decode_csv(const lq_feed_schema *s, lq_arena *a, const char *raw, size_t len, char *why,
+                         size_t whylen, bool *ignored) {
+  char *b = lq_arena_alloc(a, len + 1 + PAD);
+  memcpy(b, raw, len);
+  memset(b + len, 0, 1 + PAD);
+  cJSON *obj = lq_arena_alloc(a, (size_t)(s->ncols + 1) * sizeof *obj);
+  *obj = (cJSON){.type = cJSON_Object};
+  bool high;
+  if (decode_plain(s, b, raw, len, obj, &high, ignored)) {
+    /* UTF-8 last: the scan noted any byte that is not ASCII; most records are all ASCII. */
+    if (high && !utf8_ok(raw, len, why, whylen)) return NULL;
+    return obj;
+  }
+  return decode_any(s, b, raw, len, obj, why, whylen, ignored);
 }
 
 cJSON *lq_feed_decode(const lq_feed_schema *s, lq_arena *a, const char *raw, size_t len, char *why, size_t whylen,
