@@ -118,6 +118,16 @@ lq_node *lq_parse_file(lq_arena *arena, lq_sources *src, lq_diags *diags, uint32
     lq_diag_error(diags, (lq_span){0, 0, file}, "this rules file is too large (over 1 GB)");
     return NULL;
   }
+  /* Positions count LF lines, as every reader of leadq does: a CR alone would
+   * end a line for some editors and not for others (and ended none for the
+   * lexer, which read the rest of the line into a comment). Once per file. */
+  for (const char *p = ctx.text, *end = ctx.text + ctx.len; (p = memchr(p, '\r', (size_t)(end - p))); p++) {
+    if (p + 1 < end && p[1] == '\n') continue;
+    uint32_t at = (uint32_t)(p - ctx.text);
+    lq_diag_error(diags, (lq_span){at, at + 1, file},
+                  "a carriage return (CR) alone is not a line end; save the file with LF or CRLF line ends");
+    break;
+  }
   yyscan_t scanner;
   if (lq_yylex_init_extra(&ctx, &scanner)) abort();
   /* Editors on Windows start files with a UTF-8 byte order mark; skip it. */
