@@ -54,3 +54,38 @@ Test(rules_lexing, after_a_lone_cr_the_lexer_reads_on_as_at_a_line_start) {
   lq_program_free(p);
   lq_diags_free(&d);
 }
+
+/* ---- numbers ---- */
+
+Test(rules_lexing, a_number_past_a_doubles_range_is_an_error_at_the_number) {
+  const char *big = "this number is too large: the largest leadq holds is about 1.8e308; write a smaller one";
+  t_expect_error("score fit {\n  +1e400 \"x\" when true\n}\n", big, 2, 4);
+  t_expect_error("score fit {\n  - 2e308 \"x\" when true\n}\n", big, 2, 5);
+  t_expect_error("stage MQL when size > 1e999\n", big, 1, 23);
+  t_expect_error("list sizes = [1, 2, 99999e999]\n", big, 1, 21);
+  t_expect_error("stage MQL when size > 1e-400\n", "this number is too close to 0 to hold", 1, 23);
+  t_expect_clean("score fit {\n  +1.7e308 \"x\" when size > 0.0e-999\n  +0 \"y\" when size < 1e-300\n}\n");
+}
+
+Test(rules_lexing, a_score_past_1e308_is_held_there_never_null) {
+  lqt *t = lqt_new("score fit {\n  +1e308 \"a\" when true\n  +1e308 \"b\" when true\n}\n"
+                   "score risk {\n  -1e308 \"c\" when bad\n  -1e308 \"d\" when bad\n  -1e308 \"e\" when bad\n}\n"
+                   "stage MQL when score >= 100\n");
+  lqt_run(t, "{\"bad\":false}");
+  cr_assert_eq(lqt_score(t, "fit"), 1e308);
+  cr_assert_eq(lqt_score(t, "risk"), 0);
+  cr_assert_eq(t->r->total, 1e308);
+  cr_assert_str_eq(lqt_stage(t), "MQL");
+  lqt_run(t, "{\"bad\":true}");
+  cr_assert_eq(lqt_score(t, "risk"), -1e308);
+  cr_assert_eq(t->r->total, 0, "1e308 and -1e308 make 0, not NaN");
+  cr_assert_null(lqt_stage(t));
+  lqt_free(t);
+  /* Computed points from the lead too: each rule's points are finite, the sum is held. */
+  t = lqt_new("score fit {\n  +(x) \"x\" when true\n  +(y) \"y\" when true\n}\n");
+  lqt_run(t, "{\"x\":1.5e308,\"y\":1.5e308}");
+  cr_assert_eq(lqt_score(t, "fit"), 1e308);
+  lqt_run(t, "{\"x\":-1.5e308,\"y\":-1.5e308}");
+  cr_assert_eq(lqt_score(t, "fit"), -1e308);
+  lqt_free(t);
+}
