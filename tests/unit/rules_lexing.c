@@ -2,6 +2,7 @@
  * text (issue 11): bytes that are not UTF-8, carriage returns, numbers past a
  * double's range, patterns that cannot be matched in time linear in the lead. */
 #include "helpers.h"
+#include "pattern.h"
 
 /* ---- UTF-8 ---- */
 
@@ -88,4 +89,62 @@ Test(rules_lexing, a_score_past_1e308_is_held_there_never_null) {
   lqt_run(t, "{\"x\":-1.5e308,\"y\":-1.5e308}");
   cr_assert_eq(lqt_score(t, "fit"), -1e308);
   lqt_free(t);
+}
+
+/* ---- matches patterns ---- */
+
+Test(rules_lexing, patterns_that_cannot_match_in_linear_time_are_refused_at_the_part_to_change) {
+  t_expect_error("stage A when x matches \"((a*)*\\\\2)*b\"\n", "a back-reference (\\1 to \\9)", 1, 31);
+  /* The place counts file characters, escapes and all: \u00e9 is one. */
+  t_expect_error("stage A when x matches \"\\u00e9(a)\\\\1\"\n", "a back-reference", 1, 34);
+  t_expect_error("stage A when x matches \"a{3000}{3000}\"\n", "this pattern is too large with its repetitions written out", 1, 26);
+  t_expect_error("stage A when x matches \"(ab|cd){10}{10}{10}\"\n", "this pattern is too large", 1, 40);
+  t_expect_error("stage A when x matches \"ab\\u0000cd\"\n", "a pattern cannot hold \\u0000", 1, 27);
+  /* In a bracket, \1 is a backslash and a 1, not a back-reference. */
+  t_expect_clean("stage A when x matches \"[\\\\1]\"\n");
+}
+
+Test(rules_lexing, the_pattern_size_limit_is_two_thousand) {
+  char text[128];
+  /* `a{1999}` is 1,999 copies of a and the interval itself: 2,000. */
+  snprintf(text, sizeof text, "stage A when x matches \"a{1999}\"\n");
+  t_expect_clean(text);
+  snprintf(text, sizeof text, "stage A when x matches \"a{2000}\"\n");
+  t_expect_error(text, "this pattern is too large", 1, 26);
+  /* 100,000 nested groups crashed regcomp (its stack); now refused first. */
+  size_t n = 100000;
+  char *deep = malloc(2 * n + 64);
+  size_t o = (size_t)sprintf(deep, "stage A when x matches \"");
+  memset(deep + o, '(', n), o += n;
+  deep[o++] = 'a';
+  memset(deep + o, ')', n), o += n;
+  strcpy(deep + o, "\"\n");
+  t_expect_error(deep, "this pattern is too large", 1, 24 + LQ_PATTERN_MAX_SIZE + 1);
+  free(deep);
+}
+
+Test(rules_lexing, matching_is_linear_in_the_text, .timeout = 20.0) {
+  /* glibc tries an unanchored pattern from every byte: this took hours on 2 MB. */
+  size_t n = 2 << 20;
+  char *lead = malloc(n + 32);
+  size_t o = (size_t)sprintf(lead, "{\"x\":\"");
+  memset(lead + o, 'a', n), o += n;
+  strcpy(lead + o, "\"}");
+  cr_assert_not(ex_holds("x matches \"[a-z]+[0-9]\"", lead));
+  lead[o - 1] = '7';
+  cr_assert(ex_holds("x matches \"[a-z]+[0-9]\"", lead));
+  free(lead);
+}
+
+Test(rules_lexing, patterns_keep_their_meaning) {
+  const char *lead = "{\"x\":\"a)b\\nVP of c\\u0000d\"}";
+  cr_assert(ex_holds("x matches \"a)b\"", lead), "an unmatched ) is a character");
+  cr_assert(ex_holds("x matches \"q|a\\\\)|z\"", lead));
+  cr_assert(ex_holds("x matches \"(zz|b)\\nvp\"", lead), "case ignored, newlines matched");
+  cr_assert(ex_holds("x matches \"^a\"", lead));
+  cr_assert_not(ex_holds("x matches \"^vp\"", lead), "^ is the start of the text, not of a line");
+  cr_assert_not(ex_holds("x matches \"b$\"", lead), "$ is the end of the text");
+  cr_assert(ex_holds("x matches \"d$\"", lead), "past a \\u0000 in the text");
+  cr_assert(ex_holds("x matches \"\\\\<of\\\\>\"", lead));
+  cr_assert(ex_holds("x matches \"\"\n", lead));
 }
