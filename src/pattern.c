@@ -11,18 +11,22 @@ static const char NUL_MESSAGE[] =
 static const char BACKREF_MESSAGE[] =
   "a back-reference (\\1 to \\9) can take minutes to match on one lead, so leadq refuses it; "
   "write out what it should match instead";
+static const char LOOPS_MESSAGE[] =
+  "repetitions (*, + or {m,}) are nested more than " LQ_PATTERN_MAX_LOOPS_TEXT " deep here, which can take regcomp minutes; "
+  "write one repetition where two follow each other (a** is a*), and nest fewer";
 static const char SIZE_MESSAGE[] =
   "this pattern is too large with its repetitions written out (over " LQ_PATTERN_MAX_SIZE_TEXT
   " characters and operators); use smaller {m,n} counts, or several rules, or a list with 'in' or 'ends with any'";
 
 /* One open group: the size of its finished alternatives, of the branch being
- * read, and of the last atom in it (what an operator after it repeats). */
-typedef struct frame { double alts, branch, last; } frame;
+ * read, and of the last atom in it (what an operator after it repeats); and
+ * how deep unbounded repetitions nest in the last atom and in the group. */
+typedef struct frame { double alts, branch, last; int last_loops, loops; } frame;
 
 /* `{m}`, `{m,}`, `{m,n}`, `{,n}` at s[i]: its end (past the `}`), or 0 when
  * it is not one (then `{` is an ordinary character). *times is how many copies
  * of the atom regcomp makes. */
-static size_t interval(const char *s, size_t n, size_t i, double *times) {
+static size_t interval(const char *s, size_t n, size_t i, double *times, bool *unbounded) {
   double lo = 0, hi = 0;
   bool comma = false, digits = false, hi_digits = false;
   size_t j = i + 1;
@@ -33,7 +37,8 @@ static size_t interval(const char *s, size_t n, size_t i, double *times) {
   }
   if (j >= n || s[j] != '}' || !digits) return 0;
   if (!comma) hi = lo;
-  *times = comma && !hi_digits ? lo + 1 : hi > 1 ? hi : 1;
+  *unbounded = comma && !hi_digits;
+  *times = *unbounded ? lo + 1 : hi > 1 ? hi : 1;
   return j + 1;
 }
 
@@ -68,63 +73,71 @@ static const char *scan(const char *s, size_t n, char *out, size_t *at, size_t *
   size_t depth = 0, cap = 16, o = 0;
   frame *st = malloc(cap * sizeof *st);
   if (!st) abort();
-  st[0] = (frame){0, 0, 0};
+  st[0] = (frame){0};
   double total = 0;
   const char *problem = NULL;
   for (size_t i = 0, j; i < n && !problem; i = j) {
     frame *f = &st[depth];
     double times, grown = -1;   /* grown: the last atom's new size, after an operator */
     const char *as = NULL;      /* what to write instead of s[i, j) */
+    bool loop = false;          /* an unbounded repetition */
     j = i + 1;
     switch (s[i]) {
     case '(':
       if (++depth == cap && !(st = realloc(st, (cap *= 2) * sizeof *st))) abort();
-      st[depth] = (frame){0, 0, 0};
+      st[depth] = (frame){0};
       total += 1;
       break;
     case ')':
       if (depth == 0) {   /* a literal in ERE; inside the wrapping it would close a group */
         as = "\\)";
-        f->branch += 1, f->last = 1, total += 1;
+        f->branch += 1, f->last = 1, f->last_loops = 0, total += 1;
         break;
       } else {
         double g = f->alts + f->branch + 1;
+        int loops = f->loops;
         depth--;
         st[depth].branch += g;
         st[depth].last = g;
+        st[depth].last_loops = loops;
+        if (loops > st[depth].loops) st[depth].loops = loops;
       }
       break;
     case '|':
-      f->alts += f->branch + 1, f->branch = 0, f->last = 0, total += 1;
+      f->alts += f->branch + 1, f->branch = 0, f->last = 0, f->last_loops = 0, total += 1;
       break;
     case '^':
       /* The start of the text (no REG_NEWLINE); inside the wrapping glibc
        * would take it after a newline too: \` is the start of the text only. */
       as = "\\`";
-      f->branch += 1, f->last = 1, total += 1;
+      f->branch += 1, f->last = 1, f->last_loops = 0, total += 1;
       break;
-    case '*': case '?': grown = f->last + 1; break;
-    case '+': grown = 2 * f->last + 1; break;
+    case '*': grown = f->last + 1, loop = true; break;
+    case '?': grown = f->last + 1; break;
+    case '+': grown = 2 * f->last + 1, loop = true; break;
     case '{':
-      if ((j = interval(s, n, i, &times))) grown = f->last * times + 1;
-      else f->branch += 1, f->last = 1, total += 1, j = i + 1;
+      if ((j = interval(s, n, i, &times, &loop))) grown = f->last * times + 1;
+      else f->branch += 1, f->last = 1, f->last_loops = 0, total += 1, j = i + 1;
       break;
     case '[':
       j = bracket(s, n, i);
-      f->branch += 1, f->last = 1, total += 1;
+      f->branch += 1, f->last = 1, f->last_loops = 0, total += 1;
       break;
     case '\\':
       if (i + 1 < n) j = i + 2;
       if (i + 1 < n && s[i + 1] >= '1' && s[i + 1] <= '9') problem = BACKREF_MESSAGE;
-      f->branch += 1, f->last = 1, total += 1;
+      f->branch += 1, f->last = 1, f->last_loops = 0, total += 1;
       break;
     default:
-      f->branch += 1, f->last = 1, total += 1;
+      f->branch += 1, f->last = 1, f->last_loops = 0, total += 1;
     }
     if (grown >= 0) {
       f->branch += grown - f->last;
       total += grown - f->last;
       f->last = grown;
+      /* a** and (a*)* both nest a loop in a loop: glibc's work grows as a power of the depth */
+      if (loop && ++f->last_loops > f->loops) f->loops = f->last_loops;
+      if (f->last_loops > LQ_PATTERN_MAX_LOOPS) problem = LOOPS_MESSAGE;
     }
     if (!problem && total > LQ_PATTERN_MAX_SIZE) problem = SIZE_MESSAGE;
     if (problem) {

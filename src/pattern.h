@@ -11,13 +11,19 @@
  * with its square), so it is kept to what a hand-written pattern needs. */
 #define LQ_PATTERN_MAX_SIZE 2000
 #define LQ_PATTERN_MAX_SIZE_TEXT "2,000"
+/* How deep unbounded repetitions (*, +, {m,}) may nest, a** counting two:
+ * glibc's compile time grows as about the fourth power of the depth (160
+ * deep: 18 s), and no hand-written pattern needs more than a few. */
+#define LQ_PATTERN_MAX_LOOPS 10
+#define LQ_PATTERN_MAX_LOOPS_TEXT "10"
 
 /* Looks at a pattern (n bytes, which may hold a NUL) before regcomp does,
  * since regcomp itself can take minutes, gigabytes or its stack on some: NULL
  * when it may be compiled; else what is wrong (a message for the rules
  * author), at byte *at of the pattern, *len bytes long. Refused: a NUL byte
  * (regcomp would stop there), a back-reference \1 to \9 (matching one can take
- * time exponential in the text), and a size past LQ_PATTERN_MAX_SIZE: each
+ * time exponential in the text), repetitions nested past LQ_PATTERN_MAX_LOOPS,
+ * and a size past LQ_PATTERN_MAX_SIZE: each
  * character, bracket expression, anchor, group, `|` and operator counts one,
  * and `X{m,n}` counts X n times (m + 1 times for `{m,}`), X+ twice. */
 const char *lq_pattern_check(const char *s, size_t n, size_t *at, size_t *len);

@@ -148,3 +148,13 @@ Test(rules_lexing, patterns_keep_their_meaning) {
   cr_assert(ex_holds("x matches \"\\\\<of\\\\>\"", lead));
   cr_assert(ex_holds("x matches \"\"\n", lead));
 }
+
+Test(rules_lexing, repetitions_nest_at_most_ten_deep) {
+  const char *deep = "repetitions (*, + or {m,}) are nested more than 10 deep here";
+  t_expect_clean("stage A when x matches \"a**********\"\n");
+  t_expect_error("stage A when x matches \"a***********\"\n", deep, 1, 36);
+  t_expect_clean("stage A when x matches \"((((((((((a*)*)*)*)*)*)*)*)*)*)\"\n");
+  t_expect_error("stage A when x matches \"((((((((((a+)b)*)*)*)*)*)*)*)*){2,}+\"\n", deep, 1, 60);
+  /* ? and {m,n} repeat a bounded number of times: they do not count. */
+  t_expect_clean("stage A when x matches \"((((((((((((a?)?)?)?)?)?)?)?)?)?)?)?)?\"\n");
+}
