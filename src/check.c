@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "pattern.h"
 #include "program.h"
 #include "table.h"
 #include "value.h"
@@ -269,13 +270,51 @@ static void call(checker *c, lq_node *n) {
   }
 }
 
+/* Where value bytes [off, off + len) of a quoted text are in the rules file:
+ * escapes (\\ \" \uXXXX ...) are longer in the file than in the value. The
+ * whole text when str is not written as one. */
+static lq_span text_span(const checker *c, lq_span str, size_t off, size_t len) {
+  if (str.file >= c->src->n) return str;
+  const lq_source *f = &c->src->files[str.file];
+  if (str.end > f->len || str.end - str.begin < 2 || f->text[str.begin] != '"') return str;
+  const char *t = f->text;
+  uint32_t i = str.begin + 1, end = str.end - 1, from = end;
+  size_t v = 0;   /* value bytes made by the file bytes before i */
+  while (i < end) {
+    uint32_t k = 1;   /* file bytes of this character or escape */
+    size_t m = 1;     /* value bytes it makes */
+    if (t[i] == '\\' && i + 5 < end && t[i + 1] == 'u') {
+      unsigned cp = 0;
+      for (int h = 2; h < 6; h++) {
+        char x = t[i + h];
+        cp = cp * 16 + (unsigned)(x <= '9' ? x - '0' : (x | 0x20) - 'a' + 10);
+      }
+      k = 6;
+      m = cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+    } else if (t[i] == '\\') {
+      k = 2;
+    }
+    if (from == end && v + m > off) from = i;
+    i += k;
+    v += m;
+    if (v >= off + (len ? len : 1)) break;
+  }
+  return (lq_span){from, i, str.file};
+}
+
 static void regex_check(checker *c, lq_node *n) {
   if (n->b->kind != LQ_STR) {
     lq_diag_error(c->d, n->b->span, "'matches' needs a regular expression in quotes here");
     return;
   }
+  size_t at, len;
+  const char *problem = lq_pattern_check(n->b->str.s, n->b->str.n, &at, &len);
+  if (problem) {
+    lq_diag_error(c->d, text_span(c, n->b->span, at, len), "%s", problem);
+    return;
+  }
   regex_t re;
-  int rc = regcomp(&re, n->b->str.s, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+  int rc = lq_pattern_compile(&re, n->b->str.s, n->b->str.n);
   if (rc) {
     char buf[256];
     regerror(rc, &re, buf, sizeof buf);

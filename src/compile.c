@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "parse.h"
+#include "pattern.h"
 
 const lq_func lq_funcs[LQ_FN_COUNT] = {
 #define X(name, lo, hi, w) {#name, lo, hi, w},
@@ -469,7 +470,8 @@ static lq_expr *compile(compiler *c, const lq_node *n) {
   }
   if (op == LQ_OP_MATCHES && n->b->kind == LQ_STR) {
     regex_t *re = lq_arena_alloc(c->a, sizeof *re);
-    if (regcomp(re, n->b->str.s, REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0) {
+    size_t at, len;   /* the checker refused what lq_pattern_check does; a program with errors is never run */
+    if (!lq_pattern_check(n->b->str.s, n->b->str.n, &at, &len) && lq_pattern_compile(re, n->b->str.s, n->b->str.n) == 0) {
       e->re = re;
       c->p->regexes = realloc(c->p->regexes, (size_t)(c->p->nregexes + 1) * sizeof *c->p->regexes);
       if (!c->p->regexes) abort();

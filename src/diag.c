@@ -105,7 +105,14 @@ static void print_one(const lq_diag *g, const lq_sources *src, FILE *out, bool c
     if (end > to) end = to;
   }
   const char *pre = from ? "..." : "";
-  fprintf(out, "%s%.*s%s\n", pre, (int)(to - from), text + from, to < len ? "..." : "");
+  /* A control byte in the rules (a CR alone, an escape) is shown as a space:
+   * one column, as the caret line counts it, and nothing for the terminal to obey. */
+  fputs(pre, out);
+  for (size_t i = from; i < to; i++) {
+    unsigned char c = (unsigned char)text[i];
+    fputc((c < 0x20 && c != '\t') || c == 0x7F ? ' ' : c, out);
+  }
+  fprintf(out, "%s\n", to < len ? "..." : "");
   fputs(pre, out);
   /* Copy tabs so the caret lines up however the terminal expands them. */
   for (size_t i = from; i < start; i++) {

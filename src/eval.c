@@ -267,6 +267,16 @@ static bool text_test_any(lq_eval *E, const lq_expr *e, text_test t, lq_value a,
   return false;
 }
 
+/* Docs, "Score groups": a sum is held within +-1e308, so a score is always a
+ * number and a decision valid JSON. Not DBL_MAX: printed with 15 digits it
+ * reads back as infinity. Both terms are finite, so the sum is never NaN. */
+#define SCORE_HELD 1e308
+
+static double add_held(double sum, double x) {
+  double s = sum + x;
+  return fabs(s) > SCORE_HELD ? copysign(SCORE_HELD, s) : s;
+}
+
 static lq_value arith(lq_eval *E, const lq_expr *e, lq_value a, lq_value b) {
   if (a.kind == LQ_V_MISSING || b.kind == LQ_V_MISSING) return LQ_NOVALUE;
   if (a.kind != LQ_V_NUM || b.kind != LQ_V_NUM) { surprise(E, e->site, a.kind, b.kind); return LQ_NOVALUE; }
@@ -610,7 +620,7 @@ static lq_value eval(lq_eval *E, const lq_expr *e, lq_value item) {
   case LQ_OP_GROUP: return lq_num(E->r.scores[e->slot]);
   case LQ_OP_TOTAL: {
     double t = 0;
-    for (int i = 0; i < E->p->ngroups; i++) t += E->r.scores[i];
+    for (int i = 0; i < E->p->ngroups; i++) t = add_held(t, E->r.scores[i]);
     return lq_num(t);
   }
   case LQ_OP_GRADE: {
@@ -716,7 +726,7 @@ static void group(lq_eval *E, int gi) {
   for (int i = g->first_rule; i < g->first_rule + g->nrules; i++) {
     double pts = rule_points(E, &E->p->rules[i]);
     E->r.points[i] = pts;
-    if (pts == pts) sum += pts;
+    if (pts == pts) sum = add_held(sum, pts);
   }
   E->r.raw[gi] = sum;
   if (g->has_cap && sum > g->cap) sum = g->cap;
@@ -777,7 +787,7 @@ const lq_result *lq_eval_lead(lq_eval *E, const cJSON *lead) {
     }
   }
   r->total = 0;
-  for (int i = 0; i < p->ngroups; i++) r->total += r->scores[i];
+  for (int i = 0; i < p->ngroups; i++) r->total = add_held(r->total, r->scores[i]);
   if (r->rejected >= 0) {
     r->stage = r->route = -1;
     r->owner = LQ_NOVALUE;

@@ -14,7 +14,12 @@ int lq_yylex_init_extra(struct lq_parse_ctx *extra, yyscan_t *scanner);
 int lq_yylex_destroy(yyscan_t scanner);
 void *lq_yy_scan_bytes(const char *bytes, int len, yyscan_t scanner);
 
-enum { MAX_INCLUDE_DEPTH = 32 };
+enum { MAX_INCLUDE_DEPTH = 32, MAX_FILES = 1000 };
+#define MAX_FILES_TEXT "1,000"
+/* Tables hold data, not rules: a million rows are about 40 MB. Spans are
+ * 32-bit offsets, so a table stays under 4 GB; 2 GB leaves room to spare. */
+#define MAX_TABLE_BYTES (((size_t)1 << 31) - 1)
+#define MAX_TABLE_TEXT "2 GB (2,147,483,647 bytes)"
 #define MAX_EXPR_DEPTH_TEXT "1,000"
 _Static_assert(LQ_MAX_EXPR_DEPTH == 1000, "MAX_EXPR_DEPTH_TEXT spells LQ_MAX_EXPR_DEPTH for messages");
 
@@ -113,6 +118,16 @@ lq_node *lq_parse_file(lq_arena *arena, lq_sources *src, lq_diags *diags, uint32
     lq_diag_error(diags, (lq_span){0, 0, file}, "this rules file is too large (over 1 GB)");
     return NULL;
   }
+  /* Positions count LF lines, as every reader of leadq does: a CR alone would
+   * end a line for some editors and not for others (and ended none for the
+   * lexer, which read the rest of the line into a comment). Once per file. */
+  for (const char *p = ctx.text, *end = ctx.text + ctx.len; (p = memchr(p, '\r', (size_t)(end - p))); p++) {
+    if (p + 1 < end && p[1] == '\n') continue;
+    uint32_t at = (uint32_t)(p - ctx.text);
+    lq_diag_error(diags, (lq_span){at, at + 1, file},
+                  "a carriage return (CR) alone is not a line end; save the file with LF or CRLF line ends");
+    break;
+  }
   yyscan_t scanner;
   if (lq_yylex_init_extra(&ctx, &scanner)) abort();
   /* Editors on Windows start files with a UTF-8 byte order mark; skip it. */
@@ -130,7 +145,10 @@ lq_node *lq_parse_file(lq_arena *arena, lq_sources *src, lq_diags *diags, uint32
   return ctx.decls.head;
 }
 
-/* The stack of files being read, to refuse an include cycle. */
+/* The stack of files being read, to refuse an include cycle, and every rules
+ * file read so far: each is read once, however many files include it, so the
+ * work is bounded by the files' total size (a chain of files each including
+ * the next twice would otherwise read the last one 2^depth times). */
 typedef struct loader {
   lq_arena *arena;
   lq_sources *src;
@@ -138,7 +156,24 @@ typedef struct loader {
   const lq_file_reader *reader;
   const char *stack[MAX_INCLUDE_DEPTH];
   int depth;
+  char **seen;             /* identities (realpath, or the normalised path) of the files read */
+  size_t nseen, cap;
+  size_t bytes;            /* rules text read so far, every file counted once */
+  bool over;               /* a total limit was reported: read nothing more */
 } loader;
+
+static void remember(loader *L, char *real, size_t len) {
+  if (L->nseen == L->cap && !(L->seen = realloc(L->seen, (L->cap = L->cap ? L->cap * 2 : 16) * sizeof *L->seen)))
+    abort();
+  L->seen[L->nseen++] = real;
+  L->bytes += len;
+}
+
+static bool seen(const loader *L, const char *real) {
+  for (size_t i = 0; i < L->nseen; i++)
+    if (!strcmp(L->seen[i], real)) return true;
+  return false;
+}
 
 static lq_node *expand(loader *L, uint32_t file);
 
@@ -182,8 +217,16 @@ static char *normalize(const char *path) {
   return out;
 }
 
-static char *read_source(const loader *L, const char *path, size_t *len) {
-  return L->reader ? L->reader->read(L->reader->ctx, path, len) : lq_read_file(path, len);
+/* Reads at most max bytes of a file; NULL with errno set (EFBIG when over). */
+static char *read_source(const loader *L, const char *path, size_t max, size_t *len) {
+  if (!L->reader) return lq_read_file_max(path, max, len);
+  char *text = L->reader->read(L->reader->ctx, path, len);
+  if (text && *len > max) {
+    free(text);
+    errno = EFBIG;
+    return NULL;
+  }
+  return text;
 }
 
 static lq_node *include(loader *L, lq_node *inc) {
@@ -198,19 +241,39 @@ static lq_node *include(loader *L, lq_node *inc) {
       goto done;
     }
   }
+  /* Already read through another include: its declarations are in already. */
+  if (real && seen(L, real)) goto done;
+  if (L->over) goto done;
   if (L->depth == MAX_INCLUDE_DEPTH) {
     lq_diag_error(L->diags, inc->a->span, "includes are nested more than %d deep", MAX_INCLUDE_DEPTH);
     goto done;
   }
+  if (L->nseen >= MAX_FILES) {
+    lq_diag_error(L->diags, inc->a->span, "more than %s rules files; a program reads at most %s, includes and all",
+                  MAX_FILES_TEXT, MAX_FILES_TEXT);
+    lq_diag_note(L->diags, "put the declarations of small files together in fewer, larger files");
+    L->over = true;
+    goto done;
+  }
   size_t len;
-  char *text = real ? read_source(L, real, &len) : NULL;
+  size_t left = L->bytes < LQ_MAX_RULES_BYTES ? LQ_MAX_RULES_BYTES - L->bytes : 0;
+  char *text = real ? read_source(L, real, left, &len) : NULL;
+  if (!text && real && errno == EFBIG) {
+    lq_diag_error(L->diags, inc->a->span, "cannot read '%s': with the files read before it, the rules are larger than "
+                  LQ_MAX_RULES_TEXT ", the most a program reads", path);
+    L->over = true;
+    goto done;
+  }
   if (!text) {
-    lq_diag_error(L->diags, inc->a->span, "cannot read '%s': %s", path, strerror(errno));
-    lq_diag_note(L->diags, "include paths are relative to the file that includes them");
+    int err = errno;
+    lq_diag_error(L->diags, inc->a->span, "cannot read '%s': %s", path, lq_read_strerror(err));
+    if (err == ENOENT) lq_diag_note(L->diags, "include paths are relative to the file that includes them");
     goto done;
   }
   uint32_t file = lq_sources_add(L->src, path, text, len);
+  remember(L, real, len);
   L->stack[L->depth++] = real;
+  real = NULL;   /* L->seen has it */
   out = expand(L, file);
   L->depth--;
 done:
@@ -227,10 +290,13 @@ static void table_file(loader *L, lq_node *decl) {
   char *path = resolve_path(from, decl->a->str.s);
   char *real = L->reader ? normalize(path) : NULL;
   size_t len;
-  char *text = read_source(L, real ? real : path, &len);
+  char *text = read_source(L, real ? real : path, MAX_TABLE_BYTES, &len);
   if (!text) {
-    lq_diag_error(L->diags, decl->a->span, "cannot read table '%s': %s", path, strerror(errno));
-    lq_diag_note(L->diags, "a table's path is relative to the rules file that declares it");
+    int err = errno;
+    lq_diag_error(L->diags, decl->a->span, "cannot read table '%s': %s", path,
+                  err == EFBIG ? "it is larger than " MAX_TABLE_TEXT ", the most a table file may be"
+                               : lq_read_strerror(err));
+    if (err == ENOENT) lq_diag_note(L->diags, "a table's path is relative to the rules file that declares it");
   } else {
     uint32_t file = lq_sources_add(L->src, path, text, len);
     decl->b = lq_ast_str(L->arena, LQ_STR, (lq_span){0, (uint32_t)len, file}, decl->a->str);
@@ -257,11 +323,17 @@ static lq_node *expand(loader *L, uint32_t file) {
 
 static lq_node *load(lq_arena *arena, lq_sources *src, lq_diags *diags, uint32_t file,
                      const lq_file_reader *reader) {
-  loader L = {arena, src, diags, reader, {0}, 0};
+  loader L = {.arena = arena, .src = src, .diags = diags, .reader = reader};
   char *real = reader ? normalize(src->files[file].path) : realpath(src->files[file].path, NULL);
-  if (real) L.stack[L.depth++] = real;
+  if (real) {
+    remember(&L, real, src->files[file].len);
+    L.stack[L.depth++] = real;
+  } else {
+    L.bytes = src->files[file].len;
+  }
   lq_node *decls = expand(&L, file);
-  free(real);
+  for (size_t i = 0; i < L.nseen; i++) free(L.seen[i]);
+  free(L.seen);
   return decls;
 }
 
@@ -269,9 +341,9 @@ lq_node *lq_parse_load(lq_arena *arena, lq_sources *src, lq_diags *diags, const 
                        const lq_file_reader *reader) {
   size_t len;
   loader L = {.reader = reader};
-  char *text = read_source(&L, path, &len);
+  char *text = read_source(&L, path, LQ_MAX_RULES_BYTES, &len);
   if (!text) {
-    lq_diag_error(diags, (lq_span){0, 0, UINT32_MAX}, "cannot read '%s': %s", path, strerror(errno));
+    lq_diag_error(diags, (lq_span){0, 0, UINT32_MAX}, "cannot read '%s': %s", path, lq_read_strerror(errno));
     return NULL;
   }
   return load(arena, src, diags, lq_sources_add(src, path, text, len), reader);

@@ -579,10 +579,13 @@ static const char *points_text(model *m, int k) {
 
 /* A band's name: "40 to <60", "< 0", ">= 80" for fixed edges; the totals seen
  * in it ("12 to 25", "0") for deciles. */
+/* One decimal; a total past 1e15 has none to round (and x * 10 could overflow). */
+static double tenth(double x) { return fabs(x) < 1e15 ? round(x * 10) / 10 : x; }
+
 static const char *band_name(model *m, const lq_band *b) {
   lq_arena *a = &m->a;
   if (!m->R->o.nedges) {   /* decayed totals have long fractions: one decimal is enough to read */
-    double lo = round(b->min * 10) / 10, hi = round(b->max * 10) / 10;
+    double lo = tenth(b->min), hi = tenth(b->max);
     return lo == hi || isnan(lo) ? num(a, lo) : lq_arena_printf(a, "%s to %s", num(a, lo), num(a, hi));
   }
   if (isinf(b->from)) return lq_arena_printf(a, "< %s", num(a, b->to));

@@ -2,9 +2,13 @@
 #include "source.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void lq_sources_init(lq_sources *s) { memset(s, 0, sizeof *s); }
 
@@ -76,22 +80,66 @@ const char *lq_sources_line(const lq_sources *s, uint32_t file, uint32_t off, si
   return b;
 }
 
-char *lq_read_file(const char *path, size_t *len) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return NULL;
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
-  for (;;) {
-    if (!buf) { fclose(fp); errno = ENOMEM; return NULL; }
-    n += fread(buf + n, 1, cap - n - 1, fp);
-    if (n < cap - 1) break;
-    cap *= 2;
-    buf = realloc(buf, cap);
+/* Only what can be read to an end: a file, or a pipe (`<(git show ...)`), whose
+ * size is checked as it comes. A folder or a device is refused before it is
+ * opened: /dev/zero would never end, and opening some devices does things. */
+char *lq_read_file_max(const char *path, size_t max, size_t *len) {
+  struct stat st;
+  if (stat(path, &st) != 0) return NULL;
+  if (S_ISDIR(st.st_mode)) { errno = EISDIR; return NULL; }
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) { errno = ENODEV; return NULL; }
+  if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) { errno = ENXIO; return NULL; }
+  if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) { errno = EFBIG; return NULL; }
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  /* The file may have been swapped since stat: look again at what is open. */
+  int err = fstat(fd, &st) != 0 ? errno
+          : S_ISDIR(st.st_mode) ? EISDIR
+          : !S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) ? ENODEV : 0;
+  if (err) {
+    close(fd);
+    errno = err;
+    return NULL;
   }
-  int err = ferror(fp);
-  fclose(fp);
-  if (err) { free(buf); errno = EIO; return NULL; }
+  /* A regular file's size is the first guess; a file that grows is still cut at max + 1. */
+  size_t cap = S_ISREG(st.st_mode) && (uintmax_t)st.st_size < max ? (size_t)st.st_size + 2 : 4096;
+  if (cap < 4096) cap = 4096;
+  size_t n = 0;
+  char *buf = malloc(cap);
+  if (!buf) abort();
+  for (;;) {
+    if (n + 1 == cap) {
+      if (n > max) break;
+      cap = cap > max / 2 ? max + 2 : cap * 2;
+      if (!(buf = realloc(buf, cap))) abort();
+    }
+    ssize_t got = read(fd, buf + n, cap - n - 1);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      err = errno;
+      close(fd);
+      free(buf);
+      errno = err;
+      return NULL;
+    }
+    if (got == 0) break;
+    n += (size_t)got;
+  }
+  close(fd);
+  if (n > max) { free(buf); errno = EFBIG; return NULL; }
   buf[n] = '\0';
   *len = n;
   return buf;
+}
+
+char *lq_read_file(const char *path, size_t *len) { return lq_read_file_max(path, LQ_MAX_RULES_BYTES, len); }
+
+const char *lq_read_strerror(int err) {
+  switch (err) {
+  case EISDIR: return "it is a folder; name a file in it";
+  case ENODEV: return "it is a device, not a file";
+  case ENXIO: return "it is a socket, not a file";
+  case EFBIG: return "it is larger than " LQ_MAX_RULES_TEXT ", the most a rules file may be";
+  default: return strerror(err);
+  }
 }

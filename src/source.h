@@ -32,7 +32,17 @@ uint32_t lq_sources_add(lq_sources *s, const char *path, char *text, size_t len)
 void lq_sources_position(const lq_sources *s, uint32_t file, uint32_t off, int *line, int *col);
 /* The line containing off, without its newline. */
 const char *lq_sources_line(const lq_sources *s, uint32_t file, uint32_t off, size_t *len);
-/* Reads a whole file; NULL with errno set on failure. */
+/* The largest rules file (docs/language.md, "Limits"): the lexer's offsets are ints. */
+#define LQ_MAX_RULES_BYTES (((size_t)1 << 30) - 1)
+#define LQ_MAX_RULES_TEXT "1 GB (1,073,741,823 bytes)"
+/* Reads a whole file of at most max bytes; NULL with errno set on failure:
+ * EISDIR a folder, ENODEV a device, ENXIO another kind of non-file, EFBIG
+ * more than max bytes (found while reading, so a big file costs max, not its size). */
+char *lq_read_file_max(const char *path, size_t max, size_t *len);
+/* The same for a rules file (LQ_MAX_RULES_BYTES). */
 char *lq_read_file(const char *path, size_t *len);
+/* A message for "cannot read 'PATH': ..." that names a folder or device as
+ * such, and EFBIG as the rules file limit. */
+const char *lq_read_strerror(int err);
 
 #endif

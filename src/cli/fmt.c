@@ -113,7 +113,7 @@ static int fmt_one(const char *path, int flags, lq_buf *out) {
   size_t len;
   char *text = from_stdin ? read_stdin(&len) : lq_read_file(path, &len);
   if (!text) {
-    fprintf(stderr, "leadq fmt: cannot read '%s': %s\n", name, strerror(errno));
+    fprintf(stderr, "leadq fmt: cannot read '%s': %s\n", name, lq_read_strerror(errno));
     return EXIT_IO;
   }
   lq_sources src;
