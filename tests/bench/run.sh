@@ -271,8 +271,11 @@ else
     mbs_ndjson=$(calc "printf \"%.1f\", ${BYTES[ndjson]} / ${WALL[ndjson]} / 1e6")
     target "CSV input costs no more per lead than NDJSON, whole run (CSV $(calc "printf \"%.0f\", $CSV_N / ${WALL[csv]}") leads/s vs NDJSON $(calc "printf \"%.0f\", $CSV_N / ${WALL[ndjson]}") leads/s)" \
         "$(calc "print (${WALL[csv]} <= ${WALL[ndjson]})")"
-    target "CSV input costs no more per byte than NDJSON, whole run (CSV $mbs_csv MB/s vs NDJSON $mbs_ndjson MB/s)" \
-        "$(calc "print (${BYTES[csv]} / ${WALL[csv]} >= ${BYTES[ndjson]} / ${WALL[ndjson]})")"
+    # Not a target: evaluating the rules and writing a decision cost the same per lead
+    # in both formats, so with CSV's leads in 43% of the bytes a whole run's MB/s
+    # measures the rules, not the format. The format's cost per byte is judged on
+    # reading alone, below.
+    echo "whole run per byte, for the record: CSV $mbs_csv MB/s, NDJSON $mbs_ndjson MB/s"
     # Reading alone: every column decoded (a filter prints a CSV record as its JSON
     # object, so none is left out) and nothing else: tests/bench/read.lq's reject
     # never fires, so no rule works and nothing is written. The rules' work per lead
