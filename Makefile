@@ -122,11 +122,12 @@ test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests $(BUILD)/e2e-tests
 	@echo "all tests passed ($(if $(SAN),sanitized,plain) build)"
 
 # The end-to-end suite again, every leadq run under valgrind: any memory error
-# or leak changes the exit status (99) or stderr, so the case fails.
+# or leak changes the exit status (99) or stderr, so the case fails. Valgrind
+# cannot start without a standard error, so a case that closes it runs bare.
 test-valgrind: deps-test $(BUILD)/leadq $(BUILD)/e2e-tests
 	$(call need,valgrind)
-	@printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect "%s" "$$@"\n' \
-	  "$(abspath $(BUILD)/leadq)" > $(BUILD)/leadq-valgrind && chmod +x $(BUILD)/leadq-valgrind
+	@printf '#!/bin/sh\ntrue >&2 || exec "%s" "$$@"\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect "%s" "$$@"\n' \
+	  "$(abspath $(BUILD)/leadq)" "$(abspath $(BUILD)/leadq)" > $(BUILD)/leadq-valgrind && chmod +x $(BUILD)/leadq-valgrind
 	LEADQ=$(abspath $(BUILD)/leadq-valgrind) GOLDEN=$(abspath tests/golden) $(BUILD)/e2e-tests --jobs 2
 	@echo "end-to-end suite clean under valgrind"
 

@@ -19,6 +19,7 @@
 #include "feed.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ enum { AT_START, UNQUOTED, QUOTED, QUOTE_SEEN };
 /* The bytes of an input: plain, or gzip members inflated one after another. */
 typedef struct source {
   int fd;
+  bool regular;              /* a regular file: a read never waits for a writer */
   bool gzip, in_eof, member_end;
   z_stream z;
   unsigned char *in;         /* compressed bytes read, not yet inflated: z.next_in */
@@ -64,6 +66,7 @@ struct lq_feed {
   uint64_t inner_lines;      /* line ends inside quotes in the current record */
   uint64_t lines;            /* physical lines consumed */
   bool eof, at_start, header_done, rest;
+  bool stopped;              /* o.stop was set: the input ends here, whatever was read */
   lq_feed_status status;
   int err;
   char why[200];
@@ -100,17 +103,42 @@ static void sniff(lq_feed *f) {
   if (s->gzip && inflateInit2(&s->z, 15 + 16) != Z_OK) abort();   /* 16: gzip only */
 }
 
+/* read(2) that goes on after a signal, unless the stop flag is set: then the
+ * input ends here (0, f->stopped). A pipe or a terminal is first waited on
+ * with poll, which a signal interrupts even under SA_RESTART (read would be
+ * restarted, and would wait on); its timeout catches a signal that lands
+ * between the look at the flag and the wait. */
+static ssize_t read_input(lq_feed *f, void *to, size_t n) {
+  const source *s = &f->src;
+  for (;;) {
+    if (f->o.stop && *f->o.stop) {
+      f->stopped = true;
+      return 0;
+    }
+    if (f->o.stop && !s->regular) {
+      struct pollfd p = {.fd = s->fd, .events = POLLIN};
+      int ready = poll(&p, 1, 500);
+      if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
+    }
+    ssize_t got = read(s->fd, to, n);
+    if (got < 0 && errno == EINTR) continue;
+    return got;
+  }
+}
+
 lq_feed *lq_feed_open(int fd, const char *name, const lq_feed_opts *o) {
   lq_feed *f = feed_new(name, o);
   struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) f->size = (uint64_t)st.st_size;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    f->size = (uint64_t)st.st_size;
+    f->src.regular = true;
+  }
   f->src.fd = fd;
   f->src.in = malloc(IN_CHUNK);
   if (!f->src.in) abort();
   size_t got = 0;
   while (got < 2) {
-    ssize_t n = read(fd, f->src.in + got, IN_CHUNK - got);
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = read_input(f, f->src.in + got, IN_CHUNK - got);
     if (n < 0) {
       f->status = LQ_FEED_EIO;
       f->err = errno;
@@ -167,6 +195,7 @@ lq_feed_status lq_feed_error(const lq_feed *f, const char **why) {
 }
 
 int lq_feed_errno(const lq_feed *f) { return f->err; }
+bool lq_feed_stopped(const lq_feed *f) { return f->stopped; }
 uint64_t lq_feed_offset(const lq_feed *f) { return f->src.offset; }
 uint64_t lq_feed_size(const lq_feed *f) { return f->size; }
 uint64_t lq_feed_lines(const lq_feed *f) { return f->lines; }
@@ -182,20 +211,17 @@ static bool source_more(lq_feed *f) {
   source *s = &f->src;
   if (s->in_eof) return false;
   if (s->z.avail_in) memmove(s->in, s->z.next_in, s->z.avail_in);
-  for (;;) {
-    ssize_t n = read(s->fd, s->in + s->z.avail_in, IN_CHUNK - s->z.avail_in);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      f->status = LQ_FEED_EIO;
-      f->err = errno;
-      return false;
-    }
-    s->z.next_in = s->in;
-    s->z.avail_in += (uInt)n;
-    s->offset += (uint64_t)n;
-    if (n == 0) s->in_eof = true;
-    return n > 0;
+  ssize_t n = read_input(f, s->in + s->z.avail_in, IN_CHUNK - s->z.avail_in);
+  if (n < 0) {
+    f->status = LQ_FEED_EIO;
+    f->err = errno;
+    return false;
   }
+  s->z.next_in = s->in;
+  s->z.avail_in += (uInt)n;
+  s->offset += (uint64_t)n;
+  if (n == 0) s->in_eof = true;
+  return n > 0;
 }
 
 /* Up to room bytes of the input into to; 0 at its end or on an error. */
@@ -211,19 +237,16 @@ static size_t source_read(lq_feed *f, char *to, size_t room) {
       return n;
     }
     if (s->in_eof) return 0;
-    for (;;) {
-      ssize_t n = read(s->fd, to, room);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) f->status = LQ_FEED_EIO, f->err = errno;
-      if (n <= 0) return 0;
-      s->offset += (uint64_t)n;
-      return (size_t)n;
-    }
+    ssize_t n = read_input(f, to, room);
+    if (n < 0) f->status = LQ_FEED_EIO, f->err = errno;
+    if (n <= 0) return 0;
+    s->offset += (uint64_t)n;
+    return (size_t)n;
   }
   if (room > (1u << 30)) room = 1u << 30;
   s->z.next_out = (unsigned char *)to;
   s->z.avail_out = (uInt)room;
-  while (s->z.avail_out == room) {
+  while (s->z.avail_out == room && !f->stopped) {
     if (s->member_end) {   /* another member follows, or the input ends here */
       if (!s->z.avail_in && !source_more(f)) return 0;
       if (s->z.avail_in < 2 && !s->in_eof) {
@@ -238,7 +261,7 @@ static size_t source_read(lq_feed *f, char *to, size_t room) {
       s->member_end = false;
     }
     if (!s->z.avail_in && !source_more(f)) {
-      if (f->status == LQ_FEED_OK) corrupt(f, "is cut short (a truncated file?)");
+      if (f->status == LQ_FEED_OK && !f->stopped) corrupt(f, "is cut short (a truncated file?)");
       break;
     }
     int rc = inflate(&s->z, Z_NO_FLUSH);
@@ -358,6 +381,7 @@ bool lq_feed_next(lq_feed *f, lq_record *r) {
   size_t plen;
   while (lq_feed_more(f, &piece, &plen)) {}   /* the unread rest of a long record */
   for (;;) {
+    if (f->stopped) return false;   /* what was read of a line is no record */
     if (f->at_start && f->end - f->start < 3 && !f->eof) {   /* too few bytes to tell a BOM */
       fill(f);
       continue;
@@ -420,6 +444,10 @@ bool lq_feed_next(lq_feed *f, lq_record *r) {
 
 bool lq_feed_more(lq_feed *f, const char **piece, size_t *len) {
   while (f->rest) {
+    if (f->stopped) {
+      f->rest = false;
+      return false;
+    }
     char *b = f->buf + f->start;
     size_t avail = f->end - f->start;
     size_t end = frame(f, b, f->scanned, avail);

@@ -7,6 +7,7 @@
  * object, following the input's schema (its format and, for CSV, its header). */
 #ifndef LQ_FEED_H
 #define LQ_FEED_H
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <cjson/cJSON.h>
@@ -18,6 +19,11 @@ typedef struct lq_feed_opts {
   lq_feed_format format;    /* AUTO: CSV for a name ending in .csv or .csv.gz, else NDJSON */
   char delimiter;           /* CSV; 0 is ',' */
   size_t max_record;        /* bytes; a longer record is bad and never held whole; 0: no limit */
+  /* When set (by a signal handler), the input ends where reading is: no
+   * record is yielded any more, not even a line read in part, and it is no
+   * error. A pipe or terminal waiting for bytes notices within half a second,
+   * at once when a signal interrupts the wait. NULL: read to the end. */
+  const volatile sig_atomic_t *stop;
 } lq_feed_opts;
 
 /* The format of an input named name under o (LQ_FEED_AUTO resolved). */
@@ -79,6 +85,8 @@ void lq_feed_keep(lq_feed *f, bool (*keep)(void *ctx, const char *key, uint32_t 
 /* Why lq_feed_next returned false before the end, in words (NULL when it did not). */
 lq_feed_status lq_feed_error(const lq_feed *f, const char **why);
 int lq_feed_errno(const lq_feed *f);
+/* Whether the input ended because the stop flag was set. */
+bool lq_feed_stopped(const lq_feed *f);
 /* Bytes of the input consumed so far (compressed bytes for gzip), and its size
  * when known (a regular file), else 0: for a progress line. */
 uint64_t lq_feed_offset(const lq_feed *f);

@@ -35,11 +35,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -786,3 +789,254 @@ Test(e2e, pick_agrees_with_python_and_jobs, .timeout = 120.0) {
   remove_tree(scratch);
   free(scratch);
 }
+
+/* ---- outputs that would erase an input ------------------------------------------- */
+
+/* An output a command opens for writing (--errors, report --html, test --junit)
+ * that is one of its inputs would erase that input before it is read: the
+ * leads, standard input, the rules file, an include or a table. Each is
+ * refused as a usage error, and the file is left as it was. */
+Test(e2e, output_is_an_input, .timeout = 120.0) {
+  const char *leadq = env_or_die("LEADQ");
+  char *scratch = make_scratch();
+  static const struct { const char *name, *text; } files[] = {
+      {"rules.lq", "ruleset \"t\" version \"1\"\ninclude \"shared.lq\"\ntable reps = \"reps.csv\"\n"
+                   "team sales \"S\"\nstage MQL by sales when big\n"},
+      {"shared.lq", "define big = n >= 10\n"},
+      {"reps.csv", "email,pool\na@x.example,sdr\n"},
+      {"leads.ndjson", "{\"id\":1,\"n\":12}\nnot json\n"},
+      {"cases.ndjson", "{\"name\":\"c\",\"lead\":{\"n\":12},\"expect\":{\"stage\":\"MQL\"}}\nnot json\n"},
+  };
+  enum { NFILES = sizeof files / sizeof *files };
+  static const struct { const char *args, *target; } cases[] = {
+      {"run --errors leads.ndjson rules.lq leads.ndjson", "leads.ndjson"},
+      {"run --errors ./leads.ndjson rules.lq - < leads.ndjson", "leads.ndjson"},
+      {"run --errors rules.lq rules.lq leads.ndjson", "rules.lq"},
+      {"run --errors shared.lq rules.lq leads.ndjson", "shared.lq"},
+      {"run --errors reps.csv rules.lq leads.ndjson", "reps.csv"},
+      {"explain --errors leads.ndjson rules.lq leads.ndjson", "leads.ndjson"},
+      {"diff --errors shared.lq rules.lq rules.lq leads.ndjson", "shared.lq"},
+      {"report --outcome 'n > 1' --errors leads.ndjson rules.lq leads.ndjson", "leads.ndjson"},
+      {"report --outcome 'n > 1' --html rules.lq rules.lq leads.ndjson", "rules.lq"},
+      {"report --outcome 'n > 1' --html leads.ndjson rules.lq leads.ndjson", "leads.ndjson"},
+      {"test --errors cases.ndjson rules.lq cases.ndjson", "cases.ndjson"},
+      {"test --errors reps.csv rules.lq cases.ndjson", "reps.csv"},
+      {"test --junit shared.lq rules.lq", "shared.lq"},
+      {"check --errors leads.ndjson --sample leads.ndjson rules.lq", "leads.ndjson"},
+      {"check --errors shared.lq --sample leads.ndjson rules.lq", "shared.lq"},
+      /* `>>` an input: the decisions would be read back as leads */
+      {"run rules.lq leads.ndjson >> leads.ndjson", "leads.ndjson"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    for (int i = 0; i < NFILES; i++) {
+      char *p = fmt("%s/%s", scratch, files[i].name);
+      cr_assert(spill(p, files[i].text, strlen(files[i].text)));
+      free(p);
+    }
+    run_result r = run_leadq(leadq, scratch, cases[k].args, "/dev/null", scratch, scratch);
+    cr_expect(r.status == 2, "leadq %s: exit %d, expected 2 (refused):\n%s", cases[k].args, r.status, r.err);
+    cr_expect(strstr(r.err, "is the same file as") != NULL, "leadq %s: stderr does not say why:\n%s", cases[k].args,
+              r.err);
+    for (int i = 0; i < NFILES; i++) {
+      char *p = fmt("%s/%s", scratch, files[i].name);
+      size_t len = 0;
+      char *now = slurp(p, &len);
+      cr_expect(now && len == strlen(files[i].text) && !memcmp(now, files[i].text, len),
+                "leadq %s: %s changed (%zu bytes now)", cases[k].args, files[i].name, len);
+      free(now);
+      free(p);
+    }
+    run_result_free(&r);
+  }
+  /* The same outputs elsewhere are written. */
+  run_result r = run_leadq(leadq, scratch, "run --errors bad.out rules.lq leads.ndjson", "/dev/null", scratch, scratch);
+  cr_expect(r.status == 1, "run --errors bad.out: exit %d, expected 1 (a bad line):\n%s", r.status, r.err);
+  run_result_free(&r);
+  remove_tree(scratch);
+  free(scratch);
+}
+
+/* ---- a full disk ------------------------------------------------------------------ */
+
+/* --errors on a disk that fills up (a file size limit here, which fails a write
+ * with EFBIG as a full disk fails it with ENOSPC), on one thread and on four:
+ * exit 4 naming the file and why, never 1 and silence; and what the file holds
+ * is the start of what it should hold, with nothing missing in the middle. */
+Test(e2e, errors_file_on_a_full_disk, .timeout = 120.0) {
+  const char *leadq = env_or_die("LEADQ");
+  char *scratch = make_scratch(), *rules = acme_rules();
+  char *in_path = fmt("%s/leads.ndjson", scratch), *err_path = fmt("%s/errors.out", scratch);
+  char *msg_path = fmt("%s/.stderr", scratch);
+  FILE *fp = fopen(in_path, "wb");
+  cr_assert(fp != NULL);
+  struct { char *data; size_t len; } want = {0};
+  for (int i = 0; i < 1000; i++) {
+    if (i % 3) {
+      fprintf(fp, "{\"id\":%d,\"email\":\"x%d@corp.example\"}\n", i, i);
+      continue;
+    }
+    char bad[1100];
+    int n = snprintf(bad, sizeof bad, "bad %d ", i);
+    memset(bad + n, 'y', 1000);
+    bad[n + 1000] = '\n';
+    fwrite(bad, 1, (size_t)n + 1001, fp);
+    want.data = realloc(want.data, want.len + (size_t)n + 1001);
+    memcpy(want.data + want.len, bad, (size_t)n + 1001);
+    want.len += (size_t)n + 1001;
+  }
+  cr_assert(fclose(fp) == 0);
+  static const char *const jobs[] = {"1", "4"};
+  for (int j = 0; j < 2; j++) {
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+      /* The limit is on every file: the decisions go where it does not apply. */
+      int out = open("/dev/null", O_WRONLY), err = open(msg_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (out < 0 || err < 0) _exit(126);
+      dup2(out, 1);
+      dup2(err, 2);
+      signal(SIGXFSZ, SIG_IGN);
+      struct rlimit lim = {64 * 1024, 64 * 1024};
+      setrlimit(RLIMIT_FSIZE, &lim);
+      setenv("LC_ALL", "C", 1);
+      execl(leadq, leadq, "run", "--quiet", "--now", "2026-11-22", "--jobs", jobs[j], "--errors", err_path, rules, in_path,
+            (char *)NULL);
+      _exit(127);
+    }
+    int ws;
+    while (waitpid(pid, &ws, 0) < 0) cr_assert(errno == EINTR);
+    size_t elen = 0, flen = 0;
+    char *said = slurp(msg_path, &elen), *saved = slurp(err_path, &flen);
+    cr_assert(said && saved);
+    cr_expect(WIFEXITED(ws) && WEXITSTATUS(ws) == 4, "--jobs %s: exit %d, expected 4", jobs[j],
+              WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws));
+    char *msg = fmt("leadq run: cannot write '%s': File too large\n", err_path);
+    cr_expect(elen >= strlen(msg) && !strcmp(said + elen - strlen(msg), msg), "--jobs %s: stderr should end with %s got:\n%.2000s",
+              jobs[j], msg, said);
+    cr_expect(flen > 0 && flen <= 64 * 1024 && flen < want.len && !memcmp(saved, want.data, flen),
+              "--jobs %s: the --errors file (%zu bytes) is not the start of the bad lines", jobs[j], flen);
+    free(msg);
+    free(said);
+    free(saved);
+  }
+  free(want.data);
+  free(msg_path);
+  free(err_path);
+  free(in_path);
+  free(rules);
+  remove_tree(scratch);
+  free(scratch);
+}
+
+/* ---- SIGTERM and SIGINT ---------------------------------------------------------- */
+
+/* leadq run reading a pipe that goes quiet, with half a line in it, stopped by
+ * a signal: it exits 128 + the signal (not killed by it), its stdout and its
+ * --errors file end with a whole line, every decision is a whole JSON line, in
+ * input order, one per lead fed, and the half line is neither decided nor saved
+ * as a bad record. */
+static void stop_by_signal(int sig, const char *jobs) {
+  const char *leadq = env_or_die("LEADQ");
+  char *scratch = make_scratch(), *rules = acme_rules();
+  char *err_path = fmt("%s/errors.out", scratch), *out_path = fmt("%s/.stdout", scratch);
+  char *msg_path = fmt("%s/.stderr", scratch);
+  int feed[2];
+  cr_assert(pipe(feed) == 0);
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  cr_assert(pid >= 0);
+  if (pid == 0) {
+    int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644), err = open(msg_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out < 0 || err < 0) _exit(126);
+    dup2(feed[0], 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    close(feed[0]);
+    close(feed[1]);
+    /* As a shell starts a foreground job: both signals at their default. */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    setenv("LC_ALL", "C", 1);
+    execl(leadq, leadq, "run", "--quiet", "--now", "2026-11-22", "--jobs", jobs, "--errors", err_path, rules,
+          (char *)NULL);
+    _exit(127);
+  }
+  close(feed[0]);
+  enum { LEADS = 20 };
+  struct { char *data; size_t len; } bad = {0};
+  for (int i = 1; i <= LEADS; i++) {
+    char *good = fmt("{\"id\":%d,\"email\":\"x%d@corp.example\",\"company\":{\"employees\":%d}}\n", i, i, 100 * i);
+    char *b = fmt("{\"id\":%d, broken\n", i);
+    cr_assert(write(feed[1], good, strlen(good)) == (ssize_t)strlen(good));
+    cr_assert(write(feed[1], b, strlen(b)) == (ssize_t)strlen(b));
+    bad.data = realloc(bad.data, bad.len + strlen(b));
+    memcpy(bad.data + bad.len, b, strlen(b));
+    bad.len += strlen(b);
+    free(good);
+    free(b);
+  }
+  const char *half = "{\"id\":\"half\",\"email\":";
+  cr_assert(write(feed[1], half, strlen(half)) == (ssize_t)strlen(half));
+  /* Once leadq has taken all of it (the pipe is empty) and had time to decide
+   * it, it waits for the rest of the half line. */
+  int queued = 1;
+  for (int waited = 0; queued > 0 && waited < 600; waited++) {
+    cr_assert(ioctl(feed[1], FIONREAD, &queued) == 0);
+    if (queued) usleep(100 * 1000);
+  }
+  cr_assert(queued == 0, "leadq did not read its input within a minute");
+  usleep(500 * 1000);
+  cr_assert(kill(pid, sig) == 0);
+  int ws = 0;
+  pid_t done = 0;
+  for (int waited = 0; !done && waited < 300; waited++) {
+    done = waitpid(pid, &ws, WNOHANG);
+    if (!done) usleep(100 * 1000);
+  }
+  if (!done) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &ws, 0);
+    cr_assert_fail("signal %d: leadq did not stop within 30 seconds of the signal", sig);
+  }
+  close(feed[1]);
+  cr_expect(WIFEXITED(ws) && WEXITSTATUS(ws) == 128 + sig, "signal %d, --jobs %s: %s %d, expected exit status %d", sig,
+            jobs, WIFEXITED(ws) ? "exit status" : "killed by signal", WIFEXITED(ws) ? WEXITSTATUS(ws) : WTERMSIG(ws),
+            128 + sig);
+  size_t olen = 0, flen = 0, mlen = 0;
+  char *out = slurp(out_path, &olen), *saved = slurp(err_path, &flen), *said = slurp(msg_path, &mlen);
+  cr_assert(out && saved && said);
+  cr_expect(olen > 0 && out[olen - 1] == '\n', "signal %d, --jobs %s: stdout does not end with a line end", sig, jobs);
+  int n = 0;
+  for (char *line = out, *nl; line < out + olen; line = nl + 1, n++) {
+    nl = memchr(line, '\n', (size_t)(out + olen - line));
+    if (!nl) nl = out + olen;
+    char *want = fmt("{\"id\":%d,\"ruleset\":\"acme\",", n + 1);
+    cr_expect(!strncmp(line, want, strlen(want)) && nl[-1] == '}',
+              "signal %d, --jobs %s: decision %d is not a whole decision of lead %d: %.*s", sig, jobs, n + 1, n + 1,
+              (int)(nl - line > 200 ? 200 : nl - line), line);
+    free(want);
+  }
+  cr_expect(n == LEADS, "signal %d, --jobs %s: %d decisions, expected %d (one per whole lead fed)", sig, jobs, n, LEADS);
+  char *diff = compare("--errors file", bad.data, bad.len, saved, flen);
+  cr_expect(diff == NULL, "signal %d, --jobs %s: the --errors file holds the bad lines, whole:\n%s", sig, jobs,
+            diff ? diff : "");
+  free(diff);
+  cr_expect(strstr(said, "half") == NULL, "signal %d: the half line was reported:\n%s", sig, said);
+  free(out);
+  free(saved);
+  free(said);
+  free(bad.data);
+  free(msg_path);
+  free(out_path);
+  free(err_path);
+  free(rules);
+  remove_tree(scratch);
+  free(scratch);
+}
+
+Test(e2e, sigterm_writes_whole_lines_and_exits_143, .timeout = 120.0) { stop_by_signal(SIGTERM, "1"); }
+Test(e2e, sigterm_with_jobs_writes_whole_lines_and_exits_143, .timeout = 120.0) { stop_by_signal(SIGTERM, "4"); }
+Test(e2e, sigint_writes_whole_lines_and_exits_130, .timeout = 120.0) { stop_by_signal(SIGINT, "1"); }

@@ -74,7 +74,7 @@ static void json_position(lq_buf *b, const char *key, const lq_sources *src, uin
 
 /* One NDJSON line per diagnostic: file, line, column, end_line, end_column,
  * severity, message, suggestion. */
-static bool print_json(const lq_diags *d, const lq_sources *src, const char *path, FILE *out) {
+static void print_json(const lq_diags *d, const lq_sources *src, const char *path, FILE *out) {
   lq_buf b = {0};
   for (size_t i = 0; i < d->n; i++) {
     const lq_diag *g = &d->items[i];
@@ -94,9 +94,8 @@ static bool print_json(const lq_diags *d, const lq_sources *src, const char *pat
     else lq_buf_puts(&b, "null");
     lq_buf_puts(&b, "}\n");
   }
-  bool ok = lq_buf_flush(&b, out);
+  lq_buf_flush(&b, out);
   lq_buf_free(&b);
-  return ok;
 }
 
 /* The rules run on a sample: the findings about the data, counted as warnings. */
@@ -172,22 +171,23 @@ int cmd_check(int argc, char **argv) {
   if (optind >= argc) status = cli_usage_error("check", "name at least one rules file");
   else if (json && dump_ast)
     status = cli_usage_error("check", "--dump-ast and --format json both write to stdout; use one");
-  else if (nsamples) status = cli_input_ready(&in);
+  else if (nsamples) {
+    cli_input_reads_leads(&in, samples, nsamples);
+    for (int i = optind; i < argc && in.errors_path; i++) cli_input_reads_rules(&in, argv[i]);   /* includes, tables */
+    status = cli_input_ready(&in);
+  }
   if (status) {
     free(samples);
-    lq_arena_free(&in.arena);
+    cli_input_finish(&in);
     return status;
   }
-  for (int i = optind; i < argc; i++) {
+  for (int i = optind; i < argc && !cli_stop; i++) {
     lq_diags d;
     lq_diags_init(&d);
     lq_program *p = lq_compile_file(argv[i], &d);
     if (d.n > 1) lq_diags_sort(&d);   /* qsort(NULL, 0) is undefined */
     if (json) {
-      if (!print_json(&d, &p->sources, argv[i], stdout)) {
-        fprintf(stderr, "leadq check: cannot write the diagnostics\n");
-        status = EXIT_IO;
-      }
+      print_json(&d, &p->sources, argv[i], stdout);   /* a write error is told at exit (cli_finish) */
       if (d.errors > d.max_errors)
         fprintf(stderr, "leadq: %zu more errors not shown\n", d.errors - d.max_errors);
     } else {
@@ -209,8 +209,7 @@ int cmd_check(int argc, char **argv) {
     lq_diags_free(&d);
     lq_program_free(p);
   }
-  if (nsamples && !cli_input_finish(&in)) status = EXIT_IO;
-  lq_arena_free(&in.arena);
+  if (!cli_input_finish(&in)) status = EXIT_IO;
   free(samples);
   return status;
 }

@@ -1,8 +1,11 @@
 /* cli.h: what the subcommands share. Only the CLI prints and picks exit codes. */
 #ifndef LQ_CLI_H
 #define LQ_CLI_H
+#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include "../compile.h"
 #include "../eval.h"
 #include "../feed.h"
@@ -33,6 +36,42 @@ int cli_print_surprises(const lq_program *p, const lq_eval *E);   /* how many it
 int cli_bad_option(const char *cmd, int c, char **argv);
 /* Parses --now: a date or date-time; exits with a usage error when it is not one. */
 bool cli_parse_now(const char *text, double *now);
+/* ---- output, and stopping on a signal (out.c) ---- */
+
+/* A file leadq writes. Its writes keep the first error's errno (stdio forgets
+ * it) and stop at the first error, so the file holds a prefix of the output. */
+typedef struct cli_out {
+  FILE *fp;
+  int fd;
+  int err;                         /* errno of the first failed write, or 0 */
+  uint64_t bytes;                  /* written to fd so far */
+} cli_out;
+/* Creates or empties path; false with errno. */
+bool cli_out_open(cli_out *o, const char *path);
+/* Flushes and closes (nothing when not open); false with errno when any write failed. */
+bool cli_out_close(cli_out *o);
+/* Takes back what was written from byte at on (a regular file only); false when it cannot. */
+bool cli_out_cut(cli_out *o, uint64_t at);
+/* First thing in main: opens /dev/null on a closed standard descriptor, so no
+ * file takes its number, the wrong way round so that a closed stdout still
+ * cannot be written; stdout becomes a checked stream. False when it cannot. */
+bool cli_std_open(void);
+/* Whether a write to standard output has failed. */
+bool cli_stdout_failed(void);
+/* Last thing in main: flushes stdout; on a write error says so ("leadq CMD:
+ * cannot write to standard output: REASON") and returns EXIT_IO; after
+ * SIGINT or SIGTERM, 128 + the signal. Otherwise status. cmd may be NULL. */
+int cli_finish(const char *cmd, int status);
+/* The signal (SIGINT or SIGTERM) that asked leadq to stop, or 0. Reading
+ * stops at it; what was decided is written out in whole lines. */
+extern volatile sig_atomic_t cli_stop;
+/* Sets cli_stop on SIGINT and SIGTERM (unless ignored), once: a second signal
+ * ends leadq at once. */
+void cli_stop_on_signals(void);
+/* Blocks both signals in this thread (for threads that must not take them),
+ * the old mask into old. */
+void cli_block_stop_signals(sigset_t *old);
+
 /* ---- input: what every command that reads leads shares (input.c) ---- */
 
 /* The input options, for each command's getopt_long table. */
@@ -52,17 +91,29 @@ enum { CLI_O_INPUT = 900, CLI_O_DELIMITER, CLI_O_MAX_LINE, CLI_O_ERRORS, CLI_O_I
   "  --delimiter C       the CSV cell separator: ';' or tab (default: ',')\n"                       \
   "  --id-field PATH     where the lead's id is, as in the rules: crm.id, `Prospect ID`\n"          \
   "                      (default: id); a lead without one is identified by its line number\n"      \
-  "  --errors FILE       write every bad record to FILE, unchanged (all its lines)\n"               \
+  "  --errors FILE       write every bad record to FILE, unchanged (all its lines); not a\n"        \
+  "                      file the command reads (refused: writing it would erase it)\n"             \
   "  --max-line-bytes N  a longer line or record is a bad one: reported, copied to --errors,\n"     \
   "                      never held whole in memory; N may end in K, M or G (default: 64M)\n"       \
   "  --progress, --no-progress   a progress line on stderr (default: on a terminal, for\n"         \
   "                      runs of more than a second)\n"
 
+/* A file a command reads, by identity: an output must not be one of them. */
+typedef struct cli_read {
+  dev_t dev;
+  ino_t ino;
+  char *what;                      /* "the input 'leads.ndjson'", "standard input" ... */
+  bool leads;                      /* read as it is written: leads, cases, a sample */
+} cli_read;
+
 typedef struct cli_input {
   const char *cmd;
   lq_feed_opts feed;
   const char *errors_path;
-  FILE *errors;
+  FILE *errors;                    /* errors_out.fp when --errors is open */
+  cli_out errors_out;
+  cli_read *reads;
+  int nreads, reads_cap;
   const char *id_field;
   lq_seg *id_segs;
   uint32_t id_nsegs;
@@ -79,10 +130,24 @@ void cli_input_init(cli_input *in, const char *cmd);
 /* Takes one option of CLI_INPUT_OPTIONS: EXIT_OK, a usage error's status, or -1
  * when c is not an input option. */
 int cli_input_option(cli_input *in, int c, const char *arg);
-/* After the options: reads --id-field, opens --errors. EXIT_OK or the status to exit with. */
+/* What the command reads, for cli_input_ready's check that no output is one
+ * of them: leads (files, "-" or none: standard input), a compiled program's
+ * files (rules, includes, tables), or a rules file compiled here just to
+ * learn its includes and tables (for commands that compile later). */
+void cli_input_reads_leads(cli_input *in, char **files, int n);
+void cli_input_reads_program(cli_input *in, const lq_program *p);
+void cli_input_reads_rules(cli_input *in, const char *path);
+/* EXIT_OK, or a usage error when the output `option path` is one of the files
+ * the command reads (opening it would erase it). */
+int cli_input_refuse_output(const cli_input *in, const char *option, const char *path);
+/* After the options and what the command reads: reads --id-field, refuses an
+ * --errors or a standard output that is an input, opens --errors, and stops
+ * reading on SIGINT and SIGTERM. EXIT_OK or the status to exit with. */
 int cli_input_ready(cli_input *in);
-/* Closes --errors; false on a write error. */
+/* Closes --errors, saying so on a write error (then false). */
 bool cli_input_finish(cli_input *in);
+/* Whether reading should stop: a signal, or an output that cannot be written. */
+bool cli_input_stopping(const cli_input *in);
 /* Starts following, for p, which fields the leads have (cli_each_lead observes each). */
 void cli_input_watch(cli_input *in, const lq_program *p);
 /* The end-of-run warnings about the data: a field the rules read that no lead
@@ -111,6 +176,9 @@ typedef struct cli_lead_hooks {
 bool cli_each_lead(cli_input *in, char **files, int n, const cli_lead_hooks *h, void *ctx);
 /* A record longer than --max-line-bytes: reported, counted, saved piece by piece. */
 void cli_record_too_long(cli_input *in, lq_feed *f, const char *name, const lq_record *r);
+/* Saves a too_long record to --errors piece by piece, with a line end; taken
+ * back when reading stops inside it, so the file never ends in part of one. */
+void cli_save_long(cli_input *in, lq_feed *f, const lq_record *r);
 /* A record as a lead in a; NULL when it is bad (bad: framing's reason, or NULL),
  * with "FILE:LINE: error: why" put into msg and the record with a line end
  * into saved (either may be NULL: nothing is said or saved). */

@@ -296,7 +296,7 @@ int cmd_diff(int argc, char **argv) {
     default: {
       int st = cli_input_option(&in, c, optarg);
       if (st) {
-        lq_arena_free(&in.arena);
+        cli_input_finish(&in);
         return st < 0 ? cli_bad_option("diff", c, argv) : st;
       }
     }
@@ -328,6 +328,10 @@ int cmd_diff(int argc, char **argv) {
     if (!p[v] && (status == EXIT_OK || st == EXIT_IO)) status = st;
   }
   if (!p[0] || !p[1]) goto out;
+  /* A version read through git is no file here. */
+  for (int v = 0; v < 2; v++)
+    if (!is_git[v]) cli_input_reads_program(&in, p[v]);
+  cli_input_reads_leads(&in, argv + optind + 2, argc - optind - 2);
   if ((status = cli_input_ready(&in)) != EXIT_OK) goto out;
 
   S.D = lq_diff_new(p[0], p[1], now, (int)show);
@@ -336,13 +340,12 @@ int cmd_diff(int argc, char **argv) {
                                  &(cli_lead_hooks){diff_scratch, diff_lead}, &S);
   S.D->bad = in.bad;
   lq_buf out = {0};
-  lq_diff_write(&out, S.D, &(lq_diff_write_opts){format, spec[0], spec[1], (int)owners});
-  if (!lq_buf_flush(&out, stdout) || fflush(stdout) != 0) {
-    fprintf(stderr, "leadq diff: cannot write the output: %s\n", strerror(errno));
-    io_error = true;
-  }
+  /* Stopped by a signal: no counts of a sample only partly read. */
+  if (!cli_stop) lq_diff_write(&out, S.D, &(lq_diff_write_opts){format, spec[0], spec[1], (int)owners});
+  lq_buf_flush(&out, stdout);   /* a write error is told at exit (cli_finish) */
+  fflush(stdout);
   lq_buf_free(&out);
-  if (!quiet) {
+  if (!quiet && !cli_stop) {
     cli_print_surprises(p[1], S.D->E[1]);   /* the proposed version's: it is the one to fix */
     cli_print_field_warnings(&in, p[1], in.fields);
   }
@@ -355,7 +358,6 @@ out:
     free(git[v].rev);
     free(git[v].error);
   }
-  if (in.errors) fclose(in.errors);
-  lq_arena_free(&in.arena);
+  cli_input_finish(&in);   /* again after an error: frees what is left */
   return status;
 }

@@ -59,7 +59,6 @@ typedef struct explain_input {
   lq_buf out;
   char **ids;
   int nids;
-  bool write_failed;
   unsigned long long explained;
 } explain_input;
 
@@ -77,8 +76,8 @@ static bool explain_lead(void *ctx, const char *name, const lq_record *r, const 
   const lq_result *res = lq_eval_lead(X->E, lead);
   lq_explain(&X->out, X->E, res, id, r->line, &X->eo);
   X->explained++;
-  if (!lq_buf_flush(&X->out, stdout)) X->write_failed = true;
-  return !X->write_failed;
+  lq_buf_flush(&X->out, stdout);   /* a write error stops the reading (cli_input_stopping) */
+  return true;
 }
 
 int cmd_explain(int argc, char **argv) {
@@ -115,13 +114,17 @@ int cmd_explain(int argc, char **argv) {
     status = cli_usage_error("explain", "name a rules file and at most one lead file");
   int load_status = status;
   lq_program *p = status ? NULL : cli_load(argv[optind], false, &load_status);
+  if (p) {
+    cli_input_reads_program(&in, p);
+    cli_input_reads_leads(&in, argv + optind + 1, argc - optind - 1);
+  }
   if (p && (status = cli_input_ready(&in)) != EXIT_OK) {
     lq_program_free(p);
     p = NULL;
     load_status = status;
   }
   if (!p) {
-    lq_arena_free(&in.arena);
+    cli_input_finish(&in);
     free(ids);
     return load_status;
   }
@@ -132,11 +135,7 @@ int cmd_explain(int argc, char **argv) {
     status = EXIT_IO;
   if (!cli_input_finish(&in)) status = EXIT_IO;
   else if (!status && (in.bad || in.bad_inputs)) status = EXIT_BAD_INPUT;
-  if (X.write_failed || fflush(stdout) != 0) {
-    fprintf(stderr, "leadq explain: cannot write the output: %s\n", strerror(errno));
-    status = EXIT_IO;
-  }
-  if (nids && !X.explained)
+  if (nids && !X.explained && !cli_stop)
     fprintf(stderr, "leadq explain: no lead has the id%s given with --lead (ids are read from '%s'; see --id-field)\n",
             nids == 1 ? "" : "s", in.id_field);
   lq_buf_free(&X.out);

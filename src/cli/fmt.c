@@ -184,15 +184,7 @@ int cmd_fmt(int argc, char **argv) {
   lq_buf out = {0};
   for (int i = optind; i < argc; i++) {
     status = worse(status, fmt_one(argv[i], flags, &out));
-    if (!lq_buf_flush(&out, stdout)) {
-      fprintf(stderr, "leadq fmt: cannot write the output: %s\n", strerror(errno));
-      status = EXIT_IO;
-      break;
-    }
-  }
-  if (fflush(stdout) != 0) {
-    fprintf(stderr, "leadq fmt: cannot write the output: %s\n", strerror(errno));
-    status = EXIT_IO;
+    if (!lq_buf_flush(&out, stdout)) break;   /* told at exit (cli_finish) */
   }
   lq_buf_free(&out);
   return status;

@@ -33,6 +33,7 @@ void cli_input_init(cli_input *in, const char *cmd) {
   in->cmd = cmd;
   in->id_field = "id";
   in->feed.max_record = (size_t)64 << 20;
+  in->feed.stop = &cli_stop;
   in->progress = -1;
   lq_arena_init(&in->arena, 1024);
 }
@@ -63,28 +64,112 @@ int cli_input_option(cli_input *in, int c, const char *arg) {
   }
 }
 
+/* ---- outputs that are inputs ---- */
+
+/* what: before, name and after, as in "the input 'x.csv'". */
+static void add_read(cli_input *in, const struct stat *st, bool leads, const char *before, const char *name,
+                     const char *after) {
+  for (int i = 0; i < in->nreads; i++)
+    if (in->reads[i].dev == st->st_dev && in->reads[i].ino == st->st_ino) {
+      in->reads[i].leads |= leads;
+      return;
+    }
+  if (in->nreads == in->reads_cap) {
+    in->reads_cap = in->reads_cap ? 2 * in->reads_cap : 8;
+    if (!(in->reads = realloc(in->reads, (size_t)in->reads_cap * sizeof *in->reads))) abort();
+  }
+  size_t n = strlen(before) + strlen(name) + strlen(after) + 1;
+  char *what = malloc(n);
+  if (!what) abort();
+  snprintf(what, n, "%s%s%s", before, name, after);
+  in->reads[in->nreads++] = (cli_read){st->st_dev, st->st_ino, what, leads};
+}
+
+/* A file that is not there yet is no input; it is said when it is read. */
+static void add_read_path(cli_input *in, const char *path, bool leads, const char *before, const char *after) {
+  struct stat st;
+  if (stat(path, &st) == 0) add_read(in, &st, leads, before, path, after);
+}
+
+void cli_input_reads_leads(cli_input *in, char **files, int n) {
+  struct stat st;
+  for (int i = 0; i < (n ? n : 1); i++) {
+    if (n && strcmp(files[i], "-")) add_read_path(in, files[i], true, "the input '", "'");
+    else if (fstat(0, &st) == 0) add_read(in, &st, true, "standard input", "", "");
+  }
+}
+
+void cli_input_reads_program(cli_input *in, const lq_program *p) {
+  for (uint32_t i = 0; i < p->sources.n; i++)
+    add_read_path(in, p->sources.files[i].path, false, i ? "'" : "the rules file '", i ? "', which the rules read" : "'");
+}
+
+void cli_input_reads_rules(cli_input *in, const char *path) {
+  lq_diags d;
+  lq_diags_init(&d);
+  lq_program *p = lq_compile_file(path, &d);
+  cli_input_reads_program(in, p);
+  lq_diags_free(&d);
+  lq_program_free(p);
+}
+
+/* The input out is, or NULL; only a regular file counts (--errors /dev/null
+ * with leads from /dev/null is no mistake). */
+static const cli_read *read_of(const cli_input *in, const struct stat *out, bool leads_only) {
+  if (!S_ISREG(out->st_mode)) return NULL;
+  for (int i = 0; i < in->nreads; i++)
+    if (in->reads[i].dev == out->st_dev && in->reads[i].ino == out->st_ino && (in->reads[i].leads || !leads_only))
+      return &in->reads[i];
+  return NULL;
+}
+
+int cli_input_refuse_output(const cli_input *in, const char *option, const char *path) {
+  struct stat st;
+  const cli_read *r = path && stat(path, &st) == 0 ? read_of(in, &st, false) : NULL;
+  if (!r) return EXIT_OK;
+  return cli_usage_error(in->cmd, "%s '%s' is the same file as %s; writing to it would erase it: name another file",
+                         option, path, r->what);
+}
+
 int cli_input_ready(cli_input *in) {
   if (!lq_path_parse(&in->arena, in->id_field, &in->id_segs, &in->id_nsegs))
     return cli_usage_error(in->cmd, "--id-field '%s' is not a field path; write e.g. id, crm.id or '`Prospect ID`'",
                            in->id_field);
-  if (in->errors_path && !(in->errors = fopen(in->errors_path, "w"))) {
-    fprintf(stderr, "leadq %s: cannot write '%s': %s\n", in->cmd, in->errors_path, strerror(errno));
-    return EXIT_IO;
+  int st = cli_input_refuse_output(in, "--errors", in->errors_path);
+  if (st) return st;
+  /* `>> leads.ndjson` would read the output back, without end. */
+  struct stat out;
+  const cli_read *r = fstat(1, &out) == 0 ? read_of(in, &out, true) : NULL;
+  if (r)
+    return cli_usage_error(in->cmd, "standard output is the same file as %s; write the output to another file",
+                           r->what);
+  if (in->errors_path) {
+    if (!cli_out_open(&in->errors_out, in->errors_path)) {
+      fprintf(stderr, "leadq %s: cannot write '%s': %s\n", in->cmd, in->errors_path, strerror(errno));
+      return EXIT_IO;
+    }
+    in->errors = in->errors_out.fp;
   }
+  cli_stop_on_signals();
   return EXIT_OK;
+}
+
+bool cli_input_stopping(const cli_input *in) {
+  return cli_stop || cli_stdout_failed() || in->errors_out.err;
 }
 
 bool cli_input_finish(cli_input *in) {
   cli_progress_clear();
-  bool ok = true;
-  if (in->errors && (ferror(in->errors) | fclose(in->errors)) != 0) {
-    fprintf(stderr, "leadq %s: cannot write '%s': %s\n", in->cmd, in->errors_path, strerror(errno ? errno : EIO));
-    ok = false;
-  }
+  bool ok = cli_out_close(&in->errors_out);
+  if (!ok) fprintf(stderr, "leadq %s: cannot write '%s': %s\n", in->cmd, in->errors_path, strerror(errno));
   in->errors = NULL;
   lq_fields_free(in->fields);
   in->fields = NULL;
   lq_arena_free(&in->arena);
+  for (int i = 0; i < in->nreads; i++) free(in->reads[i].what);
+  free(in->reads);
+  in->reads = NULL;
+  in->nreads = in->reads_cap = 0;
   return ok;
 }
 
@@ -261,12 +346,19 @@ void cli_record_too_long(cli_input *in, lq_feed *f, const char *name, const lq_r
     fprintf(stderr, "%s:%llu: error: %s longer than %s bytes; if it is a real lead, raise --max-line-bytes\n", name,
             (unsigned long long)r->line, lq_feed_schema_of(f)->format == LQ_FEED_CSV ? "record" : "line", max);
   in->bad++;
-  if (!in->errors) return;
+  cli_save_long(in, f, r);
+}
+
+void cli_save_long(cli_input *in, lq_feed *f, const lq_record *r) {
+  if (!in->errors) return;   /* the reader skips the rest */
+  fflush(in->errors);
+  uint64_t start = in->errors_out.bytes;
   const char *piece = r->raw;
   size_t len = r->len;
   do fwrite(piece, 1, len, in->errors);
   while (lq_feed_more(f, &piece, &len));
-  fputc('\n', in->errors);
+  if (lq_feed_stopped(f)) cli_out_cut(&in->errors_out, start);
+  else fputc('\n', in->errors);
 }
 
 static bool wanted_column(void *ctx, const char *key, uint32_t len) {
@@ -313,7 +405,7 @@ bool cli_each_record(cli_input *in, char **files, int n, const cli_input_hooks *
   if (n == 0) files = stdin_only, n = 1;
   progress_start(in, files, n);
   bool ok = true;
-  for (int i = 0; i < n; i++) {
+  for (int i = 0; i < n && !cli_input_stopping(in); i++) {
     bool std = !strcmp(files[i], "-");
     const char *name = std ? "<stdin>" : files[i];
     int fd = std ? dup(0) : open(files[i], O_RDONLY);
@@ -333,6 +425,7 @@ bool cli_each_record(cli_input *in, char **files, int n, const cli_input_hooks *
     lq_record r;
     bool go = true, first = true;
     while (go && lq_feed_next(f, &r)) {
+      if (cli_input_stopping(in)) break;
       if (first) {
         hint_format(f, name, &r);
         select_columns(in, f);

@@ -34,7 +34,9 @@ static const char usage[] =
     "\n"
     "exit codes: 0 success, 1 some input lines were bad (the rest was processed),\n"
     "            a test failed, or fmt --check / check --strict found something,\n"
-    "            2 usage error, 3 the rules do not compile, 4 I/O error\n"
+    "            2 usage error, 3 the rules do not compile, 4 I/O error (an input\n"
+    "            that cannot be read, an output that cannot be written),\n"
+    "            130 / 143 stopped by Ctrl-C / SIGTERM (whole lines written)\n"
     "\n"
     "Run 'leadq help COMMAND' for a command's options. The language: docs/language.md; man leadq.\n";
 
@@ -191,8 +193,8 @@ lq_program *cli_load_opts(const char *path, const lq_compile_opts *o, bool print
   return p;
 }
 
-int main(int argc, char **argv) {
-  lq_json_init();
+/* The command's status; what it wrote to stdout is checked by main after. */
+static int dispatch(int argc, char **argv) {
   if (argc < 2) {
     fputs(usage, stderr);
     return EXIT_USAGE;
@@ -211,4 +213,13 @@ int main(int argc, char **argv) {
   if (c) return c->run(argc - 1, argv + 1);
   fprintf(stderr, "leadq: '%s' is not a command. Run 'leadq --help' for the list.\n", cmd);
   return EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+  /* Before anything is opened: a file must never take a closed stdout's number. */
+  if (!cli_std_open()) return EXIT_IO;
+  lq_json_init();
+  int status = dispatch(argc, argv);
+  const struct command *c = argc >= 2 ? find_command(argv[1]) : NULL;
+  return cli_finish(c ? c->name : NULL, status);
 }

@@ -208,12 +208,17 @@ int cmd_report(int argc, char **argv) {
   report_state S = {.in = &in};
   int status = EXIT_OK;
   lq_program *p = load(argv[optind], outcome, disposition, &status);
-  if (p && (status = cli_input_ready(&in)) != EXIT_OK) {
+  if (p) {
+    cli_input_reads_program(&in, p);
+    cli_input_reads_leads(&in, argv + optind + 1, argc - optind - 1);
+  }
+  if (p && ((status = cli_input_refuse_output(&in, "--html", html)) != EXIT_OK ||
+            (status = cli_input_ready(&in)) != EXIT_OK)) {
     lq_program_free(p);
     p = NULL;
   }
   if (!p) {
-    lq_arena_free(&in.arena);
+    cli_input_finish(&in);
     return status;
   }
   S.p = p;
@@ -229,25 +234,23 @@ int cmd_report(int argc, char **argv) {
   bool io_error = !cli_each_lead(&in, argv + optind + 1, argc - optind - 1,
                                  &(cli_lead_hooks){report_scratch, report_lead}, &S);
   lq_report_bad_lines(S.R, in.bad);
-  if (!quiet) {
+  if (!quiet && !cli_stop) {
     cli_print_surprises(p, S.E);
     cli_print_field_warnings(&in, p, in.fields);
   }
   if (!cli_input_finish(&in)) io_error = true;
 
   lq_buf out = {0};
-  if (json) lq_report_json(&out, S.R);
-  else lq_report_text(&out, S.R, cli_color_out());
-  if (!lq_buf_flush(&out, stdout) || fflush(stdout) != 0) {
-    fprintf(stderr, "leadq report: cannot write the output: %s\n", strerror(errno));
-    io_error = true;
-  }
-  if (html) {
+  /* Stopped by a signal: no report of leads only partly read. */
+  if (json && !cli_stop) lq_report_json(&out, S.R);
+  else if (!cli_stop) lq_report_text(&out, S.R, cli_color_out());
+  lq_buf_flush(&out, stdout);   /* a write error is told at exit (cli_finish) */
+  if (html && !cli_stop) {
     lq_report_html(&out, S.R);
-    FILE *fp = fopen(html, "w");
-    bool ok = fp && lq_buf_flush(&out, fp);
-    if (fp && fclose(fp) != 0) ok = false;
-    if (!ok) {
+    cli_out page;
+    if (cli_out_open(&page, html)) lq_buf_flush(&out, page.fp);
+    else page.fp = NULL;
+    if (!(page.fp && cli_out_close(&page))) {
       fprintf(stderr, "leadq report: cannot write '%s': %s\n", html, strerror(errno));
       io_error = true;
     }

@@ -43,7 +43,6 @@ typedef struct run_state {
   const char *csv_header;    /* CSV out of CSV records: the header printed, or NULL */
   size_t csv_header_len;
   bool skip_input;           /* this input's header differs from the one printed */
-  bool write_failed;
   tally T;                   /* the whole run */
 } run_state;
 
@@ -71,7 +70,7 @@ static void tally_free(tally *T) {
 
 /* Writes what a tally holds and empties it; adds a batch's counts into the run's. */
 static void emit(run_state *S, tally *T) {
-  if (!lq_buf_flush(&T->out, stdout)) S->write_failed = true;
+  lq_buf_flush(&T->out, stdout);   /* a write error stops the reading (cli_input_stopping) */
   if (T->err.len) cli_progress_clear();
   lq_buf_flush(&T->err, stderr);
   if (S->in->errors) lq_buf_flush(&T->bad_lines, S->in->errors);
@@ -309,8 +308,13 @@ static void pool_start(pool *P, run_state *S, int jobs, double now) {
   pthread_mutex_init(&P->mu, NULL);
   pthread_cond_init(&P->work, NULL);
   pthread_cond_init(&P->done, NULL);
+  /* SIGINT and SIGTERM go to the reading thread, whose wait for input they
+   * must interrupt: the workers never take them. */
+  sigset_t old;
+  cli_block_stop_signals(&old);
   for (int i = 0; i < nthreads; i++)
     if (pthread_create(&P->threads[i], NULL, worker, P) != 0) abort();
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 /* Finishes the stream, writes what is left and folds the workers' type
@@ -368,7 +372,7 @@ static bool csv_header(run_state *S, pool *P, const lq_feed_schema *schema, cons
     }
     lq_buf_putc(&h, '\n');
     flush_pool(S, P);
-    if (!lq_buf_flush(&h, stdout)) S->write_failed = true;
+    lq_buf_flush(&h, stdout);
     lq_buf_free(&h);
     S->csv_header_len = schema->header_len;
     S->csv_header = strndup(schema->header, schema->header_len);
@@ -420,7 +424,7 @@ static bool run_record(void *ctx, lq_feed *f, const char *name, const lq_record 
     lq_buf_flush(&S->T.err, stderr);
     if (S->in->errors) lq_buf_flush(&S->T.bad_lines, S->in->errors);
   }
-  if (S->T.out.len > (1 << 20) && !lq_buf_flush(&S->T.out, stdout)) S->write_failed = true;
+  if (S->T.out.len > (1 << 20)) lq_buf_flush(&S->T.out, stdout);
   return true;
 }
 
@@ -615,10 +619,12 @@ int cmd_run(int argc, char **argv) {
   lq_program *p = NULL;
   if (!status) p = cli_load(argv[optind], false, &status);
   if (!p) {
-    lq_arena_free(&in.arena);
+    cli_input_finish(&in);
     return status;
   }
   S.p = p;
+  cli_input_reads_program(&in, p);
+  cli_input_reads_leads(&in, files, nfiles);
   if (o.stage && (S.stage_filter = lq_find_cond(p->stages, p->nstages, o.stage)) < 0)
     status = cli_usage_error("run", "--stage %s: the rules declare no such stage", o.stage);
   else if (o.route && (S.route_filter = lq_find_cond(p->routes, p->nroutes, o.route)) < 0)
@@ -626,7 +632,7 @@ int cmd_run(int argc, char **argv) {
   else
     status = cli_input_ready(&in);
   if (status) {
-    lq_arena_free(&in.arena);
+    cli_input_finish(&in);
     lq_program_free(p);
     return status;
   }
@@ -650,20 +656,18 @@ int cmd_run(int argc, char **argv) {
                                    &(run_input){&S, pool_, E, F, NULL});
   if (pool_) pool_finish(pool_, E, F);
   emit(&S, &S.T);
-  if (S.write_failed || fflush(stdout) != 0) {
-    fprintf(stderr, "leadq run: cannot write the output: %s\n", strerror(errno));
-    io_error = true;
-  }
+  fflush(stdout);   /* the decisions before the warnings; a write error is told at exit (cli_finish) */
   in.bad += S.T.bad;
   in.ignored_cells += S.T.ignored;
   cli_progress_clear();
-  if (!o.quiet) {
+  /* Stopped by a signal: nothing more about data only partly read. */
+  if (!o.quiet && !cli_stop) {
     cli_print_surprises(p, E);
     cli_print_field_warnings(&in, p, F);
   }
   lq_fields_free(F);
   if (!cli_input_finish(&in)) io_error = true;
-  if (o.stats) print_stats(&S);
+  if (o.stats && !cli_stop) print_stats(&S);
   status = io_error ? EXIT_IO : in.bad || in.bad_inputs ? EXIT_BAD_INPUT : EXIT_OK;
   free((char *)S.csv_header);
   tally_free(&S.T);

@@ -425,11 +425,11 @@ static bool case_record(void *ctx, lq_feed *f, const char *name_, const lq_recor
   else c = lq_feed_decode(lq_feed_schema_of(f), s, r->raw, r->len, why, sizeof why, &ignored);
   if (!c) {
     test_error(T, C->path, name, why);
-    if (C->in->errors) {   /* saved verbatim, as every command saves a bad record */
-      const char *piece = r->raw;
-      size_t len = r->len;
-      do fwrite(piece, 1, len, C->in->errors);
-      while (r->too_long && lq_feed_more(f, &piece, &len));
+    /* saved verbatim, as every command saves a bad record */
+    if (r->too_long) {
+      cli_save_long(C->in, f, r);
+    } else if (C->in->errors) {
+      fwrite(r->raw, 1, r->len, C->in->errors);
       fputc('\n', C->in->errors);
     }
     return true;
@@ -513,17 +513,21 @@ int cmd_test(int argc, char **argv) {
   if (!cli_parse_now(now_text, &T.now))
     return cli_usage_error("test", "--now needs a date or date-time such as 2026-11-22, not '%s'", now_text);
   int nrules = 0;
-  for (int i = optind; i < argc; i++) nrules += !is_cases(argv[i]);
+  for (int i = optind; i < argc; i++) {
+    nrules += !is_cases(argv[i]);
+    if (is_cases(argv[i])) cli_input_reads_leads(&in, &argv[i], 1);
+    else if (in.errors_path || junit_path) cli_input_reads_rules(&in, argv[i]);   /* its includes and tables too */
+  }
   if (!nrules) st = cli_usage_error("test", "name at least one rules file");
-  else st = cli_input_ready(&in);
+  else if (!(st = cli_input_refuse_output(&in, "--junit", junit_path))) st = cli_input_ready(&in);
   if (st) {
-    lq_arena_free(&in.arena);
+    cli_input_finish(&in);
     return st;
   }
   T.color = cli_color_out();
   int status = EXIT_OK;
   bool cov_ok = true;
-  for (int i = optind; i < argc && status != EXIT_COMPILE && status != EXIT_IO; i++) {
+  for (int i = optind; i < argc && status != EXIT_COMPILE && status != EXIT_IO && !cli_stop; i++) {
     if (is_cases(argv[i])) continue;
     int load_status;
     lq_program *p = cli_load(argv[i], false, &load_status);
@@ -544,32 +548,24 @@ int cmd_test(int argc, char **argv) {
     lq_eval_free(E);
     lq_program_free(p);
   }
-  if (status == EXIT_OK || status == EXIT_BAD_INPUT) {
+  /* Stopped by a signal: no count nor report of the tests that did not run. */
+  if ((status == EXIT_OK || status == EXIT_BAD_INPUT) && !cli_stop) {
     printf("%d passed, %d failed\n", T.passed, T.failed);
     if (T.failed || !cov_ok) status = EXIT_BAD_INPUT;
-    if (junit_path) {
-      FILE *out = fopen(junit_path, "w");
-      if (!out) {
-        fprintf(stderr, "leadq test: cannot write '%s': %s\n", junit_path, strerror(errno));
-        status = EXIT_IO;
-      } else {
-        fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"%d\" failures=\"%d\">\n",
-                T.passed + T.failed, T.failed);
-        fwrite(T.suites.data ? T.suites.data : "", 1, T.suites.len, out);
-        fputs("</testsuites>\n", out);
-        if (fclose(out) != 0) {
-          fprintf(stderr, "leadq test: cannot write '%s': %s\n", junit_path, strerror(errno));
-          status = EXIT_IO;
-        }
-      }
+    cli_out junit = {0};
+    if (junit_path && cli_out_open(&junit, junit_path)) {
+      fprintf(junit.fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"%d\" failures=\"%d\">\n",
+              T.passed + T.failed, T.failed);
+      fwrite(T.suites.data ? T.suites.data : "", 1, T.suites.len, junit.fp);
+      fputs("</testsuites>\n", junit.fp);
+    }
+    if (junit_path && !(junit.fp && cli_out_close(&junit))) {
+      fprintf(stderr, "leadq test: cannot write '%s': %s\n", junit_path, strerror(errno));
+      status = EXIT_IO;
     }
   }
   if (!cli_input_finish(&in)) status = EXIT_IO;
   lq_buf_free(&T.junit);
   lq_buf_free(&T.suites);
-  if (fflush(stdout) != 0) {
-    fprintf(stderr, "leadq test: cannot write the output: %s\n", strerror(errno));
-    status = EXIT_IO;
-  }
   return status;
 }

@@ -1,5 +1,7 @@
 /* feed.c: records from NDJSON and CSV inputs, plain or gzip (src/feed.c). */
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -695,4 +697,75 @@ Test(csv, invalid_utf8_is_bad_in_a_quoted_cell_and_in_a_plain_one) {
     }
     decoded_free(&d);
   }
+}
+
+/* ---- the stop flag (SIGINT, SIGTERM) ---- */
+
+typedef struct later { volatile sig_atomic_t *flag; useconds_t after; } later;
+
+static void *set_later(void *arg) {
+  later *l = arg;
+  usleep(l->after);
+  *l->flag = 1;
+  return NULL;
+}
+
+/* A pipe that goes quiet with half a line in it, then the stop flag set while
+ * the reader waits (no signal to interrupt the wait: the wait's timeout must
+ * notice): the whole line comes out, the half line never does, and the input
+ * ends with no error. */
+Test(stop, a_waiting_pipe_ends_without_its_half_line, .timeout = 10.0) {
+  int p[2];
+  cr_assert_eq(pipe(p), 0);
+  const char *text = "{\"a\":1}\n{\"b\":";
+  cr_assert_eq(write(p[1], text, strlen(text)), (ssize_t)strlen(text));
+  volatile sig_atomic_t stop = 0;
+  lq_feed *f = lq_feed_open(p[0], "-", &(lq_feed_opts){.stop = &stop});
+  lq_record r;
+  cr_assert(lq_feed_next(f, &r));
+  cr_assert_str_eq(r.raw, "{\"a\":1}");
+  pthread_t t;
+  later l = {&stop, 200 * 1000};
+  cr_assert_eq(pthread_create(&t, NULL, set_later, &l), 0);
+  cr_assert(!lq_feed_next(f, &r), "the half line came out: %s", r.raw);
+  pthread_join(t, NULL);
+  cr_assert(lq_feed_stopped(f));
+  cr_assert_eq(lq_feed_error(f, NULL), LQ_FEED_OK);
+  lq_feed_close(f);
+  close(p[1]);
+}
+
+/* A gzip stream stopped halfway is no damage: not "cut short", no error. */
+Test(stop, a_gzip_stream_stopped_halfway_is_no_error, .timeout = 10.0) {
+  size_t n;
+  char *s = csv_rows(2000, &n);
+  char path[64];
+  gzip_file(path, s, n);
+  size_t zn;
+  char *z = slurp_file(path, &zn);
+  int p[2];
+  cr_assert_eq(pipe(p), 0);
+  cr_assert_eq(write(p[1], z, zn / 2), (ssize_t)(zn / 2));
+  volatile sig_atomic_t stop = 0;
+  lq_feed_opts o = csv_opts;
+  o.stop = &stop;
+  lq_feed *f = lq_feed_open(p[0], "-", &o);
+  lq_record r;
+  int seen = 0;
+  pthread_t t;
+  later l = {&stop, 200 * 1000};
+  cr_assert_eq(pthread_create(&t, NULL, set_later, &l), 0);
+  while (lq_feed_next(f, &r)) {
+    cr_assert_eq(r.raw[0], 'r', "record %d is not a whole row: %s", seen, r.raw);
+    seen++;
+  }
+  pthread_join(t, NULL);
+  cr_assert_gt(seen, 0);
+  cr_assert(lq_feed_stopped(f));
+  cr_assert_eq(lq_feed_error(f, NULL), LQ_FEED_OK);
+  lq_feed_close(f);
+  close(p[1]);
+  unlink(path);
+  free(z);
+  free(s);
 }
