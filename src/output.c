@@ -4,11 +4,90 @@
 #include <math.h>
 #include <string.h>
 
-void lq_out_id(lq_buf *b, lq_value id, uint64_t lineno) {
-  if (id.kind == LQ_V_STR && id.b) lq_buf_put(b, id.str, id.n);
-  else if (id.kind == LQ_V_STR) lq_buf_json_string(b, id.str, id.n);
-  else if (id.kind == LQ_V_NUM && isfinite(id.num)) lq_buf_num(b, id.num);
-  else if (lineno) lq_buf_num(b, (double)lineno);   /* no id, or one JSON cannot carry (1e999) */
+/* ---- ids ---- */
+
+lq_id lq_id_read(lq_eval *E, const cJSON *lead, const lq_seg *segs, uint32_t nsegs, uint64_t line) {
+  lq_id id = {.kind = LQ_ID_LINE, .line = line};
+  /* A number id is kept as the lead wrote it (1.0, 9007199254740993, 1e400):
+   * a double would change it, and the CRM joins on the text. */
+  const cJSON *at = lq_json_at(lead, segs, nsegs);
+  if (at && cJSON_IsNumber(at) && at->valuestring && at->valueint > 0) {
+    id.kind = LQ_ID_NUMBER;
+    id.s = at->valuestring;
+    id.n = (uint32_t)at->valueint;
+    return id;
+  }
+  /* Found directly (the usual case), or through arrays as the rules read paths. */
+  lq_arena *a = lq_eval_scratch(E);
+  lq_value v = at ? lq_value_from_json(a, at) : lq_eval_path(E, lead, segs, nsegs);
+  switch (v.kind) {
+  case LQ_V_STR:
+    id.kind = v.b ? LQ_ID_NUMBER : LQ_ID_TEXT;
+    id.s = v.str;
+    id.n = v.n;
+    break;
+  case LQ_V_NUM: {   /* a number built without its text (a test's case) */
+    char buf[32];
+    if (!isfinite(v.num)) break;
+    id.kind = LQ_ID_NUMBER;
+    id.n = (uint32_t)lq_num_format(v.num, buf);
+    id.s = lq_arena_strndup(a, buf, id.n);
+    break;
+  }
+  case LQ_V_MISSING: break;
+  default: id.odd = true; break;   /* an object, a list, true or false */
+  }
+  return id;
+}
+
+void lq_id_json(lq_buf *b, const lq_id *id) {
+  if (id->kind == LQ_ID_NUMBER) lq_buf_put(b, id->s, id->n);
+  else if (id->kind == LQ_ID_TEXT) lq_buf_json_string(b, id->s, id->n);
+  else if (id->line) lq_buf_printf(b, "%llu", (unsigned long long)id->line);
+  else lq_buf_put(b, "null", 4);
+}
+
+void lq_id_text(lq_buf *b, const lq_id *id) {
+  if (id->kind == LQ_ID_LINE) lq_buf_printf(b, "#%llu", (unsigned long long)id->line);
+  else lq_out_text(b, id->s, id->n);   /* a number's text has no control characters */
+}
+
+bool lq_id_is(const lq_id *id, const char *want) {
+  size_t n = strlen(want);
+  if (id->kind != LQ_ID_LINE) return n == id->n && !memcmp(want, id->s, n);
+  char buf[32];
+  return n == (size_t)snprintf(buf, sizeof buf, "%llu", (unsigned long long)id->line) && !memcmp(want, buf, n);
+}
+
+size_t lq_out_control(const char *s, size_t n) {
+  unsigned char c = (unsigned char)s[0];
+  if (c < 0x20 || c == 0x7f) return 1;
+  if (c == 0xc2 && n > 1 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9f) return 2;
+  return 0;
+}
+
+void lq_out_text_fix(lq_buf *b, size_t from) {
+  char *d = b->data;
+  size_t to = from;
+  for (size_t i = from; i < b->len;) {
+    size_t k = lq_out_control(d + i, b->len - i);
+    d[to++] = k ? ' ' : d[i];
+    i += k ? k : 1;
+  }
+  b->len = to;
+}
+
+void lq_out_text(lq_buf *b, const char *s, size_t n) {
+  size_t at = b->len;
+  lq_buf_put(b, s, n);
+  lq_out_text_fix(b, at);
+}
+
+/* An owner: text, or a number (as written when its text was kept); null when missing. */
+static void owner_json(lq_buf *b, lq_value v) {
+  if (v.kind == LQ_V_STR && v.b) lq_buf_put(b, v.str, v.n);
+  else if (v.kind == LQ_V_STR) lq_buf_json_string(b, v.str, v.n);
+  else if (v.kind == LQ_V_NUM && isfinite(v.num)) lq_buf_num(b, v.num);
   else lq_buf_put(b, "null", 4);
 }
 
@@ -42,10 +121,10 @@ static bool reason_next(const lq_program *p, const lq_result *r, reason_walk *w,
   return false;
 }
 
-void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno) {
+void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, const lq_id *id) {
   static const lq_str null = {"null", 4};
   lq_buf_put(b, "{\"id\":", 6);
-  lq_out_id(b, id, lineno);
+  lq_id_json(b, id);
   lq_buf_put(b, ",\"ruleset\":", 11);
   put(b, p->name_json);
   lq_buf_put(b, ",\"version\":", 11);
@@ -57,7 +136,7 @@ void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_valu
   lq_buf_put(b, ",\"route\":", 9);
   put(b, r->route >= 0 ? p->routes[r->route].name_json : null);
   lq_buf_put(b, ",\"owner\":", 9);
-  lq_out_id(b, r->owner, 0);
+  owner_json(b, r->owner);
   lq_buf_put(b, ",\"score\":", 9);
   lq_buf_num(b, r->total);
   lq_buf_put(b, ",\"scores\":{", 11);
@@ -96,8 +175,9 @@ void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_valu
   lq_buf_put(b, "]}", 2);
 }
 
-void lq_out_annotated(lq_buf *b, const char *line, size_t len, const char *k,
-                      const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno) {
+void lq_out_annotated(lq_buf *b, const char *line, size_t len, const cJSON *lead, const char *k,
+                      const lq_program *p, const lq_result *r, const lq_id *id) {
+  (void)lead;
   /* The line parsed as an object, so it starts with { and ends with } (give or take spaces). */
   size_t close = len;
   while (close > 0 && line[close - 1] != '}') close--;
@@ -110,7 +190,7 @@ void lq_out_annotated(lq_buf *b, const char *line, size_t len, const char *k,
   if (!empty) lq_buf_putc(b, ',');
   lq_buf_json_string(b, k, strlen(k));
   lq_buf_putc(b, ':');
-  lq_out_decision(b, p, r, id, lineno);
+  lq_out_decision(b, p, r, id);
   lq_buf_put(b, line + close - 1, len - (close - 1));
 }
 
@@ -153,6 +233,13 @@ void lq_out_csv_cell(lq_buf *b, const char *s, size_t n, char delim) {
   csv_quote_from(b, at, delim);
 }
 
+void lq_id_csv(lq_buf *b, const lq_id *id, char delim) {
+  size_t at = b->len;
+  if (id->kind == LQ_ID_LINE) lq_buf_printf(b, "%llu", (unsigned long long)id->line);
+  else lq_buf_put(b, id->s, id->n);
+  csv_quote_from(b, at, delim);
+}
+
 /* A name, or an empty cell for none. */
 static void csv_text(lq_buf *b, const char *s, char delim) {
   if (s) lq_out_csv_cell(b, s, strlen(s), delim);
@@ -186,13 +273,8 @@ void lq_out_csv_header(lq_buf *b, const lq_program *p, const char *prefix, char 
   csv_column(b, prefix, "reasons", delim, false);
 }
 
-void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno,
-                         char delim) {
-  /* The id as lq_out_id chooses it; a number's text as written (id.b) keeps the
-   * digits a double would change, which is what the CRM joins on. */
-  if (id.kind == LQ_V_STR) lq_out_csv_cell(b, id.str, id.n, delim);
-  else if (id.kind == LQ_V_NUM && isfinite(id.num)) csv_num(b, id.num, delim);
-  else csv_num(b, (double)lineno, delim);
+void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, const lq_id *id, char delim) {
+  lq_id_csv(b, id, delim);
   lq_buf_putc(b, delim);
   csv_text(b, p->name, delim);
   lq_buf_putc(b, delim);

@@ -8,6 +8,7 @@
 #include "../feed.h"
 #include "../fields.h"
 #include "../json.h"
+#include "../output.h"
 #include <getopt.h>
 
 enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2, EXIT_COMPILE = 3, EXIT_IO = 4 };
@@ -22,9 +23,6 @@ bool cli_color(void);
 bool cli_color_out(void);
 /* Prints "leadq COMMAND: message" and a hint to run help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The lead's id at the --id-field path; a number comes back as its text in the
- * line (a STR with b set, printed bare), exactly as the lead wrote it. */
-lq_value cli_lead_id(lq_eval *E, const cJSON *lead, const lq_seg *segs, uint32_t nsegs);
 /* The end-of-run type-surprise warnings: "company.employees was text in 1,203
  * leads; comparisons with a number were false", with the rule's location. */
 int cli_print_surprises(const lq_program *p, const lq_eval *E);   /* how many it printed */
@@ -89,8 +87,8 @@ void cli_input_watch(cli_input *in, const lq_program *p);
  * had, with the key the leads had instead; an --id-field no lead had; records
  * with a value in a column the header does not name. */
 int cli_print_field_warnings(const cli_input *in, const lq_program *p, lq_fields *F);   /* how many */
-/* The lead's id at --id-field. */
-lq_value cli_input_id(const cli_input *in, lq_eval *E, const cJSON *lead);
+/* The id of a lead read from line, at --id-field: each command reads it once per lead, here. */
+lq_id cli_input_id(cli_input *in, lq_eval *E, const cJSON *lead, uint64_t line);
 
 /* Every record of every input (standard input when n is 0; "-" is standard
  * input). record returns false to stop reading; input_done (may be NULL) is

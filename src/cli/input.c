@@ -157,8 +157,8 @@ int cli_print_field_warnings(const cli_input *in, const lq_program *p, lq_fields
   return printed;
 }
 
-lq_value cli_input_id(const cli_input *in, lq_eval *E, const cJSON *lead) {
-  return cli_lead_id(E, lead, in->id_segs, in->id_nsegs);
+lq_id cli_input_id(cli_input *in, lq_eval *E, const cJSON *lead, uint64_t line) {
+  return lq_id_read(E, lead, in->id_segs, in->id_nsegs, line);
 }
 
 cJSON *cli_decode(const lq_feed_schema *schema, lq_arena *a, const char *name, uint64_t line, const char *raw,

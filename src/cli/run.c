@@ -129,17 +129,17 @@ static void one_lead(const run_state *S, lq_eval *E, lq_fields *F, tally *T, con
   }
   if (!keep(S, r)) return;
   T->printed++;
-  lq_value id = cli_input_id(S->in, E, lead);
+  lq_id id = cli_input_id(S->in, E, lead, lineno);
   const run_opts *o = S->o;
   bool csv_in = schema->format == LQ_FEED_CSV;
   if (o->csv_out && S->passthrough) {   /* CSV records as they came in (checked: the input is CSV) */
     lq_buf_put(&T->out, line, len);
     if (o->annotate) {
       lq_buf_putc(&T->out, schema->delimiter);
-      lq_out_csv_decision(&T->out, S->p, r, id, lineno, schema->delimiter);
+      lq_out_csv_decision(&T->out, S->p, r, &id, schema->delimiter);
     }
   } else if (o->csv_out) {
-    lq_out_csv_decision(&T->out, S->p, r, id, lineno, S->in->feed.delimiter ? S->in->feed.delimiter : ',');
+    lq_out_csv_decision(&T->out, S->p, r, &id, S->in->feed.delimiter ? S->in->feed.delimiter : ',');
   } else if (S->passthrough) {
     /* A CSV record is printed as the JSON object it was read as. */
     if (csv_in) {
@@ -147,10 +147,10 @@ static void one_lead(const run_state *S, lq_eval *E, lq_fields *F, tally *T, con
       lq_out_lead_json(&T->json, lead);
       line = T->json.data, len = T->json.len;
     }
-    if (o->annotate) lq_out_annotated(&T->out, line, len, o->annotate, S->p, r, id, lineno);
+    if (o->annotate) lq_out_annotated(&T->out, line, len, lead, o->annotate, S->p, r, &id);
     else lq_buf_put(&T->out, line, len);
   } else {
-    lq_out_decision(&T->out, S->p, r, id, lineno);
+    lq_out_decision(&T->out, S->p, r, &id);
   }
   lq_buf_putc(&T->out, '\n');
 }

@@ -349,15 +349,53 @@ Test(output, buf_num_and_flush) {
 
 Test(output, id_text_number_or_line) {
   lq_buf b = {0};
-  lq_out_id(&b, lq_strv("t\"1", 3), 9);
+  lq_id_json(&b, T_ID_TEXT("t\"1", 9));
   lq_buf_putc(&b, ' ');
-  lq_out_id(&b, lq_num(42), 9);
+  lq_id_json(&b, T_ID_NUMBER("42", 9));
   lq_buf_putc(&b, ' ');
-  lq_out_id(&b, lq_bool(true), 9);
+  lq_id_json(&b, T_ID_LINE(12));
   lq_buf_putc(&b, ' ');
-  lq_out_id(&b, LQ_NOVALUE, 12);
+  lq_id_json(&b, T_ID_LINE(0));
   lq_buf_putc(&b, '\0');
-  cr_assert_str_eq(b.data, "\"t\\\"1\" 42 9 12");
+  cr_assert_str_eq(b.data, "\"t\\\"1\" 42 12 null");
+  lq_buf_free(&b);
+}
+
+/* Text for a terminal: C0, DEL and C1 (U+0080..U+009F) become one space each;
+ * other UTF-8 (U+00A0, é) is kept. */
+Test(output, text_output_makes_control_characters_spaces) {
+  lq_buf b = {0};
+  const char in[] = "a\x1b]0;X\x07" "b\x7f" "c\xc2\x9b" "d\xc2\xa0" "e\xc3\xa9\x00" "f";
+  lq_out_text(&b, in, sizeof in - 1);
+  lq_buf_putc(&b, '\0');
+  cr_assert_str_eq(b.data, "a ]0;X b c d\xc2\xa0" "e\xc3\xa9 f");
+  /* In place, from an offset: what came before is left alone. */
+  b.len = 0;
+  lq_buf_puts(&b, "\x1b[");
+  size_t at = b.len;
+  lq_buf_puts(&b, "x\x1by\xc2\x85");
+  lq_out_text_fix(&b, at);
+  cr_assert_eq(b.len, 6);
+  cr_assert(!memcmp(b.data, "\x1b[x y ", 6));
+  lq_buf_free(&b);
+}
+
+Test(output, id_as_text_and_as_asked_for) {
+  lq_buf b = {0};
+  lq_id_text(&b, T_ID_TEXT("t\x1b\"1", 9));
+  lq_buf_putc(&b, ' ');
+  lq_id_text(&b, T_ID_NUMBER("12345678901234567890", 9));
+  lq_buf_putc(&b, ' ');
+  lq_id_text(&b, T_ID_LINE(12));
+  lq_buf_putc(&b, '\0');
+  cr_assert_str_eq(b.data, "t \"1 12345678901234567890 #12");
+  /* explain --lead: the id as written, or a lead without one by its line. */
+  cr_assert(lq_id_is(T_ID_NUMBER("1.0", 3), "1.0"));
+  cr_assert(!lq_id_is(T_ID_NUMBER("1.0", 3), "1"));
+  cr_assert(!lq_id_is(T_ID_NUMBER("1.0", 3), "3"));
+  cr_assert(lq_id_is(T_ID_LINE(3), "3"));
+  cr_assert(!lq_id_is(T_ID_LINE(3), "#3"));
+  cr_assert(!lq_id_is(T_ID_TEXT("ab", 3), "a"));
   lq_buf_free(&b);
 }
 
@@ -366,13 +404,13 @@ Test(output, annotated_line_gets_the_decision_as_last_key) {
   const char *line = "{\"id\": 5, \"x\": 1}";
   const lq_result *r = lqt_run(t, line);
   lq_buf b = {0};
-  lq_out_annotated(&b, line, strlen(line), "q", t->p, r, lq_num(5), 1);
+  lq_out_annotated(&b, line, strlen(line), NULL, "q", t->p, r, T_ID_NUMBER("5", 1));
   lq_buf_putc(&b, '\0');
   cr_assert_str_eq(b.data, "{\"id\": 5, \"x\": 1,\"q\":{\"id\":5,\"ruleset\":\"r\",\"version\":\"1\",\"stage\":\"MQL\","
                            "\"rejected\":null,\"route\":null,\"owner\":null,\"score\":0,\"scores\":{},\"grades\":{},\"reasons\":[]}}");
   lq_buf_free(&b);
   r = lqt_run(t, " { } ");
-  lq_out_annotated(&b, " { } ", 5, "q", t->p, r, LQ_NOVALUE, 3);
+  lq_out_annotated(&b, " { } ", 5, NULL, "q", t->p, r, T_ID_LINE(3));
   lq_buf_putc(&b, '\0');
   cr_assert(!strncmp(b.data, " { \"q\":{\"id\":3,", 14), "%s", b.data);
   cr_assert(strstr(b.data, "]}} "), "%s", b.data);
