@@ -64,9 +64,11 @@ int cli_input_option(cli_input *in, int c, const char *arg) {
 }
 
 int cli_input_ready(cli_input *in) {
-  if (!lq_path_parse(&in->arena, in->id_field, &in->id_segs, &in->id_nsegs))
-    return cli_usage_error(in->cmd, "--id-field '%s' is not a field path; write e.g. id, crm.id or '`Prospect ID`'",
-                           in->id_field);
+  const char *why;
+  if (!lq_path_parse(&in->arena, in->id_field, &in->id_segs, &in->id_nsegs, &why))
+    return why ? cli_usage_error(in->cmd, "--id-field '%s': %s", in->id_field, why)
+               : cli_usage_error(in->cmd, "--id-field '%s' is not a field path; write e.g. id, crm.id or '`Prospect ID`'",
+                                 in->id_field);
   if (in->errors_path && !(in->errors = fopen(in->errors_path, "w"))) {
     fprintf(stderr, "leadq %s: cannot write '%s': %s\n", in->cmd, in->errors_path, strerror(errno));
     return EXIT_IO;

@@ -48,7 +48,7 @@ Test(contract, decision_line_matches_the_contract_exactly) {
   lq_arena_init(&a, 1024);
   lq_seg *segs;
   uint32_t nsegs;
-  cr_assert(lq_path_parse(&a, "id", &segs, &nsegs));
+  cr_assert(lq_path_parse(&a, "id", &segs, &nsegs, NULL));
   /* lqt_run parsed the lead into the scratch arena; parse it again to reach it. */
   lq_eval_reset(t->E);
   cJSON *lead = lq_json_parse_lead(lq_eval_scratch(t->E), T1_LEAD, strlen(T1_LEAD), t->why, sizeof t->why);

@@ -425,18 +425,46 @@ Test(paths_parse, segments) {
   lq_arena_init(&a, 1024);
   lq_seg *s;
   uint32_t n;
-  cr_assert(lq_path_parse(&a, "crm.`Prospect ID`[-1].x", &s, &n));
+  cr_assert(lq_path_parse(&a, "crm.`Prospect ID`[-1].x", &s, &n, NULL));
   cr_assert_eq(n, 4);
   cr_assert_str_eq(s[0].key, "crm");
   cr_assert_str_eq(s[1].key, "Prospect ID");
   cr_assert(s[2].is_index);
   cr_assert_eq(s[2].index, -1);
   cr_assert_str_eq(s[3].key, "x");
-  cr_assert(!lq_path_parse(&a, "", &s, &n));
-  cr_assert(!lq_path_parse(&a, "a.", &s, &n));
-  cr_assert(!lq_path_parse(&a, "a..b", &s, &n));
-  cr_assert(!lq_path_parse(&a, "`open", &s, &n));
-  cr_assert(!lq_path_parse(&a, "a[x]", &s, &n));
+  cr_assert(!lq_path_parse(&a, "", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "a.", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "a..b", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "`open", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "a[x]", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "a[]", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "a[-]", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "a[+1]", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "a[ 1]", &s, &n, NULL));
+  lq_arena_free(&a);
+}
+
+/* An index past the language's range is refused with the reason, never wrapped
+ * ([4294967296] was read as [0], [2147483648] as a negative index). */
+Test(paths_parse, index_out_of_range_is_refused) {
+  lq_arena a;
+  lq_arena_init(&a, 1024);
+  lq_seg *s;
+  uint32_t n;
+  const char *why = "unset";
+  static const char *const big[] = {"a[4294967296]", "a[2147483648]", "a[1000000001]", "a[-1000000001]",
+                                    "a[99999999999999999999999]"};
+  for (size_t i = 0; i < sizeof big / sizeof *big; i++) {
+    cr_assert(!lq_path_parse(&a, big[i], &s, &n, &why), "%s", big[i]);
+    cr_assert(why && strstr(why, "from -1000000000 to 1000000000"), "%s", big[i]);
+  }
+  cr_assert(lq_path_parse(&a, "a[1000000000].b", &s, &n, &why));
+  cr_assert_null(why);
+  cr_assert_eq(s[1].index, 1000000000);
+  cr_assert(lq_path_parse(&a, "a[-1000000000]", &s, &n, NULL));
+  cr_assert_eq(s[1].index, -1000000000);
+  cr_assert(!lq_path_parse(&a, "a..b", &s, &n, &why));
+  cr_assert_null(why, "a shape error has no reason of its own");
   lq_arena_free(&a);
 }
 
@@ -447,7 +475,7 @@ Test(paths_parse, id_field_lookup) {
   lq_arena_init(&a, 1024);
   lq_seg *s;
   uint32_t n;
-  cr_assert(lq_path_parse(&a, "crm.`Prospect ID`[1]", &s, &n));
+  cr_assert(lq_path_parse(&a, "crm.`Prospect ID`[1]", &s, &n, NULL));
   lq_eval_reset(t->E);
   const char *line = "{\"crm\":{\"Prospect ID\":[\"p1\",\"p2\"]}}";
   cJSON *lead = lq_json_parse_lead(lq_eval_scratch(t->E), line, strlen(line), t->why, sizeof t->why);

@@ -43,7 +43,7 @@ static lq_id run_with_id(lqt *t, const char *lead, uint64_t line) {
   lq_arena_init(&a, 256);
   lq_seg *segs;
   uint32_t nsegs;
-  cr_assert(lq_path_parse(&a, "id", &segs, &nsegs));
+  cr_assert(lq_path_parse(&a, "id", &segs, &nsegs, NULL));
   lq_eval_reset(t->E);
   cJSON *j = lq_json_parse_lead(lq_eval_scratch(t->E), lead, strlen(lead), t->why, sizeof t->why);
   cr_assert(j, "%s", t->why);
