@@ -2,7 +2,10 @@
 #include "output.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "feed.h"
 
 /* ---- ids ---- */
 
@@ -175,9 +178,89 @@ void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, const l
   lq_buf_put(b, "]}", 2);
 }
 
+/* ---- JSON text scanned, not parsed: the line is known to be valid ---- */
+
+static bool json_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* Past the string that starts at s[i] (a '"'). */
+static size_t skip_string(const char *s, size_t i, size_t n) {
+  for (i++; i < n && s[i] != '"'; i++)
+    if (s[i] == '\\') i++;
+  return i + 1;
+}
+
+/* Past the value that starts at s[i]. */
+static size_t skip_value(const char *s, size_t i, size_t n) {
+  if (s[i] == '"') return skip_string(s, i, n);
+  if (s[i] != '{' && s[i] != '[') {   /* a number, true, false, null */
+    while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ']' && !json_space(s[i])) i++;
+    return i;
+  }
+  for (int depth = 0; i < n;) {
+    char c = s[i];
+    if (c == '"') {
+      i = skip_string(s, i, n);
+      continue;
+    }
+    if (c == '{' || c == '[') depth++;
+    else if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+    i++;
+  }
+  return i;
+}
+
+/* Whether the member whose key is the text s[from..to) (quotes excluded), parsed
+ * as member, is named k. A key without escapes is compared as written; one with
+ * escapes by its parsed name, unless it holds a \u0000 (the parsed name stops there). */
+static bool key_is(const char *s, size_t from, size_t to, const cJSON *member, const char *k) {
+  if (!memchr(s + from, '\\', to - from)) return to - from == strlen(k) && !memcmp(s + from, k, to - from);
+  for (size_t i = from; i + 6 <= to; i++)
+    if (s[i] == '\\' && !memcmp(s + i, "\\u0000", 6)) return false;
+  return member && member->string && !strcmp(member->string, k);
+}
+
+/* Writes line with the value of each top-level member named k replaced by the
+ * decision; false (and nothing written) when it has none. */
+static bool annotate_in_place(lq_buf *b, const char *line, size_t len, const cJSON *lead, const char *k,
+                              const lq_program *p, const lq_result *r, const lq_id *id) {
+  bool has = false;
+  for (const cJSON *c = lead ? lead->child : NULL; c && !has; c = c->next) has = c->string && !strcmp(c->string, k);
+  if (!has) return false;
+  size_t start = b->len, from = 0, i = 0;
+  while (i < len && line[i] != '{') i++;
+  i++;
+  bool replaced = false;
+  for (const cJSON *c = lead->child; i < len; c = c ? c->next : NULL) {
+    while (i < len && json_space(line[i])) i++;
+    if (i >= len || line[i] != '"') break;   /* the closing brace */
+    size_t key = i;
+    i = skip_string(line, i, len);
+    bool mine = key_is(line, key + 1, i - 1, c, k);
+    while (i < len && (json_space(line[i]) || line[i] == ':')) i++;
+    size_t value = i;
+    i = skip_value(line, i, len);
+    if (mine) {
+      lq_buf_put(b, line + from, value - from);
+      lq_out_decision(b, p, r, id);
+      from = i;
+      replaced = true;
+    }
+    while (i < len && json_space(line[i])) i++;
+    if (i < len && line[i] == ',') i++;
+  }
+  if (!replaced) {
+    b->len = start;
+    return false;
+  }
+  lq_buf_put(b, line + from, len - from);
+  return true;
+}
+
 void lq_out_annotated(lq_buf *b, const char *line, size_t len, const cJSON *lead, const char *k,
                       const lq_program *p, const lq_result *r, const lq_id *id) {
-  (void)lead;
+  /* The new decision wins: a lead annotated before, or one with its own key of
+   * that name, gets the value replaced rather than the key written twice. */
+  if (annotate_in_place(b, line, len, lead, k, p, r, id)) return;
   /* The line parsed as an object, so it starts with { and ends with } (give or take spaces). */
   size_t close = len;
   while (close > 0 && line[close - 1] != '}') close--;
@@ -265,12 +348,20 @@ static void csv_column(lq_buf *b, const char *prefix, const char *name, char del
   csv_quote_from(b, at, delim);
 }
 
+static const char *const fixed_columns[] = {"id", "ruleset", "version", "stage", "rejected", "route", "owner", "score"};
+enum { NFIXED = sizeof fixed_columns / sizeof *fixed_columns };
+
+/* The decision's columns, in lq_out_csv_header's order: how many, and the j-th's name. */
+static int decision_columns(const lq_program *p) { return NFIXED + p->ngroups + p->ngrades + 1; }
+static const char *decision_column(const lq_program *p, int j) {
+  if (j < NFIXED) return fixed_columns[j];
+  if ((j -= NFIXED) < p->ngroups) return p->groups[j].name;
+  if ((j -= p->ngroups) < p->ngrades) return p->grades[j].name;
+  return "reasons";
+}
+
 void lq_out_csv_header(lq_buf *b, const lq_program *p, const char *prefix, char delim) {
-  static const char *const fixed[] = {"id", "ruleset", "version", "stage", "rejected", "route", "owner", "score"};
-  for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) csv_column(b, prefix, fixed[i], delim, i == 0);
-  for (int i = 0; i < p->ngroups; i++) csv_column(b, prefix, p->groups[i].name, delim, false);
-  for (int i = 0; i < p->ngrades; i++) csv_column(b, prefix, p->grades[i].name, delim, false);
-  csv_column(b, prefix, "reasons", delim, false);
+  for (int j = 0; j < decision_columns(p); j++) csv_column(b, prefix, decision_column(p, j), delim, j == 0);
 }
 
 void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, const lq_id *id, char delim) {
@@ -317,6 +408,87 @@ void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, con
     lq_buf_num(b, x);
   }
   csv_quote_from(b, at, delim);
+}
+
+/* ---- CSV records annotated ---- */
+
+int *lq_out_csv_taken(const lq_program *p, const char *prefix, const char *const *keys, const uint32_t *key_lens,
+                      int ncols) {
+  int nd = decision_columns(p), *taken = NULL;
+  bool *claimed = calloc((size_t)nd, sizeof *claimed);
+  size_t np = strlen(prefix);
+  for (int c = 0; c < ncols; c++) {
+    if (!keys[c] || key_lens[c] <= np || memcmp(keys[c], prefix, np) || keys[c][np] != '.') continue;
+    const char *rest = keys[c] + np + 1;
+    size_t n = key_lens[c] - np - 1;
+    for (int j = 0; j < nd; j++) {
+      const char *name = decision_column(p, j);
+      if (claimed[j] || strlen(name) != n || memcmp(name, rest, n)) continue;
+      if (!taken) {
+        taken = malloc((size_t)ncols * sizeof *taken);
+        if (!taken) abort();
+        for (int k = 0; k < ncols; k++) taken[k] = -1;
+      }
+      taken[c] = j;
+      claimed[j] = true;
+      break;
+    }
+  }
+  free(claimed);
+  return taken;
+}
+
+/* Which decision columns the input already has (taken), into a bool per column. */
+static bool *claimed_columns(const lq_program *p, const int *taken, int ncols) {
+  bool *claimed = calloc((size_t)decision_columns(p), sizeof *claimed);
+  if (!claimed) abort();
+  for (int c = 0; taken && c < ncols; c++)
+    if (taken[c] >= 0) claimed[taken[c]] = true;
+  return claimed;
+}
+
+void lq_out_csv_annotated_header(lq_buf *b, const lq_program *p, const char *prefix, const char *header, size_t len,
+                                 const int *taken, int ncols, char delim) {
+  lq_buf_put(b, header, len);
+  bool *claimed = claimed_columns(p, taken, ncols);
+  for (int j = 0; j < decision_columns(p); j++)
+    if (!claimed[j]) csv_column(b, prefix, decision_column(p, j), delim, false);
+  free(claimed);
+}
+
+void lq_out_csv_annotated(lq_buf *b, const char *raw, size_t len, const int *taken, int ncols, const lq_program *p,
+                          const lq_result *r, const lq_id *id, char delim) {
+  if (!taken) {   /* the usual case: the decision after the record */
+    lq_buf_put(b, raw, len);
+    lq_buf_putc(b, delim);
+    lq_out_csv_decision(b, p, r, id, delim);
+    return;
+  }
+  /* The decision's cells, found as the reader finds cells, go where they belong. */
+  lq_buf dec = {0};
+  lq_out_csv_decision(&dec, p, r, id, delim);
+  int nd = decision_columns(p);
+  size_t *dfrom = malloc((size_t)nd * 2 * sizeof *dfrom), *dto = dfrom + nd, i = 0;
+  if (!dfrom) abort();
+  for (int j = 0; j < nd; j++)
+    if (!lq_feed_csv_cell(dec.data, dec.len, &i, delim, &dfrom[j], &dto[j])) dfrom[j] = dto[j] = 0;
+  i = 0;
+  for (int c = 0; c < ncols; c++) {
+    size_t from = 0, to = 0;
+    if (!lq_feed_csv_cell(raw, len, &i, delim, &from, &to)) from = to = 0;
+    if (c) lq_buf_putc(b, delim);
+    if (taken[c] >= 0) lq_buf_put(b, dec.data + dfrom[taken[c]], dto[taken[c]] - dfrom[taken[c]]);
+    else lq_buf_put(b, raw + from, to - from);
+  }
+  bool *claimed = claimed_columns(p, taken, ncols);
+  for (int j = 0; j < nd; j++) {
+    if (claimed[j]) continue;
+    lq_buf_putc(b, delim);
+    lq_buf_put(b, dec.data + dfrom[j], dto[j] - dfrom[j]);
+  }
+  free(claimed);
+  free(dfrom);
+  lq_buf_free(&dec);
 }
 
 /* ---- a lead as JSON ---- */

@@ -49,7 +49,8 @@ size_t lq_out_control(const char *s, size_t n);
 /* {"id":...,"ruleset":...,"stage":...,...}: the decision object, without a newline. */
 void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, const lq_id *id);
 /* The lead's own bytes (an object: lead, as parsed from them) with the decision
- * added as its last key. */
+ * under key: its last key, or, when the lead already has key, in place of that
+ * key's value (the new decision wins; no key is written twice). */
 void lq_out_annotated(lq_buf *b, const char *line, size_t len, const cJSON *lead, const char *key,
                       const lq_program *p, const lq_result *r, const lq_id *id);
 
@@ -68,6 +69,24 @@ void lq_out_csv_header(lq_buf *b, const lq_program *p, const char *prefix, char 
  * value (no stage, no grade, no owner) is an empty cell; reasons in
  * lq_out_decision's order, "LABEL +N" or "NAME (reject)", joined by "; ". */
 void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, const lq_id *id, char delim);
+
+/* Annotating CSV records (run --annotate --output csv): each record as it came,
+ * then the decision's columns. When the input's header already has some of them
+ * (KEY.id ... KEY.reasons, as lq_out_csv_header names them: a file annotated
+ * before), the new decision wins: those cells get its values where they stand,
+ * and only the other columns are added. */
+/* For each of the input's ncols columns (named keys[c], key_lens[c] bytes; NULL:
+ * no name), the decision column it already is, or -1; NULL when none is (the
+ * usual case). The caller frees it. */
+int *lq_out_csv_taken(const lq_program *p, const char *prefix, const char *const *keys, const uint32_t *key_lens,
+                      int ncols);
+/* The header row as it came, then the decision's columns it does not have. */
+void lq_out_csv_annotated_header(lq_buf *b, const lq_program *p, const char *prefix, const char *header, size_t len,
+                                 const int *taken, int ncols, char delim);
+/* A record as it came (raw: its bytes, as the reader took them), the taken cells
+ * replaced by the decision's, then the decision's other cells. */
+void lq_out_csv_annotated(lq_buf *b, const char *raw, size_t len, const int *taken, int ncols, const lq_program *p,
+                          const lq_result *r, const lq_id *id, char delim);
 
 /* A JSON value as compact JSON, keys in order: a lead as it was read (by
  * lq_json_parse_lead, or from a CSV record). A number with its text at valuestring

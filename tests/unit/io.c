@@ -418,6 +418,61 @@ Test(output, annotated_line_gets_the_decision_as_last_key) {
   lqt_free(t);
 }
 
+/* The lead already has the key: its value is replaced, wherever it stands and
+ * however it is spaced; nothing else of the line changes. */
+Test(output, annotated_line_replaces_a_key_it_has) {
+  lqt *t = lqt_new("ruleset \"r\" version \"1\"\nstage MQL when true\n");
+  const char *line = "{ \"q\" : [1, {\"q\": \"]}\"}] ,\"x\":\"q\\\"\"}";
+  lq_eval_reset(t->E);
+  cJSON *lead = lq_json_parse_lead(lq_eval_scratch(t->E), line, strlen(line), t->why, sizeof t->why);
+  cr_assert(lead, "%s", t->why);
+  const lq_result *r = lq_eval_lead(t->E, lead);
+  lq_buf b = {0};
+  lq_out_annotated(&b, line, strlen(line), lead, "q", t->p, r, T_ID_LINE(2));
+  lq_buf_putc(&b, '\0');
+  cr_assert_str_eq(b.data, "{ \"q\" : {\"id\":2,\"ruleset\":\"r\",\"version\":\"1\",\"stage\":\"MQL\",\"rejected\":null,"
+                           "\"route\":null,\"owner\":null,\"score\":0,\"scores\":{},\"grades\":{},\"reasons\":[]} ,"
+                           "\"x\":\"q\\\"\"}");
+  /* The parsed lead is needed to tell: without it the decision is added. */
+  b.len = 0;
+  lq_out_annotated(&b, line, strlen(line), NULL, "q", t->p, r, T_ID_LINE(2));
+  lq_buf_putc(&b, '\0');
+  cr_assert(strstr(b.data, "\"x\":\"q\\\"\",\"q\":{\"id\":2,"), "%s", b.data);
+  lq_buf_free(&b);
+  lqt_free(t);
+}
+
+/* CSV: the header's columns named like the decision's get its cells where they
+ * stand (quoted cells and line breaks as written); the rest are added. */
+Test(output, csv_annotated_replaces_the_columns_it_has) {
+  lqt *t = lqt_new("ruleset \"r\" version \"1\"\nscore fit {\n  +5 \"a; b\" when true\n}\n");
+  const lq_result *r = lqt_run(t, "{}");
+  const char *keys[] = {"id", "k.reasons", "note", NULL, "k.fit", "k.nope"};
+  const uint32_t lens[] = {2, 9, 4, 0, 5, 6};
+  int *taken = lq_out_csv_taken(t->p, "k", keys, lens, 6);
+  cr_assert(taken);
+  cr_assert(taken[0] == -1 && taken[1] == 9 && taken[2] == -1 && taken[3] == -1 && taken[4] == 8 && taken[5] == -1);
+  lq_buf b = {0};
+  lq_out_csv_annotated_header(&b, t->p, "k", "id;k.reasons;note;;k.fit;k.nope", 31, taken, 6, ';');
+  lq_buf_putc(&b, '\0');
+  cr_assert_str_eq(b.data, "id;k.reasons;note;;k.fit;k.nope;k.id;k.ruleset;k.version;k.stage;k.rejected;k.route;k.owner;k.score");
+  b.len = 0;
+  const char *row = "x1;\"old;\nreasons\";\"a \"\"b\"\"\";;7;\"\"";
+  lq_out_csv_annotated(&b, row, strlen(row), taken, 6, t->p, r, T_ID_TEXT("x1", 3), ';');
+  lq_buf_putc(&b, '\0');
+  cr_assert_str_eq(b.data, "x1;\"a; b +5\";\"a \"\"b\"\"\";;5;\"\";x1;r;1;;;;;5");
+  free(taken);
+  /* No column of the decision's: NULL, and the decision follows the record. */
+  cr_assert_null(lq_out_csv_taken(t->p, "k", keys, lens, 1));
+  cr_assert_null(lq_out_csv_taken(t->p, "kk", keys, lens, 6));
+  b.len = 0;
+  lq_out_csv_annotated(&b, "x1", 2, NULL, 1, t->p, r, T_ID_TEXT("x1", 3), ',');
+  lq_buf_putc(&b, '\0');
+  cr_assert_str_eq(b.data, "x1,x1,r,1,,,,,5,5,a; b +5");
+  lq_buf_free(&b);
+  lqt_free(t);
+}
+
 /* ---- paths ---- */
 
 Test(paths_parse, segments) {
