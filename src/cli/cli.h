@@ -1,6 +1,7 @@
 /* cli.h: what the subcommands share. Only the CLI prints and picks exit codes. */
 #ifndef LQ_CLI_H
 #define LQ_CLI_H
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include "../compile.h"
@@ -71,6 +72,9 @@ typedef struct cli_input {
   const lq_program *select;        /* decode only the CSV columns these rules can read; NULL: all */
   bool quiet_bad;                  /* count bad records but say nothing (a sample read again) */
   unsigned long long bad, bad_inputs, ignored_cells;
+  /* Leads whose id was an object, a list, true or false (cli_input_id counts
+   * them, on any thread of run --jobs): shown by line number, as if they had none. */
+  _Atomic unsigned long long odd_ids;
 } cli_input;
 
 void cli_input_init(cli_input *in, const char *cmd);
@@ -84,10 +88,14 @@ bool cli_input_finish(cli_input *in);
 /* Starts following, for p, which fields the leads have (cli_each_lead observes each). */
 void cli_input_watch(cli_input *in, const lq_program *p);
 /* The end-of-run warnings about the data: a field the rules read that no lead
- * had, with the key the leads had instead; an --id-field no lead had; records
- * with a value in a column the header does not name. */
+ * had, with the key the leads had instead; an --id-field no lead had, or ids
+ * that are neither text nor a number (cli_print_id_warning); records with a
+ * value in a column the header does not name. */
 int cli_print_field_warnings(const cli_input *in, const lq_program *p, lq_fields *F);   /* how many */
-/* The id of a lead read from line, at --id-field: each command reads it once per lead, here. */
+/* Only the warning about ids that are neither text nor a number: 1 when printed. */
+int cli_print_id_warning(const cli_input *in);
+/* The id of a lead read from line, at --id-field: each command reads it once
+ * per lead, here, so the ids that are not text or a number are counted. */
 lq_id cli_input_id(cli_input *in, lq_eval *E, const cJSON *lead, uint64_t line);
 
 /* Every record of every input (standard input when n is 0; "-" is standard

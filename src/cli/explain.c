@@ -133,6 +133,7 @@ int cmd_explain(int argc, char **argv) {
   if (nids && !X.explained)
     fprintf(stderr, "leadq explain: no lead has the id%s given with --lead (ids are read from '%s'; see --id-field)\n",
             nids == 1 ? "" : "s", in.id_field);
+  cli_print_id_warning(&in);
   lq_buf_free(&X.out);
   lq_eval_free(X.E);
   lq_program_free(p);

@@ -129,9 +129,9 @@ static void one_lead(const run_state *S, lq_eval *E, lq_fields *F, tally *T, con
     f += p->nrejects;
     for (int i = 0; i < p->nstages; i++) f[i] += r->stages[i];
   }
+  lq_id id = cli_input_id(S->in, E, lead, lineno);   /* every lead's: the odd ones are counted */
   if (!keep(S, r)) return;
   T->printed++;
-  lq_id id = cli_input_id(S->in, E, lead, lineno);
   const run_opts *o = S->o;
   bool csv_in = schema->format == LQ_FEED_CSV;
   if (o->csv_out && S->passthrough) {   /* CSV records as they came in (checked: the input is CSV) */

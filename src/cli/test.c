@@ -541,6 +541,9 @@ int cmd_test(int argc, char **argv) {
   T.color = cli_color_out();
   int status = EXIT_OK;
   bool cov_ok = true;
+  /* The cases are read once per rules file: their odd ids are counted the first time. */
+  unsigned long long odd_ids = 0;
+  bool first = true;
   for (int i = optind; i < argc && status != EXIT_COMPILE && status != EXIT_IO; i++) {
     if (is_cases(argv[i])) continue;
     int load_status;
@@ -557,6 +560,7 @@ int cmd_test(int argc, char **argv) {
       if (is_cases(argv[k]) && !run_cases(&T, p, E, &in, argv[k])) status = EXIT_IO;
     if (coverage_on && !cov_report(&T.cov, p, min)) cov_ok = false;
     junit_suite(&T, argv[i]);
+    if (first) odd_ids = in.odd_ids, first = false;
     free(T.cov.pts);
     free(T.cov.arm0);
     lq_eval_free(E);
@@ -564,6 +568,9 @@ int cmd_test(int argc, char **argv) {
   }
   if (status == EXIT_OK || status == EXIT_BAD_INPUT) {
     printf("%d passed, %d failed\n", T.passed, T.failed);
+    fflush(stdout);   /* the warning after the summary, also when both go to one terminal */
+    in.odd_ids = odd_ids;
+    cli_print_id_warning(&in);
     if (T.failed || !cov_ok) status = EXIT_BAD_INPUT;
     if (junit_path) {
       FILE *out = fopen(junit_path, "w");
