@@ -441,7 +441,7 @@ static void expr(checker *c, lq_node *n) {
       lookup_keys(c, n);
       return;
     }
-    if (n->num != floor(n->num) || fabs(n->num) > 1e9)
+    if (n->num != floor(n->num) || fabs(n->num) > LQ_INDEX_MAX)
       lq_diag_error(c->d, n->span, "a list index is a whole number, like [0] for the first item or [-1] for the last");
     return;
   case LQ_LIST:

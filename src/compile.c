@@ -94,8 +94,9 @@ bool lq_set_has(const lq_set *s, lq_value v) {
 
 /* ---- paths ---- */
 
-bool lq_path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs) {
+bool lq_path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs, const char **why) {
   size_t n = strlen(text), cap = 4;
+  if (why) *why = NULL;
   lq_seg *out = lq_arena_alloc(a, cap * sizeof *out);
   uint32_t count = 0;
   size_t i = 0;
@@ -115,12 +116,22 @@ bool lq_path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs
       s->len = (uint32_t)(end - text - i - 1);
       i = (size_t)(end - text) + 1;
     } else if (text[i] == '[') {
-      char *end;
-      long v = strtol(text + i + 1, &end, 10);
-      if (end == text + i + 1 || *end != ']') return false;
+      /* Digits, counted without overflow: [4294967296] must not wrap to [0]. */
+      size_t j = i + 1 + (text[i + 1] == '-');
+      long long v = 0;
+      bool big = false;
+      for (; text[j] >= '0' && text[j] <= '9'; j++) {
+        v = v * 10 + (text[j] - '0');
+        if (v > LQ_INDEX_MAX) big = true, v = LQ_INDEX_MAX;
+      }
+      if (j == i + 1 + (text[i + 1] == '-') || text[j] != ']') return false;
+      if (big) {
+        if (why) *why = "a list index is a whole number from -1000000000 to 1000000000, like [0] for the first item or [-1] for the last";
+        return false;
+      }
       s->is_index = true;
-      s->index = (int32_t)v;
-      i = (size_t)(end - text) + 1;
+      s->index = (int32_t)(text[i + 1] == '-' ? -v : v);
+      i = j + 1;
     } else {
       size_t j = i;
       while (j < n && text[j] != '.' && text[j] != '[' && text[j] != '`') j++;

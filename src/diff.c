@@ -224,16 +224,16 @@ unsigned long long lq_diff_owner_moves(const lq_diff *D, const char *from, const
   return *slot ? D->owner_moves[*slot - 1].leads : 0;
 }
 
-static void keep_lead(lq_diff *D, const lq_result *a, const lq_result *b, lq_value id, uint64_t lineno) {
+static void keep_lead(lq_diff *D, const lq_result *a, const lq_result *b, const lq_id *id) {
   lq_diff_shown *L = &D->shown[D->nshown++];
   lq_buf t = {0};
-  lq_out_id(&t, id, lineno);
+  lq_id_json(&t, id);
   L->id_json = lq_arena_strndup(&D->arena, t.data, t.len);
-  if (id.kind == LQ_V_STR) L->id_text = lq_arena_strndup(&D->arena, id.str, id.n);
-  else if (id.kind == LQ_V_NUM && isfinite(id.num)) L->id_text = L->id_json;
-  else L->id_text = lq_arena_printf(&D->arena, "#%llu", (unsigned long long)lineno);
+  t.len = 0;
+  lq_id_text(&t, id);
+  L->id_text = lq_arena_strndup(&D->arena, t.data ? t.data : "", t.len);
   lq_buf_free(&t);
-  L->lineno = lineno;
+  L->lineno = id->line;
   const lq_result *r[2] = {a, b};
   for (int v = 0; v < 2; v++) {
     L->stage[v] = r[v]->stage;
@@ -251,7 +251,7 @@ static void keep_lead(lq_diff *D, const lq_result *a, const lq_result *b, lq_val
   differing_rules(D, a, b, L);
 }
 
-bool lq_diff_lead(lq_diff *D, const cJSON *lead, lq_value id, uint64_t lineno) {
+bool lq_diff_lead(lq_diff *D, const cJSON *lead, const lq_id *id) {
   const lq_program *po = D->p[0], *pn = D->p[1];
   const lq_result *a = lq_eval_lead(D->E[0], lead);
   const lq_result *b = lq_eval_lead(D->E[1], lead);
@@ -300,7 +300,7 @@ bool lq_diff_lead(lq_diff *D, const cJSON *lead, lq_value id, uint64_t lineno) {
   if (a->total != b->total) D->score_changed++;
   if (changed) {
     D->changed++;
-    if (D->nshown < D->show) keep_lead(D, a, b, id, lineno);
+    if (D->nshown < D->show) keep_lead(D, a, b, id);
   }
   return changed;
 }
@@ -333,14 +333,19 @@ static void pad(lq_buf *b, int n) {
   while (n-- > 0) lq_buf_putc(b, ' ');
 }
 
-/* Text from names and ids: control bytes become spaces; in Markdown, the
- * characters that would start markup are escaped. */
+/* Text from names and ids: control characters become spaces (lq_out_text); in
+ * Markdown, the characters that would start markup are escaped. */
 static void put_name(const writer *w, const char *s) {
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c < 0x20 || c == 0x7f) c = ' ';
-    if (w->md && strchr("\\`*_[]<>|~&#!", c)) lq_buf_putc(w->b, '\\');
-    lq_buf_putc(w->b, (char)c);
+  size_t n = strlen(s);
+  for (size_t i = 0; i < n;) {
+    size_t k = lq_out_control(s + i, n - i);
+    if (k) {
+      lq_buf_putc(w->b, ' ');
+      i += k;
+      continue;
+    }
+    if (w->md && strchr("\\`*_[]<>|~&#!", s[i])) lq_buf_putc(w->b, '\\');
+    lq_buf_putc(w->b, s[i++]);
   }
 }
 

@@ -9,6 +9,7 @@
 #define LQ_DIFF_H
 #include "eval.h"
 #include "json.h"
+#include "output.h"
 
 /* A group, grade or rule matched by name: its index in each version, or -1. */
 typedef struct lq_diff_pair { const char *name; int old, new; } lq_diff_pair;
@@ -35,7 +36,7 @@ typedef struct lq_diff_rule {
 /* A lead whose decision changed (stage, route, owner, rejection or a grade). */
 typedef struct lq_diff_shown {
   const char *id_json;            /* as decisions print it: "t1", 42, or the line number */
-  const char *id_text;            /* as text: t1, 42, #7 when the lead has no id */
+  const char *id_text;            /* as text (lq_id_text): t1, 42, #7 when the lead has no id */
   uint64_t lineno;
   int stage[2], route[2], rejected[2];  /* per version: index, or -1 */
   const char *owner[2];           /* per version: as the decision prints it, or NULL */
@@ -88,7 +89,7 @@ void lq_diff_reset(lq_diff *D);
 lq_arena *lq_diff_scratch(lq_diff *D);
 /* Evaluates lead with both versions and counts the differences; id is copied.
  * True when the decision changed. */
-bool lq_diff_lead(lq_diff *D, const cJSON *lead, lq_value id, uint64_t lineno);
+bool lq_diff_lead(lq_diff *D, const cJSON *lead, const lq_id *id);
 
 /* Leads that went from stage (or route) named from to the one named to, NULL
  * meaning none; 0 when a name is not declared in that version. */

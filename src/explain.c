@@ -110,7 +110,8 @@ static void put_value(ctx *c, lq_value v) {
   case LQ_V_MISSING: puts_(c, c->json ? "null" : "missing"); return;
   case LQ_V_BOOL: puts_(c, v.b ? "true" : "false"); return;
   case LQ_V_NUM: lq_buf_num(c->b, v.num); return;
-  case LQ_V_STR:
+  case LQ_V_STR: {
+    size_t at = c->b->len;
     if (c->json || v.n <= SHOW_TEXT) {
       lq_buf_json_string(c->b, v.str, v.n);
     } else {
@@ -119,7 +120,9 @@ static void put_value(ctx *c, lq_value v) {
       lq_buf_json_string(c->b, v.str, cut);
       puts_(c, "...");
     }
+    if (!c->json) lq_out_text_fix(c->b, at);   /* the escapes left DEL and C1 as they were */
     return;
+  }
   case LQ_V_LIST: {
     bool flat = v.n <= 3;
     for (uint32_t i = 0; i < v.n && flat; i++) flat = v.items[i].kind < LQ_V_LIST;
@@ -875,18 +878,16 @@ static void rejects_section(ctx *c) {
   }
 }
 
-static void summary(ctx *c, lq_value id, uint64_t lineno) {
+static void summary(ctx *c, const lq_id *id) {
   const lq_program *p = c->p;
   const lq_result *r = c->r;
   paint(c, BOLD);
-  if (lineno == 0) {
+  if (id->line == 0) {
     puts_(c, "decision: ");   /* a test's lead: it has no line */
   } else {
     puts_(c, "lead ");
-    if (id.kind == LQ_V_STR) lq_buf_put(c->b, id.str, id.n);
-    else if (id.kind == LQ_V_NUM) lq_buf_num(c->b, id.num);
-    else printf_(c, "#%llu", (unsigned long long)lineno);
-    printf_(c, " (line %llu): ", (unsigned long long)lineno);
+    lq_id_text(c->b, id);
+    printf_(c, " (line %llu): ", (unsigned long long)id->line);
   }
   if (r->rejected >= 0) printf_(c, "rejected \"%s\"", p->rejects[r->rejected].name);
   else printf_(c, "stage %s, route %s%s%s", r->stage >= 0 ? p->stages[r->stage].name : "none",
@@ -907,18 +908,17 @@ static void summary(ctx *c, lq_value id, uint64_t lineno) {
   lq_buf_putc(c->b, '\n');
 }
 
-void lq_explain(lq_buf *b, lq_eval *E, const lq_result *r, lq_value id, uint64_t lineno,
-                const lq_explain_opts *o) {
+void lq_explain(lq_buf *b, lq_eval *E, const lq_result *r, const lq_id *id, const lq_explain_opts *o) {
   ctx c = {b, E, lq_eval_program(E), r, o->json, o->color && !o->json};
   const lq_program *p = c.p;
   if (c.json) {
     puts_(&c, "{\"line\":");
-    lq_buf_num(b, (double)lineno);
+    lq_buf_num(b, (double)id->line);
     puts_(&c, ",\"decision\":");
-    lq_out_decision(b, p, r, id, lineno);
+    lq_out_decision(b, p, r, id);
     puts_(&c, ",\"groups\":[");
   } else {
-    summary(&c, id, lineno);
+    summary(&c, id);
   }
   /* Sections in the order the rules file declares them. */
   int ng = 0, ngr = 0;

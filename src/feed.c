@@ -538,6 +538,17 @@ static bool next_cell(const char *raw, size_t len, size_t *i, char delim, lq_are
   return true;
 }
 
+bool lq_feed_csv_cell(const char *raw, size_t len, size_t *i, char delim, size_t *from, size_t *to) {
+  if (*i > len) return false;
+  cell c;
+  const char *why;
+  *from = *i;
+  bool ok = next_cell(raw, len, i, delim, NULL, &c, &why);
+  if (!ok) *i = len + 1;   /* a bad record: the rest is one cell */
+  *to = *i - 1;
+  return true;
+}
+
 static bool is_json_number(const char *s, size_t n) {
   size_t i = 0;
   if (i < n && s[i] == '-') i++;

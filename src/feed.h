@@ -106,6 +106,12 @@ void lq_feed_close(lq_feed *f);
 cJSON *lq_feed_decode(const lq_feed_schema *s, lq_arena *a, const char *raw, size_t len, char *why, size_t whylen,
                       bool *ignored);
 
+/* The cell of a CSV record that starts at raw[*i], as the reader splits cells:
+ * its bytes as written (quotes and all) are raw[*from..*to), and *i moves past
+ * its delimiter. False when the record has no more cells. For a record the
+ * reader took as good. */
+bool lq_feed_csv_cell(const char *raw, size_t len, size_t *i, char delim, size_t *from, size_t *to);
+
 /* True for a line of nothing but spaces and tabs. */
 bool lq_line_blank(const char *s, size_t n);
 

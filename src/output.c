@@ -2,13 +2,95 @@
 #include "output.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
-void lq_out_id(lq_buf *b, lq_value id, uint64_t lineno) {
-  if (id.kind == LQ_V_STR && id.b) lq_buf_put(b, id.str, id.n);
-  else if (id.kind == LQ_V_STR) lq_buf_json_string(b, id.str, id.n);
-  else if (id.kind == LQ_V_NUM && isfinite(id.num)) lq_buf_num(b, id.num);
-  else if (lineno) lq_buf_num(b, (double)lineno);   /* no id, or one JSON cannot carry (1e999) */
+#include "feed.h"
+
+/* ---- ids ---- */
+
+lq_id lq_id_read(lq_eval *E, const cJSON *lead, const lq_seg *segs, uint32_t nsegs, uint64_t line) {
+  lq_id id = {.kind = LQ_ID_LINE, .line = line};
+  /* A number id is kept as the lead wrote it (1.0, 9007199254740993, 1e400):
+   * a double would change it, and the CRM joins on the text. */
+  const cJSON *at = lq_json_at(lead, segs, nsegs);
+  if (at && cJSON_IsNumber(at) && at->valuestring && at->valueint > 0) {
+    id.kind = LQ_ID_NUMBER;
+    id.s = at->valuestring;
+    id.n = (uint32_t)at->valueint;
+    return id;
+  }
+  /* Found directly (the usual case), or through arrays as the rules read paths. */
+  lq_arena *a = lq_eval_scratch(E);
+  lq_value v = at ? lq_value_from_json(a, at) : lq_eval_path(E, lead, segs, nsegs);
+  switch (v.kind) {
+  case LQ_V_STR:
+    id.kind = v.b ? LQ_ID_NUMBER : LQ_ID_TEXT;
+    id.s = v.str;
+    id.n = v.n;
+    break;
+  case LQ_V_NUM: {   /* a number built without its text (a test's case) */
+    char buf[32];
+    if (!isfinite(v.num)) break;
+    id.kind = LQ_ID_NUMBER;
+    id.n = (uint32_t)lq_num_format(v.num, buf);
+    id.s = lq_arena_strndup(a, buf, id.n);
+    break;
+  }
+  case LQ_V_MISSING: break;
+  default: id.odd = true; break;   /* an object, a list, true or false */
+  }
+  return id;
+}
+
+void lq_id_json(lq_buf *b, const lq_id *id) {
+  if (id->kind == LQ_ID_NUMBER) lq_buf_put(b, id->s, id->n);
+  else if (id->kind == LQ_ID_TEXT) lq_buf_json_string(b, id->s, id->n);
+  else if (id->line) lq_buf_printf(b, "%llu", (unsigned long long)id->line);
+  else lq_buf_put(b, "null", 4);
+}
+
+void lq_id_text(lq_buf *b, const lq_id *id) {
+  if (id->kind == LQ_ID_LINE) lq_buf_printf(b, "#%llu", (unsigned long long)id->line);
+  else lq_out_text(b, id->s, id->n);   /* a number's text has no control characters */
+}
+
+bool lq_id_is(const lq_id *id, const char *want) {
+  size_t n = strlen(want);
+  if (id->kind != LQ_ID_LINE) return n == id->n && !memcmp(want, id->s, n);
+  char buf[32];
+  return n == (size_t)snprintf(buf, sizeof buf, "%llu", (unsigned long long)id->line) && !memcmp(want, buf, n);
+}
+
+size_t lq_out_control(const char *s, size_t n) {
+  unsigned char c = (unsigned char)s[0];
+  if (c < 0x20 || c == 0x7f) return 1;
+  if (c == 0xc2 && n > 1 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9f) return 2;
+  return 0;
+}
+
+void lq_out_text_fix(lq_buf *b, size_t from) {
+  char *d = b->data;
+  size_t to = from;
+  for (size_t i = from; i < b->len;) {
+    size_t k = lq_out_control(d + i, b->len - i);
+    d[to++] = k ? ' ' : d[i];
+    i += k ? k : 1;
+  }
+  b->len = to;
+}
+
+void lq_out_text(lq_buf *b, const char *s, size_t n) {
+  size_t at = b->len;
+  lq_buf_put(b, s, n);
+  lq_out_text_fix(b, at);
+}
+
+/* An owner: text, or a number (as written when its text was kept); null when missing. */
+static void owner_json(lq_buf *b, lq_value v) {
+  if (v.kind == LQ_V_STR && v.b) lq_buf_put(b, v.str, v.n);
+  else if (v.kind == LQ_V_STR) lq_buf_json_string(b, v.str, v.n);
+  else if (v.kind == LQ_V_NUM && isfinite(v.num)) lq_buf_num(b, v.num);
   else lq_buf_put(b, "null", 4);
 }
 
@@ -42,10 +124,10 @@ static bool reason_next(const lq_program *p, const lq_result *r, reason_walk *w,
   return false;
 }
 
-void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno) {
+void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, const lq_id *id) {
   static const lq_str null = {"null", 4};
   lq_buf_put(b, "{\"id\":", 6);
-  lq_out_id(b, id, lineno);
+  lq_id_json(b, id);
   lq_buf_put(b, ",\"ruleset\":", 11);
   put(b, p->name_json);
   lq_buf_put(b, ",\"version\":", 11);
@@ -57,7 +139,7 @@ void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_valu
   lq_buf_put(b, ",\"route\":", 9);
   put(b, r->route >= 0 ? p->routes[r->route].name_json : null);
   lq_buf_put(b, ",\"owner\":", 9);
-  lq_out_id(b, r->owner, 0);
+  owner_json(b, r->owner);
   lq_buf_put(b, ",\"score\":", 9);
   lq_buf_num(b, r->total);
   lq_buf_put(b, ",\"scores\":{", 11);
@@ -96,8 +178,89 @@ void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_valu
   lq_buf_put(b, "]}", 2);
 }
 
-void lq_out_annotated(lq_buf *b, const char *line, size_t len, const char *k,
-                      const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno) {
+/* ---- JSON text scanned, not parsed: the line is known to be valid ---- */
+
+static bool json_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* Past the string that starts at s[i] (a '"'). */
+static size_t skip_string(const char *s, size_t i, size_t n) {
+  for (i++; i < n && s[i] != '"'; i++)
+    if (s[i] == '\\') i++;
+  return i + 1;
+}
+
+/* Past the value that starts at s[i]. */
+static size_t skip_value(const char *s, size_t i, size_t n) {
+  if (s[i] == '"') return skip_string(s, i, n);
+  if (s[i] != '{' && s[i] != '[') {   /* a number, true, false, null */
+    while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ']' && !json_space(s[i])) i++;
+    return i;
+  }
+  for (int depth = 0; i < n;) {
+    char c = s[i];
+    if (c == '"') {
+      i = skip_string(s, i, n);
+      continue;
+    }
+    if (c == '{' || c == '[') depth++;
+    else if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+    i++;
+  }
+  return i;
+}
+
+/* Whether the member whose key is the text s[from..to) (quotes excluded), parsed
+ * as member, is named k. A key without escapes is compared as written; one with
+ * escapes by its parsed name, unless it holds a \u0000 (the parsed name stops there). */
+static bool key_is(const char *s, size_t from, size_t to, const cJSON *member, const char *k) {
+  if (!memchr(s + from, '\\', to - from)) return to - from == strlen(k) && !memcmp(s + from, k, to - from);
+  for (size_t i = from; i + 6 <= to; i++)
+    if (s[i] == '\\' && !memcmp(s + i, "\\u0000", 6)) return false;
+  return member && member->string && !strcmp(member->string, k);
+}
+
+/* Writes line with the value of each top-level member named k replaced by the
+ * decision; false (and nothing written) when it has none. */
+static bool annotate_in_place(lq_buf *b, const char *line, size_t len, const cJSON *lead, const char *k,
+                              const lq_program *p, const lq_result *r, const lq_id *id) {
+  bool has = false;
+  for (const cJSON *c = lead ? lead->child : NULL; c && !has; c = c->next) has = c->string && !strcmp(c->string, k);
+  if (!has) return false;
+  size_t start = b->len, from = 0, i = 0;
+  while (i < len && line[i] != '{') i++;
+  i++;
+  bool replaced = false;
+  for (const cJSON *c = lead->child; i < len; c = c ? c->next : NULL) {
+    while (i < len && json_space(line[i])) i++;
+    if (i >= len || line[i] != '"') break;   /* the closing brace */
+    size_t key = i;
+    i = skip_string(line, i, len);
+    bool mine = key_is(line, key + 1, i - 1, c, k);
+    while (i < len && (json_space(line[i]) || line[i] == ':')) i++;
+    size_t value = i;
+    i = skip_value(line, i, len);
+    if (mine) {
+      lq_buf_put(b, line + from, value - from);
+      lq_out_decision(b, p, r, id);
+      from = i;
+      replaced = true;
+    }
+    while (i < len && json_space(line[i])) i++;
+    if (i < len && line[i] == ',') i++;
+  }
+  if (!replaced) {
+    b->len = start;
+    return false;
+  }
+  lq_buf_put(b, line + from, len - from);
+  return true;
+}
+
+void lq_out_annotated(lq_buf *b, const char *line, size_t len, const cJSON *lead, const char *k,
+                      const lq_program *p, const lq_result *r, const lq_id *id) {
+  /* The new decision wins: a lead annotated before, or one with its own key of
+   * that name, gets the value replaced rather than the key written twice. */
+  if (annotate_in_place(b, line, len, lead, k, p, r, id)) return;
   /* The line parsed as an object, so it starts with { and ends with } (give or take spaces). */
   size_t close = len;
   while (close > 0 && line[close - 1] != '}') close--;
@@ -110,7 +273,7 @@ void lq_out_annotated(lq_buf *b, const char *line, size_t len, const char *k,
   if (!empty) lq_buf_putc(b, ',');
   lq_buf_json_string(b, k, strlen(k));
   lq_buf_putc(b, ':');
-  lq_out_decision(b, p, r, id, lineno);
+  lq_out_decision(b, p, r, id);
   lq_buf_put(b, line + close - 1, len - (close - 1));
 }
 
@@ -153,6 +316,13 @@ void lq_out_csv_cell(lq_buf *b, const char *s, size_t n, char delim) {
   csv_quote_from(b, at, delim);
 }
 
+void lq_id_csv(lq_buf *b, const lq_id *id, char delim) {
+  size_t at = b->len;
+  if (id->kind == LQ_ID_LINE) lq_buf_printf(b, "%llu", (unsigned long long)id->line);
+  else lq_buf_put(b, id->s, id->n);
+  csv_quote_from(b, at, delim);
+}
+
 /* A name, or an empty cell for none. */
 static void csv_text(lq_buf *b, const char *s, char delim) {
   if (s) lq_out_csv_cell(b, s, strlen(s), delim);
@@ -178,21 +348,24 @@ static void csv_column(lq_buf *b, const char *prefix, const char *name, char del
   csv_quote_from(b, at, delim);
 }
 
-void lq_out_csv_header(lq_buf *b, const lq_program *p, const char *prefix, char delim) {
-  static const char *const fixed[] = {"id", "ruleset", "version", "stage", "rejected", "route", "owner", "score"};
-  for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) csv_column(b, prefix, fixed[i], delim, i == 0);
-  for (int i = 0; i < p->ngroups; i++) csv_column(b, prefix, p->groups[i].name, delim, false);
-  for (int i = 0; i < p->ngrades; i++) csv_column(b, prefix, p->grades[i].name, delim, false);
-  csv_column(b, prefix, "reasons", delim, false);
+static const char *const fixed_columns[] = {"id", "ruleset", "version", "stage", "rejected", "route", "owner", "score"};
+enum { NFIXED = sizeof fixed_columns / sizeof *fixed_columns };
+
+/* The decision's columns, in lq_out_csv_header's order: how many, and the j-th's name. */
+static int decision_columns(const lq_program *p) { return NFIXED + p->ngroups + p->ngrades + 1; }
+static const char *decision_column(const lq_program *p, int j) {
+  if (j < NFIXED) return fixed_columns[j];
+  if ((j -= NFIXED) < p->ngroups) return p->groups[j].name;
+  if ((j -= p->ngroups) < p->ngrades) return p->grades[j].name;
+  return "reasons";
 }
 
-void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno,
-                         char delim) {
-  /* The id as lq_out_id chooses it; a number's text as written (id.b) keeps the
-   * digits a double would change, which is what the CRM joins on. */
-  if (id.kind == LQ_V_STR) lq_out_csv_cell(b, id.str, id.n, delim);
-  else if (id.kind == LQ_V_NUM && isfinite(id.num)) csv_num(b, id.num, delim);
-  else csv_num(b, (double)lineno, delim);
+void lq_out_csv_header(lq_buf *b, const lq_program *p, const char *prefix, char delim) {
+  for (int j = 0; j < decision_columns(p); j++) csv_column(b, prefix, decision_column(p, j), delim, j == 0);
+}
+
+void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, const lq_id *id, char delim) {
+  lq_id_csv(b, id, delim);
   lq_buf_putc(b, delim);
   csv_text(b, p->name, delim);
   lq_buf_putc(b, delim);
@@ -235,6 +408,87 @@ void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_
     lq_buf_num(b, x);
   }
   csv_quote_from(b, at, delim);
+}
+
+/* ---- CSV records annotated ---- */
+
+int *lq_out_csv_taken(const lq_program *p, const char *prefix, const char *const *keys, const uint32_t *key_lens,
+                      int ncols) {
+  int nd = decision_columns(p), *taken = NULL;
+  bool *claimed = calloc((size_t)nd, sizeof *claimed);
+  size_t np = strlen(prefix);
+  for (int c = 0; c < ncols; c++) {
+    if (!keys[c] || key_lens[c] <= np || memcmp(keys[c], prefix, np) || keys[c][np] != '.') continue;
+    const char *rest = keys[c] + np + 1;
+    size_t n = key_lens[c] - np - 1;
+    for (int j = 0; j < nd; j++) {
+      const char *name = decision_column(p, j);
+      if (claimed[j] || strlen(name) != n || memcmp(name, rest, n)) continue;
+      if (!taken) {
+        taken = malloc((size_t)ncols * sizeof *taken);
+        if (!taken) abort();
+        for (int k = 0; k < ncols; k++) taken[k] = -1;
+      }
+      taken[c] = j;
+      claimed[j] = true;
+      break;
+    }
+  }
+  free(claimed);
+  return taken;
+}
+
+/* Which decision columns the input already has (taken), into a bool per column. */
+static bool *claimed_columns(const lq_program *p, const int *taken, int ncols) {
+  bool *claimed = calloc((size_t)decision_columns(p), sizeof *claimed);
+  if (!claimed) abort();
+  for (int c = 0; taken && c < ncols; c++)
+    if (taken[c] >= 0) claimed[taken[c]] = true;
+  return claimed;
+}
+
+void lq_out_csv_annotated_header(lq_buf *b, const lq_program *p, const char *prefix, const char *header, size_t len,
+                                 const int *taken, int ncols, char delim) {
+  lq_buf_put(b, header, len);
+  bool *claimed = claimed_columns(p, taken, ncols);
+  for (int j = 0; j < decision_columns(p); j++)
+    if (!claimed[j]) csv_column(b, prefix, decision_column(p, j), delim, false);
+  free(claimed);
+}
+
+void lq_out_csv_annotated(lq_buf *b, const char *raw, size_t len, const int *taken, int ncols, const lq_program *p,
+                          const lq_result *r, const lq_id *id, char delim) {
+  if (!taken) {   /* the usual case: the decision after the record */
+    lq_buf_put(b, raw, len);
+    lq_buf_putc(b, delim);
+    lq_out_csv_decision(b, p, r, id, delim);
+    return;
+  }
+  /* The decision's cells, found as the reader finds cells, go where they belong. */
+  lq_buf dec = {0};
+  lq_out_csv_decision(&dec, p, r, id, delim);
+  int nd = decision_columns(p);
+  size_t *dfrom = malloc((size_t)nd * 2 * sizeof *dfrom), *dto = dfrom + nd, i = 0;
+  if (!dfrom) abort();
+  for (int j = 0; j < nd; j++)
+    if (!lq_feed_csv_cell(dec.data, dec.len, &i, delim, &dfrom[j], &dto[j])) dfrom[j] = dto[j] = 0;
+  i = 0;
+  for (int c = 0; c < ncols; c++) {
+    size_t from = 0, to = 0;
+    if (!lq_feed_csv_cell(raw, len, &i, delim, &from, &to)) from = to = 0;
+    if (c) lq_buf_putc(b, delim);
+    if (taken[c] >= 0) lq_buf_put(b, dec.data + dfrom[taken[c]], dto[taken[c]] - dfrom[taken[c]]);
+    else lq_buf_put(b, raw + from, to - from);
+  }
+  bool *claimed = claimed_columns(p, taken, ncols);
+  for (int j = 0; j < nd; j++) {
+    if (claimed[j]) continue;
+    lq_buf_putc(b, delim);
+    lq_buf_put(b, dec.data + dfrom[j], dto[j] - dfrom[j]);
+  }
+  free(claimed);
+  free(dfrom);
+  lq_buf_free(&dec);
 }
 
 /* ---- a lead as JSON ---- */

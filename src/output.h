@@ -4,14 +4,55 @@
 #include "eval.h"
 #include "json.h"
 
-/* The id as it should be printed: the lead's id value if text or a number,
- * otherwise the input line number (null when lineno is 0: an owner). */
-void lq_out_id(lq_buf *b, lq_value id, uint64_t lineno);
+/* ---- a lead's id: read once per lead, shown the same way by every command ---- */
+
+typedef enum {
+  LQ_ID_LINE,     /* none: the lead is known by its line number */
+  LQ_ID_TEXT,     /* text at --id-field */
+  LQ_ID_NUMBER,   /* a number at --id-field, as the lead wrote it (1.0, 12345678901234567890, 1e400) */
+} lq_id_kind;
+
+typedef struct lq_id {
+  lq_id_kind kind;
+  bool odd;            /* LINE because the value at --id-field was an object, a list or
+                          true/false: counted, so a run can say so (it looks like a real id) */
+  uint32_t n;
+  const char *s;       /* TEXT and NUMBER: n bytes (text may hold a NUL), not NUL-terminated */
+  uint64_t line;       /* the record's first line; 0 for a lead with none (a test block's) */
+} lq_id;
+
+/* The id of lead at the path segs (--id-field), found directly or through
+ * arrays as the rules read paths; its bytes live as long as the lead and E's
+ * scratch memory. Blank text and null are no id, as for any field. */
+lq_id lq_id_read(lq_eval *E, const cJSON *lead, const lq_seg *segs, uint32_t nsegs, uint64_t line);
+/* In JSON: "text" (escaped), a number as written, or the line number (null when 0). */
+void lq_id_json(lq_buf *b, const lq_id *id);
+/* In plain text, for a person: the text with control characters made harmless
+ * (lq_out_text), a number as written, or #LINE. */
+void lq_id_text(lq_buf *b, const lq_id *id);
+/* In a CSV cell: the text or number as written, quoted when it must be, or the line number. */
+void lq_id_csv(lq_buf *b, const lq_id *id, char delim);
+/* Whether id is the one a person asked for by want (explain --lead): its text or
+ * number exactly as written, or for a lead known by its line, that number. */
+bool lq_id_is(const lq_id *id, const char *want);
+
+/* Text from the leads (ids, owners, values) for a terminal or any plain-text
+ * output: each control character (C0, DEL, C1: U+0080 to U+009F) becomes a space,
+ * so no value can move the cursor, retitle the terminal or hide what follows. */
+void lq_out_text(lq_buf *b, const char *s, size_t n);
+/* The same, in place, for what was written to b from offset from on (a JSON
+ * string shown in text escapes C0 itself, but not DEL or C1). */
+void lq_out_text_fix(lq_buf *b, size_t from);
+/* The length of the control character at s (1, or 2 for a C1 in UTF-8), or 0. */
+size_t lq_out_control(const char *s, size_t n);
+
 /* {"id":...,"ruleset":...,"stage":...,...}: the decision object, without a newline. */
-void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno);
-/* The lead's own bytes with the decision added as its last key. */
-void lq_out_annotated(lq_buf *b, const char *line, size_t len, const char *key,
-                      const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno);
+void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, const lq_id *id);
+/* The lead's own bytes (an object: lead, as parsed from them) with the decision
+ * under key: its last key, or, when the lead already has key, in place of that
+ * key's value (the new decision wins; no key is written twice). */
+void lq_out_annotated(lq_buf *b, const char *line, size_t len, const cJSON *lead, const char *key,
+                      const lq_program *p, const lq_result *r, const lq_id *id);
 
 /* CSV for CRM import (RFC 4180). Each call writes one row or cell and no line
  * end: the caller adds LF. delim is the cell separator (',', ';', '\t'...), never
@@ -24,11 +65,28 @@ void lq_out_csv_cell(lq_buf *b, const char *s, size_t n, char delim);
  * column per score group, one per grade, reasons. With prefix (not NULL) every
  * column is named PREFIX.COLUMN. */
 void lq_out_csv_header(lq_buf *b, const lq_program *p, const char *prefix, char delim);
-/* One decision in the header's columns. The id as lq_out_id picks it; a missing
+/* One decision in the header's columns. The id as lq_id_csv writes it; a missing
  * value (no stage, no grade, no owner) is an empty cell; reasons in
  * lq_out_decision's order, "LABEL +N" or "NAME (reject)", joined by "; ". */
-void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, lq_value id, uint64_t lineno,
-                         char delim);
+void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, const lq_id *id, char delim);
+
+/* Annotating CSV records (run --annotate --output csv): each record as it came,
+ * then the decision's columns. When the input's header already has some of them
+ * (KEY.id ... KEY.reasons, as lq_out_csv_header names them: a file annotated
+ * before), the new decision wins: those cells get its values where they stand,
+ * and only the other columns are added. */
+/* For each of the input's ncols columns (named keys[c], key_lens[c] bytes; NULL:
+ * no name), the decision column it already is, or -1; NULL when none is (the
+ * usual case). The caller frees it. */
+int *lq_out_csv_taken(const lq_program *p, const char *prefix, const char *const *keys, const uint32_t *key_lens,
+                      int ncols);
+/* The header row as it came, then the decision's columns it does not have. */
+void lq_out_csv_annotated_header(lq_buf *b, const lq_program *p, const char *prefix, const char *header, size_t len,
+                                 const int *taken, int ncols, char delim);
+/* A record as it came (raw: its bytes, as the reader took them), the taken cells
+ * replaced by the decision's, then the decision's other cells. */
+void lq_out_csv_annotated(lq_buf *b, const char *raw, size_t len, const int *taken, int ncols, const lq_program *p,
+                          const lq_result *r, const lq_id *id, char delim);
 
 /* A JSON value as compact JSON, keys in order: a lead as it was read (by
  * lq_json_parse_lead, or from a CSV record). A number with its text at valuestring

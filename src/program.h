@@ -34,6 +34,9 @@ typedef enum lq_op {
 } lq_op;
 
 typedef struct lq_seg { const char *key; uint32_t len; int32_t index; bool is_index; } lq_seg;
+/* A list index is a whole number within this, either way ([-1]: the last item),
+ * in the rules as in --id-field. */
+#define LQ_INDEX_MAX 1000000000
 
 /* Constant text and numbers, hashed; text ignores case. */
 typedef struct lq_set {

@@ -37,7 +37,8 @@ struct lq_report {
   lq_tally rejected_any;
   lq_tally *team;       /* per team: qualified, routed, rejected */
   bool *team_hit;       /* scratch for one lead */
-  char **examples;      /* per reject: LQ_REPORT_EXAMPLES ids */
+  lq_id *examples;      /* per reject: LQ_REPORT_EXAMPLES ids, their text malloc'd */
+  uint8_t *nexamples;   /* per reject: how many */
   score_bin *bins;      /* open addressing on the total score */
   size_t nbins, bins_cap;
   disp *disps;          /* in the order first seen */
@@ -93,6 +94,7 @@ lq_report *lq_report_new(const lq_program *p, const lq_report_opts *o) {
   R->team = lq_xcalloc((size_t)p->nteams * TEAM_KINDS, sizeof *R->team);
   R->team_hit = lq_xcalloc((size_t)p->nteams * TEAM_KINDS, sizeof *R->team_hit);
   R->examples = lq_xcalloc((size_t)p->nrejects * LQ_REPORT_EXAMPLES, sizeof *R->examples);
+  R->nexamples = lq_xcalloc((size_t)p->nrejects + 1, sizeof *R->nexamples);
   R->bins_cap = 64;
   R->bins = lq_xcalloc(R->bins_cap, sizeof *R->bins);
   R->other = -1;
@@ -107,7 +109,7 @@ lq_report *lq_report_new(const lq_program *p, const lq_report_opts *o) {
 
 void lq_report_free(lq_report *R) {
   if (!R) return;
-  for (int i = 0; i < R->p->nrejects * LQ_REPORT_EXAMPLES; i++) free(R->examples[i]);
+  for (int i = 0; i < R->p->nrejects * LQ_REPORT_EXAMPLES; i++) free((char *)R->examples[i].s);
   for (int i = 0; i < R->ndisps; i++) {
     free(R->disps[i].text);
     free(R->disps[i].fired);
@@ -117,6 +119,7 @@ void lq_report_free(lq_report *R) {
   free(R->owners);
   free(R->owner_slots);
   free(R->examples);
+  free(R->nexamples);
   free(R->bins);
   free(R->team_hit);
   free(R->team);
@@ -259,16 +262,14 @@ static int owner_index(lq_report *R, lq_value v) {
   return R->owner_slots[i] = owner_new(R, text, n, v);
 }
 
-static void keep_example(lq_report *R, int reject, const char *id) {
-  char **ex = &R->examples[reject * LQ_REPORT_EXAMPLES];
-  for (int i = 0; i < LQ_REPORT_EXAMPLES; i++)
-    if (!ex[i]) {
-      ex[i] = xstrndup(id, strlen(id));
-      return;
-    }
+static void keep_example(lq_report *R, int reject, const lq_id *id) {
+  if (R->nexamples[reject] == LQ_REPORT_EXAMPLES) return;
+  lq_id *ex = &R->examples[reject * LQ_REPORT_EXAMPLES + R->nexamples[reject]++];
+  *ex = *id;
+  ex->s = id->kind == LQ_ID_LINE ? NULL : xstrndup(id->s, id->n);
 }
 
-void lq_report_add(lq_report *R, const lq_result *r, bool outcome, lq_value disposition, const char *id) {
+void lq_report_add(lq_report *R, const lq_result *r, bool outcome, lq_value disposition, const lq_id *id) {
   const lq_program *p = R->p;
   bool rejected = r->rejected >= 0;
   tally(&R->total, outcome);
@@ -344,10 +345,9 @@ lq_tally lq_report_rejected(const lq_report *R, int i) {
   return i < 0 ? R->rejected_any : R->fired[R->p->nrules + i];
 }
 
-int lq_report_examples(const lq_report *R, int i, const char **ids) {
-  int n = 0;
-  for (int k = 0; k < LQ_REPORT_EXAMPLES; k++)
-    if (R->examples[i * LQ_REPORT_EXAMPLES + k]) ids[n++] = R->examples[i * LQ_REPORT_EXAMPLES + k];
+int lq_report_examples(const lq_report *R, int i, const lq_id **ids) {
+  int n = R->nexamples[i];
+  for (int k = 0; k < n; k++) ids[k] = &R->examples[i * LQ_REPORT_EXAMPLES + k];
   return n;
 }
 
@@ -501,6 +501,15 @@ static const char *num(lq_arena *a, double x) {
 }
 
 static const char *team_name(const lq_program *p, int owner) { return owner >= 0 ? p->teams[owner].name : ""; }
+
+/* Text from the leads (an owner, a disposition) as a cell: no control characters. */
+static const char *clean(lq_arena *a, const char *s, size_t n) {
+  lq_buf b = {0};
+  lq_out_text(&b, s, n);
+  const char *t = lq_arena_strndup(a, b.data ? b.data : "", b.len);
+  lq_buf_free(&b);
+  return t;
+}
 
 /* A table with one column per character of align ('l' or 'r'), headed by head[]. */
 static table *table_new_a(model *m, const char *title, const char *note, const char *align, const char **head) {
@@ -679,7 +688,7 @@ static void owner_table(model *m) {
   int *order = owner_order(R);
   for (int i = 0; i < R->nowners; i++) {
     const owner_stat *o = &R->owners[order[i]];
-    row(m, t, ROW_PLAIN, lq_arena_strndup(a, o->text, o->n), count(a, o->t.leads), count(a, o->t.outcomes),
+    row(m, t, ROW_PLAIN, clean(a, o->text, o->n), count(a, o->t.leads), count(a, o->t.outcomes),
         pct(a, lq_tally_rate(o->t)));
   }
   free(order);
@@ -706,12 +715,18 @@ static void grade_tables(model *m) {
 }
 
 static const char *examples_text(model *m, int i) {
-  const char *ids[LQ_REPORT_EXAMPLES];
+  const lq_id *ids[LQ_REPORT_EXAMPLES];
   int n = lq_report_examples(m->R, i, ids);
-  const char *s = "";
-  for (int k = 0; k < n; k++) s = lq_arena_printf(&m->a, "%s%s%s", s, k ? ", " : "", ids[k]);
+  lq_buf b = {0};
+  for (int k = 0; k < n; k++) {
+    if (k) lq_buf_puts(&b, ", ");
+    lq_id_text(&b, ids[k]);
+  }
+  const char *s = lq_arena_strndup(&m->a, b.data ? b.data : "", b.len);
+  lq_buf_free(&b);
   return s;
 }
+
 
 static void reject_table(model *m) {
   const lq_program *p = m->R->p;
@@ -823,8 +838,10 @@ static void disposition_table(model *m) {
   memset(align, 'r', (size_t)ncols);
   align[0] = 'l';
   const char **head = lq_arena_alloc(a, (size_t)ncols * sizeof *head);
-  for (int i = 0; i < ncols; i++)
-    head[i] = i == 0 ? "rule" : i == 1 ? "all" : i - 2 < shown ? short_text(a, R->disps[order[i - 2]].text) : "(rest)";
+  for (int i = 0; i < ncols; i++) {
+    const char *d = i >= 2 && i - 2 < shown ? R->disps[order[i - 2]].text : NULL;
+    head[i] = i == 0 ? "rule" : i == 1 ? "all" : d ? short_text(a, clean(a, d, strlen(d))) : "(rest)";
+  }
   table *t = table_new_a(m, lq_arena_printf(a, "Dispositions: %s", R->o.disposition),
                          "leads per rule that fired, by disposition; a missing value is (none)", align, head);
   /* Rows are assembled cell by cell: the column count varies. */
@@ -1092,11 +1109,11 @@ void lq_report_json(lq_buf *b, const lq_report *R) {
     lq_buf_putc(b, ',');
     jtally(b, lq_report_rejected(R, i));
     lq_buf_puts(b, ",\"examples\":[");
-    const char *ids[LQ_REPORT_EXAMPLES];
+    const lq_id *ids[LQ_REPORT_EXAMPLES];
     int n = lq_report_examples(R, i, ids);
     for (int k = 0; k < n; k++) {
       if (k) lq_buf_putc(b, ',');
-      jstr(b, ids[k]);
+      lq_id_json(b, ids[k]);
     }
     lq_buf_puts(b, "]}");
   }

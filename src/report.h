@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include "eval.h"
 #include "json.h"
+#include "output.h"
 
 #define LQ_REPORT_MIN_COUNT 30           /* default for the wrong-way flag */
 #define LQ_REPORT_Z 1.96                 /* ... and a difference of rates significant at 95% */
@@ -39,9 +40,9 @@ double lq_tally_rate(lq_tally t);
 lq_report *lq_report_new(const lq_program *p, const lq_report_opts *o);
 void lq_report_free(lq_report *R);
 /* Counts one lead: its decision, whether the outcome held, its disposition
- * (ignored without opts.disposition) and its id (kept as an example when a
+ * (ignored without opts.disposition) and its id (copied as an example when a
  * rejected lead had the outcome; NULL is fine). */
-void lq_report_add(lq_report *R, const lq_result *r, bool outcome, lq_value disposition, const char *id);
+void lq_report_add(lq_report *R, const lq_result *r, bool outcome, lq_value disposition, const lq_id *id);
 /* Input lines that were not leads, mentioned in the header. */
 void lq_report_bad_lines(lq_report *R, uint64_t n);
 
@@ -63,7 +64,7 @@ lq_tally lq_report_graded(const lq_report *R, int g, int a);
 /* Leads reject i fired on (i == -1: any reject); outcomes = converted anyway. */
 lq_tally lq_report_rejected(const lq_report *R, int i);
 /* The ids of up to LQ_REPORT_EXAMPLES leads reject i fired on that had the outcome. */
-int lq_report_examples(const lq_report *R, int i, const char **ids);
+int lq_report_examples(const lq_report *R, int i, const lq_id **ids);
 
 /* A rule: points rules k < nrules, then the rejects (k - nrules). */
 typedef struct lq_rule_stat {

@@ -99,7 +99,7 @@ static void print_json(const lq_diags *d, const lq_sources *src, const char *pat
 }
 
 /* The rules run on a sample: the findings about the data, counted as warnings. */
-typedef struct sample_state { lq_eval *E; } sample_state;
+typedef struct sample_state { lq_eval *E; cli_input *in; } sample_state;
 
 static lq_arena *sample_scratch(void *ctx) {
   sample_state *S = ctx;
@@ -108,17 +108,19 @@ static lq_arena *sample_scratch(void *ctx) {
 }
 
 static bool sample_lead(void *ctx, const char *name, const lq_record *r, const cJSON *lead) {
-  (void)name, (void)r;
-  lq_eval_lead(((sample_state *)ctx)->E, lead);
+  (void)name;
+  sample_state *S = ctx;
+  cli_input_id(S->in, S->E, lead, r->line);   /* read for the warning about ids that are not text or a number */
+  lq_eval_lead(S->E, lead);
   return true;
 }
 
 static size_t check_sample(const lq_program *p, cli_input *in, char **samples, int n, int *status,
                            unsigned long long *bad_records) {
-  sample_state S = {lq_eval_new(p, (double)time(NULL))};
+  sample_state S = {lq_eval_new(p, (double)time(NULL)), in};
   cli_input_watch(in, p);
   in->select = p;
-  unsigned long long bad = in->bad, bad_inputs = in->bad_inputs, ignored = in->ignored_cells;
+  unsigned long long bad = in->bad, bad_inputs = in->bad_inputs, ignored = in->ignored_cells, odd = in->odd_ids;
   if (!cli_each_lead(in, samples, n, &(cli_lead_hooks){sample_scratch, sample_lead}, &S)) *status = EXIT_IO;
   size_t found = (size_t)cli_print_surprises(p, S.E) + (size_t)cli_print_field_warnings(in, p, in->fields);
   /* A bad record is bad input, as in every command that reads leads: exit 1. */
@@ -126,6 +128,7 @@ static size_t check_sample(const lq_program *p, cli_input *in, char **samples, i
   in->quiet_bad = true;   /* the next rules file reads the same sample: its bad records are said once */
   *bad_records = in->bad - bad + in->bad_inputs - bad_inputs;
   in->ignored_cells = ignored;
+  in->odd_ids = odd;
   lq_fields_free(in->fields);
   in->fields = NULL;
   lq_eval_free(S.E);

@@ -2,6 +2,7 @@
 #ifndef LQ_CLI_H
 #define LQ_CLI_H
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "../feed.h"
 #include "../fields.h"
 #include "../json.h"
+#include "../output.h"
 #include <getopt.h>
 
 enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2, EXIT_COMPILE = 3, EXIT_IO = 4 };
@@ -25,9 +27,6 @@ bool cli_color(void);
 bool cli_color_out(void);
 /* Prints "leadq COMMAND: message" and a hint to run help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The lead's id at the --id-field path; a number comes back as its text in the
- * line (a STR with b set, printed bare), exactly as the lead wrote it. */
-lq_value cli_lead_id(lq_eval *E, const cJSON *lead, const lq_seg *segs, uint32_t nsegs);
 /* The end-of-run type-surprise warnings: "company.employees was text in 1,203
  * leads; comparisons with a number were false", with the rule's location. */
 int cli_print_surprises(const lq_program *p, const lq_eval *E);   /* how many it printed */
@@ -124,6 +123,9 @@ typedef struct cli_input {
   const lq_program *select;        /* decode only the CSV columns these rules can read; NULL: all */
   bool quiet_bad;                  /* count bad records but say nothing (a sample read again) */
   unsigned long long bad, bad_inputs, ignored_cells;
+  /* Leads whose id was an object, a list, true or false (cli_input_id counts
+   * them, on any thread of run --jobs): shown by line number, as if they had none. */
+  _Atomic unsigned long long odd_ids;
 } cli_input;
 
 void cli_input_init(cli_input *in, const char *cmd);
@@ -151,11 +153,15 @@ bool cli_input_stopping(const cli_input *in);
 /* Starts following, for p, which fields the leads have (cli_each_lead observes each). */
 void cli_input_watch(cli_input *in, const lq_program *p);
 /* The end-of-run warnings about the data: a field the rules read that no lead
- * had, with the key the leads had instead; an --id-field no lead had; records
- * with a value in a column the header does not name. */
+ * had, with the key the leads had instead; an --id-field no lead had, or ids
+ * that are neither text nor a number (cli_print_id_warning); records with a
+ * value in a column the header does not name. */
 int cli_print_field_warnings(const cli_input *in, const lq_program *p, lq_fields *F);   /* how many */
-/* The lead's id at --id-field. */
-lq_value cli_input_id(const cli_input *in, lq_eval *E, const cJSON *lead);
+/* Only the warning about ids that are neither text nor a number: 1 when printed. */
+int cli_print_id_warning(const cli_input *in);
+/* The id of a lead read from line, at --id-field: each command reads it once
+ * per lead, here, so the ids that are not text or a number are counted. */
+lq_id cli_input_id(cli_input *in, lq_eval *E, const cJSON *lead, uint64_t line);
 
 /* Every record of every input (standard input when n is 0; "-" is standard
  * input). record returns false to stop reading; input_done (may be NULL) is

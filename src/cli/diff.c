@@ -245,7 +245,8 @@ static lq_arena *diff_scratch(void *ctx) {
 static bool diff_lead(void *ctx, const char *name, const lq_record *r, const cJSON *lead) {
   (void)name;
   diff_state *S = ctx;
-  lq_diff_lead(S->D, lead, cli_input_id(S->in, S->D->E[0], lead), r->line);
+  lq_id id = cli_input_id(S->in, S->D->E[0], lead, r->line);
+  lq_diff_lead(S->D, lead, &id);
   return true;
 }
 

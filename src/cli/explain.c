@@ -39,16 +39,10 @@ const char cmd_explain_help[] =
     "Colour on a terminal; none when piped or when NO_COLOR is set.\n"
     "Exit codes as for run: 1 when some records were bad.\n";
 
-static bool wanted(lq_value id, uint64_t lineno, char **ids, int nids) {
+static bool wanted(const lq_id *id, char **ids, int nids) {
   if (!nids) return true;
-  char buf[32];
-  const char *text = buf;
-  size_t n;
-  if (id.kind == LQ_V_STR) text = id.str, n = id.n;
-  else if (id.kind == LQ_V_NUM) n = (size_t)lq_num_format(id.num, buf);
-  else n = (size_t)snprintf(buf, sizeof buf, "%llu", (unsigned long long)lineno);
   for (int i = 0; i < nids; i++)
-    if (strlen(ids[i]) == n && !memcmp(ids[i], text, n)) return true;
+    if (lq_id_is(id, ids[i])) return true;
   return false;
 }
 
@@ -71,10 +65,10 @@ static lq_arena *explain_scratch(void *ctx) {
 static bool explain_lead(void *ctx, const char *name, const lq_record *r, const cJSON *lead) {
   (void)name;
   explain_input *X = ctx;
-  lq_value id = cli_input_id(X->in, X->E, lead);
-  if (!wanted(id, r->line, X->ids, X->nids)) return true;
+  lq_id id = cli_input_id(X->in, X->E, lead, r->line);
+  if (!wanted(&id, X->ids, X->nids)) return true;
   const lq_result *res = lq_eval_lead(X->E, lead);
-  lq_explain(&X->out, X->E, res, id, r->line, &X->eo);
+  lq_explain(&X->out, X->E, res, &id, &X->eo);
   X->explained++;
   lq_buf_flush(&X->out, stdout);   /* a write error stops the reading (cli_input_stopping) */
   return true;
@@ -138,6 +132,7 @@ int cmd_explain(int argc, char **argv) {
   if (nids && !X.explained && !cli_stop)
     fprintf(stderr, "leadq explain: no lead has the id%s given with --lead (ids are read from '%s'; see --id-field)\n",
             nids == 1 ? "" : "s", in.id_field);
+  cli_print_id_warning(&in);
   lq_buf_free(&X.out);
   lq_eval_free(X.E);
   lq_program_free(p);

@@ -30,6 +30,7 @@ static bool parse_size(const char *s, size_t *out) {
 
 void cli_input_init(cli_input *in, const char *cmd) {
   memset(in, 0, sizeof *in);
+  atomic_init(&in->odd_ids, 0);
   in->cmd = cmd;
   in->id_field = "id";
   in->feed.max_record = (size_t)64 << 20;
@@ -132,9 +133,11 @@ int cli_input_refuse_output(const cli_input *in, const char *option, const char 
 }
 
 int cli_input_ready(cli_input *in) {
-  if (!lq_path_parse(&in->arena, in->id_field, &in->id_segs, &in->id_nsegs))
-    return cli_usage_error(in->cmd, "--id-field '%s' is not a field path; write e.g. id, crm.id or '`Prospect ID`'",
-                           in->id_field);
+  const char *why;
+  if (!lq_path_parse(&in->arena, in->id_field, &in->id_segs, &in->id_nsegs, &why))
+    return why ? cli_usage_error(in->cmd, "--id-field '%s': %s", in->id_field, why)
+               : cli_usage_error(in->cmd, "--id-field '%s' is not a field path; write e.g. id, crm.id or '`Prospect ID`'",
+                                 in->id_field);
   int st = cli_input_refuse_output(in, "--errors", in->errors_path);
   if (st) return st;
   /* `>> leads.ndjson` would read the output back, without end. */
@@ -213,7 +216,7 @@ int cli_print_field_warnings(const cli_input *in, const lq_program *p, lq_fields
     printed++;
   }
   unsigned long long leads = lq_fields_leads(F);
-  if (!leads) return printed;
+  if (!leads) return printed + cli_print_id_warning(in);
   lq_fields_miss m;
   for (int i = 0; i < p->nfields; i++) {
     if (!lq_fields_missing(F, i, &m)) continue;
@@ -239,11 +242,26 @@ int cli_print_field_warnings(const cli_input *in, const lq_program *p, lq_fields
                     m.key ? "" : "; name the id with --id-field");
     printed++;
   }
-  return printed;
+  return printed + cli_print_id_warning(in);
 }
 
-lq_value cli_input_id(const cli_input *in, lq_eval *E, const cJSON *lead) {
-  return cli_lead_id(E, lead, in->id_segs, in->id_nsegs);
+lq_id cli_input_id(cli_input *in, lq_eval *E, const cJSON *lead, uint64_t line) {
+  lq_id id = lq_id_read(E, lead, in->id_segs, in->id_nsegs, line);
+  if (id.odd) atomic_fetch_add_explicit(&in->odd_ids, 1, memory_order_relaxed);
+  return id;
+}
+
+int cli_print_id_warning(const cli_input *in) {
+  unsigned long long n = atomic_load(&in->odd_ids);
+  if (!n) return 0;
+  char count[32];
+  cli_progress_clear();
+  fprintf(stderr,
+          "leadq %s: warning: %s lead%s had an id at --id-field '%s' that is not text or a number (an object, a list, "
+          "true or false); %s shown by line number, which does not join back to the CRM; point --id-field at "
+          "the id itself\n",
+          in->cmd, cli_thousands(n, count), n == 1 ? "" : "s", in->id_field, n == 1 ? "it is" : "they are");
+  return 1;
 }
 
 cJSON *cli_decode(const lq_feed_schema *schema, lq_arena *a, const char *name, uint64_t line, const char *raw,

@@ -82,19 +82,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) {
   return EXIT_USAGE;
 }
 
-lq_value cli_lead_id(lq_eval *E, const cJSON *lead, const lq_seg *segs, uint32_t nsegs) {
-  /* A number id is written as the lead wrote it (1.0, 9007199254740993, 1e400):
-   * a double would change it, and the CRM joins on the text. */
-  const cJSON *at = lq_json_at(lead, segs, nsegs);
-  if (at && cJSON_IsNumber(at) && at->valuestring && at->valueint > 0) {
-    lq_value id = lq_strv(at->valuestring, (uint32_t)at->valueint);
-    id.b = true;
-    return id;
-  }
-  /* Found directly (the usual case), or through arrays as the rules read paths. */
-  return at ? lq_value_from_json(lq_eval_scratch(E), at) : lq_eval_path(E, lead, segs, nsegs);
-}
-
 /* "company.employees was text in 1,203 leads; comparisons with a number were false" */
 int cli_print_surprises(const lq_program *p, const lq_eval *E) {
   int printed = 0;

@@ -78,15 +78,8 @@ static bool report_lead(void *ctx, const char *name, const lq_record *rec, const
   const lq_result *r = lq_eval_lead(S->E, lead);
   bool outcome = lq_truthy(lq_eval_expr(S->E, S->outcome, LQ_NOVALUE));
   lq_value disposition = S->disposition ? lq_eval_expr(S->E, S->disposition, LQ_NOVALUE) : LQ_NOVALUE;
-  char idbuf[32];
-  const char *id = NULL;
-  if (outcome && r->rejected >= 0) {   /* kept as an example of a reject the data contradicts */
-    lq_value v = cli_input_id(S->in, S->E, lead);
-    if (v.kind == LQ_V_STR) id = v.str;
-    else if (v.kind == LQ_V_NUM) lq_num_format(v.num, idbuf), id = idbuf;
-    else snprintf(idbuf, sizeof idbuf, "%llu", (unsigned long long)rec->line), id = idbuf;
-  }
-  lq_report_add(S->R, r, outcome, disposition, id);
+  lq_id id = cli_input_id(S->in, S->E, lead, rec->line);
+  lq_report_add(S->R, r, outcome, disposition, &id);
   return true;
 }
 

@@ -42,6 +42,8 @@ typedef struct run_state {
   bool passthrough;          /* leads printed as they came in: filtered or annotated */
   const char *csv_header;    /* CSV out of CSV records: the header printed, or NULL */
   size_t csv_header_len;
+  int *csv_taken;            /* --annotate: the header's columns that are the decision's (lq_out_csv_taken) */
+  int csv_ncols;
   bool skip_input;           /* this input's header differs from the one printed */
   tally T;                   /* the whole run */
 } run_state;
@@ -126,19 +128,18 @@ static void one_lead(const run_state *S, lq_eval *E, lq_fields *F, tally *T, con
     f += p->nrejects;
     for (int i = 0; i < p->nstages; i++) f[i] += r->stages[i];
   }
+  lq_id id = cli_input_id(S->in, E, lead, lineno);   /* every lead's: the odd ones are counted */
   if (!keep(S, r)) return;
   T->printed++;
-  lq_value id = cli_input_id(S->in, E, lead);
   const run_opts *o = S->o;
   bool csv_in = schema->format == LQ_FEED_CSV;
   if (o->csv_out && S->passthrough) {   /* CSV records as they came in (checked: the input is CSV) */
-    lq_buf_put(&T->out, line, len);
-    if (o->annotate) {
-      lq_buf_putc(&T->out, schema->delimiter);
-      lq_out_csv_decision(&T->out, S->p, r, id, lineno, schema->delimiter);
-    }
+    if (o->annotate)
+      lq_out_csv_annotated(&T->out, line, len, S->csv_taken, S->csv_ncols, S->p, r, &id, schema->delimiter);
+    else
+      lq_buf_put(&T->out, line, len);
   } else if (o->csv_out) {
-    lq_out_csv_decision(&T->out, S->p, r, id, lineno, S->in->feed.delimiter ? S->in->feed.delimiter : ',');
+    lq_out_csv_decision(&T->out, S->p, r, &id, S->in->feed.delimiter ? S->in->feed.delimiter : ',');
   } else if (S->passthrough) {
     /* A CSV record is printed as the JSON object it was read as. */
     if (csv_in) {
@@ -146,10 +147,10 @@ static void one_lead(const run_state *S, lq_eval *E, lq_fields *F, tally *T, con
       lq_out_lead_json(&T->json, lead);
       line = T->json.data, len = T->json.len;
     }
-    if (o->annotate) lq_out_annotated(&T->out, line, len, o->annotate, S->p, r, id, lineno);
+    if (o->annotate) lq_out_annotated(&T->out, line, len, lead, o->annotate, S->p, r, &id);
     else lq_buf_put(&T->out, line, len);
   } else {
-    lq_out_decision(&T->out, S->p, r, id, lineno);
+    lq_out_decision(&T->out, S->p, r, &id);
   }
   lq_buf_putc(&T->out, '\n');
 }
@@ -365,10 +366,13 @@ static void flush_pool(run_state *S, pool *P) {
 static bool csv_header(run_state *S, pool *P, const lq_feed_schema *schema, const char *name) {
   if (!S->csv_header) {
     lq_buf h = {0};
-    lq_buf_put(&h, schema->header, schema->header_len);
     if (S->o->annotate) {
-      lq_buf_putc(&h, schema->delimiter);
-      lq_out_csv_header(&h, S->p, S->o->annotate, schema->delimiter);
+      S->csv_taken = lq_out_csv_taken(S->p, S->o->annotate, schema->keys, schema->key_lens, schema->ncols);
+      S->csv_ncols = schema->ncols;
+      lq_out_csv_annotated_header(&h, S->p, S->o->annotate, schema->header, schema->header_len, S->csv_taken,
+                                  schema->ncols, schema->delimiter);
+    } else {
+      lq_buf_put(&h, schema->header, schema->header_len);
     }
     lq_buf_putc(&h, '\n');
     flush_pool(S, P);
@@ -524,7 +528,8 @@ const char cmd_run_help[] =
     "  --output ndjson|csv decisions as JSON lines (default) or as CSV for a CRM import\n"
     "  --annotate[=KEY]    print each lead as it came in with its decision added under KEY\n"
     "                      (default: qualification); with --output csv, the CSV row\n"
-    "                      followed by the decision's columns, named KEY.stage, KEY.route...\n"
+    "                      followed by the decision's columns, named KEY.stage, KEY.route...;\n"
+    "                      a KEY or KEY.* column the lead already has gets the new decision\n"
     "  --stage NAME        print only leads whose stage is NAME, as they came in\n"
     "  --route NAME        print only leads routed to NAME, as they came in\n"
     "  --rejected          print only rejected leads, as they came in\n"
@@ -670,6 +675,7 @@ int cmd_run(int argc, char **argv) {
   if (o.stats && !cli_stop) print_stats(&S);
   status = io_error ? EXIT_IO : in.bad || in.bad_inputs ? EXIT_BAD_INPUT : EXIT_OK;
   free((char *)S.csv_header);
+  free(S.csv_taken);
   tally_free(&S.T);
   lq_eval_free(E);
   lq_program_free(p);

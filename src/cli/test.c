@@ -191,23 +191,36 @@ static void junit_suite(tester *T, const char *suite) {
   T->file_tests = T->file_failures = 0;
 }
 
+/* Each line indented, its control characters made harmless (lq_out_text): a
+ * case's name and values come from a cases file. */
 static void indent_lines(lq_buf *out, const char *text, size_t n, const char *indent) {
   size_t start = 0;
   for (size_t i = 0; i <= n; i++) {
     if (i < n && text[i] != '\n') continue;
     if (i > start) {
       lq_buf_puts(out, indent);
-      lq_buf_put(out, text + start, i - start);
+      lq_out_text(out, text + start, i - start);
     }
     if (i < n) lq_buf_putc(out, '\n');
     start = i + 1;
   }
 }
 
-/* Evaluates one test's lead and checks its expectations; prints ok or FAIL. */
+/* "  FAIL name" or "  ok   name", the name on one line whatever it holds. */
+static void print_result(const tester *T, bool bad, const char *name) {
+  lq_buf b = {0};
+  lq_buf_printf(&b, "  %s%s%s ", T->color ? (bad ? "\033[1;31m" : "\033[32m") : "", bad ? "FAIL" : "ok  ",
+                T->color ? "\033[0m" : "");
+  lq_out_text(&b, name, strlen(name));
+  lq_buf_putc(&b, '\n');
+  fwrite(b.data, 1, b.len, stdout);
+  lq_buf_free(&b);
+}
+
+/* Evaluates one test's lead (id: its id, with line 0 in a rules file) and
+ * checks its expectations; prints ok or FAIL. */
 static void run_case(tester *T, lq_eval *E, const char *suite, const char *name, double now,
-                     const cJSON *lead, const lq_expect *xs, int nx, const char *where_fmt_file,
-                     uint64_t where_line) {
+                     const cJSON *lead, const lq_id *id, const lq_expect *xs, int nx, const char *where_fmt_file) {
   const lq_program *p = lq_eval_program(E);
   lq_eval_set_now(E, now);
   const lq_result *r = lq_eval_lead(E, lead);
@@ -222,7 +235,7 @@ static void run_case(tester *T, lq_eval *E, const char *suite, const char *name,
     if (where_fmt_file) {
       lq_buf what = {0};
       lq_expect_describe(p, &xs[i], &what);
-      snprintf(at, sizeof at, "%s:%llu: expect %.*s", where_fmt_file, (unsigned long long)where_line,
+      snprintf(at, sizeof at, "%s:%llu: expect %.*s", where_fmt_file, (unsigned long long)id->line,
                (int)what.len, what.data ? what.data : "");
       lq_buf_free(&what);
     } else {
@@ -234,7 +247,7 @@ static void run_case(tester *T, lq_eval *E, const char *suite, const char *name,
       snprintf(at, sizeof at, "%s:%d:%d: %.*s", p->sources.files[xs[i].span.file].path, line, col,
                (int)len, text);
     }
-    lq_buf_puts(&report, at);
+    lq_buf_puts(&report, at);   /* indent_lines makes it harmless */
     lq_buf_puts(&report, "\n  expected: ");
     lq_buf_put(&report, want.data, want.len);
     lq_buf_puts(&report, "\n  actual:   ");
@@ -245,9 +258,7 @@ static void run_case(tester *T, lq_eval *E, const char *suite, const char *name,
     lq_buf_puts(&report, "why:\n");
     lq_buf trace = {0};
     lq_explain_opts eo = {false, false};
-    const cJSON *jid = cJSON_GetObjectItemCaseSensitive(lead, "id");
-    lq_value id = cJSON_IsString(jid) || cJSON_IsNumber(jid) ? lq_value_from_json(NULL, jid) : LQ_NOVALUE;
-    lq_explain(&trace, E, r, id, where_line, &eo);
+    lq_explain(&trace, E, r, id, &eo);
     /* The trace's first line repeats the decision; keep the rules and values. */
     indent_lines(&report, trace.data, trace.len ? trace.len - 1 : 0, "  ");
     lq_buf_free(&trace);
@@ -256,8 +267,7 @@ static void run_case(tester *T, lq_eval *E, const char *suite, const char *name,
   else T->passed++;
   junit_case(T, suite, name, bad ? &report : NULL);
   if (bad || !T->quiet) {
-    printf("  %s%s%s %s\n", T->color ? (bad ? "\033[1;31m" : "\033[32m") : "", bad ? "FAIL" : "ok  ",
-           T->color ? "\033[0m" : "", name);
+    print_result(T, bad, name);
     if (bad) {
       lq_buf out = {0};
       indent_lines(&out, report.data, report.len, "    ");
@@ -276,7 +286,12 @@ static void test_error(tester *T, const char *suite, const char *name, const cha
   lq_buf_puts(&why, msg);
   junit_case(T, suite, name, &why);
   lq_buf_free(&why);
-  printf("  %sFAIL%s %s\n    %s\n", T->color ? "\033[1;31m" : "", T->color ? "\033[0m" : "", name, msg);
+  print_result(T, true, name);
+  lq_buf out = {0};
+  indent_lines(&out, msg, strlen(msg), "    ");
+  lq_buf_putc(&out, '\n');
+  fwrite(out.data, 1, out.len, stdout);
+  lq_buf_free(&out);
 }
 
 static lq_str node_text(const lq_node *n) { return n ? n->str : (lq_str){"", 0}; }
@@ -322,7 +337,7 @@ static void run_blocks(tester *T, lq_program *p, lq_eval *E, const char *suite) 
       lead = lq_json_parse_lead(s, text, lead_node->str.n, why, sizeof why);
     }
     if (why[0]) test_error(T, suite, name, why);
-    else run_case(T, E, suite, name, now, lead, xs, nx, NULL, 0);
+    else run_case(T, E, suite, name, now, lead, &(lq_id){.kind = LQ_ID_LINE}, xs, nx, NULL);
   }
   lq_arena_free(&a);
 }
@@ -450,7 +465,10 @@ static bool case_record(void *ctx, lq_feed *f, const char *name_, const lq_recor
   else if (!lq_expect_from_json(C->p, cJSON_GetObjectItemCaseSensitive(c, "expect"), s, &xs, &nx, msg, sizeof msg))
     snprintf(why, sizeof why, "%s: %s", name, msg);
   if (why[0]) test_error(T, C->path, title, why);
-  else run_case(T, C->E, C->path, title, now, lead, xs, nx, C->path, r->line);
+  else {
+    lq_id id = cli_input_id(C->in, C->E, lead, r->line);
+    run_case(T, C->E, C->path, title, now, lead, &id, xs, nx, C->path);
+  }
   return true;
 }
 
@@ -527,6 +545,9 @@ int cmd_test(int argc, char **argv) {
   T.color = cli_color_out();
   int status = EXIT_OK;
   bool cov_ok = true;
+  /* The cases are read once per rules file: their odd ids are counted the first time. */
+  unsigned long long odd_ids = 0;
+  bool first = true;
   for (int i = optind; i < argc && status != EXIT_COMPILE && status != EXIT_IO && !cli_stop; i++) {
     if (is_cases(argv[i])) continue;
     int load_status;
@@ -543,6 +564,7 @@ int cmd_test(int argc, char **argv) {
       if (is_cases(argv[k]) && !run_cases(&T, p, E, &in, argv[k])) status = EXIT_IO;
     if (coverage_on && !cov_report(&T.cov, p, min)) cov_ok = false;
     junit_suite(&T, argv[i]);
+    if (first) odd_ids = in.odd_ids, first = false;
     free(T.cov.pts);
     free(T.cov.arm0);
     lq_eval_free(E);
@@ -551,6 +573,9 @@ int cmd_test(int argc, char **argv) {
   /* Stopped by a signal: no count nor report of the tests that did not run. */
   if ((status == EXIT_OK || status == EXIT_BAD_INPUT) && !cli_stop) {
     printf("%d passed, %d failed\n", T.passed, T.failed);
+    fflush(stdout);   /* the warning after the summary, also when both go to one terminal */
+    in.odd_ids = odd_ids;
+    cli_print_id_warning(&in);
     if (T.failed || !cov_ok) status = EXIT_BAD_INPUT;
     cli_out junit = {0};
     if (junit_path && cli_out_open(&junit, junit_path)) {

@@ -62,11 +62,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
     cJSON *theirs = lq_json_parse(lq_eval_scratch(E), line, len);
     if (!theirs || !same_tree(lead, theirs)) abort();
     const lq_result *r = lq_eval_lead(E, lead);
-    lq_value id = lq_eval_path(E, lead, &(lq_seg){"id", 2, 0, false}, 1);
-    lq_out_decision(&out, program, r, id, 1);
-    lq_out_annotated(&out, line, len, "q", program, r, id, 1);
-    lq_explain(&out, E, r, id, 1, &(lq_explain_opts){false, false});
-    lq_explain(&out, E, r, id, 1, &(lq_explain_opts){true, false});
+    lq_id id = lq_id_read(E, lead, &(lq_seg){"id", 2, 0, false}, 1, 1);
+    lq_out_decision(&out, program, r, &id);
+    lq_out_annotated(&out, line, len, lead, "q", program, r, &id);
+    lq_explain(&out, E, r, &id, &(lq_explain_opts){false, false});
+    lq_explain(&out, E, r, &id, &(lq_explain_opts){true, false});
     out.len = 0;
   }
   lq_buf_free(&out);

@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
     if (j) {
       const lq_result *r = lq_eval_lead(E, j);
       lq_buf out = {0};
-      lq_out_decision(&out, p, r, LQ_NOVALUE, 1);
+      lq_out_decision(&out, p, r, &(lq_id){.kind = LQ_ID_LINE, .line = 1});
       lq_buf_free(&out);
     }
     lq_eval_free(E);

@@ -47,7 +47,9 @@ static bool df_lead(df_case *c, const char *id, const char *lead) {
   lq_diff_reset(c->D);
   cJSON *j = lq_json_parse_lead(lq_diff_scratch(c->D), lead, strlen(lead), why, sizeof why);
   cr_assert(j, "lead should parse: %s", why);
-  return lq_diff_lead(c->D, j, id ? lq_strv(id, (uint32_t)strlen(id)) : LQ_NOVALUE, ++c->lineno);
+  ++c->lineno;
+  lq_id lid = id ? *T_ID_TEXT(id, c->lineno) : *T_ID_LINE(c->lineno);
+  return lq_diff_lead(c->D, j, &lid);
 }
 
 static void df_free(df_case *c) {

@@ -48,14 +48,14 @@ Test(contract, decision_line_matches_the_contract_exactly) {
   lq_arena_init(&a, 1024);
   lq_seg *segs;
   uint32_t nsegs;
-  cr_assert(lq_path_parse(&a, "id", &segs, &nsegs));
+  cr_assert(lq_path_parse(&a, "id", &segs, &nsegs, NULL));
   /* lqt_run parsed the lead into the scratch arena; parse it again to reach it. */
   lq_eval_reset(t->E);
   cJSON *lead = lq_json_parse_lead(lq_eval_scratch(t->E), T1_LEAD, strlen(T1_LEAD), t->why, sizeof t->why);
   r = lq_eval_lead(t->E, lead);
-  lq_value id = lq_eval_path(t->E, lead, segs, nsegs);
+  lq_id id = lq_id_read(t->E, lead, segs, nsegs, 1);
   lq_buf b = {0};
-  lq_out_decision(&b, t->p, r, id, 1);
+  lq_out_decision(&b, t->p, r, &id);
   lq_buf_putc(&b, '\0');
   cr_assert_str_eq(b.data,
                    "{\"id\":\"t1\",\"ruleset\":\"acme\",\"version\":\"2026.4\",\"stage\":\"SQL\",\"rejected\":null,"
@@ -73,7 +73,7 @@ Test(contract, decision_without_id_uses_line_number_and_lists_rejects) {
   lqt *t = lqt_new(ACME_RULES);
   const lq_result *r = lqt_run(t, "{\"email\": \"bob@gmail.com\", \"consent\": {\"email\": false}}");
   lq_buf b = {0};
-  lq_out_decision(&b, t->p, r, LQ_NOVALUE, 7);
+  lq_out_decision(&b, t->p, r, T_ID_LINE(7));
   lq_buf_putc(&b, '\0');
   cr_assert_str_eq(b.data,
                    "{\"id\":7,\"ruleset\":\"acme\",\"version\":\"2026.4\",\"stage\":null,\"rejected\":\"no consent\","
@@ -1223,7 +1223,7 @@ Test(score, reasons_keep_per_rule_capped_points) {
   lqt *t = lqt_new("score eng {\n  up to 5\n  +2 \"view\" per views up to 6\n}\n");
   const lq_result *r = lqt_run(t, "{\"views\":[1,2,3,4,5]}");
   lq_buf b = {0};
-  lq_out_decision(&b, t->p, r, lq_strv("x", 1), 1);
+  lq_out_decision(&b, t->p, r, T_ID_TEXT("x", 1));
   lq_buf_putc(&b, '\0');
   cr_assert(strstr(b.data, "\"scores\":{\"eng\":5}"), "%s", b.data);
   cr_assert(strstr(b.data, "{\"rule\":\"view\",\"group\":\"eng\",\"points\":6}"), "%s", b.data);

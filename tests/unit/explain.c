@@ -34,7 +34,7 @@ static const char *xe_explain(const char *rules, const char *lead, bool json) {
   lqt_run(t, lead);
   lq_buf b = {0};
   lq_explain_opts o = {.json = json, .color = false};
-  lq_explain(&b, t->E, t->r, lq_strv("x1", 2), 7, &o);
+  lq_explain(&b, t->E, t->r, T_ID_TEXT("x1", 7), &o);
   cr_assert_lt(b.len, sizeof out);
   memcpy(out, b.data, b.len);
   out[b.len] = '\0';
@@ -149,7 +149,7 @@ Test(explain_text, colour_when_asked) {
   lqt_run(t, XE_LEAD_FULL);
   lq_buf b = {0};
   lq_explain_opts o = {.json = false, .color = true};
-  lq_explain(&b, t->E, t->r, LQ_NOVALUE, 3, &o);
+  lq_explain(&b, t->E, t->r, T_ID_LINE(3), &o);
   lq_buf_putc(&b, '\0');
   xe_has(b.data, "\033[");
   /* Without an id the lead is named by its line. */
@@ -163,7 +163,7 @@ Test(explain_text, a_test_lead_has_no_line) {
   lqt_run(t, "{\"size\": 5000}");
   lq_buf b = {0};
   lq_explain_opts o = {0};
-  lq_explain(&b, t->E, t->r, LQ_NOVALUE, 0, &o);
+  lq_explain(&b, t->E, t->r, T_ID_LINE(0), &o);
   lq_buf_putc(&b, '\0');
   cr_assert(!strncmp(b.data, "decision: stage none, route \"nurture\", score 20\n", 48), "%s", b.data);
   lq_buf_free(&b);

@@ -105,7 +105,7 @@ static char *fmtt_decisions(const char *name, const char *text) {
     cJSON *json = lq_json_parse_lead(lq_eval_scratch(E), copy, len, why, sizeof why);
     if (!json) continue;
     const lq_result *r = lq_eval_lead(E, json);
-    lq_out_decision(&out, p, r, LQ_NOVALUE, i + 1);
+    lq_out_decision(&out, p, r, &(lq_id){.kind = LQ_ID_LINE, .line = (uint64_t)i + 1});
     lq_buf_putc(&out, '\n');
   }
   lq_buf_putc(&out, '\0');

@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "eval.h"
 #include "json.h"
+#include "output.h"
 #include "value.h"
 
 /* An fd reading the bytes s[0..n), as a file would give them (for lq_feed_open). */
@@ -111,6 +112,12 @@ static inline void t_expect_clean(const char *text) {
   lq_program_free(p);
   lq_diags_free(&d);
 }
+
+/* Ids as lq_id_read gives them (pointers to a temporary, for a call's argument):
+ * text, a number's text as written, or none (the lead's line). */
+#define T_ID_TEXT(TEXT, LINE) (&(lq_id){.kind = LQ_ID_TEXT, .s = (TEXT), .n = (uint32_t)strlen(TEXT), .line = (LINE)})
+#define T_ID_NUMBER(TEXT, LINE) (&(lq_id){.kind = LQ_ID_NUMBER, .s = (TEXT), .n = (uint32_t)strlen(TEXT), .line = (LINE)})
+#define T_ID_LINE(LINE) (&(lq_id){.kind = LQ_ID_LINE, .line = (LINE)})
 
 /* ---- running rule sets ---- */
 

@@ -349,15 +349,53 @@ Test(output, buf_num_and_flush) {
 
 Test(output, id_text_number_or_line) {
   lq_buf b = {0};
-  lq_out_id(&b, lq_strv("t\"1", 3), 9);
+  lq_id_json(&b, T_ID_TEXT("t\"1", 9));
   lq_buf_putc(&b, ' ');
-  lq_out_id(&b, lq_num(42), 9);
+  lq_id_json(&b, T_ID_NUMBER("42", 9));
   lq_buf_putc(&b, ' ');
-  lq_out_id(&b, lq_bool(true), 9);
+  lq_id_json(&b, T_ID_LINE(12));
   lq_buf_putc(&b, ' ');
-  lq_out_id(&b, LQ_NOVALUE, 12);
+  lq_id_json(&b, T_ID_LINE(0));
   lq_buf_putc(&b, '\0');
-  cr_assert_str_eq(b.data, "\"t\\\"1\" 42 9 12");
+  cr_assert_str_eq(b.data, "\"t\\\"1\" 42 12 null");
+  lq_buf_free(&b);
+}
+
+/* Text for a terminal: C0, DEL and C1 (U+0080..U+009F) become one space each;
+ * other UTF-8 (U+00A0, é) is kept. */
+Test(output, text_output_makes_control_characters_spaces) {
+  lq_buf b = {0};
+  const char in[] = "a\x1b]0;X\x07" "b\x7f" "c\xc2\x9b" "d\xc2\xa0" "e\xc3\xa9\x00" "f";
+  lq_out_text(&b, in, sizeof in - 1);
+  lq_buf_putc(&b, '\0');
+  cr_assert_str_eq(b.data, "a ]0;X b c d\xc2\xa0" "e\xc3\xa9 f");
+  /* In place, from an offset: what came before is left alone. */
+  b.len = 0;
+  lq_buf_puts(&b, "\x1b[");
+  size_t at = b.len;
+  lq_buf_puts(&b, "x\x1by\xc2\x85");
+  lq_out_text_fix(&b, at);
+  cr_assert_eq(b.len, 6);
+  cr_assert(!memcmp(b.data, "\x1b[x y ", 6));
+  lq_buf_free(&b);
+}
+
+Test(output, id_as_text_and_as_asked_for) {
+  lq_buf b = {0};
+  lq_id_text(&b, T_ID_TEXT("t\x1b\"1", 9));
+  lq_buf_putc(&b, ' ');
+  lq_id_text(&b, T_ID_NUMBER("12345678901234567890", 9));
+  lq_buf_putc(&b, ' ');
+  lq_id_text(&b, T_ID_LINE(12));
+  lq_buf_putc(&b, '\0');
+  cr_assert_str_eq(b.data, "t \"1 12345678901234567890 #12");
+  /* explain --lead: the id as written, or a lead without one by its line. */
+  cr_assert(lq_id_is(T_ID_NUMBER("1.0", 3), "1.0"));
+  cr_assert(!lq_id_is(T_ID_NUMBER("1.0", 3), "1"));
+  cr_assert(!lq_id_is(T_ID_NUMBER("1.0", 3), "3"));
+  cr_assert(lq_id_is(T_ID_LINE(3), "3"));
+  cr_assert(!lq_id_is(T_ID_LINE(3), "#3"));
+  cr_assert(!lq_id_is(T_ID_TEXT("ab", 3), "a"));
   lq_buf_free(&b);
 }
 
@@ -366,16 +404,71 @@ Test(output, annotated_line_gets_the_decision_as_last_key) {
   const char *line = "{\"id\": 5, \"x\": 1}";
   const lq_result *r = lqt_run(t, line);
   lq_buf b = {0};
-  lq_out_annotated(&b, line, strlen(line), "q", t->p, r, lq_num(5), 1);
+  lq_out_annotated(&b, line, strlen(line), NULL, "q", t->p, r, T_ID_NUMBER("5", 1));
   lq_buf_putc(&b, '\0');
   cr_assert_str_eq(b.data, "{\"id\": 5, \"x\": 1,\"q\":{\"id\":5,\"ruleset\":\"r\",\"version\":\"1\",\"stage\":\"MQL\","
                            "\"rejected\":null,\"route\":null,\"owner\":null,\"score\":0,\"scores\":{},\"grades\":{},\"reasons\":[]}}");
   lq_buf_free(&b);
   r = lqt_run(t, " { } ");
-  lq_out_annotated(&b, " { } ", 5, "q", t->p, r, LQ_NOVALUE, 3);
+  lq_out_annotated(&b, " { } ", 5, NULL, "q", t->p, r, T_ID_LINE(3));
   lq_buf_putc(&b, '\0');
   cr_assert(!strncmp(b.data, " { \"q\":{\"id\":3,", 14), "%s", b.data);
   cr_assert(strstr(b.data, "]}} "), "%s", b.data);
+  lq_buf_free(&b);
+  lqt_free(t);
+}
+
+/* The lead already has the key: its value is replaced, wherever it stands and
+ * however it is spaced; nothing else of the line changes. */
+Test(output, annotated_line_replaces_a_key_it_has) {
+  lqt *t = lqt_new("ruleset \"r\" version \"1\"\nstage MQL when true\n");
+  const char *line = "{ \"q\" : [1, {\"q\": \"]}\"}] ,\"x\":\"q\\\"\"}";
+  lq_eval_reset(t->E);
+  cJSON *lead = lq_json_parse_lead(lq_eval_scratch(t->E), line, strlen(line), t->why, sizeof t->why);
+  cr_assert(lead, "%s", t->why);
+  const lq_result *r = lq_eval_lead(t->E, lead);
+  lq_buf b = {0};
+  lq_out_annotated(&b, line, strlen(line), lead, "q", t->p, r, T_ID_LINE(2));
+  lq_buf_putc(&b, '\0');
+  cr_assert_str_eq(b.data, "{ \"q\" : {\"id\":2,\"ruleset\":\"r\",\"version\":\"1\",\"stage\":\"MQL\",\"rejected\":null,"
+                           "\"route\":null,\"owner\":null,\"score\":0,\"scores\":{},\"grades\":{},\"reasons\":[]} ,"
+                           "\"x\":\"q\\\"\"}");
+  /* The parsed lead is needed to tell: without it the decision is added. */
+  b.len = 0;
+  lq_out_annotated(&b, line, strlen(line), NULL, "q", t->p, r, T_ID_LINE(2));
+  lq_buf_putc(&b, '\0');
+  cr_assert(strstr(b.data, "\"x\":\"q\\\"\",\"q\":{\"id\":2,"), "%s", b.data);
+  lq_buf_free(&b);
+  lqt_free(t);
+}
+
+/* CSV: the header's columns named like the decision's get its cells where they
+ * stand (quoted cells and line breaks as written); the rest are added. */
+Test(output, csv_annotated_replaces_the_columns_it_has) {
+  lqt *t = lqt_new("ruleset \"r\" version \"1\"\nscore fit {\n  +5 \"a; b\" when true\n}\n");
+  const lq_result *r = lqt_run(t, "{}");
+  const char *keys[] = {"id", "k.reasons", "note", NULL, "k.fit", "k.nope"};
+  const uint32_t lens[] = {2, 9, 4, 0, 5, 6};
+  int *taken = lq_out_csv_taken(t->p, "k", keys, lens, 6);
+  cr_assert(taken);
+  cr_assert(taken[0] == -1 && taken[1] == 9 && taken[2] == -1 && taken[3] == -1 && taken[4] == 8 && taken[5] == -1);
+  lq_buf b = {0};
+  lq_out_csv_annotated_header(&b, t->p, "k", "id;k.reasons;note;;k.fit;k.nope", 31, taken, 6, ';');
+  lq_buf_putc(&b, '\0');
+  cr_assert_str_eq(b.data, "id;k.reasons;note;;k.fit;k.nope;k.id;k.ruleset;k.version;k.stage;k.rejected;k.route;k.owner;k.score");
+  b.len = 0;
+  const char *row = "x1;\"old;\nreasons\";\"a \"\"b\"\"\";;7;\"\"";
+  lq_out_csv_annotated(&b, row, strlen(row), taken, 6, t->p, r, T_ID_TEXT("x1", 3), ';');
+  lq_buf_putc(&b, '\0');
+  cr_assert_str_eq(b.data, "x1;\"a; b +5\";\"a \"\"b\"\"\";;5;\"\";x1;r;1;;;;;5");
+  free(taken);
+  /* No column of the decision's: NULL, and the decision follows the record. */
+  cr_assert_null(lq_out_csv_taken(t->p, "k", keys, lens, 1));
+  cr_assert_null(lq_out_csv_taken(t->p, "kk", keys, lens, 6));
+  b.len = 0;
+  lq_out_csv_annotated(&b, "x1", 2, NULL, 1, t->p, r, T_ID_TEXT("x1", 3), ',');
+  lq_buf_putc(&b, '\0');
+  cr_assert_str_eq(b.data, "x1,x1,r,1,,,,,5,5,a; b +5");
   lq_buf_free(&b);
   lqt_free(t);
 }
@@ -387,18 +480,46 @@ Test(paths_parse, segments) {
   lq_arena_init(&a, 1024);
   lq_seg *s;
   uint32_t n;
-  cr_assert(lq_path_parse(&a, "crm.`Prospect ID`[-1].x", &s, &n));
+  cr_assert(lq_path_parse(&a, "crm.`Prospect ID`[-1].x", &s, &n, NULL));
   cr_assert_eq(n, 4);
   cr_assert_str_eq(s[0].key, "crm");
   cr_assert_str_eq(s[1].key, "Prospect ID");
   cr_assert(s[2].is_index);
   cr_assert_eq(s[2].index, -1);
   cr_assert_str_eq(s[3].key, "x");
-  cr_assert(!lq_path_parse(&a, "", &s, &n));
-  cr_assert(!lq_path_parse(&a, "a.", &s, &n));
-  cr_assert(!lq_path_parse(&a, "a..b", &s, &n));
-  cr_assert(!lq_path_parse(&a, "`open", &s, &n));
-  cr_assert(!lq_path_parse(&a, "a[x]", &s, &n));
+  cr_assert(!lq_path_parse(&a, "", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "a.", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "a..b", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "`open", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "a[x]", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "a[]", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "a[-]", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "a[+1]", &s, &n, NULL));
+  cr_assert(!lq_path_parse(&a, "a[ 1]", &s, &n, NULL));
+  lq_arena_free(&a);
+}
+
+/* An index past the language's range is refused with the reason, never wrapped
+ * ([4294967296] was read as [0], [2147483648] as a negative index). */
+Test(paths_parse, index_out_of_range_is_refused) {
+  lq_arena a;
+  lq_arena_init(&a, 1024);
+  lq_seg *s;
+  uint32_t n;
+  const char *why = "unset";
+  static const char *const big[] = {"a[4294967296]", "a[2147483648]", "a[1000000001]", "a[-1000000001]",
+                                    "a[99999999999999999999999]"};
+  for (size_t i = 0; i < sizeof big / sizeof *big; i++) {
+    cr_assert(!lq_path_parse(&a, big[i], &s, &n, &why), "%s", big[i]);
+    cr_assert(why && strstr(why, "from -1000000000 to 1000000000"), "%s", big[i]);
+  }
+  cr_assert(lq_path_parse(&a, "a[1000000000].b", &s, &n, &why));
+  cr_assert_null(why);
+  cr_assert_eq(s[1].index, 1000000000);
+  cr_assert(lq_path_parse(&a, "a[-1000000000]", &s, &n, NULL));
+  cr_assert_eq(s[1].index, -1000000000);
+  cr_assert(!lq_path_parse(&a, "a..b", &s, &n, &why));
+  cr_assert_null(why, "a shape error has no reason of its own");
   lq_arena_free(&a);
 }
 
@@ -409,7 +530,7 @@ Test(paths_parse, id_field_lookup) {
   lq_arena_init(&a, 1024);
   lq_seg *s;
   uint32_t n;
-  cr_assert(lq_path_parse(&a, "crm.`Prospect ID`[1]", &s, &n));
+  cr_assert(lq_path_parse(&a, "crm.`Prospect ID`[1]", &s, &n, NULL));
   lq_eval_reset(t->E);
   const char *line = "{\"crm\":{\"Prospect ID\":[\"p1\",\"p2\"]}}";
   cJSON *lead = lq_json_parse_lead(lq_eval_scratch(t->E), line, strlen(line), t->why, sizeof t->why);

@@ -30,19 +30,26 @@ static const char *text(lq_buf *b) {
   return b->data;
 }
 
-static const char *csv_row(lqt *t, const char *lead, lq_value id, uint64_t lineno, lq_buf *b) {
+static const char *csv_row(lqt *t, const char *lead, const lq_id *id, lq_buf *b) {
   const lq_result *r = lqt_run(t, lead);
   b->len = 0;
-  lq_out_csv_decision(b, t->p, r, id, lineno, ',');
+  lq_out_csv_decision(b, t->p, r, id, ',');
   return text(b);
 }
 
-/* A numeric id as leadq's CLI gives it: the number's text as written. */
-static lq_value number_text_id(const cJSON *lead) {
-  const cJSON *n = cJSON_GetObjectItemCaseSensitive(lead, "id");
-  cr_assert(cJSON_IsNumber(n) && n->valueint > 0, "the id should be a number with its text");
-  lq_value id = lq_strv(n->valuestring, (uint32_t)n->valueint);
-  id.b = true;
+/* Evaluates lead and reads its id at "id", as every command does. */
+static lq_id run_with_id(lqt *t, const char *lead, uint64_t line) {
+  lq_arena a;
+  lq_arena_init(&a, 256);
+  lq_seg *segs;
+  uint32_t nsegs;
+  cr_assert(lq_path_parse(&a, "id", &segs, &nsegs, NULL));
+  lq_eval_reset(t->E);
+  cJSON *j = lq_json_parse_lead(lq_eval_scratch(t->E), lead, strlen(lead), t->why, sizeof t->why);
+  cr_assert(j, "%s", t->why);
+  t->r = lq_eval_lead(t->E, j);
+  lq_id id = lq_id_read(t->E, j, segs, nsegs, line);
+  lq_arena_free(&a);
   return id;
 }
 
@@ -130,7 +137,7 @@ Test(output, csv_row_with_points_and_a_reject) {
   lqt *t = lqt_new(CSV_RULES);
   lq_buf b = {0};
   const char *row = csv_row(t, "{\"id\":\"L1\",\"size\":5000,\"free\":true,\"rival\":true,\"demo\":true}",
-                            lq_strv("L1", 2), 1, &b);
+                            T_ID_TEXT("L1", 1), &b);
   /* Rejected: no stage or route; the scores, grade and every reason still show,
    * the reject in its place between the two groups. */
   cr_assert_str_eq(row, "L1,crm,7,,competitor,,,0,-10,10,B,"
@@ -142,10 +149,10 @@ Test(output, csv_row_with_points_and_a_reject) {
 Test(output, csv_row_stage_route_grade_and_a_quoted_label) {
   lqt *t = lqt_new(CSV_RULES);
   lq_buf b = {0};
-  const char *row = csv_row(t, "{\"size\":5000,\"bold\":true}", lq_strv("L2", 2), 2, &b);
+  const char *row = csv_row(t, "{\"size\":5000,\"bold\":true}", T_ID_TEXT("L2", 2), &b);
   cr_assert_str_eq(row, "L2,crm,7,MQL,,sdr,,25,25,0,A,\"enterprise size +20; big, \"\"bold\"\" deal +5\"");
   /* Nothing fired: an empty reasons cell, not quotes. */
-  row = csv_row(t, "{}", lq_strv("L3", 2), 3, &b);
+  row = csv_row(t, "{}", T_ID_TEXT("L3", 3), &b);
   cr_assert_str_eq(row, "L3,crm,7,,,nurture,,0,0,0,B,");
   lq_buf_free(&b);
   lqt_free(t);
@@ -157,7 +164,7 @@ Test(output, csv_reasons_follow_the_json_reasons) {
   const char *lead = "{\"size\":5000,\"free\":true,\"bold\":true,\"rival\":true,\"demo\":true}";
   const lq_result *r = lqt_run(t, lead);
   lq_buf js = {0}, want = {0}, row = {0};
-  lq_out_decision(&js, t->p, r, LQ_NOVALUE, 1);
+  lq_out_decision(&js, t->p, r, T_ID_LINE(1));
   lq_arena a;
   lq_arena_init(&a, 4096);
   const cJSON *reasons = cJSON_GetObjectItemCaseSensitive(lq_json_parse(&a, js.data, js.len), "reasons");
@@ -170,7 +177,7 @@ Test(output, csv_reasons_follow_the_json_reasons) {
     if (pts) lq_buf_printf(&want, " %+g", pts->valuedouble);
     else lq_buf_puts(&want, " (reject)");
   }
-  lq_out_csv_decision(&row, t->p, r, LQ_NOVALUE, 1, '\t');   /* tab: the label's comma needs no quotes */
+  lq_out_csv_decision(&row, t->p, r, T_ID_LINE(1), '\t');   /* tab: the label's comma needs no quotes */
   const char *cells = text(&row), *last = strrchr(cells, '\t');
   cr_assert(last);
   /* Still quoted as a whole, for the label's quotes. */
@@ -188,44 +195,48 @@ Test(output, csv_reasons_follow_the_json_reasons) {
 
 Test(output, csv_numeric_id_keeps_its_text) {
   lqt *t = lqt_new(CSV_RULES);
-  const char *lead = "{\"id\": 9007199254740993, \"size\": 1}";
-  const lq_result *r = lqt_run(t, lead);
-  lq_arena a;
-  lq_arena_init(&a, 4096);
-  char why[100];
-  const cJSON *j = lq_json_parse_lead(&a, lead, strlen(lead), why, sizeof why);
-  cr_assert(j, "%s", why);
+  lq_id id = run_with_id(t, "{\"id\": 9007199254740993, \"size\": 1}", 4);
+  cr_assert_eq(id.kind, LQ_ID_NUMBER);
   lq_buf b = {0};
-  lq_out_csv_decision(&b, t->p, r, number_text_id(j), 4, ',');
+  lq_out_csv_decision(&b, t->p, t->r, &id, ',');
   const char *row = text(&b);
   /* As a double it would print 9007199254740992. */
   cr_assert(!strncmp(row, "9007199254740993,crm,", 21), "%s", row);
-  /* A number without its text, as lq_out_id writes it. */
+  /* Past a double's range: still the text. */
+  id = run_with_id(t, "{\"id\": 1e400}", 4);
   b.len = 0;
-  lq_out_csv_decision(&b, t->p, r, lq_num(42.5), 4, ',');
-  cr_assert(!strncmp(text(&b), "42.5,crm,", 9), "%s", b.data);
+  lq_out_csv_decision(&b, t->p, t->r, &id, ',');
+  cr_assert(!strncmp(text(&b), "1e400,crm,", 10), "%s", b.data);
   /* A text id is CSV text, not a JSON string. */
+  id = run_with_id(t, "{\"id\": \"a,\\\"b\\\"\"}", 4);
   b.len = 0;
-  lq_out_csv_decision(&b, t->p, r, lq_strv("a,\"b\"", 5), 4, ',');
+  lq_out_csv_decision(&b, t->p, t->r, &id, ',');
   cr_assert(!strncmp(text(&b), "\"a,\"\"b\"\"\",crm,", 14), "%s", b.data);
   lq_buf_free(&b);
-  lq_arena_free(&a);
   lqt_free(t);
 }
 
 Test(output, csv_missing_id_is_the_line_number) {
   lqt *t = lqt_new(CSV_RULES);
-  const lq_result *r = lqt_run(t, "{}");
+  lq_id id = run_with_id(t, "{}", 17);
   lq_buf b = {0};
-  lq_out_csv_decision(&b, t->p, r, LQ_NOVALUE, 17, ',');
+  lq_out_csv_decision(&b, t->p, t->r, &id, ',');
   cr_assert(!strncmp(text(&b), "17,crm,", 7), "%s", b.data);
-  /* Neither text nor a number, or a number JSON cannot carry: the line too. */
-  b.len = 0;
-  lq_out_csv_decision(&b, t->p, r, lq_bool(true), 18, ',');
-  cr_assert(!strncmp(text(&b), "18,crm,", 7), "%s", b.data);
-  b.len = 0;
-  lq_out_csv_decision(&b, t->p, r, lq_num(INFINITY), 19, ',');
-  cr_assert(!strncmp(text(&b), "19,crm,", 7), "%s", b.data);
+  cr_assert(!id.odd);
+  /* Neither text nor a number: the line too, and marked odd (it looks like an id). */
+  static const char *const odd[] = {"{\"id\": true}", "{\"id\": false}", "{\"id\": {\"a\": 1}}", "{\"id\": [1]}"};
+  for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+    id = run_with_id(t, odd[i], 18);
+    b.len = 0;
+    lq_out_csv_decision(&b, t->p, t->r, &id, ',');
+    cr_assert(!strncmp(text(&b), "18,crm,", 7), "%s: %s", odd[i], b.data);
+    cr_assert(id.odd, "%s", odd[i]);
+  }
+  /* null and blank text are no id, as for any field: not odd. */
+  id = run_with_id(t, "{\"id\": \"  \"}", 19);
+  cr_assert(id.kind == LQ_ID_LINE && !id.odd);
+  id = run_with_id(t, "{\"id\": null}", 19);
+  cr_assert(id.kind == LQ_ID_LINE && !id.odd);
   lq_buf_free(&b);
   lqt_free(t);
 }
@@ -236,7 +247,7 @@ Test(output, csv_row_without_a_version_has_an_empty_cell) {
   lqt *t = lqt_new("score fit {\n  +1.5 \"half\" when true\n}\n");
   const lq_result *r = lqt_run(t, "{}");
   lq_buf b = {0};
-  lq_out_csv_decision(&b, t->p, r, LQ_NOVALUE, 1, ',');
+  lq_out_csv_decision(&b, t->p, r, T_ID_LINE(1), ',');
   cr_assert_str_eq(text(&b), "1,t,,,,,,1.5,1.5,half +1.5");
   b.len = 0;
   lq_out_csv_header(&b, t->p, NULL, ',');

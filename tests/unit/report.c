@@ -38,7 +38,8 @@ static rp rp_new(const char *rules, const lq_report_opts *o) {
 }
 
 static void rp_add_d(rp *x, const char *lead, bool outcome, lq_value disposition, const char *id) {
-  lq_report_add(x->R, lqt_run(x->t, lead), outcome, disposition, id);
+  lq_id lid = id ? *T_ID_TEXT(id, 1) : *T_ID_LINE(1);
+  lq_report_add(x->R, lqt_run(x->t, lead), outcome, disposition, id ? &lid : NULL);
 }
 static void rp_add(rp *x, const char *lead, bool outcome) { rp_add_d(x, lead, outcome, LQ_NOVALUE, NULL); }
 
@@ -232,10 +233,10 @@ Test(report, rejected_leads_that_converted_are_kept_as_examples) {
   }
   assert_tally(lq_report_rejected(x.R, 0), 6, 5);
   assert_tally(lq_report_rejected(x.R, -1), 6, 5);
-  const char *ids[LQ_REPORT_EXAMPLES];
+  const lq_id *ids[LQ_REPORT_EXAMPLES];
   cr_assert_eq(lq_report_examples(x.R, 0, ids), 3);
-  cr_assert_str_eq(ids[0], "w0");
-  cr_assert_str_eq(ids[2], "w2");
+  cr_assert(ids[0]->n == 2 && !memcmp(ids[0]->s, "w0", 2));
+  cr_assert(ids[2]->n == 2 && !memcmp(ids[2]->s, "w2", 2));
   char *text = rp_render(&x, 't');
   rp_has(text, "w0, w1, w2");
   free(text);

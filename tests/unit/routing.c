@@ -369,7 +369,7 @@ static const char *rt_explain(rt *t, const char *lead, bool json) {
   static char out[8192];
   const lq_result *r = rt_run(t, lead);
   lq_buf b = {0};
-  lq_explain(&b, t->E, r, lq_strv("x1", 2), 1, &(lq_explain_opts){.json = json});
+  lq_explain(&b, t->E, r, T_ID_TEXT("x1", 1), &(lq_explain_opts){.json = json});
   cr_assert_lt(b.len, sizeof out);
   memcpy(out, b.data, b.len);
   out[b.len] = '\0';
