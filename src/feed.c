@@ -911,9 +911,15 @@ static cJSON *decode_csv(const lq_feed_schema *s, lq_arena *a, const char *raw, 
   if (decode_plain(s, b, raw, len, obj, &high, ignored)) {
     /* UTF-8 last: the scan noted any byte that is not ASCII; most records are all ASCII. */
     if (high && !utf8_ok(raw, len, why, whylen)) return NULL;
-    return obj;
+  } else if (!decode_any(s, b, raw, len, obj, why, whylen, ignored)) {
+    return NULL;
   }
-  return decode_any(s, b, raw, len, obj, why, whylen, ignored);
+  /* A column named with a NUL byte names no field: its key's C string is only
+   * the part before it (nodes[col] is the column's). */
+  if (s->key_nul)
+    for (cJSON *j = obj->child; j; j = j->next)
+      if (s->key_nul[j - (obj + 1)]) j->type |= LQ_JSON_KEY_NUL;
+  return obj;
 }
 
 cJSON *lq_feed_decode(const lq_feed_schema *s, lq_arena *a, const char *raw, size_t len, char *why, size_t whylen,
@@ -967,6 +973,7 @@ static bool read_header(lq_feed *f, const char *raw, size_t len, const char *bad
   while (mask < 2 * n) mask = 2 * mask + 1;
   size_t *seen = lq_arena_alloc(&f->arena, (mask + 1) * sizeof *seen);
   for (size_t k = 0; k <= mask; k++) seen[k] = SIZE_MAX;
+  bool *key_nul = NULL;
   size_t i = 0;
   for (size_t col = 0; col < n; col++) {
     cell c;
@@ -984,7 +991,12 @@ static bool read_header(lq_feed *f, const char *raw, size_t len, const char *bad
     }
     keys[col] = lq_arena_strndup(&f->arena, c.s, c.n);
     lens[col] = (uint32_t)c.n;
+    if (memchr(c.s, '\0', c.n)) {
+      if (!key_nul) key_nul = lq_arena_zalloc(&f->arena, n * sizeof *key_nul);
+      key_nul[col] = true;
+    }
   }
+  f->schema.key_nul = key_nul;
   f->schema.keys = keys;
   f->schema.key_lens = lens;
   f->schema.ncols = (int)n;

@@ -33,6 +33,7 @@ typedef struct lq_feed_schema {
   const uint32_t *key_lens;
   const char *header;       /* CSV: the header row as it came in (no BOM, no line end) */
   const bool *wanted;       /* CSV: the columns decoded (lq_feed_keep); NULL: all */
+  const bool *key_nul;      /* CSV: the columns whose name holds a NUL byte; NULL: none */
   uint64_t header_line;     /* CSV: the header's (last) physical line */
   size_t header_len;
 } lq_feed_schema;

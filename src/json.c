@@ -122,8 +122,8 @@ static char *put_utf8(char *o, unsigned cp) {
 }
 
 /* The string at v->i (its opening quote), checked, as a NUL-terminated arena copy
- * with escapes decoded. */
-static char *parse_string(jparse *v, int *length) {
+ * with escapes decoded; *nul is set when it holds a \u0000. */
+static char *parse_string(jparse *v, int *length, bool *nul) {
   const unsigned char *s = v->s;
   size_t n = v->n, start = v->i + 1, i = start;
   bool escaped = false;
@@ -188,6 +188,7 @@ static char *parse_string(jparse *v, int *length) {
     case 'u': {
       unsigned cp = (unsigned)hex4(s + k);
       k += 4;
+      *nul |= cp == 0;
       if (cp >= 0xD800 && cp <= 0xDBFF) {
         cp = 0x10000 + ((cp - 0xD800) << 10) + ((unsigned)hex4(s + k + 2) - 0xDC00);
         k += 6;
@@ -279,6 +280,7 @@ static cJSON *parse_json(jparse *v) {
   int depth = 0;
   cJSON *root = NULL;
   char *key = NULL;
+  bool key_nul = false;
   skip_space(v);
 value:
   if (v->i >= v->n) return fail(v, v->i, TRUNCATED), NULL;
@@ -286,18 +288,24 @@ value:
     cJSON *item = lq_arena_alloc(v->a, sizeof *item);
     memset(item, 0, sizeof *item);
     item->string = key;
+    /* The key's C string ends at its \u0000: it would read as a shorter key. */
+    if (key_nul) item->type = LQ_JSON_KEY_NUL;
     key = NULL;
+    key_nul = false;
     unsigned char c = v->s[v->i];
     if (c == '{' || c == '[') {
       if (depth == CJSON_NESTING_LIMIT) return fail(v, v->i, "nesting"), NULL;
-      item->type = c == '{' ? cJSON_Object : cJSON_Array;
+      item->type |= c == '{' ? cJSON_Object : cJSON_Array;
     } else if (c == '"') {
-      item->type = cJSON_String;
-      if (!(item->valuestring = parse_string(v, &item->valueint))) return NULL;
+      item->type |= cJSON_String;
+      bool nul = false;
+      if (!(item->valuestring = parse_string(v, &item->valueint, &nul))) return NULL;
     } else if (c == 't' || c == 'f' || c == 'n') {
-      if (!parse_word(v, &item->type)) return NULL;
+      int word;
+      if (!parse_word(v, &word)) return NULL;
+      item->type |= word;
     } else if (c == '-' || (c >= '0' && c <= '9')) {
-      item->type = cJSON_Number;
+      item->type |= cJSON_Number;
       size_t start = v->i;
       if (!parse_number(v, &item->valuedouble)) return NULL;
       /* The number as written, for ids that a double would change. */
@@ -328,7 +336,7 @@ key:
   if (v->i >= v->n) return fail(v, v->i, TRUNCATED), NULL;
   if (v->s[v->i] != '"') return fail(v, v->i, "expected a key in double quotes"), NULL;
   int key_len;
-  if (!(key = parse_string(v, &key_len))) return NULL;
+  if (!(key = parse_string(v, &key_len, &key_nul))) return NULL;
   skip_space(v);
   if (v->i >= v->n) return fail(v, v->i, TRUNCATED), NULL;
   if (v->s[v->i] != ':') return fail(v, v->i, "expected ':' after the key"), NULL;

@@ -8,6 +8,11 @@
 #include <cjson/cJSON.h>
 #include "arena.h"
 
+/* Set in a node's type (above cJSON's type bits, which every reader masks with
+ * 0xFF) when its key holds U+0000: the key's C string stops there and would
+ * read as a shorter key, so such a key names no field. */
+#define LQ_JSON_KEY_NUL (1 << 12)
+
 /* Routes cJSON's allocations to the calling thread's arena; call once before parsing. */
 void lq_json_init(void);
 /* Parses one lead line (s[n] must be a NUL) into a. On failure returns NULL and
