@@ -36,6 +36,8 @@ typedef struct jparse {
   const unsigned char *s;
   size_t n, i;
   lq_arena *a;
+  size_t budget;      /* arena bytes the lead may take; SIZE_MAX: no limit */
+  size_t used;
   const char *err;    /* NULL while valid */
   size_t at;
 } jparse;
@@ -54,6 +56,18 @@ static inline void skip_space(jparse *v) {
 }
 
 static const char TRUNCATED[] = "truncated";
+static const char TOO_BIG[] = "memory";
+
+/* n bytes of the lead's arena, counted against its budget as the arena
+ * counts them (rounded up to its alignment); NULL when over it. A line of
+ * small values, "[0,0,...]", takes 32 times its size in nodes: without a
+ * budget a line under --max-line-bytes could still take gigabytes. */
+static void *take(jparse *v, size_t n) {
+  size_t a = (n + _Alignof(max_align_t) - 1) & ~(size_t)(_Alignof(max_align_t) - 1);
+  if (a > v->budget - v->used) return NULL;
+  v->used += a;
+  return lq_arena_alloc(v->a, n);
+}
 
 /* One UTF-8 sequence of 2 to 4 bytes at i; its length, or 0 when invalid. */
 static size_t utf8_seq(const unsigned char *s, size_t n, size_t i) {
@@ -165,7 +179,8 @@ static char *parse_string(jparse *v, int *length, bool *nul) {
   }
   v->i = i + 1;
   /* Decoded text is never longer than its escaped form. */
-  char *out = lq_arena_alloc(v->a, i - start + 1), *o = out;
+  char *out = take(v, i - start + 1), *o = out;
+  if (!out) return fail(v, start, TOO_BIG), NULL;
   if (!escaped) {
     memcpy(out, s + start, i - start);
     out[i - start] = '\0';
@@ -285,7 +300,8 @@ static cJSON *parse_json(jparse *v) {
 value:
   if (v->i >= v->n) return fail(v, v->i, TRUNCATED), NULL;
   {
-    cJSON *item = lq_arena_alloc(v->a, sizeof *item);
+    cJSON *item = take(v, sizeof *item);
+    if (!item) return fail(v, v->i, TOO_BIG), NULL;
     memset(item, 0, sizeof *item);
     item->string = key;
     /* The key's C string ends at its \u0000: it would read as a shorter key. */
@@ -402,6 +418,9 @@ static void explain_error(const jparse *v, const char *s, char *why, size_t whyl
   const char *e = v->err;
   if (e == TRUNCATED)
     snprintf(why, whylen, "truncated JSON: the line ends before the value is complete");
+  else if (e == TOO_BIG)
+    snprintf(why, whylen, "this lead holds too many values: read, it needs more than %d times --max-line-bytes "
+             "of memory; if it is a real lead, raise --max-line-bytes", LQ_LEAD_MEMORY_FACTOR);
   else if (!strcmp(e, "utf8")) {
     if (at_col) snprintf(col + strlen(col), sizeof col - strlen(col), " (byte %zu)", v->at + 1);
     snprintf(why, whylen, "invalid UTF-8%s; the line must be UTF-8 text", col);
@@ -418,8 +437,9 @@ static void explain_error(const jparse *v, const char *s, char *why, size_t whyl
     snprintf(why, whylen, "invalid JSON%s: %s", col, e);
 }
 
-cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, size_t whylen, size_t *err_at) {
-  jparse v = {(const unsigned char *)s, n, 0, a, NULL, 0};
+static cJSON *parse_lead(lq_arena *a, const char *s, size_t n, size_t budget, char *why, size_t whylen,
+                         size_t *err_at) {
+  jparse v = {(const unsigned char *)s, n, 0, a, budget ? budget : SIZE_MAX, 0, NULL, 0};
   cJSON *j = parse_json(&v);
   if (!j) {
     explain_error(&v, s, why, whylen, !err_at);
@@ -434,8 +454,16 @@ cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, si
   return j;
 }
 
+cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, size_t whylen, size_t *err_at) {
+  return parse_lead(a, s, n, 0, why, whylen, err_at);
+}
+
 cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen) {
-  return lq_json_parse_lead_at(a, s, n, why, whylen, NULL);
+  return parse_lead(a, s, n, 0, why, whylen, NULL);
+}
+
+cJSON *lq_json_parse_lead_max(lq_arena *a, const char *s, size_t n, size_t budget, char *why, size_t whylen) {
+  return parse_lead(a, s, n, budget, why, whylen, NULL);
 }
 
 void lq_buf_grow(lq_buf *b, size_t more) {

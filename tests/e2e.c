@@ -568,6 +568,67 @@ Test(e2e, ten_megabyte_line, .timeout = 300.0) {
   free(scratch);
 }
 
+/* A lead's memory is bounded by --max-line-bytes, not by its line alone: a
+ * line of small values takes 32 times its size read, so with --max-line-bytes
+ * 4M a 4 MB line of 0s (2 million values, 128 MB read) is a bad line, reported
+ * and saved to --errors, while a lead may take 8 times the limit (32 MB); the
+ * leads around it are decided, on one thread or two. */
+Test(e2e, lead_memory_budget, .timeout = 300.0) {
+  const char *leadq = env_or_die("LEADQ");
+  char *scratch = make_scratch(), *rules = acme_rules();
+  char *in_path = fmt("%s/many.ndjson", scratch), *outdir = fmt("%s/out", scratch);
+  cr_assert(mkdir(outdir, 0755) == 0);
+  enum { LIMIT = 4 << 20 };
+  size_t cap = LIMIT, n = 0;
+  char *many = malloc(cap);
+  cr_assert(many != NULL);
+  n += (size_t)sprintf(many, "{\"id\":\"many\",\"n\":[0");
+  while (n + 4 < LIMIT - 2) many[n++] = ',', many[n++] = '0';
+  many[n++] = ']', many[n++] = '}';
+  FILE *fp = fopen(in_path, "wb");
+  cr_assert(fp != NULL);
+  fputs("{\"id\":\"a\",\"email\":\"a@corp.example\"}\n", fp);
+  fwrite(many, 1, n, fp);
+  fputs("\n{\"id\":\"b\",\"email\":\"b@corp.example\"}\n", fp);
+  cr_assert(fclose(fp) == 0);
+
+  char *want_err = fmt("%s:2: error: this lead holds too many values: read, it needs more than 8 times "
+                       "--max-line-bytes of memory; if it is a real lead, raise --max-line-bytes\n", in_path);
+  for (int jobs = 1; jobs <= 2; jobs++) {
+    char *args = fmt("run --now 2026-11-22 --quiet --jobs %d --max-line-bytes 4M --errors \"$OUT/errors.out\" \"%s\" \"%s\"",
+                     jobs, rules, in_path);
+    run_result r = run_leadq(leadq, scratch, args, "/dev/null", scratch, outdir);
+    cr_expect(r.status == 1, "lead_memory_budget --jobs %d: exit status %d, expected 1 (one bad line)", jobs, r.status);
+    char *diff = compare("stderr", want_err, strlen(want_err), r.err, r.err_len);
+    cr_expect(diff == NULL, "lead_memory_budget --jobs %d:\n%s", jobs, diff ? diff : "");
+    free(diff);
+    cr_expect(count_lines(r.out, r.out_len) == 2 && !strncmp(r.out, "{\"id\":\"a\",", 10) &&
+                  strstr(r.out, "\n{\"id\":\"b\",") != NULL,
+              "lead_memory_budget --jobs %d: expected the decisions of a and b:\n%.300s", jobs, r.out);
+    char *err_path = fmt("%s/errors.out", outdir);
+    size_t elen = 0;
+    char *errs = slurp(err_path, &elen);
+    cr_expect(errs != NULL, "lead_memory_budget: --errors file was not written");
+    if (errs) {
+      many[n] = '\n';
+      diff = compare("--errors file", many, n + 1, errs, elen);
+      cr_expect(diff == NULL, "lead_memory_budget --jobs %d:\n%s", jobs, diff ? diff : "");
+      free(diff);
+    }
+    free(errs);
+    free(err_path);
+    run_result_free(&r);
+    free(args);
+  }
+  free(want_err);
+  free(many);
+  free(in_path);
+  free(outdir);
+  free(rules);
+  remove_tree(scratch);
+  free(scratch);
+}
+
 /* The end-of-run type-surprise summary counts leads with a thousands
  * separator, as the contract shows ("in 1,203 leads"). */
 Test(e2e, type_surprise_thousands, .timeout = 120.0) {
