@@ -1,6 +1,9 @@
 /* The bump allocator every compile and every lead uses. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "arena.h"
@@ -100,4 +103,40 @@ Test(arena, strndup_and_printf_terminate) {
   char *t = lq_arena_printf(&a, "%s-%d", s, 42);
   cr_assert_str_eq(t, "hello-42");
   lq_arena_free(&a);
+}
+
+/* Resident memory of this process, in bytes (Linux). */
+static size_t resident(void) {
+  FILE *fp = fopen("/proc/self/statm", "r");
+  cr_assert_not_null(fp);
+  unsigned long size = 0, pages = 0;
+  cr_assert_eq(fscanf(fp, "%lu %lu", &size, &pages), 2);
+  fclose(fp);
+  return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static void *fill_and_free(void *arg) {
+  (void)arg;
+  lq_arena a;
+  lq_arena_init(&a, 256 * 1024);
+  for (int i = 0; i < 48; i++) memset(lq_arena_alloc(&a, 1 << 20), 1, 1 << 20);
+  lq_arena_reset(&a);
+  lq_arena_free(&a);
+  return NULL;
+}
+
+/* A big lead's memory goes back to the system once it is done with, whichever
+ * thread read it: --jobs threads each reading one big lead in turn must not add
+ * up to the sum of their peaks. */
+Test(arena, big_chunks_go_back_to_the_system_when_freed) {
+  size_t before = resident();
+  for (int round = 0; round < 3; round++) {
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, fill_and_free, NULL), 0);
+    cr_assert_eq(pthread_join(t, NULL), 0);
+    fill_and_free(NULL);
+  }
+  size_t after = resident();
+  cr_expect_lt(after, before + (8 << 20), "%zu MiB still resident after the arenas were freed",
+               (after - before) >> 20);
 }
