@@ -464,3 +464,71 @@ Test(fmt, cli_write_in_place) {
   unlink(path);
   rmdir(dir);
 }
+
+/* -w through a symlink rewrites the file it points to and leaves the link a link. */
+Test(fmt, cli_write_keeps_a_symlink) {
+  char dir[] = "/tmp/leadq-fmt-XXXXXX";
+  cr_assert(mkdtemp(dir));
+  char real[64], link[64];
+  snprintf(real, sizeof real, "%s/real.lq", dir);
+  snprintf(link, sizeof link, "%s/link.lq", dir);
+  fmtt_write(real, fmtt_messy);
+  cr_assert(symlink("real.lq", link) == 0);
+  cr_expect_eq(fmtt_run("-w %s", link), 0);
+  struct stat st;
+  cr_assert(lstat(link, &st) == 0);
+  cr_expect(S_ISLNK(st.st_mode), "the symlink was replaced by a plain file");
+  char target[64] = "";
+  cr_expect(readlink(link, target, sizeof target - 1) > 0 && !strcmp(target, "real.lq"), "the link points to '%s'", target);
+  char *text = fmtt_read(real);
+  cr_expect_str_eq(text, fmtt_canon, "the file the link points to was not rewritten");
+  free(text);
+  unlink(link);
+  unlink(real);
+  rmdir(dir);
+}
+
+/* The rewritten file keeps its mode (0640) and, when we may set it, its owner. */
+Test(fmt, cli_write_keeps_the_mode_and_the_owner) {
+  char dir[] = "/tmp/leadq-fmt-XXXXXX";
+  cr_assert(mkdtemp(dir));
+  char path[64];
+  snprintf(path, sizeof path, "%s/r.lq", dir);
+  fmtt_write(path, fmtt_messy);
+  cr_assert(chmod(path, 0640) == 0);
+  /* Another owner than ours, when we may give a file away (as root, as make test runs here). */
+  bool other = geteuid() == 0 && chown(path, 4242, 4243) == 0;
+  cr_expect_eq(fmtt_run("-w %s", path), 0);
+  char *text = fmtt_read(path);
+  cr_expect_str_eq(text, fmtt_canon);
+  free(text);
+  struct stat st;
+  cr_assert(stat(path, &st) == 0);
+  cr_expect_eq(st.st_mode & 07777, 0640, "mode %o", (unsigned)(st.st_mode & 07777));
+  if (other) cr_expect(st.st_uid == 4242 && st.st_gid == 4243, "owner %d:%d", (int)st.st_uid, (int)st.st_gid);
+  unlink(path);
+  rmdir(dir);
+}
+
+/* A file with another hard link is rewritten where it is: both names see the new text. */
+Test(fmt, cli_write_keeps_hard_links) {
+  char dir[] = "/tmp/leadq-fmt-XXXXXX";
+  cr_assert(mkdtemp(dir));
+  char a[64], b[64];
+  snprintf(a, sizeof a, "%s/a.lq", dir);
+  snprintf(b, sizeof b, "%s/b.lq", dir);
+  fmtt_write(a, "define  a=1\ndefine  b=2\ndefine  c=3\n");
+  cr_assert(link(a, b) == 0);
+  cr_expect_eq(fmtt_run("-w %s", a), 0);
+  char *ta = fmtt_read(a), *tb = fmtt_read(b);
+  cr_expect_str_eq(ta, "define a = 1\ndefine b = 2\ndefine c = 3\n");
+  cr_expect_str_eq(tb, ta, "the other name of the file kept the old text");
+  struct stat sa, sb;
+  cr_assert(stat(a, &sa) == 0 && stat(b, &sb) == 0);
+  cr_expect(sa.st_ino == sb.st_ino && sa.st_nlink == 2, "the names are no longer one file");
+  free(ta);
+  free(tb);
+  unlink(a);
+  unlink(b);
+  rmdir(dir);
+}
