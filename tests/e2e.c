@@ -738,6 +738,76 @@ Test(e2e, partition_safety, .timeout = 120.0) {
   free(scratch);
 }
 
+/* --jobs writes batches (512 lines or 1 MiB) in input order whatever order they
+ * finish in. 6,000 leads where every 600th has 30,000 events (1.4 MB, a batch
+ * that takes far longer than the small ones around it) and every 97th line is
+ * bad: on 4 threads the batches after a slow one finish before it, and the
+ * decisions, the annotated leads, the bad-line reports and --errors must still
+ * be the bytes of one thread. */
+Test(e2e, jobs_keep_input_order_with_uneven_batches, .timeout = 300.0) {
+  const char *leadq = env_or_die("LEADQ");
+  char *scratch = make_scratch(), *rules = acme_rules();
+  char *in_path = fmt("%s/uneven.ndjson", scratch);
+  FILE *fp = fopen(in_path, "wb");
+  cr_assert(fp != NULL);
+  for (int i = 0; i < 6000; i++) {
+    if (i % 97 == 50) {
+      fprintf(fp, "{\"id\": broken %d\n", i);
+    } else if (i % 600 == 17) {
+      fprintf(fp, "{\"id\":\"H%d\",\"email\":\"h%d@corp.example\",\"company\":{\"employees\":%d},\"events\":[", i, i, i);
+      for (int k = 0; k < 30000; k++)
+        fprintf(fp, "%s{\"type\":\"%s\",\"at\":\"2026-11-%02dT00:00:00Z\"}", k ? "," : "",
+                k % 7 ? "page_view" : "email_click", 1 + k % 20);
+      fputs("]}\n", fp);
+    } else {
+      fprintf(fp, "{\"id\":\"L%d\",\"email\":\"x%d@corp.example\",\"title\":\"VP Sales\",\"company\":{\"employees\":%d,"
+                  "\"industry\":\"energy\"},\"events\":[{\"type\":\"demo_request\",\"at\":\"2026-11-2%dT10:00:00Z\"}]}\n",
+              i, i, i * 7 % 3000, i % 10);
+    }
+  }
+  cr_assert(fclose(fp) == 0);
+  const char *modes[] = {"", "--annotate --errors \"$OUT/errors.out\""};
+  for (int m = 0; m < 2; m++) {
+    run_result r[2];
+    char *errs[2];
+    size_t elen[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+      char *outdir = fmt("%s/out%d%d", scratch, m, k);
+      cr_assert(mkdir(outdir, 0755) == 0);
+      char *args = fmt("run --now 2026-11-22 --jobs %d %s \"%s\" \"%s\"", k ? 4 : 1, modes[m], rules, in_path);
+      r[k] = run_leadq(leadq, scratch, args, "/dev/null", scratch, outdir);
+      char *err_path = fmt("%s/errors.out", outdir);
+      errs[k] = m ? slurp(err_path, &elen[k]) : NULL;
+      free(err_path);
+      free(args);
+      free(outdir);
+    }
+    cr_expect(r[0].status == 1 && r[1].status == 1, "exit %d and %d, expected 1 (bad lines)", r[0].status, r[1].status);
+    cr_expect(count_lines(r[0].out, r[0].out_len) == 6000 - 62, "%zu leads out, expected 5,938",
+              count_lines(r[0].out, r[0].out_len));
+    char *diff = compare("--jobs 4 stdout", r[0].out, r[0].out_len, r[1].out, r[1].out_len);
+    cr_expect(diff == NULL, "%s:\n%s", modes[m], diff ? diff : "");
+    free(diff);
+    diff = compare("--jobs 4 stderr", r[0].err, r[0].err_len, r[1].err, r[1].err_len);
+    cr_expect(diff == NULL, "%s:\n%s", modes[m], diff ? diff : "");
+    free(diff);
+    if (m) {
+      cr_expect(errs[0] && errs[1] && count_lines(errs[0], elen[0]) == 62, "--errors: 62 bad lines expected");
+      diff = errs[0] && errs[1] ? compare("--jobs 4 --errors", errs[0], elen[0], errs[1], elen[1]) : NULL;
+      cr_expect(diff == NULL, "%s:\n%s", modes[m], diff ? diff : "");
+      free(diff);
+    }
+    for (int k = 0; k < 2; k++) {
+      run_result_free(&r[k]);
+      free(errs[k]);
+    }
+  }
+  free(in_path);
+  free(rules);
+  remove_tree(scratch);
+  free(scratch);
+}
+
 /* ---- CSV decisions read back as a CRM would ------------------------------------ */
 
 /* run --output csv is for CRM imports: Python's csv module (tests/csv_check.py)
