@@ -86,9 +86,11 @@ $(BUILD)/obj/%.o: src/%.c $(BUILD)/gen/leadq.tab.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) $(DEPFLAGS) $(INCLUDES) -c -o $@ $<
 
+# The unit tests that run the command use this build's binary (LQ_TEST_LEADQ).
 $(BUILD)/obj/unit/%.o: tests/unit/%.c $(BUILD)/gen/leadq.tab.h
 	@mkdir -p $(@D)
-	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) -Wno-missing-prototypes $(DEPFLAGS) $(INCLUDES) -c -o $@ $<
+	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) -Wno-missing-prototypes $(DEPFLAGS) $(INCLUDES) \
+	  -DLQ_TEST_LEADQ='"$(abspath $(BUILD)/leadq)"' -c -o $@ $<
 
 $(BUILD)/libleadq.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^

@@ -25,15 +25,35 @@ void lq_arena_init(lq_arena *a, size_t chunk_size) {
  * 4 KiB at a time costs more than everything else the compiler does. */
 enum { HUGE_PAGE = 2 * 1024 * 1024, MAX_GROWTH = 8 * 1024 * 1024 };
 
+/* Such a chunk is mapped rather than malloc'd: freed, it goes back to the
+ * system at once. malloc keeps freed memory of that size for reuse by the same
+ * thread, so after a big lead on each of several threads (--jobs) the run would
+ * hold the sum of their peaks rather than what the leads in hand need. */
+static lq_arena_chunk *map_chunk(size_t bytes) {
+  /* A huge page more than needed, then trimmed, so the chunk starts on one. */
+  unsigned char *m = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) return NULL;
+  size_t head = (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
+  if (head) munmap(m, head);
+  if (HUGE_PAGE - head) munmap(m + head + bytes, HUGE_PAGE - head);
+#ifdef MADV_HUGEPAGE
+  madvise(m + head, bytes, MADV_HUGEPAGE);
+#endif
+  return (lq_arena_chunk *)(void *)(m + head);
+}
+
+static void free_chunk(lq_arena_chunk *c) {
+  size_t bytes = sizeof(lq_arena_chunk) + c->size;
+  if (bytes >= HUGE_PAGE) munmap(c, bytes);
+  else free(c);
+}
+
 static lq_arena_chunk *new_chunk(size_t size) {
   size_t bytes = sizeof(lq_arena_chunk) + size;
   lq_arena_chunk *c;
   if (bytes >= HUGE_PAGE) {
     bytes = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
-    c = aligned_alloc(HUGE_PAGE, bytes);
-#ifdef MADV_HUGEPAGE
-    if (c) madvise(c, bytes, MADV_HUGEPAGE);
-#endif
+    c = map_chunk(bytes);
     size = bytes - sizeof(lq_arena_chunk);
   } else {
     c = malloc(bytes);
@@ -92,10 +112,10 @@ void lq_arena_reset(lq_arena *a) {
   for (lq_arena_chunk *c = a->head, *next; c; c = next) {
     next = c->next;
     if (!keep || c->size > keep->size) {
-      if (keep) free(keep);
+      if (keep) free_chunk(keep);
       keep = c;
     } else {
-      free(c);
+      free_chunk(c);
     }
   }
   a->cur = a->end = NULL;
@@ -128,7 +148,7 @@ void *lq_xcalloc_lines(size_t n, size_t size) {
 void lq_arena_free(lq_arena *a) {
   for (lq_arena_chunk *c = a->head, *next; c; c = next) {
     next = c->next;
-    free(c);
+    free_chunk(c);
   }
   a->head = NULL;
   a->cur = a->end = NULL;

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "json.h"
+
 struct lq_eval {
   const lq_program *p;
   double now;
@@ -108,9 +110,10 @@ static inline bool key_is(const char *s, const char *key, uint32_t len) {
   return s[len] == '\0';
 }
 
+/* A key holding a U+0000 names no field: its C string is only the part before it. */
 static const cJSON *object_get(const cJSON *obj, const char *key, uint32_t len) {
   for (const cJSON *c = obj->child; c; c = c->next)
-    if (c->string && key_is(c->string, key, len)) return c;
+    if (c->string && key_is(c->string, key, len) && !(c->type & LQ_JSON_KEY_NUL)) return c;
   return NULL;
 }
 

@@ -88,6 +88,12 @@ static lq_feed *feed_new(const char *name, const lq_feed_opts *o) {
   f->schema.format = lq_feed_format_of(name, o);
   f->schema.delimiter = o->delimiter ? o->delimiter : ',';
   f->header_done = f->schema.format != LQ_FEED_CSV;
+  /* Memory follows the line limit: a lead read is bigger than its line (see
+   * LQ_LEAD_MEMORY_FACTOR), and a limit on the line alone bounds nothing. */
+  if (o->max_record) {
+    size_t most = o->max_record > SIZE_MAX / LQ_LEAD_MEMORY_FACTOR ? SIZE_MAX : o->max_record * LQ_LEAD_MEMORY_FACTOR;
+    f->schema.max_memory = most > LQ_LEAD_MEMORY_MIN ? most : LQ_LEAD_MEMORY_MIN;
+  }
   f->at_start = true;
   f->cap = 1 << 20;
   if (!(f->buf = malloc(f->cap))) abort();
@@ -950,15 +956,21 @@ static cJSON *decode_csv(const lq_feed_schema *s, lq_arena *a, const char *raw, 
   if (decode_plain(s, b, raw, len, obj, &high, ignored)) {
     /* UTF-8 last: the scan noted any byte that is not ASCII; most records are all ASCII. */
     if (high && !utf8_ok(raw, len, why, whylen)) return NULL;
-    return obj;
+  } else if (!decode_any(s, b, raw, len, obj, why, whylen, ignored)) {
+    return NULL;
   }
-  return decode_any(s, b, raw, len, obj, why, whylen, ignored);
+  /* A column named with a NUL byte names no field: its key's C string is only
+   * the part before it (nodes[col] is the column's). */
+  if (s->key_nul)
+    for (cJSON *j = obj->child; j; j = j->next)
+      if (s->key_nul[j - (obj + 1)]) j->type |= LQ_JSON_KEY_NUL;
+  return obj;
 }
 
 cJSON *lq_feed_decode(const lq_feed_schema *s, lq_arena *a, const char *raw, size_t len, char *why, size_t whylen,
                       bool *ignored) {
   if (s->format == LQ_FEED_CSV) return decode_csv(s, a, raw, len, why, whylen, ignored);
-  return lq_json_parse_lead(a, raw, len, why, whylen);
+  return lq_json_parse_lead_max(a, raw, len, s->max_memory, why, whylen);
 }
 
 /* The column col's key s[0..n) goes into the hash table seen (mask + 1 slots
@@ -999,6 +1011,15 @@ static bool read_header(lq_feed *f, const char *raw, size_t len, const char *bad
     return false;
   }
   size_t n = count_cells(raw, len, f->schema.delimiter);
+  /* Each record is decoded into a node per column and a copy of its bytes
+   * (decode_csv): a header of very many short names would make that more than
+   * a record may take, for every record. */
+  size_t most = f->schema.max_memory;
+  if (most && (n + 1 > (most - f->o.max_record - 1 - PAD) / sizeof(cJSON))) {
+    snprintf(f->why, sizeof f->why, "the header has %zu columns, and a record of that many needs more than %d times "
+             "--max-line-bytes of memory; if the header is right, raise --max-line-bytes", n, LQ_LEAD_MEMORY_FACTOR);
+    return false;
+  }
   const char **keys = lq_arena_zalloc(&f->arena, n * sizeof *keys);
   uint32_t *lens = lq_arena_zalloc(&f->arena, n * sizeof *lens);
   /* Column numbers by key hash, so a header of many columns is checked in one pass. */
@@ -1006,6 +1027,7 @@ static bool read_header(lq_feed *f, const char *raw, size_t len, const char *bad
   while (mask < 2 * n) mask = 2 * mask + 1;
   size_t *seen = lq_arena_alloc(&f->arena, (mask + 1) * sizeof *seen);
   for (size_t k = 0; k <= mask; k++) seen[k] = SIZE_MAX;
+  bool *key_nul = NULL;
   size_t i = 0;
   for (size_t col = 0; col < n; col++) {
     cell c;
@@ -1023,7 +1045,12 @@ static bool read_header(lq_feed *f, const char *raw, size_t len, const char *bad
     }
     keys[col] = lq_arena_strndup(&f->arena, c.s, c.n);
     lens[col] = (uint32_t)c.n;
+    if (memchr(c.s, '\0', c.n)) {
+      if (!key_nul) key_nul = lq_arena_zalloc(&f->arena, n * sizeof *key_nul);
+      key_nul[col] = true;
+    }
   }
+  f->schema.key_nul = key_nul;
   f->schema.keys = keys;
   f->schema.key_lens = lens;
   f->schema.ncols = (int)n;

@@ -39,6 +39,8 @@ typedef struct lq_feed_schema {
   const uint32_t *key_lens;
   const char *header;       /* CSV: the header row as it came in (no BOM, no line end) */
   const bool *wanted;       /* CSV: the columns decoded (lq_feed_keep); NULL: all */
+  const bool *key_nul;      /* CSV: the columns whose name holds a NUL byte; NULL: none */
+  size_t max_memory;        /* arena bytes a decoded record may take (from max_record); 0: no limit */
   uint64_t header_line;     /* CSV: the header's (last) physical line */
   size_t header_len;
 } lq_feed_schema;
@@ -97,7 +99,8 @@ size_t lq_feed_buffer_size(const lq_feed *f);
 uint64_t lq_feed_lines(const lq_feed *f);
 void lq_feed_close(lq_feed *f);
 
-/* A record's bytes as a lead, in a. NDJSON: a JSON object (raw[len] must be a
+/* A record's bytes as a lead, in a, in at most the schema's max_memory bytes
+ * of it (an NDJSON lead that needs more is bad). NDJSON: a JSON object (raw[len] must be a
  * NUL). CSV: an object with a key per named column, each cell typed on its
  * own (empty: absent; true/false in any case: a boolean; the JSON number
  * grammar exactly: a number with its text kept; else text). On failure NULL

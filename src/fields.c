@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "eval.h"
+#include "json.h"
 
 /* A key a lead had where a field was looked for, close enough to be the one meant. */
 typedef struct cand {
@@ -159,7 +160,7 @@ static void drop_cands(track *f) {
 static void gather(track *f, const cJSON *obj, uint32_t i) {
   const lq_seg *s = &f->segs[i];
   for (const cJSON *c = obj->child; c; c = c->next) {
-    if (!c->string || !present(c)) continue;
+    if (!c->string || !present(c) || (c->type & LQ_JSON_KEY_NUL)) continue;
     size_t len = strlen(c->string);
     /* A key the rules cannot write is no suggestion; the rules' own key was empty. */
     if (len > 1024 || strpbrk(c->string, "`\n")) continue;
@@ -174,7 +175,7 @@ static void gather(track *f, const cJSON *obj, uint32_t i) {
  * candidate in place of all of it. */
 static void gather_flat(track *f, const cJSON *lead) {
   for (const cJSON *c = lead->child; c; c = c->next) {
-    if (!c->string || !present(c)) continue;
+    if (!c->string || !present(c) || (c->type & LQ_JSON_KEY_NUL)) continue;
     size_t len = strlen(c->string);
     if (len != f->flat_len || !lq_text_eq(c->string, len, f->flat, len)) continue;
     keep(f, (cand){c->string, (uint32_t)len, 0, (uint8_t)(memcmp(c->string, f->flat, len) != 0), true});

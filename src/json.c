@@ -36,6 +36,8 @@ typedef struct jparse {
   const unsigned char *s;
   size_t n, i;
   lq_arena *a;
+  size_t budget;      /* arena bytes the lead may take; SIZE_MAX: no limit */
+  size_t used;
   const char *err;    /* NULL while valid */
   size_t at;
 } jparse;
@@ -54,6 +56,18 @@ static inline void skip_space(jparse *v) {
 }
 
 static const char TRUNCATED[] = "truncated";
+static const char TOO_BIG[] = "memory";
+
+/* n bytes of the lead's arena, counted against its budget as the arena
+ * counts them (rounded up to its alignment); NULL when over it. A line of
+ * small values, "[0,0,...]", takes 32 times its size in nodes: without a
+ * budget a line under --max-line-bytes could still take gigabytes. */
+static void *take(jparse *v, size_t n) {
+  size_t a = (n + _Alignof(max_align_t) - 1) & ~(size_t)(_Alignof(max_align_t) - 1);
+  if (a > v->budget - v->used) return NULL;
+  v->used += a;
+  return lq_arena_alloc(v->a, n);
+}
 
 /* One UTF-8 sequence of 2 to 4 bytes at i; its length, or 0 when invalid. */
 static size_t utf8_seq(const unsigned char *s, size_t n, size_t i) {
@@ -122,8 +136,8 @@ static char *put_utf8(char *o, unsigned cp) {
 }
 
 /* The string at v->i (its opening quote), checked, as a NUL-terminated arena copy
- * with escapes decoded. */
-static char *parse_string(jparse *v, int *length) {
+ * with escapes decoded; *nul is set when it holds a \u0000. */
+static char *parse_string(jparse *v, int *length, bool *nul) {
   const unsigned char *s = v->s;
   size_t n = v->n, start = v->i + 1, i = start;
   bool escaped = false;
@@ -165,7 +179,8 @@ static char *parse_string(jparse *v, int *length) {
   }
   v->i = i + 1;
   /* Decoded text is never longer than its escaped form. */
-  char *out = lq_arena_alloc(v->a, i - start + 1), *o = out;
+  char *out = take(v, i - start + 1), *o = out;
+  if (!out) return fail(v, start, TOO_BIG), NULL;
   if (!escaped) {
     memcpy(out, s + start, i - start);
     out[i - start] = '\0';
@@ -188,6 +203,7 @@ static char *parse_string(jparse *v, int *length) {
     case 'u': {
       unsigned cp = (unsigned)hex4(s + k);
       k += 4;
+      *nul |= cp == 0;
       if (cp >= 0xD800 && cp <= 0xDBFF) {
         cp = 0x10000 + ((cp - 0xD800) << 10) + ((unsigned)hex4(s + k + 2) - 0xDC00);
         k += 6;
@@ -279,25 +295,33 @@ static cJSON *parse_json(jparse *v) {
   int depth = 0;
   cJSON *root = NULL;
   char *key = NULL;
+  bool key_nul = false;
   skip_space(v);
 value:
   if (v->i >= v->n) return fail(v, v->i, TRUNCATED), NULL;
   {
-    cJSON *item = lq_arena_alloc(v->a, sizeof *item);
+    cJSON *item = take(v, sizeof *item);
+    if (!item) return fail(v, v->i, TOO_BIG), NULL;
     memset(item, 0, sizeof *item);
     item->string = key;
+    /* The key's C string ends at its \u0000: it would read as a shorter key. */
+    if (key_nul) item->type = LQ_JSON_KEY_NUL;
     key = NULL;
+    key_nul = false;
     unsigned char c = v->s[v->i];
     if (c == '{' || c == '[') {
       if (depth == CJSON_NESTING_LIMIT) return fail(v, v->i, "nesting"), NULL;
-      item->type = c == '{' ? cJSON_Object : cJSON_Array;
+      item->type |= c == '{' ? cJSON_Object : cJSON_Array;
     } else if (c == '"') {
-      item->type = cJSON_String;
-      if (!(item->valuestring = parse_string(v, &item->valueint))) return NULL;
+      item->type |= cJSON_String;
+      bool nul = false;
+      if (!(item->valuestring = parse_string(v, &item->valueint, &nul))) return NULL;
     } else if (c == 't' || c == 'f' || c == 'n') {
-      if (!parse_word(v, &item->type)) return NULL;
+      int word;
+      if (!parse_word(v, &word)) return NULL;
+      item->type |= word;
     } else if (c == '-' || (c >= '0' && c <= '9')) {
-      item->type = cJSON_Number;
+      item->type |= cJSON_Number;
       size_t start = v->i;
       if (!parse_number(v, &item->valuedouble)) return NULL;
       /* The number as written, for ids that a double would change. */
@@ -328,7 +352,7 @@ key:
   if (v->i >= v->n) return fail(v, v->i, TRUNCATED), NULL;
   if (v->s[v->i] != '"') return fail(v, v->i, "expected a key in double quotes"), NULL;
   int key_len;
-  if (!(key = parse_string(v, &key_len))) return NULL;
+  if (!(key = parse_string(v, &key_len, &key_nul))) return NULL;
   skip_space(v);
   if (v->i >= v->n) return fail(v, v->i, TRUNCATED), NULL;
   if (v->s[v->i] != ':') return fail(v, v->i, "expected ':' after the key"), NULL;
@@ -394,6 +418,9 @@ static void explain_error(const jparse *v, const char *s, char *why, size_t whyl
   const char *e = v->err;
   if (e == TRUNCATED)
     snprintf(why, whylen, "truncated JSON: the line ends before the value is complete");
+  else if (e == TOO_BIG)
+    snprintf(why, whylen, "this lead holds too many values: read, it needs more than %d times --max-line-bytes "
+             "of memory; if it is a real lead, raise --max-line-bytes", LQ_LEAD_MEMORY_FACTOR);
   else if (!strcmp(e, "utf8")) {
     if (at_col) snprintf(col + strlen(col), sizeof col - strlen(col), " (byte %zu)", v->at + 1);
     snprintf(why, whylen, "invalid UTF-8%s; the line must be UTF-8 text", col);
@@ -410,8 +437,9 @@ static void explain_error(const jparse *v, const char *s, char *why, size_t whyl
     snprintf(why, whylen, "invalid JSON%s: %s", col, e);
 }
 
-cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, size_t whylen, size_t *err_at) {
-  jparse v = {(const unsigned char *)s, n, 0, a, NULL, 0};
+static cJSON *parse_lead(lq_arena *a, const char *s, size_t n, size_t budget, char *why, size_t whylen,
+                         size_t *err_at) {
+  jparse v = {(const unsigned char *)s, n, 0, a, budget ? budget : SIZE_MAX, 0, NULL, 0};
   cJSON *j = parse_json(&v);
   if (!j) {
     explain_error(&v, s, why, whylen, !err_at);
@@ -426,8 +454,16 @@ cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, si
   return j;
 }
 
+cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, size_t whylen, size_t *err_at) {
+  return parse_lead(a, s, n, 0, why, whylen, err_at);
+}
+
 cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen) {
-  return lq_json_parse_lead_at(a, s, n, why, whylen, NULL);
+  return parse_lead(a, s, n, 0, why, whylen, NULL);
+}
+
+cJSON *lq_json_parse_lead_max(lq_arena *a, const char *s, size_t n, size_t budget, char *why, size_t whylen) {
+  return parse_lead(a, s, n, budget, why, whylen, NULL);
 }
 
 void lq_buf_grow(lq_buf *b, size_t more) {

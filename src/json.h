@@ -8,6 +8,17 @@
 #include <cjson/cJSON.h>
 #include "arena.h"
 
+/* A lead may take this many times --max-line-bytes of memory once read (see
+ * lq_feed_schema.max_memory): real leads take about 5 times their line, a
+ * line of small values ("[0,0,...]") 32 times. Never less than
+ * LQ_LEAD_MEMORY_MIN bytes, for a small limit and a lead of a few short fields. */
+enum { LQ_LEAD_MEMORY_FACTOR = 8, LQ_LEAD_MEMORY_MIN = 64 * 1024 };
+
+/* Set in a node's type (above cJSON's type bits, which every reader masks with
+ * 0xFF) when its key holds U+0000: the key's C string stops there and would
+ * read as a shorter key, so such a key names no field. */
+#define LQ_JSON_KEY_NUL (1 << 12)
+
 /* Routes cJSON's allocations to the calling thread's arena; call once before parsing. */
 void lq_json_init(void);
 /* Parses one lead line (s[n] must be a NUL) into a. On failure returns NULL and
@@ -15,6 +26,9 @@ void lq_json_init(void);
  * A string's length is in valueint (it may hold a \u0000); a number's text as
  * written is at valuestring (in s, not NUL-terminated), its length in valueint. */
 cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen);
+/* The same, in at most budget bytes of a (0: no limit): a lead that needs more
+ * is refused, with a reason that names --max-line-bytes. */
+cJSON *lq_json_parse_lead_max(lq_arena *a, const char *s, size_t n, size_t budget, char *why, size_t whylen);
 /* The same, for a caller that shows the place itself: the reason leaves the
  * column out and *err_at is the byte offset of the error in s. */
 cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, size_t whylen, size_t *err_at);

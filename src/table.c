@@ -261,7 +261,8 @@ static void ndjson_cells(loader *L, growing *g) {
     lq_value *cells = t->cells + (size_t)r * ncols;
     for (int c = 0; c < t->ncols; c++) cells[c] = LQ_NOVALUE;
     for (const cJSON *j = g->objs[r]->child; j; j = j->next)
-      cells[ndjson_column(L, j->string, strlen(j->string), false)] = cell_value(L->a, j, false);
+      if (!(j->type & LQ_JSON_KEY_NUL))
+        cells[ndjson_column(L, j->string, strlen(j->string), false)] = cell_value(L->a, j, false);
   }
   free(g->objs);
 }
@@ -314,7 +315,9 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
     if (csv) {
       csv_cells(L, &g, row);
     } else {
-      for (const cJSON *j = row->child; j; j = j->next) ndjson_column(L, j->string, strlen(j->string), true);
+      /* A key holding a U+0000 names no column: its C string is only the part before it. */
+      for (const cJSON *j = row->child; j; j = j->next)
+        if (!(j->type & LQ_JSON_KEY_NUL)) ndjson_column(L, j->string, strlen(j->string), true);
       g.objs[t->nrows] = row;
     }
     g.lines[t->nrows++] = (uint32_t)r.line;

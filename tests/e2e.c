@@ -571,6 +571,67 @@ Test(e2e, ten_megabyte_line, .timeout = 300.0) {
   free(scratch);
 }
 
+/* A lead's memory is bounded by --max-line-bytes, not by its line alone: a
+ * line of small values takes 32 times its size read, so with --max-line-bytes
+ * 4M a 4 MB line of 0s (2 million values, 128 MB read) is a bad line, reported
+ * and saved to --errors, while a lead may take 8 times the limit (32 MB); the
+ * leads around it are decided, on one thread or two. */
+Test(e2e, lead_memory_budget, .timeout = 300.0) {
+  const char *leadq = env_or_die("LEADQ");
+  char *scratch = make_scratch(), *rules = acme_rules();
+  char *in_path = fmt("%s/many.ndjson", scratch), *outdir = fmt("%s/out", scratch);
+  cr_assert(mkdir(outdir, 0755) == 0);
+  enum { LIMIT = 4 << 20 };
+  size_t cap = LIMIT, n = 0;
+  char *many = malloc(cap);
+  cr_assert(many != NULL);
+  n += (size_t)sprintf(many, "{\"id\":\"many\",\"n\":[0");
+  while (n + 4 < LIMIT - 2) many[n++] = ',', many[n++] = '0';
+  many[n++] = ']', many[n++] = '}';
+  FILE *fp = fopen(in_path, "wb");
+  cr_assert(fp != NULL);
+  fputs("{\"id\":\"a\",\"email\":\"a@corp.example\"}\n", fp);
+  fwrite(many, 1, n, fp);
+  fputs("\n{\"id\":\"b\",\"email\":\"b@corp.example\"}\n", fp);
+  cr_assert(fclose(fp) == 0);
+
+  char *want_err = fmt("%s:2: error: this lead holds too many values: read, it needs more than 8 times "
+                       "--max-line-bytes of memory; if it is a real lead, raise --max-line-bytes\n", in_path);
+  for (int jobs = 1; jobs <= 2; jobs++) {
+    char *args = fmt("run --now 2026-11-22 --quiet --jobs %d --max-line-bytes 4M --errors \"$OUT/errors.out\" \"%s\" \"%s\"",
+                     jobs, rules, in_path);
+    run_result r = run_leadq(leadq, scratch, args, "/dev/null", scratch, outdir);
+    cr_expect(r.status == 1, "lead_memory_budget --jobs %d: exit status %d, expected 1 (one bad line)", jobs, r.status);
+    char *diff = compare("stderr", want_err, strlen(want_err), r.err, r.err_len);
+    cr_expect(diff == NULL, "lead_memory_budget --jobs %d:\n%s", jobs, diff ? diff : "");
+    free(diff);
+    cr_expect(count_lines(r.out, r.out_len) == 2 && !strncmp(r.out, "{\"id\":\"a\",", 10) &&
+                  strstr(r.out, "\n{\"id\":\"b\",") != NULL,
+              "lead_memory_budget --jobs %d: expected the decisions of a and b:\n%.300s", jobs, r.out);
+    char *err_path = fmt("%s/errors.out", outdir);
+    size_t elen = 0;
+    char *errs = slurp(err_path, &elen);
+    cr_expect(errs != NULL, "lead_memory_budget: --errors file was not written");
+    if (errs) {
+      many[n] = '\n';
+      diff = compare("--errors file", many, n + 1, errs, elen);
+      cr_expect(diff == NULL, "lead_memory_budget --jobs %d:\n%s", jobs, diff ? diff : "");
+      free(diff);
+    }
+    free(errs);
+    free(err_path);
+    run_result_free(&r);
+    free(args);
+  }
+  free(want_err);
+  free(many);
+  free(in_path);
+  free(outdir);
+  free(rules);
+  remove_tree(scratch);
+  free(scratch);
+}
+
 /* The end-of-run type-surprise summary counts leads with a thousands
  * separator, as the contract shows ("in 1,203 leads"). */
 Test(e2e, type_surprise_thousands, .timeout = 120.0) {
@@ -675,6 +736,76 @@ Test(e2e, partition_safety, .timeout = 120.0) {
   for (int k = 0; k < 3; k++) free(chunk_path[k]);
   free(whole_path);
   free(sample);
+  free(rules);
+  remove_tree(scratch);
+  free(scratch);
+}
+
+/* --jobs writes batches (512 lines or 1 MiB) in input order whatever order they
+ * finish in. 6,000 leads where every 600th has 30,000 events (1.4 MB, a batch
+ * that takes far longer than the small ones around it) and every 97th line is
+ * bad: on 4 threads the batches after a slow one finish before it, and the
+ * decisions, the annotated leads, the bad-line reports and --errors must still
+ * be the bytes of one thread. */
+Test(e2e, jobs_keep_input_order_with_uneven_batches, .timeout = 300.0) {
+  const char *leadq = env_or_die("LEADQ");
+  char *scratch = make_scratch(), *rules = acme_rules();
+  char *in_path = fmt("%s/uneven.ndjson", scratch);
+  FILE *fp = fopen(in_path, "wb");
+  cr_assert(fp != NULL);
+  for (int i = 0; i < 6000; i++) {
+    if (i % 97 == 50) {
+      fprintf(fp, "{\"id\": broken %d\n", i);
+    } else if (i % 600 == 17) {
+      fprintf(fp, "{\"id\":\"H%d\",\"email\":\"h%d@corp.example\",\"company\":{\"employees\":%d},\"events\":[", i, i, i);
+      for (int k = 0; k < 30000; k++)
+        fprintf(fp, "%s{\"type\":\"%s\",\"at\":\"2026-11-%02dT00:00:00Z\"}", k ? "," : "",
+                k % 7 ? "page_view" : "email_click", 1 + k % 20);
+      fputs("]}\n", fp);
+    } else {
+      fprintf(fp, "{\"id\":\"L%d\",\"email\":\"x%d@corp.example\",\"title\":\"VP Sales\",\"company\":{\"employees\":%d,"
+                  "\"industry\":\"energy\"},\"events\":[{\"type\":\"demo_request\",\"at\":\"2026-11-2%dT10:00:00Z\"}]}\n",
+              i, i, i * 7 % 3000, i % 10);
+    }
+  }
+  cr_assert(fclose(fp) == 0);
+  const char *modes[] = {"", "--annotate --errors \"$OUT/errors.out\""};
+  for (int m = 0; m < 2; m++) {
+    run_result r[2];
+    char *errs[2];
+    size_t elen[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+      char *outdir = fmt("%s/out%d%d", scratch, m, k);
+      cr_assert(mkdir(outdir, 0755) == 0);
+      char *args = fmt("run --now 2026-11-22 --jobs %d %s \"%s\" \"%s\"", k ? 4 : 1, modes[m], rules, in_path);
+      r[k] = run_leadq(leadq, scratch, args, "/dev/null", scratch, outdir);
+      char *err_path = fmt("%s/errors.out", outdir);
+      errs[k] = m ? slurp(err_path, &elen[k]) : NULL;
+      free(err_path);
+      free(args);
+      free(outdir);
+    }
+    cr_expect(r[0].status == 1 && r[1].status == 1, "exit %d and %d, expected 1 (bad lines)", r[0].status, r[1].status);
+    cr_expect(count_lines(r[0].out, r[0].out_len) == 6000 - 62, "%zu leads out, expected 5,938",
+              count_lines(r[0].out, r[0].out_len));
+    char *diff = compare("--jobs 4 stdout", r[0].out, r[0].out_len, r[1].out, r[1].out_len);
+    cr_expect(diff == NULL, "%s:\n%s", modes[m], diff ? diff : "");
+    free(diff);
+    diff = compare("--jobs 4 stderr", r[0].err, r[0].err_len, r[1].err, r[1].err_len);
+    cr_expect(diff == NULL, "%s:\n%s", modes[m], diff ? diff : "");
+    free(diff);
+    if (m) {
+      cr_expect(errs[0] && errs[1] && count_lines(errs[0], elen[0]) == 62, "--errors: 62 bad lines expected");
+      diff = errs[0] && errs[1] ? compare("--jobs 4 --errors", errs[0], elen[0], errs[1], elen[1]) : NULL;
+      cr_expect(diff == NULL, "%s:\n%s", modes[m], diff ? diff : "");
+      free(diff);
+    }
+    for (int k = 0; k < 2; k++) {
+      run_result_free(&r[k]);
+      free(errs[k]);
+    }
+  }
+  free(in_path);
   free(rules);
   remove_tree(scratch);
   free(scratch);

@@ -93,7 +93,9 @@ enum { CLI_O_INPUT = 900, CLI_O_DELIMITER, CLI_O_MAX_LINE, CLI_O_ERRORS, CLI_O_I
   "  --errors FILE       write every bad record to FILE, unchanged (all its lines); not a\n"        \
   "                      file the command reads (refused: writing it would erase it)\n"             \
   "  --max-line-bytes N  a longer line or record is a bad one: reported, copied to --errors,\n"     \
-  "                      never held whole in memory; N may end in K, M or G (default: 64M)\n"       \
+  "                      never held whole in memory; N may end in K, M or G (default: 64M).\n"      \
+  "                      A lead may take 8 times N of memory once read; one that needs more\n"     \
+  "                      is a bad one too\n"                                                          \
   "  --progress, --no-progress   a progress line on stderr (default: on a terminal, for\n"         \
   "                      runs of more than a second)\n"
 

@@ -1,10 +1,12 @@
 /* fmt.c: `leadq fmt [-w] [--check] [--diff] RULES...`: print, check or rewrite the canonical layout. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "../fmt.h"
@@ -15,7 +17,9 @@ const char cmd_fmt_help[] =
     "\n"
     "Lays each rules file out in the one canonical layout. Without options the result\n"
     "goes to stdout (files one after the other); '-' reads stdin.\n"
-    "  -w, --write   rewrite the files that are not canonical, in place\n"
+    "  -w, --write   rewrite the files that are not canonical, in place: a symlink's\n"
+    "                target gets the text, owner and permissions are kept, and a file\n"
+    "                with other hard links is rewritten where it is, so they see it too\n"
     "  --check       list the files that are not canonical; exit 1 if there are any\n"
     "  --diff        print what would change as a unified diff; exit 1 if anything would\n"
     "\n"
@@ -79,28 +83,78 @@ static char *read_stdin(size_t *len) {
   return s;
 }
 
-/* Writes text next to path, then renames it over path (keeping path's mode). */
+static bool write_all(int fd, const char *text, size_t len) {
+  while (len) {
+    ssize_t n = write(fd, text, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    text += n;
+    len -= (size_t)n;
+  }
+  return true;
+}
+
+/* A file with other hard links is rewritten where it is: a rename would give
+ * this name a new file and leave the other names with the old text. This is
+ * not atomic (a crash midway can leave a mix of old and new text); keeping
+ * the links is worth that. */
+static bool rewrite_linked(const char *real, const char *text, size_t len) {
+  int fd = open(real, O_WRONLY);
+  if (fd < 0) return false;
+  /* Written, then cut to length: the file is never empty on the way. */
+  bool ok = write_all(fd, text, len) && ftruncate(fd, (off_t)len) == 0 && fsync(fd) == 0;
+  int err = ok ? 0 : errno;
+  if (close(fd) != 0 && ok) ok = false, err = errno;
+  errno = err;
+  return ok;
+}
+
+/* Writes text over the file path names, through any symlinks: the link stays a
+ * link and its target gets the text. The text goes to a temporary file next to
+ * the target, with the target's owner (when allowed) and mode, is flushed to
+ * disk, then renamed over the target, and the folder flushed too: a crash
+ * leaves the old text or the new, never a mix. */
 static bool write_in_place(const char *path, const char *text, size_t len) {
-  size_t n = strlen(path);
+  char *real = realpath(path, NULL);
+  struct stat st;
+  if (!real) return false;
+  if (stat(real, &st) != 0) {
+    free(real);
+    return false;
+  }
+  if (st.st_nlink > 1) {
+    bool ok = rewrite_linked(real, text, len);
+    free(real);
+    return ok;
+  }
+  size_t n = strlen(real);
   char *tmp = malloc(n + 16);
   if (!tmp) abort();
-  snprintf(tmp, n + 16, "%s.fmt-XXXXXX", path);
+  snprintf(tmp, n + 16, "%s.fmt-XXXXXX", real);
   int fd = mkstemp(tmp);
   bool ok = fd >= 0;
+  int err = ok ? 0 : errno;
   if (ok) {
-    struct stat st;
-    if (stat(path, &st) == 0) (void)fchmod(fd, st.st_mode & 07777);
-    FILE *fp = fdopen(fd, "wb");
-    ok = fp && fwrite(text, 1, len, fp) == len;
-    ok = fp ? fclose(fp) == 0 && ok : (close(fd), false);
-    ok = ok && rename(tmp, path) == 0;
-    if (!ok) {
-      int saved = errno;
-      unlink(tmp);
-      errno = saved;
-    }
+    /* Owner first: changing it clears the set-id bits of the mode. A user may
+     * not give a file away; the file is then theirs, as any file they write. */
+    ok = (fchown(fd, st.st_uid, st.st_gid) == 0 || errno == EPERM) && fchmod(fd, st.st_mode & 07777) == 0 &&
+         write_all(fd, text, len) && fsync(fd) == 0;
+    err = ok ? 0 : errno;
+    if (close(fd) != 0 && ok) ok = false, err = errno;
+    if (ok && rename(tmp, real) != 0) ok = false, err = errno;
+    if (!ok) unlink(tmp);
+  }
+  if (ok) {
+    /* The rename is in the folder: flushed, it survives a crash. */
+    char *slash = strrchr(real, '/');
+    slash[slash == real] = '\0';
+    int dir = open(real, O_RDONLY | O_DIRECTORY);
+    if (dir < 0 || fsync(dir) != 0) ok = false, err = errno;
+    if (dir >= 0) close(dir);
   }
   free(tmp);
+  free(real);
+  errno = err;
   return ok;
 }
 

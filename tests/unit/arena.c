@@ -1,6 +1,11 @@
 /* The bump allocator every compile and every lead uses. */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "arena.h"
@@ -100,4 +105,45 @@ Test(arena, strndup_and_printf_terminate) {
   char *t = lq_arena_printf(&a, "%s-%d", s, 42);
   cr_assert_str_eq(t, "hello-42");
   lq_arena_free(&a);
+}
+
+/* Pages of the n allocations at p[] that are still mapped and resident. */
+static int still_resident(unsigned char *const *p, int n) {
+  long page = sysconf(_SC_PAGESIZE);
+  int resident = 0;
+  for (int i = 0; i < n; i++) {
+    unsigned char *at = (unsigned char *)((uintptr_t)p[i] & ~(uintptr_t)(page - 1));
+    unsigned char in = 0;
+    if (mincore(at, (size_t)page, &in) == 0 && (in & 1)) resident++;
+    else cr_assert(errno == ENOMEM || !(in & 1), "mincore: %s", strerror(errno));
+  }
+  return resident;
+}
+
+/* Fills an arena with 48 MiB, frees it, and counts the megabytes still resident. */
+static void *fill_and_free(void *arg) {
+  int *left = arg;
+  lq_arena a;
+  /* Chunks of 2 MiB and more from the start: smaller ones are malloc's to keep. */
+  lq_arena_init(&a, 2 << 20);
+  unsigned char *p[48];
+  for (int i = 0; i < 48; i++) memset(p[i] = lq_arena_alloc(&a, 1 << 20), 1, 1 << 20);
+  lq_arena_reset(&a);
+  lq_arena_free(&a);
+  *left += still_resident(p, 48);
+  return NULL;
+}
+
+/* A big lead's memory goes back to the system once it is done with, whichever
+ * thread read it: --jobs threads each reading one big lead in turn must not add
+ * up to the sum of their peaks (malloc kept such memory for the thread's reuse). */
+Test(arena, big_chunks_go_back_to_the_system_when_freed) {
+  int left = 0;
+  for (int round = 0; round < 3; round++) {
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, fill_and_free, &left), 0);
+    cr_assert_eq(pthread_join(t, NULL), 0);
+    fill_and_free(&left);
+  }
+  cr_expect_eq(left, 0, "%d of 288 freed megabytes were still resident", left);
 }

@@ -180,6 +180,18 @@ Test(fields, a_field_no_key_is_close_to_has_no_suggestion) {
   ft_free(f);
 }
 
+/* A key holding \u0000 is not the key before the NUL: the field is missing,
+ * and the key is no suggestion (its text would read as the field's own name,
+ * or as a flat key for a path). */
+Test(fields, a_key_with_a_nul_is_neither_the_field_nor_a_suggestion) {
+  ft *f = ft_new("define x = budget > 10\n"
+                 "define y = company.size > 10\n");
+  ft_lead(f, "{\"budget\\u0000\": 50, \"budgets\\u0000x\": 5, \"company.size\\u0000\": 5}");
+  ft_missing(f, "budget", NULL);
+  ft_missing(f, "company.size", NULL);
+  ft_free(f);
+}
+
 Test(fields, a_nested_field_is_looked_for_in_its_parent_object) {
   ft *f = ft_new("define big = company.employes > 100\n"
                  "define east = compny.region == \"east\"\n");

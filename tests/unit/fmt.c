@@ -1,10 +1,12 @@
 /* fmt.c: unit tests for leadq fmt (src/fmt.c): layout, comments, idempotence,
  * the diff, and that formatting never changes a single decision. */
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "compile.h"
@@ -92,11 +94,12 @@ static char *fmtt_decisions(const char *name, const char *text) {
   lq_buf out = {0};
   size_t nleads = sizeof fmtt_leads / sizeof *fmtt_leads;
   char *sample = lq_read_file("examples/sample.ndjson", &(size_t){0});
+  cr_assert(sample, "cannot read examples/sample.ndjson (run the tests from the top folder)");
   char *line = sample, *save = NULL;
   for (size_t i = 0;; i++) {
     const char *lead;
     if (i < nleads) lead = fmtt_leads[i];
-    else if (sample && i < nleads + 300 && (line = strtok_r(i == nleads ? sample : NULL, "\n", &save))) lead = line;
+    else if (i < nleads + 300 && (line = strtok_r(i == nleads ? sample : NULL, "\n", &save))) lead = line;
     else break;
     char why[160];
     lq_eval_reset(E);
@@ -142,7 +145,7 @@ Test(fmt, every_rules_file_is_idempotent_and_keeps_its_decisions) {
   static const char *const files[] = {"rules/acme.lq", "rules/saas.lq", "rules/marketplace.lq",
                                       "rules/shared/personal_email.lq"};
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-    if (access(files[i], R_OK) != 0) continue;
+    cr_assert(access(files[i], R_OK) == 0, "cannot read %s (run the tests from the top folder)", files[i]);
     char *text = fmtt_read(files[i]);
     fmtt_idempotent(text);
     if (strstr(files[i], "shared/") == NULL) fmtt_same_meaning(files[i], text);
@@ -419,26 +422,113 @@ Test(fmt, diff_is_unified) {
   lq_buf_free(&out);
 }
 
+/* ---- fmt -w on real files, with this build's leadq ---- */
+
+/* Runs this build's leadq (the Makefile names it) with args after `fmt`; its exit status. */
+static int fmtt_run(const char *args, ...) __attribute__((format(printf, 1, 2)));
+static int fmtt_run(const char *args, ...) {
+  cr_assert(access(LQ_TEST_LEADQ, X_OK) == 0, "%s is not built (make builds it before the tests)", LQ_TEST_LEADQ);
+  char rest[512], cmd[1024];
+  va_list ap;
+  va_start(ap, args);
+  vsnprintf(rest, sizeof rest, args, ap);
+  va_end(ap);
+  snprintf(cmd, sizeof cmd, "'%s' fmt %s", LQ_TEST_LEADQ, rest);
+  int st = system(cmd);
+  cr_assert(st != -1 && WIFEXITED(st), "%s did not run", cmd);
+  return WEXITSTATUS(st);
+}
+
+static void fmtt_write(const char *path, const char *text) {
+  FILE *fp = fopen(path, "w");
+  cr_assert(fp, "cannot write %s", path);
+  fputs(text, fp);
+  cr_assert(fclose(fp) == 0);
+}
+
+static const char fmtt_messy[] = "define  a=1\n", fmtt_canon[] = "define a = 1\n";
+
 /* -w writes through a temporary file and a rename: exercised here on a real file. */
 Test(fmt, cli_write_in_place) {
   char dir[] = "/tmp/leadq-fmt-XXXXXX";
   cr_assert(mkdtemp(dir));
   char path[64];
   snprintf(path, sizeof path, "%s/r.lq", dir);
-  FILE *fp = fopen(path, "w");
-  fputs("define  a=1\n", fp);
-  fclose(fp);
-  char cmd[256];
-  if (access("build/leadq", X_OK) != 0) cr_skip_test("build/leadq is not built");
-  snprintf(cmd, sizeof cmd, "build/leadq fmt --check %s >/dev/null", path);
-  cr_expect(WEXITSTATUS(system(cmd)) == 1);
-  snprintf(cmd, sizeof cmd, "build/leadq fmt -w %s", path);
-  cr_expect(WEXITSTATUS(system(cmd)) == 0);
+  fmtt_write(path, fmtt_messy);
+  cr_expect_eq(fmtt_run("--check %s >/dev/null", path), 1);
+  cr_expect_eq(fmtt_run("-w %s", path), 0);
   char *text = fmtt_read(path);
-  cr_expect_str_eq(text, "define a = 1\n");
+  cr_expect_str_eq(text, fmtt_canon);
   free(text);
-  snprintf(cmd, sizeof cmd, "build/leadq fmt --check %s", path);
-  cr_expect(WEXITSTATUS(system(cmd)) == 0);
+  cr_expect_eq(fmtt_run("--check %s", path), 0);
   unlink(path);
+  rmdir(dir);
+}
+
+/* -w through a symlink rewrites the file it points to and leaves the link a link. */
+Test(fmt, cli_write_keeps_a_symlink) {
+  char dir[] = "/tmp/leadq-fmt-XXXXXX";
+  cr_assert(mkdtemp(dir));
+  char real[64], link[64];
+  snprintf(real, sizeof real, "%s/real.lq", dir);
+  snprintf(link, sizeof link, "%s/link.lq", dir);
+  fmtt_write(real, fmtt_messy);
+  cr_assert(symlink("real.lq", link) == 0);
+  cr_expect_eq(fmtt_run("-w %s", link), 0);
+  struct stat st;
+  cr_assert(lstat(link, &st) == 0);
+  cr_expect(S_ISLNK(st.st_mode), "the symlink was replaced by a plain file");
+  char target[64] = "";
+  cr_expect(readlink(link, target, sizeof target - 1) > 0 && !strcmp(target, "real.lq"), "the link points to '%s'", target);
+  char *text = fmtt_read(real);
+  cr_expect_str_eq(text, fmtt_canon, "the file the link points to was not rewritten");
+  free(text);
+  unlink(link);
+  unlink(real);
+  rmdir(dir);
+}
+
+/* The rewritten file keeps its mode (0640) and, when we may set it, its owner. */
+Test(fmt, cli_write_keeps_the_mode_and_the_owner) {
+  char dir[] = "/tmp/leadq-fmt-XXXXXX";
+  cr_assert(mkdtemp(dir));
+  char path[64];
+  snprintf(path, sizeof path, "%s/r.lq", dir);
+  fmtt_write(path, fmtt_messy);
+  cr_assert(chmod(path, 0640) == 0);
+  /* Another owner than ours, when we may give a file away (as root, as make test runs here). */
+  bool other = geteuid() == 0 && chown(path, 4242, 4243) == 0;
+  cr_expect_eq(fmtt_run("-w %s", path), 0);
+  char *text = fmtt_read(path);
+  cr_expect_str_eq(text, fmtt_canon);
+  free(text);
+  struct stat st;
+  cr_assert(stat(path, &st) == 0);
+  cr_expect_eq(st.st_mode & 07777, 0640, "mode %o", (unsigned)(st.st_mode & 07777));
+  if (other) cr_expect(st.st_uid == 4242 && st.st_gid == 4243, "owner %d:%d", (int)st.st_uid, (int)st.st_gid);
+  unlink(path);
+  rmdir(dir);
+}
+
+/* A file with another hard link is rewritten where it is: both names see the new text. */
+Test(fmt, cli_write_keeps_hard_links) {
+  char dir[] = "/tmp/leadq-fmt-XXXXXX";
+  cr_assert(mkdtemp(dir));
+  char a[64], b[64];
+  snprintf(a, sizeof a, "%s/a.lq", dir);
+  snprintf(b, sizeof b, "%s/b.lq", dir);
+  fmtt_write(a, "define  a=1\ndefine  b=2\ndefine  c=3\n");
+  cr_assert(link(a, b) == 0);
+  cr_expect_eq(fmtt_run("-w %s", a), 0);
+  char *ta = fmtt_read(a), *tb = fmtt_read(b);
+  cr_expect_str_eq(ta, "define a = 1\ndefine b = 2\ndefine c = 3\n");
+  cr_expect_str_eq(tb, ta, "the other name of the file kept the old text");
+  struct stat sa, sb;
+  cr_assert(stat(a, &sa) == 0 && stat(b, &sb) == 0);
+  cr_expect(sa.st_ino == sb.st_ino && sa.st_nlink == 2, "the names are no longer one file");
+  free(ta);
+  free(tb);
+  unlink(a);
+  unlink(b);
   rmdir(dir);
 }

@@ -417,6 +417,100 @@ Test(reader_limit, long_last_line_without_a_line_end_and_a_bom) {
   got_free(&g);
 }
 
+/* ---- the memory a lead may take ---- */
+
+/* Every record of s[0..n) read with limit max and decoded in an arena reset for
+ * each: into ok (1 decoded, 0 bad) and the last bad record's reason. */
+static int decode_all(const char *s, size_t n, const char *name, size_t max, bool *ok, int most, char *why,
+                      size_t whylen) {
+  lq_feed *f = lq_feed_open(t_fd_of(s, n), name, &(lq_feed_opts){.max_record = max});
+  lq_arena a;
+  lq_arena_init(&a, 64 * 1024);
+  lq_record r;
+  int k = 0;
+  while (lq_feed_next(f, &r)) {
+    cr_assert(k < most && !r.too_long && !r.bad);
+    lq_arena_reset(&a);
+    char w[200];
+    bool ignored = false;
+    ok[k] = lq_feed_decode(lq_feed_schema_of(f), &a, r.raw, r.len, w, sizeof w, &ignored) != NULL;
+    if (!ok[k]) snprintf(why, whylen, "%s", w);
+    k++;
+  }
+  const char *stop;
+  if (lq_feed_error(f, &stop) != LQ_FEED_OK) snprintf(why, whylen, "%s", stop);
+  lq_arena_free(&a);
+  lq_feed_close(f);
+  return k;
+}
+
+/* A lead takes more memory read than its line: 64 bytes a value, so a line of
+ * small values ("0,") takes 32 times its size. With --max-line-bytes 16K a lead
+ * may take 8 times that, 128K: 5,000 small values (a 10 KB line, 320K read) are
+ * a bad lead, not gigabytes at the default limit; 1,500 (96K read) and a line
+ * of 16K text are leads. Without a limit there is no budget either. */
+Test(lead_memory, a_lead_that_needs_more_than_8_times_the_line_limit_is_bad) {
+  sb in = {0};
+  sb_str(&in, "{\"id\":\"many\",\"n\":[0");
+  sb_rep(&in, ",0", 4999);
+  sb_str(&in, "]}\n{\"id\":\"some\",\"n\":[0");
+  sb_rep(&in, ",0", 1499);
+  sb_str(&in, "]}\n");
+  char *text = with_text("{\"id\":\"long\",\"notes\":\"", 'x', 16 * 1024 - 30, "\"}\n");
+  sb_str(&in, text);
+  free(text);
+  bool ok[4];
+  char why[200] = "";
+  cr_assert_eq(decode_all(in.s, in.n, "t.ndjson", 16 * 1024, ok, 4, why, sizeof why), 3);
+  cr_expect_not(ok[0], "5,000 values need 320K, over the 128K a lead may take");
+  cr_expect(ok[1], "1,500 values need 96K");
+  cr_expect(ok[2], "a long text is one value: 16K");
+  cr_expect_str_eq(why, "this lead holds too many values: read, it needs more than 8 times --max-line-bytes of "
+                        "memory; if it is a real lead, raise --max-line-bytes");
+  cr_assert_eq(decode_all(in.s, in.n, "t.ndjson", 0, ok, 4, why, sizeof why), 3);
+  cr_expect(ok[0] && ok[1] && ok[2], "no limit: no budget");
+  free(in.s);
+}
+
+/* A small limit still leaves a lead of a few short fields its room: a lead may
+ * always take 64K. */
+Test(lead_memory, a_small_line_limit_still_reads_small_leads) {
+  const char in[] = "{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"j\":\"ten\"}\n";
+  bool ok[1];
+  char why[200] = "";
+  cr_assert_eq(decode_all(in, sizeof in - 1, "t.ndjson", sizeof in, ok, 1, why, sizeof why), 1);
+  cr_expect(ok[0], "%s", why);
+}
+
+/* A CSV record is read into a node per column: a header of so many short names
+ * that every record would take more than a lead may is a bad header. With 16K,
+ * 1,500 columns of 4 letters are fine, 3,000 are not. */
+Test(lead_memory, a_csv_header_of_too_many_columns_for_the_budget_is_bad) {
+  for (int cols = 1500; cols <= 3000; cols += 1500) {
+    sb in = {0};
+    char name[8];
+    for (int c = 0; c < cols; c++) {
+      snprintf(name, sizeof name, "%s%04d", c ? "," : "", c);
+      sb_str(&in, name);
+    }
+    cr_assert_lt(in.n, 16 * 1024, "the header fits the limit");
+    sb_str(&in, "\n1");
+    sb_rep(&in, ",1", cols - 1);
+    sb_str(&in, "\n");
+    bool ok[1] = {false};
+    char why[200] = "";
+    int n = decode_all(in.s, in.n, "t.csv", 16 * 1024, ok, 1, why, sizeof why);
+    if (cols == 1500) {
+      cr_expect(n == 1 && ok[0], "1,500 columns: %s", why);
+    } else {
+      cr_expect_eq(n, 0, "no record of a header that is bad");
+      cr_expect_str_eq(why, "the header has 3000 columns, and a record of that many needs more than 8 times "
+                            "--max-line-bytes of memory; if the header is right, raise --max-line-bytes");
+    }
+    free(in.s);
+  }
+}
+
 /* Was a crash: flex took the token name REJECT in an action for its own REJECT
  * and kept one state per byte of a token in a 16 KB buffer, so a comment, a
  * text or a test lead longer than that overran it. */

@@ -1,7 +1,7 @@
 /* report.c: lq_report's counters on small hand-made leads (rates, lift, the
  * wrong-way flag, precision and recall, score bands, team attribution,
  * dispositions), its three renderings, and the HTML charts drawn by headless
- * Chromium (skipped only when chromium is not installed). */
+ * Chromium (which make test installs: PKGS_TEST in the Makefile). */
 #include <unistd.h>
 
 #include "helpers.h"
@@ -518,7 +518,8 @@ static int rp_marks(const char *line, const char *name) {
 
 Test(report, html_charts_draw_in_headless_chromium, .timeout = 120) {
   if (system("command -v chromium >/dev/null 2>&1") != 0)
-    cr_skip_test("chromium is not installed (apt-get install chromium): the HTML charts were not drawn");
+    cr_assert_fail("chromium is not installed, so the HTML charts could not be drawn: make deps-test installs it "
+                   "(apt-get install chromium)");
   lq_report_opts o = {.outcome = "won", .min_count = 2};
   rp x = rp_new(RP_RULES, &o);
   rp_ten(&x);

@@ -202,6 +202,25 @@ Test(tables, a_table_without_key_is_a_list_of_rows) {
   rt_close(&t);
 }
 
+/* A key holding \u0000 is not the column named by the part before the NUL,
+ * whichever comes first in the row: rep is the plain "rep" key's value. */
+Test(tables, a_key_with_a_nul_names_no_column) {
+  rt t;
+  rt_open(&t,
+          "table postcodes = \"tables/zips.ndjson\" key zip\n"
+          "route \"zip\" to postcodes[zip].rep when true\n",
+          "tables/zips.ndjson",
+          "{\"zip\":\"1\",\"rep\":\"ana\",\"rep\\u0000x\":\"wrong\"}\n"
+          "{\"zip\":\"2\",\"rep\\u0000x\":\"wrong\",\"rep\":\"ben\"}\n"
+          "{\"zip\":\"3\",\"rep\\u0000\":\"wrong\"}\n",
+          NULL);
+  rt_clean(&t);
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"zip\":\"1\"}")), "ana");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"zip\":\"2\"}")), "ben");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"zip\":\"3\"}")), "", "the row has no rep");
+  rt_close(&t);
+}
+
 /* ---- pick ---- */
 
 static const char *const REPS =
