@@ -115,9 +115,9 @@ $(BUILD)/bench-hand: tests/bench/hand.c
 $(BUILD)/peakrss: tests/bench/peakrss.c
 	$(CC) $(STD) $(CFLAGS) $(WARN) -o $@ $<
 
-# Criterion's runner leaks 48 bytes per worker it starts beyond the first
-# (libcriterion 2.4), which LeakSanitizer reports at exit; with one worker
-# it starts none, and our own leaks are still caught in every test.
+# With more than one worker, Criterion's runner (libcriterion 2.4) now and
+# then leaks a 48-byte object of its own, which LeakSanitizer reports at exit;
+# on one worker it does not, and leaks in our code are still caught per test.
 UNIT_JOBS := $(if $(SAN),1,2)
 
 test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests $(BUILD)/e2e-tests
