@@ -6,6 +6,7 @@
 #include <xxhash.h>
 
 #include "explain.h"
+#include "output.h"
 #include "table.h"
 
 /* A rules file and its tables in a folder of their own, compiled from disk. */
@@ -70,8 +71,11 @@ static const lq_result *rt_run(rt *t, const char *lead) {
 /* The owner as text ("" when none), the route's name (or "-"). */
 static const char *owner_of(const lq_result *r) {
   static char buf[64];
-  if (r->owner.kind == LQ_V_STR) snprintf(buf, sizeof buf, "%.*s", (int)r->owner.n, r->owner.str);
-  else if (r->owner.kind == LQ_V_NUM) lq_num_format(r->owner.num, buf);
+  char num[32];
+  const char *s;
+  size_t n;
+  bool bare;
+  if (lq_owner_text(r->owner, num, &s, &n, &bare)) snprintf(buf, sizeof buf, "%.*s", (int)n, s);
   else buf[0] = '\0';
   return buf;
 }
