@@ -111,10 +111,35 @@ Test(tables, keyed_lookup_ignores_case_and_a_missing_owner_passes_the_route) {
   r = rt_run(&t, "{\"email\":\"x@initech.com\"}");  /* a row, but its owner cell is empty */
   cr_assert_str_eq(route_of(&t, r), "pool");
   cr_assert_str_eq(owner_of(r), "");
-  cr_assert_eq(lq_eval_owner_misses(t.E, 0), 1);
+  cr_assert_eq(lq_eval_owner_misses(t.E, 0).missing, 1);
   r = rt_run(&t, "{\"email\":\"x@nowhere.org\"}");
   cr_assert_str_eq(route_of(&t, r), "pool");
-  cr_assert_eq(lq_eval_owner_misses(t.E, 0), 1, "no row is no match, not a miss");
+  cr_assert_eq(lq_eval_owner_misses(t.E, 0).missing, 1, "no row is no match, not a miss");
+  rt_close(&t);
+}
+
+/* A miss says why (nothing there, or no person) and what became of the lead:
+ * a later route, or none. A rejected lead is routed nowhere and misses nothing. */
+Test(tables, owner_misses_say_why_and_where_the_leads_went) {
+  rt t;
+  rt_open(&t,
+          "reject \"spam\" when spam == true\n"
+          "route \"first\" to person when wants == true\n"
+          "route \"pool\" when pool == true\n",
+          NULL);
+  rt_clean(&t);
+  rt_run(&t, "{\"wants\":true,\"pool\":true}");                   /* missing, then pool */
+  rt_run(&t, "{\"wants\":true,\"person\":\"  \"}");              /* blank is missing; no route */
+  rt_run(&t, "{\"wants\":true,\"person\":{\"a\":1},\"pool\":true}");   /* no person, then pool */
+  rt_run(&t, "{\"wants\":true,\"person\":false}");                /* no person; no route */
+  rt_run(&t, "{\"wants\":true,\"spam\":true}");                    /* rejected: no miss */
+  lq_owner_misses m = lq_eval_owner_misses(t.E, 0);
+  cr_assert_eq(m.missing, 2);
+  cr_assert_eq(m.not_text, 2);
+  cr_assert_eq(m.went_on, 2);
+  cr_assert_eq(m.unrouted, 2);
+  m = lq_eval_owner_misses(t.E, 1);
+  cr_assert_eq(m.missing + m.not_text + m.went_on + m.unrouted, 0, "a route without to misses nothing");
   rt_close(&t);
 }
 
