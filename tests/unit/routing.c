@@ -475,3 +475,42 @@ Test(explain_owner, an_empty_pool_picks_no_one) {
                       "    \"queue\"                         chosen\n"), "%s", s);
   rt_close(&t);
 }
+
+/* Where a check warning about owners and weights points, and that a good pool
+ * gets none. */
+static void rt_warns_at(const rt *t, const char *needle, int line, int col) {
+  char buf[4096];
+  int i = t_diag_find(&t->d, needle);
+  cr_assert(i >= 0, "no diagnostic with \"%s\": %s", needle, t_diag_all(&t->d, buf, sizeof buf));
+  cr_assert_eq(t->d.items[i].severity, LQ_WARNING);
+  int l, c;
+  t_diag_pos(t->p, &t->d, i, &l, &c);
+  cr_assert(l == line && c == col, "\"%s\" at %d:%d, not %d:%d", needle, l, c, line, col);
+}
+
+Test(check_owner, empty_text_and_text_weights_are_warned_about_where_they_are_written) {
+  rt t;
+  rt_open(&t,
+          "table reps = \"tables/reps.ndjson\"\n"
+          "route \"nobody\" to \"  \" when a == 1\n"
+          "route \"pool\" to pick(reps, id, weight).email when a == 2\n"
+          "route \"good\" to pick(reps where weight != \"2\", id).email when a == 3\n"
+          "route \"rest\" otherwise\n",
+          "tables/reps.ndjson",
+          "{\"email\":\"cy@acme.example\",\"weight\":2}\n"
+          "{\"email\":\"di@acme.example\",\"weight\":\"2\"}\n"
+          "{\"email\":\"ed@acme.example\"}\n",
+          NULL);
+  rt_clean(&t);
+  rt_warns_at(&t, "route \"nobody\" can never have an owner: empty text is no person", 2, 19);
+  rt_warns_at(&t, "the weight is not a number in 1 row of table 'reps'", 3, 32);
+  cr_assert(strstr(t.d.items[t_diag_find(&t.d, "the weight is not")].note, "tables/reps.ndjson:2 has the text \"2\""));
+  cr_assert_eq(t.d.n, 2, "the unweighted pool and the missing weight are fine");
+  /* As the warning says: the text weight is never picked, whatever the key. */
+  for (int k = 0; k < 50; k++) {
+    char lead[64];
+    snprintf(lead, sizeof lead, "{\"id\":\"k%d\",\"a\":2}", k);
+    cr_assert_str_neq(owner_of(rt_run(&t, lead)), "di@acme.example");
+  }
+  rt_close(&t);
+}
