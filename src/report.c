@@ -675,7 +675,7 @@ static void owner_table(model *m) {
   lq_arena *a = &m->a;
   if (!R->p->to_people) return;
   table *t = table_new(m, "Owners: the person each lead was routed to",
-                       "(no owner): routed, but to no person (a route without `to`, or no route);\n"
+                       "(no owner): leads that went to no person: their route has no `to`, or no route matched;\n"
                        "(rejected): rejected leads, routed nowhere",
                        "lrrr", "owner", "leads", "outcomes", "rate");
   int *order = owner_order(R);
