@@ -146,8 +146,10 @@ static bool is(lq_str s, const char *word) { return s.n == strlen(word) && !memc
 
 static void expr(checker *c, lq_node *n);
 
-static void column(checker *c, const lq_table *t, lq_str name, lq_span at);
+enum { ITEM_NONE, ITEM_NAME, ITEM_QUOTED };   /* how a column is written, for column() */
+static void column(checker *c, const lq_table *t, lq_str name, lq_span at, int item);
 static const lq_table *table_of(const lq_node *n, int depth);
+static void pick_weight(checker *c, const lq_node *list, const lq_node *w);
 
 /* A bare name: a declaration seen earlier, `lead`, `score`, `rejected`, or a field. */
 static void resolve_name(checker *c, lq_node *n) {
@@ -202,7 +204,7 @@ static void resolve_name(checker *c, lq_node *n) {
                  n->str.s);
   }
   n->ref_kind = c->where_depth ? LQ_REF_ITEM_FIELD : LQ_REF_FIELD;
-  if (c->where_depth) column(c, c->item_table, n->str, n->span);
+  if (c->where_depth) column(c, c->item_table, n->str, n->span, ITEM_NAME);
 }
 
 /* A field written `name` (or lead.name) while a declaration has that name: a bare
@@ -264,6 +266,7 @@ static void call(checker *c, lq_node *n) {
       expr(c, a);
       c->where_depth--;
       c->item_table = outer;
+      pick_weight(c, n->kids, a);
       continue;
     }
     expr(c, a);
@@ -355,8 +358,10 @@ static const char *columns_of(const lq_table *t, char *buf, size_t size) {
   return buf;
 }
 
-/* A column of t, when t is known: its columns are, so a typo is an error. */
-static void column(checker *c, const lq_table *t, lq_str name, lq_span at) {
+/* A column of t, when t is known: its columns are, so a typo is an error.
+ * item: how the column was written: `.name` after a row, or a bare or
+ * backquoted name inside `where`, where the lead's field is easily meant. */
+static void column(checker *c, const lq_table *t, lq_str name, lq_span at, int item) {
   if (!t || lq_table_column(t, name.s, name.n) >= 0) return;
   const char *near = NULL;
   int best = name.n < 3 ? (int)name.n : 3;
@@ -371,7 +376,15 @@ static void column(checker *c, const lq_table *t, lq_str name, lq_span at) {
   else
     lq_diag_error(c->d, at, "table '%s' has no column '%s'", t->name, name.s);
   char cols[400];
-  lq_diag_note(c->d, "the columns of %s are: %s", t->path, t->ncols ? columns_of(t, cols, sizeof cols) : "none (it has no rows)");
+  const char *list = t->ncols ? columns_of(t, cols, sizeof cols) : "none (it has no rows)";
+  if (item == ITEM_NAME)
+    lq_diag_note(c->d, "the columns of %s are: %s; inside 'where', a bare name is a column of the table: for the lead's field, write lead.%s",
+                 t->path, list, name.s);
+  else if (item == ITEM_QUOTED)
+    lq_diag_note(c->d, "the columns of %s are: %s; inside 'where', a name is a column of the table: for the lead's field, write lead.`%s`",
+                 t->path, list, name.s);
+  else
+    lq_diag_note(c->d, "the columns of %s are: %s", t->path, list);
 }
 
 /* The keys of a lookup whose table n->a names: as many as its key has columns. */
@@ -414,12 +427,12 @@ static void expr(checker *c, lq_node *n) {
   case LQ_FIELD:
     n->ref_kind = c->where_depth ? LQ_REF_ITEM_FIELD : LQ_REF_FIELD;
     shadowed_field(c, n->str, n->span);
-    if (c->where_depth) column(c, c->item_table, n->str, n->span);
+    if (c->where_depth) column(c, c->item_table, n->str, n->span, ITEM_QUOTED);
     return;
   case LQ_GET:
     expr(c, n->a);
     if (n->a->kind == LQ_NAME && n->a->ref_kind == LQ_REF_LEAD) shadowed_field(c, n->str, n->name_span);
-    column(c, table_of(n->a, 0), n->str, n->name_span);
+    column(c, table_of(n->a, 0), n->str, n->name_span, ITEM_NONE);
     return;
   case LQ_CALL: call(c, n); return;
   case LQ_WHERE: {
@@ -1287,6 +1300,150 @@ static bool is_constant(const lq_node *n) {
   }
 }
 
+/* ---- Owners and pick weights: what can never name a person ---- */
+
+/* What n gives of a table: one row (a lookup, first, pick), every row or
+ * some (the table, `where` over it), or neither. */
+enum { SHAPE_NONE, SHAPE_ROW, SHAPE_ROWS };
+static int table_shape(const lq_node *n, int depth) {
+  if (!n || depth > MAX_DEPTH) return SHAPE_NONE;
+  switch (n->kind) {
+  case LQ_LOOKUP: return SHAPE_ROW;
+  case LQ_NAME:
+    if (n->ref_kind == LQ_REF_TABLE) return SHAPE_ROWS;
+    if (n->ref_kind == LQ_REF_DEFINE && n->ref) return table_shape(n->ref->a, depth + 1);
+    return SHAPE_NONE;
+  case LQ_WHERE: return table_shape(n->a, depth + 1) == SHAPE_ROWS ? SHAPE_ROWS : SHAPE_NONE;
+  case LQ_INDEX: return table_shape(n->a, depth + 1) == SHAPE_ROWS ? SHAPE_ROW : SHAPE_NONE;
+  case LQ_CALL:
+    if (n->slot != LQ_FN_first && n->slot != LQ_FN_pick) return SHAPE_NONE;
+    return table_shape(n->kids, depth + 1) == SHAPE_ROWS ? SHAPE_ROW : SHAPE_NONE;
+  default: return SHAPE_NONE;
+  }
+}
+
+/* n with the defines it names followed: what `to` really is. */
+static const lq_node *defined(const lq_node *n) {
+  for (int depth = 0; n && n->kind == LQ_NAME && n->ref_kind == LQ_REF_DEFINE && n->ref && depth < MAX_DEPTH; depth++)
+    n = n->ref->a;
+  return n;
+}
+
+/* The column of t most likely to hold a person, for an example: one named
+ * like an owner or an email, else the first that is not the key. */
+static const char *person_column(const lq_table *t) {
+  static const char *const words[] = {"owner", "Owner", "email", "Email", "rep", "Rep", "ae", "AE"};
+  for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+    for (int i = 0; i < t->ncols; i++)
+      if (strstr(t->cols[i], words[w])) return t->cols[i];
+  for (int i = 0; i < t->ncols; i++) {
+    bool key = false;
+    for (int k = 0; k < t->nkeys; k++) key |= t->key_cols[k] == i;
+    if (!key) return t->cols[i];
+  }
+  return t->ncols ? t->cols[0] : "owner";
+}
+
+static const char *key_names(const lq_table *t, char *buf, size_t size) {
+  size_t w = 0;
+  buf[0] = '\0';
+  for (int k = 0; k < t->nkeys && w < size; k++)
+    w += (size_t)snprintf(buf + w, size - w, "%s%s", k ? ", " : "", t->cols[t->key_cols[k]]);
+  return buf;
+}
+
+/* The note for a `to` that is rows of a table, not a person: how to get one
+ * row's column. rows: the expression that gives the rows; col: the column
+ * named, or NULL. */
+static void note_one_row(checker *c, const lq_node *rows, const lq_table *t, const char *col) {
+  if (!col) col = person_column(t);
+  const lq_node *r = defined(rows);
+  char keys[200];
+  if (r->kind == LQ_NAME && r->ref_kind == LQ_REF_TABLE && t->nkeys)
+    lq_diag_note(c->d, "a lead goes to one person: look up the lead's row by its key (%s) and name the column, like %s[...].%s",
+                 key_names(t, keys, sizeof keys), t->name, col);
+  else
+    lq_diag_note(c->d, "a lead goes to one person: choose one row and name the column, like pick(%.*s, id).%s",
+                 (int)(rows->span.end - rows->span.begin), c->src->files[rows->span.file].text + rows->span.begin, col);
+}
+
+/* `to OWNER` that can never name a person: empty text, rows of a table, a
+ * whole row, or anything else that is never text or a number. True when so. */
+static bool route_to(checker *c, const lq_node *d) {
+  const lq_node *to = d->c, *v = defined(to);
+  const char *name = d->a->str.s;
+  const lq_table *t = table_of(to, 0);
+  int shape = table_shape(to, 0);
+  if (v->kind == LQ_STR && lq_text_blank(v->str.s, v->str.n)) {
+    lq_diag_warning(c->d, to->span, "route \"%s\" can never have an owner: empty text is no person", name);
+    lq_diag_note(c->d, "empty text is a missing owner, so the route is always passed over; write the person (to \"queue@acme.example\"), or remove 'to'");
+  } else if (v->kind == LQ_GET && table_shape(v->a, 0) == SHAPE_ROWS && table_of(v->a, 0)) {
+    /* accounts.owner: the column of every row, a list */
+    const lq_table *rt = table_of(v->a, 0);
+    lq_diag_warning(c->d, to->span, "route \"%s\" can never have an owner: this is the %s of every row of table '%s', a list, never one person",
+                    name, v->str.s, rt->name);
+    note_one_row(c, v->a, rt, v->str.s);
+  } else if (t && shape == SHAPE_ROWS) {
+    bool all = v->kind == LQ_NAME && v->ref_kind == LQ_REF_TABLE;
+    lq_diag_warning(c->d, to->span, "route \"%s\" can never have an owner: this is %s of table '%s', a list, never one person",
+                    name, all ? "every row" : "rows", t->name);
+    note_one_row(c, to, t, NULL);
+  } else if (t && shape == SHAPE_ROW) {
+    /* first() and pick() of rows are rows too, whatever value_types says of calls */
+    char cols[400];
+    lq_diag_warning(c->d, to->span, "route \"%s\" can never have an owner: this is a whole row of table '%s', never text or a number",
+                    name, t->name);
+    lq_diag_note(c->d, "name the column that holds the person, like %.*s.%s (its columns: %s)",
+                 (int)(to->span.end - to->span.begin), c->src->files[to->span.file].text + to->span.begin,
+                 person_column(t), columns_of(t, cols, sizeof cols));
+  } else if (!(value_types(to, 0) & (T_TEXT | T_NUM))) {
+    lq_diag_warning(c->d, to->span, "route \"%s\" can never have an owner: this is never text or a number", name);
+    lq_diag_note(c->d, "a route with 'to' is passed over when its owner is not text or a number");
+  } else {
+    return false;
+  }
+  return true;
+}
+
+/* pick's WEIGHT, read per item: a weight that is never a number picks no
+ * one, and a table's weight cell that is text ("2", "1,5") never picks its row. */
+static void pick_weight(checker *c, const lq_node *list, const lq_node *w) {
+  if (!(value_types(w, 0) & T_NUM)) {
+    lq_diag_warning(c->d, w->span, "this weight is never a number, so pick never picks anyone");
+    lq_diag_note(c->d, "an item is picked in proportion to its weight, a number above 0; write a number (2) or the column that holds the weights");
+    return;
+  }
+  if ((w->kind != LQ_NAME && w->kind != LQ_FIELD) || w->ref_kind != LQ_REF_ITEM_FIELD) return;
+  const lq_node *l = defined(list);
+  if (l->kind == LQ_LIST || (l->kind == LQ_NAME && l->ref_kind == LQ_REF_LIST)) {
+    const lq_node *items = l->kind == LQ_LIST ? l->kids : l->ref && l->ref->a ? l->ref->a->kids : NULL;
+    bool constants = true;
+    for (const lq_node *k = items; k; k = k->next) constants &= is_constant(k);
+    if (!constants) return;
+    lq_diag_warning(c->d, w->span, "the items of this list are text or numbers, which have no '%s', so pick never picks anyone", w->str.s);
+    lq_diag_note(c->d, "a weight per item needs a table (a column of weights); for equal shares leave the weight out: pick(LIST, KEY)");
+    return;
+  }
+  const lq_table *t = table_of(list, 0);
+  int col = t ? lq_table_column(t, w->str.s, w->str.n) : -1;
+  if (col < 0) return;   /* no table known, or a misspelt column: already an error */
+  uint32_t bad = 0, first = 0;
+  for (uint32_t r = 0; r < t->nrows; r++) {
+    lq_value v = lq_table_cell(t, r, col);
+    if (v.kind != LQ_V_MISSING && v.kind != LQ_V_NUM && !bad++) first = r;
+  }
+  if (!bad) return;
+  lq_value v = lq_table_cell(t, first, col);
+  lq_diag_warning(c->d, w->span, "the %s is not a number in %u row%s of table '%s', so %s never picked", w->str.s, bad,
+                  bad == 1 ? "" : "s", t->name, bad == 1 ? "that row is" : "those rows are");
+  if (v.kind == LQ_V_STR)
+    lq_diag_note(c->d, "%s:%u has the text \"%.*s\"; write each weight as a plain number, like 2 or 0.5 (with a point)",
+                 t->path, t->lines[first], v.n > 40 ? 40 : (int)v.n, v.str);
+  else
+    lq_diag_note(c->d, "%s:%u has %s; write each weight as a plain number, like 2 or 0.5 (with a point)", t->path,
+                 t->lines[first], lq_vkind_phrase(v.kind));
+}
+
 static void score_group(checker *c, lq_node *g) {
   lq_node *cap = NULL, *decay = NULL;
   size_t nkids = 0;
@@ -1456,18 +1613,10 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
       expr(&c, d->b);
       expr(&c, d->c);
       if (!route_otherwise) check_never(&c, d);
-      if (d->c && !(value_types(d->c, 0) & (T_TEXT | T_NUM))) {
-        lq_diag_warning(diags, d->c->span, "route \"%s\" can never have an owner: this is never text or a number",
-                        d->a->str.s);
-        if (table_of(d->c, 0))
-          lq_diag_note(diags, "this is a table row; name the column that holds the person, like %.*s.owner",
-                       (int)(d->c->span.end - d->c->span.begin), c.src->files[d->c->span.file].text + d->c->span.begin);
-        else
-          lq_diag_note(diags, "a route with 'to' is passed over when its owner is not text or a number");
-      }
+      bool never = d->c && route_to(&c, d);
       /* `to` on 'otherwise': when the owner is missing that route is passed over too. */
       bool may_miss = d->c && (value_types(d->c, 0) & ~(T_TEXT | T_NUM));
-      if (d->otherwise && may_miss && !route_otherwise) {
+      if (d->otherwise && may_miss && !never && !route_otherwise) {
         lq_diag_warning(diags, d->c->span, "route \"%s\" is 'otherwise', but a lead whose owner here is missing gets no route at all",
                         d->a->str.s);
         lq_diag_note(diags, "a route whose owner is missing is passed over; give 'otherwise' a fixed owner (to \"queue@acme.example\"), or add a last route without 'to'");
@@ -1476,7 +1625,7 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
       break;
     case LQ_TEST: test_block(&c, &known, d); break;
     case LQ_TABLE:
-      for (lq_node *k = d->kids; k; k = k->next) column(&c, d->table, k->str, k->span);
+      for (lq_node *k = d->kids; k; k = k->next) column(&c, d->table, k->str, k->span, ITEM_NONE);
       break;
     default: break;
     }

@@ -578,6 +578,7 @@ static void build(compiler *c, lq_node *decls) {
     case LQ_ROUTE:
       p->routes[p->nroutes] = (lq_cond_decl){.name = d->a->str.s, .span = d->span, .owner = team_index(p, d),
                                              .cond = d->otherwise ? NULL : compile(c, d->b), .to = compile(c, d->c)};
+      p->to_people |= d->c != NULL;
       p->steps[nsteps++] = (lq_step){LQ_STEP_ROUTE, (uint32_t)p->nroutes++};
       break;
     case LQ_TABLE: p->tables[p->ntables++] = d->table; break;

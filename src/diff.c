@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "output.h"
-#include "table.h"
 
 
 /* How many rules before rule i in its group carry the same label: the k-th
@@ -49,8 +48,7 @@ lq_diff *lq_diff_new(const lq_program *old, const lq_program *new, double now, i
   D->shown = lq_xcalloc((size_t)D->show, sizeof *D->shown);
   D->stage_moves = lq_xcalloc((size_t)(old->nstages + 1) * (size_t)(new->nstages + 1), sizeof *D->stage_moves);
   D->route_moves = lq_xcalloc((size_t)(old->nroutes + 1) * (size_t)(new->nroutes + 1), sizeof *D->route_moves);
-  for (int v = 0; v < 2; v++)
-    for (int i = 0; i < D->p[v]->nroutes; i++) D->owners |= D->p[v]->routes[i].to != NULL;
+  D->owners = old->to_people || new->to_people;
 
   D->grades = lq_xcalloc((size_t)(old->ngrades + new->ngrades), sizeof *D->grades);
   for (int i = 0; i < old->ngrades; i++)
@@ -156,27 +154,18 @@ typedef struct owner_text {
   char buf[32];
 } owner_text;
 
-static void owner_of(const lq_result *r, owner_text *o) {
-  o->s = NULL;
-  o->n = 0;
-  o->bare = r->owner.kind == LQ_V_NUM || (r->owner.kind == LQ_V_STR && r->owner.b);
-  if (r->owner.kind != LQ_V_MISSING && !lq_key_text(r->owner, o->buf, &o->s, &o->n)) o->s = NULL;
-}
+static void owner_of(const lq_result *r, owner_text *o) { lq_owner_text(r->owner, o->buf, &o->s, &o->n, &o->bare); }
 
 static bool same_owner(const char *a, size_t an, const char *b, size_t bn) {
   return a ? b && an == bn && !memcmp(a, b, an) : !b;
 }
 
-/* FNV-1a over both sides; a side that is none hashes differently from "". */
+/* Over both sides; a side that is none hashes differently from "". */
 static uint64_t owner_hash(const char *o, size_t on, const char *n, size_t nn) {
-  uint64_t h = 1469598103934665603ull;
-  const char *s[2] = {o, n};
-  size_t len[2] = {on, nn};
-  for (int k = 0; k < 2; k++) {
-    h = (h ^ (s[k] ? 1u : 2u)) * 1099511628211ull;
-    for (size_t i = 0; s[k] && i < len[k]; i++) h = (h ^ (unsigned char)s[k][i]) * 1099511628211ull;
-  }
-  return h;
+  uint64_t h = lq_owner_hash(LQ_OWNER_HASH_SEED, o ? "\1" : "\2", 1);
+  if (o) h = lq_owner_hash(h, o, on);
+  h = lq_owner_hash(h, n ? "\1" : "\2", 1);
+  return n ? lq_owner_hash(h, n, nn) : h;
 }
 
 /* The slot of the pair (old, new): its move's index + 1, or 0 where it would go. */

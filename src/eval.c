@@ -22,7 +22,7 @@ struct lq_eval {
   uint64_t *path_seq;
   uint64_t *surprise;           /* nsites * KINDS * KINDS */
   uint64_t *surprise_seq;       /* per site: last lead counted */
-  uint64_t *owner_misses;       /* per route */
+  lq_owner_misses *owner_misses;   /* per route */
   lq_result r;
 };
 
@@ -49,6 +49,7 @@ lq_eval *lq_eval_new(const lq_program *p, double now) {
   E->r.stages = lq_xcalloc_lines((size_t)p->nstages, sizeof(bool));
   E->r.rejects = lq_xcalloc_lines((size_t)p->nrejects, sizeof(bool));
   E->r.missed = lq_xcalloc_lines((size_t)p->nroutes, sizeof(int));
+  E->r.missed_not_text = lq_xcalloc_lines((size_t)p->nroutes, sizeof(bool));
   E->owner_misses = lq_xcalloc_lines((size_t)p->nroutes, sizeof *E->owner_misses);
   return E;
 }
@@ -69,6 +70,7 @@ void lq_eval_free(lq_eval *E) {
   free(E->r.stages);
   free(E->r.rejects);
   free(E->r.missed);
+  free(E->r.missed_not_text);
   free(E->owner_misses);
   free(E);
 }
@@ -86,10 +88,17 @@ uint64_t lq_eval_surprises(const lq_eval *E, int site, int a, int b) {
 
 void lq_eval_merge_surprises(lq_eval *into, const lq_eval *from) {
   for (size_t i = 0; i < (size_t)into->p->nsites * K * K; i++) into->surprise[i] += from->surprise[i];
-  for (int i = 0; i < into->p->nroutes; i++) into->owner_misses[i] += from->owner_misses[i];
+  for (int i = 0; i < into->p->nroutes; i++) {
+    lq_owner_misses *a = &into->owner_misses[i];
+    const lq_owner_misses *b = &from->owner_misses[i];
+    a->missing += b->missing;
+    a->not_text += b->not_text;
+    a->went_on += b->went_on;
+    a->unrouted += b->unrouted;
+  }
 }
 
-uint64_t lq_eval_owner_misses(const lq_eval *E, int route) { return E->owner_misses[route]; }
+lq_owner_misses lq_eval_owner_misses(const lq_eval *E, int route) { return E->owner_misses[route]; }
 
 /* A comparison met a type it cannot compare: counted once per lead and site. */
 static void surprise(lq_eval *E, int site, int ka, int kb) {
@@ -780,6 +789,7 @@ const lq_result *lq_eval_lead(lq_eval *E, const cJSON *lead) {
         /* No owner, no route: the next one is tried, and the gap counted. */
         lq_value o = eval(E, p->routes[x].to, LQ_NOVALUE);
         if (!(o.kind == LQ_V_NUM || (o.kind == LQ_V_STR && !lq_text_blank(o.str, o.n)))) {
+          r->missed_not_text[r->nmissed] = o.kind != LQ_V_MISSING && o.kind != LQ_V_STR;
           r->missed[r->nmissed++] = (int)x;
           break;
         }
@@ -796,6 +806,12 @@ const lq_result *lq_eval_lead(lq_eval *E, const cJSON *lead) {
     r->owner = LQ_NOVALUE;
     r->nmissed = 0;   /* a rejected lead is routed nowhere, so no owner was missed */
   }
-  for (int i = 0; i < r->nmissed; i++) E->owner_misses[r->missed[i]]++;
+  for (int i = 0; i < r->nmissed; i++) {
+    lq_owner_misses *m = &E->owner_misses[r->missed[i]];
+    if (r->missed_not_text[i]) m->not_text++;
+    else m->missing++;
+    if (r->route >= 0) m->went_on++;
+    else m->unrouted++;
+  }
   return r;
 }

@@ -18,6 +18,7 @@ typedef struct lq_result {
   lq_value owner;        /* the route's `to`: text or a number; missing when none */
   int nmissed;           /* routes passed over for want of an owner, before route */
   int *missed;
+  bool *missed_not_text; /* per missed: its owner was there, but not text or a number */
 } lq_result;
 
 typedef struct lq_eval lq_eval;
@@ -61,8 +62,16 @@ typedef struct lq_pick_trace {
  * the decision did, recording every candidate: for explain. */
 void lq_eval_pick_trace(lq_eval *E, const lq_expr *e, lq_value item, lq_pick_trace *tr);
 
-/* Leads that met a route's condition but had no owner there, per route. */
-uint64_t lq_eval_owner_misses(const lq_eval *E, int route);
+/* Leads that met a route's condition but had no owner there, per route: why,
+ * and what became of them, for the warning at the end of a run.
+ * missing + not_text == went_on + unrouted. */
+typedef struct lq_owner_misses {
+  uint64_t missing;      /* the owner was missing: no row, an empty cell, null */
+  uint64_t not_text;     /* it was there, but true or false, a list or a whole row */
+  uint64_t went_on;      /* a later route took the lead */
+  uint64_t unrouted;     /* no later route did: the lead got no route */
+} lq_owner_misses;
+lq_owner_misses lq_eval_owner_misses(const lq_eval *E, int route);
 
 /* Type surprises: per site and pair of kinds, the number of leads that met them. */
 uint64_t lq_eval_surprises(const lq_eval *E, int site, int kind_a, int kind_b);

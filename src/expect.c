@@ -7,21 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "output.h"
+
 const char lq_expect_forms[] =
     "stage NAME, stage none, route \"NAME\", route none, owner \"PERSON\", owner none, rejected \"reason\", "
     "not rejected, "
     "score N, GROUP N, grade NAME \"LABEL\", reason \"label\", not reason \"label\"";
 
-/* An owner as a decision prints it; false when r has none. */
-static bool owner_text(const lq_result *r, char *buf, const char **s, size_t *n) {
-  return r->owner.kind != LQ_V_MISSING && lq_key_text(r->owner, buf, s, n);
-}
-
-static bool routes_to_people(const lq_program *p) {
-  for (int i = 0; i < p->nroutes; i++)
-    if (p->routes[i].to) return true;
-  return false;
-}
 
 static bool has_label(const lq_program *p, const char *label) {
   for (int i = 0; i < p->nrules; i++)
@@ -78,7 +70,7 @@ bool lq_expect_from_words(const lq_program *p, const lq_node *expect, lq_arena *
       (none1 || w1->kind == LQ_STR || (w1->kind == LQ_NUM && lq_find_group(p, "owner") < 0))) {
     x->kind = LQ_X_OWNER;
     if (none1) return true;
-    if (!routes_to_people(p)) FAIL("no route has an owner, so no lead can go to this one");
+    if (!p->to_people) FAIL("no route has an owner, so no lead can go to this one");
     if (w1->kind == LQ_NUM) {
       char buf[32];
       x->text = lq_arena_strndup(a, buf, (size_t)lq_num_format(w1->num, buf));
@@ -184,7 +176,7 @@ bool lq_expect_from_json(const lq_program *p, const cJSON *expect, lq_arena *a, 
       if (!json_name(k, p->routes, p->nroutes, "route", &push(&v, LQ_X_ROUTE)->index, why, whylen)) return false;
     } else if (!strcmp(key, "owner")) {
       lq_expect *x = push(&v, LQ_X_OWNER);
-      if (!cJSON_IsNull(k) && !routes_to_people(p)) FAIL("\"owner\": no route has an owner, so no lead can go to this one");
+      if (!cJSON_IsNull(k) && !p->to_people) FAIL("\"owner\": no route has an owner, so no lead can go to this one");
       if (cJSON_IsNumber(k)) {
         char buf[32];
         x->text = lq_arena_strndup(a, buf, (size_t)lq_num_format(k->valuedouble, buf));
@@ -307,10 +299,11 @@ bool lq_expect_check(const lq_program *p, const lq_result *r, const lq_expect *x
     char buf[32];
     const char *o;
     size_t n;
-    bool has = owner_text(r, buf, &o, &n);
+    bool bare;
+    bool has = lq_owner_text(r->owner, buf, &o, &n, &bare);
     put_name(want, x->text, !x->bare);
     if (!has) lq_buf_puts(got, "none");
-    else if (r->owner.kind == LQ_V_NUM || r->owner.b) lq_buf_put(got, o, n);
+    else if (bare) lq_buf_put(got, o, n);
     else lq_buf_json_string(got, o, n);
     return has ? x->text && strlen(x->text) == n && !memcmp(x->text, o, n) : !x->text;
   }

@@ -895,9 +895,7 @@ static void summary(ctx *c, const lq_id *id) {
                r->route >= 0 ? "\"" : "");
   /* The person, when the rules route to people at all: "owner none" would be
    * noise in rules that only name queues. */
-  bool to_people = false;
-  for (int i = 0; i < p->nroutes; i++) to_people |= p->routes[i].to != NULL;
-  if (r->rejected < 0 && to_people) {
+  if (r->rejected < 0 && p->to_people) {
     puts_(c, ", owner ");
     if (r->owner.kind == LQ_V_MISSING) puts_(c, "none");
     else put_value(c, r->owner);

@@ -86,12 +86,32 @@ void lq_out_text(lq_buf *b, const char *s, size_t n) {
   lq_out_text_fix(b, at);
 }
 
+bool lq_owner_text(lq_value owner, char *buf, const char **s, size_t *n, bool *bare) {
+  *bare = owner.kind == LQ_V_NUM || (owner.kind == LQ_V_STR && owner.b);
+  if (owner.kind == LQ_V_STR) {
+    *s = owner.str;
+    *n = owner.n;
+    return true;
+  }
+  if (owner.kind == LQ_V_NUM && isfinite(owner.num)) {
+    *n = (size_t)lq_num_format(owner.num, buf);
+    *s = buf;
+    return true;
+  }
+  *s = NULL;
+  *n = 0;
+  return false;
+}
+
 /* An owner: text, or a number (as written when its text was kept); null when missing. */
 static void owner_json(lq_buf *b, lq_value v) {
-  if (v.kind == LQ_V_STR && v.b) lq_buf_put(b, v.str, v.n);
-  else if (v.kind == LQ_V_STR) lq_buf_json_string(b, v.str, v.n);
-  else if (v.kind == LQ_V_NUM && isfinite(v.num)) lq_buf_num(b, v.num);
-  else lq_buf_put(b, "null", 4);
+  char buf[32];
+  const char *s;
+  size_t n;
+  bool bare;
+  if (!lq_owner_text(v, buf, &s, &n, &bare)) lq_buf_put(b, "null", 4);
+  else if (bare) lq_buf_put(b, s, n);
+  else lq_buf_json_string(b, s, n);
 }
 
 static void put(lq_buf *b, lq_str s) { lq_buf_put(b, s.s, s.n); }
@@ -377,8 +397,11 @@ void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, con
   lq_buf_putc(b, delim);
   csv_text(b, r->route >= 0 ? p->routes[r->route].name : NULL, delim);
   lq_buf_putc(b, delim);
-  if (r->owner.kind == LQ_V_STR) lq_out_csv_cell(b, r->owner.str, r->owner.n, delim);
-  else if (r->owner.kind == LQ_V_NUM) csv_num(b, r->owner.num, delim);
+  char obuf[32];
+  const char *o;
+  size_t on;
+  bool bare;
+  if (lq_owner_text(r->owner, obuf, &o, &on, &bare)) lq_out_csv_cell(b, o, on, delim);
   lq_buf_putc(b, delim);
   csv_num(b, r->total, delim);
   for (int i = 0; i < p->ngroups; i++) {

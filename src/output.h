@@ -46,6 +46,22 @@ void lq_out_text_fix(lq_buf *b, size_t from);
 /* The length of the control character at s (1, or 2 for a C1 in UTF-8), or 0. */
 size_t lq_out_control(const char *s, size_t n);
 
+/* ---- a decision's owner: one text for every command ---- */
+
+/* The owner (a route's `to`) as a decision prints it: text as it is, a number
+ * as written (1042, 2.5); false when there is none. The text is the value's
+ * own, or in buf (32 bytes). *bare: JSON writes it without quotes (a number).
+ * run, diff, report and `expect owner` all tell owners apart by this text. */
+bool lq_owner_text(lq_value owner, char *buf, const char **s, size_t *n, bool *bare);
+
+/* FNV-1a over n bytes, going on from h (LQ_OWNER_HASH_SEED to start): for
+ * tables of owners, told apart byte for byte. */
+#define LQ_OWNER_HASH_SEED 14695981039346656037ULL   /* FNV-1a 64-bit offset basis */
+static inline uint64_t lq_owner_hash(uint64_t h, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+  return h;
+}
+
 /* {"id":...,"ruleset":...,"stage":...,...}: the decision object, without a newline. */
 void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, const lq_id *id);
 /* The lead's own bytes (an object: lead, as parsed from them) with the decision

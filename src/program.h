@@ -164,6 +164,7 @@ typedef struct lq_program {
   lq_site *sites;       int nsites;
   int npaths;                /* distinct lead paths; a PATH's slot memoises its value per lead */
   bool reads_lead;           /* the rules use the lead as a whole (len(lead)), not only its fields */
+  bool to_people;            /* some route has `to`: decisions name a person, so owners are shown */
   lq_field *fields;     int nfields;   /* every distinct field path the rules read */
   regex_t **regexes;    int nregexes;
 } lq_program;

@@ -44,7 +44,6 @@ struct lq_report {
   disp *disps;          /* in the order first seen */
   int ndisps, other;    /* other: index of "(other)", or -1 */
   int slots[DISP_SLOTS];
-  bool to_people;       /* some route has `to`: the owners table is shown */
   owner_stat *owners;   /* in the order first seen */
   int nowners, owners_cap, other_owners;   /* other_owners: index of "(other owners)", or -1 */
   int *owner_slots;     /* open addressing into owners, -1 empty */
@@ -99,7 +98,6 @@ lq_report *lq_report_new(const lq_program *p, const lq_report_opts *o) {
   R->bins = lq_xcalloc(R->bins_cap, sizeof *R->bins);
   R->other = -1;
   for (int i = 0; i < DISP_SLOTS; i++) R->slots[i] = -1;
-  for (int i = 0; i < p->nroutes; i++) R->to_people |= p->routes[i].to != NULL;
   R->other_owners = -1;
   R->owner_mask = 63;
   R->owner_slots = lq_xcalloc(R->owner_mask + 1, sizeof *R->owner_slots);
@@ -221,15 +219,9 @@ static int owner_new(lq_report *R, const char *text, size_t n, lq_value v) {
   return R->nowners++;
 }
 
-/* FNV-1a over the exact bytes: owners are told apart as decisions print them. */
-static uint64_t owner_hash(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-  return h;
-}
-
+/* Over the exact bytes: owners are told apart as decisions print them. */
 static uint32_t owner_slot(const lq_report *R, const char *text, size_t n) {
-  uint32_t i = (uint32_t)owner_hash(text, n) & R->owner_mask;
+  uint32_t i = (uint32_t)lq_owner_hash(LQ_OWNER_HASH_SEED, text, n) & R->owner_mask;
   for (; R->owner_slots[i] >= 0; i = (i + 1) & R->owner_mask) {
     const owner_stat *o = &R->owners[R->owner_slots[i]];
     if (o->n == n && !memcmp(o->text, text, n)) break;
@@ -240,10 +232,7 @@ static uint32_t owner_slot(const lq_report *R, const char *text, size_t n) {
 /* An owner's counters. Owners compare as decisions print them, as diff and
  * `expect owner` compare them: Ana@acme.example and ana@acme.example are two
  * values in the CRM import, so two rows; 1042 and "1042" are one. */
-static int owner_index(lq_report *R, lq_value v) {
-  char buf[32];
-  size_t n;
-  const char *text = disp_text(v, buf, &n);
+static int owner_index(lq_report *R, const char *text, size_t n, lq_value v) {
   uint32_t i = owner_slot(R, text, n);
   if (R->owner_slots[i] >= 0) return R->owner_slots[i];
   if (R->nowners - (R->other_owners >= 0) >= LQ_REPORT_MAX_OWNERS) {
@@ -300,9 +289,13 @@ void lq_report_add(lq_report *R, const lq_result *r, bool outcome, lq_value disp
   for (int t = 0; t < p->nteams * TEAM_KINDS; t++)
     if (R->team_hit[t]) tally(&R->team[t], outcome);
   count_score(R, r->total, outcome);
-  if (!rejected && R->to_people) {
-    if (r->owner.kind == LQ_V_STR || r->owner.kind == LQ_V_NUM) {
-      int oi = owner_index(R, r->owner);   /* may move R->owners */
+  if (!rejected && R->p->to_people) {
+    char buf[32];
+    const char *s;
+    size_t n;
+    bool bare;
+    if (lq_owner_text(r->owner, buf, &s, &n, &bare)) {
+      int oi = owner_index(R, s, n, r->owner);   /* may move R->owners */
       tally(&R->owners[oi].t, outcome);
     } else {
       tally(&R->no_owner, outcome);
@@ -440,7 +433,7 @@ lq_team_stat lq_report_team(const lq_report *R, int t) {
   return (lq_team_stat){R->team[t * TEAM_KINDS], R->team[t * TEAM_KINDS + 1], R->team[t * TEAM_KINDS + 2]};
 }
 
-bool lq_report_to_people(const lq_report *R) { return R->to_people; }
+bool lq_report_to_people(const lq_report *R) { return R->p->to_people; }
 
 int lq_report_nowners(const lq_report *R) { return R->nowners; }
 
@@ -680,9 +673,9 @@ static int *owner_order(const lq_report *R) {
 static void owner_table(model *m) {
   const lq_report *R = m->R;
   lq_arena *a = &m->a;
-  if (!R->to_people) return;
+  if (!R->p->to_people) return;
   table *t = table_new(m, "Owners: the person each lead was routed to",
-                       "(no owner): routed, but to no person (a route without `to`, or no route);\n"
+                       "(no owner): leads that went to no person: their route has no `to`, or no route matched;\n"
                        "(rejected): rejected leads, routed nowhere",
                        "lrrr", "owner", "leads", "outcomes", "rate");
   int *order = owner_order(R);
@@ -1066,7 +1059,7 @@ void lq_report_json(lq_buf *b, const lq_report *R) {
   }
   lq_buf_puts(b, "],\"no_route\":{");
   jtally(b, lq_report_routed(R, -1));
-  if (R->to_people) {
+  if (R->p->to_people) {
     lq_buf_puts(b, "},\"owners\":[");
     int *order = owner_order(R);
     for (int i = 0; i < R->nowners; i++) {

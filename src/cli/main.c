@@ -108,21 +108,34 @@ int cli_print_surprises(const lq_program *p, const lq_eval *E) {
       }
     }
   }
-  /* A gap in the roster: leads that met a route's condition and had no owner there. */
+  /* A gap in the roster: leads that met a route's condition and had no owner
+   * there. Why (nothing there, or something that is no person), and what
+   * became of them: a later route took them, or they got none. */
   for (int i = 0; i < p->nroutes; i++) {
-    unsigned long long n = lq_eval_owner_misses(E, i);
+    lq_owner_misses m = lq_eval_owner_misses(E, i);
+    unsigned long long n = m.missing + m.not_text;
     const lq_expr *to = p->routes[i].to;
     if (!n || !to) continue;
     printed++;
     int line, col;
     lq_sources_position(&p->sources, to->span.file, to->span.begin, &line, &col);
-    char count[32];
+    char count[32], a[32], b[32];
     cli_thousands(n, count);
     const lq_source *f = &p->sources.files[to->span.file];
     int len = (int)(to->span.end - to->span.begin);
-    fprintf(stderr, "%s:%d:%d: warning: route \"%s\" matched %s lead%s with no owner (%.*s was missing); %s went on to the next route\n",
-            f->path, line, col, p->routes[i].name, count, n == 1 ? "" : "s", len > 80 ? 80 : len, f->text + to->span.begin,
-            n == 1 ? "it" : "they");
+    len = len > 80 ? 80 : len;
+    const char *they = n == 1 ? "it" : "they", *them = n == 1 ? "it" : "them";
+    fprintf(stderr, "%s:%d:%d: warning: route \"%s\" matched %s lead%s with no owner (%.*s ", f->path, line, col,
+            p->routes[i].name, count, n == 1 ? "" : "s", len, f->text + to->span.begin);
+    if (!m.not_text) fputs("was missing", stderr);
+    else if (!m.missing) fputs("was not text or a number", stderr);
+    else fprintf(stderr, "was missing in %s of them, and not text or a number in %s", cli_thousands(m.missing, a),
+                 cli_thousands(m.not_text, b));
+    if (!m.unrouted) fprintf(stderr, "); %s went on to a later route\n", they);
+    else if (i == p->nroutes - 1) fprintf(stderr, "); it is the last route, so %s got no route\n", they);
+    else if (!m.went_on) fprintf(stderr, "); no later route took %s, so %s got no route\n", them, they);
+    else fprintf(stderr, "); %s went on to a later route, %s got no route\n", cli_thousands(m.went_on, a),
+                 cli_thousands(m.unrouted, b));
   }
   return printed;
 }

@@ -309,3 +309,42 @@ Test(output, lead_json_of_nodes_without_lengths) {
   cr_assert_str_eq(text(&b), "{\"n\":2.5,\"w\":40,\"inf\":null,\"s\":\"t\\\"x\",\"r\":[1]}");
   lq_buf_free(&b);
 }
+
+/* One owner text for every command (decisions, diff, report, expect owner):
+ * text as it is, a number as a decision prints it, and none for anything else. */
+Test(output, owner_text_is_the_text_a_decision_prints) {
+  char buf[32];
+  const char *s;
+  size_t n;
+  bool bare;
+  cr_assert(lq_owner_text(lq_strv("Ana@acme.example", 16), buf, &s, &n, &bare));
+  cr_assert(n == 16 && !memcmp(s, "Ana@acme.example", 16) && !bare);
+  cr_assert(lq_owner_text(lq_num(1042), buf, &s, &n, &bare));
+  cr_assert(n == 4 && !memcmp(s, "1042", 4) && bare);
+  cr_assert(lq_owner_text(lq_num(2.5), buf, &s, &n, &bare));
+  cr_assert(n == 3 && !memcmp(s, "2.5", 3) && bare);
+  lq_value big = lq_strv("12345678901234567890", 20);   /* a number kept as written */
+  big.b = true;
+  cr_assert(lq_owner_text(big, buf, &s, &n, &bare));
+  cr_assert(n == 20 && bare);
+  cr_assert_not(lq_owner_text(LQ_NOVALUE, buf, &s, &n, &bare));
+  cr_assert_not(lq_owner_text(lq_bool(true), buf, &s, &n, &bare));
+}
+
+/* Whether the rules route to people is known once, when they compile. */
+Test(output, to_people_is_set_once_at_compile) {
+  lqt *t = lqt_new("route \"queue\" when x == 1\nroute \"nurture\" otherwise\n");
+  cr_assert_not(t->p->to_people);
+  lqt_free(t);
+  t = lqt_new("route \"queue\" when x == 1\nroute \"nurture\" to \"n@acme.example\" otherwise\n");
+  cr_assert(t->p->to_people);
+  lqt_free(t);
+}
+
+/* The one hash for owner tables: FNV-1a, going on from a seed or an earlier part. */
+Test(output, owner_hash_is_fnv1a_and_goes_on) {
+  cr_assert_eq(lq_owner_hash(LQ_OWNER_HASH_SEED, "", 0), LQ_OWNER_HASH_SEED);
+  cr_assert_eq(lq_owner_hash(LQ_OWNER_HASH_SEED, "a", 1), 0xaf63dc4c8601ec8cULL);   /* FNV-1a 64 of "a" */
+  cr_assert_eq(lq_owner_hash(lq_owner_hash(LQ_OWNER_HASH_SEED, "ab", 2), "c", 1),
+               lq_owner_hash(LQ_OWNER_HASH_SEED, "abc", 3));
+}

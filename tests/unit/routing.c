@@ -6,6 +6,7 @@
 #include <xxhash.h>
 
 #include "explain.h"
+#include "output.h"
 #include "table.h"
 
 /* A rules file and its tables in a folder of their own, compiled from disk. */
@@ -70,8 +71,11 @@ static const lq_result *rt_run(rt *t, const char *lead) {
 /* The owner as text ("" when none), the route's name (or "-"). */
 static const char *owner_of(const lq_result *r) {
   static char buf[64];
-  if (r->owner.kind == LQ_V_STR) snprintf(buf, sizeof buf, "%.*s", (int)r->owner.n, r->owner.str);
-  else if (r->owner.kind == LQ_V_NUM) lq_num_format(r->owner.num, buf);
+  char num[32];
+  const char *s;
+  size_t n;
+  bool bare;
+  if (lq_owner_text(r->owner, num, &s, &n, &bare)) snprintf(buf, sizeof buf, "%.*s", (int)n, s);
   else buf[0] = '\0';
   return buf;
 }
@@ -107,10 +111,35 @@ Test(tables, keyed_lookup_ignores_case_and_a_missing_owner_passes_the_route) {
   r = rt_run(&t, "{\"email\":\"x@initech.com\"}");  /* a row, but its owner cell is empty */
   cr_assert_str_eq(route_of(&t, r), "pool");
   cr_assert_str_eq(owner_of(r), "");
-  cr_assert_eq(lq_eval_owner_misses(t.E, 0), 1);
+  cr_assert_eq(lq_eval_owner_misses(t.E, 0).missing, 1);
   r = rt_run(&t, "{\"email\":\"x@nowhere.org\"}");
   cr_assert_str_eq(route_of(&t, r), "pool");
-  cr_assert_eq(lq_eval_owner_misses(t.E, 0), 1, "no row is no match, not a miss");
+  cr_assert_eq(lq_eval_owner_misses(t.E, 0).missing, 1, "no row is no match, not a miss");
+  rt_close(&t);
+}
+
+/* A miss says why (nothing there, or no person) and what became of the lead:
+ * a later route, or none. A rejected lead is routed nowhere and misses nothing. */
+Test(tables, owner_misses_say_why_and_where_the_leads_went) {
+  rt t;
+  rt_open(&t,
+          "reject \"spam\" when spam == true\n"
+          "route \"first\" to person when wants == true\n"
+          "route \"pool\" when pool == true\n",
+          NULL);
+  rt_clean(&t);
+  rt_run(&t, "{\"wants\":true,\"pool\":true}");                   /* missing, then pool */
+  rt_run(&t, "{\"wants\":true,\"person\":\"  \"}");              /* blank is missing; no route */
+  rt_run(&t, "{\"wants\":true,\"person\":{\"a\":1},\"pool\":true}");   /* no person, then pool */
+  rt_run(&t, "{\"wants\":true,\"person\":false}");                /* no person; no route */
+  rt_run(&t, "{\"wants\":true,\"spam\":true}");                    /* rejected: no miss */
+  lq_owner_misses m = lq_eval_owner_misses(t.E, 0);
+  cr_assert_eq(m.missing, 2);
+  cr_assert_eq(m.not_text, 2);
+  cr_assert_eq(m.went_on, 2);
+  cr_assert_eq(m.unrouted, 2);
+  m = lq_eval_owner_misses(t.E, 1);
+  cr_assert_eq(m.missing + m.not_text + m.went_on + m.unrouted, 0, "a route without to misses nothing");
   rt_close(&t);
 }
 
@@ -444,5 +473,44 @@ Test(explain_owner, an_empty_pool_picks_no_one) {
                       "      to pick(reps where pool == \"none\", id).email = missing: no owner, so the lead went on to the next route\n"
                       "      pick from no candidates by stable hashing of id = \"L1\"\n"
                       "    \"queue\"                         chosen\n"), "%s", s);
+  rt_close(&t);
+}
+
+/* Where a check warning about owners and weights points, and that a good pool
+ * gets none. */
+static void rt_warns_at(const rt *t, const char *needle, int line, int col) {
+  char buf[4096];
+  int i = t_diag_find(&t->d, needle);
+  cr_assert(i >= 0, "no diagnostic with \"%s\": %s", needle, t_diag_all(&t->d, buf, sizeof buf));
+  cr_assert_eq(t->d.items[i].severity, LQ_WARNING);
+  int l, c;
+  t_diag_pos(t->p, &t->d, i, &l, &c);
+  cr_assert(l == line && c == col, "\"%s\" at %d:%d, not %d:%d", needle, l, c, line, col);
+}
+
+Test(check_owner, empty_text_and_text_weights_are_warned_about_where_they_are_written) {
+  rt t;
+  rt_open(&t,
+          "table reps = \"tables/reps.ndjson\"\n"
+          "route \"nobody\" to \"  \" when a == 1\n"
+          "route \"pool\" to pick(reps, id, weight).email when a == 2\n"
+          "route \"good\" to pick(reps where weight != \"2\", id).email when a == 3\n"
+          "route \"rest\" otherwise\n",
+          "tables/reps.ndjson",
+          "{\"email\":\"cy@acme.example\",\"weight\":2}\n"
+          "{\"email\":\"di@acme.example\",\"weight\":\"2\"}\n"
+          "{\"email\":\"ed@acme.example\"}\n",
+          NULL);
+  rt_clean(&t);
+  rt_warns_at(&t, "route \"nobody\" can never have an owner: empty text is no person", 2, 19);
+  rt_warns_at(&t, "the weight is not a number in 1 row of table 'reps'", 3, 32);
+  cr_assert(strstr(t.d.items[t_diag_find(&t.d, "the weight is not")].note, "tables/reps.ndjson:2 has the text \"2\""));
+  cr_assert_eq(t.d.n, 2, "the unweighted pool and the missing weight are fine");
+  /* As the warning says: the text weight is never picked, whatever the key. */
+  for (int k = 0; k < 50; k++) {
+    char lead[64];
+    snprintf(lead, sizeof lead, "{\"id\":\"k%d\",\"a\":2}", k);
+    cr_assert_str_neq(owner_of(rt_run(&t, lead)), "di@acme.example");
+  }
   rt_close(&t);
 }
