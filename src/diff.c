@@ -160,7 +160,7 @@ static void owner_of(const lq_result *r, owner_text *o) {
   o->s = NULL;
   o->n = 0;
   o->bare = r->owner.kind == LQ_V_NUM || (r->owner.kind == LQ_V_STR && r->owner.b);
-  if (r->owner.kind != LQ_V_MISSING && !lq_key_text(r->owner, o->buf, &o->s, &o->n)) o->s = NULL;
+  if (r->owner.kind != LQ_V_MISSING && !lq_value_key_text(r->owner, o->buf, &o->s, &o->n)) o->s = NULL;
 }
 
 static bool same_owner(const char *a, size_t an, const char *b, size_t bn) {

@@ -429,10 +429,10 @@ static bool holds(lq_value v) { return v.kind != LQ_V_MISSING && !(v.kind == LQ_
  * key (or first column); another object its first field. */
 static bool item_id(lq_value v, char *buf, size_t size, const char **s, size_t *n) {
   if (v.kind == LQ_V_ROW) return lq_table_row_id(v.table, v.n, buf, size, s, n);
-  if (v.kind != LQ_V_OBJ) return lq_key_text(v, buf, s, n);
+  if (v.kind != LQ_V_OBJ) return lq_value_key_text(v, buf, s, n);
   const cJSON *first = v.obj->child;
   if (!first || cJSON_IsArray(first) || cJSON_IsObject(first)) return false;
-  return lq_key_text(lq_value_from_json(NULL, first), buf, s, n);
+  return lq_value_key_text(lq_value_from_json(NULL, first), buf, s, n);
 }
 
 /* Weighted rendezvous hashing, bit for bit as docs/language.md specifies:
@@ -445,7 +445,7 @@ static lq_value pick(lq_eval *E, const lq_expr *e, lq_value item, lq_pick_trace 
   char kbuf[32], ibuf[512];
   const char *ks = NULL, *is;
   size_t kn = 0, in = 0;
-  bool keyed = lq_key_text(eval(E, e->args[1], item), kbuf, &ks, &kn);
+  bool keyed = lq_value_key_text(eval(E, e->args[1], item), kbuf, &ks, &kn);
   if (tr) {
     *tr = (lq_pick_trace){.key = keyed ? lq_arena_strndup(&E->scratch, ks, kn) : NULL, .keyn = kn, .n = l.n,
                           .picked = -1};

@@ -14,7 +14,7 @@ const char lq_expect_forms[] =
 
 /* An owner as a decision prints it; false when r has none. */
 static bool owner_text(const lq_result *r, char *buf, const char **s, size_t *n) {
-  return r->owner.kind != LQ_V_MISSING && lq_key_text(r->owner, buf, s, n);
+  return r->owner.kind != LQ_V_MISSING && lq_value_key_text(r->owner, buf, s, n);
 }
 
 static bool routes_to_people(const lq_program *p) {

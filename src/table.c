@@ -42,18 +42,9 @@ static lq_span line_span(const loader *L, uint64_t line) {
 /* Whether to report one more bad row: the first few are, the rest counted. */
 static bool row_error(loader *L) { return L->row_errors++ < MAX_ROW_ERRORS; }
 
-bool lq_key_text(lq_value v, char *buf, const char **s, size_t *n) {
-  switch (v.kind) {
-  case LQ_V_STR: *s = v.str; *n = v.n; return true;
-  case LQ_V_NUM: *n = (size_t)lq_num_format(v.num, buf); *s = buf; return true;
-  case LQ_V_BOOL: *s = v.b ? "true" : "false"; *n = strlen(*s); return true;
-  default: return false;
-  }
-}
-
 /* The text of row's column col as a key part, or false. */
 static bool cell_text(const lq_table *t, uint32_t row, int col, char *buf, const char **s, size_t *n) {
-  return lq_key_text(lq_table_cell(t, row, col), buf, s, n);
+  return lq_value_key_text(lq_table_cell(t, row, col), buf, s, n);
 }
 
 /* Combines a key part's hash into h, every bit of each part reaching the low
@@ -108,7 +99,7 @@ int64_t lq_table_find(const lq_table *t, const lq_value *keys) {
   key_texts k;
   uint64_t h = 0;
   for (int i = 0; i < t->nkeys; i++) {
-    if (!lq_key_text(keys[i], k.buf[i], &k.s[i], &k.n[i])) return -1;
+    if (!lq_value_key_text(keys[i], k.buf[i], &k.s[i], &k.n[i])) return -1;
     h = mix(h, text_hash(k.s[i], k.n[i]));
   }
   return find(t, &k, h);

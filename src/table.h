@@ -37,11 +37,6 @@ lq_table *lq_table_load(lq_arena *a, const lq_sources *src, lq_diags *diags, con
 /* A column's index, or -1. */
 int lq_table_column(const lq_table *t, const char *name, size_t n);
 
-/* A value as a key or an identity is compared: text as it is, a number as a
- * decision writes it, true or false; false for anything else (missing, a
- * list, an object). buf holds at least 32 bytes. */
-bool lq_key_text(lq_value v, char *buf, const char **s, size_t *n);
-
 /* The row whose key is keys[0..nkeys), each compared as text ignoring case;
  * -1 when there is none or a key is not text, a number or a boolean. */
 int64_t lq_table_find(const lq_table *t, const lq_value *keys);

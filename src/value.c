@@ -100,6 +100,15 @@ bool lq_value_eq(lq_value a, lq_value b) {
   }
 }
 
+bool lq_value_key_text(lq_value v, char *buf, const char **s, size_t *n) {
+  switch (v.kind) {
+  case LQ_V_STR: *s = v.str; *n = v.n; return true;
+  case LQ_V_NUM: *n = (size_t)lq_num_format(v.num, buf); *s = buf; return true;
+  case LQ_V_BOOL: *s = v.b ? "true" : "false"; *n = strlen(*s); return true;
+  default: return false;
+  }
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
 static long days_from_civil(long y, unsigned m, unsigned d) {
   y -= m <= 2;

@@ -53,6 +53,11 @@ uint64_t lq_text_hash(const char *s, size_t n);
  * item by item). Values of different kinds are not equal. */
 bool lq_value_eq(lq_value a, lq_value b);
 
+/* A value as a table lookup key or a pick identity is compared: text as it
+ * is, a number as a decision writes it, true or false; false for anything
+ * else (missing, a list, an object). buf holds at least 32 bytes. */
+bool lq_value_key_text(lq_value v, char *buf, const char **s, size_t *n);
+
 /* ISO-8601 date or date-time (YYYY-MM-DD[(T| )HH:MM[:SS[.f]]][Z|+HH:MM|+HHMM]) to
  * seconds since 1970 UTC. */
 bool lq_time_parse(const char *s, size_t n, double *out);
