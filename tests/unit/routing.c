@@ -132,6 +132,42 @@ Test(tables, composite_key_and_numbers_compared_as_text) {
   rt_close(&t);
 }
 
+/* An id past 2^53 (here 19 and 20 digits) finds its row, in a CSV or an
+ * NDJSON table, whether the lead has it as a number or as text; its
+ * neighbour, the same number to a double, finds its own. */
+Test(tables, a_19_digit_id_finds_its_row) {
+  rt t;
+  rt_open(&t,
+          "table csv = \"tables/ids.csv\" key id\n"
+          "table nd = \"tables/ids.ndjson\" key id\n"
+          "route \"csv\" to csv[lead_id].owner when kind == \"csv\"\n"
+          "route \"nd\" to nd[lead_id].owner when kind == \"nd\"\n",
+          "tables/ids.csv",
+          "id,owner\n1234567890123456789,ana@acme.example\n1234567890123456788,ben@acme.example\n"
+          "12345678901234567890,cy@acme.example\n",
+          "tables/ids.ndjson",
+          "{\"id\":1234567890123456789,\"owner\":\"ana@acme.example\"}\n"
+          "{\"id\":1234567890123456788,\"owner\":\"ben@acme.example\"}\n"
+          "{\"id\":12345678901234567890,\"owner\":\"cy@acme.example\"}\n",
+          NULL);
+  rt_clean(&t);
+  static const char *const kinds[] = {"csv", "nd"};
+  for (int i = 0; i < 2; i++) {
+    char lead[128];
+    snprintf(lead, sizeof lead, "{\"kind\":\"%s\",\"lead_id\":1234567890123456789}", kinds[i]);
+    cr_expect_str_eq(owner_of(rt_run(&t, lead)), "ana@acme.example", "%s", lead);
+    snprintf(lead, sizeof lead, "{\"kind\":\"%s\",\"lead_id\":1234567890123456788}", kinds[i]);
+    cr_expect_str_eq(owner_of(rt_run(&t, lead)), "ben@acme.example", "%s", lead);
+    snprintf(lead, sizeof lead, "{\"kind\":\"%s\",\"lead_id\":\"1234567890123456789\"}", kinds[i]);
+    cr_expect_str_eq(owner_of(rt_run(&t, lead)), "ana@acme.example", "%s", lead);
+    snprintf(lead, sizeof lead, "{\"kind\":\"%s\",\"lead_id\":12345678901234567890}", kinds[i]);
+    cr_expect_str_eq(owner_of(rt_run(&t, lead)), "cy@acme.example", "%s", lead);
+    snprintf(lead, sizeof lead, "{\"kind\":\"%s\",\"lead_id\":1.2345678901234567890e19}", kinds[i]);
+    cr_expect_str_eq(owner_of(rt_run(&t, lead)), "", "not written whole: %s", lead);
+  }
+  rt_close(&t);
+}
+
 Test(tables, errors_name_the_table_file_lines) {
   rt t;
   rt_open(&t,
@@ -242,6 +278,12 @@ Test(pick, agrees_with_an_independent_implementation) {
       {"12345", "cy@acme.example", "cy@acme.example"},
       {"2.5", "ben@acme.example", "ben@acme.example"},
       {"\"\xc3\x84rger\"", "ben@acme.example", "ben@acme.example"},
+      /* Whole numbers past 2^53, keyed by their digits (not 1.23456789012346e+18). */
+      {"1234567890123456789", "cy@acme.example", "cy@acme.example"},
+      {"\"1234567890123456789\"", "cy@acme.example", "cy@acme.example"},
+      {"1234567890123456788", "ana@acme.example", "ana@acme.example"},
+      {"12345678901234567891", "ben@acme.example", "ana@acme.example"},
+      {"9007199254740993", "ben@acme.example", "ben@acme.example"},
   };
   rt t;
   rt_open(&t,
@@ -365,6 +407,30 @@ Test(pick, trace_lists_every_candidate_as_the_decision_weighed_it) {
   cr_assert(tr.picked == 0 || tr.picked == 3);
   cr_assert(tr.c[tr.picked].score >= tr.c[3 - tr.picked].score);
   cr_assert_str_eq(owner_of(r), ids[tr.picked]);
+  rt_close(&t);
+}
+
+/* A 19-digit id's key is its digits: the score of each rep is the formula's
+ * on XXH64("1234567890123456789" 0x1F email). */
+Test(pick, a_19_digit_id_hashes_its_digits) {
+  rt t;
+  rt_open(&t, "table reps = \"tables/reps.csv\"\nroute \"r\" to pick(reps, id, weight).email otherwise\n",
+          "tables/reps.csv", REPS, NULL);
+  rt_clean(&t);
+  const lq_result *r = rt_run(&t, "{\"id\":1234567890123456789}");
+  lq_pick_trace tr;
+  lq_eval_pick_trace(t.E, pick_call(&t, 0), LQ_NOVALUE, &tr);
+  cr_assert_eq(tr.keyn, 19);
+  cr_assert(!memcmp(tr.key, "1234567890123456789", 19));
+  /* XXH64 of "1234567890123456789\x1fcy@acme.example", seed 0, by Python's xxhash. */
+  cr_assert_eq(XXH64("1234567890123456789\x1f" "cy@acme.example", 35, 0), 0xe425bbd03770d9d0ULL);
+  for (uint32_t i = 0; i < tr.n; i++) {
+    char text[64];
+    int n = snprintf(text, sizeof text, "1234567890123456789\x1f%s", tr.c[i].id);
+    double u = ((double)(XXH64(text, (size_t)n, 0) >> 11) + 0.5) / 9007199254740992.0;
+    cr_assert_eq(tr.c[i].score, tr.c[i].weight / -log(u), "score of %s", tr.c[i].id);
+  }
+  cr_assert_str_eq(owner_of(r), "cy@acme.example");
   rt_close(&t);
 }
 
