@@ -168,6 +168,29 @@ Test(tables, a_19_digit_id_finds_its_row) {
   rt_close(&t);
 }
 
+/* The same numbers written in the rules are kept as their digits too: a
+ * constant lookup finds its row, == tells neighbouring ids apart. */
+Test(tables, a_long_id_written_in_the_rules_is_its_digits) {
+  rt t;
+  rt_open(&t,
+          "table csv = \"tables/ids.csv\" key id\n"
+          "route \"fixed\" to csv[12345678901234567890].owner when kind == \"fixed\"\n"
+          "route \"neg\" to csv[-1234567890123456789].owner when kind == \"neg\"\n"
+          "route \"eq\" to \"eq@acme.example\" when lead_id == 1234567890123456789\n"
+          "route \"in\" to \"in@acme.example\" when lead_id in [1234567890123456788, 5]\n"
+          "route \"rest\" otherwise\n",
+          "tables/ids.csv",
+          "id,owner\n-1234567890123456789,ana@acme.example\n12345678901234567890,cy@acme.example\n", NULL);
+  rt_clean(&t);
+  cr_expect_str_eq(owner_of(rt_run(&t, "{\"kind\":\"fixed\"}")), "cy@acme.example");
+  cr_expect_str_eq(owner_of(rt_run(&t, "{\"kind\":\"neg\"}")), "ana@acme.example");
+  cr_expect_str_eq(owner_of(rt_run(&t, "{\"lead_id\":1234567890123456789}")), "eq@acme.example");
+  cr_expect_str_eq(owner_of(rt_run(&t, "{\"lead_id\":\"1234567890123456789\"}")), "eq@acme.example");
+  cr_expect_str_eq(owner_of(rt_run(&t, "{\"lead_id\":1234567890123456788}")), "in@acme.example");
+  cr_expect_str_eq(route_of(&t, rt_run(&t, "{\"lead_id\":1234567890123456787}")), "rest");
+  rt_close(&t);
+}
+
 Test(tables, errors_name_the_table_file_lines) {
   rt t;
   rt_open(&t,
