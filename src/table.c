@@ -105,22 +105,13 @@ int64_t lq_table_find(const lq_table *t, const lq_value *keys) {
   return find(t, &k, h);
 }
 
-bool lq_table_row_id(const lq_table *t, uint32_t row, char *buf, size_t size, const char **s, size_t *n) {
-  char part[32];
-  const char *ps;
-  size_t pn;
-  if (!t->nkeys) return t->ncols > 0 && cell_text(t, row, 0, buf, s, n);
-  if (t->nkeys == 1) return cell_text(t, row, t->key_cols[0], buf, s, n);
-  size_t w = 0;
-  for (int i = 0; i < t->nkeys; i++) {
-    if (!cell_text(t, row, t->key_cols[i], part, &ps, &pn) || w + pn + 1 > size) return false;
-    if (i) buf[w++] = '\x1f';
-    memcpy(buf + w, ps, pn);
-    w += pn;
+int lq_table_row_id(const lq_table *t, uint32_t row, lq_value *parts) {
+  if (!t->nkeys) {
+    if (t->ncols > 0) parts[0] = lq_table_cell(t, row, 0);
+    return t->ncols > 0;
   }
-  *s = buf;
-  *n = w;
-  return true;
+  for (int i = 0; i < t->nkeys; i++) parts[i] = lq_table_cell(t, row, t->key_cols[i]);
+  return t->nkeys;
 }
 
 int lq_table_column(const lq_table *t, const char *name, size_t n) {

@@ -41,10 +41,11 @@ int lq_table_column(const lq_table *t, const char *name, size_t n);
  * -1 when there is none or a key is not text, a number or a boolean. */
 int64_t lq_table_find(const lq_table *t, const lq_value *keys);
 
-/* A row's identity for pick: its key (the parts of a composite key joined by
- * U+001F), or its first column when the table has no key. Written into buf
- * (room for size bytes); false when the row has none. */
-bool lq_table_row_id(const lq_table *t, uint32_t row, char *buf, size_t size, const char **s, size_t *n);
+/* A row's identity for pick, as cells: its key's (several for a composite
+ * key, whose texts pick joins with U+001F), or its first column when the
+ * table has no key. Returns how many were written into parts (room for
+ * LQ_TABLE_MAX_KEYS); 0 when the table has no column. */
+int lq_table_row_id(const lq_table *t, uint32_t row, lq_value *parts);
 
 static inline lq_value lq_table_cell(const lq_table *t, uint32_t row, int col) {
   return t->cells[(size_t)row * (size_t)t->ncols + (size_t)col];

@@ -457,6 +457,77 @@ Test(pick, a_19_digit_id_hashes_its_digits) {
   rt_close(&t);
 }
 
+/* A composite key's identity of 2,000 bytes (two cells of 1,000 and 999
+ * joined by 0x1F) is picked, and hashed as one XXH64 of all its bytes. */
+Test(pick, a_2000_byte_identity_is_hashed_whole) {
+  static char table[4200], rules[200];
+  char a[1001], b[1000];
+  memset(a, 'a', 1000);
+  a[1000] = '\0';
+  memset(b, 'b', 999);
+  b[999] = '\0';
+  /* Two rows whose keys differ only at the very end: a hash of a prefix could not tell them apart. */
+  snprintf(table, sizeof table, "a,b,email,weight\n%s,%s,ana@acme.example,1\n%s,%.998sc,ben@acme.example,1\n", a, b,
+           a, b);
+  snprintf(rules, sizeof rules, "table reps = \"tables/reps.csv\" key a, b\nroute \"r\" to pick(reps, id, weight).email otherwise\n");
+  rt t;
+  rt_open(&t, rules, "tables/reps.csv", table, NULL);
+  rt_clean(&t);
+  int picked[2] = {0};
+  for (int k = 0; k < 40; k++) {
+    char lead[64];
+    snprintf(lead, sizeof lead, "{\"id\":\"lead-%d\"}", k);
+    const lq_result *r = rt_run(&t, lead);
+    lq_pick_trace tr;
+    lq_eval_pick_trace(t.E, pick_call(&t, 0), LQ_NOVALUE, &tr);
+    cr_assert_eq(tr.n, 2);
+    cr_assert(tr.picked == 0 || tr.picked == 1, "a 2,000-byte identity is picked");
+    picked[tr.picked]++;
+    for (int i = 0; i < 2; i++) {
+      cr_assert_eq(tr.c[i].idn, 2000);
+      cr_assert_eq(tr.c[i].id[1000], '\x1f');
+      /* The contract's hash, in one shot, of K 0x1F I. */
+      static char text[2100];
+      int n = snprintf(text, sizeof text, "lead-%d\x1f%.*s", k, (int)tr.c[i].idn, tr.c[i].id);
+      cr_assert_eq((size_t)n, strlen("lead-") + (k < 10 ? 1 : 2) + 1 + 2000);
+      double u = ((double)(XXH64(text, (size_t)n, 0) >> 11) + 0.5) / 9007199254740992.0;
+      cr_assert_eq(tr.c[i].score, 1 / -log(u), "score of row %d for lead-%d", i, k);
+    }
+    cr_assert_str_eq(owner_of(r), tr.picked ? "ben@acme.example" : "ana@acme.example");
+  }
+  cr_assert(picked[0] && picked[1], "both rows are picked for some keys: %d and %d", picked[0], picked[1]);
+  rt_close(&t);
+}
+
+/* Identities just short of, at and past what pick joins on the stack (256
+ * bytes with the key) are hashed as the one-shot XXH64 of K 0x1F I too. */
+Test(pick, identities_either_side_of_the_stack_buffer_hash_alike) {
+  static char rules[16384];
+  size_t w = (size_t)snprintf(rules, sizeof rules, "route \"r\" to pick([");
+  for (int len = 240; len <= 270; len++) {
+    w += (size_t)snprintf(rules + w, sizeof rules - w, "%s\"", len > 240 ? ", " : "");
+    for (int i = 0; i < len; i++) rules[w++] = (char)('a' + (i + len) % 26);
+    rules[w++] = '"';
+  }
+  snprintf(rules + w, sizeof rules - w, "], id) otherwise\n");
+  rt t;
+  rt_open(&t, rules, NULL);
+  rt_clean(&t);
+  rt_run(&t, "{\"id\":\"lead-7\"}");
+  lq_pick_trace tr;
+  lq_eval_pick_trace(t.E, pick_call(&t, 0), LQ_NOVALUE, &tr);
+  cr_assert_eq(tr.n, 31);
+  for (uint32_t i = 0; i < tr.n; i++) {
+    char text[512];
+    int n = snprintf(text, sizeof text, "lead-7\x1f%.*s", (int)tr.c[i].idn, tr.c[i].id);
+    cr_assert_eq((size_t)n, 7 + 240 + i);
+    double u = ((double)(XXH64(text, (size_t)n, 0) >> 11) + 0.5) / 9007199254740992.0;
+    cr_assert_eq(tr.c[i].score, 1 / -log(u), "identity of %zu bytes", tr.c[i].idn);
+  }
+  cr_assert(tr.picked >= 0);
+  rt_close(&t);
+}
+
 Test(pick, trace_of_a_missing_key_lists_the_candidates_and_picks_none) {
   rt t;
   rt_open(&t, "route \"r\" to pick([\"ana\", \"ben\"], id) otherwise\n", NULL);
