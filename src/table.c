@@ -207,6 +207,7 @@ static bool long_number(const char *s, size_t n) {
  * change its digits, and is then printed as written, as an id is. */
 static lq_value cell_value(lq_arena *a, const cJSON *j, bool copy) {
   lq_value v = lq_value_from_json(a, j);
+  if (v.kind == LQ_V_STR && v.b) return v;   /* a long whole number: its digits, already copied into a */
   if (cJSON_IsNumber(j) && j->valuestring && j->valueint > 0 && long_number(j->valuestring, (size_t)j->valueint)) {
     v = lq_strv(j->valuestring, (uint32_t)j->valueint);
     v.b = true;
