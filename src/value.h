@@ -66,7 +66,8 @@ bool lq_value_eq(lq_value a, lq_value b);
 /* A value as a table lookup key or a pick identity is compared
  * (docs/language.md, "The exact rule"): text as it is; a number as a
  * decision prints it (lq_num_format), except a whole number of more than 15
- * digits read from a lead or a table, which is its digits as written; true
+ * digits written in a lead, a table or the rules, which is its digits as
+ * written (lq_long_whole, kept as text with b set); true
  * or false. False for anything else (missing, a list, an object). buf holds
  * at least 32 bytes. */
 bool lq_value_key_text(lq_value v, char *buf, const char **s, size_t *n);
