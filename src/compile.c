@@ -291,18 +291,32 @@ static int new_site(compiler *c, const lq_expr *x, const lq_expr *y, bool arith)
 
 static lq_expr *compile(compiler *c, const lq_node *n);
 
+/* A number in the rules as a value: a whole one of more than 15 digits is
+ * kept as its digits, as the same number in a lead or a table is, so
+ * `accounts[12345678901234567890]` and `id == 12345678901234567890` compare
+ * it exactly. neg: it has a minus before it. */
+static lq_value num_value(compiler *c, const lq_node *n, bool neg) {
+  const lq_source *f = &c->p->sources.files[n->span.file];
+  size_t len = n->span.end - n->span.begin;
+  if (!lq_long_whole(f->text + n->span.begin, len)) return lq_num(neg ? -n->num : n->num);
+  char *s = lq_arena_alloc(c->a, len + 2);
+  s[0] = '-';
+  memcpy(s + 1, f->text + n->span.begin, len);
+  s[len + 1] = '\0';
+  return lq_value_digits(NULL, neg ? s : s + 1, len + neg);
+}
+
 static lq_value const_value(compiler *c, const lq_node *n, bool *ok) {
   *ok = true;
   switch (n->kind) {
-  case LQ_NUM: return lq_num(n->num);
+  case LQ_NUM: return num_value(c, n, false);
   case LQ_STR: return lq_strv(n->str.s, n->str.n);
   case LQ_TRUE: return lq_bool(true);
   case LQ_FALSE: return lq_bool(false);
   case LQ_NULL: return LQ_NOVALUE;
-  case LQ_NEG: if (n->a->kind == LQ_NUM) return lq_num(-n->a->num); break;
+  case LQ_NEG: if (n->a->kind == LQ_NUM) return num_value(c, n->a, true); break;
   default: break;
   }
-  (void)c;
   *ok = false;
   return LQ_NOVALUE;
 }

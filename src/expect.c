@@ -72,8 +72,12 @@ bool lq_expect_from_words(const lq_program *p, const lq_node *expect, lq_arena *
     if (none1) return true;
     if (!p->to_people) FAIL("no route has an owner, so no lead can go to this one");
     if (w1->kind == LQ_NUM) {
+      /* A whole number of more than 15 digits by its digits, as the owner is keyed. */
       char buf[32];
-      x->text = lq_arena_strndup(a, buf, (size_t)lq_num_format(w1->num, buf));
+      const lq_source *f = &p->sources.files[w1->span.file];
+      size_t len = w1->span.end - w1->span.begin;
+      if (lq_long_whole(f->text + w1->span.begin, len)) x->text = lq_arena_strndup(a, f->text + w1->span.begin, len);
+      else x->text = lq_arena_strndup(a, buf, (size_t)lq_num_format(w1->num, buf));
       x->bare = true;
       return true;
     }
@@ -178,8 +182,13 @@ bool lq_expect_from_json(const lq_program *p, const cJSON *expect, lq_arena *a, 
       lq_expect *x = push(&v, LQ_X_OWNER);
       if (!cJSON_IsNull(k) && !p->to_people) FAIL("\"owner\": no route has an owner, so no lead can go to this one");
       if (cJSON_IsNumber(k)) {
+        /* Keyed as the decision's owner is: a long whole number by its digits. */
         char buf[32];
-        x->text = lq_arena_strndup(a, buf, (size_t)lq_num_format(k->valuedouble, buf));
+        const char *o = buf;
+        size_t on = (size_t)lq_num_format(k->valuedouble, buf);
+        lq_value kv = lq_value_from_json(a, k);
+        if (kv.kind == LQ_V_STR) lq_value_key_text(kv, buf, &o, &on);
+        x->text = lq_arena_strndup(a, o, on);
         x->bare = true;
       } else if (cJSON_IsString(k)) {
         if (lq_text_blank(k->valuestring, strlen(k->valuestring)))

@@ -111,6 +111,10 @@ static void put_value(ctx *c, lq_value v) {
   case LQ_V_BOOL: puts_(c, v.b ? "true" : "false"); return;
   case LQ_V_NUM: lq_buf_num(c->b, v.num); return;
   case LQ_V_STR: {
+    if (v.b) {   /* a number kept as its digits (an id): bare, as a decision prints it */
+      lq_buf_put(c->b, v.str, v.n);
+      return;
+    }
     size_t at = c->b->len;
     if (c->json || v.n <= SHOW_TEXT) {
       lq_buf_json_string(c->b, v.str, v.n);

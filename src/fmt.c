@@ -319,7 +319,10 @@ static void expr_bare(fmt *F, lq_buf *b, const lq_node *n) {
   case LQ_INDEX:
     expr(F, b, n->a, P_POSTFIX);
     lq_buf_putc(b, '[');
-    put_double(b, n->num);
+    /* The number as written: accounts[12345678901234567890] looks up those
+     * digits, which a double's text would change. */
+    if (n->kids) expr(F, b, n->kids, P_OR);
+    else put_double(b, n->num);
     lq_buf_putc(b, ']');
     return;
   case LQ_LOOKUP:

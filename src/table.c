@@ -42,18 +42,9 @@ static lq_span line_span(const loader *L, uint64_t line) {
 /* Whether to report one more bad row: the first few are, the rest counted. */
 static bool row_error(loader *L) { return L->row_errors++ < MAX_ROW_ERRORS; }
 
-bool lq_key_text(lq_value v, char *buf, const char **s, size_t *n) {
-  switch (v.kind) {
-  case LQ_V_STR: *s = v.str; *n = v.n; return true;
-  case LQ_V_NUM: *n = (size_t)lq_num_format(v.num, buf); *s = buf; return true;
-  case LQ_V_BOOL: *s = v.b ? "true" : "false"; *n = strlen(*s); return true;
-  default: return false;
-  }
-}
-
 /* The text of row's column col as a key part, or false. */
 static bool cell_text(const lq_table *t, uint32_t row, int col, char *buf, const char **s, size_t *n) {
-  return lq_key_text(lq_table_cell(t, row, col), buf, s, n);
+  return lq_value_key_text(lq_table_cell(t, row, col), buf, s, n);
 }
 
 /* Combines a key part's hash into h, every bit of each part reaching the low
@@ -108,28 +99,19 @@ int64_t lq_table_find(const lq_table *t, const lq_value *keys) {
   key_texts k;
   uint64_t h = 0;
   for (int i = 0; i < t->nkeys; i++) {
-    if (!lq_key_text(keys[i], k.buf[i], &k.s[i], &k.n[i])) return -1;
+    if (!lq_value_key_text(keys[i], k.buf[i], &k.s[i], &k.n[i])) return -1;
     h = mix(h, text_hash(k.s[i], k.n[i]));
   }
   return find(t, &k, h);
 }
 
-bool lq_table_row_id(const lq_table *t, uint32_t row, char *buf, size_t size, const char **s, size_t *n) {
-  char part[32];
-  const char *ps;
-  size_t pn;
-  if (!t->nkeys) return t->ncols > 0 && cell_text(t, row, 0, buf, s, n);
-  if (t->nkeys == 1) return cell_text(t, row, t->key_cols[0], buf, s, n);
-  size_t w = 0;
-  for (int i = 0; i < t->nkeys; i++) {
-    if (!cell_text(t, row, t->key_cols[i], part, &ps, &pn) || w + pn + 1 > size) return false;
-    if (i) buf[w++] = '\x1f';
-    memcpy(buf + w, ps, pn);
-    w += pn;
+int lq_table_row_id(const lq_table *t, uint32_t row, lq_value *parts) {
+  if (!t->nkeys) {
+    if (t->ncols > 0) parts[0] = lq_table_cell(t, row, 0);
+    return t->ncols > 0;
   }
-  *s = buf;
-  *n = w;
-  return true;
+  for (int i = 0; i < t->nkeys; i++) parts[i] = lq_table_cell(t, row, t->key_cols[i]);
+  return t->nkeys;
 }
 
 int lq_table_column(const lq_table *t, const char *name, size_t n) {
@@ -225,6 +207,7 @@ static bool long_number(const char *s, size_t n) {
  * change its digits, and is then printed as written, as an id is. */
 static lq_value cell_value(lq_arena *a, const cJSON *j, bool copy) {
   lq_value v = lq_value_from_json(a, j);
+  if (v.kind == LQ_V_STR && v.b) return v;   /* a long whole number: its digits, already copied into a */
   if (cJSON_IsNumber(j) && j->valuestring && j->valueint > 0 && long_number(j->valuestring, (size_t)j->valueint)) {
     v = lq_strv(j->valuestring, (uint32_t)j->valueint);
     v.b = true;

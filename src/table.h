@@ -37,19 +37,15 @@ lq_table *lq_table_load(lq_arena *a, const lq_sources *src, lq_diags *diags, con
 /* A column's index, or -1. */
 int lq_table_column(const lq_table *t, const char *name, size_t n);
 
-/* A value as a key or an identity is compared: text as it is, a number as a
- * decision writes it, true or false; false for anything else (missing, a
- * list, an object). buf holds at least 32 bytes. */
-bool lq_key_text(lq_value v, char *buf, const char **s, size_t *n);
-
 /* The row whose key is keys[0..nkeys), each compared as text ignoring case;
  * -1 when there is none or a key is not text, a number or a boolean. */
 int64_t lq_table_find(const lq_table *t, const lq_value *keys);
 
-/* A row's identity for pick: its key (the parts of a composite key joined by
- * U+001F), or its first column when the table has no key. Written into buf
- * (room for size bytes); false when the row has none. */
-bool lq_table_row_id(const lq_table *t, uint32_t row, char *buf, size_t size, const char **s, size_t *n);
+/* A row's identity for pick, as cells: its key's (several for a composite
+ * key, whose texts pick joins with U+001F), or its first column when the
+ * table has no key. Returns how many were written into parts (room for
+ * LQ_TABLE_MAX_KEYS); 0 when the table has no column. */
+int lq_table_row_id(const lq_table *t, uint32_t row, lq_value *parts);
 
 static inline lq_value lq_table_cell(const lq_table *t, uint32_t row, int col) {
   return t->cells[(size_t)row * (size_t)t->ncols + (size_t)col];

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *lq_vkind_phrase(int kind) {
@@ -11,13 +12,34 @@ const char *lq_vkind_phrase(int kind) {
   return kind >= 0 && kind < LQ_V_KINDS ? names[kind] : "?";
 }
 
+bool lq_long_whole(const char *s, size_t n) {
+  size_t i = n && s[0] == '-';
+  if (n - i <= 15) return false;
+  for (; i < n; i++)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+lq_value lq_value_digits(lq_arena *a, const char *s, size_t n) {
+  lq_value v = lq_strv(a ? lq_arena_strndup(a, s, n) : s, (uint32_t)n);
+  v.b = true;
+  return v;
+}
+
 lq_value lq_value_from_json(lq_arena *a, const cJSON *j) {
   if (!j) return LQ_NOVALUE;
   switch (j->type & 0xFF) {
   case cJSON_False: return lq_bool(false);
   case cJSON_True: return lq_bool(true);
-  /* Past a double's range (1e999): no usable number, as arithmetic that overflows. */
-  case cJSON_Number: return isfinite(j->valuedouble) ? lq_num(j->valuedouble) : LQ_NOVALUE;
+  case cJSON_Number:
+    /* A whole number of more than 15 digits is an id: a double would change
+     * its digits (12345678901234567890), so it keeps them, as a table's cell
+     * does, and is compared and looked up by them. Only leadq's readers keep
+     * a number's text (valuestring, length in valueint). */
+    if (j->valuestring && j->valueint > 15 && lq_long_whole(j->valuestring, (size_t)j->valueint))
+      return lq_value_digits(a, j->valuestring, (size_t)j->valueint);
+    /* Past a double's range (1e999): no usable number, as arithmetic that overflows. */
+    return isfinite(j->valuedouble) ? lq_num(j->valuedouble) : LQ_NOVALUE;
   case cJSON_String: {
     /* leadq's lead parser keeps a string's length in valueint (cJSON leaves 0). */
     uint32_t n = j->valueint > 0 ? (uint32_t)j->valueint : (uint32_t)strlen(j->valuestring);
@@ -97,6 +119,24 @@ bool lq_value_eq(lq_value a, lq_value b) {
     return true;
   case LQ_V_ROW: return a.table == b.table && a.n == b.n;
   default: return a.obj == b.obj;
+  }
+}
+
+bool lq_value_key_text(lq_value v, char *buf, const char **s, size_t *n) {
+  switch (v.kind) {
+  case LQ_V_STR:
+    /* A table keeps the text of any number of more than 15 digits; one that
+     * is not whole (0.30000000000000004) is keyed as a lead's same number is. */
+    if (v.b && !lq_long_whole(v.str, v.n)) {
+      double x = strtod(v.str, NULL);
+      if (isfinite(x)) return lq_value_key_text(lq_num(x), buf, s, n);
+    }
+    *s = v.str;
+    *n = v.n;
+    return true;
+  case LQ_V_NUM: *n = (size_t)lq_num_format(v.num, buf); *s = buf; return true;
+  case LQ_V_BOOL: *s = v.b ? "true" : "false"; *n = strlen(*s); return true;
+  default: return false;
   }
 }
 

@@ -13,8 +13,9 @@ typedef enum { LQ_V_MISSING, LQ_V_BOOL, LQ_V_NUM, LQ_V_STR, LQ_V_LIST, LQ_V_OBJ,
 
 typedef struct lq_value {
   uint8_t kind;
-  bool b;                        /* BOOL: the value; STR: the text of a JSON number
-                                    too large for a double (an id), printed bare */
+  bool b;                        /* BOOL: the value; STR: the text of a number a
+                                    double would change (a whole number of more
+                                    than 15 digits: an id), printed bare */
   uint32_t n;                    /* STR: bytes; LIST: items; ROW: the row */
   union {
     double num;
@@ -40,7 +41,16 @@ const char *lq_vkind_phrase(int kind);
 /* True for text that is empty or only white space (space, tab, CR, LF, VT, FF,
  * U+00A0): a CRM's empty field, which the language treats as missing. */
 bool lq_text_blank(const char *s, size_t n);
-/* A JSON value as a value; blank text is missing; arrays become lists allocated in a. */
+/* True for a whole number written with more than 15 digits (-?[0-9]{16,}):
+ * past the digits a double keeps, so it is kept as its digits, an id. */
+bool lq_long_whole(const char *s, size_t n);
+/* Such a number as a value: its text (copied into a unless a is NULL), STR with b set. */
+lq_value lq_value_digits(lq_arena *a, const char *s, size_t n);
+
+/* A JSON value as a value; blank text is missing; arrays become lists allocated in a.
+ * A whole number of more than 15 digits that leadq's reader read is its text
+ * (STR, b set), copied into a (with a NULL a, not copied nor NUL-terminated:
+ * for a caller that only looks at the kind). */
 lq_value lq_value_from_json(lq_arena *a, const cJSON *j);
 
 /* ASCII case-insensitive text comparison, as CRM filters do. */
@@ -52,6 +62,15 @@ uint64_t lq_text_hash(const char *s, size_t n);
 /* Equality of two present values of the same kind (text ignoring case, lists
  * item by item). Values of different kinds are not equal. */
 bool lq_value_eq(lq_value a, lq_value b);
+
+/* A value as a table lookup key or a pick identity is compared
+ * (docs/language.md, "The exact rule"): text as it is; a number as a
+ * decision prints it (lq_num_format), except a whole number of more than 15
+ * digits written in a lead, a table or the rules, which is its digits as
+ * written (lq_long_whole, kept as text with b set); true
+ * or false. False for anything else (missing, a list, an object). buf holds
+ * at least 32 bytes. */
+bool lq_value_key_text(lq_value v, char *buf, const char **s, size_t *n);
 
 /* ISO-8601 date or date-time (YYYY-MM-DD[(T| )HH:MM[:SS[.f]]][Z|+HH:MM|+HHMM]) to
  * seconds since 1970 UTC. */

@@ -887,7 +887,14 @@ Test(e2e, pick_agrees_with_python_and_jobs, .timeout = 120.0) {
   char *checker = fmt("%s/../pick_check.py", golden), *leads = fmt("%s/leads.ndjson", scratch);
   FILE *f = fopen(leads, "wb");
   cr_assert(f != NULL);
-  for (int i = 0; i < 5000; i++) fprintf(f, i % 2 ? "{\"id\":\"L-%d\"}\n" : "{\"id\":%d}\n", i);
+  /* Ids of every kind the rule names: text, small whole numbers, whole numbers
+   * of 19 digits (past 2^53, keyed by their digits), fractions. */
+  for (int i = 0; i < 5000; i++) {
+    if (i % 4 == 0) fprintf(f, "{\"id\":%d}\n", i);
+    else if (i % 4 == 1) fprintf(f, "{\"id\":\"L-%d\"}\n", i);
+    else if (i % 4 == 2) fprintf(f, "{\"id\":12345678901234%05d}\n", i);
+    else fprintf(f, "{\"id\":%d.25}\n", i);
+  }
   cr_assert(fclose(f) == 0);
   char *args1 = fmt("run --jobs 1 \"%s\" \"%s\"", rules, leads), *args4 = fmt("run --jobs 4 \"%s\" \"%s\"", rules, leads);
   run_result one = run_leadq(leadq, scratch, args1, "/dev/null", scratch, scratch);

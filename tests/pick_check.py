@@ -18,10 +18,18 @@ import xxhash
 
 
 def key_text(v):
+    """KEY as text, by "The exact rule" in docs/language.md. Python's json
+    reads a number written whole (12345678901234567890) as an int, exactly,
+    and any other (2.5, 1e3) as a float, which is the rule's own split."""
     if isinstance(v, bool):
         return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return str(int(v)) if float(v).is_integer() else repr(float(v))
+    if isinstance(v, int):
+        return str(v)  # its digits as written, however many
+    if isinstance(v, float):
+        # as a decision prints a number: whole up to 2^53, else 15 digits
+        if v.is_integer() and abs(v) <= 2.0**53:
+            return str(int(v))
+        return "%.15g" % v
     return v
 
 

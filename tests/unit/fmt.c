@@ -400,6 +400,13 @@ Test(fmt, numbers_and_text_as_written) {
               "define a = 1e6 + 0.50 + events[-1].`x y` + count(e where t == \"x/yA\")\n");
 }
 
+/* A long id in brackets keeps its digits: it is looked up by them. */
+Test(fmt, a_long_id_in_brackets_as_written) {
+  fmtt_expect("table accounts = \"a.csv\" key id\ndefine a = accounts[ 12345678901234567890 ].owner\n",
+              "table accounts = \"a.csv\" key id\ndefine a = accounts[12345678901234567890].owner\n");
+  fmtt_expect("define a = events[0].x + events[ - 1 ].x\n", "define a = events[0].x + events[-1].x\n");
+}
+
 Test(fmt, syntax_errors_are_refused) {
   size_t errors = 0;
   char *got = fmtt_format("define = 1\n", &errors);

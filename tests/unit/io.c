@@ -168,6 +168,72 @@ Test(numfmt, large_and_non_finite) {
   cr_assert_str_eq(fmt_num(INFINITY, b), "null");
 }
 
+/* ---- lq_value_key_text: docs/language.md, "The exact rule" ---- */
+
+/* The key text of a lead's value written as json, and its kind. */
+static const char *key_of(const char *json, lq_vkind *kind) {
+  static char out[64];
+  lq_json_init();
+  lq_arena a;
+  lq_arena_init(&a, 4096);
+  char why[100], lead[128], buf[32];
+  snprintf(lead, sizeof lead, "{\"k\":%s}", json);
+  cJSON *j = lq_json_parse_lead(&a, lead, strlen(lead), why, sizeof why);
+  cr_assert_not_null(j, "%s: %s", lead, why);
+  lq_value v = lq_value_from_json(&a, cJSON_GetObjectItemCaseSensitive(j, "k"));
+  *kind = (lq_vkind)v.kind;
+  const char *s;
+  size_t n;
+  cr_assert(lq_value_key_text(v, buf, &s, &n), "%s has a key text", json);
+  snprintf(out, sizeof out, "%.*s", (int)n, s);
+  lq_arena_free(&a);
+  return out;
+}
+
+/* A whole number of more than 15 digits is its digits, exactly as written:
+ * past 2^53 a double would change them (or two ids would be one). */
+Test(key_text, a_long_whole_number_is_its_digits) {
+  lq_vkind k;
+  cr_assert_str_eq(key_of("12345678901234567890", &k), "12345678901234567890");
+  cr_assert_eq(k, LQ_V_STR, "kept as its digits, as a table's cell is");
+  cr_assert_str_eq(key_of("12345678901234567891", &k), "12345678901234567891");
+  cr_assert_str_eq(key_of("1234567890123456789", &k), "1234567890123456789");
+  cr_assert_str_eq(key_of("-1234567890123456789", &k), "-1234567890123456789");
+  cr_assert_str_eq(key_of("9007199254740993", &k), "9007199254740993");
+  cr_assert_str_eq(key_of("123456789012345678901234567890", &k), "123456789012345678901234567890");
+  cr_assert_str_eq(key_of("\"1234567890123456789\"", &k), "1234567890123456789", "the same id as text");
+}
+
+/* Every other number is keyed as a decision prints it. */
+Test(key_text, other_numbers_as_a_decision_prints_them) {
+  lq_vkind k;
+  cr_assert_str_eq(key_of("123456789012345", &k), "123456789012345");
+  cr_assert_eq(k, LQ_V_NUM, "15 digits is a number");
+  cr_assert_str_eq(key_of("94107", &k), "94107");
+  cr_assert_str_eq(key_of("-0", &k), "0");
+  cr_assert_str_eq(key_of("1e3", &k), "1000");
+  cr_assert_str_eq(key_of("94107.0", &k), "94107");
+  cr_assert_str_eq(key_of("1.50", &k), "1.5");
+  cr_assert_str_eq(key_of("2.5", &k), "2.5");
+  cr_assert_str_eq(key_of("0.30000000000000004", &k), "0.3");
+  cr_assert_eq(k, LQ_V_NUM, "a fraction of many digits stays a number");
+  cr_assert_str_eq(key_of("1.2345678901234567890e19", &k), "1.23456789012346e+19", "not written whole");
+  cr_assert_str_eq(key_of("true", &k), "true");
+}
+
+/* A table keeps the text of any number of more than 15 digits; one that is
+ * not whole is keyed as the lead's same number is. */
+Test(key_text, a_tables_long_fraction_as_a_leads) {
+  char buf[32];
+  const char *s;
+  size_t n;
+  lq_value v = lq_strv("0.30000000000000004", 19);
+  v.b = true;
+  cr_assert(lq_value_key_text(v, buf, &s, &n));
+  cr_assert(n == 3 && !memcmp(s, "0.3", 3), "%.*s", (int)n, s);
+  cr_assert(!lq_value_key_text(LQ_NOVALUE, buf, &s, &n));
+}
+
 /* ---- lq_time_parse / lq_time_format ---- */
 
 static bool tparse(const char *s, double *t) { return lq_time_parse(s, strlen(s), t); }

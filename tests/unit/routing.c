@@ -161,6 +161,65 @@ Test(tables, composite_key_and_numbers_compared_as_text) {
   rt_close(&t);
 }
 
+/* An id past 2^53 (here 19 and 20 digits) finds its row, in a CSV or an
+ * NDJSON table, whether the lead has it as a number or as text; its
+ * neighbour, the same number to a double, finds its own. */
+Test(tables, a_19_digit_id_finds_its_row) {
+  rt t;
+  rt_open(&t,
+          "table csv = \"tables/ids.csv\" key id\n"
+          "table nd = \"tables/ids.ndjson\" key id\n"
+          "route \"csv\" to csv[lead_id].owner when kind == \"csv\"\n"
+          "route \"nd\" to nd[lead_id].owner when kind == \"nd\"\n",
+          "tables/ids.csv",
+          "id,owner\n1234567890123456789,ana@acme.example\n1234567890123456788,ben@acme.example\n"
+          "12345678901234567890,cy@acme.example\n",
+          "tables/ids.ndjson",
+          "{\"id\":1234567890123456789,\"owner\":\"ana@acme.example\"}\n"
+          "{\"id\":1234567890123456788,\"owner\":\"ben@acme.example\"}\n"
+          "{\"id\":12345678901234567890,\"owner\":\"cy@acme.example\"}\n",
+          NULL);
+  rt_clean(&t);
+  static const char *const kinds[] = {"csv", "nd"};
+  for (int i = 0; i < 2; i++) {
+    char lead[128];
+    snprintf(lead, sizeof lead, "{\"kind\":\"%s\",\"lead_id\":1234567890123456789}", kinds[i]);
+    cr_expect_str_eq(owner_of(rt_run(&t, lead)), "ana@acme.example", "%s", lead);
+    snprintf(lead, sizeof lead, "{\"kind\":\"%s\",\"lead_id\":1234567890123456788}", kinds[i]);
+    cr_expect_str_eq(owner_of(rt_run(&t, lead)), "ben@acme.example", "%s", lead);
+    snprintf(lead, sizeof lead, "{\"kind\":\"%s\",\"lead_id\":\"1234567890123456789\"}", kinds[i]);
+    cr_expect_str_eq(owner_of(rt_run(&t, lead)), "ana@acme.example", "%s", lead);
+    snprintf(lead, sizeof lead, "{\"kind\":\"%s\",\"lead_id\":12345678901234567890}", kinds[i]);
+    cr_expect_str_eq(owner_of(rt_run(&t, lead)), "cy@acme.example", "%s", lead);
+    snprintf(lead, sizeof lead, "{\"kind\":\"%s\",\"lead_id\":1.2345678901234567890e19}", kinds[i]);
+    cr_expect_str_eq(owner_of(rt_run(&t, lead)), "", "not written whole: %s", lead);
+  }
+  rt_close(&t);
+}
+
+/* The same numbers written in the rules are kept as their digits too: a
+ * constant lookup finds its row, == tells neighbouring ids apart. */
+Test(tables, a_long_id_written_in_the_rules_is_its_digits) {
+  rt t;
+  rt_open(&t,
+          "table csv = \"tables/ids.csv\" key id\n"
+          "route \"fixed\" to csv[12345678901234567890].owner when kind == \"fixed\"\n"
+          "route \"neg\" to csv[-1234567890123456789].owner when kind == \"neg\"\n"
+          "route \"eq\" to \"eq@acme.example\" when lead_id == 1234567890123456789\n"
+          "route \"in\" to \"in@acme.example\" when lead_id in [1234567890123456788, 5]\n"
+          "route \"rest\" otherwise\n",
+          "tables/ids.csv",
+          "id,owner\n-1234567890123456789,ana@acme.example\n12345678901234567890,cy@acme.example\n", NULL);
+  rt_clean(&t);
+  cr_expect_str_eq(owner_of(rt_run(&t, "{\"kind\":\"fixed\"}")), "cy@acme.example");
+  cr_expect_str_eq(owner_of(rt_run(&t, "{\"kind\":\"neg\"}")), "ana@acme.example");
+  cr_expect_str_eq(owner_of(rt_run(&t, "{\"lead_id\":1234567890123456789}")), "eq@acme.example");
+  cr_expect_str_eq(owner_of(rt_run(&t, "{\"lead_id\":\"1234567890123456789\"}")), "eq@acme.example");
+  cr_expect_str_eq(owner_of(rt_run(&t, "{\"lead_id\":1234567890123456788}")), "in@acme.example");
+  cr_expect_str_eq(route_of(&t, rt_run(&t, "{\"lead_id\":1234567890123456787}")), "rest");
+  rt_close(&t);
+}
+
 Test(tables, errors_name_the_table_file_lines) {
   rt t;
   rt_open(&t,
@@ -271,6 +330,12 @@ Test(pick, agrees_with_an_independent_implementation) {
       {"12345", "cy@acme.example", "cy@acme.example"},
       {"2.5", "ben@acme.example", "ben@acme.example"},
       {"\"\xc3\x84rger\"", "ben@acme.example", "ben@acme.example"},
+      /* Whole numbers past 2^53, keyed by their digits (not 1.23456789012346e+18). */
+      {"1234567890123456789", "cy@acme.example", "cy@acme.example"},
+      {"\"1234567890123456789\"", "cy@acme.example", "cy@acme.example"},
+      {"1234567890123456788", "ana@acme.example", "ana@acme.example"},
+      {"12345678901234567891", "ben@acme.example", "ana@acme.example"},
+      {"9007199254740993", "ben@acme.example", "ben@acme.example"},
   };
   rt t;
   rt_open(&t,
@@ -394,6 +459,101 @@ Test(pick, trace_lists_every_candidate_as_the_decision_weighed_it) {
   cr_assert(tr.picked == 0 || tr.picked == 3);
   cr_assert(tr.c[tr.picked].score >= tr.c[3 - tr.picked].score);
   cr_assert_str_eq(owner_of(r), ids[tr.picked]);
+  rt_close(&t);
+}
+
+/* A 19-digit id's key is its digits: the score of each rep is the formula's
+ * on XXH64("1234567890123456789" 0x1F email). */
+Test(pick, a_19_digit_id_hashes_its_digits) {
+  rt t;
+  rt_open(&t, "table reps = \"tables/reps.csv\"\nroute \"r\" to pick(reps, id, weight).email otherwise\n",
+          "tables/reps.csv", REPS, NULL);
+  rt_clean(&t);
+  const lq_result *r = rt_run(&t, "{\"id\":1234567890123456789}");
+  lq_pick_trace tr;
+  lq_eval_pick_trace(t.E, pick_call(&t, 0), LQ_NOVALUE, &tr);
+  cr_assert_eq(tr.keyn, 19);
+  cr_assert(!memcmp(tr.key, "1234567890123456789", 19));
+  /* XXH64 of "1234567890123456789\x1fcy@acme.example", seed 0, by Python's xxhash. */
+  cr_assert_eq(XXH64("1234567890123456789\x1f" "cy@acme.example", 35, 0), 0xe425bbd03770d9d0ULL);
+  for (uint32_t i = 0; i < tr.n; i++) {
+    char text[64];
+    int n = snprintf(text, sizeof text, "1234567890123456789\x1f%s", tr.c[i].id);
+    double u = ((double)(XXH64(text, (size_t)n, 0) >> 11) + 0.5) / 9007199254740992.0;
+    cr_assert_eq(tr.c[i].score, tr.c[i].weight / -log(u), "score of %s", tr.c[i].id);
+  }
+  cr_assert_str_eq(owner_of(r), "cy@acme.example");
+  rt_close(&t);
+}
+
+/* A composite key's identity of 2,000 bytes (two cells of 1,000 and 999
+ * joined by 0x1F) is picked, and hashed as one XXH64 of all its bytes. */
+Test(pick, a_2000_byte_identity_is_hashed_whole) {
+  static char table[4200], rules[200];
+  char a[1001], b[1000];
+  memset(a, 'a', 1000);
+  a[1000] = '\0';
+  memset(b, 'b', 999);
+  b[999] = '\0';
+  /* Two rows whose keys differ only at the very end: a hash of a prefix could not tell them apart. */
+  snprintf(table, sizeof table, "a,b,email,weight\n%s,%s,ana@acme.example,1\n%s,%.998sc,ben@acme.example,1\n", a, b,
+           a, b);
+  snprintf(rules, sizeof rules, "table reps = \"tables/reps.csv\" key a, b\nroute \"r\" to pick(reps, id, weight).email otherwise\n");
+  rt t;
+  rt_open(&t, rules, "tables/reps.csv", table, NULL);
+  rt_clean(&t);
+  int picked[2] = {0};
+  for (int k = 0; k < 40; k++) {
+    char lead[64];
+    snprintf(lead, sizeof lead, "{\"id\":\"lead-%d\"}", k);
+    const lq_result *r = rt_run(&t, lead);
+    lq_pick_trace tr;
+    lq_eval_pick_trace(t.E, pick_call(&t, 0), LQ_NOVALUE, &tr);
+    cr_assert_eq(tr.n, 2);
+    cr_assert(tr.picked == 0 || tr.picked == 1, "a 2,000-byte identity is picked");
+    picked[tr.picked]++;
+    for (int i = 0; i < 2; i++) {
+      cr_assert_eq(tr.c[i].idn, 2000);
+      cr_assert_eq(tr.c[i].id[1000], '\x1f');
+      /* The contract's hash, in one shot, of K 0x1F I. */
+      static char text[2100];
+      int n = snprintf(text, sizeof text, "lead-%d\x1f%.*s", k, (int)tr.c[i].idn, tr.c[i].id);
+      cr_assert_eq((size_t)n, strlen("lead-") + (k < 10 ? 1 : 2) + 1 + 2000);
+      double u = ((double)(XXH64(text, (size_t)n, 0) >> 11) + 0.5) / 9007199254740992.0;
+      cr_assert_eq(tr.c[i].score, 1 / -log(u), "score of row %d for lead-%d", i, k);
+    }
+    cr_assert_str_eq(owner_of(r), tr.picked ? "ben@acme.example" : "ana@acme.example");
+  }
+  cr_assert(picked[0] && picked[1], "both rows are picked for some keys: %d and %d", picked[0], picked[1]);
+  rt_close(&t);
+}
+
+/* Identities just short of, at and past what pick joins on the stack (256
+ * bytes with the key) are hashed as the one-shot XXH64 of K 0x1F I too. */
+Test(pick, identities_either_side_of_the_stack_buffer_hash_alike) {
+  static char rules[16384];
+  size_t w = (size_t)snprintf(rules, sizeof rules, "route \"r\" to pick([");
+  for (int len = 240; len <= 270; len++) {
+    w += (size_t)snprintf(rules + w, sizeof rules - w, "%s\"", len > 240 ? ", " : "");
+    for (int i = 0; i < len; i++) rules[w++] = (char)('a' + (i + len) % 26);
+    rules[w++] = '"';
+  }
+  snprintf(rules + w, sizeof rules - w, "], id) otherwise\n");
+  rt t;
+  rt_open(&t, rules, NULL);
+  rt_clean(&t);
+  rt_run(&t, "{\"id\":\"lead-7\"}");
+  lq_pick_trace tr;
+  lq_eval_pick_trace(t.E, pick_call(&t, 0), LQ_NOVALUE, &tr);
+  cr_assert_eq(tr.n, 31);
+  for (uint32_t i = 0; i < tr.n; i++) {
+    char text[512];
+    int n = snprintf(text, sizeof text, "lead-7\x1f%.*s", (int)tr.c[i].idn, tr.c[i].id);
+    cr_assert_eq((size_t)n, 7 + 240 + i);
+    double u = ((double)(XXH64(text, (size_t)n, 0) >> 11) + 0.5) / 9007199254740992.0;
+    cr_assert_eq(tr.c[i].score, 1 / -log(u), "identity of %zu bytes", tr.c[i].idn);
+  }
+  cr_assert(tr.picked >= 0);
   rt_close(&t);
 }
 
