@@ -22,9 +22,7 @@ typedef struct loader {
   const lq_node *decl;
   lq_table *t;
   uint32_t row_errors;
-  /* NDJSON: the columns seen so far, hashed by name (index + 1; 0 is empty). */
-  uint32_t *col_slots, col_mask;
-  int cols_cap;
+  int cols_cap;   /* NDJSON: room in t->cols */
 } loader;
 
 static uint64_t text_hash(const char *s, size_t n) { return lq_text_hash(s, n); }
@@ -133,9 +131,30 @@ bool lq_table_row_id(const lq_table *t, uint32_t row, char *buf, size_t size, co
 }
 
 int lq_table_column(const lq_table *t, const char *name, size_t n) {
-  for (int i = 0; i < t->ncols; i++)
+  if (!t->col_slots) return -1;
+  for (uint32_t j = (uint32_t)text_hash(name, n) & t->col_mask; t->col_slots[j]; j = (j + 1) & t->col_mask) {
+    int i = (int)t->col_slots[j] - 1;
     if (t->col_lens[i] == n && !memcmp(t->cols[i], name, n)) return i;
+  }
   return -1;
+}
+
+/* Puts column i in the index by name. The hash ignores case, the match does
+ * not: `Email` and `email` are two columns that share a probe sequence. */
+static void index_column(lq_table *t, int i) {
+  uint32_t *slots = (uint32_t *)t->col_slots;
+  uint32_t j = (uint32_t)text_hash(t->cols[i], t->col_lens[i]) & t->col_mask;
+  while (slots[j]) j = (j + 1) & t->col_mask;
+  slots[j] = (uint32_t)i + 1;
+}
+
+/* A fresh index of the columns, with room for n of them at most half full. */
+static void index_columns(lq_arena *a, lq_table *t, int n) {
+  uint32_t cap = 16;
+  while (cap < 2 * (uint32_t)n + 2) cap *= 2;
+  t->col_slots = lq_arena_zalloc(a, cap * sizeof *t->col_slots);
+  t->col_mask = cap - 1;
+  for (int i = 0; i < t->ncols; i++) index_column(t, i);
 }
 
 lq_value lq_table_get(const lq_table *t, uint32_t row, const char *key, uint32_t len) {
@@ -152,23 +171,8 @@ uint32_t lq_table_row_len(const lq_table *t, uint32_t row) {
 /* NDJSON: the column named key (n bytes), added when add and it is new; -1 when not there. */
 static int ndjson_column(loader *L, const char *key, size_t n, bool add) {
   lq_table *t = L->t;
-  if ((uint32_t)t->ncols * 2 >= L->col_mask) {
-    uint32_t cap = L->col_mask ? 2 * (L->col_mask + 1) : 64;
-    free(L->col_slots);
-    L->col_slots = lq_xcalloc(cap, sizeof *L->col_slots);
-    L->col_mask = cap - 1;
-    for (int i = 0; i < t->ncols; i++) {
-      uint32_t j = (uint32_t)text_hash(t->cols[i], t->col_lens[i]) & L->col_mask;
-      while (L->col_slots[j]) j = (j + 1) & L->col_mask;
-      L->col_slots[j] = (uint32_t)i + 1;
-    }
-  }
-  uint32_t j = (uint32_t)text_hash(key, n) & L->col_mask;
-  for (; L->col_slots[j]; j = (j + 1) & L->col_mask) {
-    int i = (int)L->col_slots[j] - 1;
-    if (t->col_lens[i] == n && !memcmp(t->cols[i], key, n)) return i;
-  }
-  if (!add) return -1;
+  int i = lq_table_column(t, key, n);
+  if (i >= 0 || !add) return i;
   if (t->ncols == L->cols_cap) {
     L->cols_cap = L->cols_cap ? 2 * L->cols_cap : 16;
     const char **cols = lq_arena_alloc(L->a, (size_t)L->cols_cap * sizeof *cols);
@@ -182,8 +186,10 @@ static int ndjson_column(loader *L, const char *key, size_t n, bool add) {
   }
   ((const char **)t->cols)[t->ncols] = key;
   ((uint32_t *)t->col_lens)[t->ncols] = (uint32_t)n;
-  L->col_slots[j] = (uint32_t)t->ncols + 1;
-  return t->ncols++;
+  i = t->ncols++;
+  if (2 * (uint32_t)t->ncols + 2 > t->col_mask + 1) index_columns(L->a, t, 2 * t->ncols);
+  else index_column(t, i);
+  return i;
 }
 
 /* The CSV header's keys copied into the program: the table's columns are the
@@ -210,6 +216,7 @@ static lq_feed_schema *own_schema(loader *L, const lq_feed_schema *s) {
   o->key_lens = lens;
   t->cols = cols;
   t->col_lens = clens;
+  index_columns(L->a, t, t->ncols);
   return o;
 }
 
@@ -432,7 +439,6 @@ lq_table *lq_table_load(lq_arena *a, const lq_sources *src, lq_diags *diags, con
     return NULL;
   }
   read_rows(&L, f->text, f->len, format);
-  free(L.col_slots);
   if (find_keys(&L) && t->nkeys) index_rows(&L);
   if (L.row_errors > MAX_ROW_ERRORS)
     lq_diag_error(diags, decl->a->span, "table '%s' has %u rows with problems; the first %d are shown", t->name,

@@ -18,6 +18,8 @@ typedef struct lq_table {
   int ncols;                /* every column: a CSV header, or each key an NDJSON row has */
   const char **cols;
   const uint32_t *col_lens;
+  const uint32_t *col_slots;  /* column index by name: index + 1 (0: empty), at the name's hash */
+  uint32_t col_mask;
   int nkeys;                /* key columns (indexes into cols); 0: looked up by no key */
   int key_cols[LQ_TABLE_MAX_KEYS];
   uint32_t nrows;
@@ -34,7 +36,7 @@ typedef struct lq_table {
  * does not have is left to the checker, which knows the words for it. */
 lq_table *lq_table_load(lq_arena *a, const lq_sources *src, lq_diags *diags, const lq_node *decl, uint32_t file);
 
-/* A column's index, or -1. */
+/* A column's index, or -1: a hash lookup, so a wide table costs no more. */
 int lq_table_column(const lq_table *t, const char *name, size_t n);
 
 /* A value as a key or an identity is compared: text as it is, a number as a

@@ -446,3 +446,47 @@ Test(explain_owner, an_empty_pool_picks_no_one) {
                       "    \"queue\"                         chosen\n"), "%s", s);
   rt_close(&t);
 }
+
+/* A growing text for generated tables (the caller frees it). */
+static void text_add(char **s, size_t *n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int k = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  *s = realloc(*s, *n + (size_t)k + 1);
+  cr_assert(*s);
+  va_start(ap, fmt);
+  vsnprintf(*s + *n, (size_t)k + 1, fmt, ap);
+  va_end(ap);
+  *n += (size_t)k;
+}
+
+/* A column is found by a hash of its name, exactly: not by case, not by a prefix. */
+Test(tables, columns_are_found_by_exact_name_in_a_wide_table) {
+  char *csv = NULL;
+  size_t n = 0;
+  for (int i = 0; i < 300; i++) text_add(&csv, &n, "%sc%d", i ? "," : "", i);
+  text_add(&csv, &n, ",Email,email\n");
+  for (int i = 0; i < 300; i++) text_add(&csv, &n, "%s%d", i ? "," : "", i * 2);
+  text_add(&csv, &n, ",UPPER,lower\n");
+  rt t;
+  rt_open(&t, "table wide = \"tables/wide.csv\"\nroute \"x\" to first(wide).c299 when true\n", "tables/wide.csv", csv, NULL);
+  free(csv);
+  rt_clean(&t);
+  const lq_table *tab = t.p->tables[0];
+  cr_assert_eq(tab->ncols, 302);
+  for (int i = 0; i < 300; i++) {
+    char name[16];
+    int len = snprintf(name, sizeof name, "c%d", i);
+    cr_assert_eq(lq_table_column(tab, name, (size_t)len), i);
+    lq_value v = lq_table_get(tab, 0, name, (uint32_t)len);
+    cr_assert(v.kind == LQ_V_NUM && v.num == i * 2, "column %s", name);
+  }
+  cr_assert_eq(lq_table_column(tab, "Email", 5), 300);
+  cr_assert_eq(lq_table_column(tab, "email", 5), 301);
+  cr_assert_eq(lq_table_column(tab, "EMAIL", 5), -1);
+  cr_assert_eq(lq_table_column(tab, "c2999", 5), -1);
+  cr_assert_eq(lq_table_column(tab, "c", 1), -1);
+  cr_assert_str_eq(owner_of(rt_run(&t, "{}")), "598");
+  rt_close(&t);
+}
