@@ -1,7 +1,8 @@
 /* table.c: reads a reference table with the lead reader (feed.h), so a table
  * cell is typed exactly as a CSV lead's cell is, and indexes its rows by key.
- * A row is a run of cells, one value per column, not a JSON tree: a
- * million-row table takes about the bytes of its file plus 16 per cell. */
+ * A row is a run of cells, one value per column, not a JSON tree (each row is
+ * decoded into scratch memory and copied out): a million-row table takes about
+ * the bytes of its file plus 16 per cell, whether it is CSV or NDJSON. */
 #include "table.h"
 
 #include <stdio.h>
@@ -168,11 +169,12 @@ uint32_t lq_table_row_len(const lq_table *t, uint32_t row) {
   return n;
 }
 
-/* NDJSON: the column named key (n bytes), added when add and it is new; -1 when not there. */
-static int ndjson_column(loader *L, const char *key, size_t n, bool add) {
+/* NDJSON: the column named key (n bytes), added when it is new (its name
+ * copied into the program: key is in a row's scratch decoding). */
+static int ndjson_column(loader *L, const char *key, size_t n) {
   lq_table *t = L->t;
   int i = lq_table_column(t, key, n);
-  if (i >= 0 || !add) return i;
+  if (i >= 0) return i;
   if (t->ncols == L->cols_cap) {
     L->cols_cap = L->cols_cap ? 2 * L->cols_cap : 16;
     const char **cols = lq_arena_alloc(L->a, (size_t)L->cols_cap * sizeof *cols);
@@ -184,7 +186,7 @@ static int ndjson_column(loader *L, const char *key, size_t n, bool add) {
     t->cols = cols;
     t->col_lens = lens;
   }
-  ((const char **)t->cols)[t->ncols] = key;
+  ((const char **)t->cols)[t->ncols] = lq_arena_strndup(L->a, key, n);
   ((uint32_t *)t->col_lens)[t->ncols] = (uint32_t)n;
   i = t->ncols++;
   if (2 * (uint32_t)t->ncols + 2 > t->col_mask + 1) index_columns(L->a, t, 2 * t->ncols);
@@ -241,16 +243,82 @@ static lq_value cell_value(lq_arena *a, const cJSON *j, bool copy) {
   return v;
 }
 
-/* Where rows go as they are read: sized once from the file's line count,
- * which no count of rows exceeds, so nothing is moved as the table grows. */
-typedef struct growing { lq_value *cells; const cJSON **objs; uint32_t *lines; } growing;
+/* Where rows go as they are read: row r's cell c at r * stride + c. CSV, and
+ * an NDJSON table whose first row has all its columns, write into the
+ * program, with room for the file's line count of rows (which no count of
+ * rows exceeds), so nothing moves. An NDJSON row that brings a new column
+ * moves the cells to the heap, in room that doubles in both directions, and
+ * they are copied back once every row is read. */
+typedef struct growing {
+  lq_value *cells;
+  uint32_t *lines;     /* each row's first line in the file */
+  size_t most;         /* the file's line count */
+  size_t cap;          /* rows cells has room for; 0 before the first row */
+  int stride;
+  bool heap;
+} growing;
+
+static void start_cells(loader *L, growing *g, int ncols) {
+  g->stride = ncols;
+  g->cap = g->most;
+  g->cells = lq_arena_alloc(L->a, g->most * (size_t)(ncols ? ncols : 1) * sizeof *g->cells);
+}
+
+/* The cells of row, all missing: room for it first (only heap cells run out). */
+static lq_value *next_row(growing *g, uint32_t row) {
+  if (row == g->cap) {
+    size_t cap = 2 * g->cap < g->most ? 2 * g->cap : g->most;
+    lq_value *cells = realloc(g->cells, cap * (size_t)g->stride * sizeof *cells);
+    if (!cells) {
+      fputs("leadq: out of memory\n", stderr);
+      abort();
+    }
+    g->cells = cells;
+    g->cap = cap;
+  }
+  lq_value *cells = g->cells + (size_t)row * (size_t)g->stride;
+  for (int c = 0; c < g->stride; c++) cells[c] = LQ_NOVALUE;
+  return cells;
+}
+
+/* Room for a column need - 1, which row (being read) brought: the rows so
+ * far, it too, copied into wider cells on the heap. Returns row's cells. */
+static lq_value *widen(growing *g, uint32_t row, int need) {
+  int stride = 2 * g->stride > need ? 2 * g->stride : need;
+  size_t rows = (size_t)row + 1;
+  size_t cap = g->heap ? g->cap : (2 * rows > 1024 ? 2 * rows : 1024);
+  if (cap > g->most) cap = g->most;
+  lq_value *cells = lq_xcalloc(cap * (size_t)stride, sizeof *cells);   /* zeroes: missing */
+  if (g->stride)
+    for (size_t r = 0; r < rows; r++)
+      memcpy(cells + r * (size_t)stride, g->cells + r * (size_t)g->stride, (size_t)g->stride * sizeof *cells);
+  if (g->heap) free(g->cells);
+  g->cells = cells;
+  g->stride = stride;
+  g->cap = cap;
+  g->heap = true;
+  return cells + (size_t)row * (size_t)stride;
+}
+
+/* The cells as the table keeps them: ncols to a row, in the program. */
+static void finish_cells(loader *L, growing *g) {
+  lq_table *t = L->t;
+  size_t ncols = (size_t)t->ncols, stride = (size_t)g->stride;
+  lq_value *cells = g->cells;
+  size_t n = t->nrows * ncols;
+  if (g->heap) cells = lq_arena_alloc(L->a, (n ? n : 1) * sizeof *cells);
+  if (g->heap || stride != ncols)   /* room to grow, or the first row's key twice */
+    for (uint32_t r = 0; r < t->nrows && ncols; r++)
+      memmove(cells + r * ncols, g->cells + r * stride, ncols * sizeof *cells);
+  if (g->heap) free(g->cells);
+  t->cells = cells;
+}
 
 /* A CSV row's cells, in column order: the decoder gives the present cells in
  * that order, each named by the schema's own key (so a pointer compare finds it). */
 static void csv_cells(loader *L, growing *g, const cJSON *row) {
   lq_table *t = L->t;
-  lq_value *cells = g->cells + (size_t)t->nrows * (size_t)t->ncols;
-  for (int c = 0; c < t->ncols; c++) cells[c] = LQ_NOVALUE;
+  lq_value *cells = next_row(g, t->nrows);
   int c = 0;
   for (const cJSON *j = row->child; j; j = j->next) {
     while (c < t->ncols && t->cols[c] != j->string) c++;
@@ -259,19 +327,33 @@ static void csv_cells(loader *L, growing *g, const cJSON *row) {
   }
 }
 
-/* NDJSON rows' cells, once every row is read and so every column known. */
-static void ndjson_cells(loader *L, growing *g) {
+/* An NDJSON row's cells, copied out of its scratch decoding so that no row
+ * keeps a JSON tree. A row holding a list or an object is decoded once more,
+ * into the program, and keeps that tree: such a value is read through it. */
+static void ndjson_cells(loader *L, growing *g, const lq_feed_schema *schema, const cJSON *row, const lq_record *r) {
   lq_table *t = L->t;
-  size_t ncols = (size_t)(t->ncols ? t->ncols : 1);
-  t->cells = lq_arena_alloc(L->a, t->nrows * ncols * sizeof *t->cells);
-  for (uint32_t r = 0; r < t->nrows; r++) {
-    lq_value *cells = t->cells + (size_t)r * ncols;
-    for (int c = 0; c < t->ncols; c++) cells[c] = LQ_NOVALUE;
-    for (const cJSON *j = g->objs[r]->child; j; j = j->next)
-      if (!(j->type & LQ_JSON_KEY_NUL))
-        cells[ndjson_column(L, j->string, strlen(j->string), false)] = cell_value(L->a, j, false);
+  bool keep = false;
+  int keys = 0;
+  for (const cJSON *j = row->child; j; j = j->next) {
+    keys += !(j->type & LQ_JSON_KEY_NUL);
+    keep |= cJSON_IsArray(j) || cJSON_IsObject(j);
   }
-  free(g->objs);
+  if (keep) {
+    /* A number keeps pointers into its line's bytes: they live in the program too. */
+    const char *raw = lq_arena_strndup(L->a, r->raw, r->len);
+    char why[200];
+    bool ignored;
+    row = lq_feed_decode(schema, L->a, raw, r->len, why, sizeof why, &ignored);   /* it was read once */
+  }
+  if (!g->cap) start_cells(L, g, keys);
+  lq_value *cells = next_row(g, t->nrows);
+  for (const cJSON *j = row->child; j; j = j->next) {
+    /* A key holding a U+0000 names no column: its C string is only the part before it. */
+    if (j->type & LQ_JSON_KEY_NUL) continue;
+    int c = ndjson_column(L, j->string, strlen(j->string));
+    if (c >= g->stride) cells = widen(g, t->nrows, c + 1);
+    cells[c] = cell_value(L->a, j, !keep);
+  }
 }
 
 static void read_rows(loader *L, const char *text, size_t len, lq_feed_format format) {
@@ -285,29 +367,21 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
   bool csv = format == LQ_FEED_CSV;
   const lq_feed_schema *schema = NULL;
   lq_record r;
-  size_t most = L->src->files[t->file].nlines;
-  growing g = {.lines = lq_arena_alloc(L->a, most * sizeof *g.lines)};
-  if (!csv) g.objs = lq_xcalloc(most, sizeof *g.objs);
-  lq_arena scratch;   /* a CSV row's decoding, kept only until its cells are */
+  growing g = {.most = L->src->files[t->file].nlines};
+  g.lines = lq_arena_alloc(L->a, g.most * sizeof *g.lines);
+  lq_arena scratch;   /* a row's decoding, kept only until its cells are */
   lq_arena_init(&scratch, 64 * 1024);
   char why[200];
   while (lq_feed_next(f, &r)) {
     if (!schema) {
       schema = csv ? own_schema(L, lq_feed_schema_of(f)) : lq_feed_schema_of(f);
-      if (csv) g.cells = lq_arena_alloc(L->a, most * (size_t)(t->ncols ? t->ncols : 1) * sizeof *g.cells);
+      if (csv) start_cells(L, &g, t->ncols);
     }
-    cJSON *row = NULL;
-    bool ignored = false;
     lq_arena_reset(&scratch);
-    if (r.bad) {
-      snprintf(why, sizeof why, "%s", r.bad);
-    } else if (csv) {
-      row = lq_feed_decode(schema, &scratch, r.raw, r.len, why, sizeof why, &ignored);
-    } else {
-      /* An NDJSON row keeps pointers into its bytes (a number's text): they live in the program. */
-      const char *raw = lq_arena_strndup(L->a, r.raw, r.len);
-      row = lq_feed_decode(schema, L->a, raw, r.len, why, sizeof why, &ignored);
-    }
+    bool ignored = false;
+    cJSON *row = NULL;
+    if (r.bad) snprintf(why, sizeof why, "%s", r.bad);
+    else row = lq_feed_decode(schema, &scratch, r.raw, r.len, why, sizeof why, &ignored);
     if (!row) {
       if (!strncmp(why, "a lead ", 7)) {   /* the reader speaks of leads */
         memmove(why + 6, why + 7, strlen(why + 7) + 1);
@@ -322,10 +396,7 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
     if (csv) {
       csv_cells(L, &g, row);
     } else {
-      /* A key holding a U+0000 names no column: its C string is only the part before it. */
-      for (const cJSON *j = row->child; j; j = j->next)
-        if (!(j->type & LQ_JSON_KEY_NUL)) ndjson_column(L, j->string, strlen(j->string), true);
-      g.objs[t->nrows] = row;
+      ndjson_cells(L, &g, schema, row, &r);
     }
     g.lines[t->nrows++] = (uint32_t)r.line;
   }
@@ -339,9 +410,7 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
     schema = own_schema(L, lq_feed_schema_of(f));
   }
   lq_feed_close(f);
-  if (csv) t->cells = g.cells;
-  else if (t->nrows) ndjson_cells(L, &g);
-  else free(g.objs);
+  finish_cells(L, &g);
   t->lines = g.lines;
   t->rows = lq_arena_alloc(L->a, (t->nrows ? t->nrows : 1) * sizeof *t->rows);
   for (uint32_t i = 0; i < t->nrows; i++) t->rows[i] = (lq_value){.kind = LQ_V_ROW, .n = i, .table = t};

@@ -490,3 +490,51 @@ Test(tables, columns_are_found_by_exact_name_in_a_wide_table) {
   cr_assert_str_eq(owner_of(rt_run(&t, "{}")), "598");
   rt_close(&t);
 }
+
+/* NDJSON rows are copied out of their JSON as they are read. Columns that
+ * first show late (every 500th row brings one, after 3,000 rows are in) move
+ * the rows read so far into wider cells; a list, an object and a number too
+ * long for a double still read as written; a key given twice keeps its last. */
+Test(tables, ndjson_columns_that_show_late_and_nested_values_read_as_written) {
+  char *rows = NULL;
+  size_t n = 0;
+  text_add(&rows, &n, "{\"id\":\"dup\",\"v\":1,\"v\":2}\n");
+  text_add(&rows, &n, "{\"id\":\"nest\",\"tags\":[\"a\",\"b\"],\"obj\":{\"name\":\"ana\"}}\n");
+  text_add(&rows, &n, "{\"id\":\"big\",\"v\":12345678901234567890}\n");
+  for (int i = 0; i < 5000; i++) {
+    if (i % 500 == 499) text_add(&rows, &n, "{\"id\":\"k%d\",\"v\":%d,\"x%d\":\"late%d\"}\n", i, i, i, i);
+    else text_add(&rows, &n, "{\"id\":\"k%d\",\"v\":%d}\n", i, i);
+  }
+  rt t;
+  rt_open(&t,
+          "table rows = \"tables/rows.ndjson\" key id\n"
+          "define r = rows[id]\n"
+          "route \"late\" to r.x4999 when r.x4999 is present\n"
+          "route \"early\" to r.x499 when r.x499 is present\n"
+          "route \"tags\" to r.tags[1] when r.tags is present\n"
+          "route \"obj\" to r.obj.name when r.obj is present\n"
+          "route \"v\" to r.v when r.v is present\n"
+          "route \"none\" otherwise\n",
+          "tables/rows.ndjson", rows, NULL);
+  free(rows);
+  rt_clean(&t);
+  const lq_table *tab = t.p->tables[0];
+  cr_assert_eq(tab->nrows, 5003);
+  cr_assert_eq(tab->ncols, 2 + 2 + 10, "id, v, tags, obj and ten late columns");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"dup\"}")), "2");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"nest\"}")), "b");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"big\"}")), "12345678901234567890");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"k0\"}")), "0");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"k498\"}")), "498");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"k499\"}")), "late499");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"k4999\"}")), "late4999");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"k3000\"}")), "3000");
+  const lq_result *r = rt_run(&t, "{\"id\":\"K4998\"}");
+  cr_assert_str_eq(route_of(&t, r), "v");
+  cr_assert_str_eq(owner_of(r), "4998");
+  /* The object's tree is kept: the row shows it. */
+  cr_assert_eq(lq_table_get(tab, 1, "obj", 3).kind, LQ_V_OBJ);
+  cr_assert_eq(lq_table_get(tab, 1, "tags", 4).kind, LQ_V_LIST);
+  cr_assert_eq(lq_table_get(tab, 1, "nope", 4).kind, LQ_V_MISSING);
+  rt_close(&t);
+}
