@@ -170,11 +170,13 @@ uint32_t lq_table_row_len(const lq_table *t, uint32_t row) {
 }
 
 /* NDJSON: the column named key (n bytes), added when it is new (its name
- * copied into the program: key is in a row's scratch decoding). */
+ * copied into the program: key is in a row's scratch decoding); -1 when it
+ * would be one column more than LQ_TABLE_MAX_COLUMNS. */
 static int ndjson_column(loader *L, const char *key, size_t n) {
   lq_table *t = L->t;
   int i = lq_table_column(t, key, n);
   if (i >= 0) return i;
+  if (t->ncols == LQ_TABLE_MAX_COLUMNS) return -1;
   if (t->ncols == L->cols_cap) {
     L->cols_cap = L->cols_cap ? 2 * L->cols_cap : 16;
     const char **cols = lq_arena_alloc(L->a, (size_t)L->cols_cap * sizeof *cols);
@@ -285,6 +287,7 @@ static lq_value *next_row(growing *g, uint32_t row) {
  * far, it too, copied into wider cells on the heap. Returns row's cells. */
 static lq_value *widen(growing *g, uint32_t row, int need) {
   int stride = 2 * g->stride > need ? 2 * g->stride : need;
+  if (stride > LQ_TABLE_MAX_COLUMNS) stride = LQ_TABLE_MAX_COLUMNS;
   size_t rows = (size_t)row + 1;
   size_t cap = g->heap ? g->cap : (2 * rows > 1024 ? 2 * rows : 1024);
   if (cap > g->most) cap = g->most;
@@ -327,10 +330,22 @@ static void csv_cells(loader *L, growing *g, const cJSON *row) {
   }
 }
 
+/* A row that brings one key too many: the error is at the declaration, as
+ * the table as a whole is the wrong shape, not one of its rows. */
+static void too_many_columns(loader *L, uint64_t line) {
+  _Static_assert(LQ_TABLE_MAX_COLUMNS == 1000, "the message below says 1,000");
+  lq_diag_error(L->diags, L->decl->a->span,
+                "table '%s' has more than 1,000 columns: the rows of %s have that many different keys by line %llu",
+                L->t->name, L->t->path, (unsigned long long)line);
+  lq_diag_note(L->diags, "each key an NDJSON row has is a column of every row; give the rows the same keys, and put "
+                         "what differs from row to row in values: {\"domain\": \"acme.com\", \"owner\": \"ana@acme.example\"}");
+}
+
 /* An NDJSON row's cells, copied out of its scratch decoding so that no row
  * keeps a JSON tree. A row holding a list or an object is decoded once more,
- * into the program, and keeps that tree: such a value is read through it. */
-static void ndjson_cells(loader *L, growing *g, const lq_feed_schema *schema, const cJSON *row, const lq_record *r) {
+ * into the program, and keeps that tree: such a value is read through it.
+ * False when the row brings a column too many. */
+static bool ndjson_cells(loader *L, growing *g, const lq_feed_schema *schema, const cJSON *row, const lq_record *r) {
   lq_table *t = L->t;
   bool keep = false;
   int keys = 0;
@@ -345,15 +360,20 @@ static void ndjson_cells(loader *L, growing *g, const lq_feed_schema *schema, co
     bool ignored;
     row = lq_feed_decode(schema, L->a, raw, r->len, why, sizeof why, &ignored);   /* it was read once */
   }
-  if (!g->cap) start_cells(L, g, keys);
+  if (!g->cap) start_cells(L, g, keys < LQ_TABLE_MAX_COLUMNS ? keys : LQ_TABLE_MAX_COLUMNS);
   lq_value *cells = next_row(g, t->nrows);
   for (const cJSON *j = row->child; j; j = j->next) {
     /* A key holding a U+0000 names no column: its C string is only the part before it. */
     if (j->type & LQ_JSON_KEY_NUL) continue;
     int c = ndjson_column(L, j->string, strlen(j->string));
+    if (c < 0) {
+      too_many_columns(L, r->line);
+      return false;
+    }
     if (c >= g->stride) cells = widen(g, t->nrows, c + 1);
     cells[c] = cell_value(L->a, j, !keep);
   }
+  return true;
 }
 
 static void read_rows(loader *L, const char *text, size_t len, lq_feed_format format) {
@@ -395,8 +415,8 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
     }
     if (csv) {
       csv_cells(L, &g, row);
-    } else {
-      ndjson_cells(L, &g, schema, row, &r);
+    } else if (!ndjson_cells(L, &g, schema, row, &r)) {
+      break;
     }
     g.lines[t->nrows++] = (uint32_t)r.line;
   }

@@ -9,6 +9,10 @@
 #include "value.h"
 
 enum { LQ_TABLE_MAX_KEYS = 8 };
+/* An NDJSON table's rows may have at most this many different keys between
+ * them: every key is a column of every row (16 bytes a cell), so rows that
+ * each bring keys of their own would grow as rows times columns. */
+enum { LQ_TABLE_MAX_COLUMNS = 1000 };
 
 typedef struct lq_table_slot lq_table_slot;
 typedef struct lq_table {

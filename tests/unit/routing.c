@@ -538,3 +538,34 @@ Test(tables, ndjson_columns_that_show_late_and_nested_values_read_as_written) {
   cr_assert_eq(lq_table_get(tab, 1, "nope", 4).kind, LQ_V_MISSING);
   rt_close(&t);
 }
+
+/* Rows that each bring keys of their own would grow as rows times columns:
+ * past 1,000 columns the table is an error at its declaration, naming its file
+ * and the line that went over. 1,000 is still a table. */
+Test(tables, an_ndjson_table_of_more_than_1000_columns_is_an_error_at_its_declaration) {
+  char *sparse = NULL, *wide = NULL;
+  size_t ns = 0, nw = 0;
+  for (int i = 0; i < 5000; i++) text_add(&sparse, &ns, "{\"id\":\"r%d\",\"acct%d.example\":\"ana\"}\n", i, i);
+  text_add(&wide, &nw, "{");
+  for (int i = 0; i < 1000; i++) text_add(&wide, &nw, "%s\"c%d\":%d", i ? "," : "", i, i);
+  text_add(&wide, &nw, "}\n");
+  rt t;
+  rt_open(&t,
+          "table wide = \"tables/wide.ndjson\"\n"
+          "table owners = \"tables/owners.ndjson\" key id\n"
+          "route \"x\" to owners[id].`acme.com` when count(wide where c999 == 999) == 1 and owners[id].nope is present\n",
+          "tables/owners.ndjson", sparse, "tables/wide.ndjson", wide, NULL);
+  free(sparse);
+  free(wide);
+  char buf[4096];
+  int i = t_diag_find(&t.d, "table 'owners' has more than 1,000 columns: the rows of tables/owners.ndjson have that "
+                            "many different keys by line 1000");
+  cr_assert(i >= 0, "%s", t_diag_all(&t.d, buf, sizeof buf));
+  int line, col;
+  t_diag_pos(t.p, &t.d, i, &line, &col);
+  cr_assert_eq(line, 2);
+  cr_assert_eq(col, 16);
+  cr_assert(strstr(t.p->sources.files[t.d.items[i].span.file].path, "rules.lq"));
+  cr_assert(t.d.items[i].note && strstr(t.d.items[i].note, "give the rows the same keys"));
+  rt_close(&t);
+}
