@@ -376,6 +376,27 @@ static bool ndjson_cells(loader *L, growing *g, const lq_feed_schema *schema, co
   return true;
 }
 
+/* Whether an NDJSON line is meant as an object: its first byte that is not
+ * white space is '{'. Then the reader's reason is about its JSON. */
+static bool starts_object(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) i++;
+  return i < n && s[i] == '{';
+}
+
+/* A row the reader refused, said at its line in the table's words. */
+static void bad_row(loader *L, const lq_record *r, bool csv, const char *why) {
+  if (!row_error(L)) return;
+  lq_span at = line_span(L, r->line);
+  if (!r->bad && !csv && !starts_object(r->raw, r->len)) {
+    lq_diag_error(L->diags, at, "this row of table '%s' is not a JSON object", L->t->name);
+    lq_diag_note(L->diags, "each line of an NDJSON table is one object, {\"column\": value, ...}: fix the row, or remove it");
+    return;
+  }
+  lq_diag_error(L->diags, at, "this row of table '%s' cannot be read: %s", L->t->name, r->bad ? r->bad : why);
+  lq_diag_note(L->diags, "a table is read as leads are: fix the row, or remove it");
+}
+
 static void read_rows(loader *L, const char *text, size_t len, lq_feed_format format) {
   lq_table *t = L->t;
   lq_feed *f = lq_feed_open_mem(text, len, t->path, &(lq_feed_opts){.format = format});
@@ -399,18 +420,9 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
     }
     lq_arena_reset(&scratch);
     bool ignored = false;
-    cJSON *row = NULL;
-    if (r.bad) snprintf(why, sizeof why, "%s", r.bad);
-    else row = lq_feed_decode(schema, &scratch, r.raw, r.len, why, sizeof why, &ignored);
+    cJSON *row = r.bad ? NULL : lq_feed_decode(schema, &scratch, r.raw, r.len, why, sizeof why, &ignored);
     if (!row) {
-      if (!strncmp(why, "a lead ", 7)) {   /* the reader speaks of leads */
-        memmove(why + 6, why + 7, strlen(why + 7) + 1);
-        memcpy(why, "a row ", 6);
-      }
-      if (row_error(L)) {
-        lq_diag_error(L->diags, line_span(L, r.line), "this row of table '%s' cannot be read: %s", t->name, why);
-        lq_diag_note(L->diags, "a table is read as leads are: fix the row, or remove it");
-      }
+      bad_row(L, &r, csv, why);
       continue;
     }
     if (csv) {
