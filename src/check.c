@@ -355,9 +355,10 @@ static const char *columns_of(const lq_table *t, char *buf, size_t size) {
   return buf;
 }
 
-/* A column of t, when t is known: its columns are, so a typo is an error. */
+/* A column of t, when t and its columns are known, so a typo is an error.
+ * A table that could not be read has had its error: no more about it. */
 static void column(checker *c, const lq_table *t, lq_str name, lq_span at) {
-  if (!t || lq_table_column(t, name.s, name.n) >= 0) return;
+  if (!t || t->columns_unknown || lq_table_column(t, name.s, name.n) >= 0) return;
   const char *near = NULL;
   int best = name.n < 3 ? (int)name.n : 3;
   for (int i = 0; i < t->ncols; i++) {
@@ -371,7 +372,7 @@ static void column(checker *c, const lq_table *t, lq_str name, lq_span at) {
   else
     lq_diag_error(c->d, at, "table '%s' has no column '%s'", t->name, name.s);
   char cols[400];
-  lq_diag_note(c->d, "the columns of %s are: %s", t->path, t->ncols ? columns_of(t, cols, sizeof cols) : "none (it has no rows)");
+  lq_diag_note(c->d, "the columns of %s are: %s", t->path, t->ncols ? columns_of(t, cols, sizeof cols) : "none");
 }
 
 /* The keys of a lookup whose table n->a names: as many as its key has columns. */

@@ -386,6 +386,7 @@ static bool starts_object(const char *s, size_t n) {
 
 /* A row the reader refused, said at its line in the table's words. */
 static void bad_row(loader *L, const lq_record *r, bool csv, const char *why) {
+  if (!csv) L->t->columns_unknown = true;   /* whatever keys it has are not known */
   if (!row_error(L)) return;
   lq_span at = line_span(L, r->line);
   if (!r->bad && !csv && !starts_object(r->raw, r->len)) {
@@ -402,7 +403,7 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
   lq_feed *f = lq_feed_open_mem(text, len, t->path, &(lq_feed_opts){.format = format});
   if (!f) {
     lq_diag_error(L->diags, L->decl->a->span, "table file '%s' is too large (4 GiB or more)", t->path);
-    L->row_errors++;
+    t->columns_unknown = true;
     return;
   }
   bool csv = format == LQ_FEED_CSV;
@@ -428,6 +429,7 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
     if (csv) {
       csv_cells(L, &g, row);
     } else if (!ndjson_cells(L, &g, schema, row, &r)) {
+      t->columns_unknown = true;
       break;
     }
     g.lines[t->nrows++] = (uint32_t)r.line;
@@ -437,9 +439,20 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
   if (lq_feed_error(f, &why_stop) != LQ_FEED_OK) {
     lq_span at = lq_feed_error(f, NULL) == LQ_FEED_BAD_HEADER ? line_span(L, 1) : L->decl->a->span;
     lq_diag_error(L->diags, at, "table '%s' cannot be read: %s", t->name, why_stop);
+    if (lq_feed_error(f, NULL) == LQ_FEED_BAD_HEADER)
+      lq_diag_note(L->diags, "fix the first line: it names the table's columns, like domain,owner");
+    t->columns_unknown = true;
+  } else if (csv && !schema && lq_feed_schema_of(f)->ncols == 0) {
+    lq_diag_error(L->diags, L->decl->a->span, "table file '%s' has no header line", t->path);
+    lq_diag_note(L->diags, "a CSV table's first line names its columns, like domain,owner; "
+                           "a table with no rows yet is that line alone");
+    t->columns_unknown = true;
   } else if (csv && !schema) {
-    /* No record: the header alone (or nothing) still names the columns. */
+    /* The header alone: a table with no rows, whose columns are known. */
     schema = own_schema(L, lq_feed_schema_of(f));
+  } else if (!csv && !t->nrows) {
+    /* Nothing names an NDJSON table's columns but its rows. */
+    t->columns_unknown = true;
   }
   lq_feed_close(f);
   finish_cells(L, &g);
@@ -532,12 +545,14 @@ lq_table *lq_table_load(lq_arena *a, const lq_sources *src, lq_diags *diags, con
   else {
     lq_diag_error(diags, decl->a->span, "a table is a .csv, .ndjson or .jsonl file, not '%s'", t->path);
     lq_diag_note(diags, "CSV has a header row naming the columns; NDJSON has one JSON object per line");
-    return NULL;
+    t->columns_unknown = true;
+    return t;
   }
   if (f->len >= 2 && (unsigned char)f->text[0] == 0x1f && (unsigned char)f->text[1] == 0x8b) {
     lq_diag_error(diags, decl->a->span, "table file '%s' is gzip-compressed", t->path);
     lq_diag_note(diags, "keep tables uncompressed next to the rules, so a change to them shows in review");
-    return NULL;
+    t->columns_unknown = true;
+    return t;
   }
   read_rows(&L, f->text, f->len, format);
   if (find_keys(&L) && t->nkeys) index_rows(&L);

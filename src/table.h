@@ -24,6 +24,10 @@ typedef struct lq_table {
   const uint32_t *col_lens;
   const uint32_t *col_slots;  /* column index by name: index + 1 (0: empty), at the name's hash */
   uint32_t col_mask;
+  /* Its columns are not all known: the file, or some NDJSON rows, could not be
+   * read (an error said why), or an NDJSON table has no rows. The checker then
+   * holds no column name against it, so the one real error is what the user sees. */
+  bool columns_unknown;
   int nkeys;                /* key columns (indexes into cols); 0: looked up by no key */
   int key_cols[LQ_TABLE_MAX_KEYS];
   uint32_t nrows;
@@ -36,8 +40,9 @@ typedef struct lq_table {
 
 /* Reads the table that decl (a TABLE declaration) names, from the text of
  * file in src, into a. Errors go to diags at the table file's lines or at
- * decl; NULL when the file is not a table at all. A key column the table
- * does not have is left to the checker, which knows the words for it. */
+ * decl. A file that cannot be read as a table still gives a table, with
+ * columns_unknown set. A key column the table does not have is left to the
+ * checker, which knows the words for it. */
 lq_table *lq_table_load(lq_arena *a, const lq_sources *src, lq_diags *diags, const lq_node *decl, uint32_t file);
 
 /* A column's index, or -1: a hash lookup, so a wide table costs no more. */

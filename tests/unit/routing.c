@@ -541,7 +541,8 @@ Test(tables, ndjson_columns_that_show_late_and_nested_values_read_as_written) {
 
 /* Rows that each bring keys of their own would grow as rows times columns:
  * past 1,000 columns the table is an error at its declaration, naming its file
- * and the line that went over. 1,000 is still a table. */
+ * and the line that went over, and nothing more is said about its columns.
+ * 1,000 is still a table. */
 Test(tables, an_ndjson_table_of_more_than_1000_columns_is_an_error_at_its_declaration) {
   char *sparse = NULL, *wide = NULL;
   size_t ns = 0, nw = 0;
@@ -558,6 +559,7 @@ Test(tables, an_ndjson_table_of_more_than_1000_columns_is_an_error_at_its_declar
   free(sparse);
   free(wide);
   char buf[4096];
+  cr_assert_eq(t.d.errors, 1, "%s", t_diag_all(&t.d, buf, sizeof buf));
   int i = t_diag_find(&t.d, "table 'owners' has more than 1,000 columns: the rows of tables/owners.ndjson have that "
                             "many different keys by line 1000");
   cr_assert(i >= 0, "%s", t_diag_all(&t.d, buf, sizeof buf));
@@ -568,4 +570,39 @@ Test(tables, an_ndjson_table_of_more_than_1000_columns_is_an_error_at_its_declar
   cr_assert(strstr(t.p->sources.files[t.d.items[i].span.file].path, "rules.lq"));
   cr_assert(t.d.items[i].note && strstr(t.d.items[i].note, "give the rows the same keys"));
   rt_close(&t);
+}
+
+/* A table that cannot be read is one error: its columns are not known, so no
+ * use of them adds "no column" errors (nor does an NDJSON row that cannot be
+ * read, whose keys are not known). A CSV header alone is a table of no rows
+ * whose columns are checked; an NDJSON table with no rows has no columns to
+ * check against: a table of no rows, not an error. */
+Test(tables, a_table_that_cannot_be_read_is_one_error_and_its_columns_are_not_checked) {
+  static const char *const uses =
+      "route \"a\" to t[email].owner when count(t where tier == 1) > 0 and first(t).x is present\n";
+  struct { const char *file, *text, *error; } cases[] = {
+      {"tables/t.csv", "\"domain,owner\nacme.com,ana\n", "the header row cannot be read"},
+      {"tables/t.csv", "", "table file 'tables/t.csv' has no header line"},
+      {"tables/t.csv", "\n\n", "table file 'tables/t.csv' has no header line"},
+      {"tables/t.csv", "\x1f\x8b\x08\x00", "table file 'tables/t.csv' is gzip-compressed"},
+      {"tables/t.ndjson", "{\"domain\":\"acme.com\"}\n[\"owner\"]\n", "this row of table 't' is not a JSON object"},
+      {"tables/t.ndjson", "{\"domain\":\"acme.com\"}\n{\"owner\": x}\n", "cannot be read: invalid JSON at column 11"},
+      {"tables/t.csv", "domain,owner,tier\n", "table 't' has no column 'x'"},   /* no rows; columns known */
+      {"tables/t.ndjson", "", NULL},
+      {"tables/t.ndjson", "\n  \n", NULL},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    char rules[512];
+    snprintf(rules, sizeof rules, "table t = \"%s\" key domain\n%s", cases[k].file, uses);
+    rt t;
+    rt_open(&t, rules, cases[k].file, cases[k].text, NULL);
+    char buf[4096];
+    cr_assert_eq(t.d.errors, cases[k].error ? 1 : 0, "case %zu: %s", k, t_diag_all(&t.d, buf, sizeof buf));
+    if (cases[k].error) cr_assert(t_diag_find(&t.d, cases[k].error) >= 0, "case %zu: %s", k, buf);
+    if (!cases[k].error) {   /* an NDJSON table of no rows: every lookup finds none */
+      cr_assert(t.p->tables[0]->columns_unknown, "case %zu", k);
+      cr_assert_str_eq(owner_of(rt_run(&t, "{\"email\":\"acme.com\"}")), "", "case %zu", k);
+    }
+    rt_close(&t);
+  }
 }
