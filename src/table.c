@@ -245,28 +245,35 @@ static lq_value cell_value(lq_arena *a, const cJSON *j, bool copy) {
   return v;
 }
 
-/* Where rows go as they are read: row r's cell c at r * stride + c. CSV, and
- * an NDJSON table whose first row has all its columns, write into the
+/* Where rows go as they are read: row r's cell c at r * stride + c, in the
  * program, with room for the file's line count of rows (which no count of
- * rows exceeds), so nothing moves. An NDJSON row that brings a new column
- * moves the cells to the heap, in room that doubles in both directions, and
- * they are copied back once every row is read. */
+ * rows exceeds), so nothing moves as rows come. An NDJSON row that brings a
+ * new column moves them to room twice as wide. Room is address space: its
+ * pages are used only as rows are written, so room for rows never written
+ * costs nothing, and a move early on leaves little behind. */
 typedef struct growing {
   lq_value *cells;
   uint32_t *lines;     /* each row's first line in the file */
   size_t most;         /* the file's line count */
   size_t cap;          /* rows cells has room for; 0 before the first row */
   int stride;
-  bool heap;
+  bool heap;           /* cells on the heap, to be copied into the program */
 } growing;
 
+/* The most address space an NDJSON table's cells take with room for every
+ * line: a wider table's cells go on the heap, in room that doubles with its
+ * rows (a file of rows each with keys of its own must reach its error at
+ * 1,000 columns, not a request for gigabytes). */
+enum { ROOM_IN_PROGRAM = 256 * 1024 * 1024 };
+
+/* CSV: as wide as the header, which names every column. */
 static void start_cells(loader *L, growing *g, int ncols) {
   g->stride = ncols;
   g->cap = g->most;
   g->cells = lq_arena_alloc(L->a, g->most * (size_t)(ncols ? ncols : 1) * sizeof *g->cells);
 }
 
-/* The cells of row, all missing: room for it first (only heap cells run out). */
+/* The cells of row, all missing: room for it first (only the heap's runs out). */
 static lq_value *next_row(growing *g, uint32_t row) {
   if (row == g->cap) {
     size_t cap = 2 * g->cap < g->most ? 2 * g->cap : g->most;
@@ -283,23 +290,30 @@ static lq_value *next_row(growing *g, uint32_t row) {
   return cells;
 }
 
-/* Room for a column need - 1, which row (being read) brought: the rows so
- * far, it too, copied into wider cells on the heap. Returns row's cells. */
-static lq_value *widen(growing *g, uint32_t row, int need) {
+/* Room for a column need - 1, which row (being read) brought, or for the
+ * first row's need columns: the rows so far, it too, copied into wider cells.
+ * Returns row's cells. */
+static lq_value *widen(loader *L, growing *g, uint32_t row, int need) {
   int stride = 2 * g->stride > need ? 2 * g->stride : need;
   if (stride > LQ_TABLE_MAX_COLUMNS) stride = LQ_TABLE_MAX_COLUMNS;
-  size_t rows = (size_t)row + 1;
-  size_t cap = g->heap ? g->cap : (2 * rows > 1024 ? 2 * rows : 1024);
-  if (cap > g->most) cap = g->most;
-  lq_value *cells = lq_xcalloc(cap * (size_t)stride, sizeof *cells);   /* zeroes: missing */
-  if (g->stride)
-    for (size_t r = 0; r < rows; r++)
-      memcpy(cells + r * (size_t)stride, g->cells + r * (size_t)g->stride, (size_t)g->stride * sizeof *cells);
+  size_t rows = (size_t)row + 1, cap = g->most;
+  bool heap = cap * (size_t)stride * sizeof(lq_value) > ROOM_IN_PROGRAM;
+  if (heap) {
+    cap = g->heap ? g->cap : (2 * rows > 1024 ? 2 * rows : 1024);
+    if (cap > g->most) cap = g->most;
+  }
+  size_t n = cap * (size_t)(stride ? stride : 1);
+  lq_value *cells = heap ? lq_xcalloc(n, sizeof *cells) : lq_arena_alloc(L->a, n * sizeof *cells);
+  for (size_t r = 0; r < rows; r++) {
+    lq_value *to = cells + r * (size_t)stride;
+    if (g->stride) memcpy(to, g->cells + r * (size_t)g->stride, (size_t)g->stride * sizeof *cells);
+    for (int c = g->stride; c < stride; c++) to[c] = LQ_NOVALUE;
+  }
   if (g->heap) free(g->cells);
   g->cells = cells;
   g->stride = stride;
   g->cap = cap;
-  g->heap = true;
+  g->heap = heap;
   return cells + (size_t)row * (size_t)stride;
 }
 
@@ -360,7 +374,7 @@ static bool ndjson_cells(loader *L, growing *g, const lq_feed_schema *schema, co
     bool ignored;
     row = lq_feed_decode(schema, L->a, raw, r->len, why, sizeof why, &ignored);   /* it was read once */
   }
-  if (!g->cap) start_cells(L, g, keys < LQ_TABLE_MAX_COLUMNS ? keys : LQ_TABLE_MAX_COLUMNS);
+  if (!g->cap) widen(L, g, t->nrows, keys);
   lq_value *cells = next_row(g, t->nrows);
   for (const cJSON *j = row->child; j; j = j->next) {
     /* A key holding a U+0000 names no column: its C string is only the part before it. */
@@ -370,7 +384,7 @@ static bool ndjson_cells(loader *L, growing *g, const lq_feed_schema *schema, co
       too_many_columns(L, r->line);
       return false;
     }
-    if (c >= g->stride) cells = widen(g, t->nrows, c + 1);
+    if (c >= g->stride) cells = widen(L, g, t->nrows, c + 1);
     cells[c] = cell_value(L->a, j, !keep);
   }
   return true;

@@ -539,6 +539,39 @@ Test(tables, ndjson_columns_that_show_late_and_nested_values_read_as_written) {
   rt_close(&t);
 }
 
+/* Room for every line of a file is only taken while it is modest: here 70
+ * columns and 300,000 lines (most of them blank) would be 336 MB, so the
+ * cells grow with the rows instead. Every row still reads as written. */
+Test(tables, a_wide_ndjson_table_in_a_file_of_many_lines_reads_every_row) {
+  char *rows = NULL;
+  size_t n = 0;
+  text_add(&rows, &n, "{\"id\":\"r0\",\"k0\":0}\n");
+  for (int i = 1; i < 3000; i++) text_add(&rows, &n, "{\"id\":\"r%d\",\"k%d\":%d}\n", i, i % 70, i);
+  rows = realloc(rows, n + 300000 + 1);
+  cr_assert(rows);
+  memset(rows + n, '\n', 300000);
+  rows[n + 300000] = '\0';
+  rt t;
+  rt_open(&t,
+          "table rows = \"tables/rows.ndjson\" key id\n"
+          "route \"k69\" to rows[id].k69 when rows[id].k69 is present\n"
+          "route \"k0\" to rows[id].k0 when rows[id].k0 is present\n"
+          "route \"none\" otherwise\n",
+          "tables/rows.ndjson", rows, NULL);
+  free(rows);
+  rt_clean(&t);
+  const lq_table *tab = t.p->tables[0];
+  cr_assert_eq(tab->nrows, 3000);
+  cr_assert_eq(tab->ncols, 71);
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"r0\"}")), "0");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"r69\"}")), "69");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"r2999\"}")), "", "k59: neither route's column");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"r2939\"}")), "2939");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"r2940\"}")), "2940");
+  for (uint32_t r = 0; r < tab->nrows; r++) cr_assert_eq(lq_table_row_len(tab, r), 2, "row %u", r);
+  rt_close(&t);
+}
+
 /* Rows that each bring keys of their own would grow as rows times columns:
  * past 1,000 columns the table is an error at its declaration, naming its file
  * and the line that went over, and nothing more is said about its columns.
