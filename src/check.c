@@ -358,11 +358,12 @@ static const char *columns_of(const lq_table *t, char *buf, size_t size) {
   return buf;
 }
 
-/* A column of t, when t is known: its columns are, so a typo is an error.
+/* A column of t, when t and its columns are known, so a typo is an error.
+ * A table that could not be read has had its error: no more about it.
  * item: how the column was written: `.name` after a row, or a bare or
  * backquoted name inside `where`, where the lead's field is easily meant. */
 static void column(checker *c, const lq_table *t, lq_str name, lq_span at, int item) {
-  if (!t || lq_table_column(t, name.s, name.n) >= 0) return;
+  if (!t || t->columns_unknown || lq_table_column(t, name.s, name.n) >= 0) return;
   const char *near = NULL;
   int best = name.n < 3 ? (int)name.n : 3;
   for (int i = 0; i < t->ncols; i++) {

@@ -1,7 +1,8 @@
 /* table.c: reads a reference table with the lead reader (feed.h), so a table
  * cell is typed exactly as a CSV lead's cell is, and indexes its rows by key.
- * A row is a run of cells, one value per column, not a JSON tree: a
- * million-row table takes about the bytes of its file plus 16 per cell. */
+ * A row is a run of cells, one value per column, not a JSON tree (each row is
+ * decoded into scratch memory and copied out): a million-row table takes about
+ * the bytes of its file plus 16 per cell, whether it is CSV or NDJSON. */
 #include "table.h"
 
 #include <stdio.h>
@@ -22,9 +23,7 @@ typedef struct loader {
   const lq_node *decl;
   lq_table *t;
   uint32_t row_errors;
-  /* NDJSON: the columns seen so far, hashed by name (index + 1; 0 is empty). */
-  uint32_t *col_slots, col_mask;
-  int cols_cap;
+  int cols_cap;   /* NDJSON: room in t->cols */
 } loader;
 
 static uint64_t text_hash(const char *s, size_t n) { return lq_text_hash(s, n); }
@@ -115,9 +114,30 @@ int lq_table_row_id(const lq_table *t, uint32_t row, lq_value *parts) {
 }
 
 int lq_table_column(const lq_table *t, const char *name, size_t n) {
-  for (int i = 0; i < t->ncols; i++)
+  if (!t->col_slots) return -1;
+  for (uint32_t j = (uint32_t)text_hash(name, n) & t->col_mask; t->col_slots[j]; j = (j + 1) & t->col_mask) {
+    int i = (int)t->col_slots[j] - 1;
     if (t->col_lens[i] == n && !memcmp(t->cols[i], name, n)) return i;
+  }
   return -1;
+}
+
+/* Puts column i in the index by name. The hash ignores case, the match does
+ * not: `Email` and `email` are two columns that share a probe sequence. */
+static void index_column(lq_table *t, int i) {
+  uint32_t *slots = (uint32_t *)t->col_slots;
+  uint32_t j = (uint32_t)text_hash(t->cols[i], t->col_lens[i]) & t->col_mask;
+  while (slots[j]) j = (j + 1) & t->col_mask;
+  slots[j] = (uint32_t)i + 1;
+}
+
+/* A fresh index of the columns, with room for n of them at most half full. */
+static void index_columns(lq_arena *a, lq_table *t, int n) {
+  uint32_t cap = 16;
+  while (cap < 2 * (uint32_t)n + 2) cap *= 2;
+  t->col_slots = lq_arena_zalloc(a, cap * sizeof *t->col_slots);
+  t->col_mask = cap - 1;
+  for (int i = 0; i < t->ncols; i++) index_column(t, i);
 }
 
 lq_value lq_table_get(const lq_table *t, uint32_t row, const char *key, uint32_t len) {
@@ -131,26 +151,14 @@ uint32_t lq_table_row_len(const lq_table *t, uint32_t row) {
   return n;
 }
 
-/* NDJSON: the column named key (n bytes), added when add and it is new; -1 when not there. */
-static int ndjson_column(loader *L, const char *key, size_t n, bool add) {
+/* NDJSON: the column named key (n bytes), added when it is new (its name
+ * copied into the program: key is in a row's scratch decoding); -1 when it
+ * would be one column more than LQ_TABLE_MAX_COLUMNS. */
+static int ndjson_column(loader *L, const char *key, size_t n) {
   lq_table *t = L->t;
-  if ((uint32_t)t->ncols * 2 >= L->col_mask) {
-    uint32_t cap = L->col_mask ? 2 * (L->col_mask + 1) : 64;
-    free(L->col_slots);
-    L->col_slots = lq_xcalloc(cap, sizeof *L->col_slots);
-    L->col_mask = cap - 1;
-    for (int i = 0; i < t->ncols; i++) {
-      uint32_t j = (uint32_t)text_hash(t->cols[i], t->col_lens[i]) & L->col_mask;
-      while (L->col_slots[j]) j = (j + 1) & L->col_mask;
-      L->col_slots[j] = (uint32_t)i + 1;
-    }
-  }
-  uint32_t j = (uint32_t)text_hash(key, n) & L->col_mask;
-  for (; L->col_slots[j]; j = (j + 1) & L->col_mask) {
-    int i = (int)L->col_slots[j] - 1;
-    if (t->col_lens[i] == n && !memcmp(t->cols[i], key, n)) return i;
-  }
-  if (!add) return -1;
+  int i = lq_table_column(t, key, n);
+  if (i >= 0) return i;
+  if (t->ncols == LQ_TABLE_MAX_COLUMNS) return -1;
   if (t->ncols == L->cols_cap) {
     L->cols_cap = L->cols_cap ? 2 * L->cols_cap : 16;
     const char **cols = lq_arena_alloc(L->a, (size_t)L->cols_cap * sizeof *cols);
@@ -162,10 +170,12 @@ static int ndjson_column(loader *L, const char *key, size_t n, bool add) {
     t->cols = cols;
     t->col_lens = lens;
   }
-  ((const char **)t->cols)[t->ncols] = key;
+  ((const char **)t->cols)[t->ncols] = lq_arena_strndup(L->a, key, n);
   ((uint32_t *)t->col_lens)[t->ncols] = (uint32_t)n;
-  L->col_slots[j] = (uint32_t)t->ncols + 1;
-  return t->ncols++;
+  i = t->ncols++;
+  if (2 * (uint32_t)t->ncols + 2 > t->col_mask + 1) index_columns(L->a, t, 2 * t->ncols);
+  else index_column(t, i);
+  return i;
 }
 
 /* The CSV header's keys copied into the program: the table's columns are the
@@ -192,6 +202,7 @@ static lq_feed_schema *own_schema(loader *L, const lq_feed_schema *s) {
   o->key_lens = lens;
   t->cols = cols;
   t->col_lens = clens;
+  index_columns(L->a, t, t->ncols);
   return o;
 }
 
@@ -217,16 +228,97 @@ static lq_value cell_value(lq_arena *a, const cJSON *j, bool copy) {
   return v;
 }
 
-/* Where rows go as they are read: sized once from the file's line count,
- * which no count of rows exceeds, so nothing is moved as the table grows. */
-typedef struct growing { lq_value *cells; const cJSON **objs; uint32_t *lines; } growing;
+/* Where rows go as they are read: row r's cell c at r * stride + c, in the
+ * program, with room for the file's line count of rows (which no count of
+ * rows exceeds), so nothing moves as rows come. An NDJSON row that brings a
+ * new column moves them to room twice as wide. Room is address space: its
+ * pages are used only as rows are written, so room for rows never written
+ * costs nothing, and a move early on leaves little behind. */
+typedef struct growing {
+  lq_value *cells;
+  uint32_t *lines;     /* each row's first line in the file */
+  size_t most;         /* the file's line count */
+  size_t cap;          /* rows cells has room for; 0 before the first row */
+  int stride;
+  bool heap;           /* cells on the heap, to be copied into the program */
+} growing;
+
+/* The most address space an NDJSON table's cells take with room for every
+ * line: a wider table's cells go on the heap, in room that doubles with its
+ * rows (a file of rows each with keys of its own must reach its error at
+ * 1,000 columns, not a request for gigabytes). */
+enum { ROOM_IN_PROGRAM = 256 * 1024 * 1024 };
+
+/* CSV: as wide as the header, which names every column. */
+static void start_cells(loader *L, growing *g, int ncols) {
+  g->stride = ncols;
+  g->cap = g->most;
+  g->cells = lq_arena_alloc(L->a, g->most * (size_t)(ncols ? ncols : 1) * sizeof *g->cells);
+}
+
+/* The cells of row, all missing: room for it first (only the heap's runs out). */
+static lq_value *next_row(growing *g, uint32_t row) {
+  if (row == g->cap) {
+    size_t cap = 2 * g->cap < g->most ? 2 * g->cap : g->most;
+    lq_value *cells = realloc(g->cells, cap * (size_t)g->stride * sizeof *cells);
+    if (!cells) {
+      fputs("leadq: out of memory\n", stderr);
+      abort();
+    }
+    g->cells = cells;
+    g->cap = cap;
+  }
+  lq_value *cells = g->cells + (size_t)row * (size_t)g->stride;
+  for (int c = 0; c < g->stride; c++) cells[c] = LQ_NOVALUE;
+  return cells;
+}
+
+/* Room for a column need - 1, which row (being read) brought, or for the
+ * first row's need columns: the rows so far, it too, copied into wider cells.
+ * Returns row's cells. */
+static lq_value *widen(loader *L, growing *g, uint32_t row, int need) {
+  int stride = 2 * g->stride > need ? 2 * g->stride : need;
+  if (stride > LQ_TABLE_MAX_COLUMNS) stride = LQ_TABLE_MAX_COLUMNS;
+  size_t rows = (size_t)row + 1, cap = g->most;
+  bool heap = cap * (size_t)stride * sizeof(lq_value) > ROOM_IN_PROGRAM;
+  if (heap) {
+    cap = g->heap ? g->cap : (2 * rows > 1024 ? 2 * rows : 1024);
+    if (cap > g->most) cap = g->most;
+  }
+  size_t n = cap * (size_t)(stride ? stride : 1);
+  lq_value *cells = heap ? lq_xcalloc(n, sizeof *cells) : lq_arena_alloc(L->a, n * sizeof *cells);
+  for (size_t r = 0; r < rows; r++) {
+    lq_value *to = cells + r * (size_t)stride;
+    if (g->stride) memcpy(to, g->cells + r * (size_t)g->stride, (size_t)g->stride * sizeof *cells);
+    for (int c = g->stride; c < stride; c++) to[c] = LQ_NOVALUE;
+  }
+  if (g->heap) free(g->cells);
+  g->cells = cells;
+  g->stride = stride;
+  g->cap = cap;
+  g->heap = heap;
+  return cells + (size_t)row * (size_t)stride;
+}
+
+/* The cells as the table keeps them: ncols to a row, in the program. */
+static void finish_cells(loader *L, growing *g) {
+  lq_table *t = L->t;
+  size_t ncols = (size_t)t->ncols, stride = (size_t)g->stride;
+  lq_value *cells = g->cells;
+  size_t n = t->nrows * ncols;
+  if (g->heap) cells = lq_arena_alloc(L->a, (n ? n : 1) * sizeof *cells);
+  if (g->heap || stride != ncols)   /* room to grow, or the first row's key twice */
+    for (uint32_t r = 0; r < t->nrows && ncols; r++)
+      memmove(cells + r * ncols, g->cells + r * stride, ncols * sizeof *cells);
+  if (g->heap) free(g->cells);
+  t->cells = cells;
+}
 
 /* A CSV row's cells, in column order: the decoder gives the present cells in
  * that order, each named by the schema's own key (so a pointer compare finds it). */
 static void csv_cells(loader *L, growing *g, const cJSON *row) {
   lq_table *t = L->t;
-  lq_value *cells = g->cells + (size_t)t->nrows * (size_t)t->ncols;
-  for (int c = 0; c < t->ncols; c++) cells[c] = LQ_NOVALUE;
+  lq_value *cells = next_row(g, t->nrows);
   int c = 0;
   for (const cJSON *j = row->child; j; j = j->next) {
     while (c < t->ncols && t->cols[c] != j->string) c++;
@@ -235,19 +327,72 @@ static void csv_cells(loader *L, growing *g, const cJSON *row) {
   }
 }
 
-/* NDJSON rows' cells, once every row is read and so every column known. */
-static void ndjson_cells(loader *L, growing *g) {
+/* A row that brings one key too many: the error is at the declaration, as
+ * the table as a whole is the wrong shape, not one of its rows. */
+static void too_many_columns(loader *L, uint64_t line) {
+  _Static_assert(LQ_TABLE_MAX_COLUMNS == 1000, "the message below says 1,000");
+  lq_diag_error(L->diags, L->decl->a->span,
+                "table '%s' has more than 1,000 columns: the rows of %s have that many different keys by line %llu",
+                L->t->name, L->t->path, (unsigned long long)line);
+  lq_diag_note(L->diags, "each key an NDJSON row has is a column of every row; give the rows the same keys, and put "
+                         "what differs from row to row in values: {\"domain\": \"acme.com\", \"owner\": \"ana@acme.example\"}");
+}
+
+/* An NDJSON row's cells, copied out of its scratch decoding so that no row
+ * keeps a JSON tree. A row holding a list or an object is decoded once more,
+ * into the program, and keeps that tree: such a value is read through it.
+ * False when the row brings a column too many. */
+static bool ndjson_cells(loader *L, growing *g, const lq_feed_schema *schema, const cJSON *row, const lq_record *r) {
   lq_table *t = L->t;
-  size_t ncols = (size_t)(t->ncols ? t->ncols : 1);
-  t->cells = lq_arena_alloc(L->a, t->nrows * ncols * sizeof *t->cells);
-  for (uint32_t r = 0; r < t->nrows; r++) {
-    lq_value *cells = t->cells + (size_t)r * ncols;
-    for (int c = 0; c < t->ncols; c++) cells[c] = LQ_NOVALUE;
-    for (const cJSON *j = g->objs[r]->child; j; j = j->next)
-      if (!(j->type & LQ_JSON_KEY_NUL))
-        cells[ndjson_column(L, j->string, strlen(j->string), false)] = cell_value(L->a, j, false);
+  bool keep = false;
+  int keys = 0;
+  for (const cJSON *j = row->child; j; j = j->next) {
+    keys += !(j->type & LQ_JSON_KEY_NUL);
+    keep |= cJSON_IsArray(j) || cJSON_IsObject(j);
   }
-  free(g->objs);
+  if (keep) {
+    /* A number keeps pointers into its line's bytes: they live in the program too. */
+    const char *raw = lq_arena_strndup(L->a, r->raw, r->len);
+    char why[200];
+    bool ignored;
+    row = lq_feed_decode(schema, L->a, raw, r->len, why, sizeof why, &ignored);   /* it was read once */
+  }
+  if (!g->cap) widen(L, g, t->nrows, keys);
+  lq_value *cells = next_row(g, t->nrows);
+  for (const cJSON *j = row->child; j; j = j->next) {
+    /* A key holding a U+0000 names no column: its C string is only the part before it. */
+    if (j->type & LQ_JSON_KEY_NUL) continue;
+    int c = ndjson_column(L, j->string, strlen(j->string));
+    if (c < 0) {
+      too_many_columns(L, r->line);
+      return false;
+    }
+    if (c >= g->stride) cells = widen(L, g, t->nrows, c + 1);
+    cells[c] = cell_value(L->a, j, !keep);
+  }
+  return true;
+}
+
+/* Whether an NDJSON line is meant as an object: its first byte that is not
+ * white space is '{'. Then the reader's reason is about its JSON. */
+static bool starts_object(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) i++;
+  return i < n && s[i] == '{';
+}
+
+/* A row the reader refused, said at its line in the table's words. */
+static void bad_row(loader *L, const lq_record *r, bool csv, const char *why) {
+  if (!csv) L->t->columns_unknown = true;   /* whatever keys it has are not known */
+  if (!row_error(L)) return;
+  lq_span at = line_span(L, r->line);
+  if (!r->bad && !csv && !starts_object(r->raw, r->len)) {
+    lq_diag_error(L->diags, at, "this row of table '%s' is not a JSON object", L->t->name);
+    lq_diag_note(L->diags, "each line of an NDJSON table is one object, {\"column\": value, ...}: fix the row, or remove it");
+    return;
+  }
+  lq_diag_error(L->diags, at, "this row of table '%s' cannot be read: %s", L->t->name, r->bad ? r->bad : why);
+  lq_diag_note(L->diags, "a table is read as leads are: fix the row, or remove it");
 }
 
 static void read_rows(loader *L, const char *text, size_t len, lq_feed_format format) {
@@ -255,53 +400,34 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
   lq_feed *f = lq_feed_open_mem(text, len, t->path, &(lq_feed_opts){.format = format});
   if (!f) {
     lq_diag_error(L->diags, L->decl->a->span, "table file '%s' is too large (4 GiB or more)", t->path);
-    L->row_errors++;
+    t->columns_unknown = true;
     return;
   }
   bool csv = format == LQ_FEED_CSV;
   const lq_feed_schema *schema = NULL;
   lq_record r;
-  size_t most = L->src->files[t->file].nlines;
-  growing g = {.lines = lq_arena_alloc(L->a, most * sizeof *g.lines)};
-  if (!csv) g.objs = lq_xcalloc(most, sizeof *g.objs);
-  lq_arena scratch;   /* a CSV row's decoding, kept only until its cells are */
+  growing g = {.most = L->src->files[t->file].nlines};
+  g.lines = lq_arena_alloc(L->a, g.most * sizeof *g.lines);
+  lq_arena scratch;   /* a row's decoding, kept only until its cells are */
   lq_arena_init(&scratch, 64 * 1024);
   char why[200];
   while (lq_feed_next(f, &r)) {
     if (!schema) {
       schema = csv ? own_schema(L, lq_feed_schema_of(f)) : lq_feed_schema_of(f);
-      if (csv) g.cells = lq_arena_alloc(L->a, most * (size_t)(t->ncols ? t->ncols : 1) * sizeof *g.cells);
+      if (csv) start_cells(L, &g, t->ncols);
     }
-    cJSON *row = NULL;
-    bool ignored = false;
     lq_arena_reset(&scratch);
-    if (r.bad) {
-      snprintf(why, sizeof why, "%s", r.bad);
-    } else if (csv) {
-      row = lq_feed_decode(schema, &scratch, r.raw, r.len, why, sizeof why, &ignored);
-    } else {
-      /* An NDJSON row keeps pointers into its bytes (a number's text): they live in the program. */
-      const char *raw = lq_arena_strndup(L->a, r.raw, r.len);
-      row = lq_feed_decode(schema, L->a, raw, r.len, why, sizeof why, &ignored);
-    }
+    bool ignored = false;
+    cJSON *row = r.bad ? NULL : lq_feed_decode(schema, &scratch, r.raw, r.len, why, sizeof why, &ignored);
     if (!row) {
-      if (!strncmp(why, "a lead ", 7)) {   /* the reader speaks of leads */
-        memmove(why + 6, why + 7, strlen(why + 7) + 1);
-        memcpy(why, "a row ", 6);
-      }
-      if (row_error(L)) {
-        lq_diag_error(L->diags, line_span(L, r.line), "this row of table '%s' cannot be read: %s", t->name, why);
-        lq_diag_note(L->diags, "a table is read as leads are: fix the row, or remove it");
-      }
+      bad_row(L, &r, csv, why);
       continue;
     }
     if (csv) {
       csv_cells(L, &g, row);
-    } else {
-      /* A key holding a U+0000 names no column: its C string is only the part before it. */
-      for (const cJSON *j = row->child; j; j = j->next)
-        if (!(j->type & LQ_JSON_KEY_NUL)) ndjson_column(L, j->string, strlen(j->string), true);
-      g.objs[t->nrows] = row;
+    } else if (!ndjson_cells(L, &g, schema, row, &r)) {
+      t->columns_unknown = true;
+      break;
     }
     g.lines[t->nrows++] = (uint32_t)r.line;
   }
@@ -310,14 +436,23 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
   if (lq_feed_error(f, &why_stop) != LQ_FEED_OK) {
     lq_span at = lq_feed_error(f, NULL) == LQ_FEED_BAD_HEADER ? line_span(L, 1) : L->decl->a->span;
     lq_diag_error(L->diags, at, "table '%s' cannot be read: %s", t->name, why_stop);
+    if (lq_feed_error(f, NULL) == LQ_FEED_BAD_HEADER)
+      lq_diag_note(L->diags, "fix the first line: it names the table's columns, like domain,owner");
+    t->columns_unknown = true;
+  } else if (csv && !schema && lq_feed_schema_of(f)->ncols == 0) {
+    lq_diag_error(L->diags, L->decl->a->span, "table file '%s' has no header line", t->path);
+    lq_diag_note(L->diags, "a CSV table's first line names its columns, like domain,owner; "
+                           "a table with no rows yet is that line alone");
+    t->columns_unknown = true;
   } else if (csv && !schema) {
-    /* No record: the header alone (or nothing) still names the columns. */
+    /* The header alone: a table with no rows, whose columns are known. */
     schema = own_schema(L, lq_feed_schema_of(f));
+  } else if (!csv && !t->nrows) {
+    /* Nothing names an NDJSON table's columns but its rows. */
+    t->columns_unknown = true;
   }
   lq_feed_close(f);
-  if (csv) t->cells = g.cells;
-  else if (t->nrows) ndjson_cells(L, &g);
-  else free(g.objs);
+  finish_cells(L, &g);
   t->lines = g.lines;
   t->rows = lq_arena_alloc(L->a, (t->nrows ? t->nrows : 1) * sizeof *t->rows);
   for (uint32_t i = 0; i < t->nrows; i++) t->rows[i] = (lq_value){.kind = LQ_V_ROW, .n = i, .table = t};
@@ -407,15 +542,16 @@ lq_table *lq_table_load(lq_arena *a, const lq_sources *src, lq_diags *diags, con
   else {
     lq_diag_error(diags, decl->a->span, "a table is a .csv, .ndjson or .jsonl file, not '%s'", t->path);
     lq_diag_note(diags, "CSV has a header row naming the columns; NDJSON has one JSON object per line");
-    return NULL;
+    t->columns_unknown = true;
+    return t;
   }
   if (f->len >= 2 && (unsigned char)f->text[0] == 0x1f && (unsigned char)f->text[1] == 0x8b) {
     lq_diag_error(diags, decl->a->span, "table file '%s' is gzip-compressed", t->path);
     lq_diag_note(diags, "keep tables uncompressed next to the rules, so a change to them shows in review");
-    return NULL;
+    t->columns_unknown = true;
+    return t;
   }
   read_rows(&L, f->text, f->len, format);
-  free(L.col_slots);
   if (find_keys(&L) && t->nkeys) index_rows(&L);
   if (L.row_errors > MAX_ROW_ERRORS)
     lq_diag_error(diags, decl->a->span, "table '%s' has %u rows with problems; the first %d are shown", t->name,

@@ -9,6 +9,10 @@
 #include "value.h"
 
 enum { LQ_TABLE_MAX_KEYS = 8 };
+/* An NDJSON table's rows may have at most this many different keys between
+ * them: every key is a column of every row (16 bytes a cell), so rows that
+ * each bring keys of their own would grow as rows times columns. */
+enum { LQ_TABLE_MAX_COLUMNS = 1000 };
 
 typedef struct lq_table_slot lq_table_slot;
 typedef struct lq_table {
@@ -18,6 +22,12 @@ typedef struct lq_table {
   int ncols;                /* every column: a CSV header, or each key an NDJSON row has */
   const char **cols;
   const uint32_t *col_lens;
+  const uint32_t *col_slots;  /* column index by name: index + 1 (0: empty), at the name's hash */
+  uint32_t col_mask;
+  /* Its columns are not all known: the file, or some NDJSON rows, could not be
+   * read (an error said why), or an NDJSON table has no rows. The checker then
+   * holds no column name against it, so the one real error is what the user sees. */
+  bool columns_unknown;
   int nkeys;                /* key columns (indexes into cols); 0: looked up by no key */
   int key_cols[LQ_TABLE_MAX_KEYS];
   uint32_t nrows;
@@ -30,11 +40,12 @@ typedef struct lq_table {
 
 /* Reads the table that decl (a TABLE declaration) names, from the text of
  * file in src, into a. Errors go to diags at the table file's lines or at
- * decl; NULL when the file is not a table at all. A key column the table
- * does not have is left to the checker, which knows the words for it. */
+ * decl. A file that cannot be read as a table still gives a table, with
+ * columns_unknown set. A key column the table does not have is left to the
+ * checker, which knows the words for it. */
 lq_table *lq_table_load(lq_arena *a, const lq_sources *src, lq_diags *diags, const lq_node *decl, uint32_t file);
 
-/* A column's index, or -1. */
+/* A column's index, or -1: a hash lookup, so a wide table costs no more. */
 int lq_table_column(const lq_table *t, const char *name, size_t n);
 
 /* The row whose key is keys[0..nkeys), each compared as text ignoring case;

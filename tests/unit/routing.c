@@ -674,3 +674,196 @@ Test(check_owner, empty_text_and_text_weights_are_warned_about_where_they_are_wr
   }
   rt_close(&t);
 }
+
+/* A growing text for generated tables (the caller frees it). */
+static void text_add(char **s, size_t *n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int k = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  *s = realloc(*s, *n + (size_t)k + 1);
+  cr_assert(*s);
+  va_start(ap, fmt);
+  vsnprintf(*s + *n, (size_t)k + 1, fmt, ap);
+  va_end(ap);
+  *n += (size_t)k;
+}
+
+/* A column is found by a hash of its name, exactly: not by case, not by a prefix. */
+Test(tables, columns_are_found_by_exact_name_in_a_wide_table) {
+  char *csv = NULL;
+  size_t n = 0;
+  for (int i = 0; i < 300; i++) text_add(&csv, &n, "%sc%d", i ? "," : "", i);
+  text_add(&csv, &n, ",Email,email\n");
+  for (int i = 0; i < 300; i++) text_add(&csv, &n, "%s%d", i ? "," : "", i * 2);
+  text_add(&csv, &n, ",UPPER,lower\n");
+  rt t;
+  rt_open(&t, "table wide = \"tables/wide.csv\"\nroute \"x\" to first(wide).c299 when true\n", "tables/wide.csv", csv, NULL);
+  free(csv);
+  rt_clean(&t);
+  const lq_table *tab = t.p->tables[0];
+  cr_assert_eq(tab->ncols, 302);
+  for (int i = 0; i < 300; i++) {
+    char name[16];
+    int len = snprintf(name, sizeof name, "c%d", i);
+    cr_assert_eq(lq_table_column(tab, name, (size_t)len), i);
+    lq_value v = lq_table_get(tab, 0, name, (uint32_t)len);
+    cr_assert(v.kind == LQ_V_NUM && v.num == i * 2, "column %s", name);
+  }
+  cr_assert_eq(lq_table_column(tab, "Email", 5), 300);
+  cr_assert_eq(lq_table_column(tab, "email", 5), 301);
+  cr_assert_eq(lq_table_column(tab, "EMAIL", 5), -1);
+  cr_assert_eq(lq_table_column(tab, "c2999", 5), -1);
+  cr_assert_eq(lq_table_column(tab, "c", 1), -1);
+  cr_assert_str_eq(owner_of(rt_run(&t, "{}")), "598");
+  rt_close(&t);
+}
+
+/* NDJSON rows are copied out of their JSON as they are read. Columns that
+ * first show late (every 500th row brings one, after 3,000 rows are in) move
+ * the rows read so far into wider cells; a list, an object and a number too
+ * long for a double still read as written; a key given twice keeps its last. */
+Test(tables, ndjson_columns_that_show_late_and_nested_values_read_as_written) {
+  char *rows = NULL;
+  size_t n = 0;
+  text_add(&rows, &n, "{\"id\":\"dup\",\"v\":1,\"v\":2}\n");
+  text_add(&rows, &n, "{\"id\":\"nest\",\"tags\":[\"a\",\"b\"],\"obj\":{\"name\":\"ana\"}}\n");
+  text_add(&rows, &n, "{\"id\":\"big\",\"v\":12345678901234567890}\n");
+  for (int i = 0; i < 5000; i++) {
+    if (i % 500 == 499) text_add(&rows, &n, "{\"id\":\"k%d\",\"v\":%d,\"x%d\":\"late%d\"}\n", i, i, i, i);
+    else text_add(&rows, &n, "{\"id\":\"k%d\",\"v\":%d}\n", i, i);
+  }
+  rt t;
+  rt_open(&t,
+          "table rows = \"tables/rows.ndjson\" key id\n"
+          "define r = rows[id]\n"
+          "route \"late\" to r.x4999 when r.x4999 is present\n"
+          "route \"early\" to r.x499 when r.x499 is present\n"
+          "route \"tags\" to r.tags[1] when r.tags is present\n"
+          "route \"obj\" to r.obj.name when r.obj is present\n"
+          "route \"v\" to r.v when r.v is present\n"
+          "route \"none\" otherwise\n",
+          "tables/rows.ndjson", rows, NULL);
+  free(rows);
+  rt_clean(&t);
+  const lq_table *tab = t.p->tables[0];
+  cr_assert_eq(tab->nrows, 5003);
+  cr_assert_eq(tab->ncols, 2 + 2 + 10, "id, v, tags, obj and ten late columns");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"dup\"}")), "2");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"nest\"}")), "b");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"big\"}")), "12345678901234567890");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"k0\"}")), "0");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"k498\"}")), "498");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"k499\"}")), "late499");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"k4999\"}")), "late4999");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"k3000\"}")), "3000");
+  const lq_result *r = rt_run(&t, "{\"id\":\"K4998\"}");
+  cr_assert_str_eq(route_of(&t, r), "v");
+  cr_assert_str_eq(owner_of(r), "4998");
+  /* The object's tree is kept: the row shows it. */
+  cr_assert_eq(lq_table_get(tab, 1, "obj", 3).kind, LQ_V_OBJ);
+  cr_assert_eq(lq_table_get(tab, 1, "tags", 4).kind, LQ_V_LIST);
+  cr_assert_eq(lq_table_get(tab, 1, "nope", 4).kind, LQ_V_MISSING);
+  rt_close(&t);
+}
+
+/* Room for every line of a file is only taken while it is modest: here 70
+ * columns and 300,000 lines (most of them blank) would be 336 MB, so the
+ * cells grow with the rows instead. Every row still reads as written. */
+Test(tables, a_wide_ndjson_table_in_a_file_of_many_lines_reads_every_row) {
+  char *rows = NULL;
+  size_t n = 0;
+  text_add(&rows, &n, "{\"id\":\"r0\",\"k0\":0}\n");
+  for (int i = 1; i < 3000; i++) text_add(&rows, &n, "{\"id\":\"r%d\",\"k%d\":%d}\n", i, i % 70, i);
+  rows = realloc(rows, n + 300000 + 1);
+  cr_assert(rows);
+  memset(rows + n, '\n', 300000);
+  rows[n + 300000] = '\0';
+  rt t;
+  rt_open(&t,
+          "table rows = \"tables/rows.ndjson\" key id\n"
+          "route \"k69\" to rows[id].k69 when rows[id].k69 is present\n"
+          "route \"k0\" to rows[id].k0 when rows[id].k0 is present\n"
+          "route \"none\" otherwise\n",
+          "tables/rows.ndjson", rows, NULL);
+  free(rows);
+  rt_clean(&t);
+  const lq_table *tab = t.p->tables[0];
+  cr_assert_eq(tab->nrows, 3000);
+  cr_assert_eq(tab->ncols, 71);
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"r0\"}")), "0");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"r69\"}")), "69");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"r2999\"}")), "", "k59: neither route's column");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"r2939\"}")), "2939");
+  cr_assert_str_eq(owner_of(rt_run(&t, "{\"id\":\"r2940\"}")), "2940");
+  for (uint32_t r = 0; r < tab->nrows; r++) cr_assert_eq(lq_table_row_len(tab, r), 2, "row %u", r);
+  rt_close(&t);
+}
+
+/* Rows that each bring keys of their own would grow as rows times columns:
+ * past 1,000 columns the table is an error at its declaration, naming its file
+ * and the line that went over, and nothing more is said about its columns.
+ * 1,000 is still a table. */
+Test(tables, an_ndjson_table_of_more_than_1000_columns_is_an_error_at_its_declaration) {
+  char *sparse = NULL, *wide = NULL;
+  size_t ns = 0, nw = 0;
+  for (int i = 0; i < 5000; i++) text_add(&sparse, &ns, "{\"id\":\"r%d\",\"acct%d.example\":\"ana\"}\n", i, i);
+  text_add(&wide, &nw, "{");
+  for (int i = 0; i < 1000; i++) text_add(&wide, &nw, "%s\"c%d\":%d", i ? "," : "", i, i);
+  text_add(&wide, &nw, "}\n");
+  rt t;
+  rt_open(&t,
+          "table wide = \"tables/wide.ndjson\"\n"
+          "table owners = \"tables/owners.ndjson\" key id\n"
+          "route \"x\" to owners[id].`acme.com` when count(wide where c999 == 999) == 1 and owners[id].nope is present\n",
+          "tables/owners.ndjson", sparse, "tables/wide.ndjson", wide, NULL);
+  free(sparse);
+  free(wide);
+  char buf[4096];
+  cr_assert_eq(t.d.errors, 1, "%s", t_diag_all(&t.d, buf, sizeof buf));
+  int i = t_diag_find(&t.d, "table 'owners' has more than 1,000 columns: the rows of tables/owners.ndjson have that "
+                            "many different keys by line 1000");
+  cr_assert(i >= 0, "%s", t_diag_all(&t.d, buf, sizeof buf));
+  int line, col;
+  t_diag_pos(t.p, &t.d, i, &line, &col);
+  cr_assert_eq(line, 2);
+  cr_assert_eq(col, 16);
+  cr_assert(strstr(t.p->sources.files[t.d.items[i].span.file].path, "rules.lq"));
+  cr_assert(t.d.items[i].note && strstr(t.d.items[i].note, "give the rows the same keys"));
+  rt_close(&t);
+}
+
+/* A table that cannot be read is one error: its columns are not known, so no
+ * use of them adds "no column" errors (nor does an NDJSON row that cannot be
+ * read, whose keys are not known). A CSV header alone is a table of no rows
+ * whose columns are checked; an NDJSON table with no rows has no columns to
+ * check against: a table of no rows, not an error. */
+Test(tables, a_table_that_cannot_be_read_is_one_error_and_its_columns_are_not_checked) {
+  static const char *const uses =
+      "route \"a\" to t[email].owner when count(t where tier == 1) > 0 and first(t).x is present\n";
+  struct { const char *file, *text, *error; } cases[] = {
+      {"tables/t.csv", "\"domain,owner\nacme.com,ana\n", "the header row cannot be read"},
+      {"tables/t.csv", "", "table file 'tables/t.csv' has no header line"},
+      {"tables/t.csv", "\n\n", "table file 'tables/t.csv' has no header line"},
+      {"tables/t.csv", "\x1f\x8b\x08\x00", "table file 'tables/t.csv' is gzip-compressed"},
+      {"tables/t.ndjson", "{\"domain\":\"acme.com\"}\n[\"owner\"]\n", "this row of table 't' is not a JSON object"},
+      {"tables/t.ndjson", "{\"domain\":\"acme.com\"}\n{\"owner\": x}\n", "cannot be read: invalid JSON at column 11"},
+      {"tables/t.csv", "domain,owner,tier\n", "table 't' has no column 'x'"},   /* no rows; columns known */
+      {"tables/t.ndjson", "", NULL},
+      {"tables/t.ndjson", "\n  \n", NULL},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    char rules[512];
+    snprintf(rules, sizeof rules, "table t = \"%s\" key domain\n%s", cases[k].file, uses);
+    rt t;
+    rt_open(&t, rules, cases[k].file, cases[k].text, NULL);
+    char buf[4096];
+    cr_assert_eq(t.d.errors, cases[k].error ? 1 : 0, "case %zu: %s", k, t_diag_all(&t.d, buf, sizeof buf));
+    if (cases[k].error) cr_assert(t_diag_find(&t.d, cases[k].error) >= 0, "case %zu: %s", k, buf);
+    if (!cases[k].error) {   /* an NDJSON table of no rows: every lookup finds none */
+      cr_assert(t.p->tables[0]->columns_unknown, "case %zu", k);
+      cr_assert_str_eq(owner_of(rt_run(&t, "{\"email\":\"acme.com\"}")), "", "case %zu", k);
+    }
+    rt_close(&t);
+  }
+}
