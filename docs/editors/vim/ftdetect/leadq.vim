@@ -1,0 +1,2 @@
+" leadq rules files: *.lq (man leadq-rules)
+autocmd BufNewFile,BufRead *.lq setfiletype leadq
