@@ -38,7 +38,8 @@ static const char usage[] =
     "            that cannot be read, an output that cannot be written),\n"
     "            130 / 143 stopped by Ctrl-C / SIGTERM (whole lines written)\n"
     "\n"
-    "Run 'leadq help COMMAND' for a command's options. The language: docs/language.md; man leadq.\n";
+    "Run 'leadq help COMMAND' for a command's options. The language: man leadq-rules;\n"
+    "the command: man leadq (in the source tree: docs/language.md, docs/leadq.1).\n";
 
 /* One row per subcommand: dispatch and help come from the same table. */
 static const struct command {
