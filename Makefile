@@ -1,8 +1,27 @@
 # leadq: build, test, demo, bench, install.  `make help` lists the targets.
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PREFIX  ?= /usr/local
 DESTDIR ?=
+
+# Where `make install` puts things (GNU names, upper case like PREFIX; each can
+# be set on the command line: make install PREFIX=/usr LIBDIR=/usr/lib/x86_64-linux-gnu).
+PREFIX      ?= /usr/local
+EXEC_PREFIX ?= $(PREFIX)
+BINDIR      ?= $(EXEC_PREFIX)/bin
+LIBDIR      ?= $(EXEC_PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+DATADIR     ?= $(PREFIX)/share
+MANDIR      ?= $(DATADIR)/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+VIMDIR      ?= $(DATADIR)/vim/vimfiles
+
+# The version is the command's (src/cli/main.c); the man pages' date is leadq(1)'s.
+VERSION := $(shell sed -n 's/^\#define LEADQ_VERSION "\(.*\)"/\1/p' src/cli/main.c)
+MANDATE := $(shell sed -n 's/^\.TH LEADQ 1 "\([^"]*\)".*/\1/p' docs/leadq.1)
+# The shared library: its soname changes only when the ABI breaks.
+SONAME   = libleadq.so.1
+SOFILE   = libleadq.so.1.0.0
 
 # SANITIZE=1 builds everything under AddressSanitizer and UBSan, in its own tree.
 ifeq ($(SANITIZE),1)
@@ -23,6 +42,16 @@ LDLIBS   = -lcjson -lz -lxxhash -lm -pthread
 LIB_SRC  = $(wildcard src/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c)
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/leadq.tab.o $(BUILD)/obj/lex.yy.o
+# The library's objects are position-independent, for libleadq.so; libleadq.a
+# (which the command links) is made of the same ones.
+$(LIB_OBJ): PIC = -fPIC
+# Recompiled when the compiler or its flags change (objects made before they
+# were PIC cannot go into the .so).
+$(LIB_OBJ): $(BUILD)/obj/lib.flags
+$(BUILD)/obj/lib.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC) $(STD) $(CFLAGS) $(SAN) -fPIC' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 CLI_OBJ  = $(CLI_SRC:src/cli/%.c=$(BUILD)/obj/cli/%.o)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_OBJ = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/unit/%.o)
@@ -31,9 +60,14 @@ UNIT_OBJ = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/unit/%.o)
 PKGS_BUILD = gcc make flex bison libcjson-dev zlib1g-dev libxxhash-dev
 PKGS_TEST  = libcriterion-dev jq chromium python3-xxhash
 PKGS_BENCH = jq
+# The language reference's man page is made from docs/language.md by pandoc.
+PKGS_DOC   = pandoc
+# What tests/install.sh checks an installed tree with.
+PKGS_INSTALLTEST = man-db groff-base pkg-config binutils
 
-.PHONY: all test test-valgrind unit golden demo bench fuzz install uninstall clean help deps-build deps-test deps-bench
-all: deps-build $(BUILD)/leadq
+.PHONY: all test test-valgrind test-install test-editors unit golden demo bench fuzz man install uninstall clean help \
+  deps-build deps-test deps-bench deps-doc FORCE
+all: deps-build $(BUILD)/leadq $(BUILD)/libleadq.a $(BUILD)/libleadq.so $(BUILD)/leadq.pc
 
 help:
 	@echo "make            build $(BUILD)/leadq"
@@ -43,7 +77,10 @@ help:
 	@echo "make test-valgrind     the end-to-end suite with every run under valgrind"
 	@echo "make bench      throughput and memory against jq and hand-written C"
 	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (default 60)"
-	@echo "make install    install leadq and its man page (PREFIX=$(PREFIX), DESTDIR)"
+	@echo "make man        the language reference's man page, $(BUILD)/leadq-rules.5"
+	@echo "make install    install leadq, its library, man pages, completion and editor files"
+	@echo "                (PREFIX=$(PREFIX), DESTDIR, BINDIR, LIBDIR...; README.md, Install)"
+	@echo "make uninstall  remove what make install installed (same variables)"
 
 # Installs what is missing when run as root; otherwise prints the command to run.
 define need
@@ -65,6 +102,7 @@ endef
 deps-build: ; $(call need,$(PKGS_BUILD))
 deps-test: deps-build ; $(call need,$(PKGS_TEST))
 deps-bench: deps-build ; $(call need,$(PKGS_BENCH))
+deps-doc: ; $(call need,$(PKGS_DOC))
 
 $(BUILD)/gen/leadq.tab.c $(BUILD)/gen/leadq.tab.h: grammar/leadq.y
 	@mkdir -p $(@D)
@@ -76,15 +114,15 @@ $(BUILD)/gen/lex.yy.c: grammar/leadq.l $(BUILD)/gen/leadq.tab.h
 
 $(BUILD)/obj/leadq.tab.o: $(BUILD)/gen/leadq.tab.c
 	@mkdir -p $(@D)
-	$(CC) $(STD) $(CFLAGS) $(SAN) $(GENWARN) $(DEPFLAGS) $(INCLUDES) -c -o $@ $<
+	$(CC) $(STD) $(CFLAGS) $(SAN) $(PIC) $(GENWARN) $(DEPFLAGS) $(INCLUDES) -c -o $@ $<
 
 $(BUILD)/obj/lex.yy.o: $(BUILD)/gen/lex.yy.c
 	@mkdir -p $(@D)
-	$(CC) $(STD) $(CFLAGS) $(SAN) $(GENWARN) $(DEPFLAGS) $(INCLUDES) -c -o $@ $<
+	$(CC) $(STD) $(CFLAGS) $(SAN) $(PIC) $(GENWARN) $(DEPFLAGS) $(INCLUDES) -c -o $@ $<
 
 $(BUILD)/obj/%.o: src/%.c $(BUILD)/gen/leadq.tab.h
 	@mkdir -p $(@D)
-	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) $(DEPFLAGS) $(INCLUDES) -c -o $@ $<
+	$(CC) $(STD) $(CFLAGS) $(SAN) $(PIC) $(WARN) $(DEPFLAGS) $(INCLUDES) -c -o $@ $<
 
 # The unit tests that run the command use this build's binary (LQ_TEST_LEADQ).
 $(BUILD)/obj/unit/%.o: tests/unit/%.c $(BUILD)/gen/leadq.tab.h
@@ -94,6 +132,38 @@ $(BUILD)/obj/unit/%.o: tests/unit/%.c $(BUILD)/gen/leadq.tab.h
 
 $(BUILD)/libleadq.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
+
+# Exports only the leadq_* names of the public API (src/leadq.map).
+$(BUILD)/$(SOFILE): $(LIB_OBJ) src/leadq.map
+	$(CC) $(CFLAGS) $(SAN) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/leadq.map \
+	  $(if $(SAN),,-Wl,--no-undefined) -o $@ $(LIB_OBJ) $(LDLIBS)
+$(BUILD)/$(SONAME): $(BUILD)/$(SOFILE)
+	ln -sf $(SOFILE) $@
+$(BUILD)/libleadq.so: $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+# pkg-config's file, for the paths of this PREFIX: rewritten when they change.
+# A directory under PREFIX is written ${prefix}/..., so that
+# pkg-config --define-prefix (or --define-variable=prefix=) can move it.
+PC_LIBDIR     = $(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))
+PC_INCLUDEDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
+$(BUILD)/leadq.pc: src/leadq.pc.in FORCE
+	@mkdir -p $(@D)
+	@sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(PC_LIBDIR)|g' -e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|g' \
+	  -e 's|@VERSION@|$(VERSION)|g' $< > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@ && echo "wrote $@ (PREFIX=$(PREFIX))"; fi
+
+# leadq-rules(5), the language reference, from docs/language.md, its one source:
+# a NAME section in place of the title line, and no table of contents (a man
+# page has none), then pandoc; left-aligned, so that table cells holding long
+# messages never need stretching.
+$(BUILD)/leadq-rules.5: docs/language.md
+	@mkdir -p $(@D)
+	{ printf '## NAME\n\nleadq-rules \\- the leadq rules language: how to write a rules file\n\n## DESCRIPTION\n\n'; \
+	  sed -e '1{/^# /d}' -e '/^- \[[^]]*\](#[^)]*)$$/d' $<; } | \
+	pandoc -s -f gfm -t man --shift-heading-level-by=-1 -V adjusting=l -M title=LEADQ-RULES -M section=5 \
+	  -M header='File Formats' -M footer='leadq $(VERSION)' -M date='$(MANDATE)' -o $@.tmp && mv $@.tmp $@
+man: deps-doc $(BUILD)/leadq-rules.5
 
 $(BUILD)/leadq: $(CLI_OBJ) $(BUILD)/libleadq.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
@@ -126,7 +196,20 @@ test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests $(BUILD)/e2e-tests
 	$(BUILD)/leadq test -q rules/*.lq
 	$(BUILD)/leadq fmt --check rules/*.lq rules/shared/*.lq
 	$(BUILD)/leadq check --strict rules/*.lq
+	bash tests/completion.sh $(BUILD)/leadq
+	bash tests/editors.sh
+	$(if $(SAN),@echo "test-install: skipped in the sanitized build (what it installs is the plain build)",$(MAKE) --no-print-directory test-install)
 	@echo "all tests passed ($(if $(SAN),sanitized,plain) build)"
+
+# The completion and the editor syntax files against the command and the lexer.
+test-editors: $(BUILD)/leadq
+	bash tests/completion.sh $(BUILD)/leadq
+	bash tests/editors.sh
+
+# make install into a scratch folder, the installed tree checked, then uninstall.
+test-install: all deps-doc
+	$(call need,$(PKGS_INSTALLTEST))
+	MAKE='$(MAKE)' bash tests/install.sh
 
 # The end-to-end suite again, every leadq run under valgrind: any memory error
 # or leak changes the exit status (99) or stderr, so the case fails. Valgrind
@@ -174,13 +257,40 @@ fuzz: build/fuzz/fuzz_rules build/fuzz/fuzz_leads build/fuzz/fuzz_feed
 	    -artifact_prefix=build/fuzz/ build/fuzz/corpus/$$h tests/fuzz/corpus/$$h || exit 1; \
 	done
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(BUILD)/leadq $(DESTDIR)$(PREFIX)/bin/leadq
-	install -m 644 docs/leadq.1 $(DESTDIR)$(PREFIX)/share/man/man1/leadq.1
+# What `make install` puts where (README.md, Install). The header comes from
+# the library API (src/leadq.h); a tree without it installs everything else.
+HEADER   = $(wildcard src/leadq.h)
+VIMFILES = syntax/leadq.vim ftdetect/leadq.vim
+INSTALLED = $(BINDIR)/leadq \
+  $(LIBDIR)/$(SOFILE) $(LIBDIR)/$(SONAME) $(LIBDIR)/libleadq.so $(LIBDIR)/libleadq.a \
+  $(if $(HEADER),$(INCLUDEDIR)/leadq.h) $(PKGCONFIGDIR)/leadq.pc \
+  $(MANDIR)/man1/leadq.1 $(MANDIR)/man5/leadq-rules.5 \
+  $(BASHCOMPDIR)/leadq $(VIMFILES:%=$(VIMDIR)/%) $(DATADIR)/leadq/leadq.tmLanguage.json
 
+install: all deps-doc $(BUILD)/leadq-rules.5
+	$(if $(HEADER),,@echo "note: src/leadq.h is not in this tree: the header is not installed")
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
+	  $(DESTDIR)$(VIMDIR)/syntax $(DESTDIR)$(VIMDIR)/ftdetect $(DESTDIR)$(DATADIR)/leadq \
+	  $(if $(HEADER),$(DESTDIR)$(INCLUDEDIR))
+	install -m 755 $(BUILD)/leadq $(DESTDIR)$(BINDIR)/leadq
+	install -m 755 $(BUILD)/$(SOFILE) $(DESTDIR)$(LIBDIR)/$(SOFILE)
+	ln -sf $(SOFILE) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libleadq.so
+	install -m 644 $(BUILD)/libleadq.a $(DESTDIR)$(LIBDIR)/libleadq.a
+	$(if $(HEADER),install -m 644 src/leadq.h $(DESTDIR)$(INCLUDEDIR)/leadq.h)
+	install -m 644 $(BUILD)/leadq.pc $(DESTDIR)$(PKGCONFIGDIR)/leadq.pc
+	install -m 644 docs/leadq.1 $(DESTDIR)$(MANDIR)/man1/leadq.1
+	install -m 644 $(BUILD)/leadq-rules.5 $(DESTDIR)$(MANDIR)/man5/leadq-rules.5
+	install -m 644 docs/completion/leadq.bash $(DESTDIR)$(BASHCOMPDIR)/leadq
+	install -m 644 docs/editors/vim/syntax/leadq.vim $(DESTDIR)$(VIMDIR)/syntax/leadq.vim
+	install -m 644 docs/editors/vim/ftdetect/leadq.vim $(DESTDIR)$(VIMDIR)/ftdetect/leadq.vim
+	install -m 644 docs/editors/leadq.tmLanguage.json $(DESTDIR)$(DATADIR)/leadq/leadq.tmLanguage.json
+
+# Removes the files install wrote (the header whether or not this tree has it),
+# never a folder: one install made may be shared with other packages.
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/leadq $(DESTDIR)$(PREFIX)/share/man/man1/leadq.1
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED) $(INCLUDEDIR)/leadq.h)
 
 clean:
 	rm -rf build

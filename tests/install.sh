@@ -1,0 +1,118 @@
+#!/bin/bash
+# install.sh: `make install` into a scratch DESTDIR with PREFIX=/usr, then the
+# installed tree: exactly the files README.md's Install section lists, both man
+# pages render without a warning, the shared library's soname and exports, a
+# program links against it through pkg-config, and `make uninstall` leaves no
+# file behind. Needs no stdin and no network (make test-install installs the
+# Debian packages it uses).
+# usage: tests/install.sh   (from anywhere; make test-install)
+set -u
+cd "$(dirname "$0")/.." || exit 2
+MAKE=${MAKE:-make}
+D=$(mktemp -d)
+trap 'rm -rf "$D"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+$MAKE -s install DESTDIR="$D" PREFIX=/usr >"$D.log" 2>&1 || { cat "$D.log"; rm -f "$D.log"; echo "FAIL: make install"; exit 1; }
+rm -f "$D.log"
+
+want="/usr/bin/leadq
+/usr/lib/libleadq.a
+/usr/lib/libleadq.so
+/usr/lib/libleadq.so.1
+/usr/lib/libleadq.so.1.0.0
+/usr/lib/pkgconfig/leadq.pc
+/usr/share/bash-completion/completions/leadq
+/usr/share/leadq/leadq.tmLanguage.json
+/usr/share/man/man1/leadq.1
+/usr/share/man/man5/leadq-rules.5
+/usr/share/vim/vimfiles/ftdetect/leadq.vim
+/usr/share/vim/vimfiles/syntax/leadq.vim"
+# The header comes with the library API; a tree without src/leadq.h has none.
+[ -f src/leadq.h ] && want=$(printf '%s\n/usr/include/leadq.h' "$want")
+want=$(sort <<<"$want")
+got=$(cd "$D" && find . \( -type f -o -type l \) | sed 's/^\.//' | sort)
+[ "$got" = "$want" ] || fail "installed files differ from the list: $(diff <(echo "$want") <(echo "$got") | grep '^[<>]' | tr '\n' ' ')"
+
+lib=$D/usr/lib
+[ "$(readlink "$lib/libleadq.so.1")" = libleadq.so.1.0.0 ] || fail "libleadq.so.1 -> $(readlink "$lib/libleadq.so.1")"
+[ "$(readlink "$lib/libleadq.so")" = libleadq.so.1 ] || fail "libleadq.so -> $(readlink "$lib/libleadq.so")"
+[ -x "$D/usr/bin/leadq" ] && "$D/usr/bin/leadq" --version >/dev/null || fail "the installed leadq does not run"
+cmp -s docs/completion/leadq.bash "$D/usr/share/bash-completion/completions/leadq" || fail "the completion differs from docs/completion/leadq.bash"
+
+# Both pages, as man shows them, without a warning from groff (at 80 columns
+# and a narrow 60), and with what they must hold.
+for page in "$D/usr/share/man/man1/leadq.1" "$D/usr/share/man/man5/leadq-rules.5"; do
+  for width in 80 60; do
+    warnings=$(MANWIDTH=$width man --warnings -l "$page" 2>&1 >/dev/null)
+    [ -z "$warnings" ] || fail "$(basename "$page") at $width columns: $warnings"
+  done
+done
+rules=$(MANWIDTH=80 man -l "$D/usr/share/man/man5/leadq-rules.5" 2>/dev/null)
+grep -q '^LEADQ-RULES(5) *File Formats' <<<"$rules" || fail "leadq-rules(5) has no LEADQ-RULES(5) File Formats header"
+grep -q '^NAME' <<<"$rules" && grep -q 'leadq-rules - the leadq rules language' <<<"$rules" || fail "leadq-rules(5) has no NAME"
+# A table, a code block, and a line of a code block that starts with dots.
+grep -q 'ruleset "NAME" version "V" *names the agreement' <<<"$rules" || fail "leadq-rules(5): the declarations table"
+grep -q '^ *ruleset "acme" version "2026.5"$' <<<"$rules" || fail "leadq-rules(5): the first example"
+grep -q '^ *\.\.\.$' <<<"$rules" || fail "leadq-rules(5): a code line of '...' is lost"
+grep -q '#[a-z-]*)' <<<"$rules" && fail "leadq-rules(5): a link to an anchor is left: $(grep -m1 '#[a-z-]*)' <<<"$rules")"
+grep -q 'man leadq-rules\|leadq-rules(5)\|leadq-rules (5)' <(MANWIDTH=80 man -l "$D/usr/share/man/man1/leadq.1" 2>/dev/null) ||
+  fail "leadq(1) does not point at leadq-rules(5)"
+
+# The shared library: its soname, and no name but leadq_* exported (the
+# version node LEADQ_1 is an absolute symbol, not a name of ours).
+so=$lib/libleadq.so.1.0.0
+soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[ "$soname" = libleadq.so.1 ] || fail "SONAME is '$soname', not libleadq.so.1"
+exported=$(nm -D --defined-only "$so" | awk '$2 != "A" { print $3 }' | sed 's/@.*//')
+if [ -z "$exported" ]; then
+  echo "install: libleadq.so exports no leadq_* yet (no src/leadq.c); the export check is skipped"
+else
+  others=$(grep -v '^leadq_' <<<"$exported" | tr '\n' ' ')
+  [ -z "$others" ] || fail "libleadq.so exports names not leadq_*: $others"
+fi
+
+# pkg-config, from the installed file, with its prefix moved to DESTDIR.
+pc=(env PKG_CONFIG_PATH="$lib/pkgconfig" pkg-config --define-variable=prefix="$D/usr")
+libs=$("${pc[@]}" --libs leadq | sed 's/ *$//') || fail "pkg-config --libs leadq failed"
+[ "$libs" = "-L$D/usr/lib -lleadq" ] || fail "pkg-config --libs leadq: '$libs'"
+cflags=$("${pc[@]}" --cflags leadq | sed 's/ *$//') || fail "pkg-config --cflags leadq failed"
+# (then the private requirements' own, -I/usr/include/cjson)
+[ "${cflags%% *}" = "-I$D/usr/include" ] || fail "pkg-config --cflags leadq: '$cflags'"
+static=$("${pc[@]}" --static --libs leadq)
+for l in -lleadq -lcjson -lz -lxxhash -lm -pthread; do
+  grep -qw -- "$l" <<<"$static" || fail "pkg-config --static --libs leadq has no $l: '$static'"
+done
+[ "$(PKG_CONFIG_PATH="$lib/pkgconfig" pkg-config --variable=libdir leadq)" = /usr/lib ] || fail "leadq.pc's libdir is not /usr/lib"
+
+# A program built with what pkg-config says, against the shared library (its
+# soname found through the symlinks) and against the static one.
+cat >"$D/prog.c" <<'EOF'
+#ifdef HAVE_LEADQ_H
+#include <leadq.h>
+#endif
+int main(void) { return 0; }
+EOF
+[ -f "$D/usr/include/leadq.h" ] && def=-DHAVE_LEADQ_H || def=
+if cc $def $cflags -o "$D/prog" "$D/prog.c" -Wl,--no-as-needed $libs 2>"$D/cc.err"; then
+  needed=$(readelf -d "$D/prog" | sed -n 's/.*(NEEDED).*\[\(libleadq[^]]*\)\]/\1/p')
+  [ "$needed" = libleadq.so.1 ] || fail "a program linked with -lleadq needs '$needed', not libleadq.so.1"
+  LD_LIBRARY_PATH=$lib "$D/prog" || fail "a program linked with libleadq.so does not run"
+else
+  fail "cannot link a program with $libs: $(cat "$D/cc.err")"
+fi
+cc $def $cflags -static-libgcc -o "$D/prog-static" "$D/prog.c" $("${pc[@]}" --static --libs leadq | sed 's/-lleadq/-l:libleadq.a/') 2>"$D/cc.err" ||
+  fail "cannot link a program with libleadq.a: $(cat "$D/cc.err")"
+rm -f "$D/prog" "$D/prog-static" "$D/prog.c" "$D/cc.err"
+
+# Uninstall removes every file install wrote.
+$MAKE -s uninstall DESTDIR="$D" PREFIX=/usr >/dev/null 2>&1 || fail "make uninstall"
+left=$(cd "$D" && find . \( -type f -o -type l \) | sed 's/^\.//')
+[ -z "$left" ] || fail "make uninstall left: $(tr '\n' ' ' <<<"$left")"
+
+if [ "$fails" -ne 0 ]; then
+  echo "install: $fails failed"
+  exit 1
+fi
+echo "install: $(wc -l <<<"$want") files installed where README.md says, and uninstalled; all checks passed"
