@@ -43,14 +43,16 @@ LIB_SRC  = $(wildcard src/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c)
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/leadq.tab.o $(BUILD)/obj/lex.yy.o
 # The library's objects are position-independent, for libleadq.so; libleadq.a
-# (which the command links) is made of the same ones.
-$(LIB_OBJ): PIC = -fPIC
+# (which the command links) is made of the same ones. The library's own calls
+# need not go through the PLT: it exports only leadq_* (src/leadq.map), and an
+# interposed name must not change what the library does inside.
+$(LIB_OBJ): PIC = -fPIC -fno-semantic-interposition
 # Recompiled when the compiler or its flags change (objects made before they
 # were PIC cannot go into the .so).
 $(LIB_OBJ): $(BUILD)/obj/lib.flags
 $(BUILD)/obj/lib.flags: FORCE
 	@mkdir -p $(@D)
-	@echo '$(CC) $(STD) $(CFLAGS) $(SAN) -fPIC' > $@.tmp
+	@echo '$(CC) $(STD) $(CFLAGS) $(SAN) $(PIC)' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 CLI_OBJ  = $(CLI_SRC:src/cli/%.c=$(BUILD)/obj/cli/%.o)
 UNIT_SRC = $(wildcard tests/unit/*.c)
@@ -70,11 +72,13 @@ PKGS_INSTALLTEST = man-db groff-base pkg-config binutils
 all: deps-build $(BUILD)/leadq $(BUILD)/libleadq.a $(BUILD)/libleadq.so $(BUILD)/leadq.pc
 
 help:
-	@echo "make            build $(BUILD)/leadq"
+	@echo "make            build $(BUILD)/leadq, libleadq.a, libleadq.so and leadq.pc"
 	@echo "make demo       run the bundled rules on the bundled leads"
 	@echo "make test       unit tests and end-to-end golden tests"
 	@echo "make test SANITIZE=1   the same under AddressSanitizer and UBSan"
 	@echo "make test-valgrind     the end-to-end suite with every run under valgrind"
+	@echo "make test-editors      the bash completion and editor syntax files (part of make test)"
+	@echo "make test-install      make install into a scratch folder, checked (part of make test)"
 	@echo "make bench      throughput and memory against jq and hand-written C"
 	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (default 60)"
 	@echo "make man        the language reference's man page, $(BUILD)/leadq-rules.5"
