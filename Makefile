@@ -161,7 +161,7 @@ $(BUILD)/leadq.pc: src/leadq.pc.in FORCE
 # a NAME section in place of the title line, and no table of contents (a man
 # page has none), then pandoc; left-aligned, so that table cells holding long
 # messages never need stretching.
-$(BUILD)/leadq-rules.5: docs/language.md
+$(BUILD)/leadq-rules.5: docs/language.md | deps-doc
 	@mkdir -p $(@D)
 	{ printf '## NAME\n\nleadq-rules \\- the leadq rules language: how to write a rules file\n\n## DESCRIPTION\n\n'; \
 	  sed -e '1{/^# /d}' -e '/^- \[[^]]*\](#[^)]*)$$/d' $<; } | \
