@@ -234,29 +234,18 @@ static void call(checker *c, lq_node *n) {
     else
       lq_diag_error(c->d, n->name_span, "unknown function '%s'", n->str.s);
     char list[400];
-    size_t w = 0;
-    for (int i = 0; i < LQ_FN_COUNT && w < sizeof list; i++)
-      w += (size_t)snprintf(list + w, sizeof list - w, "%s%s", i ? " " : "", lq_funcs[i].name);
-    lq_diag_note(c->d, "the functions are %s", list);
+    lq_diag_note(c->d, "the functions are %s", lq_func_names(list, sizeof list));
   } else {
-    const lq_func *f = &lq_funcs[fn];
     n->slot = fn;
-    if (nargs < f->min_args || (f->max_args >= 0 && nargs > f->max_args)) {
-      if (f->min_args == f->max_args)
-        lq_diag_error(c->d, n->span, "%s() takes %d argument%s, not %d", f->name, f->min_args,
-                      f->min_args == 1 ? "" : "s", nargs);
-      else if (f->max_args < 0)
-        lq_diag_error(c->d, n->span, "%s() takes at least %d argument%s", f->name, f->min_args,
-                      f->min_args == 1 ? "" : "s");
-      else
-        lq_diag_error(c->d, n->span, "%s() takes %d to %d arguments, not %d", f->name, f->min_args,
-                      f->max_args, nargs);
-    }
+    char msg[200];
+    if (lq_func_arity_error(fn, nargs, msg, sizeof msg)) lq_diag_error(c->d, n->span, "%s", msg);
   }
   int i = 0;
   for (lq_node *a = n->kids; a; a = a->next, i++) {
     if (a->kind == LQ_WHERE && (fn < 0 || !lq_funcs[fn].takes_where || i > 0 || (nargs > 1 && fn != LQ_FN_pick))) {
-      lq_diag_error(c->d, a->span, "'where' filters a list given alone to sum, count, any, every, min, max, latest, earliest or first, or first to pick");
+      char takers[200];
+      lq_diag_error(c->d, a->span, "'where' filters a list given alone to %s, or first to %s",
+                    lq_func_where_takers(takers, sizeof takers), lq_funcs[LQ_FN_pick].name);
     }
     if (fn == LQ_FN_pick && i == 2) {
       /* The weight is read per item, as a `where` condition is. */
@@ -662,17 +651,11 @@ static int value_types(const lq_node *n, int depth) {
   case LQ_NULL: return T_MISSING;
   case LQ_LIST: case LQ_WHERE: return T_OTHER;
   case LQ_NEG: case LQ_ADD: case LQ_SUB: case LQ_MUL: case LQ_DIV: return T_NUM | T_MISSING;
-  case LQ_CALL:
-    switch (n->slot) {
-    case LQ_FN_lower: case LQ_FN_upper: case LQ_FN_trim: case LQ_FN_domain: case LQ_FN_date:
-      return T_TEXT | T_MISSING;
-    case LQ_FN_len: case LQ_FN_number: case LQ_FN_abs: case LQ_FN_round: case LQ_FN_floor:
-    case LQ_FN_ceil: case LQ_FN_min: case LQ_FN_max: case LQ_FN_sum: case LQ_FN_days_since:
-      return T_NUM | T_MISSING;
-    case LQ_FN_count: return T_NUM;
-    case LQ_FN_any: case LQ_FN_every: return T_BOOL;
-    default: return T_ANY | T_BLANK;   /* coalesce(x, "") */
-    }
+  case LQ_CALL: {
+    static const int ret_types[] = {[LQ_RET_TEXT] = T_TEXT | T_MISSING, [LQ_RET_NUM] = T_NUM | T_MISSING,
+                                    [LQ_RET_COUNT] = T_NUM, [LQ_RET_BOOL] = T_BOOL, [LQ_RET_ANY] = T_ANY | T_BLANK};
+    return n->slot >= 0 && n->slot < LQ_FN_COUNT ? ret_types[lq_funcs[n->slot].ret] : T_ANY | T_BLANK;
+  }
   case LQ_NAME:
     switch (n->ref_kind) {
     case LQ_REF_DEFINE: return n->ref && depth < MAX_DEPTH ? value_types(n->ref->a, depth + 1) : T_ANY | T_BLANK;

@@ -1,4 +1,5 @@
 /* io.c: parsing lead JSON, numbers, times, text and output. */
+#include "fields.h"
 #include "helpers.h"
 #include "output.h"
 
