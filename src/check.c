@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "json.h"
 #include "pattern.h"
 #include "program.h"
@@ -23,7 +24,8 @@ typedef struct sym {
   bool shadow_warned;     /* names: a same-named field was reported once */
 } sym;
 
-typedef struct symtab { sym *slots; uint32_t mask; } symtab;
+/* Names by their bytes: the entries in the order added, and a hash index. */
+typedef struct symtab { sym *syms; int n, cap; lq_hash index; sym none; } symtab;
 
 enum { FIELD_MEMO = 1024 };
 /* Declarations plus the items of score and grade blocks in one program, includes
@@ -59,25 +61,39 @@ static void add_use(checker *c, int to) {
   c->uses[c->nuses++] = (struct use){c->order, to};
 }
 
-static uint64_t hash(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-  return h;
-}
-
 static void symtab_init(symtab *t, size_t n) {
-  uint32_t cap = 16;
-  while (cap < 2 * n + 1) cap *= 2;
-  t->slots = calloc(cap, sizeof *t->slots);
-  if (!t->slots) abort();
-  t->mask = cap - 1;
+  *t = (symtab){0};
+  lq_hash_init(&t->index, NULL, (uint32_t)n);
 }
 
-static sym *symtab_slot(const symtab *t, const char *s, size_t n) {
-  for (uint32_t i = (uint32_t)hash(s, n) & t->mask;; i = (i + 1) & t->mask) {
-    sym *e = &t->slots[i];
-    if (!e->name || (e->len == n && memcmp(e->name, s, n) == 0)) return e;
+static void symtab_free(symtab *t) {
+  free(t->syms);
+  lq_hash_free(&t->index);
+}
+
+/* The entry named s, or an empty one (name NULL) when there is none. */
+static sym *symtab_slot(symtab *t, const char *s, size_t n) {
+  uint64_t h = lq_hash_bytes(s, n);
+  for (uint32_t i = lq_hash_first(&t->index, h); t->index.slots[i].id >= 0; i = lq_hash_next(&t->index, i)) {
+    sym *e = &t->syms[t->index.slots[i].id];
+    if (t->index.slots[i].h == h && e->len == n && memcmp(e->name, s, n) == 0) return e;
   }
+  t->none = (sym){0};
+  return &t->none;
+}
+
+/* Adds e, whose name symtab_slot has just not found. */
+static void symtab_add(symtab *t, sym e) {
+  uint64_t h = lq_hash_bytes(e.name, e.len);
+  uint32_t i = lq_hash_first(&t->index, h);
+  while (t->index.slots[i].id >= 0) i = lq_hash_next(&t->index, i);
+  if (t->n == t->cap) {
+    t->cap = t->cap ? 2 * t->cap : 16;
+    t->syms = realloc(t->syms, (size_t)t->cap * sizeof *t->syms);
+    if (!t->syms) abort();
+  }
+  t->syms[t->n] = e;
+  lq_hash_put(&t->index, i, h, t->n++);
 }
 
 static int line_of(const checker *c, lq_span at) {
@@ -114,9 +130,8 @@ int lq_edit_distance(const char *a, size_t an, const char *b, size_t bn, int cap
 static const char *near_miss(const symtab *t, const char *const *extra, const char *s, size_t n) {
   const char *best = NULL;
   int best_d = n < 3 ? (int)n : 3;
-  for (uint32_t i = 0; t && i <= t->mask; i++) {
-    const sym *e = &t->slots[i];
-    if (!e->name) continue;
+  for (int i = 0; t && i < t->n; i++) {
+    const sym *e = &t->syms[i];
     int cap = e->len <= 4 ? 1 : 2;
     int dist = lq_edit_distance(s, n, e->name, e->len, cap);
     if (dist <= cap && dist < best_d) { best = e->name; best_d = dist; }
@@ -194,7 +209,7 @@ static void resolve_name(checker *c, lq_node *n) {
   /* Only declared names count: `store` is a field, not a misspelt `score`.
    * A field is read many times and near_miss scans every name, so a name once
    * found to be near nothing is remembered. */
-  memo *m = &c->fields[hash(n->str.s, n->str.n) & (FIELD_MEMO - 1)];
+  memo *m = &c->fields[lq_hash_bytes(n->str.s, n->str.n) & (FIELD_MEMO - 1)];
   bool known = m->s && m->n == n->str.n && !memcmp(m->s, n->str.s, m->n);
   const char *near = known ? NULL : near_miss(&c->names, NULL, n->str.s, n->str.n);
   if (!near) *m = (memo){n->str.s, n->str.n};
@@ -1462,14 +1477,14 @@ static void score_group(checker *c, lq_node *g) {
                         g->str.s, it->b->str.s, line_of(c, seen->decl->span));
         lq_diag_note(c->d, "a label names its rule in a decision's reasons; give each rule its own label, or merge the two");
       } else {
-        *seen = (sym){.name = it->b->str.s, .len = it->b->str.n, .decl = it};
+        symtab_add(&labels, (sym){.name = it->b->str.s, .len = it->b->str.n, .decl = it});
       }
       check_never_points(c, it);
       break;
     default: break;
     }
   }
-  free(labels.slots);
+  symtab_free(&labels);
 }
 
 static void arms(checker *c, lq_node *g) {
@@ -1535,7 +1550,7 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
         lq_diag_error(diags, d->name_span, "team '%s' is already declared (line %d)", d->str.s,
                       line_of(&c, e->decl->span));
       else
-        *e = (sym){d->str.s, d->str.n, d, order, false, false};
+        symtab_add(&c.teams, (sym){d->str.s, d->str.n, d, order, false, false});
       break;
     }
     case LQ_SCORE: c.last_group = d; c.last_group_order = order; goto named;
@@ -1550,7 +1565,7 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
         lq_diag_error(diags, d->name_span, "'%s' is already declared as a %s (line %d); names must be unique",
                       d->str.s, kind_word(e->decl->kind), line_of(&c, e->decl->span));
       else
-        *e = (sym){d->str.s, d->str.n, d, order, false, false};
+        symtab_add(&c.names, (sym){d->str.s, d->str.n, d, order, false, false});
       break;
     }
     case LQ_REJECT: c.last_reject = d; c.last_reject_order = order; break;
@@ -1620,7 +1635,7 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
   free(by_order);
   free(c.define_never);
   free(c.uses);
-  free(c.names.slots);
-  free(c.teams.slots);
+  symtab_free(&c.names);
+  symtab_free(&c.teams);
   return diags->errors - errors_before;
 }
