@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "diag.h"
 #include "eval.h"
 #include "json.h"
 
