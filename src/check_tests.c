@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "check_pass.h"
+#include "expect.h"
 #include "json.h"
 #include "pattern.h"
 #include "value.h"
@@ -73,11 +74,6 @@ static void declared_free(declared *k) {
   free(k->grades.v); free(k->rejects.v); free(k->reasons.v);
 }
 
-static const char expect_forms[] =
-    "an expectation is one of: stage NAME, stage none, route \"NAME\", route none, owner \"PERSON\", owner none, "
-    "rejected, rejected \"REASON\", not rejected, reason \"LABEL\", not reason \"LABEL\", GROUP N (a score group's "
-    "points), score N (the total), grade NAME \"LABEL\", grade NAME none";
-
 /* Reports a name the test expects that the rules do not declare. */
 static void unknown_expected(checker *c, const lq_node *w, const char *what, const names *known, bool quote) {
   char list[400];
@@ -93,84 +89,66 @@ static void unknown_expected(checker *c, const lq_node *w, const char *what, con
     lq_diag_note(c->d, "the rules declare no %ss", what);
 }
 
-static bool word_is(const lq_node *w, const char *s) { return w && w->kind == LQ_NAME && lq_check_is(w->str, s); }
-
+/* One expect line, read by expect.c's list of forms: what it names must be
+ * declared. The compiler lowers it again, against the program. */
 static void expectation(checker *c, const declared *k, const lq_node *e) {
-  const lq_node *w[4] = {0};
-  int n = 0;
-  for (const lq_node *x = e->kids; x; x = x->next, n++)
-    if (n < 4) w[n] = x;
-  if (n >= 1 && w[0]->kind == LQ_NOT_WORD) {
-    if (n == 2 && word_is(w[1], "rejected")) return;
-    if (n == 3 && word_is(w[1], "reason") && w[2]->kind == LQ_STR) {
-      if (!names_has(&k->reasons, w[2]->str.s)) unknown_expected(c, w[2], "reason", &k->reasons, true);
-      return;
-    }
-  } else if (word_is(w[0], "stage")) {
-    if (n == 2 && w[1]->kind == LQ_NAME) {
-      if (!word_is(w[1], "none") && !names_has(&k->stages, w[1]->str.s))
-        unknown_expected(c, w[1], "stage", &k->stages, false);
-      return;
-    }
-  } else if (word_is(w[0], "route")) {
-    if (n == 2 && (w[1]->kind == LQ_STR || word_is(w[1], "none"))) {
-      if (w[1]->kind == LQ_STR && !names_has(&k->routes, w[1]->str.s))
-        unknown_expected(c, w[1], "route", &k->routes, true);
-      return;
-    }
-  } else if (word_is(w[0], "owner") && !(n == 2 && w[1]->kind == LQ_NUM && names_has(&k->groups, "owner"))) {
-    /* `owner 5` is the score group when there is one named owner, as before. */
-    if (n == 2 && (w[1]->kind == LQ_STR || w[1]->kind == LQ_NUM || word_is(w[1], "none"))) {
-      if (w[1]->kind == LQ_STR && lq_text_blank(w[1]->str.s, w[1]->str.n)) {
-        lq_diag_error(c->d, w[1]->span, "an owner is never empty");
-        lq_diag_note(c->d, "write expect owner none for a lead that goes to no one");
-      } else if (!word_is(w[1], "none") && !k->owners) {
-        lq_diag_error(c->d, w[1]->span, "no route has an owner, so no lead can go to this one");
-        lq_diag_note(c->d, "name the person a route goes to: route \"NAME\" to OWNER when ...");
-      }
-      return;
-    }
-  } else if (word_is(w[0], "rejected")) {
-    if (n == 1) return;
-    if (n == 2 && w[1]->kind == LQ_STR) {
-      if (!names_has(&k->rejects, w[1]->str.s)) unknown_expected(c, w[1], "reject reason", &k->rejects, true);
-      return;
-    }
-  } else if (word_is(w[0], "reason")) {
-    if (n == 2 && w[1]->kind == LQ_STR) {
-      if (!names_has(&k->reasons, w[1]->str.s)) unknown_expected(c, w[1], "reason", &k->reasons, true);
-      return;
-    }
-  } else if (word_is(w[0], "grade")) {
-    if (n == 3 && w[1]->kind == LQ_NAME && (w[2]->kind == LQ_STR || word_is(w[2], "none"))) {
-      const sym *s = lq_check_sym(&c->names, w[1]->str.s, w[1]->str.n);
-      if (!s->name || s->decl->kind != LQ_GRADE) {
-        unknown_expected(c, w[1], "grade", &k->grades, false);
-      } else if (w[2]->kind == LQ_STR) {
-        names labels = {0};
-        for (const lq_node *arm = s->decl->kids; arm; arm = arm->next) names_add(&labels, arm->a->str.s);
-        if (!names_has(&labels, w[2]->str.s)) {
-          char list[400];
-          const char *near = lq_check_near_miss(NULL, labels.v, w[2]->str.s, w[2]->str.n);
-          if (near)
-            lq_diag_error(c->d, w[2]->span, "grade %s has no label \"%s\"; did you mean \"%s\"?", s->name, w[2]->str.s, near);
-          else
-            lq_diag_error(c->d, w[2]->span, "grade %s has no label \"%s\"", s->name, w[2]->str.s);
-          lq_diag_note(c->d, "its labels are %s", names_join(&labels, true, list, sizeof list));
-        }
-        free(labels.v);
-      }
-      return;
-    }
-  } else if (word_is(w[0], "score")) {
-    if (n == 2 && w[1]->kind == LQ_NUM) return;
-  } else if (n == 2 && w[0]->kind == LQ_NAME && w[1]->kind == LQ_NUM) {
-    if (!names_has(&k->groups, w[0]->str.s)) unknown_expected(c, w[0], "score group", &k->groups, false);
+  lq_expect_words W;
+  int n;
+  if (!lq_expect_parse(e, names_has(&k->groups, "owner"), &W, &n)) {
+    char text[72], forms[600];
+    lq_diag_error(c->d, e->span, "unknown expectation '%s'", lq_check_excerpt(c, e->span, text, sizeof text));
+    lq_diag_note(c->d, "an expectation is one of: %s", lq_expect_forms(forms, sizeof forms));
     return;
   }
-  char text[72];
-  lq_diag_error(c->d, e->span, "unknown expectation '%s'", lq_check_excerpt(c, e->span, text, sizeof text));
-  lq_diag_note(c->d, "%s", expect_forms);
+  const lq_node *w = W.arg;
+  switch (W.kind) {
+  case LQ_X_STAGE:
+    if (!W.none && !names_has(&k->stages, w->str.s)) unknown_expected(c, w, "stage", &k->stages, false);
+    break;
+  case LQ_X_ROUTE:
+    if (!W.none && !names_has(&k->routes, w->str.s)) unknown_expected(c, w, "route", &k->routes, true);
+    break;
+  case LQ_X_OWNER:
+    if (!W.none && w->kind == LQ_STR && lq_text_blank(w->str.s, w->str.n)) {
+      lq_diag_error(c->d, w->span, "an owner is never empty");
+      lq_diag_note(c->d, "write expect owner none for a lead that goes to no one");
+    } else if (!W.none && !k->owners) {
+      lq_diag_error(c->d, w->span, "no route has an owner, so no lead can go to this one");
+      lq_diag_note(c->d, "name the person a route goes to: route \"NAME\" to OWNER when ...");
+    }
+    break;
+  case LQ_X_REJECTED:
+    if (w && !names_has(&k->rejects, w->str.s)) unknown_expected(c, w, "reject reason", &k->rejects, true);
+    break;
+  case LQ_X_REASON:
+    if (!names_has(&k->reasons, w->str.s)) unknown_expected(c, w, "reason", &k->reasons, true);
+    break;
+  case LQ_X_GRADE: {
+    const sym *s = lq_check_sym(&c->names, w->str.s, w->str.n);
+    if (!s->name || s->decl->kind != LQ_GRADE) {
+      unknown_expected(c, w, "grade", &k->grades, false);
+    } else if (W.label) {
+      names labels = {0};
+      for (const lq_node *arm = s->decl->kids; arm; arm = arm->next) names_add(&labels, arm->a->str.s);
+      if (!names_has(&labels, W.label->str.s)) {
+        char list[400];
+        const char *near = lq_check_near_miss(NULL, labels.v, W.label->str.s, W.label->str.n);
+        if (near)
+          lq_diag_error(c->d, W.label->span, "grade %s has no label \"%s\"; did you mean \"%s\"?", s->name,
+                        W.label->str.s, near);
+        else
+          lq_diag_error(c->d, W.label->span, "grade %s has no label \"%s\"", s->name, W.label->str.s);
+        lq_diag_note(c->d, "its labels are %s", names_join(&labels, true, list, sizeof list));
+      }
+      free(labels.v);
+    }
+    break;
+  }
+  case LQ_X_GROUP:
+    if (!names_has(&k->groups, W.head->str.s)) unknown_expected(c, W.head, "score group", &k->groups, false);
+    break;
+  case LQ_X_SCORE: break;
+  }
 }
 
 /* The lead as strict JSON, as `run` would read it from a line. */

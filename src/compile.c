@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "expect.h"
 #include "parse.h"
 #include "pattern.h"
 
@@ -467,6 +468,40 @@ static void build(compiler *c, lq_node *decls) {
   free(c->lists);
 }
 
+/* ---- test blocks ---- */
+
+/* Each test block as lq_test: the checker has refused a block without one
+ * lead, with a lead that is not JSON, a bad `now` or an expectation naming
+ * what the rules do not have; what fails here is reported all the same. */
+static void lower_tests(lq_program *p, lq_diags *diags) {
+  for (const lq_node *t = p->decls; t; t = t->next) p->ntests += t->kind == LQ_TEST;
+  p->tests = array(&p->arena, p->ntests, sizeof *p->tests);
+  int i = 0;
+  for (const lq_node *t = p->decls; t; t = t->next) {
+    if (t->kind != LQ_TEST) continue;
+    lq_test *x = &p->tests[i++];
+    int nx = 0;
+    for (const lq_node *k = t->kids; k; k = k->next) nx += k->kind == LQ_EXPECT;
+    lq_expect *xs = array(&p->arena, nx, sizeof *xs);
+    *x = (lq_test){.name = lq_arena_strndup(&p->arena, t->str.s, t->str.n), .span = t->span, .expects = xs};
+    for (const lq_node *k = t->kids; k; k = k->next) {
+      if (k->kind == LQ_TEST_NOW) {
+        x->has_now = lq_time_parse(k->a->str.s, k->a->str.n, &x->now);
+      } else if (k->kind == LQ_TEST_LEAD && !x->lead) {
+        char *text = lq_arena_strndup(&p->arena, k->str.s, k->str.n), why[200];
+        x->lead = lq_json_parse_lead(&p->arena, text, k->str.n, why, sizeof why);
+        if (!x->lead) lq_diag_error(diags, k->span, "the test's lead is not valid JSON: %s", why);
+      } else if (k->kind == LQ_EXPECT) {
+        lq_error err;
+        lq_error_clear(&err);
+        if (lq_expect_from_words(p, k, &p->arena, &xs[x->nexpects], &err)) x->nexpects++;
+        else lq_diag_error(diags, k->span, "%s", err.msg);
+      }
+    }
+    if (!x->lead && !diags->errors) lq_diag_error(diags, t->name_span, "test \"%s\" has no lead", x->name);
+  }
+}
+
 /* Names as decisions print them, escaped once here rather than per lead. */
 static lq_str json_text(lq_program *p, const char *s) {
   if (!s) return (lq_str){"null", 4};
@@ -501,6 +536,7 @@ static lq_program *finish(lq_program *p, lq_diags *diags, const char *path) {
   if (lq_check(p->decls, &p->sources, diags) == 0 && diags->errors == 0) {
     compiler c = {.p = p, .a = &p->arena, .item_list = -1, .last_field = -1};
     build(&c, p->decls);
+    lower_tests(p, diags);
   }
   if (!p->name) {
     /* No ruleset line: the file's name stands in, so decisions still say where they came from. */

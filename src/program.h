@@ -132,13 +132,26 @@ typedef struct lq_field {
   lq_span span;              /* its first use */
 } lq_field;
 
+/* A test block, lowered when the rules compile: its lead parsed once, its
+ * expectations (expect.h) resolved against this program once. */
+struct lq_expect;
+typedef struct lq_test {
+  const char *name;
+  lq_span span;
+  bool has_now;              /* `now` given; else the runner's clock */
+  double now;
+  const cJSON *lead;
+  const struct lq_expect *expects;
+  int nexpects;
+} lq_test;
+
 typedef enum { LQ_STEP_GROUP, LQ_STEP_GRADE, LQ_STEP_REJECT, LQ_STEP_STAGE, LQ_STEP_ROUTE } lq_step_kind;
 typedef struct lq_step { uint8_t kind; uint32_t index; } lq_step;
 
 typedef struct lq_program {
   lq_arena arena;
   lq_sources sources;
-  lq_node *decls;            /* the syntax tree, for fmt, explain and test */
+  lq_node *decls;            /* the syntax tree: check --dump-ast prints it */
   const char *name, *version;
   lq_str name_json, version_json;   /* JSON strings, or null */
   lq_team *teams;       int nteams;
@@ -157,6 +170,7 @@ typedef struct lq_program {
   bool to_people;            /* some route has `to`: decisions name a person, so owners are shown */
   lq_field *fields;     int nfields;   /* every distinct field path the rules read */
   regex_t **regexes;    int nregexes;
+  lq_test *tests;       int ntests;   /* the test blocks, includes' too, in order */
 } lq_program;
 
 /* program.c: the few questions asked of a compiled program by name. */
