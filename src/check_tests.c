@@ -151,20 +151,6 @@ static void expectation(checker *c, const declared *k, const lq_node *e) {
   }
 }
 
-/* The lead as strict JSON, as `run` would read it from a line. */
-static void test_lead(checker *c, const lq_node *lead) {
-  lq_arena a;
-  lq_arena_init(&a, 4096);
-  char *text = lq_arena_strndup(&a, lead->str.s, lead->str.n), reason[200];
-  size_t at;
-  if (!lq_json_parse_lead_at(&a, text, lead->str.n, reason, sizeof reason, &at)) {
-    uint32_t off = lead->span.begin + (uint32_t)(at < lead->str.n ? at : lead->str.n - 1);
-    lq_diag_error(c->d, (lq_span){off, off + 1, lead->span.file}, "the test's lead is not valid JSON: %s", reason);
-    lq_diag_note(c->d, "write the lead as one line of the feed would hold it: keys in double quotes, no trailing commas");
-  }
-  lq_arena_free(&a);
-}
-
 void lq_check_test_block(checker *c, const lq_node *t) {
   if (!c->declared) {
     c->declared = calloc(1, sizeof *c->declared);
@@ -186,8 +172,7 @@ void lq_check_test_block(checker *c, const lq_node *t) {
                       lq_check_line(c, lead->span));
         lq_diag_note(c->d, "move the second lead into a test of its own");
       }
-      lead = it;
-      test_lead(c, it);
+      lead = it;   /* parsed, and refused when not JSON, before the checker ran (compile.c) */
     }
   }
   if (!lead) {

@@ -470,9 +470,10 @@ static void build(compiler *c, lq_node *decls) {
 
 /* ---- test blocks ---- */
 
-/* Each test block as lq_test: the checker has refused a block without one
- * lead, with a lead that is not JSON, a bad `now` or an expectation naming
- * what the rules do not have; what fails here is reported all the same. */
+/* Each test block as lq_test. A lead that is not JSON was refused before the
+ * checker ran (test_lead); the checker refused a block without one lead, a
+ * bad `now` or an expectation naming what the rules do not have; what fails
+ * here is reported all the same. */
 static void lower_tests(lq_program *p, lq_diags *diags) {
   for (const lq_node *t = p->decls; t; t = t->next) p->ntests += t->kind == LQ_TEST;
   p->tests = array(&p->arena, p->ntests, sizeof *p->tests);
@@ -488,9 +489,7 @@ static void lower_tests(lq_program *p, lq_diags *diags) {
       if (k->kind == LQ_TEST_NOW) {
         x->has_now = lq_time_parse(k->a->str.s, k->a->str.n, &x->now);
       } else if (k->kind == LQ_TEST_LEAD && !x->lead) {
-        char *text = lq_arena_strndup(&p->arena, k->str.s, k->str.n), why[200];
-        x->lead = lq_json_parse_lead(&p->arena, text, k->str.n, why, sizeof why);
-        if (!x->lead) lq_diag_error(diags, k->span, "the test's lead is not valid JSON: %s", why);
+        x->lead = k->lead;
       } else if (k->kind == LQ_EXPECT) {
         lq_error err;
         lq_error_clear(&err);
@@ -528,11 +527,30 @@ static void prepare_output(lq_program *p) {
     for (int i = 0; i < counts[k]; i++) lists[k][i].name_json = json_text(p, lists[k][i].name);
 }
 
+/* A test block's lead as strict JSON, as `run` would read it from a line:
+ * parsed once, here, into the program (lower_tests keeps it). */
+static const cJSON *test_lead(lq_program *p, const lq_node *lead, lq_diags *diags) {
+  char *text = lq_arena_strndup(&p->arena, lead->str.s, lead->str.n), reason[200];
+  size_t at;
+  const cJSON *j = lq_json_parse_lead_at(&p->arena, text, lead->str.n, reason, sizeof reason, &at);
+  if (!j) {
+    uint32_t off = lead->span.begin + (uint32_t)(at < lead->str.n ? at : lead->str.n - 1);
+    lq_diag_error(diags, (lq_span){off, off + 1, lead->span.file}, "the test's lead is not valid JSON: %s", reason);
+    lq_diag_note(diags, "write the lead as one line of the feed would hold it: keys in double quotes, no trailing commas");
+  }
+  return j;
+}
+
 static lq_program *finish(lq_program *p, lq_diags *diags, const char *path) {
   if (!p->decls && diags->errors) return p;
-  /* Tables first: their columns are names the checker must know. */
-  for (lq_node *d = p->decls; d; d = d->next)
+  /* Tables first: their columns are names the checker must know. Test leads
+   * too, so each is read once. */
+  for (lq_node *d = p->decls; d; d = d->next) {
     if (d->kind == LQ_TABLE && d->b) d->table = lq_table_load(&p->arena, &p->sources, diags, d, d->b->span.file);
+    if (d->kind == LQ_TEST)
+      for (lq_node *k = d->kids; k; k = k->next)
+        if (k->kind == LQ_TEST_LEAD) k->lead = test_lead(p, k, diags);
+  }
   if (lq_check(p->decls, &p->sources, diags) == 0 && diags->errors == 0) {
     compiler c = {.p = p, .a = &p->arena, .item_list = -1, .last_field = -1};
     build(&c, p->decls);
