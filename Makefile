@@ -195,6 +195,7 @@ $(BUILD)/peakrss: tests/bench/peakrss.c
 UNIT_JOBS := $(if $(SAN),1,2)
 
 test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests $(BUILD)/e2e-tests
+	tests/include_graph.sh src $(BUILD)/obj
 	$(BUILD)/unit-tests --jobs $(UNIT_JOBS)
 	LEADQ=$(abspath $(BUILD)/leadq) GOLDEN=$(abspath tests/golden) $(BUILD)/e2e-tests --jobs 2
 	$(BUILD)/leadq test -q rules/*.lq

@@ -73,6 +73,7 @@ struct lq_node {
   union {
     lq_node *ref;         /* checker: the declaration a NAME refers to */
     const struct lq_table *table;   /* TABLE: its rows, once read (table.h) */
+    const struct cJSON *lead;       /* TEST_LEAD: the lead, once parsed (compile.c) */
   };
   unsigned char ref_kind; /* checker: what a NAME refers to (lq_ref) */
   bool per;               /* POINTS: per-item rule */

@@ -15,7 +15,4 @@ typedef enum lq_ref {
  * slot) and reports errors and warnings. Returns the number of errors. */
 size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags);
 
-/* Levenshtein distance, capped: returns cap + 1 when larger. */
-int lq_edit_distance(const char *a, size_t an, const char *b, size_t bn, int cap);
-
 #endif

@@ -9,157 +9,17 @@
 #include <string.h>
 
 #include "check.h"
+#include "expect.h"
 #include "parse.h"
 #include "pattern.h"
-
-const lq_func lq_funcs[LQ_FN_COUNT] = {
-#define X(name, lo, hi, w) {#name, lo, hi, w},
-    LQ_FUNCS(X)
-#undef X
-};
-
-int lq_func_find(const char *name, size_t len) {
-  for (int i = 0; i < LQ_FN_COUNT; i++)
-    if (strlen(lq_funcs[i].name) == len && !memcmp(lq_funcs[i].name, name, len)) return i;
-  return -1;
-}
-
-static const char *const op_names[] = {
-#define X(o) #o,
-    LQ_OPS(X)
-#undef X
-};
-_Static_assert(sizeof op_names / sizeof *op_names == LQ_OP_COUNT, "one name per op");
-int lq_find_cond(const lq_cond_decl *d, int n, const char *name) {
-  for (int i = 0; i < n; i++)
-    if (!strcmp(d[i].name, name)) return i;
-  return -1;
-}
-
-int lq_find_group(const lq_program *p, const char *name) {
-  for (int i = 0; i < p->ngroups; i++)
-    if (!strcmp(p->groups[i].name, name)) return i;
-  return -1;
-}
-
-int lq_find_grade(const lq_program *p, const char *name) {
-  for (int i = 0; i < p->ngrades; i++)
-    if (!strcmp(p->grades[i].name, name)) return i;
-  return -1;
-}
-
-const char *lq_op_name(lq_op op) { return op < LQ_OP_COUNT ? op_names[op] : "?"; }
-
-/* ---- constant sets ---- */
-
-static uint64_t value_hash(lq_value v) {
-  if (v.kind == LQ_V_STR) return lq_text_hash(v.str, v.n);
-  if (v.kind == LQ_V_NUM) {
-    double x = v.num == 0 ? 0 : v.num;  /* -0 and 0 are one key */
-    uint64_t bits;
-    memcpy(&bits, &x, sizeof bits);
-    return (bits ^ (bits >> 29)) * 0x9E3779B97F4A7C15ULL;
-  }
-  return (uint64_t)v.kind * 0x9E3779B97F4A7C15ULL + v.b;
-}
-
-lq_set *lq_set_build(lq_arena *a, const lq_value *items, uint32_t n) {
-  lq_set *s = lq_arena_zalloc(a, sizeof *s);
-  uint32_t cap = 8;
-  while (cap < 2 * n) cap *= 2;
-  s->slots = lq_arena_zalloc(a, cap * sizeof *s->slots);
-  s->mask = cap - 1;
-  s->kind = n ? items[0].kind : -1;
-  for (uint32_t i = 0; i < n; i++) {
-    lq_value v = items[i];
-    if (v.kind == LQ_V_LIST || v.kind == LQ_V_OBJ || v.kind == LQ_V_ROW) return NULL;
-    if ((int)v.kind != s->kind) s->kind = -1;
-    if (v.kind == LQ_V_MISSING) continue;   /* `x in [null]` never holds: x would be missing */
-    if (lq_set_has(s, v)) continue;
-    for (uint32_t j = (uint32_t)value_hash(v) & s->mask;; j = (j + 1) & s->mask) {
-      if (s->slots[j].kind == LQ_V_MISSING) { s->slots[j] = v; s->count++; break; }
-    }
-  }
-  return s;
-}
-
-bool lq_set_has(const lq_set *s, lq_value v) {
-  if (v.kind == LQ_V_MISSING) return false;
-  for (uint32_t j = (uint32_t)value_hash(v) & s->mask;; j = (j + 1) & s->mask) {
-    lq_value e = s->slots[j];
-    if (e.kind == LQ_V_MISSING) return false;
-    if (lq_value_eq(e, v)) return true;
-  }
-}
-
-/* ---- paths ---- */
-
-bool lq_path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs, const char **why) {
-  size_t n = strlen(text), cap = 4;
-  if (why) *why = NULL;
-  lq_seg *out = lq_arena_alloc(a, cap * sizeof *out);
-  uint32_t count = 0;
-  size_t i = 0;
-  while (i < n) {
-    if (count == cap) {
-      lq_seg *bigger = lq_arena_alloc(a, 2 * cap * sizeof *out);
-      memcpy(bigger, out, cap * sizeof *out);
-      out = bigger;
-      cap *= 2;
-    }
-    lq_seg *s = &out[count];
-    memset(s, 0, sizeof *s);
-    if (text[i] == '`') {
-      const char *end = strchr(text + i + 1, '`');
-      if (!end) return false;
-      s->key = lq_arena_strndup(a, text + i + 1, (size_t)(end - text - i - 1));
-      s->len = (uint32_t)(end - text - i - 1);
-      i = (size_t)(end - text) + 1;
-    } else if (text[i] == '[') {
-      /* Digits, counted without overflow: [4294967296] must not wrap to [0]. */
-      size_t j = i + 1 + (text[i + 1] == '-');
-      long long v = 0;
-      bool big = false;
-      for (; text[j] >= '0' && text[j] <= '9'; j++) {
-        v = v * 10 + (text[j] - '0');
-        if (v > LQ_INDEX_MAX) big = true, v = LQ_INDEX_MAX;
-      }
-      if (j == i + 1 + (text[i + 1] == '-') || text[j] != ']') return false;
-      if (big) {
-        if (why) *why = "a list index is a whole number from -1000000000 to 1000000000, like [0] for the first item or [-1] for the last";
-        return false;
-      }
-      s->is_index = true;
-      s->index = (int32_t)(text[i + 1] == '-' ? -v : v);
-      i = j + 1;
-    } else {
-      size_t j = i;
-      while (j < n && text[j] != '.' && text[j] != '[' && text[j] != '`') j++;
-      if (j == i) return false;
-      s->key = lq_arena_strndup(a, text + i, j - i);
-      s->len = (uint32_t)(j - i);
-      i = j;
-    }
-    count++;
-    if (i < n && text[i] == '.') {
-      i++;
-      if (i == n) return false;
-    } else if (i < n && text[i] != '[') {
-      return false;
-    }
-  }
-  *segs = out;
-  *nsegs = count;
-  return count > 0;
-}
 
 /* ---- expressions ---- */
 
 /* Distinct paths by a canonical key, each given the next id on its first use. */
 typedef struct path_table {
-  struct { const char *key; uint32_t len; int id; } *slots;
-  uint32_t mask;
-  int n;
+  lq_hash index;
+  lq_str *keys;      /* by id */
+  int n, cap;
 } path_table;
 
 typedef struct compiler {
@@ -206,29 +66,21 @@ static void path_key(compiler *c, const lq_seg *segs, uint32_t n) {
 
 /* The id of the key built in c->key: the one it got first, or the next one. */
 static int table_id(compiler *c, path_table *t) {
-  if ((uint32_t)t->n * 2 >= t->mask) {
-    uint32_t cap = t->mask ? 2 * (t->mask + 1) : 64;
-    __typeof__(t->slots) old = t->slots;
-    uint32_t old_cap = t->mask ? t->mask + 1 : 0;
-    t->slots = calloc(cap, sizeof *t->slots);
-    if (!t->slots) abort();
-    t->mask = cap - 1;
-    for (uint32_t i = 0; i < old_cap; i++) {
-      if (!old[i].key) continue;
-      uint32_t h = (uint32_t)lq_text_hash(old[i].key, old[i].len) & t->mask;
-      while (t->slots[h].key) h = (h + 1) & t->mask;
-      t->slots[h] = old[i];
-    }
-    free(old);
+  if (!t->index.slots) lq_hash_init(&t->index, NULL, 32);
+  uint64_t h = lq_hash_bytes(c->key, c->key_len);
+  uint32_t i;
+  for (i = lq_hash_first(&t->index, h); t->index.slots[i].id >= 0; i = lq_hash_next(&t->index, i)) {
+    const lq_str *k = &t->keys[t->index.slots[i].id];
+    if (t->index.slots[i].h == h && k->n == c->key_len && !memcmp(k->s, c->key, c->key_len)) return t->index.slots[i].id;
   }
-  /* lq_text_hash folds case; equal texts still compare exactly below. */
-  uint32_t h = (uint32_t)lq_text_hash(c->key, c->key_len) & t->mask;
-  for (; t->slots[h].key; h = (h + 1) & t->mask)
-    if (t->slots[h].len == c->key_len && !memcmp(t->slots[h].key, c->key, c->key_len)) return t->slots[h].id;
-  t->slots[h].key = lq_arena_strndup(c->a, c->key, c->key_len);
-  t->slots[h].len = (uint32_t)c->key_len;
-  t->slots[h].id = t->n++;
-  return t->slots[h].id;
+  if (t->n == t->cap) {
+    t->cap = t->cap ? 2 * t->cap : 32;
+    t->keys = realloc(t->keys, (size_t)t->cap * sizeof *t->keys);
+    if (!t->keys) abort();
+  }
+  t->keys[t->n] = (lq_str){lq_arena_strndup(c->a, c->key, c->key_len), (uint32_t)c->key_len};
+  lq_hash_put(&t->index, i, h, t->n);
+  return t->n++;
 }
 
 /* The memo slot of a path from the lead, the same for every use of the same path. */
@@ -607,11 +459,46 @@ static void build(compiler *c, lq_node *decls) {
   p->fields = array(c->a, p->nfields, sizeof *p->fields);
   if (p->nfields) memcpy(p->fields, c->fields, (size_t)p->nfields * sizeof *p->fields);
   free(c->sites);
-  free(c->memo.slots);
-  free(c->field_keys.slots);
+  lq_hash_free(&c->memo.index);
+  free(c->memo.keys);
+  lq_hash_free(&c->field_keys.index);
+  free(c->field_keys.keys);
   free(c->fields);
   free(c->key);
   free(c->lists);
+}
+
+/* ---- test blocks ---- */
+
+/* Each test block as lq_test. A lead that is not JSON was refused before the
+ * checker ran (test_lead); the checker refused a block without one lead, a
+ * bad `now` or an expectation naming what the rules do not have; what fails
+ * here is reported all the same. */
+static void lower_tests(lq_program *p, lq_diags *diags) {
+  for (const lq_node *t = p->decls; t; t = t->next) p->ntests += t->kind == LQ_TEST;
+  p->tests = array(&p->arena, p->ntests, sizeof *p->tests);
+  int i = 0;
+  for (const lq_node *t = p->decls; t; t = t->next) {
+    if (t->kind != LQ_TEST) continue;
+    lq_test *x = &p->tests[i++];
+    int nx = 0;
+    for (const lq_node *k = t->kids; k; k = k->next) nx += k->kind == LQ_EXPECT;
+    lq_expect *xs = array(&p->arena, nx, sizeof *xs);
+    *x = (lq_test){.name = lq_arena_strndup(&p->arena, t->str.s, t->str.n), .span = t->span, .expects = xs};
+    for (const lq_node *k = t->kids; k; k = k->next) {
+      if (k->kind == LQ_TEST_NOW) {
+        x->has_now = lq_time_parse(k->a->str.s, k->a->str.n, &x->now);
+      } else if (k->kind == LQ_TEST_LEAD && !x->lead) {
+        x->lead = k->lead;
+      } else if (k->kind == LQ_EXPECT) {
+        lq_error err;
+        lq_error_clear(&err);
+        if (lq_expect_from_words(p, k, &p->arena, &xs[x->nexpects], &err)) x->nexpects++;
+        else lq_diag_error(diags, k->span, "%s", err.msg);
+      }
+    }
+    if (!x->lead && !diags->errors) lq_diag_error(diags, t->name_span, "test \"%s\" has no lead", x->name);
+  }
 }
 
 /* Names as decisions print them, escaped once here rather than per lead. */
@@ -640,14 +527,34 @@ static void prepare_output(lq_program *p) {
     for (int i = 0; i < counts[k]; i++) lists[k][i].name_json = json_text(p, lists[k][i].name);
 }
 
+/* A test block's lead as strict JSON, as `run` would read it from a line:
+ * parsed once, here, into the program (lower_tests keeps it). */
+static const cJSON *test_lead(lq_program *p, const lq_node *lead, lq_diags *diags) {
+  char *text = lq_arena_strndup(&p->arena, lead->str.s, lead->str.n), reason[200];
+  size_t at;
+  const cJSON *j = lq_json_parse_lead_at(&p->arena, text, lead->str.n, reason, sizeof reason, &at);
+  if (!j) {
+    uint32_t off = lead->span.begin + (uint32_t)(at < lead->str.n ? at : lead->str.n - 1);
+    lq_diag_error(diags, (lq_span){off, off + 1, lead->span.file}, "the test's lead is not valid JSON: %s", reason);
+    lq_diag_note(diags, "write the lead as one line of the feed would hold it: keys in double quotes, no trailing commas");
+  }
+  return j;
+}
+
 static lq_program *finish(lq_program *p, lq_diags *diags, const char *path) {
   if (!p->decls && diags->errors) return p;
-  /* Tables first: their columns are names the checker must know. */
-  for (lq_node *d = p->decls; d; d = d->next)
+  /* Tables first: their columns are names the checker must know. Test leads
+   * too, so each is read once. */
+  for (lq_node *d = p->decls; d; d = d->next) {
     if (d->kind == LQ_TABLE && d->b) d->table = lq_table_load(&p->arena, &p->sources, diags, d, d->b->span.file);
+    if (d->kind == LQ_TEST)
+      for (lq_node *k = d->kids; k; k = k->next)
+        if (k->kind == LQ_TEST_LEAD) k->lead = test_lead(p, k, diags);
+  }
   if (lq_check(p->decls, &p->sources, diags) == 0 && diags->errors == 0) {
     compiler c = {.p = p, .a = &p->arena, .item_list = -1, .last_field = -1};
     build(&c, p->decls);
+    lower_tests(p, diags);
   }
   if (!p->name) {
     /* No ruleset line: the file's name stands in, so decisions still say where they came from. */

@@ -19,9 +19,4 @@ lq_program *lq_compile_file_opts(const char *path, const lq_compile_opts *o, lq_
 lq_program *lq_compile_text(const char *name, const char *text, size_t len, lq_diags *diags);
 void lq_program_free(lq_program *p);
 
-/* A path as written in the rules (a.b, `Key with spaces`, a[0]) into segments.
- * False when it is not one; then *why (when why is not NULL) says what is wrong
- * when it is more than the shape: an index out of range. */
-bool lq_path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs, const char **why);
-
 #endif

@@ -132,3 +132,24 @@ void lq_diags_print(const lq_diags *d, const lq_sources *src, FILE *out, bool co
   if (d->errors > d->max_errors)
     fprintf(out, "leadq: %zu more errors not shown\n", d->errors - d->max_errors);
 }
+
+/* For "did you mean": every checker and finding that suggests a name. */
+int lq_edit_distance(const char *a, size_t an, const char *b, size_t bn, int cap) {
+  if (an > 64 || bn > 64) return cap + 1;
+  int diff = (int)an - (int)bn;
+  if (diff > cap || -diff > cap) return cap + 1;
+  int row[65];
+  for (size_t j = 0; j <= bn; j++) row[j] = (int)j;
+  for (size_t i = 1; i <= an; i++) {
+    int diag = row[0];
+    row[0] = (int)i;
+    for (size_t j = 1; j <= bn; j++) {
+      int up = row[j];
+      int sub = diag + (a[i - 1] != b[j - 1]);
+      int ins = row[j - 1] + 1, del = up + 1;
+      row[j] = sub < ins ? (sub < del ? sub : del) : (ins < del ? ins : del);
+      diag = up;
+    }
+  }
+  return row[bn];
+}

@@ -36,4 +36,8 @@ void lq_diags_print(const lq_diags *d, const lq_sources *src, FILE *out, bool co
 /* Stable order for printing: by file, then position (reporting order breaks ties). */
 void lq_diags_sort(lq_diags *d);
 
+/* Levenshtein distance, capped: returns cap + 1 when larger (and for texts
+ * longer than 64 bytes): how far a name is from the one meant. */
+int lq_edit_distance(const char *a, size_t an, const char *b, size_t bn, int cap);
+
 #endif

@@ -9,11 +9,94 @@
 
 #include "output.h"
 
-const char lq_expect_forms[] =
-    "stage NAME, stage none, route \"NAME\", route none, owner \"PERSON\", owner none, rejected \"reason\", "
-    "not rejected, "
-    "score N, GROUP N, grade NAME \"LABEL\", reason \"label\", not reason \"label\"";
+/* ---- the forms of an expect line ---- */
 
+enum { A_NONE_ARG, A_NAME, A_ANYNAME, A_NONE, A_STR, A_NUM };   /* what a word must be */
+
+/* One list: the order and the text are those of the checker's note. A form
+ * with no text is read but not listed (`owner 1042`: an owner by number). */
+static const struct form {
+  lq_expect_kind kind;
+  const char *head;      /* NULL: a score group's name */
+  bool negated;
+  unsigned char arg, label;
+  const char *text;
+} forms[] = {
+    {LQ_X_STAGE, "stage", false, A_NAME, A_NONE_ARG, "stage NAME"},
+    {LQ_X_STAGE, "stage", false, A_NONE, A_NONE_ARG, "stage none"},
+    {LQ_X_ROUTE, "route", false, A_STR, A_NONE_ARG, "route \"NAME\""},
+    {LQ_X_ROUTE, "route", false, A_NONE, A_NONE_ARG, "route none"},
+    {LQ_X_OWNER, "owner", false, A_STR, A_NONE_ARG, "owner \"PERSON\""},
+    {LQ_X_OWNER, "owner", false, A_NONE, A_NONE_ARG, "owner none"},
+    {LQ_X_OWNER, "owner", false, A_NUM, A_NONE_ARG, NULL},
+    {LQ_X_REJECTED, "rejected", false, A_NONE_ARG, A_NONE_ARG, "rejected"},
+    {LQ_X_REJECTED, "rejected", false, A_STR, A_NONE_ARG, "rejected \"REASON\""},
+    {LQ_X_REJECTED, "rejected", true, A_NONE_ARG, A_NONE_ARG, "not rejected"},
+    {LQ_X_REASON, "reason", false, A_STR, A_NONE_ARG, "reason \"LABEL\""},
+    {LQ_X_REASON, "reason", true, A_STR, A_NONE_ARG, "not reason \"LABEL\""},
+    {LQ_X_GROUP, NULL, false, A_NUM, A_NONE_ARG, "GROUP N (a score group's points)"},
+    {LQ_X_SCORE, "score", false, A_NUM, A_NONE_ARG, "score N (the total)"},
+    {LQ_X_GRADE, "grade", false, A_ANYNAME, A_STR, "grade NAME \"LABEL\""},
+    {LQ_X_GRADE, "grade", false, A_ANYNAME, A_NONE, "grade NAME none"},
+};
+enum { NFORMS = sizeof forms / sizeof *forms };
+
+static bool word_is(const lq_node *w, lq_kind kind, const char *text) {
+  return w && w->kind == kind && (!text || (w->str.n == strlen(text) && !memcmp(w->str.s, text, w->str.n)));
+}
+
+static bool fits(const lq_node *w, int shape) {
+  switch (shape) {
+  case A_NONE_ARG: return !w;
+  case A_NAME: return word_is(w, LQ_NAME, NULL) && !word_is(w, LQ_NAME, "none");
+  case A_ANYNAME: return word_is(w, LQ_NAME, NULL);
+  case A_NONE: return word_is(w, LQ_NAME, "none");
+  case A_STR: return w && w->kind == LQ_STR;
+  case A_NUM: return w && w->kind == LQ_NUM;
+  default: return false;
+  }
+}
+
+/* A head some form names: a score group of that name is not read as one,
+ * but `owner` is when the rules have such a group and the value is a number. */
+static bool is_head(const lq_node *w) {
+  for (int i = 0; i < NFORMS; i++)
+    if (forms[i].head && word_is(w, LQ_NAME, forms[i].head)) return true;
+  return false;
+}
+
+bool lq_expect_parse(const lq_node *expect, bool owner_is_group, lq_expect_words *out, int *words) {
+  const lq_node *w[4] = {0};
+  int n = 0;
+  bool negated = false;
+  for (const lq_node *k = expect->kids; k; k = k->next) {
+    if (k->kind == LQ_NOT_WORD && !negated && n == 0) negated = true;
+    else if (n++ < 4) w[n - 1] = k;
+  }
+  *words = n;
+  if (n > 3 || !word_is(w[0], LQ_NAME, NULL)) return false;
+  bool owner_group = owner_is_group && word_is(w[0], LQ_NAME, "owner") && n == 2 && fits(w[1], A_NUM);
+  for (int i = 0; i < NFORMS; i++) {
+    const struct form *f = &forms[i];
+    if (f->negated != negated || !fits(w[1], f->arg) || !fits(w[2], f->label)) continue;
+    if (f->head ? !word_is(w[0], LQ_NAME, f->head) || (owner_group && f->kind == LQ_X_OWNER)
+                : is_head(w[0]) && !owner_group)
+      continue;
+    *out = (lq_expect_words){.kind = f->kind, .negated = negated, .head = w[0],
+                             .none = f->arg == A_NONE || f->label == A_NONE,
+                             .arg = f->arg == A_NONE ? NULL : w[1], .label = f->label == A_STR ? w[2] : NULL};
+    return true;
+  }
+  return false;
+}
+
+const char *lq_expect_forms(char *buf, size_t size) {
+  size_t len = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < NFORMS && len < size; i++)
+    if (forms[i].text) len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "", forms[i].text);
+  return buf;
+}
 
 static bool has_label(const lq_program *p, const char *label) {
   for (int i = 0; i < p->nrules; i++)
@@ -21,55 +104,35 @@ static bool has_label(const lq_program *p, const char *label) {
   return lq_find_cond(p->rejects, p->nrejects, label) >= 0;
 }
 
-/* ---- from words ---- */
-
-typedef struct words {
-  const lq_node *w[4];
-  int n;
-  bool negated;
-} words;
-
-static bool word_is(const lq_node *w, lq_kind kind, const char *text) {
-  return w && w->kind == kind && (!text || (w->str.n == strlen(text) && !memcmp(w->str.s, text, w->str.n)));
-}
-
 static const char *dup(lq_arena *a, const lq_node *w) { return lq_arena_strndup(a, w->str.s, w->str.n); }
 
-#define FAIL(...) return snprintf(why, whylen, __VA_ARGS__), false
+#define FAIL(...) return lq_error_at(err, x->span.begin, __VA_ARGS__)
 
-bool lq_expect_from_words(const lq_program *p, const lq_node *expect, lq_arena *a, lq_expect *x,
-                          char *why, size_t whylen) {
-  words W = {0};
-  int total = 0;
-  for (const lq_node *k = expect->kids; k; k = k->next, total++) {
-    if (k->kind == LQ_NOT_WORD && total == 0) W.negated = true;
-    else if (W.n < 4) W.w[W.n++] = k;
-    else FAIL("too many words; an expectation is one of: %s", lq_expect_forms);
+bool lq_expect_from_words(const lq_program *p, const lq_node *expect, lq_arena *a, lq_expect *x, lq_error *err) {
+  lq_expect_words W;
+  int n;
+  *x = (lq_expect){.index = -1, .span = expect->span};
+  char list[400];
+  if (!lq_expect_parse(expect, lq_find_group(p, "owner") >= 0, &W, &n)) {
+    if (n > 4) FAIL("too many words; an expectation is one of: %s", lq_expect_forms(list, sizeof list));
+    FAIL("expected one of: %s", lq_expect_forms(list, sizeof list));
   }
-  *x = (lq_expect){.negated = W.negated, .index = -1, .span = expect->span};
-  const lq_node *w0 = W.w[0], *w1 = W.n > 1 ? W.w[1] : NULL, *w2 = W.n > 2 ? W.w[2] : NULL;
-  bool none1 = word_is(w1, LQ_NAME, "none");
-  if (!w0 || w0->kind != LQ_NAME) FAIL("expected one of: %s", lq_expect_forms);
-  const char *head = dup(a, w0);
-  if (!strcmp(head, "stage") && W.n == 2 && !W.negated && w1->kind == LQ_NAME) {
-    x->kind = LQ_X_STAGE;
-    if (none1) return true;
+  x->kind = W.kind;
+  x->negated = W.negated;
+  const lq_node *w1 = W.arg;
+  switch (W.kind) {
+  case LQ_X_STAGE:
+    if (W.none) return true;
     x->index = lq_find_cond(p->stages, p->nstages, dup(a, w1));
     if (x->index < 0) FAIL("there is no stage '%s'", dup(a, w1));
     return true;
-  }
-  if (!strcmp(head, "route") && W.n == 2 && !W.negated && (none1 || w1->kind == LQ_STR)) {
-    x->kind = LQ_X_ROUTE;
-    if (none1) return true;
+  case LQ_X_ROUTE:
+    if (W.none) return true;
     x->index = lq_find_cond(p->routes, p->nroutes, dup(a, w1));
     if (x->index < 0) FAIL("there is no route \"%s\"", dup(a, w1));
     return true;
-  }
-  /* `owner 5` is the score group when the rules have one named owner, as before. */
-  if (!strcmp(head, "owner") && W.n == 2 && !W.negated &&
-      (none1 || w1->kind == LQ_STR || (w1->kind == LQ_NUM && lq_find_group(p, "owner") < 0))) {
-    x->kind = LQ_X_OWNER;
-    if (none1) return true;
+  case LQ_X_OWNER:
+    if (W.none) return true;
     if (!p->to_people) FAIL("no route has an owner, so no lead can go to this one");
     if (w1->kind == LQ_NUM) {
       /* A whole number of more than 15 digits by its digits, as the owner is keyed. */
@@ -84,48 +147,41 @@ bool lq_expect_from_words(const lq_program *p, const lq_node *expect, lq_arena *
     x->text = dup(a, w1);
     if (lq_text_blank(x->text, strlen(x->text))) FAIL("an owner is never empty; write owner none for a lead that goes to no one");
     return true;
-  }
-  if (!strcmp(head, "rejected") && (W.n == 1 || (!W.negated && W.n == 2 && w1->kind == LQ_STR))) {
-    x->kind = LQ_X_REJECTED;
-    if (W.n == 1) return true;   /* rejected for any reason, or not at all */
+  case LQ_X_REJECTED:
+    if (!w1) return true;   /* rejected for any reason, or not at all */
     x->index = lq_find_cond(p->rejects, p->nrejects, dup(a, w1));
     if (x->index < 0) FAIL("there is no reject reason \"%s\"", dup(a, w1));
     return true;
-  }
-  if (!strcmp(head, "reason") && W.n == 2 && w1->kind == LQ_STR) {
-    x->kind = LQ_X_REASON;
+  case LQ_X_REASON:
     x->text = dup(a, w1);
     if (!has_label(p, x->text)) FAIL("no rule or reject is labelled \"%s\"", x->text);
     return true;
-  }
-  if (!strcmp(head, "grade") && W.n == 3 && !W.negated && w1->kind == LQ_NAME &&
-      (w2->kind == LQ_STR || word_is(w2, LQ_NAME, "none"))) {
-    x->kind = LQ_X_GRADE;
+  case LQ_X_GRADE: {
     x->index = lq_find_grade(p, dup(a, w1));
     if (x->index < 0) FAIL("there is no grade '%s'", dup(a, w1));
-    if (w2->kind != LQ_STR) return true;
-    x->text = dup(a, w2);
+    if (!W.label) return true;
+    x->text = dup(a, W.label);
     const lq_grade *g = &p->grades[x->index];
     for (int i = 0; i < g->narms; i++)
       if (!strcmp(g->arms[i].label, x->text)) return true;
     FAIL("grade %s has no label \"%s\"", g->name, x->text);
   }
-  if (W.n == 2 && !W.negated && w1->kind == LQ_NUM) {
-    if (!strcmp(head, "score")) {
-      x->kind = LQ_X_SCORE;
-      x->num = w1->num;
-      return true;
-    }
-    x->kind = LQ_X_GROUP;
+  case LQ_X_SCORE:
     x->num = w1->num;
-    x->index = lq_find_group(p, head);
-    if (x->index < 0) FAIL("there is no score group '%s'", head);
+    return true;
+  case LQ_X_GROUP:
+    x->num = w1->num;
+    x->index = lq_find_group(p, dup(a, W.head));
+    if (x->index < 0) FAIL("there is no score group '%s'", dup(a, W.head));
     return true;
   }
-  FAIL("expected one of: %s", lq_expect_forms);
+  FAIL("expected one of: %s", lq_expect_forms(list, sizeof list));
 }
 
 /* ---- from JSON: the "expect" object of a case, keyed like a decision ---- */
+
+#undef FAIL
+#define FAIL(...) return lq_error_set(err, __VA_ARGS__)
 
 typedef struct xvec {
   lq_arena *a;
@@ -146,8 +202,7 @@ static lq_expect *push(xvec *v, lq_expect_kind kind) {
   return x;
 }
 
-static bool json_name(const cJSON *j, const lq_cond_decl *d, int n, const char *what, int *index,
-                      char *why, size_t whylen) {
+static bool json_name(const cJSON *j, const lq_cond_decl *d, int n, const char *what, int *index, lq_error *err) {
   if (cJSON_IsNull(j)) return true;
   if (!cJSON_IsString(j)) FAIL("\"%s\" must be a name or null", what);
   *index = lq_find_cond(d, n, j->valuestring);
@@ -155,8 +210,7 @@ static bool json_name(const cJSON *j, const lq_cond_decl *d, int n, const char *
   return true;
 }
 
-static bool json_labels(xvec *v, const lq_program *p, const cJSON *list, bool negated, char *why,
-                        size_t whylen) {
+static bool json_labels(xvec *v, const lq_program *p, const cJSON *list, bool negated, lq_error *err) {
   if (!cJSON_IsArray(list)) FAIL("\"%s\" must be a list of rule labels", negated ? "not_reasons" : "reasons");
   for (const cJSON *k = list->child; k; k = k->next) {
     if (!cJSON_IsString(k)) FAIL("rule labels are text");
@@ -168,16 +222,16 @@ static bool json_labels(xvec *v, const lq_program *p, const cJSON *list, bool ne
   return true;
 }
 
-bool lq_expect_from_json(const lq_program *p, const cJSON *expect, lq_arena *a, lq_expect **xs,
-                         int *n, char *why, size_t whylen) {
+bool lq_expect_from_json(const lq_program *p, const cJSON *expect, lq_arena *a, lq_expect **xs, int *n,
+                         lq_error *err) {
   xvec v = {.a = a};
   if (!cJSON_IsObject(expect)) FAIL("\"expect\" must be an object such as {\"stage\": \"SQL\"}");
   for (const cJSON *k = expect->child; k; k = k->next) {
     const char *key = k->string;
     if (!strcmp(key, "stage")) {
-      if (!json_name(k, p->stages, p->nstages, "stage", &push(&v, LQ_X_STAGE)->index, why, whylen)) return false;
+      if (!json_name(k, p->stages, p->nstages, "stage", &push(&v, LQ_X_STAGE)->index, err)) return false;
     } else if (!strcmp(key, "route")) {
-      if (!json_name(k, p->routes, p->nroutes, "route", &push(&v, LQ_X_ROUTE)->index, why, whylen)) return false;
+      if (!json_name(k, p->routes, p->nroutes, "route", &push(&v, LQ_X_ROUTE)->index, err)) return false;
     } else if (!strcmp(key, "owner")) {
       lq_expect *x = push(&v, LQ_X_OWNER);
       if (!cJSON_IsNull(k) && !p->to_people) FAIL("\"owner\": no route has an owner, so no lead can go to this one");
@@ -200,7 +254,7 @@ bool lq_expect_from_json(const lq_program *p, const cJSON *expect, lq_arena *a, 
     } else if (!strcmp(key, "rejected")) {
       lq_expect *x = push(&v, LQ_X_REJECTED);
       if (cJSON_IsFalse(k) || cJSON_IsNull(k)) x->negated = true;
-      else if (!json_name(k, p->rejects, p->nrejects, "reject reason", &x->index, why, whylen)) return false;
+      else if (!json_name(k, p->rejects, p->nrejects, "reject reason", &x->index, err)) return false;
     } else if (!strcmp(key, "score")) {
       if (!cJSON_IsNumber(k)) FAIL("\"score\" must be a number");
       push(&v, LQ_X_SCORE)->num = k->valuedouble;
@@ -217,7 +271,7 @@ bool lq_expect_from_json(const lq_program *p, const cJSON *expect, lq_arena *a, 
         else if (cJSON_IsString(g)) x->text = lq_arena_strndup(a, g->valuestring, strlen(g->valuestring));
       }
     } else if (!strcmp(key, "reasons") || !strcmp(key, "not_reasons")) {
-      if (!json_labels(&v, p, k, key[0] == 'n', why, whylen)) return false;
+      if (!json_labels(&v, p, k, key[0] == 'n', err)) return false;
     } else {
       FAIL("unknown expectation \"%s\"; use stage, route, owner, rejected, score, scores, grades, reasons, not_reasons",
            key);

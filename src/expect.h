@@ -2,6 +2,7 @@
 #ifndef LQ_EXPECT_H
 #define LQ_EXPECT_H
 #include <stdbool.h>
+#include "error.h"
 #include "eval.h"
 #include "json.h"
 
@@ -28,17 +29,34 @@ typedef struct lq_expect {
   lq_span span;       /* the expect line, for messages */
 } lq_expect;
 
-/* The forms, for messages: "stage NAME, stage none, route \"X\", ...". */
-extern const char lq_expect_forms[];
+/* The words of an `expect` line, read by the one list of forms: which form
+ * they take and its words. The checker (which reports what the rules do not
+ * declare, with did-you-mean) and the compiler (which lowers a test block to
+ * lq_test) both read a line with it. */
+typedef struct lq_expect_words {
+  lq_expect_kind kind;
+  bool negated;          /* written after `not` */
+  bool none;             /* the value is `none` (stage, route, owner, grade) */
+  const lq_node *head;   /* the first word: GROUP: the group's name */
+  const lq_node *arg;    /* the value; GRADE: the grade's name; NULL: none, or `rejected` alone */
+  const lq_node *label;  /* GRADE: the label (NULL: none) */
+} lq_expect_words;
 
-/* From the words of an `expect` line. On a malformed line returns false and
- * writes why (naming what was expected) into why. Strings live in a. */
-bool lq_expect_from_words(const lq_program *p, const lq_node *expect, lq_arena *a, lq_expect *x,
-                          char *why, size_t whylen);
+/* Which form the words of expect (an LQ_EXPECT node) take; false when none.
+ * owner_is_group: the rules have a score group named owner, so `owner 5` is
+ * its points. words: how many words there are, `not` aside. */
+bool lq_expect_parse(const lq_node *expect, bool owner_is_group, lq_expect_words *w, int *words);
+/* The forms, as messages list them: "stage NAME, stage none, route \"NAME\", ...". */
+const char *lq_expect_forms(char *buf, size_t size);
+
+/* From the words of an `expect` line, against the compiled rules. On a line
+ * no form reads, or that names what the rules do not have, returns false with
+ * err saying what (at the line's first byte). Strings live in a. */
+bool lq_expect_from_words(const lq_program *p, const lq_node *expect, lq_arena *a, lq_expect *x, lq_error *err);
 
 /* From the "expect" object of a JSON case; *n expectations into an arena array. */
-bool lq_expect_from_json(const lq_program *p, const cJSON *expect, lq_arena *a, lq_expect **xs,
-                         int *n, char *why, size_t whylen);
+bool lq_expect_from_json(const lq_program *p, const cJSON *expect, lq_arena *a, lq_expect **xs, int *n,
+                         lq_error *err);
 
 /* x as an expect line would say it: `stage MQL`, `fit 25`, `not reason "x"`. */
 void lq_expect_describe(const lq_program *p, const lq_expect *x, lq_buf *b);

@@ -31,6 +31,7 @@
 #include <emmintrin.h>   /* SSE2 is in every x86-64 */
 #endif
 
+#include "hash.h"
 #include "json.h"
 
 /* Room past max_record the buffer may need to tell a long record: a BOM, a
@@ -977,8 +978,7 @@ cJSON *lq_feed_decode(const lq_feed_schema *s, lq_arena *a, const char *raw, siz
  * of column numbers); the column that had it already, or col. */
 static size_t same_key(size_t *seen, size_t mask, const char *const *keys, const uint32_t *lens, const char *s,
                        size_t n, size_t col) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+  uint64_t h = lq_hash_bytes(s, n);
   for (size_t k = (size_t)h & mask;; k = (k + 1) & mask) {
     if (seen[k] == SIZE_MAX) {
       seen[k] = col;

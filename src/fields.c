@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "diag.h"
 #include "eval.h"
 #include "json.h"
 
@@ -409,4 +409,65 @@ bool lq_fields_id_missing(lq_fields *t, lq_fields_miss *out) {
 int lq_fields_kept(const lq_fields *t, int i) {
   if (i < 0) i = t->has_id ? t->p->nfields : t->n;
   return i < t->n ? (int)t->tr[i].ncands : 0;
+}
+
+/* ---- a field path as written ---- */
+
+bool lq_path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs, const char **why) {
+  size_t n = strlen(text), cap = 4;
+  if (why) *why = NULL;
+  lq_seg *out = lq_arena_alloc(a, cap * sizeof *out);
+  uint32_t count = 0;
+  size_t i = 0;
+  while (i < n) {
+    if (count == cap) {
+      lq_seg *bigger = lq_arena_alloc(a, 2 * cap * sizeof *out);
+      memcpy(bigger, out, cap * sizeof *out);
+      out = bigger;
+      cap *= 2;
+    }
+    lq_seg *s = &out[count];
+    memset(s, 0, sizeof *s);
+    if (text[i] == '`') {
+      const char *end = strchr(text + i + 1, '`');
+      if (!end) return false;
+      s->key = lq_arena_strndup(a, text + i + 1, (size_t)(end - text - i - 1));
+      s->len = (uint32_t)(end - text - i - 1);
+      i = (size_t)(end - text) + 1;
+    } else if (text[i] == '[') {
+      /* Digits, counted without overflow: [4294967296] must not wrap to [0]. */
+      size_t j = i + 1 + (text[i + 1] == '-');
+      long long v = 0;
+      bool big = false;
+      for (; text[j] >= '0' && text[j] <= '9'; j++) {
+        v = v * 10 + (text[j] - '0');
+        if (v > LQ_INDEX_MAX) big = true, v = LQ_INDEX_MAX;
+      }
+      if (j == i + 1 + (text[i + 1] == '-') || text[j] != ']') return false;
+      if (big) {
+        if (why) *why = "a list index is a whole number from -1000000000 to 1000000000, like [0] for the first item or [-1] for the last";
+        return false;
+      }
+      s->is_index = true;
+      s->index = (int32_t)(text[i + 1] == '-' ? -v : v);
+      i = j + 1;
+    } else {
+      size_t j = i;
+      while (j < n && text[j] != '.' && text[j] != '[' && text[j] != '`') j++;
+      if (j == i) return false;
+      s->key = lq_arena_strndup(a, text + i, j - i);
+      s->len = (uint32_t)(j - i);
+      i = j;
+    }
+    count++;
+    if (i < n && text[i] == '.') {
+      i++;
+      if (i == n) return false;
+    } else if (i < n && text[i] != '[') {
+      return false;
+    }
+  }
+  *segs = out;
+  *nsegs = count;
+  return count > 0;
 }

@@ -64,4 +64,9 @@ bool lq_fields_id_missing(lq_fields *t, lq_fields_miss *out);
 /* Did-you-mean candidates kept for field i (-1: the id path): at most LQ_FIELDS_MAX_KEYS. */
 int lq_fields_kept(const lq_fields *t, int i);
 
+/* A path as written in the rules (a.b, `Key with spaces`, a[0]) into segments:
+ * what --id-field names. False when it is not one; then *why (when why is not
+ * NULL) says what is wrong when it is more than the shape: an index out of range. */
+bool lq_path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs, const char **why);
+
 #endif

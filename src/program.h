@@ -12,7 +12,9 @@
 #define LQ_PROGRAM_H
 #include <regex.h>
 #include "ast.h"
+#include "builtins.h"
 #include "diag.h"
+#include "hash.h"
 #include "table.h"
 #include "value.h"
 
@@ -37,18 +39,6 @@ typedef struct lq_seg { const char *key; uint32_t len; int32_t index; bool is_in
 /* A list index is a whole number within this, either way ([-1]: the last item),
  * in the rules as in --id-field. */
 #define LQ_INDEX_MAX 1000000000
-
-/* Constant text and numbers, hashed; text ignores case. */
-typedef struct lq_set {
-  lq_value *slots;      /* open addressing; kind MISSING marks an empty slot */
-  uint32_t mask;
-  uint32_t count;
-  int kind;             /* the kind of every item, or -1 when they are mixed */
-} lq_set;
-
-/* Builds a hash set of constant items; NULL when an item is a list or object. */
-lq_set *lq_set_build(lq_arena *a, const lq_value *items, uint32_t n);
-bool lq_set_has(const lq_set *s, lq_value v);
 
 typedef enum lq_root { LQ_ROOT_LEAD, LQ_ROOT_ITEM, LQ_ROOT_EXPR } lq_root;
 
@@ -142,13 +132,26 @@ typedef struct lq_field {
   lq_span span;              /* its first use */
 } lq_field;
 
+/* A test block, lowered when the rules compile: its lead parsed once, its
+ * expectations (expect.h) resolved against this program once. */
+struct lq_expect;
+typedef struct lq_test {
+  const char *name;
+  lq_span span;
+  bool has_now;              /* `now` given; else the runner's clock */
+  double now;
+  const cJSON *lead;
+  const struct lq_expect *expects;
+  int nexpects;
+} lq_test;
+
 typedef enum { LQ_STEP_GROUP, LQ_STEP_GRADE, LQ_STEP_REJECT, LQ_STEP_STAGE, LQ_STEP_ROUTE } lq_step_kind;
 typedef struct lq_step { uint8_t kind; uint32_t index; } lq_step;
 
 typedef struct lq_program {
   lq_arena arena;
   lq_sources sources;
-  lq_node *decls;            /* the syntax tree, for fmt, explain and test */
+  lq_node *decls;            /* the syntax tree: check --dump-ast prints it */
   const char *name, *version;
   lq_str name_json, version_json;   /* JSON strings, or null */
   lq_team *teams;       int nteams;
@@ -167,37 +170,15 @@ typedef struct lq_program {
   bool to_people;            /* some route has `to`: decisions name a person, so owners are shown */
   lq_field *fields;     int nfields;   /* every distinct field path the rules read */
   regex_t **regexes;    int nregexes;
+  lq_test *tests;       int ntests;   /* the test blocks, includes' too, in order */
 } lq_program;
 
+/* program.c: the few questions asked of a compiled program by name. */
 const char *lq_op_name(lq_op op);
 
 /* Declarations by name: an index, or -1. */
 int lq_find_cond(const lq_cond_decl *d, int n, const char *name);
 int lq_find_group(const lq_program *p, const char *name);
 int lq_find_grade(const lq_program *p, const char *name);
-
-/* Built-in functions: name, fewest and most arguments (-1: any), and whether
- * the first argument may be `LIST where COND`. Compile and eval share the list. */
-#define LQ_FUNCS(X)                                                            \
-  X(lower, 1, 1, false) X(upper, 1, 1, false) X(trim, 1, 1, false)             \
-  X(len, 1, 1, false) X(domain, 1, 1, false) X(number, 1, 1, false)           \
-  X(coalesce, 1, -1, false) X(abs, 1, 1, false) X(round, 1, 2, false)         \
-  X(floor, 1, 1, false) X(ceil, 1, 1, false)                                  \
-  X(min, 1, -1, true) X(max, 1, -1, true)                                     \
-  X(sum, 1, 1, true) X(count, 1, 1, true) X(any, 1, 1, true)                  \
-  X(every, 1, 1, true) X(latest, 1, 1, true) X(earliest, 1, 1, true)          \
-  X(days_since, 1, 1, false) X(date, 1, 1, false)                            \
-  X(first, 1, 1, true) X(pick, 2, 3, true)
-
-typedef enum lq_fn {
-#define X(name, lo, hi, w) LQ_FN_##name,
-  LQ_FUNCS(X)
-#undef X
-  LQ_FN_COUNT
-} lq_fn;
-
-typedef struct lq_func { const char *name; int min_args, max_args; bool takes_where; } lq_func;
-extern const lq_func lq_funcs[LQ_FN_COUNT];
-int lq_func_find(const char *name, size_t len);   /* -1 when unknown */
 
 #endif

@@ -7,6 +7,7 @@
  * and HTML are drawn from one model of the report's tables (struct table), so
  * the two always say the same; JSON is written from the accessors directly. */
 #include "report.h"
+#include "hash.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -14,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct score_bin { double score; lq_tally t; bool used; } score_bin;
+typedef struct score_bin { double score; lq_tally t; } score_bin;
 typedef struct disp { char *text; lq_tally t; uint64_t *fired; } disp;
 /* An owner (the person of `route ... to`): as first seen, text or a number. */
 typedef struct owner_stat { char *text; size_t n; bool num; double x; lq_tally t; } owner_stat;
 
-enum { DISP_SLOTS = 512, TEAM_KINDS = 3 };
+enum { TEAM_KINDS = 3 };
 
 struct lq_report {
   const lq_program *p;
@@ -39,15 +40,15 @@ struct lq_report {
   bool *team_hit;       /* scratch for one lead */
   lq_id *examples;      /* per reject: LQ_REPORT_EXAMPLES ids, their text malloc'd */
   uint8_t *nexamples;   /* per reject: how many */
-  score_bin *bins;      /* open addressing on the total score */
+  score_bin *bins;      /* in the order first seen */
   size_t nbins, bins_cap;
+  lq_hash bin_index;    /* into bins, by the total score */
   disp *disps;          /* in the order first seen */
   int ndisps, other;    /* other: index of "(other)", or -1 */
-  int slots[DISP_SLOTS];
+  lq_hash disp_index;   /* into disps, ignoring case */
   owner_stat *owners;   /* in the order first seen */
   int nowners, owners_cap, other_owners;   /* other_owners: index of "(other owners)", or -1 */
-  int *owner_slots;     /* open addressing into owners, -1 empty */
-  uint32_t owner_mask;
+  lq_hash owner_index;  /* into owners, byte for byte */
   lq_tally no_owner;    /* not rejected, and routed to no person */
 };
 
@@ -96,12 +97,11 @@ lq_report *lq_report_new(const lq_program *p, const lq_report_opts *o) {
   R->nexamples = lq_xcalloc((size_t)p->nrejects + 1, sizeof *R->nexamples);
   R->bins_cap = 64;
   R->bins = lq_xcalloc(R->bins_cap, sizeof *R->bins);
+  lq_hash_init(&R->bin_index, NULL, 32);
   R->other = -1;
-  for (int i = 0; i < DISP_SLOTS; i++) R->slots[i] = -1;
+  lq_hash_init(&R->disp_index, NULL, 64);
   R->other_owners = -1;
-  R->owner_mask = 63;
-  R->owner_slots = lq_xcalloc(R->owner_mask + 1, sizeof *R->owner_slots);
-  for (uint32_t i = 0; i <= R->owner_mask; i++) R->owner_slots[i] = -1;
+  lq_hash_init(&R->owner_index, NULL, 32);
   return R;
 }
 
@@ -115,7 +115,9 @@ void lq_report_free(lq_report *R) {
   free(R->disps);
   for (int i = 0; i < R->nowners; i++) free(R->owners[i].text);
   free(R->owners);
-  free(R->owner_slots);
+  lq_hash_free(&R->owner_index);
+  lq_hash_free(&R->disp_index);
+  lq_hash_free(&R->bin_index);
   free(R->examples);
   free(R->nexamples);
   free(R->bins);
@@ -136,38 +138,23 @@ void lq_report_bad_lines(lq_report *R, uint64_t n) { R->bad = n; }
 
 /* ---- counting ---- */
 
-static uint64_t hash_double(double x) {
-  uint64_t h;
-  memcpy(&h, &x, sizeof h);
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return h;
-}
-
-static score_bin *bin_find(score_bin *bins, size_t cap, double score) {
-  size_t i = (size_t)hash_double(score) & (cap - 1);
-  while (bins[i].used && bins[i].score != score) i = (i + 1) & (cap - 1);
-  return &bins[i];
-}
-
 static void count_score(lq_report *R, double score, bool outcome) {
-  if (2 * (R->nbins + 1) > R->bins_cap) {
-    size_t cap = R->bins_cap * 2;
-    score_bin *bins = lq_xcalloc(cap, sizeof *bins);
-    for (size_t i = 0; i < R->bins_cap; i++)
-      if (R->bins[i].used) *bin_find(bins, cap, R->bins[i].score) = R->bins[i];
-    free(R->bins);
-    R->bins = bins;
-    R->bins_cap = cap;
+  uint64_t h = lq_hash_num(score);
+  lq_hash *t = &R->bin_index;
+  uint32_t i;
+  for (i = lq_hash_first(t, h); t->slots[i].id >= 0; i = lq_hash_next(t, i))
+    if (R->bins[t->slots[i].id].score == score) {
+      tally(&R->bins[t->slots[i].id].t, outcome);
+      return;
+    }
+  if (R->nbins == R->bins_cap) {
+    R->bins_cap *= 2;
+    R->bins = realloc(R->bins, R->bins_cap * sizeof *R->bins);
+    if (!R->bins) abort();
   }
-  score_bin *b = bin_find(R->bins, R->bins_cap, score);
-  if (!b->used) {
-    b->used = true;
-    b->score = score;
-    R->nbins++;
-  }
-  tally(&b->t, outcome);
+  R->bins[R->nbins] = (score_bin){.score = score};
+  tally(&R->bins[R->nbins].t, outcome);
+  lq_hash_put(t, i, h, (int32_t)R->nbins++);
 }
 
 /* A disposition as text: text as is, numbers as leadq prints them. */
@@ -197,16 +184,20 @@ static int disp_index(lq_report *R, lq_value v) {
   char buf[32];
   size_t n;
   const char *text = disp_text(v, buf, &n);
-  size_t i = (size_t)lq_text_hash(text, n) & (DISP_SLOTS - 1);
-  for (; R->slots[i] >= 0; i = (i + 1) & (DISP_SLOTS - 1)) {
-    const char *t = R->disps[R->slots[i]].text;
-    if (lq_text_eq(t, strlen(t), text, n)) return R->slots[i];
+  uint64_t h = lq_hash_text(text, n);
+  lq_hash *t = &R->disp_index;
+  uint32_t i;
+  for (i = lq_hash_first(t, h); t->slots[i].id >= 0; i = lq_hash_next(t, i)) {
+    const char *d = R->disps[t->slots[i].id].text;
+    if (t->slots[i].h == h && lq_text_eq(d, strlen(d), text, n)) return t->slots[i].id;
   }
   if (R->ndisps - (R->other >= 0) >= LQ_REPORT_MAX_DISPOSITIONS) {
     if (R->other < 0) R->other = disp_new(R, "(other)", 7);
     return R->other;
   }
-  return R->slots[i] = disp_new(R, text, n);
+  int id = disp_new(R, text, n);
+  lq_hash_put(t, i, h, id);
+  return id;
 }
 
 static int owner_new(lq_report *R, const char *text, size_t n, lq_value v) {
@@ -219,36 +210,24 @@ static int owner_new(lq_report *R, const char *text, size_t n, lq_value v) {
   return R->nowners++;
 }
 
-/* Over the exact bytes: owners are told apart as decisions print them. */
-static uint32_t owner_slot(const lq_report *R, const char *text, size_t n) {
-  uint32_t i = (uint32_t)lq_owner_hash(LQ_OWNER_HASH_SEED, text, n) & R->owner_mask;
-  for (; R->owner_slots[i] >= 0; i = (i + 1) & R->owner_mask) {
-    const owner_stat *o = &R->owners[R->owner_slots[i]];
-    if (o->n == n && !memcmp(o->text, text, n)) break;
-  }
-  return i;
-}
-
 /* An owner's counters. Owners compare as decisions print them, as diff and
  * `expect owner` compare them: Ana@acme.example and ana@acme.example are two
  * values in the CRM import, so two rows; 1042 and "1042" are one. */
 static int owner_index(lq_report *R, const char *text, size_t n, lq_value v) {
-  uint32_t i = owner_slot(R, text, n);
-  if (R->owner_slots[i] >= 0) return R->owner_slots[i];
+  uint64_t h = lq_hash_bytes(text, n);   /* over the exact bytes, as decisions print them */
+  lq_hash *t = &R->owner_index;
+  uint32_t i;
+  for (i = lq_hash_first(t, h); t->slots[i].id >= 0; i = lq_hash_next(t, i)) {
+    const owner_stat *o = &R->owners[t->slots[i].id];
+    if (t->slots[i].h == h && o->n == n && !memcmp(o->text, text, n)) return t->slots[i].id;
+  }
   if (R->nowners - (R->other_owners >= 0) >= LQ_REPORT_MAX_OWNERS) {
     if (R->other_owners < 0) R->other_owners = owner_new(R, "(other owners)", 14, LQ_NOVALUE);
     return R->other_owners;
   }
-  if (2 * ((uint32_t)R->nowners + 1) > R->owner_mask) {   /* grow, keeping the table half empty */
-    free(R->owner_slots);
-    R->owner_mask = 2 * R->owner_mask + 1;
-    R->owner_slots = lq_xcalloc(R->owner_mask + 1, sizeof *R->owner_slots);
-    for (uint32_t k = 0; k <= R->owner_mask; k++) R->owner_slots[k] = -1;
-    for (int k = 0; k < R->nowners; k++)
-      if (k != R->other_owners) R->owner_slots[owner_slot(R, R->owners[k].text, R->owners[k].n)] = k;
-    i = owner_slot(R, text, n);
-  }
-  return R->owner_slots[i] = owner_new(R, text, n, v);
+  int id = owner_new(R, text, n, v);
+  lq_hash_put(t, i, h, id);
+  return id;
 }
 
 static void keep_example(lq_report *R, int reject, const lq_id *id) {
@@ -384,8 +363,7 @@ static int cmp_bins(const void *a, const void *b) {
 static score_bin *sorted_bins(const lq_report *R) {
   score_bin *v = lq_xcalloc(R->nbins, sizeof *v);
   size_t n = 0;
-  for (size_t i = 0; i < R->bins_cap; i++)
-    if (R->bins[i].used) v[n++] = R->bins[i];
+  for (size_t i = 0; i < R->nbins; i++) v[n++] = R->bins[i];
   qsort(v, n, sizeof *v, cmp_bins);
   return v;
 }

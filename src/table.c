@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "feed.h"
+#include "hash.h"
 #include "json.h"
 
 /* A table with more problems than this is the wrong file: the rest are counted. */
@@ -26,7 +27,6 @@ typedef struct loader {
   int cols_cap;   /* NDJSON: room in t->cols */
 } loader;
 
-static uint64_t text_hash(const char *s, size_t n) { return lq_text_hash(s, n); }
 
 /* The span of line (from 1) of the table file, for a message there. */
 static lq_span line_span(const loader *L, uint64_t line) {
@@ -65,7 +65,7 @@ static bool row_hash(const lq_table *t, uint32_t row, uint64_t *h) {
   *h = 0;
   for (int k = 0; k < t->nkeys; k++) {
     if (!cell_text(t, row, t->key_cols[k], buf, &s, &n)) return false;
-    *h = mix(*h, text_hash(s, n));
+    *h = mix(*h, lq_hash_text(s, n));
   }
   return true;
 }
@@ -99,7 +99,7 @@ int64_t lq_table_find(const lq_table *t, const lq_value *keys) {
   uint64_t h = 0;
   for (int i = 0; i < t->nkeys; i++) {
     if (!lq_value_key_text(keys[i], k.buf[i], &k.s[i], &k.n[i])) return -1;
-    h = mix(h, text_hash(k.s[i], k.n[i]));
+    h = mix(h, lq_hash_text(k.s[i], k.n[i]));
   }
   return find(t, &k, h);
 }
@@ -115,7 +115,7 @@ int lq_table_row_id(const lq_table *t, uint32_t row, lq_value *parts) {
 
 int lq_table_column(const lq_table *t, const char *name, size_t n) {
   if (!t->col_slots) return -1;
-  for (uint32_t j = (uint32_t)text_hash(name, n) & t->col_mask; t->col_slots[j]; j = (j + 1) & t->col_mask) {
+  for (uint32_t j = (uint32_t)lq_hash_text(name, n) & t->col_mask; t->col_slots[j]; j = (j + 1) & t->col_mask) {
     int i = (int)t->col_slots[j] - 1;
     if (t->col_lens[i] == n && !memcmp(t->cols[i], name, n)) return i;
   }
@@ -126,7 +126,7 @@ int lq_table_column(const lq_table *t, const char *name, size_t n) {
  * not: `Email` and `email` are two columns that share a probe sequence. */
 static void index_column(lq_table *t, int i) {
   uint32_t *slots = (uint32_t *)t->col_slots;
-  uint32_t j = (uint32_t)text_hash(t->cols[i], t->col_lens[i]) & t->col_mask;
+  uint32_t j = (uint32_t)lq_hash_text(t->cols[i], t->col_lens[i]) & t->col_mask;
   while (slots[j]) j = (j + 1) & t->col_mask;
   slots[j] = (uint32_t)i + 1;
 }

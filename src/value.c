@@ -99,12 +99,6 @@ const char *lq_text_find(const char *hay, size_t hn, const char *needle, size_t 
   return NULL;
 }
 
-uint64_t lq_text_hash(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < n; i++) h = (h ^ fold((unsigned char)s[i])) * 1099511628211ULL;
-  return h;
-}
-
 bool lq_value_eq(lq_value a, lq_value b) {
   if (a.kind != b.kind) return false;
   switch (a.kind) {

@@ -57,7 +57,6 @@ lq_value lq_value_from_json(lq_arena *a, const cJSON *j);
 bool lq_text_eq(const char *a, size_t an, const char *b, size_t bn);
 int lq_text_cmp(const char *a, size_t an, const char *b, size_t bn);
 const char *lq_text_find(const char *hay, size_t hn, const char *needle, size_t nn);
-uint64_t lq_text_hash(const char *s, size_t n);
 
 /* Equality of two present values of the same kind (text ignoring case, lists
  * item by item). Values of different kinds are not equal. */

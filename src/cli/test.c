@@ -294,52 +294,15 @@ static void test_error(tester *T, const char *suite, const char *name, const cha
   lq_buf_free(&out);
 }
 
-static lq_str node_text(const lq_node *n) { return n ? n->str : (lq_str){"", 0}; }
-
-/* The test blocks of a compiled rules file (its includes' too). */
+/* The test blocks of a compiled rules file (its includes' too), lowered by
+ * the compiler: each lead parsed and each expectation resolved already. */
 static void run_blocks(tester *T, lq_program *p, lq_eval *E, const char *suite) {
-  lq_arena a;
-  lq_arena_init(&a, 4096);
-  for (const lq_node *t = p->decls; t; t = t->next) {
-    if (t->kind != LQ_TEST) continue;
-    lq_str nm = node_text(t);
-    const char *name = lq_arena_strndup(&a, nm.s, nm.n);
-    double now = T->now;
-    const lq_node *lead_node = NULL;
-    int nx = 0;
-    for (const lq_node *k = t->kids; k; k = k->next) nx += k->kind == LQ_EXPECT;
-    lq_expect *xs = lq_arena_alloc(&a, (size_t)(nx + 1) * sizeof *xs);
-    nx = 0;
-    char why[512] = "";
-    for (const lq_node *k = t->kids; k && !why[0]; k = k->next) {
-      if (k->kind == LQ_TEST_NOW) {
-        lq_str s = node_text(k->a);
-        if (!lq_time_parse(s.s, s.n, &now)) snprintf(why, sizeof why, "now \"%.*s\" is not a date or date-time", (int)s.n, s.s);
-      } else if (k->kind == LQ_TEST_LEAD) {
-        lead_node = k;
-      } else if (k->kind == LQ_EXPECT) {
-        int line, col;
-        lq_sources_position(&p->sources, k->span.file, k->span.begin, &line, &col);
-        char msg[400];
-        if (!lq_expect_from_words(p, k, &a, &xs[nx], msg, sizeof msg))
-          snprintf(why, sizeof why, "%s:%d:%d: %s", p->sources.files[k->span.file].path, line, col, msg);
-        nx++;
-      }
-    }
+  for (int i = 0; i < p->ntests; i++) {
+    const lq_test *t = &p->tests[i];
     lq_eval_reset(E);
-    cJSON *lead = NULL;
-    /* The checker has already refused a test without a lead, or with one that
-     * is not strict JSON: the file would not have compiled. */
-    if (!why[0] && !lead_node) snprintf(why, sizeof why, "the test has no lead {...}");
-    if (!why[0]) {
-      lq_arena *s = lq_eval_scratch(E);
-      char *text = lq_arena_strndup(s, lead_node->str.s, lead_node->str.n);
-      lead = lq_json_parse_lead(s, text, lead_node->str.n, why, sizeof why);
-    }
-    if (why[0]) test_error(T, suite, name, why);
-    else run_case(T, E, suite, name, now, lead, &(lq_id){.kind = LQ_ID_LINE}, xs, nx, NULL);
+    run_case(T, E, suite, t->name, t->has_now ? t->now : T->now, t->lead, &(lq_id){.kind = LQ_ID_LINE},
+             t->expects, t->nexpects, NULL);
   }
-  lq_arena_free(&a);
 }
 
 /* ---- cases kept outside the rules: NDJSON, one case per line, or CSV ---- */
@@ -431,7 +394,9 @@ static bool case_record(void *ctx, lq_feed *f, const char *name_, const lq_recor
   tester *T = C->T;
   lq_eval_reset(C->E);
   lq_arena *s = lq_eval_scratch(C->E);
-  char name[64], why[600], msg[400];
+  char name[64], why[600];
+  lq_error err;
+  lq_error_clear(&err);
   snprintf(name, sizeof name, "%s:%llu", C->path, (unsigned long long)r->line);
   bool ignored = false;
   const cJSON *c = NULL;
@@ -462,8 +427,8 @@ static bool case_record(void *ctx, lq_feed *f, const char *name_, const lq_recor
     snprintf(why, sizeof why, "%s: \"now\" is not a date or date-time", name);
   else if (!cJSON_IsObject(lead))
     snprintf(why, sizeof why, "%s: \"lead\" must be a JSON object", name);
-  else if (!lq_expect_from_json(C->p, cJSON_GetObjectItemCaseSensitive(c, "expect"), s, &xs, &nx, msg, sizeof msg))
-    snprintf(why, sizeof why, "%s: %s", name, msg);
+  else if (!lq_expect_from_json(C->p, cJSON_GetObjectItemCaseSensitive(c, "expect"), s, &xs, &nx, &err))
+    snprintf(why, sizeof why, "%s: %s", name, err.msg);
   if (why[0]) test_error(T, C->path, title, why);
   else {
     lq_id id = cli_input_id(C->in, C->E, lead, r->line);

@@ -1,6 +1,7 @@
 /* eval.c: evaluation: operators, functions, missing values, paths, score
  * groups, grades, stages, rejects and routes, as docs/language.md says. */
 #include "compile.h"
+#include "fields.h"
 #include "helpers.h"
 #include "output.h"
 

@@ -51,7 +51,10 @@ static bool xp_words(const char *line, lq_expect *x, char *why, size_t whylen) {
   lq_arena a;
   lq_arena_init(&a, 1024);
   why[0] = '\0';
-  bool ok = lq_expect_from_words(p, ex, &a, x, why, whylen);
+  lq_error err;
+  lq_error_clear(&err);
+  bool ok = lq_expect_from_words(p, ex, &a, x, &err);
+  snprintf(why, whylen, "%s", err.msg);
   /* Strings live in the arena; keep only what the tests compare. */
   static char text_copy[128];
   if (ok && x->text) {
@@ -256,16 +259,17 @@ Test(expect_words, owner_number_is_a_score_group_named_owner_when_there_is_one) 
   lq_arena a;
   lq_arena_init(&a, 1024);
   lq_expect x;
-  char why[256];
+  lq_error why;
+  lq_error_clear(&why);
   const lq_node *t = p->decls;
   while (t && t->kind != LQ_TEST) t = t->next;
   cr_assert_not_null(t);
   const lq_node *e = t->kids;
   while (e->kind != LQ_EXPECT) e = e->next;
-  cr_assert(lq_expect_from_words(p, e, &a, &x, why, sizeof why), "%s", why);
+  cr_assert(lq_expect_from_words(p, e, &a, &x, &why), "%s", why.msg);
   cr_expect_eq(x.kind, LQ_X_GROUP);
   e = e->next;
-  cr_assert(lq_expect_from_words(p, e, &a, &x, why, sizeof why), "%s", why);
+  cr_assert(lq_expect_from_words(p, e, &a, &x, &why), "%s", why.msg);
   cr_expect_eq(x.kind, LQ_X_OWNER, "text is always the owner");
   lq_arena_free(&a);
   lq_program_free(p);
@@ -275,9 +279,8 @@ Test(expect_words, too_many_words) {
   xp_bad("grade tier \"gold\" \"silver\" x", "too many words");
 }
 
-/* BUG: `expect rejected` (rejected for any reason) passes the checker, whose
- * note lists "rejected" among the forms, but lq_expect_from_words refuses it,
- * so `leadq test` fails the test as malformed (tests/golden/bug-test-bare-rejected). */
+/* `expect rejected` (rejected for any reason): the checker and the compiler
+ * read expect lines by the same list of forms (tests/golden/bug-test-bare-rejected). */
 Test(expect_words, bare_rejected_is_a_form) {
   t_expect_clean(XP_RULES "test \"t\" {\n  lead {\"spam\": true}\n  expect rejected\n}\n");
   lq_expect x;
@@ -304,7 +307,10 @@ static xp_json *xp_from_json(const char *json) {
   lq_arena_init(&j->a, 1024);
   const cJSON *c = lq_json_parse(&j->a, json, strlen(json));
   cr_assert_not_null(c, "test JSON should parse: %s", json);
-  j->ok = lq_expect_from_json(j->p, c, &j->a, &j->xs, &j->n, j->why, sizeof j->why);
+  lq_error err;
+  lq_error_clear(&err);
+  j->ok = lq_expect_from_json(j->p, c, &j->a, &j->xs, &j->n, &err);
+  snprintf(j->why, sizeof j->why, "%s", err.msg);
   return j;
 }
 
@@ -588,4 +594,37 @@ Test(expect_check, json_and_words_mean_the_same) {
   lq_buf_free(&got);
   lqt_free(t);
   xp_json_free(j);
+}
+
+/* The checker and the lowering read expect lines by one list of forms: every
+ * form the checker's note lists is one lq_expect_parse reads. */
+Test(expect_words, one_list_of_forms) {
+  char forms[600];
+  cr_assert_str_eq(lq_expect_forms(forms, sizeof forms),
+                   "stage NAME, stage none, route \"NAME\", route none, owner \"PERSON\", owner none, rejected, "
+                   "rejected \"REASON\", not rejected, reason \"LABEL\", not reason \"LABEL\", GROUP N (a score "
+                   "group's points), score N (the total), grade NAME \"LABEL\", grade NAME none");
+  const char *lines[] = {"stage MQL", "stage none", "route \"east\"", "route none", "owner \"ana\"", "owner none",
+                         "rejected", "rejected \"spam\"", "not rejected", "reason \"x\"", "not reason \"x\"",
+                         "fit 20", "score 20", "grade tier \"gold\"", "grade tier none", "owner 1042"};
+  lq_expect_kind kinds[] = {LQ_X_STAGE, LQ_X_STAGE, LQ_X_ROUTE, LQ_X_ROUTE, LQ_X_OWNER, LQ_X_OWNER,
+                            LQ_X_REJECTED, LQ_X_REJECTED, LQ_X_REJECTED, LQ_X_REASON, LQ_X_REASON,
+                            LQ_X_GROUP, LQ_X_SCORE, LQ_X_GRADE, LQ_X_GRADE, LQ_X_OWNER};
+  for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+    char src[256];
+    snprintf(src, sizeof src, "test \"t\" {\n  lead {\"id\": 1}\n  expect %s\n}\n", lines[i]);
+    lq_diags d;
+    lq_program *tp = t_compile(src, &d);
+    const lq_node *test = tp->decls, *ex = NULL;
+    while (test && test->kind != LQ_TEST) test = test->next;
+    cr_assert_not_null(test);
+    for (const lq_node *k = test->kids; k; k = k->next)
+      if (k->kind == LQ_EXPECT) ex = k;
+    lq_expect_words w;
+    int n;
+    cr_assert(lq_expect_parse(ex, false, &w, &n), "%s", lines[i]);
+    cr_expect_eq(w.kind, kinds[i], "%s", lines[i]);
+    lq_program_free(tp);
+    lq_diags_free(&d);
+  }
 }

@@ -1,4 +1,6 @@
 /* io.c: parsing lead JSON, numbers, times, text and output. */
+#include "fields.h"
+#include "hash.h"
 #include "helpers.h"
 #include "output.h"
 
@@ -345,8 +347,33 @@ Test(text, find_ignores_case) {
 }
 
 Test(text, hash_agrees_with_eq) {
-  cr_assert_eq(lq_text_hash("Gmail.COM", 9), lq_text_hash("gmail.com", 9));
-  cr_assert_neq(lq_text_hash("gmail.com", 9), lq_text_hash("gmail.co", 8));
+  cr_assert_eq(lq_hash_text("Gmail.COM", 9), lq_hash_text("gmail.com", 9));
+  cr_assert_neq(lq_hash_text("gmail.com", 9), lq_hash_text("gmail.co", 8));
+  /* Past the 256-byte chunk the folding is done in. */
+  char up[600], low[600];
+  for (int i = 0; i < 600; i++) up[i] = (char)('A' + i % 26), low[i] = (char)('a' + i % 26);
+  cr_assert_eq(lq_hash_text(up, 600), lq_hash_text(low, 600));
+  cr_assert_neq(lq_hash_text(low, 600), lq_hash_text(low, 599));
+  cr_assert_eq(lq_hash_num(0.0), lq_hash_num(-0.0));
+}
+
+Test(hash, table_grows_and_finds_every_id) {
+  lq_hash t;
+  lq_hash_init(&t, NULL, 0);
+  for (int32_t id = 0; id < 5000; id++) {
+    uint64_t h = lq_hash_num(id);
+    uint32_t i = lq_hash_first(&t, h);
+    while (t.slots[i].id >= 0) i = lq_hash_next(&t, i);
+    lq_hash_put(&t, i, h, id);
+  }
+  for (int32_t id = 0; id < 5000; id++) {
+    uint64_t h = lq_hash_num(id);
+    uint32_t i = lq_hash_first(&t, h);
+    while (t.slots[i].id >= 0 && t.slots[i].id != id) i = lq_hash_next(&t, i);
+    cr_assert_eq(t.slots[i].id, id);
+  }
+  cr_assert(2 * t.n <= t.mask + 1);
+  lq_hash_free(&t);
 }
 
 Test(text, value_eq) {

@@ -1,4 +1,5 @@
 /* output.c: decisions as CSV rows for CRM import, and a lead written back as JSON. */
+#include "fields.h"
 #include "helpers.h"
 #include "output.h"
 
