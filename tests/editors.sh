@@ -1,7 +1,7 @@
 #!/bin/bash
 # editors.sh: the editor syntax files (docs/editors/) against the language.
 # Every keyword of the lexer (grammar/leadq.l) and every built-in function
-# (src/program.h) must be in the vim syntax and in the TextMate grammar, so a
+# (src/builtins.h) must be in the vim syntax and in the TextMate grammar, so a
 # keyword added to the lexer alone fails here; the grammar must be valid JSON
 # with the scopes editors theme, and its regular expressions must compile; and,
 # where vim is installed, vim must detect a *.lq file and colour its parts.
@@ -17,8 +17,8 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 # rule ("when", or ("starts"|"ends"){ws}+"with"... for the two-word ones).
 keywords=$(awk '/^%%/ { n++; next } n == 1' grammar/leadq.l | grep -E '^["(]' | grep -oE '"[a-z]+"' | tr -d '"' | sort -u)
 [ "$(wc -w <<<"$keywords")" -ge 40 ] || fail "found only $(wc -w <<<"$keywords") keywords in grammar/leadq.l"
-functions=$(sed -n '/^#define LQ_FUNCS/,/^$/p' src/program.h | grep -oE 'X\([a-z_]+' | cut -c3- | sort -u)
-[ "$(wc -w <<<"$functions")" -ge 20 ] || fail "found only $(wc -w <<<"$functions") functions in src/program.h"
+functions=$(sed -n '/^#define LQ_FUNCS/,/^$/p' src/builtins.h | grep -oE 'X\([a-z_]+' | cut -c3- | sort -u)
+[ "$(wc -w <<<"$functions")" -ge 20 ] || fail "found only $(wc -w <<<"$functions") functions in src/builtins.h"
 for w in $keywords $functions; do
   grep -qE "(^|[^a-z_])$w([^a-z_]|$)" "$VIM" || fail "'$w' is not in $VIM"
   grep -qE "(^|[^a-z_])$w([^a-z_]|$)" "$TM" || fail "'$w' is not in $TM"
