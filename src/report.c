@@ -975,237 +975,275 @@ void lq_report_text(lq_buf *b, const lq_report *R, bool color) {
 
 /* ---- JSON ---- */
 
-static void jstr(lq_buf *b, const char *s) { lq_buf_json_string(b, s, strlen(s)); }
-static void jkey(lq_buf *b, const char *k) {
-  jstr(b, k);
-  lq_buf_putc(b, ':');
-}
 /* Rates rounded to four decimals; null when undefined. */
-static void jrate(lq_buf *b, double x) {
-  if (isnan(x) || isinf(x)) lq_buf_puts(b, "null");
-  else lq_buf_num(b, round(x * 1e4) / 1e4);
+static void jrate(lq_jw *j, double x) {
+  if (isnan(x) || isinf(x)) lq_jw_null(j);
+  else lq_jw_num(j, round(x * 1e4) / 1e4);
 }
-static void jtally(lq_buf *b, lq_tally t) {
-  lq_buf_printf(b, "\"leads\":%llu,\"outcomes\":%llu,\"rate\":", (unsigned long long)t.leads, (unsigned long long)t.outcomes);
-  jrate(b, lq_tally_rate(t));
+/* A tally's members, in the object being written. */
+static void jtally(lq_jw *j, lq_tally t) {
+  lq_jw_key(j, "leads");
+  lq_jw_uint(j, t.leads);
+  lq_jw_key(j, "outcomes");
+  lq_jw_uint(j, t.outcomes);
+  lq_jw_key(j, "rate");
+  jrate(j, lq_tally_rate(t));
 }
-static void jowner(lq_buf *b, const lq_program *p, int owner) {
-  jkey(b, "owner");
-  if (owner >= 0) jstr(b, p->teams[owner].name);
-  else lq_buf_puts(b, "null");
+/* "key":{"leads":..,"outcomes":..,"rate":..} */
+static void jtally_at(lq_jw *j, const char *key, lq_tally t) {
+  lq_jw_key(j, key);
+  lq_jw_object(j);
+  jtally(j, t);
+  lq_jw_end_object(j);
+}
+static void jowner(lq_jw *j, const lq_program *p, int owner) {
+  lq_jw_key(j, "owner");
+  lq_jw_str(j, owner >= 0 ? p->teams[owner].name : NULL);
 }
 /* Opens the object of a named, owned declaration: {"KEY":"name","owner":... */
-static void jdecl(lq_buf *b, const lq_program *p, const char *key, const char *name, int owner) {
-  lq_buf_putc(b, '{');
-  jkey(b, key);
-  jstr(b, name);
-  lq_buf_putc(b, ',');
-  jowner(b, p, owner);
+static void jdecl(lq_jw *j, const lq_program *p, const char *key, const char *name, int owner) {
+  lq_jw_object(j);
+  lq_jw_key(j, key);
+  lq_jw_str(j, name);
+  jowner(j, p, owner);
 }
-static void jedge(lq_buf *b, double x) {
-  if (isinf(x) || isnan(x)) lq_buf_puts(b, "null");
-  else lq_buf_num(b, x);
+static void jedge(lq_jw *j, const char *key, double x) {
+  lq_jw_key(j, key);
+  if (isinf(x) || isnan(x)) lq_jw_null(j);
+  else lq_jw_num(j, x);
 }
 
 /* "group: label" or "reject: reason" as a JSON key. */
-static void rule_key(lq_buf *b, const lq_rule_stat *st) {
+static void rule_key(lq_jw *j, const lq_rule_stat *st) {
   size_t n = strlen(st->group ? st->group : "reject") + strlen(st->label) + 3;
   char *k = malloc(n);
   if (!k) abort();
   snprintf(k, n, "%s: %s", st->group ? st->group : "reject", st->label);
-  jstr(b, k);
+  lq_jw_key(j, k);
   free(k);
+}
+
+static void json_stages(lq_jw *j, const lq_report *R) {
+  const lq_program *p = R->p;
+  lq_jw_key(j, "stages");
+  lq_jw_array(j);
+  for (int s = 0; s < p->nstages; s++) {
+    jdecl(j, p, "stage", p->stages[s].name, p->stages[s].owner);
+    jtally_at(j, "ended", lq_report_ended(R, s));
+    jtally_at(j, "reached", lq_report_reached(R, s));
+    lq_jw_key(j, "precision");
+    jrate(j, lq_report_precision(R, s));
+    lq_jw_key(j, "recall");
+    jrate(j, lq_report_recall(R, s));
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+  jtally_at(j, "no_stage", lq_report_ended(R, -1));
+  jtally_at(j, "rejected", lq_report_rejected(R, -1));
+}
+
+static void json_routes(lq_jw *j, const lq_report *R) {
+  const lq_program *p = R->p;
+  lq_jw_key(j, "routes");
+  lq_jw_array(j);
+  for (int i = 0; i < p->nroutes; i++) {
+    jdecl(j, p, "route", p->routes[i].name, p->routes[i].owner);
+    jtally(j, lq_report_routed(R, i));
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+  jtally_at(j, "no_route", lq_report_routed(R, -1));
+  if (!R->p->to_people) return;
+  lq_jw_key(j, "owners");
+  lq_jw_array(j);
+  int *order = owner_order(R);
+  for (int i = 0; i < R->nowners; i++) {
+    const owner_stat *o = &R->owners[order[i]];
+    lq_jw_object(j);
+    lq_jw_key(j, "owner");
+    if (o->num) lq_jw_num(j, o->x);
+    else lq_jw_string(j, o->text, o->n);
+    jtally(j, o->t);
+    lq_jw_end_object(j);
+  }
+  free(order);
+  lq_jw_end_array(j);
+  jtally_at(j, "no_owner", R->no_owner);
+}
+
+static void json_grades(lq_jw *j, const lq_report *R) {
+  const lq_program *p = R->p;
+  lq_jw_key(j, "grades");
+  lq_jw_array(j);
+  for (int g = 0; g < p->ngrades; g++) {
+    jdecl(j, p, "grade", p->grades[g].name, p->grades[g].owner);
+    lq_jw_key(j, "labels");
+    lq_jw_array(j);
+    for (int i = 0; i < p->grades[g].narms; i++) {
+      lq_jw_object(j);
+      lq_jw_key(j, "label");
+      lq_jw_str(j, p->grades[g].arms[i].label);
+      jtally(j, lq_report_graded(R, g, i));
+      lq_jw_end_object(j);
+    }
+    lq_jw_end_array(j);
+    jtally_at(j, "none", lq_report_graded(R, g, -1));
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+}
+
+static void json_rejects(lq_jw *j, const lq_report *R) {
+  const lq_program *p = R->p;
+  lq_jw_key(j, "rejects");
+  lq_jw_array(j);
+  for (int i = 0; i < p->nrejects; i++) {
+    jdecl(j, p, "reason", p->rejects[i].name, p->rejects[i].owner);
+    jtally(j, lq_report_rejected(R, i));
+    lq_jw_key(j, "examples");
+    lq_jw_array(j);
+    const lq_id *ids[LQ_REPORT_EXAMPLES];
+    int n = lq_report_examples(R, i, ids);
+    for (int k = 0; k < n; k++) lq_id_json(lq_jw_value(j), ids[k]);
+    lq_jw_end_array(j);
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+}
+
+static void json_bands(lq_jw *j, const lq_report *R) {
+  lq_jw_key(j, "bands");
+  lq_jw_object(j);
+  lq_jw_key(j, "kind");
+  lq_jw_str(j, R->o.nedges ? "fixed" : "deciles");
+  lq_jw_key(j, "bands");
+  lq_jw_array(j);
+  lq_band bands[64];
+  int nb = lq_report_bands(R, bands, 64);
+  for (int i = 0; i < nb && i < 64; i++) {
+    lq_jw_object(j);
+    jedge(j, "from", bands[i].from);
+    jedge(j, "to", bands[i].to);
+    jedge(j, "min", bands[i].min);
+    jedge(j, "max", bands[i].max);
+    jtally(j, bands[i].t);
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+  lq_jw_end_object(j);
+}
+
+static void json_rules(lq_jw *j, const lq_report *R) {
+  const lq_program *p = R->p;
+  lq_jw_key(j, "rules");
+  lq_jw_array(j);
+  for (int k = 0; k < lq_report_nrules(R); k++) {
+    lq_rule_stat st = lq_report_rule(R, k);
+    lq_jw_object(j);
+    lq_jw_key(j, "rule");
+    lq_jw_str(j, st.label);
+    if (st.group) {
+      lq_jw_key(j, "group");
+      lq_jw_str(j, st.group);
+      const lq_rule *rule = &p->rules[k];
+      lq_jw_key(j, "points");
+      if (rule->points->op == LQ_OP_CONST && rule->points->k.kind == LQ_V_NUM) lq_jw_num(j, rule->points->k.num);
+      else lq_jw_null(j);
+      lq_jw_key(j, "per");
+      lq_jw_bool(j, rule->per);
+      lq_jw_key(j, "mean_points");
+      jrate(j, st.points);
+    } else {
+      lq_jw_key(j, "reject");
+      lq_jw_bool(j, true);
+    }
+    jowner(j, p, st.owner);
+    jtally_at(j, "fired", st.fired);
+    jtally_at(j, "not_fired", st.not_fired);
+    lq_jw_key(j, "lift");
+    jrate(j, st.lift);
+    lq_jw_key(j, "z");
+    jrate(j, st.z);
+    lq_jw_key(j, "wrong_way");
+    lq_jw_bool(j, st.wrong_way);
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+}
+
+static void json_teams(lq_jw *j, const lq_report *R) {
+  const lq_program *p = R->p;
+  lq_jw_key(j, "teams");
+  lq_jw_array(j);
+  for (int i = 0; i < p->nteams; i++) {
+    lq_team_stat s = lq_report_team(R, i);
+    lq_jw_object(j);
+    lq_jw_key(j, "team");
+    lq_jw_str(j, p->teams[i].name);
+    jtally_at(j, "qualified", s.qualified);
+    jtally_at(j, "routed", s.routed);
+    jtally_at(j, "rejected", s.rejected);
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+}
+
+static void json_dispositions(lq_jw *j, const lq_report *R) {
+  if (!R->o.disposition) return;
+  lq_jw_key(j, "disposition");
+  lq_jw_object(j);
+  lq_jw_key(j, "expression");
+  lq_jw_str(j, R->o.disposition);
+  lq_jw_key(j, "values");
+  lq_jw_array(j);
+  int *order = disp_order(R);
+  for (int i = 0; i < R->ndisps; i++) {
+    const disp *d = &R->disps[order[i]];
+    lq_jw_object(j);
+    lq_jw_key(j, "value");
+    lq_jw_str(j, d->text);
+    jtally(j, d->t);
+    lq_jw_key(j, "fired");
+    lq_jw_object(j);
+    for (int k = 0; k < lq_report_nrules(R); k++) {
+      if (!d->fired[k]) continue;
+      lq_rule_stat st = lq_report_rule(R, k);
+      rule_key(j, &st);
+      lq_jw_uint(j, d->fired[k]);
+    }
+    lq_jw_end_object(j);
+    lq_jw_end_object(j);
+  }
+  free(order);
+  lq_jw_end_array(j);
+  lq_jw_end_object(j);
 }
 
 void lq_report_json(lq_buf *b, const lq_report *R) {
   const lq_program *p = R->p;
-  lq_buf_putc(b, '{');
-  jkey(b, "ruleset");
-  jstr(b, ruleset_name(p));
-  lq_buf_puts(b, ",\"version\":");
-  if (p->version) jstr(b, p->version);
-  else lq_buf_puts(b, "null");
-  lq_buf_puts(b, ",\"outcome\":");
-  jstr(b, R->o.outcome ? R->o.outcome : "");
-  lq_buf_printf(b, ",\"bad_lines\":%llu,", (unsigned long long)R->bad);
-  jtally(b, R->total);
-
-  lq_buf_puts(b, ",\"stages\":[");
-  for (int s = 0; s < p->nstages; s++) {
-    if (s) lq_buf_putc(b, ',');
-    jdecl(b, p, "stage", p->stages[s].name, p->stages[s].owner);
-    lq_buf_puts(b, ",\"ended\":{");
-    jtally(b, lq_report_ended(R, s));
-    lq_buf_puts(b, "},\"reached\":{");
-    jtally(b, lq_report_reached(R, s));
-    lq_buf_puts(b, "},\"precision\":");
-    jrate(b, lq_report_precision(R, s));
-    lq_buf_puts(b, ",\"recall\":");
-    jrate(b, lq_report_recall(R, s));
-    lq_buf_putc(b, '}');
-  }
-  lq_buf_puts(b, "],\"no_stage\":{");
-  jtally(b, lq_report_ended(R, -1));
-  lq_buf_puts(b, "},\"rejected\":{");
-  jtally(b, lq_report_rejected(R, -1));
-
-  lq_buf_puts(b, "},\"routes\":[");
-  for (int i = 0; i < p->nroutes; i++) {
-    if (i) lq_buf_putc(b, ',');
-    jdecl(b, p, "route", p->routes[i].name, p->routes[i].owner);
-    lq_buf_putc(b, ',');
-    jtally(b, lq_report_routed(R, i));
-    lq_buf_putc(b, '}');
-  }
-  lq_buf_puts(b, "],\"no_route\":{");
-  jtally(b, lq_report_routed(R, -1));
-  if (R->p->to_people) {
-    lq_buf_puts(b, "},\"owners\":[");
-    int *order = owner_order(R);
-    for (int i = 0; i < R->nowners; i++) {
-      const owner_stat *o = &R->owners[order[i]];
-      if (i) lq_buf_putc(b, ',');
-      lq_buf_puts(b, "{\"owner\":");
-      if (o->num) lq_buf_num(b, o->x);
-      else lq_buf_json_string(b, o->text, o->n);
-      lq_buf_putc(b, ',');
-      jtally(b, o->t);
-      lq_buf_putc(b, '}');
-    }
-    free(order);
-    lq_buf_puts(b, "],\"no_owner\":{");
-    jtally(b, R->no_owner);
-  }
-
-  lq_buf_puts(b, "},\"grades\":[");
-  for (int g = 0; g < p->ngrades; g++) {
-    if (g) lq_buf_putc(b, ',');
-    jdecl(b, p, "grade", p->grades[g].name, p->grades[g].owner);
-    lq_buf_puts(b, ",\"labels\":[");
-    for (int i = 0; i < p->grades[g].narms; i++) {
-      if (i) lq_buf_putc(b, ',');
-      lq_buf_puts(b, "{\"label\":");
-      jstr(b, p->grades[g].arms[i].label);
-      lq_buf_putc(b, ',');
-      jtally(b, lq_report_graded(R, g, i));
-      lq_buf_putc(b, '}');
-    }
-    lq_buf_puts(b, "],\"none\":{");
-    jtally(b, lq_report_graded(R, g, -1));
-    lq_buf_puts(b, "}}");
-  }
-
-  lq_buf_puts(b, "],\"rejects\":[");
-  for (int i = 0; i < p->nrejects; i++) {
-    if (i) lq_buf_putc(b, ',');
-    jdecl(b, p, "reason", p->rejects[i].name, p->rejects[i].owner);
-    lq_buf_putc(b, ',');
-    jtally(b, lq_report_rejected(R, i));
-    lq_buf_puts(b, ",\"examples\":[");
-    const lq_id *ids[LQ_REPORT_EXAMPLES];
-    int n = lq_report_examples(R, i, ids);
-    for (int k = 0; k < n; k++) {
-      if (k) lq_buf_putc(b, ',');
-      lq_id_json(b, ids[k]);
-    }
-    lq_buf_puts(b, "]}");
-  }
-
-  lq_buf_puts(b, "],\"bands\":{\"kind\":");
-  jstr(b, R->o.nedges ? "fixed" : "deciles");
-  lq_buf_puts(b, ",\"bands\":[");
-  lq_band bands[64];
-  int nb = lq_report_bands(R, bands, 64);
-  for (int i = 0; i < nb && i < 64; i++) {
-    if (i) lq_buf_putc(b, ',');
-    lq_buf_puts(b, "{\"from\":");
-    jedge(b, bands[i].from);
-    lq_buf_puts(b, ",\"to\":");
-    jedge(b, bands[i].to);
-    lq_buf_puts(b, ",\"min\":");
-    jedge(b, bands[i].min);
-    lq_buf_puts(b, ",\"max\":");
-    jedge(b, bands[i].max);
-    lq_buf_putc(b, ',');
-    jtally(b, bands[i].t);
-    lq_buf_putc(b, '}');
-  }
-
-  lq_buf_printf(b, "]},\"min_count\":%d,\"rules\":[", R->o.min_count);
-  for (int k = 0; k < lq_report_nrules(R); k++) {
-    lq_rule_stat st = lq_report_rule(R, k);
-    if (k) lq_buf_putc(b, ',');
-    lq_buf_puts(b, "{\"rule\":");
-    jstr(b, st.label);
-    if (st.group) {
-      lq_buf_puts(b, ",\"group\":");
-      jstr(b, st.group);
-      const lq_rule *rule = &p->rules[k];
-      lq_buf_puts(b, ",\"points\":");
-      if (rule->points->op == LQ_OP_CONST && rule->points->k.kind == LQ_V_NUM) lq_buf_num(b, rule->points->k.num);
-      else lq_buf_puts(b, "null");
-      lq_buf_printf(b, ",\"per\":%s,\"mean_points\":", rule->per ? "true" : "false");
-      jrate(b, st.points);
-    } else {
-      lq_buf_puts(b, ",\"reject\":true");
-    }
-    lq_buf_putc(b, ',');
-    jowner(b, p, st.owner);
-    lq_buf_puts(b, ",\"fired\":{");
-    jtally(b, st.fired);
-    lq_buf_puts(b, "},\"not_fired\":{");
-    jtally(b, st.not_fired);
-    lq_buf_puts(b, "},\"lift\":");
-    jrate(b, st.lift);
-    lq_buf_puts(b, ",\"z\":");
-    jrate(b, st.z);
-    lq_buf_printf(b, ",\"wrong_way\":%s}", st.wrong_way ? "true" : "false");
-  }
-
-  lq_buf_puts(b, "],\"teams\":[");
-  for (int i = 0; i < p->nteams; i++) {
-    lq_team_stat s = lq_report_team(R, i);
-    if (i) lq_buf_putc(b, ',');
-    lq_buf_puts(b, "{\"team\":");
-    jstr(b, p->teams[i].name);
-    lq_buf_puts(b, ",\"qualified\":{");
-    jtally(b, s.qualified);
-    lq_buf_puts(b, "},\"routed\":{");
-    jtally(b, s.routed);
-    lq_buf_puts(b, "},\"rejected\":{");
-    jtally(b, s.rejected);
-    lq_buf_puts(b, "}}");
-  }
-  lq_buf_putc(b, ']');
-
-  if (R->o.disposition) {
-    lq_buf_puts(b, ",\"disposition\":{\"expression\":");
-    jstr(b, R->o.disposition);
-    lq_buf_puts(b, ",\"values\":[");
-    int *order = disp_order(R);
-    for (int i = 0; i < R->ndisps; i++) {
-      const disp *d = &R->disps[order[i]];
-      if (i) lq_buf_putc(b, ',');
-      lq_buf_puts(b, "{\"value\":");
-      jstr(b, d->text);
-      lq_buf_putc(b, ',');
-      jtally(b, d->t);
-      lq_buf_puts(b, ",\"fired\":{");
-      bool first = true;
-      for (int k = 0; k < lq_report_nrules(R); k++) {
-        if (!d->fired[k]) continue;
-        if (!first) lq_buf_putc(b, ',');
-        first = false;
-        lq_rule_stat st = lq_report_rule(R, k);
-        rule_key(b, &st);
-        lq_buf_printf(b, ":%llu", (unsigned long long)d->fired[k]);
-      }
-      lq_buf_puts(b, "}}");
-    }
-    free(order);
-    lq_buf_puts(b, "]}");
-  }
-  lq_buf_puts(b, "}\n");
+  lq_jw jw = lq_jw_on(b), *j = &jw;
+  lq_jw_object(j);
+  lq_jw_key(j, "ruleset");
+  lq_jw_str(j, ruleset_name(p));
+  lq_jw_key(j, "version");
+  lq_jw_str(j, p->version);
+  lq_jw_key(j, "outcome");
+  lq_jw_str(j, R->o.outcome ? R->o.outcome : "");
+  lq_jw_key(j, "bad_lines");
+  lq_jw_uint(j, R->bad);
+  jtally(j, R->total);
+  json_stages(j, R);
+  json_routes(j, R);
+  json_grades(j, R);
+  json_rejects(j, R);
+  json_bands(j, R);
+  lq_jw_key(j, "min_count");
+  lq_jw_num(j, R->o.min_count);
+  json_rules(j, R);
+  json_teams(j, R);
+  json_dispositions(j, R);
+  lq_jw_end_object(j);
+  lq_buf_putc(b, '\n');
 }
 
 /* ---- HTML ---- */
