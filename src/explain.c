@@ -16,6 +16,7 @@
 
 typedef struct ctx {
   lq_buf *b;
+  lq_jw *j;   /* the JSON form's writer (over b); NULL in text */
   lq_eval *E;
   const lq_program *p;
   const lq_result *r;
@@ -54,12 +55,6 @@ static void heading(ctx *c, const char *title, const char *tail) {
   paint(c, RESET);
 }
 
-static void jstr(ctx *c, const char *s) { lq_buf_json_string(c->b, s, strlen(s)); }
-static void jkey(ctx *c, const char *k) {
-  jstr(c, k);
-  lq_buf_putc(c->b, ':');
-}
-
 /* The source text of a span, e.g. "company.employees >= 1000". */
 static const char *src(const ctx *c, lq_span s, size_t *n) {
   *n = s.end - s.begin;
@@ -69,32 +64,41 @@ static const char *src(const ctx *c, lq_span s, size_t *n) {
 static void put_src(ctx *c, lq_span s) {
   size_t n;
   const char *t = src(c, s, &n);
-  if (c->json) lq_buf_json_string(c->b, t, n);
-  else lq_buf_put(c->b, t, n);
+  lq_buf_put(c->b, t, n);
 }
 
-static void put_num(ctx *c, double x) {
-  if (isnan(x)) puts_(c, c->json ? "null" : "none");
-  else lq_buf_num(c->b, x);
+/* The same as a JSON string, and as a JSON key. */
+static void json_src(ctx *c, lq_span s) {
+  size_t n;
+  const char *t = src(c, s, &n);
+  lq_jw_string(c->j, t, n);
+}
+static void json_src_key(ctx *c, lq_span s) {
+  size_t n;
+  const char *t = src(c, s, &n);
+  lq_jw_key_n(c->j, t, n);
 }
 
-/* A lead's object as JSON text (numbers as leadq prints them). */
-static void put_json(ctx *c, const cJSON *j) {
-  if (cJSON_IsObject(j) || cJSON_IsArray(j)) {
-    bool obj = cJSON_IsObject(j);
-    lq_buf_putc(c->b, obj ? '{' : '[');
-    for (const cJSON *k = j->child; k; k = k->next) {
-      if (k != j->child) lq_buf_putc(c->b, ',');
-      if (obj) jkey(c, k->string);
-      put_json(c, k);
+/* A lead's object as JSON (numbers as leadq prints them, not as written). */
+static void json_lead(lq_jw *j, const cJSON *v) {
+  if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+    bool obj = cJSON_IsObject(v);
+    if (obj) lq_jw_object(j);
+    else lq_jw_array(j);
+    for (const cJSON *k = v->child; k; k = k->next) {
+      if (obj) lq_jw_key(j, k->string);
+      json_lead(j, k);
     }
-    lq_buf_putc(c->b, obj ? '}' : ']');
-  } else if (cJSON_IsString(j)) {
-    jstr(c, j->valuestring);
-  } else if (cJSON_IsNumber(j)) {
-    lq_buf_num(c->b, j->valuedouble);
+    if (obj) lq_jw_end_object(j);
+    else lq_jw_end_array(j);
+  } else if (cJSON_IsString(v)) {
+    lq_jw_str(j, v->valuestring);
+  } else if (cJSON_IsNumber(v)) {
+    lq_jw_num(j, v->valuedouble);
+  } else if (cJSON_IsTrue(v) || cJSON_IsFalse(v)) {
+    lq_jw_bool(j, cJSON_IsTrue(v));
   } else {
-    puts_(c, cJSON_IsTrue(j) ? "true" : cJSON_IsFalse(j) ? "false" : "null");
+    lq_jw_null(j);
   }
 }
 
@@ -107,7 +111,7 @@ static void put_row_at(ctx *c, const lq_table *t, int64_t row) {
  * table's row by its place in the table file. */
 static void put_value(ctx *c, lq_value v) {
   switch (v.kind) {
-  case LQ_V_MISSING: puts_(c, c->json ? "null" : "missing"); return;
+  case LQ_V_MISSING: puts_(c, "missing"); return;
   case LQ_V_BOOL: puts_(c, v.b ? "true" : "false"); return;
   case LQ_V_NUM: lq_buf_num(c->b, v.num); return;
   case LQ_V_STR: {
@@ -116,7 +120,7 @@ static void put_value(ctx *c, lq_value v) {
       return;
     }
     size_t at = c->b->len;
-    if (c->json || v.n <= SHOW_TEXT) {
+    if (v.n <= SHOW_TEXT) {
       lq_buf_json_string(c->b, v.str, v.n);
     } else {
       size_t cut = SHOW_TEXT;
@@ -124,16 +128,16 @@ static void put_value(ctx *c, lq_value v) {
       lq_buf_json_string(c->b, v.str, cut);
       puts_(c, "...");
     }
-    if (!c->json) lq_out_text_fix(c->b, at);   /* the escapes left DEL and C1 as they were */
+    lq_out_text_fix(c->b, at);   /* the escapes left DEL and C1 as they were */
     return;
   }
   case LQ_V_LIST: {
     bool flat = v.n <= 3;
     for (uint32_t i = 0; i < v.n && flat; i++) flat = v.items[i].kind < LQ_V_LIST;
-    if (c->json || flat) {
+    if (flat) {
       lq_buf_putc(c->b, '[');
       for (uint32_t i = 0; i < v.n; i++) {
-        if (i) puts_(c, c->json ? "," : ", ");
+        if (i) puts_(c, ", ");
         put_value(c, v.items[i]);
       }
       lq_buf_putc(c->b, ']');
@@ -142,30 +146,41 @@ static void put_value(ctx *c, lq_value v) {
     }
     return;
   }
-  case LQ_V_ROW: {
-    if (!c->json) {   /* where the row is says more than its cells */
-      puts_(c, "row at ");
-      put_row_at(c, v.table, v.n);
-      return;
-    }
-    lq_buf_putc(c->b, '{');
-    bool first = true;
+  case LQ_V_ROW:   /* where the row is says more than its cells */
+    puts_(c, "row at ");
+    put_row_at(c, v.table, v.n);
+    return;
+  default: puts_(c, "{...}"); return;
+  }
+}
+
+/* The same value whole, for tools: text in full, lists item by item, a row's cells. */
+static void json_value(ctx *c, lq_value v) {
+  lq_jw *j = c->j;
+  switch (v.kind) {
+  case LQ_V_MISSING: lq_jw_null(j); return;
+  case LQ_V_BOOL: lq_jw_bool(j, v.b); return;
+  case LQ_V_NUM: lq_jw_num(j, v.num); return;
+  case LQ_V_STR:
+    if (v.b) lq_jw_raw(j, v.str, v.n);   /* a number kept as its digits (an id): bare */
+    else lq_jw_string(j, v.str, v.n);
+    return;
+  case LQ_V_LIST:
+    lq_jw_array(j);
+    for (uint32_t i = 0; i < v.n; i++) json_value(c, v.items[i]);
+    lq_jw_end_array(j);
+    return;
+  case LQ_V_ROW:
+    lq_jw_object(j);
     for (int col = 0; col < v.table->ncols; col++) {
       lq_value cell = lq_table_cell(v.table, v.n, col);
       if (cell.kind == LQ_V_MISSING) continue;
-      if (!first) lq_buf_putc(c->b, ',');
-      first = false;
-      lq_buf_json_string(c->b, v.table->cols[col], v.table->col_lens[col]);
-      lq_buf_putc(c->b, ':');
-      put_value(c, cell);
+      lq_jw_key_n(j, v.table->cols[col], v.table->col_lens[col]);
+      json_value(c, cell);
     }
-    lq_buf_putc(c->b, '}');
+    lq_jw_end_object(j);
     return;
-  }
-  default:
-    if (c->json) put_json(c, v.obj);
-    else puts_(c, "{...}");
-    return;
+  default: json_lead(j, v.obj); return;
   }
 }
 
@@ -239,14 +254,12 @@ static bool lacks_data(ctx *c, const lq_expr *e) {
 
 static void put_refs(ctx *c, const refs *R) {
   if (c->json) {
-    lq_buf_putc(c->b, '{');
+    lq_jw_object(c->j);
     for (int i = 0; i < R->n; i++) {
-      if (i) lq_buf_putc(c->b, ',');
-      put_src(c, R->e[i]->span);
-      lq_buf_putc(c->b, ':');
-      put_value(c, value_of(c, R->e[i]));
+      json_src_key(c, R->e[i]->span);
+      json_value(c, value_of(c, R->e[i]));
     }
-    lq_buf_putc(c->b, '}');
+    lq_jw_end_object(c->j);
     return;
   }
   for (int i = 0; i < R->n; i++) {
@@ -285,16 +298,17 @@ static void line(ctx *c, const char *indent, const char *head, int width, outcom
   lq_buf_putc(c->b, '\n');
 }
 
+/* Opens an item's object: {"NAME_KEY":name,"outcome":...,"condition":...,"values":{...} */
 static void json_item(ctx *c, const char *name_key, const char *name, outcome o, const lq_expr *cond) {
-  lq_buf_putc(c->b, '{');
-  jkey(c, name_key);
-  jstr(c, name);
-  puts_(c, ",\"outcome\":");
-  jstr(c, outcome_word[o]);
+  lq_jw_object(c->j);
+  lq_jw_key(c->j, name_key);
+  lq_jw_str(c->j, name);
+  lq_jw_key(c->j, "outcome");
+  lq_jw_str(c->j, outcome_word[o]);
   if (cond) {
-    puts_(c, ",\"condition\":");
-    put_src(c, cond->span);
-    puts_(c, ",\"values\":");
+    lq_jw_key(c->j, "condition");
+    json_src(c, cond->span);
+    lq_jw_key(c->j, "values");
     refs R = {0};
     collect(c, cond, &R);
     put_refs(c, &R);
@@ -308,8 +322,8 @@ static const char *owner_name(const ctx *c, int owner) {
 static void by(ctx *c, int owner) {
   if (owner < 0) return;
   if (c->json) {
-    puts_(c, ",\"owner\":");
-    jstr(c, owner_name(c, owner));
+    lq_jw_key(c->j, "owner");
+    lq_jw_str(c->j, owner_name(c, owner));
   } else {
     printf_(c, " by %s", owner_name(c, owner));
   }
@@ -372,7 +386,7 @@ static void why_part(ctx *c, const lq_expr *e) {
   why_text(c, e);
   c->b = out;
   c->json = true;
-  lq_buf_json_string(out, tmp.data, tmp.len);
+  lq_jw_string(c->j, tmp.data ? tmp.data : "", tmp.len);
   lq_buf_free(&tmp);
 }
 
@@ -416,13 +430,13 @@ static void rule_line(ctx *c, int i) {
   }
   if (c->json) {
     json_item(c, "rule", ru->label, o, cond);
-    puts_(c, ",\"points\":");
-    put_num(c, pts);
+    lq_jw_key(c->j, "points");
+    lq_jw_num(c->j, pts);   /* null when it did not fire */
     if (ru->per && ru->has_cap) {
-      puts_(c, ",\"cap\":");
-      lq_buf_num(c->b, ru->cap);
+      lq_jw_key(c->j, "cap");
+      lq_jw_num(c->j, ru->cap);
     }
-    lq_buf_putc(c->b, '}');
+    lq_jw_end_object(c->j);
     return;
   }
   if (!isnan(pts) && (ru->per || pts != want.num)) {
@@ -438,37 +452,38 @@ static void group_section(ctx *c, int gi) {
   const lq_group *g = &c->p->groups[gi];
   double raw = c->r->raw[gi], score = c->r->scores[gi];
   if (c->json) {
-    lq_buf_putc(c->b, '{');
-    jkey(c, "group");
-    jstr(c, g->name);
+    lq_jw *j = c->j;
+    lq_jw_object(j);
+    lq_jw_key(j, "group");
+    lq_jw_str(j, g->name);
     by(c, g->owner);
-    puts_(c, ",\"score\":");
-    lq_buf_num(c->b, score);
-    puts_(c, ",\"raw\":");
-    lq_buf_num(c->b, raw);
-    puts_(c, ",\"cap\":");
-    if (g->has_cap) lq_buf_num(c->b, g->cap);
-    else puts_(c, "null");
-    puts_(c, ",\"decay\":");
+    lq_jw_key(j, "score");
+    lq_jw_num(j, score);
+    lq_jw_key(j, "raw");
+    lq_jw_num(j, raw);
+    lq_jw_key(j, "cap");
+    if (g->has_cap) lq_jw_num(j, g->cap);
+    else lq_jw_null(j);
+    lq_jw_key(j, "decay");
     if (g->has_decay) {
-      puts_(c, "{\"percent\":");
-      lq_buf_num(c->b, 100 * (1 - g->decay_keep));
-      puts_(c, ",\"every_days\":");
-      lq_buf_num(c->b, g->decay_every);
-      puts_(c, ",\"since\":");
-      put_value(c, value_of(c, g->since));
-      puts_(c, ",\"from\":");
-      lq_buf_num(c->b, g->has_cap && raw > g->cap ? g->cap : raw);
-      lq_buf_putc(c->b, '}');
+      lq_jw_object(j);
+      lq_jw_key(j, "percent");
+      lq_jw_num(j, 100 * (1 - g->decay_keep));
+      lq_jw_key(j, "every_days");
+      lq_jw_num(j, g->decay_every);
+      lq_jw_key(j, "since");
+      json_value(c, value_of(c, g->since));
+      lq_jw_key(j, "from");
+      lq_jw_num(j, g->has_cap && raw > g->cap ? g->cap : raw);
+      lq_jw_end_object(j);
     } else {
-      puts_(c, "null");
+      lq_jw_null(j);
     }
-    puts_(c, ",\"rules\":[");
-    for (int i = g->first_rule; i < g->first_rule + g->nrules; i++) {
-      if (i > g->first_rule) lq_buf_putc(c->b, ',');
-      rule_line(c, i);
-    }
-    puts_(c, "]}");
+    lq_jw_key(j, "rules");
+    lq_jw_array(j);
+    for (int i = g->first_rule; i < g->first_rule + g->nrules; i++) rule_line(c, i);
+    lq_jw_end_array(j);
+    lq_jw_end_object(j);
     return;
   }
   paint(c, BOLD);
@@ -513,14 +528,14 @@ static void grade_section(ctx *c, int gi) {
   const lq_grade *g = &c->p->grades[gi];
   int chosen = c->r->grades[gi];
   if (c->json) {
-    lq_buf_putc(c->b, '{');
-    jkey(c, "grade");
-    jstr(c, g->name);
+    lq_jw_object(c->j);
+    lq_jw_key(c->j, "grade");
+    lq_jw_str(c->j, g->name);
     by(c, g->owner);
-    puts_(c, ",\"label\":");
-    if (chosen >= 0) jstr(c, g->arms[chosen].label);
-    else puts_(c, "null");
-    puts_(c, ",\"arms\":[");
+    lq_jw_key(c->j, "label");
+    lq_jw_str(c->j, chosen >= 0 ? g->arms[chosen].label : NULL);
+    lq_jw_key(c->j, "arms");
+    lq_jw_array(c->j);
   } else {
     paint(c, BOLD);
     printf_(c, "  grade %s", g->name);
@@ -534,16 +549,18 @@ static void grade_section(ctx *c, int gi) {
     outcome o = chosen >= 0 && a > chosen ? NOT_TRIED : outcome_of(c, a == chosen, arm->cond);
     const char *w = o == FIRED ? "chosen" : o == NOT_FIRED ? "not met" : NULL;
     if (c->json) {
-      if (a) lq_buf_putc(c->b, ',');
       json_item(c, "label", arm->label, o, arm->cond);
-      lq_buf_putc(c->b, '}');
+      lq_jw_end_object(c->j);
       continue;
     }
     char head[80];
     snprintf(head, sizeof head, "\"%s\"%s", arm->label, arm->cond ? "" : " otherwise");
     line(c, "    ", head, 30, o, w, arm->cond);
   }
-  if (c->json) puts_(c, "]}");
+  if (c->json) {
+    lq_jw_end_array(c->j);
+    lq_jw_end_object(c->j);
+  }
 }
 
 static void cond_item(ctx *c, const lq_cond_decl *d, const char *key, outcome o, const char *word,
@@ -551,7 +568,7 @@ static void cond_item(ctx *c, const lq_cond_decl *d, const char *key, outcome o,
   if (c->json) {
     json_item(c, key, d->name, o, d->cond);
     by(c, d->owner);
-    lq_buf_putc(c->b, '}');
+    lq_jw_end_object(c->j);
     return;
   }
   char head[96];
@@ -566,7 +583,6 @@ static void why_not_stage(ctx *c, int s, const char *indent) {
   int n = failed_parts(c, st->cond, parts, MAX_PARTS, 0);
   for (int i = 0; i < n; i++) {
     if (c->json) {
-      if (i) lq_buf_putc(c->b, ',');
       why_part(c, parts[i]);
       continue;
     }
@@ -588,12 +604,13 @@ static void stages_section(ctx *c) {
     outcome o = outcome_of(c, held, p->stages[s].cond);
     const char *w = held ? (r->rejected >= 0 ? "met, but rejected" : "reached") : o == NO_DATA ? NULL : "not reached";
     if (c->json) {
-      if (s) lq_buf_putc(c->b, ',');
       json_item(c, "stage", p->stages[s].name, o, p->stages[s].cond);
       by(c, p->stages[s].owner);
-      puts_(c, ",\"why_not\":[");
+      lq_jw_key(c->j, "why_not");
+      lq_jw_array(c->j);
       if (!held) why_not_stage(c, s, "");
-      puts_(c, "]}");
+      lq_jw_end_array(c->j);
+      lq_jw_end_object(c->j);
     } else {
       cond_item(c, &p->stages[s], "stage", o, w, false);
     }
@@ -656,21 +673,22 @@ static void lookup_find(ctx *c, const lq_expr *e) {
   for (uint32_t i = 0; i < e->nargs && i < LQ_TABLE_MAX_KEYS; i++) keys[i] = value_of(c, e->args[i]);
   int64_t row = lq_table_find(t, keys);
   if (c->json) {
-    puts_(c, "{\"lookup\":");
-    put_src(c, e->span);
-    puts_(c, ",\"table\":");
-    jstr(c, t->name);
-    puts_(c, ",\"keys\":[");
-    for (uint32_t i = 0; i < e->nargs; i++) {
-      if (i) lq_buf_putc(c->b, ',');
-      put_value(c, keys[i]);
-    }
-    puts_(c, "],\"file\":");
-    jstr(c, c->p->sources.files[t->file].path);
-    puts_(c, ",\"line\":");
-    if (row >= 0) printf_(c, "%u", t->lines[row]);
-    else puts_(c, "null");
-    lq_buf_putc(c->b, '}');
+    lq_jw *j = c->j;
+    lq_jw_object(j);
+    lq_jw_key(j, "lookup");
+    json_src(c, e->span);
+    lq_jw_key(j, "table");
+    lq_jw_str(j, t->name);
+    lq_jw_key(j, "keys");
+    lq_jw_array(j);
+    for (uint32_t i = 0; i < e->nargs; i++) json_value(c, keys[i]);
+    lq_jw_end_array(j);
+    lq_jw_key(j, "file");
+    lq_jw_str(j, c->p->sources.files[t->file].path);
+    lq_jw_key(j, "line");
+    if (row >= 0) lq_jw_uint(j, t->lines[row]);
+    else lq_jw_null(j);
+    lq_jw_end_object(j);
     return;
   }
   printf_(c, "      %s[", t->name);
@@ -699,35 +717,46 @@ static int chars(const char *s) {
 static void put_candidate(ctx *c, const lq_pick_candidate *k) {
   if (k->item.kind != LQ_V_OBJ && k->item.kind != LQ_V_ROW) put_value(c, k->item);
   else if (k->id) put_value(c, lq_strv(k->id, (uint32_t)k->idn));
-  else puts_(c, c->json ? "null" : "(a row with no identity)");
+  else puts_(c, "(a row with no identity)");
+}
+static void json_candidate(ctx *c, const lq_pick_candidate *k) {
+  if (k->item.kind != LQ_V_OBJ && k->item.kind != LQ_V_ROW) json_value(c, k->item);
+  else if (k->id) json_value(c, lq_strv(k->id, (uint32_t)k->idn));
+  else lq_jw_null(c->j);
 }
 
 static void pick_find(ctx *c, const lq_expr *e) {
   lq_pick_trace tr;
   lq_eval_pick_trace(c->E, e, LQ_NOVALUE, &tr);
   if (c->json) {
-    puts_(c, "{\"pick\":");
-    put_src(c, e->span);
-    puts_(c, ",\"key\":");
-    if (tr.key) lq_buf_json_string(c->b, tr.key, tr.keyn);
-    else puts_(c, "null");
-    puts_(c, ",\"candidates\":[");
+    lq_jw *j = c->j;
+    lq_jw_object(j);
+    lq_jw_key(j, "pick");
+    json_src(c, e->span);
+    lq_jw_key(j, "key");
+    if (tr.key) lq_jw_string(j, tr.key, tr.keyn);
+    else lq_jw_null(j);
+    lq_jw_key(j, "candidates");
+    lq_jw_array(j);
     for (uint32_t i = 0; i < tr.n; i++) {
       const lq_pick_candidate *k = &tr.c[i];
-      if (i) lq_buf_putc(c->b, ',');
-      puts_(c, "{\"id\":");
-      if (k->id) lq_buf_json_string(c->b, k->id, k->idn);
-      else puts_(c, "null");
-      puts_(c, ",\"weight\":");
-      put_num(c, k->weight);
-      puts_(c, ",\"score\":");
-      put_num(c, k->score);
-      printf_(c, ",\"picked\":%s}", (int)i == tr.picked ? "true" : "false");
+      lq_jw_object(j);
+      lq_jw_key(j, "id");
+      if (k->id) lq_jw_string(j, k->id, k->idn);
+      else lq_jw_null(j);
+      lq_jw_key(j, "weight");
+      lq_jw_num(j, k->weight);   /* null when missing */
+      lq_jw_key(j, "score");
+      lq_jw_num(j, k->score);
+      lq_jw_key(j, "picked");
+      lq_jw_bool(j, (int)i == tr.picked);
+      lq_jw_end_object(j);
     }
-    puts_(c, "],\"picked\":");
-    if (tr.picked >= 0) put_candidate(c, &tr.c[tr.picked]);
-    else puts_(c, "null");
-    lq_buf_putc(c->b, '}');
+    lq_jw_end_array(j);
+    lq_jw_key(j, "picked");
+    if (tr.picked >= 0) json_candidate(c, &tr.c[tr.picked]);
+    else lq_jw_null(j);
+    lq_jw_end_object(j);
     return;
   }
   if (tr.n) printf_(c, "      pick from %u candidate%s", tr.n, tr.n == 1 ? "" : "s");
@@ -793,11 +822,13 @@ static void route_finds(ctx *c, const lq_cond_decl *d, outcome o, bool last) {
   if (owner_tried) gather(c, d->to, &F);
   if (c->json) {
     if (d->to) {
-      puts_(c, ",\"to\":{\"expression\":");
-      put_src(c, d->to->span);
-      puts_(c, ",\"value\":");
-      put_value(c, owner_tried ? value_of(c, d->to) : LQ_NOVALUE);
-      lq_buf_putc(c->b, '}');
+      lq_jw_key(c->j, "to");
+      lq_jw_object(c->j);
+      lq_jw_key(c->j, "expression");
+      json_src(c, d->to->span);
+      lq_jw_key(c->j, "value");
+      json_value(c, owner_tried ? value_of(c, d->to) : LQ_NOVALUE);
+      lq_jw_end_object(c->j);
     }
     /* The keys are there for every route that goes to people or reads a
      * table, whatever this lead did, so that tools find them. */
@@ -805,15 +836,14 @@ static void route_finds(ctx *c, const lq_cond_decl *d, outcome o, bool last) {
     gather(c, d->cond, &all);
     if (!d->to && !all.n) return;
     for (int pass = 0; pass < 2; pass++) {
-      puts_(c, pass ? ",\"picks\":[" : ",\"lookups\":[");
-      int n = 0;
+      lq_jw_key(c->j, pass ? "picks" : "lookups");
+      lq_jw_array(c->j);
       for (int i = 0; i < F.n; i++) {
         if ((F.e[i]->op == LQ_OP_LOOKUP) == pass) continue;
-        if (n++) lq_buf_putc(c->b, ',');
         if (pass) pick_find(c, F.e[i]);
         else lookup_find(c, F.e[i]);
       }
-      lq_buf_putc(c->b, ']');
+      lq_jw_end_array(c->j);
     }
     return;
   }
@@ -856,11 +886,10 @@ static void routes_section(ctx *c) {
     else if (missed(r, i)) o = NO_OWNER;
     else o = outcome_of(c, false, d->cond), w = o == NOT_FIRED ? "no match" : NULL;
     if (c->json) {
-      if (i) lq_buf_putc(c->b, ',');
       json_item(c, "route", d->name, o, d->cond);
       by(c, d->owner);
       route_finds(c, d, o, i == p->nroutes - 1);
-      lq_buf_putc(c->b, '}');
+      lq_jw_end_object(c->j);
       continue;
     }
     cond_item(c, d, "route", o, w, true);
@@ -875,7 +904,6 @@ static void rejects_section(ctx *c) {
     heading(c, "rejects", "");
   }
   for (int i = 0; i < p->nrejects; i++) {
-    if (c->json && i) lq_buf_putc(c->b, ',');
     bool fired = c->r->rejects[i];
     outcome o = outcome_of(c, fired, p->rejects[i].cond);
     cond_item(c, &p->rejects[i], "reason", o, fired && i == c->r->rejected ? "REJECTED" : NULL, true);
@@ -910,58 +938,75 @@ static void summary(ctx *c, const lq_id *id) {
   lq_buf_putc(c->b, '\n');
 }
 
-void lq_explain(lq_buf *b, lq_eval *E, const lq_result *r, const lq_id *id, const lq_explain_opts *o) {
-  ctx c = {b, E, lq_eval_program(E), r, o->json, o->color && !o->json};
-  const lq_program *p = c.p;
-  if (c.json) {
-    puts_(&c, "{\"line\":");
-    lq_buf_num(b, (double)id->line);
-    puts_(&c, ",\"decision\":");
-    lq_out_decision(b, p, r, id);
-    puts_(&c, ",\"groups\":[");
-  } else {
-    summary(&c, id);
-  }
+/* The JSON form: the decision, then each section as an array, in the order
+ * the rules file declares them. */
+static void explain_json(ctx *c, const lq_id *id) {
+  const lq_program *p = c->p;
+  lq_jw *j = c->j;
+  lq_jw_object(j);
+  lq_jw_key(j, "line");
+  lq_jw_uint(j, id->line);
+  lq_jw_key(j, "decision");
+  lq_out_decision_jw(j, p, c->r, id);
+  lq_jw_key(j, "groups");
+  lq_jw_array(j);
+  for (int s = 0; s < p->nsteps; s++)
+    if (p->steps[s].kind == LQ_STEP_GROUP) group_section(c, (int)p->steps[s].index);
+  lq_jw_end_array(j);
+  lq_jw_key(j, "rejects");
+  lq_jw_array(j);
+  rejects_section(c);
+  lq_jw_end_array(j);
+  lq_jw_key(j, "grades");
+  lq_jw_array(j);
+  for (int g = 0; g < p->ngrades; g++) grade_section(c, g);
+  lq_jw_end_array(j);
+  lq_jw_key(j, "stages");
+  lq_jw_array(j);
+  stages_section(c);
+  lq_jw_end_array(j);
+  lq_jw_key(j, "routes");
+  lq_jw_array(j);
+  routes_section(c);
+  lq_jw_end_array(j);
+  lq_jw_end_object(j);
+  lq_buf_putc(c->b, '\n');
+}
+
+static void explain_text(ctx *c, const lq_id *id) {
+  const lq_program *p = c->p;
+  const lq_result *r = c->r;
+  summary(c, id);
   /* Sections in the order the rules file declares them. */
-  int ng = 0, ngr = 0;
-  for (int s = 0; s < p->nsteps; s++) {
-    const lq_step *st = &p->steps[s];
-    if (st->kind == LQ_STEP_GROUP) {
-      if (c.json && ng++) lq_buf_putc(b, ',');
-      group_section(&c, (int)st->index);
-    }
-  }
-  if (c.json) puts_(&c, "],\"rejects\":[");
-  rejects_section(&c);
-  if (c.json) puts_(&c, "],\"grades\":[");
-  for (int g = 0; g < p->ngrades; g++) {
-    if (c.json && ngr++) lq_buf_putc(b, ',');
-    grade_section(&c, g);
-  }
-  if (c.json) puts_(&c, "],\"stages\":[");
-  stages_section(&c);
-  if (c.json) puts_(&c, "],\"routes\":[");
-  routes_section(&c);
-  if (c.json) {
-    puts_(&c, "]}\n");
-    return;
-  }
+  for (int s = 0; s < p->nsteps; s++)
+    if (p->steps[s].kind == LQ_STEP_GROUP) group_section(c, (int)p->steps[s].index);
+  rejects_section(c);
+  for (int g = 0; g < p->ngrades; g++) grade_section(c, g);
+  stages_section(c);
+  routes_section(c);
   if (r->rejected < 0) {
     bool any = false;
     for (int s = 0; s < p->nstages; s++) {
       if (r->stages[s]) continue;
       if (!any) {
-        heading(&c, "why not", "");
+        heading(c, "why not", "");
       }
       any = true;
-      why_not_stage(&c, s, "    ");
+      why_not_stage(c, s, "    ");
     }
   }
-  lq_buf_putc(b, '\n');
+  lq_buf_putc(c->b, '\n');
+}
+
+void lq_explain(lq_buf *b, lq_eval *E, const lq_result *r, const lq_id *id, const lq_explain_opts *o) {
+  lq_jw j = lq_jw_on(b);
+  ctx c = {b, o->json ? &j : NULL, E, lq_eval_program(E), r, o->json, o->color && !o->json};
+  if (c.json) explain_json(&c, id);
+  else explain_text(&c, id);
 }
 
 void lq_explain_why_not(lq_buf *b, lq_eval *E, const lq_result *r, const char *indent) {
-  ctx c = {b, E, lq_eval_program(E), r, false, false};
+  ctx c = {b, NULL, E, lq_eval_program(E), r, false, false};
   for (int s = 0; s < c.p->nstages; s++)
     if (!r->stages[s]) why_not_stage(&c, s, indent);
 }
