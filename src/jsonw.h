@@ -34,6 +34,18 @@ typedef struct lq_jw {
 
 static inline lq_jw lq_jw_on(lq_buf *b) { return (lq_jw){b, 0, false}; }
 
+/* n bytes as the next item, after the comma it needs: one check for room,
+ * and the comma written always but kept only when needed (no branch). */
+static inline void lq_jw_item(lq_jw *w, const char *s, size_t n) {
+  lq_buf *b = w->b;
+  if (b->cap - b->len <= n) lq_buf_grow(b, n + 1);
+  char *d = b->data + b->len;
+  size_t comma = w->comma;
+  d[0] = ',';
+  memcpy(d + comma, s, n);
+  b->len += comma + n;
+}
+
 /* For one value the caller writes itself (pre-formatted JSON, lq_id_json):
  * places the separator, counts the value as written, and gives the buffer. */
 static inline lq_buf *lq_jw_value(lq_jw *w) {
@@ -43,8 +55,7 @@ static inline lq_buf *lq_jw_value(lq_jw *w) {
 }
 
 static inline void lq_jw_open(lq_jw *w, char c) {
-  if (w->comma) lq_buf_putc(w->b, ',');
-  lq_buf_putc(w->b, c);
+  lq_jw_item(w, &c, 1);
   w->depth++;
   w->comma = false;
 }
@@ -59,8 +70,7 @@ static inline void lq_jw_end_array(lq_jw *w) { lq_jw_close(w, ']'); }
 
 /* A key already written as JSON with its colon ("\"id\":"): lq_jw_keyl's. */
 static inline void lq_jw_key_raw(lq_jw *w, const char *s, size_t n) {
-  if (w->comma) lq_buf_putc(w->b, ',');
-  lq_buf_put(w->b, s, n);
+  lq_jw_item(w, s, n);
   w->comma = false;
 }
 /* A key that is a string literal needing no escapes, quoted at compile time:
@@ -71,6 +81,15 @@ static inline void lq_jw_key_raw(lq_jw *w, const char *s, size_t n) {
 void lq_jw_key_n(lq_jw *w, const char *k, size_t n);
 static inline void lq_jw_key(lq_jw *w, const char *k) { lq_jw_key_n(w, k, strlen(k)); }
 
+static inline void lq_jw_bool(lq_jw *w, bool x) {
+  if (x) lq_jw_item(w, "true", 4);
+  else lq_jw_item(w, "false", 5);
+  w->comma = w->depth > 0;
+}
+static inline void lq_jw_null(lq_jw *w) {
+  lq_jw_item(w, "null", 4);
+  w->comma = w->depth > 0;
+}
 /* A string of n bytes (it may hold a NUL), escaped as lq_buf_json_string does:
  * quote, backslash and control characters below 0x20; other bytes, DEL and
  * invalid UTF-8 included, as they are. */
@@ -78,20 +97,18 @@ static inline void lq_jw_string(lq_jw *w, const char *s, size_t n) { lq_buf_json
 /* A C string; NULL writes null. */
 static inline void lq_jw_str(lq_jw *w, const char *s) {
   if (s) lq_jw_string(w, s, strlen(s));
-  else lq_buf_put(lq_jw_value(w), "null", 4);
+  else lq_jw_null(w);
 }
 /* A number as lq_buf_num writes it (lq_num_format): whole numbers up to 2^53
  * without a fraction or exponent, no -0, others by %.15g; null when not finite. */
 static inline void lq_jw_num(lq_jw *w, double x) { lq_buf_num(lq_jw_value(w), x); }
 /* A count, all its digits (past 2^53 too). */
 void lq_jw_uint(lq_jw *w, unsigned long long x);
-static inline void lq_jw_bool(lq_jw *w, bool x) {
-  if (x) lq_buf_put(lq_jw_value(w), "true", 4);
-  else lq_buf_put(lq_jw_value(w), "false", 5);
-}
-static inline void lq_jw_null(lq_jw *w) { lq_buf_put(lq_jw_value(w), "null", 4); }
 /* A value already written as JSON: a name's quoted text, a number's digits as
  * the lead wrote them (an id of 20 digits stays 20 digits). */
-static inline void lq_jw_raw(lq_jw *w, const char *s, size_t n) { lq_buf_put(lq_jw_value(w), s, n); }
+static inline void lq_jw_raw(lq_jw *w, const char *s, size_t n) {
+  lq_jw_item(w, s, n);
+  w->comma = w->depth > 0;
+}
 
 #endif
