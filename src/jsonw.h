@@ -12,9 +12,10 @@
  * level just before it, and "something completed" is the same fact whether it
  * was a scalar or a whole container that just closed. Opening a container or
  * writing a key clears it; any completed value sets it. So nesting has no
- * limit and the hot path (a decision per lead, `leadq run`) pays one test per
- * item. depth counts open containers: back at 0 the next value starts a new
- * top-level text (an NDJSON line) with no comma.
+ * limit, and the hot path (a decision per lead, `leadq run`) pays one room
+ * check per item and no branch for its comma (lq_jw_item). depth counts open
+ * containers: back at 0 the next value starts a new top-level text (an NDJSON
+ * line) with no comma.
  *
  * The writer checks nothing else: a key outside an object, or an unbalanced
  * end, is the caller's bug (the unit tests parse what each command writes). */
