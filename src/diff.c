@@ -346,12 +346,6 @@ static int text_width(const char *s) {
 
 static double mean(double sum, unsigned long long n) { return n ? sum / (double)n : 0; }
 
-/* Two decimals at most, as JSON numbers. */
-static void put_round(lq_buf *b, double x) {
-  double r = round(x * 100) / 100;
-  lq_buf_num(b, r == 0 ? 0 : r);
-}
-
 static void put_pct(lq_buf *b, unsigned long long n, unsigned long long total) {
   lq_buf_printf(b, "%.1f%%", total ? 100.0 * (double)n / (double)total : 0.0);
 }
@@ -360,74 +354,65 @@ static const char *arrow(const writer *w) { return w->md ? " \xe2\x86\x92 " : " 
 
 /* ---- JSON ---- */
 
-static void json_key(lq_buf *b, const char *k) {
-  lq_buf_json_string(b, k, strlen(k));
-  lq_buf_putc(b, ':');
+static void json_side(lq_jw *j, const lq_program *p, const char *file) {
+  lq_jw_object(j);
+  lq_jw_key(j, "rules");
+  lq_jw_str(j, file);
+  lq_jw_key(j, "ruleset");
+  lq_jw_str(j, p->name);
+  lq_jw_key(j, "version");
+  lq_jw_str(j, p->version);
+  lq_jw_end_object(j);
 }
 
-static void json_str_or_null(lq_buf *b, const char *s) {
-  if (s) lq_buf_json_string(b, s, strlen(s));
-  else lq_buf_puts(b, "null");
+/* The names of a matrix's rows or columns, then null for none. */
+static void json_names(lq_jw *j, const lq_cond_decl *d, int n) {
+  lq_jw_array(j);
+  for (int i = 0; i <= n; i++) lq_jw_str(j, i < n ? d[i].name : NULL);
+  lq_jw_end_array(j);
 }
 
-static void json_side(lq_buf *b, const lq_program *p, const char *file) {
-  lq_buf_putc(b, '{');
-  json_key(b, "rules");
-  json_str_or_null(b, file);
-  lq_buf_putc(b, ',');
-  json_key(b, "ruleset");
-  json_str_or_null(b, p->name);
-  lq_buf_putc(b, ',');
-  json_key(b, "version");
-  json_str_or_null(b, p->version);
-  lq_buf_putc(b, '}');
-}
-
-static void json_names(lq_buf *b, const lq_cond_decl *d, int n) {
-  lq_buf_putc(b, '[');
-  for (int i = 0; i <= n; i++) {
-    if (i) lq_buf_putc(b, ',');
-    json_str_or_null(b, i < n ? d[i].name : NULL);
-  }
-  lq_buf_putc(b, ']');
-}
-
-static void json_matrix(lq_buf *b, const unsigned long long *m, const lq_cond_decl *od, int on,
+static void json_matrix(lq_jw *j, const unsigned long long *m, const lq_cond_decl *od, int on,
                         const lq_cond_decl *nd, int nn) {
-  lq_buf_puts(b, "{\"old\":");
-  json_names(b, od, on);
-  lq_buf_puts(b, ",\"new\":");
-  json_names(b, nd, nn);
-  lq_buf_puts(b, ",\"counts\":[");
+  lq_jw_object(j);
+  lq_jw_key(j, "old");
+  json_names(j, od, on);
+  lq_jw_key(j, "new");
+  json_names(j, nd, nn);
+  lq_jw_key(j, "counts");
+  lq_jw_array(j);
   for (int i = 0; i <= on; i++) {
-    lq_buf_puts(b, i ? ",[" : "[");
-    for (int j = 0; j <= nn; j++) lq_buf_printf(b, "%s%llu", j ? "," : "", m[(size_t)i * (size_t)(nn + 1) + (size_t)j]);
-    lq_buf_putc(b, ']');
+    lq_jw_array(j);
+    for (int k = 0; k <= nn; k++) lq_jw_uint(j, m[(size_t)i * (size_t)(nn + 1) + (size_t)k]);
+    lq_jw_end_array(j);
   }
-  lq_buf_puts(b, "]}");
+  lq_jw_end_array(j);
+  lq_jw_end_object(j);
 }
 
-static void json_pair(lq_buf *b, const char *key, const char *o, const char *n) {
-  json_key(b, key);
-  lq_buf_puts(b, "{\"old\":");
-  json_str_or_null(b, o);
-  lq_buf_puts(b, ",\"new\":");
-  json_str_or_null(b, n);
-  lq_buf_putc(b, '}');
+static void json_pair(lq_jw *j, const char *key, const char *o, const char *n) {
+  lq_jw_key(j, key);
+  lq_jw_object(j);
+  lq_jw_key(j, "old");
+  lq_jw_str(j, o);
+  lq_jw_key(j, "new");
+  lq_jw_str(j, n);
+  lq_jw_end_object(j);
 }
 
 /* The owner as a decision prints it: text quoted, a number bare, or null. */
-static void json_owner(lq_buf *b, const char *s, bool bare) {
-  if (s && bare) lq_buf_puts(b, s);
-  else json_str_or_null(b, s);
+static void json_owner(lq_jw *j, const char *s, bool bare) {
+  if (s && bare) lq_jw_raw(j, s, strlen(s));
+  else lq_jw_str(j, s);
 }
 
-static void json_owner_pair(lq_buf *b, const char *o, bool ob, const char *n, bool nb) {
-  lq_buf_puts(b, "{\"old\":");
-  json_owner(b, o, ob);
-  lq_buf_puts(b, ",\"new\":");
-  json_owner(b, n, nb);
-  lq_buf_putc(b, '}');
+static void json_owner_pair(lq_jw *j, const char *o, bool ob, const char *n, bool nb) {
+  lq_jw_object(j);
+  lq_jw_key(j, "old");
+  json_owner(j, o, ob);
+  lq_jw_key(j, "new");
+  json_owner(j, n, nb);
+  lq_jw_end_object(j);
 }
 
 /* none sorts after every owner */
@@ -464,108 +449,157 @@ static owner_top owners_top(const writer *w) {
   return t;
 }
 
-static void json_points(lq_buf *b, double x) {
-  if (isnan(x)) lq_buf_puts(b, "null");
-  else lq_buf_num(b, x);
+static void json_points(lq_jw *j, double x) {
+  if (isnan(x)) lq_jw_null(j);
+  else lq_jw_num(j, x);
+}
+
+/* Two decimals at most. */
+static void json_round(lq_jw *j, double x) {
+  double r = round(x * 100) / 100;
+  lq_jw_num(j, r == 0 ? 0 : r);
+}
+
+static void json_rule(lq_jw *j, const lq_diff_rule *R) {
+  lq_jw_object(j);
+  if (R->group) {
+    lq_jw_key(j, "group");
+    lq_jw_str(j, R->group);
+    lq_jw_key(j, "rule");
+    lq_jw_str(j, R->name);
+    lq_jw_key(j, "old");
+    json_points(j, R->old);
+    lq_jw_key(j, "new");
+    json_points(j, R->new);
+  } else {
+    lq_jw_key(j, "reject");
+    lq_jw_str(j, R->name);
+    lq_jw_key(j, "old");
+    lq_jw_bool(j, !isnan(R->old));
+    lq_jw_key(j, "new");
+    lq_jw_bool(j, !isnan(R->new));
+  }
+  lq_jw_key(j, "in");
+  lq_jw_str(j, R->exists == 3 ? "both" : R->exists == 1 ? "old" : "new");
+  lq_jw_end_object(j);
+}
+
+static void json_lead(lq_jw *j, const lq_diff *D, const lq_diff_shown *L) {
+  const lq_program *po = D->p[0], *pn = D->p[1];
+  lq_jw_object(j);
+  lq_jw_key(j, "id");
+  lq_jw_raw(j, L->id_json, strlen(L->id_json));
+  lq_jw_key(j, "line");
+  lq_jw_uint(j, L->lineno);
+  json_pair(j, "stage", name_or_null(po->stages, L->stage[0]), name_or_null(pn->stages, L->stage[1]));
+  json_pair(j, "route", name_or_null(po->routes, L->route[0]), name_or_null(pn->routes, L->route[1]));
+  lq_jw_key(j, "owner");
+  json_owner_pair(j, L->owner[0], L->owner_bare[0], L->owner[1], L->owner_bare[1]);
+  json_pair(j, "rejected", name_or_null(po->rejects, L->rejected[0]), name_or_null(pn->rejects, L->rejected[1]));
+  lq_jw_key(j, "grades");
+  lq_jw_object(j);
+  for (int g = 0; g < D->ngrades; g++) json_pair(j, D->grades[g].name, L->grade[0][g], L->grade[1][g]);
+  lq_jw_end_object(j);
+  lq_jw_key(j, "score");
+  lq_jw_object(j);
+  lq_jw_key(j, "old");
+  lq_jw_num(j, L->score[0]);
+  lq_jw_key(j, "new");
+  lq_jw_num(j, L->score[1]);
+  lq_jw_end_object(j);
+  lq_jw_key(j, "rules");
+  lq_jw_array(j);
+  for (int i = 0; i < L->nrules; i++) json_rule(j, &L->rules[i]);
+  lq_jw_end_array(j);
+  lq_jw_end_object(j);
 }
 
 static void write_json(const writer *w) {
-  lq_buf *b = w->b;
+  lq_jw jw = lq_jw_on(w->b), *j = &jw;
   const lq_diff *D = w->D;
   const lq_program *po = D->p[0], *pn = D->p[1];
-  lq_buf_puts(b, "{\"old\":");
-  json_side(b, po, w->o->old_name);
-  lq_buf_puts(b, ",\"new\":");
-  json_side(b, pn, w->o->new_name);
-  lq_buf_printf(b, ",\"leads\":%llu,\"bad_lines\":%llu,\"changed\":%llu,", D->leads, D->bad, D->changed);
-  lq_buf_printf(b,
-                "\"stage_changed\":%llu,\"route_changed\":%llu,\"owner_changed\":%llu,\"rejection_changed\":%llu,"
-                "\"grade_changed\":{",
-                D->stage_changed, D->route_changed, D->owner_changed, D->rejection_changed);
-  for (int g = 0; g < D->ngrades; g++) {
-    if (g) lq_buf_putc(b, ',');
-    json_key(b, D->grades[g].name);
-    lq_buf_printf(b, "%llu", D->grade_changed[g]);
+  lq_jw_object(j);
+  lq_jw_key(j, "old");
+  json_side(j, po, w->o->old_name);
+  lq_jw_key(j, "new");
+  json_side(j, pn, w->o->new_name);
+  const struct { const char *key; unsigned long long n; } counts[] = {
+      {"leads", D->leads},
+      {"bad_lines", D->bad},
+      {"changed", D->changed},
+      {"stage_changed", D->stage_changed},
+      {"route_changed", D->route_changed},
+      {"owner_changed", D->owner_changed},
+      {"rejection_changed", D->rejection_changed},
+  };
+  for (size_t k = 0; k < sizeof counts / sizeof *counts; k++) {
+    lq_jw_key(j, counts[k].key);
+    lq_jw_uint(j, counts[k].n);
   }
-  lq_buf_printf(b, "},\"score_changed\":%llu,\"stages\":", D->score_changed);
-  json_matrix(b, D->stage_moves, po->stages, po->nstages, pn->stages, pn->nstages);
-  lq_buf_puts(b, ",\"routes\":");
-  json_matrix(b, D->route_moves, po->routes, po->nroutes, pn->routes, pn->nroutes);
-  lq_buf_puts(b, ",\"owners\":{\"transitions\":[");
+  lq_jw_key(j, "grade_changed");
+  lq_jw_object(j);
+  for (int g = 0; g < D->ngrades; g++) {
+    lq_jw_key(j, D->grades[g].name);
+    lq_jw_uint(j, D->grade_changed[g]);
+  }
+  lq_jw_end_object(j);
+  lq_jw_key(j, "score_changed");
+  lq_jw_uint(j, D->score_changed);
+  lq_jw_key(j, "stages");
+  json_matrix(j, D->stage_moves, po->stages, po->nstages, pn->stages, pn->nstages);
+  lq_jw_key(j, "routes");
+  json_matrix(j, D->route_moves, po->routes, po->nroutes, pn->routes, pn->nroutes);
+  lq_jw_key(j, "owners");
+  lq_jw_object(j);
+  lq_jw_key(j, "transitions");
+  lq_jw_array(j);
   owner_top top = owners_top(w);
   for (size_t k = 0; k < top.n; k++) {
     const lq_diff_owner_move *m = top.m[k];
-    if (k) lq_buf_putc(b, ',');
-    lq_buf_puts(b, "{\"old\":");
-    json_owner(b, m->old, m->old_bare);
-    lq_buf_puts(b, ",\"new\":");
-    json_owner(b, m->new, m->new_bare);
-    lq_buf_printf(b, ",\"leads\":%llu}", m->leads);
+    lq_jw_object(j);
+    lq_jw_key(j, "old");
+    json_owner(j, m->old, m->old_bare);
+    lq_jw_key(j, "new");
+    json_owner(j, m->new, m->new_bare);
+    lq_jw_key(j, "leads");
+    lq_jw_uint(j, m->leads);
+    lq_jw_end_object(j);
   }
-  lq_buf_printf(b, "],\"more_transitions\":%zu,\"more_leads\":%llu}", top.more, top.more_leads);
+  lq_jw_end_array(j);
+  lq_jw_key(j, "more_transitions");
+  lq_jw_uint(j, top.more);
+  lq_jw_key(j, "more_leads");
+  lq_jw_uint(j, top.more_leads);
+  lq_jw_end_object(j);
   free(top.m);
-  lq_buf_puts(b, ",\"scores\":[");
+  lq_jw_key(j, "scores");
+  lq_jw_array(j);
   for (int s = 0; s < D->nshifts; s++) {
     const lq_diff_shift *S = &D->shifts[s];
-    if (s) lq_buf_putc(b, ',');
-    lq_buf_puts(b, "{\"group\":");
-    json_str_or_null(b, S->name);
-    lq_buf_puts(b, ",\"old_mean\":");
-    if (S->name && S->old < 0) lq_buf_puts(b, "null");
-    else put_round(b, mean(S->sum_old, D->leads));
-    lq_buf_puts(b, ",\"new_mean\":");
-    if (S->name && S->new < 0) lq_buf_puts(b, "null");
-    else put_round(b, mean(S->sum_new, D->leads));
-    lq_buf_puts(b, ",\"shift\":");
-    put_round(b, mean(S->sum_new, D->leads) - mean(S->sum_old, D->leads));
-    lq_buf_printf(b, ",\"up\":%llu,\"down\":%llu}", S->up, S->down);
+    lq_jw_object(j);
+    lq_jw_key(j, "group");
+    lq_jw_str(j, S->name);
+    lq_jw_key(j, "old_mean");
+    if (S->name && S->old < 0) lq_jw_null(j);
+    else json_round(j, mean(S->sum_old, D->leads));
+    lq_jw_key(j, "new_mean");
+    if (S->name && S->new < 0) lq_jw_null(j);
+    else json_round(j, mean(S->sum_new, D->leads));
+    lq_jw_key(j, "shift");
+    json_round(j, mean(S->sum_new, D->leads) - mean(S->sum_old, D->leads));
+    lq_jw_key(j, "up");
+    lq_jw_uint(j, S->up);
+    lq_jw_key(j, "down");
+    lq_jw_uint(j, S->down);
+    lq_jw_end_object(j);
   }
-  lq_buf_puts(b, "],\"changed_leads\":[");
-  for (int k = 0; k < D->nshown; k++) {
-    const lq_diff_shown *L = &D->shown[k];
-    if (k) lq_buf_putc(b, ',');
-    lq_buf_printf(b, "{\"id\":%s,\"line\":%llu,", L->id_json, (unsigned long long)L->lineno);
-    json_pair(b, "stage", name_or_null(po->stages, L->stage[0]), name_or_null(pn->stages, L->stage[1]));
-    lq_buf_putc(b, ',');
-    json_pair(b, "route", name_or_null(po->routes, L->route[0]), name_or_null(pn->routes, L->route[1]));
-    lq_buf_puts(b, ",\"owner\":");
-    json_owner_pair(b, L->owner[0], L->owner_bare[0], L->owner[1], L->owner_bare[1]);
-    lq_buf_putc(b, ',');
-    json_pair(b, "rejected", name_or_null(po->rejects, L->rejected[0]), name_or_null(pn->rejects, L->rejected[1]));
-    lq_buf_puts(b, ",\"grades\":{");
-    for (int g = 0; g < D->ngrades; g++) {
-      if (g) lq_buf_putc(b, ',');
-      json_pair(b, D->grades[g].name, L->grade[0][g], L->grade[1][g]);
-    }
-    lq_buf_puts(b, "},\"score\":{\"old\":");
-    lq_buf_num(b, L->score[0]);
-    lq_buf_puts(b, ",\"new\":");
-    lq_buf_num(b, L->score[1]);
-    lq_buf_puts(b, "},\"rules\":[");
-    for (int i = 0; i < L->nrules; i++) {
-      const lq_diff_rule *R = &L->rules[i];
-      if (i) lq_buf_putc(b, ',');
-      lq_buf_putc(b, '{');
-      if (R->group) {
-        json_key(b, "group");
-        json_str_or_null(b, R->group);
-        lq_buf_putc(b, ',');
-        json_key(b, "rule");
-        json_str_or_null(b, R->name);
-        lq_buf_puts(b, ",\"old\":");
-        json_points(b, R->old);
-        lq_buf_puts(b, ",\"new\":");
-        json_points(b, R->new);
-      } else {
-        json_key(b, "reject");
-        json_str_or_null(b, R->name);
-        lq_buf_printf(b, ",\"old\":%s,\"new\":%s", isnan(R->old) ? "false" : "true", isnan(R->new) ? "false" : "true");
-      }
-      lq_buf_printf(b, ",\"in\":\"%s\"}", R->exists == 3 ? "both" : R->exists == 1 ? "old" : "new");
-    }
-    lq_buf_puts(b, "]}");
-  }
-  lq_buf_puts(b, "]}\n");
+  lq_jw_end_array(j);
+  lq_jw_key(j, "changed_leads");
+  lq_jw_array(j);
+  for (int k = 0; k < D->nshown; k++) json_lead(j, D, &D->shown[k]);
+  lq_jw_end_array(j);
+  lq_jw_end_object(j);
+  lq_buf_putc(w->b, '\n');
 }
 
 /* ---- text and Markdown ---- */

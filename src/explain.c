@@ -3,7 +3,12 @@
  * Nothing here evaluates anew what lq_eval_lead already decided: outcomes come
  * from the result. Only the values shown beside a rule (the fields, defines
  * and scores its condition reads) and the parts of a failed stage condition
- * are evaluated again, against the same lead. */
+ * are evaluated again, against the same lead.
+ *
+ * Two steps: explanation_of builds the model of what is said about the lead
+ * (struct explanation: each section's items, their outcomes and the values
+ * they looked at, the why-not sentences, a route's lookups and picks), then
+ * explain_text or explain_json renders it. */
 #include "explain.h"
 
 #include "output.h"
@@ -16,10 +21,11 @@
 
 typedef struct ctx {
   lq_buf *b;
+  lq_jw *j;   /* the JSON form's writer (over b); NULL in text */
   lq_eval *E;
   const lq_program *p;
   const lq_result *r;
-  bool json, color;
+  bool color;
 } ctx;
 
 enum { MAX_REFS = 6, SHOW_TEXT = 60 };
@@ -54,12 +60,6 @@ static void heading(ctx *c, const char *title, const char *tail) {
   paint(c, RESET);
 }
 
-static void jstr(ctx *c, const char *s) { lq_buf_json_string(c->b, s, strlen(s)); }
-static void jkey(ctx *c, const char *k) {
-  jstr(c, k);
-  lq_buf_putc(c->b, ':');
-}
-
 /* The source text of a span, e.g. "company.employees >= 1000". */
 static const char *src(const ctx *c, lq_span s, size_t *n) {
   *n = s.end - s.begin;
@@ -69,32 +69,41 @@ static const char *src(const ctx *c, lq_span s, size_t *n) {
 static void put_src(ctx *c, lq_span s) {
   size_t n;
   const char *t = src(c, s, &n);
-  if (c->json) lq_buf_json_string(c->b, t, n);
-  else lq_buf_put(c->b, t, n);
+  lq_buf_put(c->b, t, n);
 }
 
-static void put_num(ctx *c, double x) {
-  if (isnan(x)) puts_(c, c->json ? "null" : "none");
-  else lq_buf_num(c->b, x);
+/* The same as a JSON string, and as a JSON key. */
+static void json_src(ctx *c, lq_span s) {
+  size_t n;
+  const char *t = src(c, s, &n);
+  lq_jw_string(c->j, t, n);
+}
+static void json_src_key(ctx *c, lq_span s) {
+  size_t n;
+  const char *t = src(c, s, &n);
+  lq_jw_key_n(c->j, t, n);
 }
 
-/* A lead's object as JSON text (numbers as leadq prints them). */
-static void put_json(ctx *c, const cJSON *j) {
-  if (cJSON_IsObject(j) || cJSON_IsArray(j)) {
-    bool obj = cJSON_IsObject(j);
-    lq_buf_putc(c->b, obj ? '{' : '[');
-    for (const cJSON *k = j->child; k; k = k->next) {
-      if (k != j->child) lq_buf_putc(c->b, ',');
-      if (obj) jkey(c, k->string);
-      put_json(c, k);
+/* A lead's object as JSON (numbers as leadq prints them, not as written). */
+static void json_lead(lq_jw *j, const cJSON *v) {
+  if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+    bool obj = cJSON_IsObject(v);
+    if (obj) lq_jw_object(j);
+    else lq_jw_array(j);
+    for (const cJSON *k = v->child; k; k = k->next) {
+      if (obj) lq_jw_key(j, k->string);
+      json_lead(j, k);
     }
-    lq_buf_putc(c->b, obj ? '}' : ']');
-  } else if (cJSON_IsString(j)) {
-    jstr(c, j->valuestring);
-  } else if (cJSON_IsNumber(j)) {
-    lq_buf_num(c->b, j->valuedouble);
+    if (obj) lq_jw_end_object(j);
+    else lq_jw_end_array(j);
+  } else if (cJSON_IsString(v)) {
+    lq_jw_str(j, v->valuestring);
+  } else if (cJSON_IsNumber(v)) {
+    lq_jw_num(j, v->valuedouble);
+  } else if (cJSON_IsTrue(v) || cJSON_IsFalse(v)) {
+    lq_jw_bool(j, cJSON_IsTrue(v));
   } else {
-    puts_(c, cJSON_IsTrue(j) ? "true" : cJSON_IsFalse(j) ? "false" : "null");
+    lq_jw_null(j);
   }
 }
 
@@ -107,7 +116,7 @@ static void put_row_at(ctx *c, const lq_table *t, int64_t row) {
  * table's row by its place in the table file. */
 static void put_value(ctx *c, lq_value v) {
   switch (v.kind) {
-  case LQ_V_MISSING: puts_(c, c->json ? "null" : "missing"); return;
+  case LQ_V_MISSING: puts_(c, "missing"); return;
   case LQ_V_BOOL: puts_(c, v.b ? "true" : "false"); return;
   case LQ_V_NUM: lq_buf_num(c->b, v.num); return;
   case LQ_V_STR: {
@@ -116,7 +125,7 @@ static void put_value(ctx *c, lq_value v) {
       return;
     }
     size_t at = c->b->len;
-    if (c->json || v.n <= SHOW_TEXT) {
+    if (v.n <= SHOW_TEXT) {
       lq_buf_json_string(c->b, v.str, v.n);
     } else {
       size_t cut = SHOW_TEXT;
@@ -124,16 +133,16 @@ static void put_value(ctx *c, lq_value v) {
       lq_buf_json_string(c->b, v.str, cut);
       puts_(c, "...");
     }
-    if (!c->json) lq_out_text_fix(c->b, at);   /* the escapes left DEL and C1 as they were */
+    lq_out_text_fix(c->b, at);   /* the escapes left DEL and C1 as they were */
     return;
   }
   case LQ_V_LIST: {
     bool flat = v.n <= 3;
     for (uint32_t i = 0; i < v.n && flat; i++) flat = v.items[i].kind < LQ_V_LIST;
-    if (c->json || flat) {
+    if (flat) {
       lq_buf_putc(c->b, '[');
       for (uint32_t i = 0; i < v.n; i++) {
-        if (i) puts_(c, c->json ? "," : ", ");
+        if (i) puts_(c, ", ");
         put_value(c, v.items[i]);
       }
       lq_buf_putc(c->b, ']');
@@ -142,30 +151,41 @@ static void put_value(ctx *c, lq_value v) {
     }
     return;
   }
-  case LQ_V_ROW: {
-    if (!c->json) {   /* where the row is says more than its cells */
-      puts_(c, "row at ");
-      put_row_at(c, v.table, v.n);
-      return;
-    }
-    lq_buf_putc(c->b, '{');
-    bool first = true;
+  case LQ_V_ROW:   /* where the row is says more than its cells */
+    puts_(c, "row at ");
+    put_row_at(c, v.table, v.n);
+    return;
+  default: puts_(c, "{...}"); return;
+  }
+}
+
+/* The same value whole, for tools: text in full, lists item by item, a row's cells. */
+static void json_value(ctx *c, lq_value v) {
+  lq_jw *j = c->j;
+  switch (v.kind) {
+  case LQ_V_MISSING: lq_jw_null(j); return;
+  case LQ_V_BOOL: lq_jw_bool(j, v.b); return;
+  case LQ_V_NUM: lq_jw_num(j, v.num); return;
+  case LQ_V_STR:
+    if (v.b) lq_jw_raw(j, v.str, v.n);   /* a number kept as its digits (an id): bare */
+    else lq_jw_string(j, v.str, v.n);
+    return;
+  case LQ_V_LIST:
+    lq_jw_array(j);
+    for (uint32_t i = 0; i < v.n; i++) json_value(c, v.items[i]);
+    lq_jw_end_array(j);
+    return;
+  case LQ_V_ROW:
+    lq_jw_object(j);
     for (int col = 0; col < v.table->ncols; col++) {
       lq_value cell = lq_table_cell(v.table, v.n, col);
       if (cell.kind == LQ_V_MISSING) continue;
-      if (!first) lq_buf_putc(c->b, ',');
-      first = false;
-      lq_buf_json_string(c->b, v.table->cols[col], v.table->col_lens[col]);
-      lq_buf_putc(c->b, ':');
-      put_value(c, cell);
+      lq_jw_key_n(j, v.table->cols[col], v.table->col_lens[col]);
+      json_value(c, cell);
     }
-    lq_buf_putc(c->b, '}');
+    lq_jw_end_object(j);
     return;
-  }
-  default:
-    if (c->json) put_json(c, v.obj);
-    else puts_(c, "{...}");
-    return;
+  default: json_lead(j, v.obj); return;
   }
 }
 
@@ -237,82 +257,12 @@ static bool lacks_data(ctx *c, const lq_expr *e) {
   }
 }
 
-static void put_refs(ctx *c, const refs *R) {
-  if (c->json) {
-    lq_buf_putc(c->b, '{');
-    for (int i = 0; i < R->n; i++) {
-      if (i) lq_buf_putc(c->b, ',');
-      put_src(c, R->e[i]->span);
-      lq_buf_putc(c->b, ':');
-      put_value(c, value_of(c, R->e[i]));
-    }
-    lq_buf_putc(c->b, '}');
-    return;
-  }
-  for (int i = 0; i < R->n; i++) {
-    if (i) puts_(c, ", ");
-    put_src(c, R->e[i]->span);
-    puts_(c, " = ");
-    lq_value v = value_of(c, R->e[i]);
-    put_value(c, v);
-    /* The usual surprise in CRM data: a number stored as text never compares as one. */
-    char *end;
-    if (v.kind == LQ_V_STR && v.n && (strtod(v.str, &end), end == v.str + v.n)) puts_(c, " (text, not a number)");
-  }
-}
-
 /* NO_OWNER: a route whose condition held but whose `to` gave nobody. */
 typedef enum { FIRED, NOT_FIRED, NO_DATA, NOT_TRIED, NO_OWNER } outcome;
 static const char *const outcome_word[] = {"fired", "not fired", "no data", "not tried", "no owner"};
 
 static outcome outcome_of(ctx *c, bool held, const lq_expr *cond) {
   return held ? FIRED : lacks_data(c, cond) ? NO_DATA : NOT_FIRED;
-}
-
-/* A text line: "    <head padded>  <outcome padded>  <values>". */
-static void line(ctx *c, const char *indent, const char *head, int width, outcome o,
-                 const char *word, const lq_expr *cond) {
-  printf_(c, "%s%-*s  ", indent, width, head);
-  paint(c, o == FIRED ? GREEN : o == NO_DATA || o == NO_OWNER ? RED : DIM);
-  refs R = {0};
-  collect(c, cond, &R);
-  printf_(c, R.n ? "%-11s" : "%s", word ? word : outcome_word[o]);
-  paint(c, RESET);
-  if (R.n) {
-    puts_(c, "  ");
-    put_refs(c, &R);
-  }
-  lq_buf_putc(c->b, '\n');
-}
-
-static void json_item(ctx *c, const char *name_key, const char *name, outcome o, const lq_expr *cond) {
-  lq_buf_putc(c->b, '{');
-  jkey(c, name_key);
-  jstr(c, name);
-  puts_(c, ",\"outcome\":");
-  jstr(c, outcome_word[o]);
-  if (cond) {
-    puts_(c, ",\"condition\":");
-    put_src(c, cond->span);
-    puts_(c, ",\"values\":");
-    refs R = {0};
-    collect(c, cond, &R);
-    put_refs(c, &R);
-  }
-}
-
-static const char *owner_name(const ctx *c, int owner) {
-  return owner >= 0 ? c->p->teams[owner].name : NULL;
-}
-
-static void by(ctx *c, int owner) {
-  if (owner < 0) return;
-  if (c->json) {
-    puts_(c, ",\"owner\":");
-    jstr(c, owner_name(c, owner));
-  } else {
-    printf_(c, " by %s", owner_name(c, owner));
-  }
 }
 
 /* ---- why not: the failing parts of a condition, and by how much ---- */
@@ -328,54 +278,6 @@ static bool mentions_score(const lq_expr *e) {
   return e->op != LQ_OP_PATH && (mentions_score(e->a) || mentions_score(e->b) || mentions_score(e->c));
 }
 
-/* One failed conjunct, as a sentence: "needs fit + engagement >= 50; it has 38: 12 points short". */
-static void why_text(ctx *c, const lq_expr *e) {
-  puts_(c, "needs ");
-  put_src(c, e->span);
-  lq_op op = (lq_op)e->op;
-  bool ordered = op >= LQ_OP_LT && op <= LQ_OP_GE;
-  lq_value a = ordered ? value_of(c, e->a) : LQ_NOVALUE;
-  lq_value b = ordered ? value_of(c, e->b) : LQ_NOVALUE;
-  if (a.kind == LQ_V_NUM && b.kind == LQ_V_NUM) {
-    bool floor_ = op == LQ_OP_GE || op == LQ_OP_GT;
-    double gap = floor_ ? b.num - a.num : a.num - b.num;
-    puts_(c, "; it has ");
-    lq_buf_num(c->b, a.num);
-    puts_(c, ": ");
-    if (gap > 0) {
-      lq_buf_num(c->b, gap);
-      printf_(c, "%s %s", !mentions_score(e) ? "" : gap == 1 ? " point" : " points", floor_ ? "short" : "over");
-    } else {
-      puts_(c, floor_ ? "not above it" : "not below it");   /* equal to a strict bound */
-    }
-  } else if (op == LQ_OP_STAGE) {
-    puts_(c, ", which it did not reach");
-  } else {
-    refs R = {0};
-    collect(c, e, &R);
-    if (R.n) {
-      puts_(c, "; ");
-      put_refs(c, &R);
-    }
-  }
-}
-
-static void why_part(ctx *c, const lq_expr *e) {
-  if (!c->json) {
-    why_text(c, e);
-    return;
-  }
-  /* The same sentence, as a JSON string. */
-  lq_buf tmp = {0}, *out = c->b;
-  c->b = &tmp;
-  c->json = false;
-  why_text(c, e);
-  c->b = out;
-  c->json = true;
-  lq_buf_json_string(out, tmp.data, tmp.len);
-  lq_buf_free(&tmp);
-}
-
 /* Calls emit for every failed conjunct of an `and` chain (or the whole condition). */
 static int failed_parts(ctx *c, const lq_expr *e, const lq_expr **out, int max, int n) {
   if (e->op == LQ_OP_AND) {
@@ -387,218 +289,6 @@ static int failed_parts(ctx *c, const lq_expr *e, const lq_expr **out, int max, 
 }
 
 enum { MAX_PARTS = 8 };
-
-/* ---- the sections ---- */
-
-static void rule_line(ctx *c, int i) {
-  const lq_rule *ru = &c->p->rules[i];
-  double pts = c->r->points[i];
-  lq_value want = value_of(c, ru->points);
-  char head[96], word[48];
-  char ptxt[32] = "?";
-  if (want.kind == LQ_V_NUM) {
-    ptxt[0] = want.num >= 0 ? '+' : '-';
-    lq_num_format(fabs(want.num), ptxt + 1);
-  }
-  snprintf(head, sizeof head, "%-5s %s", ptxt, ru->label);
-  const lq_expr *cond = ru->per ? ru->list : ru->cond;
-  outcome o;
-  const char *w = NULL;
-  if (ru->per) {
-    lq_value l = value_of(c, ru->list);
-    uint32_t n = l.kind == LQ_V_LIST ? l.n : l.kind == LQ_V_MISSING ? 0 : 1;
-    o = isnan(pts) ? NOT_FIRED : FIRED;
-    if (n == 0) snprintf(word, sizeof word, "0 items");
-    else snprintf(word, sizeof word, "%u item%s", n, n == 1 ? "" : "s");
-    w = word;
-  } else {
-    o = outcome_of(c, !isnan(pts), cond);
-  }
-  if (c->json) {
-    json_item(c, "rule", ru->label, o, cond);
-    puts_(c, ",\"points\":");
-    put_num(c, pts);
-    if (ru->per && ru->has_cap) {
-      puts_(c, ",\"cap\":");
-      lq_buf_num(c->b, ru->cap);
-    }
-    lq_buf_putc(c->b, '}');
-    return;
-  }
-  if (!isnan(pts) && (ru->per || pts != want.num)) {
-    char n[32];
-    lq_num_format(pts, n);
-    snprintf(word, sizeof word, "%s%s", pts >= 0 ? "+" : "", n);
-    w = word;
-  }
-  line(c, "    ", head, 30, o, w, cond);
-}
-
-static void group_section(ctx *c, int gi) {
-  const lq_group *g = &c->p->groups[gi];
-  double raw = c->r->raw[gi], score = c->r->scores[gi];
-  if (c->json) {
-    lq_buf_putc(c->b, '{');
-    jkey(c, "group");
-    jstr(c, g->name);
-    by(c, g->owner);
-    puts_(c, ",\"score\":");
-    lq_buf_num(c->b, score);
-    puts_(c, ",\"raw\":");
-    lq_buf_num(c->b, raw);
-    puts_(c, ",\"cap\":");
-    if (g->has_cap) lq_buf_num(c->b, g->cap);
-    else puts_(c, "null");
-    puts_(c, ",\"decay\":");
-    if (g->has_decay) {
-      puts_(c, "{\"percent\":");
-      lq_buf_num(c->b, 100 * (1 - g->decay_keep));
-      puts_(c, ",\"every_days\":");
-      lq_buf_num(c->b, g->decay_every);
-      puts_(c, ",\"since\":");
-      put_value(c, value_of(c, g->since));
-      puts_(c, ",\"from\":");
-      lq_buf_num(c->b, g->has_cap && raw > g->cap ? g->cap : raw);
-      lq_buf_putc(c->b, '}');
-    } else {
-      puts_(c, "null");
-    }
-    puts_(c, ",\"rules\":[");
-    for (int i = g->first_rule; i < g->first_rule + g->nrules; i++) {
-      if (i > g->first_rule) lq_buf_putc(c->b, ',');
-      rule_line(c, i);
-    }
-    puts_(c, "]}");
-    return;
-  }
-  paint(c, BOLD);
-  printf_(c, "  score %s", g->name);
-  by(c, g->owner);
-  puts_(c, ": ");
-  lq_buf_num(c->b, score);
-  paint(c, RESET);
-  double capped = g->has_cap && raw > g->cap ? g->cap : raw;
-  if (g->has_cap && raw > g->cap) {
-    puts_(c, " (");
-    lq_buf_num(c->b, raw);
-    puts_(c, " points, capped at ");
-    lq_buf_num(c->b, g->cap);
-    puts_(c, ")");
-  } else if (g->has_cap) {
-    puts_(c, " (up to ");
-    lq_buf_num(c->b, g->cap);
-    puts_(c, ")");
-  }
-  if (g->has_decay) {
-    lq_value since = value_of(c, g->since);
-    if (since.kind == LQ_V_MISSING) {
-      puts_(c, "; no decay: ");
-      put_src(c, g->since->span);
-      puts_(c, " is missing");
-    } else if (capped != score) {
-      printf_(c, "; decayed from ");
-      lq_buf_num(c->b, capped);
-      printf_(c, ", %g%% less every %g days since ", 100 * (1 - g->decay_keep), g->decay_every);
-      put_value(c, since);
-    } else {
-      puts_(c, "; no decay yet since ");
-      put_value(c, since);
-    }
-  }
-  lq_buf_putc(c->b, '\n');
-  for (int i = g->first_rule; i < g->first_rule + g->nrules; i++) rule_line(c, i);
-}
-
-static void grade_section(ctx *c, int gi) {
-  const lq_grade *g = &c->p->grades[gi];
-  int chosen = c->r->grades[gi];
-  if (c->json) {
-    lq_buf_putc(c->b, '{');
-    jkey(c, "grade");
-    jstr(c, g->name);
-    by(c, g->owner);
-    puts_(c, ",\"label\":");
-    if (chosen >= 0) jstr(c, g->arms[chosen].label);
-    else puts_(c, "null");
-    puts_(c, ",\"arms\":[");
-  } else {
-    paint(c, BOLD);
-    printf_(c, "  grade %s", g->name);
-    by(c, g->owner);
-    printf_(c, ": %s%s%s\n", chosen >= 0 ? "\"" : "", chosen >= 0 ? g->arms[chosen].label : "none",
-            chosen >= 0 ? "\"" : "");
-    paint(c, RESET);
-  }
-  for (int a = 0; a < g->narms; a++) {
-    const lq_arm *arm = &g->arms[a];
-    outcome o = chosen >= 0 && a > chosen ? NOT_TRIED : outcome_of(c, a == chosen, arm->cond);
-    const char *w = o == FIRED ? "chosen" : o == NOT_FIRED ? "not met" : NULL;
-    if (c->json) {
-      if (a) lq_buf_putc(c->b, ',');
-      json_item(c, "label", arm->label, o, arm->cond);
-      lq_buf_putc(c->b, '}');
-      continue;
-    }
-    char head[80];
-    snprintf(head, sizeof head, "\"%s\"%s", arm->label, arm->cond ? "" : " otherwise");
-    line(c, "    ", head, 30, o, w, arm->cond);
-  }
-  if (c->json) puts_(c, "]}");
-}
-
-static void cond_item(ctx *c, const lq_cond_decl *d, const char *key, outcome o, const char *word,
-                      bool quote) {
-  if (c->json) {
-    json_item(c, key, d->name, o, d->cond);
-    by(c, d->owner);
-    lq_buf_putc(c->b, '}');
-    return;
-  }
-  char head[96];
-  snprintf(head, sizeof head, quote ? "\"%s\"%s%s" : "%s%s%s", d->name, d->owner >= 0 ? " by " : "",
-           d->owner >= 0 ? owner_name(c, d->owner) : "");
-  line(c, "    ", head, 30, o, word, d->cond);
-}
-
-static void why_not_stage(ctx *c, int s, const char *indent) {
-  const lq_cond_decl *st = &c->p->stages[s];
-  const lq_expr *parts[MAX_PARTS];
-  int n = failed_parts(c, st->cond, parts, MAX_PARTS, 0);
-  for (int i = 0; i < n; i++) {
-    if (c->json) {
-      if (i) lq_buf_putc(c->b, ',');
-      why_part(c, parts[i]);
-      continue;
-    }
-    printf_(c, "%s%s %s", indent, st->name, i ? "also " : "");
-    why_part(c, parts[i]);
-    lq_buf_putc(c->b, '\n');
-  }
-}
-
-static void stages_section(ctx *c) {
-  const lq_program *p = c->p;
-  const lq_result *r = c->r;
-  if (!p->nstages) return;
-  if (!c->json) {
-    heading(c, "stages", "");
-  }
-  for (int s = 0; s < p->nstages; s++) {
-    bool held = r->stages[s];
-    outcome o = outcome_of(c, held, p->stages[s].cond);
-    const char *w = held ? (r->rejected >= 0 ? "met, but rejected" : "reached") : o == NO_DATA ? NULL : "not reached";
-    if (c->json) {
-      if (s) lq_buf_putc(c->b, ',');
-      json_item(c, "stage", p->stages[s].name, o, p->stages[s].cond);
-      by(c, p->stages[s].owner);
-      puts_(c, ",\"why_not\":[");
-      if (!held) why_not_stage(c, s, "");
-      puts_(c, "]}");
-    } else {
-      cond_item(c, &p->stages[s], "stage", o, w, false);
-    }
-  }
-}
 
 /* ---- owners: what a route's `to` found ---- */
 
@@ -649,39 +339,394 @@ static void gather(const ctx *c, const lq_expr *e, finds *F) {
   }
 }
 
-/* accounts["acme.com"] -> row at tables/accounts.csv:2, or -> no row. */
-static void lookup_find(ctx *c, const lq_expr *e) {
-  const lq_table *t = e->table;
-  lq_value keys[LQ_TABLE_MAX_KEYS];
-  for (uint32_t i = 0; i < e->nargs && i < LQ_TABLE_MAX_KEYS; i++) keys[i] = value_of(c, e->args[i]);
-  int64_t row = lq_table_find(t, keys);
-  if (c->json) {
-    puts_(c, "{\"lookup\":");
-    put_src(c, e->span);
-    puts_(c, ",\"table\":");
-    jstr(c, t->name);
-    puts_(c, ",\"keys\":[");
-    for (uint32_t i = 0; i < e->nargs; i++) {
-      if (i) lq_buf_putc(c->b, ',');
-      put_value(c, keys[i]);
+static bool missed(const lq_result *r, int route) {
+  for (int i = 0; i < r->nmissed; i++)
+    if (r->missed[i] == route) return true;
+  return false;
+}
+
+/* ---- the model: what the explanation says about this lead ----
+ *
+ * Built once per lead, in the evaluator's scratch memory, by the functions
+ * below; the text and JSON writers further down only render it. Values are
+ * evaluated here, so both forms show the same ones. */
+
+/* What a condition looked at: the lead fields and declared names it reads, with their values. */
+typedef struct looked { refs R; lq_value v[MAX_REFS]; } looked;
+
+/* One line of a section: a rule, a reject, a grade's arm, a stage or a route. */
+typedef struct item {
+  const char *name;
+  int owner;              /* team, or -1 */
+  outcome o;
+  char word[48];          /* what the text says in place of the outcome's word ("chosen", "3 items"), or "" */
+  const lq_expr *cond;    /* NULL: `otherwise` */
+  looked seen;
+} item;
+
+typedef struct rule_item {
+  item it;
+  const lq_rule *ru;
+  double points;          /* given; NAN when it did not fire */
+  lq_value want;          /* the value of its points expression, which heads its text line */
+} rule_item;
+
+typedef struct group_item {
+  const lq_group *g;
+  double score, raw;
+  lq_value since;         /* with decay: the value it decays since */
+  rule_item *rules;       /* g->nrules */
+} group_item;
+
+typedef struct grade_item { const lq_grade *g; int chosen; item *arms; } grade_item;
+
+typedef struct stage_item {
+  item it;
+  bool held;
+  const char *why[MAX_PARTS];   /* not reached: each failed part, as a sentence */
+  int nwhy;
+} stage_item;
+
+/* A table lookup or a pick behind a route, with what it found. */
+typedef struct find {
+  const lq_expr *e;
+  lq_value keys[LQ_TABLE_MAX_KEYS];   /* a lookup's keys, and the row found or -1 */
+  int64_t row;
+  lq_pick_trace tr;                   /* a pick's candidates */
+} find;
+
+typedef struct route_item {
+  item it;
+  const lq_cond_decl *d;
+  bool owner_tried;       /* its `to` was evaluated: the condition held */
+  lq_value to;            /* its value then, else missing */
+  bool listed;            /* JSON lists lookups and picks: it goes to people or reads a table */
+  find *finds;
+  int nfinds;
+} route_item;
+
+typedef struct explanation {
+  group_item *groups;     /* in the order the rules declare them */
+  int ngroups;
+  item *rejects;          /* per reject */
+  grade_item *grades;     /* per grade */
+  stage_item *stages;     /* per stage */
+  route_item *routes;     /* per route */
+} explanation;
+
+static looked look(ctx *c, const lq_expr *cond) {
+  looked L = {0};
+  collect(c, cond, &L.R);
+  for (int i = 0; i < L.R.n; i++) L.v[i] = value_of(c, L.R.e[i]);
+  return L;
+}
+
+static item item_of(ctx *c, const char *name, int owner, outcome o, const char *word, const lq_expr *cond) {
+  item it = {.name = name, .owner = owner, .o = o, .cond = cond};
+  if (word) snprintf(it.word, sizeof it.word, "%s", word);
+  it.seen = look(c, cond);
+  return it;
+}
+
+static void put_looked(ctx *c, const looked *L);
+
+/* One failed conjunct, as a sentence: "needs fit + engagement >= 50; it has 38: 12 points short". */
+static void why_text(ctx *c, const lq_expr *e) {
+  puts_(c, "needs ");
+  put_src(c, e->span);
+  lq_op op = (lq_op)e->op;
+  bool ordered = op >= LQ_OP_LT && op <= LQ_OP_GE;
+  lq_value a = ordered ? value_of(c, e->a) : LQ_NOVALUE;
+  lq_value b = ordered ? value_of(c, e->b) : LQ_NOVALUE;
+  if (a.kind == LQ_V_NUM && b.kind == LQ_V_NUM) {
+    bool floor_ = op == LQ_OP_GE || op == LQ_OP_GT;
+    double gap = floor_ ? b.num - a.num : a.num - b.num;
+    puts_(c, "; it has ");
+    lq_buf_num(c->b, a.num);
+    puts_(c, ": ");
+    if (gap > 0) {
+      lq_buf_num(c->b, gap);
+      printf_(c, "%s %s", !mentions_score(e) ? "" : gap == 1 ? " point" : " points", floor_ ? "short" : "over");
+    } else {
+      puts_(c, floor_ ? "not above it" : "not below it");   /* equal to a strict bound */
     }
-    puts_(c, "],\"file\":");
-    jstr(c, c->p->sources.files[t->file].path);
-    puts_(c, ",\"line\":");
-    if (row >= 0) printf_(c, "%u", t->lines[row]);
-    else puts_(c, "null");
-    lq_buf_putc(c->b, '}');
-    return;
+  } else if (op == LQ_OP_STAGE) {
+    puts_(c, ", which it did not reach");
+  } else {
+    looked L = look(c, e);
+    if (L.R.n) {
+      puts_(c, "; ");
+      put_looked(c, &L);
+    }
   }
-  printf_(c, "      %s[", t->name);
-  for (uint32_t i = 0; i < e->nargs; i++) {
+}
+
+/* The sentence, kept in the scratch memory: both forms show it as it is. */
+static const char *why_sentence(ctx *c, const lq_expr *e) {
+  lq_buf tmp = {0}, *out = c->b;
+  c->b = &tmp;
+  why_text(c, e);
+  c->b = out;
+  const char *s = lq_arena_strndup(lq_eval_scratch(c->E), tmp.data ? tmp.data : "", tmp.len);
+  lq_buf_free(&tmp);
+  return s;
+}
+
+static rule_item rule_of(ctx *c, int i) {
+  const lq_rule *ru = &c->p->rules[i];
+  rule_item R = {.ru = ru, .points = c->r->points[i], .want = value_of(c, ru->points)};
+  double pts = R.points;
+  const lq_expr *cond = ru->per ? ru->list : ru->cond;
+  char word[48] = "";
+  outcome o;
+  if (ru->per) {
+    lq_value l = value_of(c, ru->list);
+    uint32_t n = l.kind == LQ_V_LIST ? l.n : l.kind == LQ_V_MISSING ? 0 : 1;
+    o = isnan(pts) ? NOT_FIRED : FIRED;
+    if (n == 0) snprintf(word, sizeof word, "0 items");
+    else snprintf(word, sizeof word, "%u item%s", n, n == 1 ? "" : "s");
+  } else {
+    o = outcome_of(c, !isnan(pts), cond);
+  }
+  /* Points other than the rule says (a computed amount, a per rule's sum) take the word's place. */
+  if (!isnan(pts) && (ru->per || pts != R.want.num)) {
+    char n[32];
+    lq_num_format(pts, n);
+    snprintf(word, sizeof word, "%s%s", pts >= 0 ? "+" : "", n);
+  }
+  R.it = item_of(c, ru->label, -1, o, word[0] ? word : NULL, cond);
+  return R;
+}
+
+static group_item group_of(ctx *c, int gi) {
+  const lq_group *g = &c->p->groups[gi];
+  group_item G = {.g = g, .score = c->r->scores[gi], .raw = c->r->raw[gi], .since = LQ_NOVALUE};
+  if (g->has_decay) G.since = value_of(c, g->since);
+  G.rules = lq_arena_zalloc(lq_eval_scratch(c->E), (size_t)(g->nrules ? g->nrules : 1) * sizeof *G.rules);
+  for (int i = 0; i < g->nrules; i++) G.rules[i] = rule_of(c, g->first_rule + i);
+  return G;
+}
+
+static grade_item grade_of(ctx *c, int gi) {
+  const lq_grade *g = &c->p->grades[gi];
+  grade_item G = {.g = g, .chosen = c->r->grades[gi]};
+  G.arms = lq_arena_zalloc(lq_eval_scratch(c->E), (size_t)(g->narms ? g->narms : 1) * sizeof *G.arms);
+  for (int a = 0; a < g->narms; a++) {
+    const lq_arm *arm = &g->arms[a];
+    outcome o = G.chosen >= 0 && a > G.chosen ? NOT_TRIED : outcome_of(c, a == G.chosen, arm->cond);
+    const char *w = o == FIRED ? "chosen" : o == NOT_FIRED ? "not met" : NULL;
+    G.arms[a] = item_of(c, arm->label, -1, o, w, arm->cond);
+  }
+  return G;
+}
+
+/* A stage not reached: each failed part of its condition, as a sentence. */
+static void why_not(ctx *c, int s, stage_item *S) {
+  const lq_expr *parts[MAX_PARTS];
+  S->nwhy = failed_parts(c, c->p->stages[s].cond, parts, MAX_PARTS, 0);
+  for (int i = 0; i < S->nwhy; i++) S->why[i] = why_sentence(c, parts[i]);
+}
+
+static stage_item stage_of(ctx *c, int s) {
+  const lq_cond_decl *st = &c->p->stages[s];
+  stage_item S = {.held = c->r->stages[s]};
+  outcome o = outcome_of(c, S.held, st->cond);
+  const char *w = S.held ? (c->r->rejected >= 0 ? "met, but rejected" : "reached") : o == NO_DATA ? NULL : "not reached";
+  S.it = item_of(c, st->name, st->owner, o, w, st->cond);
+  if (!S.held) why_not(c, s, &S);
+  return S;
+}
+
+static find find_of(ctx *c, const lq_expr *e) {
+  find f = {.e = e, .row = -1};
+  if (e->op == LQ_OP_LOOKUP) {
+    for (uint32_t i = 0; i < e->nargs && i < LQ_TABLE_MAX_KEYS; i++) f.keys[i] = value_of(c, e->args[i]);
+    f.row = lq_table_find(e->table, f.keys);
+  } else {
+    lq_eval_pick_trace(c->E, e, LQ_NOVALUE, &f.tr);
+  }
+  return f;
+}
+
+static route_item route_of(ctx *c, int i) {
+  const lq_result *r = c->r;
+  const lq_cond_decl *d = &c->p->routes[i];
+  outcome o;
+  const char *w = NULL;
+  if (r->route >= 0 && i > r->route) o = NOT_TRIED;
+  else if (i == r->route) o = FIRED, w = "chosen";
+  else if (r->rejected >= 0) o = NOT_TRIED;
+  else if (missed(r, i)) o = NO_OWNER;
+  else o = outcome_of(c, false, d->cond), w = o == NOT_FIRED ? "no match" : NULL;
+  route_item R = {.it = item_of(c, d->name, d->owner, o, w, d->cond), .d = d, .to = LQ_NOVALUE};
+  /* Why the lead went to this person, or to nobody: its `to`, and each lookup
+   * and pick behind it and behind the condition. */
+  finds F = {0}, all = {0};
+  if (o != NOT_TRIED) gather(c, d->cond, &F);
+  R.owner_tried = d->to && (o == FIRED || o == NO_OWNER);
+  if (R.owner_tried) {
+    gather(c, d->to, &F);
+    R.to = value_of(c, d->to);
+  }
+  gather(c, d->cond, &all);
+  R.listed = d->to || all.n;
+  R.finds = lq_arena_zalloc(lq_eval_scratch(c->E), (size_t)(F.n ? F.n : 1) * sizeof *R.finds);
+  for (int k = 0; k < F.n; k++) R.finds[R.nfinds++] = find_of(c, F.e[k]);
+  return R;
+}
+
+static void explanation_of(ctx *c, explanation *X) {
+  const lq_program *p = c->p;
+  lq_arena *a = lq_eval_scratch(c->E);
+  *X = (explanation){0};
+  X->groups = lq_arena_zalloc(a, (size_t)(p->ngroups + 1) * sizeof *X->groups);
+  for (int s = 0; s < p->nsteps; s++)
+    if (p->steps[s].kind == LQ_STEP_GROUP) X->groups[X->ngroups++] = group_of(c, (int)p->steps[s].index);
+  X->rejects = lq_arena_zalloc(a, (size_t)(p->nrejects + 1) * sizeof *X->rejects);
+  for (int i = 0; i < p->nrejects; i++) {
+    bool fired = c->r->rejects[i];
+    outcome o = outcome_of(c, fired, p->rejects[i].cond);
+    X->rejects[i] = item_of(c, p->rejects[i].name, p->rejects[i].owner, o,
+                            fired && i == c->r->rejected ? "REJECTED" : NULL, p->rejects[i].cond);
+  }
+  X->grades = lq_arena_zalloc(a, (size_t)(p->ngrades + 1) * sizeof *X->grades);
+  for (int g = 0; g < p->ngrades; g++) X->grades[g] = grade_of(c, g);
+  X->stages = lq_arena_zalloc(a, (size_t)(p->nstages + 1) * sizeof *X->stages);
+  for (int s = 0; s < p->nstages; s++) X->stages[s] = stage_of(c, s);
+  X->routes = lq_arena_zalloc(a, (size_t)(p->nroutes + 1) * sizeof *X->routes);
+  for (int i = 0; i < p->nroutes; i++) X->routes[i] = route_of(c, i);
+}
+
+/* ---- text ---- */
+
+static const char *owner_name(const ctx *c, int owner) {
+  return owner >= 0 ? c->p->teams[owner].name : NULL;
+}
+
+static void put_looked(ctx *c, const looked *L) {
+  for (int i = 0; i < L->R.n; i++) {
     if (i) puts_(c, ", ");
-    put_value(c, keys[i]);
+    put_src(c, L->R.e[i]->span);
+    puts_(c, " = ");
+    lq_value v = L->v[i];
+    put_value(c, v);
+    /* The usual surprise in CRM data: a number stored as text never compares as one. */
+    char *end;
+    if (v.kind == LQ_V_STR && v.n && (strtod(v.str, &end), end == v.str + v.n)) puts_(c, " (text, not a number)");
+  }
+}
+
+/* A text line: "    <head padded>  <outcome padded>  <values>". */
+static void line(ctx *c, const char *head, const item *it) {
+  printf_(c, "    %-*s  ", 30, head);
+  paint(c, it->o == FIRED ? GREEN : it->o == NO_DATA || it->o == NO_OWNER ? RED : DIM);
+  printf_(c, it->seen.R.n ? "%-11s" : "%s", it->word[0] ? it->word : outcome_word[it->o]);
+  paint(c, RESET);
+  if (it->seen.R.n) {
+    puts_(c, "  ");
+    put_looked(c, &it->seen);
+  }
+  lq_buf_putc(c->b, '\n');
+}
+
+static void by_text(ctx *c, int owner) {
+  if (owner >= 0) printf_(c, " by %s", owner_name(c, owner));
+}
+
+/* A reject, stage or route: its name (quoted for a reject or route) and owner. */
+static void decl_line(ctx *c, const item *it, bool quote) {
+  char head[96];
+  snprintf(head, sizeof head, quote ? "\"%s\"%s%s" : "%s%s%s", it->name, it->owner >= 0 ? " by " : "",
+           it->owner >= 0 ? owner_name(c, it->owner) : "");
+  line(c, head, it);
+}
+
+static void rule_text(ctx *c, const rule_item *R) {
+  char head[96], ptxt[32] = "?";
+  if (R->want.kind == LQ_V_NUM) {
+    ptxt[0] = R->want.num >= 0 ? '+' : '-';
+    lq_num_format(fabs(R->want.num), ptxt + 1);
+  }
+  snprintf(head, sizeof head, "%-5s %s", ptxt, R->ru->label);
+  line(c, head, &R->it);
+}
+
+static void group_text(ctx *c, const group_item *G) {
+  const lq_group *g = G->g;
+  double raw = G->raw, score = G->score;
+  paint(c, BOLD);
+  printf_(c, "  score %s", g->name);
+  by_text(c, g->owner);
+  puts_(c, ": ");
+  lq_buf_num(c->b, score);
+  paint(c, RESET);
+  double capped = g->has_cap && raw > g->cap ? g->cap : raw;
+  if (g->has_cap && raw > g->cap) {
+    puts_(c, " (");
+    lq_buf_num(c->b, raw);
+    puts_(c, " points, capped at ");
+    lq_buf_num(c->b, g->cap);
+    puts_(c, ")");
+  } else if (g->has_cap) {
+    puts_(c, " (up to ");
+    lq_buf_num(c->b, g->cap);
+    puts_(c, ")");
+  }
+  if (g->has_decay) {
+    if (G->since.kind == LQ_V_MISSING) {
+      puts_(c, "; no decay: ");
+      put_src(c, g->since->span);
+      puts_(c, " is missing");
+    } else if (capped != score) {
+      printf_(c, "; decayed from ");
+      lq_buf_num(c->b, capped);
+      printf_(c, ", %g%% less every %g days since ", 100 * (1 - g->decay_keep), g->decay_every);
+      put_value(c, G->since);
+    } else {
+      puts_(c, "; no decay yet since ");
+      put_value(c, G->since);
+    }
+  }
+  lq_buf_putc(c->b, '\n');
+  for (int i = 0; i < g->nrules; i++) rule_text(c, &G->rules[i]);
+}
+
+static void grade_text(ctx *c, const grade_item *G) {
+  const lq_grade *g = G->g;
+  int chosen = G->chosen;
+  paint(c, BOLD);
+  printf_(c, "  grade %s", g->name);
+  by_text(c, g->owner);
+  printf_(c, ": %s%s%s\n", chosen >= 0 ? "\"" : "", chosen >= 0 ? g->arms[chosen].label : "none",
+          chosen >= 0 ? "\"" : "");
+  paint(c, RESET);
+  for (int a = 0; a < g->narms; a++) {
+    char head[80];
+    snprintf(head, sizeof head, "\"%s\"%s", g->arms[a].label, g->arms[a].cond ? "" : " otherwise");
+    line(c, head, &G->arms[a]);
+  }
+}
+
+static void why_not_text(ctx *c, const stage_item *S, const char *indent) {
+  for (int i = 0; i < S->nwhy; i++) {
+    printf_(c, "%s%s %s", indent, S->it.name, i ? "also " : "");
+    puts_(c, S->why[i]);   /* not through printf_: a sentence may be longer than its buffer */
+    lq_buf_putc(c->b, '\n');
+  }
+}
+
+/* accounts["acme.com"] -> row at tables/accounts.csv:2, or -> no row. */
+static void lookup_text(ctx *c, const find *f) {
+  const lq_table *t = f->e->table;
+  printf_(c, "      %s[", t->name);
+  for (uint32_t i = 0; i < f->e->nargs; i++) {
+    if (i) puts_(c, ", ");
+    put_value(c, f->keys[i]);
   }
   puts_(c, "] -> ");
-  if (row >= 0) {
+  if (f->row >= 0) {
     puts_(c, "row at ");
-    put_row_at(c, t, row);
+    put_row_at(c, t, f->row);
   } else {
     puts_(c, "no row");
   }
@@ -699,37 +744,12 @@ static int chars(const char *s) {
 static void put_candidate(ctx *c, const lq_pick_candidate *k) {
   if (k->item.kind != LQ_V_OBJ && k->item.kind != LQ_V_ROW) put_value(c, k->item);
   else if (k->id) put_value(c, lq_strv(k->id, (uint32_t)k->idn));
-  else puts_(c, c->json ? "null" : "(a row with no identity)");
+  else puts_(c, "(a row with no identity)");
 }
 
-static void pick_find(ctx *c, const lq_expr *e) {
-  lq_pick_trace tr;
-  lq_eval_pick_trace(c->E, e, LQ_NOVALUE, &tr);
-  if (c->json) {
-    puts_(c, "{\"pick\":");
-    put_src(c, e->span);
-    puts_(c, ",\"key\":");
-    if (tr.key) lq_buf_json_string(c->b, tr.key, tr.keyn);
-    else puts_(c, "null");
-    puts_(c, ",\"candidates\":[");
-    for (uint32_t i = 0; i < tr.n; i++) {
-      const lq_pick_candidate *k = &tr.c[i];
-      if (i) lq_buf_putc(c->b, ',');
-      puts_(c, "{\"id\":");
-      if (k->id) lq_buf_json_string(c->b, k->id, k->idn);
-      else puts_(c, "null");
-      puts_(c, ",\"weight\":");
-      put_num(c, k->weight);
-      puts_(c, ",\"score\":");
-      put_num(c, k->score);
-      printf_(c, ",\"picked\":%s}", (int)i == tr.picked ? "true" : "false");
-    }
-    puts_(c, "],\"picked\":");
-    if (tr.picked >= 0) put_candidate(c, &tr.c[tr.picked]);
-    else puts_(c, "null");
-    lq_buf_putc(c->b, '}');
-    return;
-  }
+static void pick_text(ctx *c, const find *f) {
+  const lq_expr *e = f->e;
+  const lq_pick_trace tr = f->tr;
   if (tr.n) printf_(c, "      pick from %u candidate%s", tr.n, tr.n == 1 ? "" : "s");
   else puts_(c, "      pick from no candidates");
   if (!tr.key) {
@@ -784,101 +804,21 @@ static void pick_find(ctx *c, const lq_expr *e) {
   if (shown < tr.n) printf_(c, "        ... and %u more\n", tr.n - shown);
 }
 
-/* The value of a route's `to`, then each lookup and pick behind it and its
- * condition: why the lead went to this person, or to nobody. */
-static void route_finds(ctx *c, const lq_cond_decl *d, outcome o, bool last) {
-  finds F = {0};
-  if (o != NOT_TRIED) gather(c, d->cond, &F);
-  bool owner_tried = d->to && (o == FIRED || o == NO_OWNER);
-  if (owner_tried) gather(c, d->to, &F);
-  if (c->json) {
-    if (d->to) {
-      puts_(c, ",\"to\":{\"expression\":");
-      put_src(c, d->to->span);
-      puts_(c, ",\"value\":");
-      put_value(c, owner_tried ? value_of(c, d->to) : LQ_NOVALUE);
-      lq_buf_putc(c->b, '}');
-    }
-    /* The keys are there for every route that goes to people or reads a
-     * table, whatever this lead did, so that tools find them. */
-    finds all = {0};
-    gather(c, d->cond, &all);
-    if (!d->to && !all.n) return;
-    for (int pass = 0; pass < 2; pass++) {
-      puts_(c, pass ? ",\"picks\":[" : ",\"lookups\":[");
-      int n = 0;
-      for (int i = 0; i < F.n; i++) {
-        if ((F.e[i]->op == LQ_OP_LOOKUP) == pass) continue;
-        if (n++) lq_buf_putc(c->b, ',');
-        if (pass) pick_find(c, F.e[i]);
-        else lookup_find(c, F.e[i]);
-      }
-      lq_buf_putc(c->b, ']');
-    }
-    return;
-  }
-  if (o == NOT_TRIED) return;
-  if (owner_tried) {
+static void route_text(ctx *c, const route_item *R, bool last) {
+  decl_line(c, &R->it, true);
+  if (R->it.o == NOT_TRIED) return;
+  if (R->owner_tried) {
     puts_(c, "      to ");
-    put_src(c, d->to->span);
+    put_src(c, R->d->to->span);
     puts_(c, " = ");
-    put_value(c, value_of(c, d->to));
-    if (o == NO_OWNER)
+    put_value(c, R->to);
+    if (R->it.o == NO_OWNER)
       puts_(c, last ? ": no owner, and no route is left" : ": no owner, so the lead went on to the next route");
     lq_buf_putc(c->b, '\n');
   }
-  for (int i = 0; i < F.n; i++) {
-    if (F.e[i]->op == LQ_OP_LOOKUP) lookup_find(c, F.e[i]);
-    else pick_find(c, F.e[i]);
-  }
-}
-
-static bool missed(const lq_result *r, int route) {
-  for (int i = 0; i < r->nmissed; i++)
-    if (r->missed[i] == route) return true;
-  return false;
-}
-
-static void routes_section(ctx *c) {
-  const lq_program *p = c->p;
-  const lq_result *r = c->r;
-  if (!p->nroutes) return;
-  if (!c->json) {
-    heading(c, "routes", r->rejected >= 0 ? " (none: the lead is rejected)" : "");
-  }
-  for (int i = 0; i < p->nroutes; i++) {
-    const lq_cond_decl *d = &p->routes[i];
-    outcome o;
-    const char *w = NULL;
-    if (r->route >= 0 && i > r->route) o = NOT_TRIED;
-    else if (i == r->route) o = FIRED, w = "chosen";
-    else if (r->rejected >= 0) o = NOT_TRIED;
-    else if (missed(r, i)) o = NO_OWNER;
-    else o = outcome_of(c, false, d->cond), w = o == NOT_FIRED ? "no match" : NULL;
-    if (c->json) {
-      if (i) lq_buf_putc(c->b, ',');
-      json_item(c, "route", d->name, o, d->cond);
-      by(c, d->owner);
-      route_finds(c, d, o, i == p->nroutes - 1);
-      lq_buf_putc(c->b, '}');
-      continue;
-    }
-    cond_item(c, d, "route", o, w, true);
-    route_finds(c, d, o, i == p->nroutes - 1);
-  }
-}
-
-static void rejects_section(ctx *c) {
-  const lq_program *p = c->p;
-  if (!p->nrejects) return;
-  if (!c->json) {
-    heading(c, "rejects", "");
-  }
-  for (int i = 0; i < p->nrejects; i++) {
-    if (c->json && i) lq_buf_putc(c->b, ',');
-    bool fired = c->r->rejects[i];
-    outcome o = outcome_of(c, fired, p->rejects[i].cond);
-    cond_item(c, &p->rejects[i], "reason", o, fired && i == c->r->rejected ? "REJECTED" : NULL, true);
+  for (int i = 0; i < R->nfinds; i++) {
+    if (R->finds[i].e->op == LQ_OP_LOOKUP) lookup_text(c, &R->finds[i]);
+    else pick_text(c, &R->finds[i]);
   }
 }
 
@@ -910,58 +850,283 @@ static void summary(ctx *c, const lq_id *id) {
   lq_buf_putc(c->b, '\n');
 }
 
-void lq_explain(lq_buf *b, lq_eval *E, const lq_result *r, const lq_id *id, const lq_explain_opts *o) {
-  ctx c = {b, E, lq_eval_program(E), r, o->json, o->color && !o->json};
-  const lq_program *p = c.p;
-  if (c.json) {
-    puts_(&c, "{\"line\":");
-    lq_buf_num(b, (double)id->line);
-    puts_(&c, ",\"decision\":");
-    lq_out_decision(b, p, r, id);
-    puts_(&c, ",\"groups\":[");
-  } else {
-    summary(&c, id);
-  }
+static void explain_text(ctx *c, const explanation *X, const lq_id *id) {
+  const lq_program *p = c->p;
+  const lq_result *r = c->r;
+  summary(c, id);
   /* Sections in the order the rules file declares them. */
-  int ng = 0, ngr = 0;
-  for (int s = 0; s < p->nsteps; s++) {
-    const lq_step *st = &p->steps[s];
-    if (st->kind == LQ_STEP_GROUP) {
-      if (c.json && ng++) lq_buf_putc(b, ',');
-      group_section(&c, (int)st->index);
-    }
-  }
-  if (c.json) puts_(&c, "],\"rejects\":[");
-  rejects_section(&c);
-  if (c.json) puts_(&c, "],\"grades\":[");
-  for (int g = 0; g < p->ngrades; g++) {
-    if (c.json && ngr++) lq_buf_putc(b, ',');
-    grade_section(&c, g);
-  }
-  if (c.json) puts_(&c, "],\"stages\":[");
-  stages_section(&c);
-  if (c.json) puts_(&c, "],\"routes\":[");
-  routes_section(&c);
-  if (c.json) {
-    puts_(&c, "]}\n");
-    return;
-  }
+  for (int g = 0; g < X->ngroups; g++) group_text(c, &X->groups[g]);
+  if (p->nrejects) heading(c, "rejects", "");
+  for (int i = 0; i < p->nrejects; i++) decl_line(c, &X->rejects[i], true);
+  for (int g = 0; g < p->ngrades; g++) grade_text(c, &X->grades[g]);
+  if (p->nstages) heading(c, "stages", "");
+  for (int s = 0; s < p->nstages; s++) decl_line(c, &X->stages[s].it, false);
+  if (p->nroutes) heading(c, "routes", r->rejected >= 0 ? " (none: the lead is rejected)" : "");
+  for (int i = 0; i < p->nroutes; i++) route_text(c, &X->routes[i], i == p->nroutes - 1);
   if (r->rejected < 0) {
     bool any = false;
     for (int s = 0; s < p->nstages; s++) {
-      if (r->stages[s]) continue;
-      if (!any) {
-        heading(&c, "why not", "");
-      }
+      if (X->stages[s].held) continue;
+      if (!any) heading(c, "why not", "");
       any = true;
-      why_not_stage(&c, s, "    ");
+      why_not_text(c, &X->stages[s], "    ");
     }
   }
-  lq_buf_putc(b, '\n');
+  lq_buf_putc(c->b, '\n');
+}
+
+/* ---- JSON ---- */
+
+static void json_looked(ctx *c, const looked *L) {
+  lq_jw_object(c->j);
+  for (int i = 0; i < L->R.n; i++) {
+    json_src_key(c, L->R.e[i]->span);
+    json_value(c, L->v[i]);
+  }
+  lq_jw_end_object(c->j);
+}
+
+/* Opens an item's object: {"NAME_KEY":name,"outcome":...,"condition":...,"values":{...},"owner":... */
+static void json_item(ctx *c, const char *name_key, const item *it) {
+  lq_jw *j = c->j;
+  lq_jw_object(j);
+  lq_jw_key(j, name_key);
+  lq_jw_str(j, it->name);
+  lq_jw_key(j, "outcome");
+  lq_jw_str(j, outcome_word[it->o]);
+  if (it->cond) {
+    lq_jw_key(j, "condition");
+    json_src(c, it->cond->span);
+    lq_jw_key(j, "values");
+    json_looked(c, &it->seen);
+  }
+  if (it->owner >= 0) {
+    lq_jw_key(j, "owner");
+    lq_jw_str(j, owner_name(c, it->owner));
+  }
+}
+
+static void json_owner(ctx *c, int owner) {
+  if (owner < 0) return;
+  lq_jw_key(c->j, "owner");
+  lq_jw_str(c->j, owner_name(c, owner));
+}
+
+static void rule_json(ctx *c, const rule_item *R) {
+  lq_jw *j = c->j;
+  json_item(c, "rule", &R->it);
+  lq_jw_key(j, "points");
+  lq_jw_num(j, R->points);   /* null when it did not fire */
+  if (R->ru->per && R->ru->has_cap) {
+    lq_jw_key(j, "cap");
+    lq_jw_num(j, R->ru->cap);
+  }
+  lq_jw_end_object(j);
+}
+
+static void group_json(ctx *c, const group_item *G) {
+  lq_jw *j = c->j;
+  const lq_group *g = G->g;
+  lq_jw_object(j);
+  lq_jw_key(j, "group");
+  lq_jw_str(j, g->name);
+  json_owner(c, g->owner);
+  lq_jw_key(j, "score");
+  lq_jw_num(j, G->score);
+  lq_jw_key(j, "raw");
+  lq_jw_num(j, G->raw);
+  lq_jw_key(j, "cap");
+  if (g->has_cap) lq_jw_num(j, g->cap);
+  else lq_jw_null(j);
+  lq_jw_key(j, "decay");
+  if (g->has_decay) {
+    lq_jw_object(j);
+    lq_jw_key(j, "percent");
+    lq_jw_num(j, 100 * (1 - g->decay_keep));
+    lq_jw_key(j, "every_days");
+    lq_jw_num(j, g->decay_every);
+    lq_jw_key(j, "since");
+    json_value(c, G->since);
+    lq_jw_key(j, "from");
+    lq_jw_num(j, g->has_cap && G->raw > g->cap ? g->cap : G->raw);
+    lq_jw_end_object(j);
+  } else {
+    lq_jw_null(j);
+  }
+  lq_jw_key(j, "rules");
+  lq_jw_array(j);
+  for (int i = 0; i < g->nrules; i++) rule_json(c, &G->rules[i]);
+  lq_jw_end_array(j);
+  lq_jw_end_object(j);
+}
+
+static void grade_json(ctx *c, const grade_item *G) {
+  lq_jw *j = c->j;
+  const lq_grade *g = G->g;
+  lq_jw_object(j);
+  lq_jw_key(j, "grade");
+  lq_jw_str(j, g->name);
+  json_owner(c, g->owner);
+  lq_jw_key(j, "label");
+  lq_jw_str(j, G->chosen >= 0 ? g->arms[G->chosen].label : NULL);
+  lq_jw_key(j, "arms");
+  lq_jw_array(j);
+  for (int a = 0; a < g->narms; a++) {
+    json_item(c, "label", &G->arms[a]);
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+  lq_jw_end_object(j);
+}
+
+static void stage_json(ctx *c, const stage_item *S) {
+  lq_jw *j = c->j;
+  json_item(c, "stage", &S->it);
+  lq_jw_key(j, "why_not");
+  lq_jw_array(j);
+  for (int i = 0; i < S->nwhy; i++) lq_jw_str(j, S->why[i]);
+  lq_jw_end_array(j);
+  lq_jw_end_object(j);
+}
+
+static void lookup_json(ctx *c, const find *f) {
+  lq_jw *j = c->j;
+  const lq_table *t = f->e->table;
+  lq_jw_object(j);
+  lq_jw_key(j, "lookup");
+  json_src(c, f->e->span);
+  lq_jw_key(j, "table");
+  lq_jw_str(j, t->name);
+  lq_jw_key(j, "keys");
+  lq_jw_array(j);
+  for (uint32_t i = 0; i < f->e->nargs; i++) json_value(c, f->keys[i]);
+  lq_jw_end_array(j);
+  lq_jw_key(j, "file");
+  lq_jw_str(j, c->p->sources.files[t->file].path);
+  lq_jw_key(j, "line");
+  if (f->row >= 0) lq_jw_uint(j, t->lines[f->row]);
+  else lq_jw_null(j);
+  lq_jw_end_object(j);
+}
+
+static void json_candidate(ctx *c, const lq_pick_candidate *k) {
+  if (k->item.kind != LQ_V_OBJ && k->item.kind != LQ_V_ROW) json_value(c, k->item);
+  else if (k->id) json_value(c, lq_strv(k->id, (uint32_t)k->idn));
+  else lq_jw_null(c->j);
+}
+
+static void pick_json(ctx *c, const find *f) {
+  lq_jw *j = c->j;
+  const lq_pick_trace *tr = &f->tr;
+  lq_jw_object(j);
+  lq_jw_key(j, "pick");
+  json_src(c, f->e->span);
+  lq_jw_key(j, "key");
+  if (tr->key) lq_jw_string(j, tr->key, tr->keyn);
+  else lq_jw_null(j);
+  lq_jw_key(j, "candidates");
+  lq_jw_array(j);
+  for (uint32_t i = 0; i < tr->n; i++) {
+    const lq_pick_candidate *k = &tr->c[i];
+    lq_jw_object(j);
+    lq_jw_key(j, "id");
+    if (k->id) lq_jw_string(j, k->id, k->idn);
+    else lq_jw_null(j);
+    lq_jw_key(j, "weight");
+    lq_jw_num(j, k->weight);   /* null when missing */
+    lq_jw_key(j, "score");
+    lq_jw_num(j, k->score);
+    lq_jw_key(j, "picked");
+    lq_jw_bool(j, (int)i == tr->picked);
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+  lq_jw_key(j, "picked");
+  if (tr->picked >= 0) json_candidate(c, &tr->c[tr->picked]);
+  else lq_jw_null(j);
+  lq_jw_end_object(j);
+}
+
+static void route_json(ctx *c, const route_item *R) {
+  lq_jw *j = c->j;
+  json_item(c, "route", &R->it);
+  if (R->d->to) {
+    lq_jw_key(j, "to");
+    lq_jw_object(j);
+    lq_jw_key(j, "expression");
+    json_src(c, R->d->to->span);
+    lq_jw_key(j, "value");
+    json_value(c, R->to);
+    lq_jw_end_object(j);
+  }
+  /* The keys are there for every route that goes to people or reads a
+   * table, whatever this lead did, so that tools find them. */
+  if (R->listed) {
+    for (int pass = 0; pass < 2; pass++) {
+      lq_jw_key(j, pass ? "picks" : "lookups");
+      lq_jw_array(j);
+      for (int i = 0; i < R->nfinds; i++) {
+        if ((R->finds[i].e->op == LQ_OP_LOOKUP) == pass) continue;
+        if (pass) pick_json(c, &R->finds[i]);
+        else lookup_json(c, &R->finds[i]);
+      }
+      lq_jw_end_array(j);
+    }
+  }
+  lq_jw_end_object(j);
+}
+
+/* The decision, then each section as an array, in the order the rules file declares them. */
+static void explain_json(ctx *c, const explanation *X, const lq_id *id) {
+  const lq_program *p = c->p;
+  lq_jw *j = c->j;
+  lq_jw_object(j);
+  lq_jw_key(j, "line");
+  lq_jw_uint(j, id->line);
+  lq_jw_key(j, "decision");
+  lq_out_decision_jw(j, p, c->r, id);
+  lq_jw_key(j, "groups");
+  lq_jw_array(j);
+  for (int g = 0; g < X->ngroups; g++) group_json(c, &X->groups[g]);
+  lq_jw_end_array(j);
+  lq_jw_key(j, "rejects");
+  lq_jw_array(j);
+  for (int i = 0; i < p->nrejects; i++) {
+    json_item(c, "reason", &X->rejects[i]);
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+  lq_jw_key(j, "grades");
+  lq_jw_array(j);
+  for (int g = 0; g < p->ngrades; g++) grade_json(c, &X->grades[g]);
+  lq_jw_end_array(j);
+  lq_jw_key(j, "stages");
+  lq_jw_array(j);
+  for (int s = 0; s < p->nstages; s++) stage_json(c, &X->stages[s]);
+  lq_jw_end_array(j);
+  lq_jw_key(j, "routes");
+  lq_jw_array(j);
+  for (int i = 0; i < p->nroutes; i++) route_json(c, &X->routes[i]);
+  lq_jw_end_array(j);
+  lq_jw_end_object(j);
+  lq_buf_putc(c->b, '\n');
+}
+
+void lq_explain(lq_buf *b, lq_eval *E, const lq_result *r, const lq_id *id, const lq_explain_opts *o) {
+  lq_jw j = lq_jw_on(b);
+  ctx c = {b, o->json ? &j : NULL, E, lq_eval_program(E), r, o->color && !o->json};
+  explanation X;
+  explanation_of(&c, &X);
+  if (o->json) explain_json(&c, &X, id);
+  else explain_text(&c, &X, id);
 }
 
 void lq_explain_why_not(lq_buf *b, lq_eval *E, const lq_result *r, const char *indent) {
-  ctx c = {b, E, lq_eval_program(E), r, false, false};
-  for (int s = 0; s < c.p->nstages; s++)
-    if (!r->stages[s]) why_not_stage(&c, s, indent);
+  ctx c = {b, NULL, E, lq_eval_program(E), r, false};
+  for (int s = 0; s < c.p->nstages; s++) {
+    if (r->stages[s]) continue;
+    stage_item S = {.it.name = c.p->stages[s].name};
+    why_not(&c, s, &S);
+    why_not_text(&c, &S, indent);
+  }
 }

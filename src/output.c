@@ -104,17 +104,22 @@ bool lq_owner_text(lq_value owner, char *buf, const char **s, size_t *n, bool *b
 }
 
 /* An owner: text, or a number (as written when its text was kept); null when missing. */
-static void owner_json(lq_buf *b, lq_value v) {
+static void owner_json(lq_jw *w, lq_value v) {
   char buf[32];
   const char *s;
   size_t n;
   bool bare;
-  if (!lq_owner_text(v, buf, &s, &n, &bare)) lq_buf_put(b, "null", 4);
-  else if (bare) lq_buf_put(b, s, n);
-  else lq_buf_json_string(b, s, n);
+  if (!lq_owner_text(v, buf, &s, &n, &bare)) lq_jw_null(w);
+  else if (bare) lq_jw_raw(w, s, n);
+  else lq_jw_string(w, s, n);
 }
 
-static void put(lq_buf *b, lq_str s) { lq_buf_put(b, s.s, s.n); }
+/* A value, or a key, the program keeps as JSON text already. */
+static void raw(lq_jw *w, lq_str s) { lq_jw_raw(w, s.s, s.n); }
+static void key(lq_jw *w, lq_str s) {
+  lq_jw_key_raw(w, s.s, s.n);
+  lq_buf_putc(w->b, ':');
+}
 
 /* A decision's reasons in declaration order: the points rules that fired and,
  * where they are declared, the rejects that fired. JSON and CSV both walk them
@@ -144,58 +149,71 @@ static bool reason_next(const lq_program *p, const lq_result *r, reason_walk *w,
   return false;
 }
 
-void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, const lq_id *id) {
+void lq_out_decision_jw(lq_jw *out, const lq_program *p, const lq_result *r, const lq_id *id) {
   static const lq_str null = {"null", 4};
-  lq_buf_put(b, "{\"id\":", 6);
-  lq_id_json(b, id);
-  lq_buf_put(b, ",\"ruleset\":", 11);
-  put(b, p->name_json);
-  lq_buf_put(b, ",\"version\":", 11);
-  put(b, p->version_json);
-  lq_buf_put(b, ",\"stage\":", 9);
-  put(b, r->stage >= 0 ? p->stages[r->stage].name_json : null);
-  lq_buf_put(b, ",\"rejected\":", 12);
-  put(b, r->rejected >= 0 ? p->rejects[r->rejected].name_json : null);
-  lq_buf_put(b, ",\"route\":", 9);
-  put(b, r->route >= 0 ? p->routes[r->route].name_json : null);
-  lq_buf_put(b, ",\"owner\":", 9);
-  owner_json(b, r->owner);
-  lq_buf_put(b, ",\"score\":", 9);
-  lq_buf_num(b, r->total);
-  lq_buf_put(b, ",\"scores\":{", 11);
+  /* A copy whose address never leaves this function: the compiler keeps it in
+   * registers, where the bytes stored into the buffer cannot be its alias. */
+  lq_jw copy = *out, *w = &copy;
+  lq_jw_object(w);
+  lq_jw_keyl(w, "id");
+  lq_id_json(lq_jw_value(w), id);
+  /* Names are kept as JSON text in the program (name_json): copied, not escaped, per lead. */
+  lq_jw_keyl(w, "ruleset");
+  raw(w, p->name_json);
+  lq_jw_keyl(w, "version");
+  raw(w, p->version_json);
+  lq_jw_keyl(w, "stage");
+  raw(w, r->stage >= 0 ? p->stages[r->stage].name_json : null);
+  lq_jw_keyl(w, "rejected");
+  raw(w, r->rejected >= 0 ? p->rejects[r->rejected].name_json : null);
+  lq_jw_keyl(w, "route");
+  raw(w, r->route >= 0 ? p->routes[r->route].name_json : null);
+  lq_jw_keyl(w, "owner");
+  owner_json(w, r->owner);
+  lq_jw_keyl(w, "score");
+  lq_jw_num(w, r->total);
+  lq_jw_keyl(w, "scores");
+  lq_jw_object(w);
   for (int i = 0; i < p->ngroups; i++) {
-    if (i) lq_buf_putc(b, ',');
-    put(b, p->groups[i].name_json);
-    lq_buf_putc(b, ':');
-    lq_buf_num(b, r->scores[i]);
+    key(w, p->groups[i].name_json);
+    lq_jw_num(w, r->scores[i]);
   }
-  lq_buf_put(b, "},\"grades\":{", 12);
+  lq_jw_end_object(w);
+  lq_jw_keyl(w, "grades");
+  lq_jw_object(w);
   for (int i = 0; i < p->ngrades; i++) {
-    if (i) lq_buf_putc(b, ',');
-    put(b, p->grades[i].name_json);
-    lq_buf_putc(b, ':');
-    put(b, r->grades[i] >= 0 ? p->grades[i].arms[r->grades[i]].label_json : null);
+    key(w, p->grades[i].name_json);
+    raw(w, r->grades[i] >= 0 ? p->grades[i].arms[r->grades[i]].label_json : null);
   }
-  lq_buf_put(b, "},\"reasons\":[", 13);
-  reason_walk w = {0, -1};
+  lq_jw_end_object(w);
+  lq_jw_keyl(w, "reasons");
+  lq_jw_array(w);
+  reason_walk rw = {0, -1};
   reason why;
-  for (bool first = true; reason_next(p, r, &w, &why); first = false) {
-    if (!first) lq_buf_putc(b, ',');
+  while (reason_next(p, r, &rw, &why)) {
+    lq_jw_object(w);
+    lq_jw_keyl(w, "rule");
     if (why.reject >= 0) {
-      lq_buf_put(b, "{\"rule\":", 8);
-      put(b, p->rejects[why.reject].name_json);
-      lq_buf_put(b, ",\"reject\":true}", 15);
-      continue;
+      raw(w, p->rejects[why.reject].name_json);
+      lq_jw_keyl(w, "reject");
+      lq_jw_bool(w, true);
+    } else {
+      raw(w, p->rules[why.rule].label_json);
+      lq_jw_keyl(w, "group");
+      raw(w, why.group->name_json);
+      lq_jw_keyl(w, "points");
+      lq_jw_num(w, r->points[why.rule]);
     }
-    lq_buf_put(b, "{\"rule\":", 8);
-    put(b, p->rules[why.rule].label_json);
-    lq_buf_put(b, ",\"group\":", 9);
-    put(b, why.group->name_json);
-    lq_buf_put(b, ",\"points\":", 10);
-    lq_buf_num(b, r->points[why.rule]);
-    lq_buf_putc(b, '}');
+    lq_jw_end_object(w);
   }
-  lq_buf_put(b, "]}", 2);
+  lq_jw_end_array(w);
+  lq_jw_end_object(w);
+  *out = copy;
+}
+
+void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, const lq_id *id) {
+  lq_jw w = lq_jw_on(b);
+  lq_out_decision_jw(&w, p, r, id);
 }
 
 /* ---- JSON text scanned, not parsed: the line is known to be valid ---- */
@@ -516,41 +534,43 @@ void lq_out_csv_annotated(lq_buf *b, const char *raw, size_t len, const int *tak
 
 /* ---- a lead as JSON ---- */
 
-void lq_out_lead_json(lq_buf *b, const cJSON *v) {
+static void lead_json(lq_jw *w, const cJSON *v) {
   switch (v ? v->type & 0xFF : cJSON_NULL) {
-  case cJSON_False: lq_buf_put(b, "false", 5); break;
-  case cJSON_True: lq_buf_put(b, "true", 4); break;
+  case cJSON_False: lq_jw_bool(w, false); break;
+  case cJSON_True: lq_jw_bool(w, true); break;
   case cJSON_Number:
     /* As written (1.0, 9007199254740993, 1e400): a double would change it. */
-    if (v->valuestring && v->valueint > 0) lq_buf_put(b, v->valuestring, (size_t)v->valueint);
-    else lq_buf_num(b, v->valuedouble);   /* built without its text; null when not finite */
+    if (v->valuestring && v->valueint > 0) lq_jw_raw(w, v->valuestring, (size_t)v->valueint);
+    else lq_jw_num(w, v->valuedouble);   /* built without its text; null when not finite */
     break;
   case cJSON_String: {
     const char *s = v->valuestring ? v->valuestring : "";
     /* The length is kept when the text may hold a NUL (\u0000). */
-    lq_buf_json_string(b, s, v->valueint > 0 ? (size_t)v->valueint : strlen(s));
+    lq_jw_string(w, s, v->valueint > 0 ? (size_t)v->valueint : strlen(s));
     break;
   }
   case cJSON_Raw:
-    if (v->valuestring) lq_buf_puts(b, v->valuestring);
-    else lq_buf_put(b, "null", 4);
+    if (v->valuestring) lq_jw_raw(w, v->valuestring, strlen(v->valuestring));
+    else lq_jw_null(w);
     break;
   case cJSON_Array:
   case cJSON_Object: {
     bool object = (v->type & 0xFF) == cJSON_Object;
-    lq_buf_putc(b, object ? '{' : '[');
+    if (object) lq_jw_object(w);
+    else lq_jw_array(w);
     for (const cJSON *c = v->child; c; c = c->next) {
-      if (c != v->child) lq_buf_putc(b, ',');
-      if (object) {
-        const char *k = c->string ? c->string : "";
-        lq_buf_json_string(b, k, strlen(k));
-        lq_buf_putc(b, ':');
-      }
-      lq_out_lead_json(b, c);
+      if (object) lq_jw_key(w, c->string ? c->string : "");
+      lead_json(w, c);
     }
-    lq_buf_putc(b, object ? '}' : ']');
+    if (object) lq_jw_end_object(w);
+    else lq_jw_end_array(w);
     break;
   }
-  default: lq_buf_put(b, "null", 4); break;
+  default: lq_jw_null(w); break;
   }
+}
+
+void lq_out_lead_json(lq_buf *b, const cJSON *v) {
+  lq_jw w = lq_jw_on(b);
+  lead_json(&w, v);
 }

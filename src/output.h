@@ -3,6 +3,7 @@
 #define LQ_OUTPUT_H
 #include "eval.h"
 #include "json.h"
+#include "jsonw.h"
 
 /* ---- a lead's id: read once per lead, shown the same way by every command ---- */
 
@@ -64,6 +65,8 @@ static inline uint64_t lq_owner_hash(uint64_t h, const char *s, size_t n) {
 
 /* {"id":...,"ruleset":...,"stage":...,...}: the decision object, without a newline. */
 void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, const lq_id *id);
+/* The same as one value of a document being written (explain's "decision"). */
+void lq_out_decision_jw(lq_jw *w, const lq_program *p, const lq_result *r, const lq_id *id);
 /* The lead's own bytes (an object: lead, as parsed from them) with the decision
  * under key: its last key, or, when the lead already has key, in place of that
  * key's value (the new decision wins; no key is written twice). */

@@ -3,9 +3,12 @@
  *
  * Counting is the only per-lead work (lq_report_add). Everything derived
  * (rates, lift, bands, the wrong-way flag) is computed when asked, from the
- * counters, by the accessors that both the renderers and the tests use. Text
- * and HTML are drawn from one model of the report's tables (struct table), so
- * the two always say the same; JSON is written from the accessors directly. */
+ * counters, by the accessors that both the renderers and the tests use.
+ * Rendering is two steps: view_build computes once what the report says
+ * (struct view: each rule's statistics, the bands, the orders of owners and
+ * dispositions), then each format writes it. JSON writes the view directly;
+ * text and HTML draw it through one model of the report's tables (struct
+ * table), so the two always say the same. */
 #include "report.h"
 #include "hash.h"
 
@@ -431,6 +434,97 @@ const char *lq_report_disposition(const lq_report *R, int i, lq_tally *t) {
 
 uint64_t lq_report_disposition_fired(const lq_report *R, int i, int k) { return R->disps[i].fired[k]; }
 
+/* ---- what the report says: computed once, then rendered as text, JSON or HTML ---- */
+
+/* Owner indexes, most leads first, then by name, so the busiest people lead
+ * the table and equal counts read in a stable order. */
+static int cmp_owner_text(const owner_stat *a, const owner_stat *b) {
+  size_t n = a->n < b->n ? a->n : b->n;
+  for (size_t i = 0; i < n; i++) {   /* ana before Ben, as a person sorts names */
+    int x = (unsigned char)a->text[i], y = (unsigned char)b->text[i];
+    x += x >= 'A' && x <= 'Z' ? 32 : 0;   /* ASCII only: the same in every locale */
+    y += y >= 'A' && y <= 'Z' ? 32 : 0;
+    if (x != y) return x - y;
+  }
+  if (a->n != b->n) return (a->n > b->n) - (a->n < b->n);
+  return memcmp(a->text, b->text, n);   /* Ben before ben */
+}
+
+typedef struct owner_ref { const owner_stat *o; int index; bool other; } owner_ref;
+
+static int cmp_owner_ref(const void *x, const void *y) {
+  const owner_ref *a = x, *b = y;
+  if (a->other != b->other) return a->other ? 1 : -1;   /* "(other owners)" last */
+  if (a->o->t.leads != b->o->t.leads) return a->o->t.leads < b->o->t.leads ? 1 : -1;
+  int c = cmp_owner_text(a->o, b->o);
+  return c ? c : a->index - b->index;
+}
+
+static int *owner_order(const lq_report *R) {
+  int n = R->nowners, *v = lq_xcalloc((size_t)n + 1, sizeof *v);
+  owner_ref *refs = lq_xcalloc((size_t)n + 1, sizeof *refs);
+  for (int i = 0; i < n; i++) refs[i] = (owner_ref){&R->owners[i], i, i == R->other_owners};
+  qsort(refs, (size_t)n, sizeof *refs, cmp_owner_ref);
+  for (int i = 0; i < n; i++) v[i] = refs[i].index;
+  free(refs);
+  return v;
+}
+
+/* Disposition indexes, most leads first (ties: first seen first). */
+static int *disp_order(const lq_report *R) {
+  int n = R->ndisps, *v = lq_xcalloc((size_t)n, sizeof *v);
+  for (int i = 0; i < n; i++) v[i] = i;
+  for (int i = 1; i < n; i++)   /* insertion sort: stable, and n is small */
+    for (int j = i; j > 0 && R->disps[v[j]].t.leads > R->disps[v[j - 1]].t.leads; j--) {
+      int x = v[j];
+      v[j] = v[j - 1];
+      v[j - 1] = x;
+    }
+  return v;
+}
+
+/* Everything the formats show that is derived from the counters, computed
+ * once: each rule's statistics, the score bands, the team totals, and the
+ * owners and dispositions in the order they are listed. The renderers read
+ * this, and the plain tallies of the accessors; none derives a number of its
+ * own, so text, JSON and HTML cannot disagree. */
+typedef struct view {
+  const lq_report *R;
+  const lq_program *p;
+  lq_rule_stat *rules;   /* lq_report_nrules of them */
+  int nrules, wrong;     /* wrong: how many are flagged wrong way */
+  lq_band bands[64];
+  int nbands;            /* at most 64 shown */
+  lq_team_stat *teams;   /* per team */
+  int *owners;           /* owner indexes, most leads first */
+  int *disps;            /* disposition indexes, most leads first */
+} view;
+
+static void view_build(view *v, const lq_report *R) {
+  v->R = R;
+  v->p = R->p;
+  v->nrules = lq_report_nrules(R);
+  v->rules = lq_xcalloc((size_t)v->nrules + 1, sizeof *v->rules);
+  v->wrong = 0;
+  for (int k = 0; k < v->nrules; k++) {
+    v->rules[k] = lq_report_rule(R, k);
+    v->wrong += v->rules[k].wrong_way;
+  }
+  v->nbands = lq_report_bands(R, v->bands, 64);
+  if (v->nbands > 64) v->nbands = 64;
+  v->teams = lq_xcalloc((size_t)R->p->nteams + 1, sizeof *v->teams);
+  for (int t = 0; t < R->p->nteams; t++) v->teams[t] = lq_report_team(R, t);
+  v->owners = owner_order(R);
+  v->disps = disp_order(R);
+}
+
+static void view_free(view *v) {
+  free(v->rules);
+  free(v->teams);
+  free(v->owners);
+  free(v->disps);
+}
+
 /* ---- the report's tables, for text and HTML ---- */
 
 enum { ROW_PLAIN = 0, ROW_WRONG = 1, ROW_TOTAL = 2 };
@@ -447,9 +541,12 @@ typedef struct table {
   struct table *next;
 } table;
 
+/* The report as tables of text cells, built from the view: what text and
+ * HTML both draw. */
 typedef struct model {
   lq_arena a;
   const lq_report *R;
+  const view *v;
   table *first, **tail;
 } model;
 
@@ -614,40 +711,6 @@ static void route_table(model *m) {
   }
 }
 
-/* Owner indexes, most leads first, then by name, so the busiest people lead
- * the table and equal counts read in a stable order. */
-static int cmp_owner_text(const owner_stat *a, const owner_stat *b) {
-  size_t n = a->n < b->n ? a->n : b->n;
-  for (size_t i = 0; i < n; i++) {   /* ana before Ben, as a person sorts names */
-    int x = (unsigned char)a->text[i], y = (unsigned char)b->text[i];
-    x += x >= 'A' && x <= 'Z' ? 32 : 0;   /* ASCII only: the same in every locale */
-    y += y >= 'A' && y <= 'Z' ? 32 : 0;
-    if (x != y) return x - y;
-  }
-  if (a->n != b->n) return (a->n > b->n) - (a->n < b->n);
-  return memcmp(a->text, b->text, n);   /* Ben before ben */
-}
-
-typedef struct owner_ref { const owner_stat *o; int index; bool other; } owner_ref;
-
-static int cmp_owner_ref(const void *x, const void *y) {
-  const owner_ref *a = x, *b = y;
-  if (a->other != b->other) return a->other ? 1 : -1;   /* "(other owners)" last */
-  if (a->o->t.leads != b->o->t.leads) return a->o->t.leads < b->o->t.leads ? 1 : -1;
-  int c = cmp_owner_text(a->o, b->o);
-  return c ? c : a->index - b->index;
-}
-
-static int *owner_order(const lq_report *R) {
-  int n = R->nowners, *v = lq_xcalloc((size_t)n + 1, sizeof *v);
-  owner_ref *refs = lq_xcalloc((size_t)n + 1, sizeof *refs);
-  for (int i = 0; i < n; i++) refs[i] = (owner_ref){&R->owners[i], i, i == R->other_owners};
-  qsort(refs, (size_t)n, sizeof *refs, cmp_owner_ref);
-  for (int i = 0; i < n; i++) v[i] = refs[i].index;
-  free(refs);
-  return v;
-}
-
 static void owner_table(model *m) {
   const lq_report *R = m->R;
   lq_arena *a = &m->a;
@@ -656,13 +719,11 @@ static void owner_table(model *m) {
                        "(no owner): leads that went to no person: their route has no `to`, or no route matched;\n"
                        "(rejected): rejected leads, routed nowhere",
                        "lrrr", "owner", "leads", "outcomes", "rate");
-  int *order = owner_order(R);
   for (int i = 0; i < R->nowners; i++) {
-    const owner_stat *o = &R->owners[order[i]];
+    const owner_stat *o = &R->owners[m->v->owners[i]];
     row(m, t, ROW_PLAIN, clean(a, o->text, o->n), count(a, o->t.leads), count(a, o->t.outcomes),
         pct(a, lq_tally_rate(o->t)));
   }
-  free(order);
   lq_tally none = R->no_owner, rej = lq_report_rejected(R, -1);
   if (none.leads) row(m, t, ROW_PLAIN, "(no owner)", count(a, none.leads), count(a, none.outcomes), pct(a, lq_tally_rate(none)));
   if (rej.leads) row(m, t, ROW_PLAIN, "(rejected)", count(a, rej.leads), count(a, rej.outcomes), pct(a, lq_tally_rate(rej)));
@@ -720,9 +781,8 @@ static void reject_table(model *m) {
 
 static void band_table(model *m) {
   lq_arena *a = &m->a;
-  lq_band bands[64];
-  int n = lq_report_bands(m->R, bands, 64);
-  if (n > 64) n = 64;
+  const lq_band *bands = m->v->bands;
+  int n = m->v->nbands;
   table *t = table_new(m, "Conversion by total score",
                        m->R->o.nedges ? "fixed bands (--bands); a band includes its lower edge"
                                       : "deciles of the total score; fewer bands when scores tie",
@@ -742,10 +802,8 @@ static void rule_table(model *m) {
   if (!lq_report_nrules(R)) return;
   table *t = table_new(m, "Rules: the outcome rate when each fired and when it did not", NULL, "lrrrrrrl", "rule",
                        "points", "fired", "outcomes", "rate fired", "rate not", "lift", "");
-  int wrong = 0;
-  for (int k = 0; k < lq_report_nrules(R); k++) {
-    lq_rule_stat st = lq_report_rule(R, k);
-    wrong += st.wrong_way;
+  for (int k = 0; k < m->v->nrules; k++) {
+    const lq_rule_stat st = m->v->rules[k];
     row(m, t, st.wrong_way ? ROW_WRONG : ROW_PLAIN, rule_name(m, &st), points_text(m, k), count(a, st.fired.leads),
         count(a, st.fired.outcomes), pct(a, lq_tally_rate(st.fired)), pct(a, lq_tally_rate(st.not_fired)),
         lift_text(a, st.lift), st.wrong_way ? "WRONG WAY" : "");
@@ -755,7 +813,7 @@ static void rule_table(model *m) {
                      "WRONG WAY: positive points with lift < 1, or negative points or a reject with lift > 1,\n"
                      "when the rule fired on at least %d leads and did not fire on at least %d, and the two\n"
                      "rates differ by more than noise (|z| >= 1.96, a two-proportion z-test): %d flagged",
-                     R->o.min_count, R->o.min_count, wrong);
+                     R->o.min_count, R->o.min_count, m->v->wrong);
 }
 
 static void team_table(model *m) {
@@ -768,25 +826,12 @@ static void team_table(model *m) {
                        "lrrrrrrrrr", "team", "qualified", "outcomes", "rate", "routed", "outcomes", "rate", "rejected",
                        "outcomes", "rate");
   for (int i = 0; i < p->nteams; i++) {
-    lq_team_stat s = lq_report_team(m->R, i);
+    lq_team_stat s = m->v->teams[i];
     row(m, t, ROW_PLAIN, p->teams[i].name, count(a, s.qualified.leads), count(a, s.qualified.outcomes),
         pct(a, lq_tally_rate(s.qualified)), count(a, s.routed.leads), count(a, s.routed.outcomes),
         pct(a, lq_tally_rate(s.routed)), count(a, s.rejected.leads), count(a, s.rejected.outcomes),
         pct(a, lq_tally_rate(s.rejected)));
   }
-}
-
-/* Disposition indexes, most leads first (ties: first seen first). */
-static int *disp_order(const lq_report *R) {
-  int n = R->ndisps, *v = lq_xcalloc((size_t)n, sizeof *v);
-  for (int i = 0; i < n; i++) v[i] = i;
-  for (int i = 1; i < n; i++)   /* insertion sort: stable, and n is small */
-    for (int j = i; j > 0 && R->disps[v[j]].t.leads > R->disps[v[j - 1]].t.leads; j--) {
-      int x = v[j];
-      v[j] = v[j - 1];
-      v[j - 1] = x;
-    }
-  return v;
 }
 
 enum { DISP_SHOWN = 8, DISP_WIDTH = 24 };
@@ -803,7 +848,7 @@ static void disposition_table(model *m) {
   const lq_report *R = m->R;
   lq_arena *a = &m->a;
   if (!R->o.disposition || !R->ndisps) return;
-  int *order = disp_order(R);
+  const int *order = m->v->disps;
   int shown = R->ndisps > DISP_SHOWN + 1 ? DISP_SHOWN : R->ndisps, ncols = shown + 2 + (shown < R->ndisps);
   char *align = lq_arena_zalloc(a, (size_t)ncols + 1);
   memset(align, 'r', (size_t)ncols);
@@ -829,8 +874,7 @@ static void disposition_table(model *m) {
     }
     if (shown < R->ndisps) cells[ncols - 1] = count(a, rest);
     if (r >= 0) {
-      lq_rule_stat st = lq_report_rule(R, r);
-      cells[0] = rule_name(m, &st);
+      cells[0] = rule_name(m, &m->v->rules[r]);
     } else {
       cells[0] = r == -2 ? "(all leads)" : "(with the outcome)";
     }
@@ -838,12 +882,13 @@ static void disposition_table(model *m) {
     if (r >= 0 && !all) continue;   /* a rule that never fired says nothing here */
     row_cells(m, t, r < 0 ? ROW_TOTAL : ROW_PLAIN, cells);
   }
-  free(order);
 }
 
-static void build(model *m, const lq_report *R) {
+static void build(model *m, const view *v) {
+  const lq_report *R = v->R;
   lq_arena_init(&m->a, 16384);
   m->R = R;
+  m->v = v;
   m->first = NULL;
   m->tail = &m->first;
   if (!R->total.leads) return;
@@ -941,249 +986,295 @@ static void text_header(lq_buf *b, const lq_report *R, lq_arena *a) {
 }
 
 void lq_report_text(lq_buf *b, const lq_report *R, bool color) {
+  view v;
+  view_build(&v, R);
   model m;
-  build(&m, R);
+  build(&m, &v);
   text_header(b, R, &m.a);
   for (const table *t = m.first; t; t = t->next) {
     lq_buf_putc(b, '\n');
     text_table(b, t, color);
   }
   lq_arena_free(&m.a);
+  view_free(&v);
 }
 
 /* ---- JSON ---- */
 
-static void jstr(lq_buf *b, const char *s) { lq_buf_json_string(b, s, strlen(s)); }
-static void jkey(lq_buf *b, const char *k) {
-  jstr(b, k);
-  lq_buf_putc(b, ':');
-}
 /* Rates rounded to four decimals; null when undefined. */
-static void jrate(lq_buf *b, double x) {
-  if (isnan(x) || isinf(x)) lq_buf_puts(b, "null");
-  else lq_buf_num(b, round(x * 1e4) / 1e4);
+static void jrate(lq_jw *j, double x) {
+  if (isnan(x) || isinf(x)) lq_jw_null(j);
+  else lq_jw_num(j, round(x * 1e4) / 1e4);
 }
-static void jtally(lq_buf *b, lq_tally t) {
-  lq_buf_printf(b, "\"leads\":%llu,\"outcomes\":%llu,\"rate\":", (unsigned long long)t.leads, (unsigned long long)t.outcomes);
-  jrate(b, lq_tally_rate(t));
+/* A tally's members, in the object being written. */
+static void jtally(lq_jw *j, lq_tally t) {
+  lq_jw_key(j, "leads");
+  lq_jw_uint(j, t.leads);
+  lq_jw_key(j, "outcomes");
+  lq_jw_uint(j, t.outcomes);
+  lq_jw_key(j, "rate");
+  jrate(j, lq_tally_rate(t));
 }
-static void jowner(lq_buf *b, const lq_program *p, int owner) {
-  jkey(b, "owner");
-  if (owner >= 0) jstr(b, p->teams[owner].name);
-  else lq_buf_puts(b, "null");
+/* "key":{"leads":..,"outcomes":..,"rate":..} */
+static void jtally_at(lq_jw *j, const char *key, lq_tally t) {
+  lq_jw_key(j, key);
+  lq_jw_object(j);
+  jtally(j, t);
+  lq_jw_end_object(j);
+}
+static void jowner(lq_jw *j, const lq_program *p, int owner) {
+  lq_jw_key(j, "owner");
+  lq_jw_str(j, owner >= 0 ? p->teams[owner].name : NULL);
 }
 /* Opens the object of a named, owned declaration: {"KEY":"name","owner":... */
-static void jdecl(lq_buf *b, const lq_program *p, const char *key, const char *name, int owner) {
-  lq_buf_putc(b, '{');
-  jkey(b, key);
-  jstr(b, name);
-  lq_buf_putc(b, ',');
-  jowner(b, p, owner);
+static void jdecl(lq_jw *j, const lq_program *p, const char *key, const char *name, int owner) {
+  lq_jw_object(j);
+  lq_jw_key(j, key);
+  lq_jw_str(j, name);
+  jowner(j, p, owner);
 }
-static void jedge(lq_buf *b, double x) {
-  if (isinf(x) || isnan(x)) lq_buf_puts(b, "null");
-  else lq_buf_num(b, x);
+static void jedge(lq_jw *j, const char *key, double x) {
+  lq_jw_key(j, key);
+  if (isinf(x) || isnan(x)) lq_jw_null(j);
+  else lq_jw_num(j, x);
 }
 
 /* "group: label" or "reject: reason" as a JSON key. */
-static void rule_key(lq_buf *b, const lq_rule_stat *st) {
+static void rule_key(lq_jw *j, const lq_rule_stat *st) {
   size_t n = strlen(st->group ? st->group : "reject") + strlen(st->label) + 3;
   char *k = malloc(n);
   if (!k) abort();
   snprintf(k, n, "%s: %s", st->group ? st->group : "reject", st->label);
-  jstr(b, k);
+  lq_jw_key(j, k);
   free(k);
+}
+
+static void json_stages(lq_jw *j, const view *v) {
+  const lq_report *R = v->R;
+  const lq_program *p = R->p;
+  lq_jw_key(j, "stages");
+  lq_jw_array(j);
+  for (int s = 0; s < p->nstages; s++) {
+    jdecl(j, p, "stage", p->stages[s].name, p->stages[s].owner);
+    jtally_at(j, "ended", lq_report_ended(R, s));
+    jtally_at(j, "reached", lq_report_reached(R, s));
+    lq_jw_key(j, "precision");
+    jrate(j, lq_report_precision(R, s));
+    lq_jw_key(j, "recall");
+    jrate(j, lq_report_recall(R, s));
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+  jtally_at(j, "no_stage", lq_report_ended(R, -1));
+  jtally_at(j, "rejected", lq_report_rejected(R, -1));
+}
+
+static void json_routes(lq_jw *j, const view *v) {
+  const lq_report *R = v->R;
+  const lq_program *p = R->p;
+  lq_jw_key(j, "routes");
+  lq_jw_array(j);
+  for (int i = 0; i < p->nroutes; i++) {
+    jdecl(j, p, "route", p->routes[i].name, p->routes[i].owner);
+    jtally(j, lq_report_routed(R, i));
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+  jtally_at(j, "no_route", lq_report_routed(R, -1));
+  if (!R->p->to_people) return;
+  lq_jw_key(j, "owners");
+  lq_jw_array(j);
+  for (int i = 0; i < R->nowners; i++) {
+    const owner_stat *o = &R->owners[v->owners[i]];
+    lq_jw_object(j);
+    lq_jw_key(j, "owner");
+    if (o->num) lq_jw_num(j, o->x);
+    else lq_jw_string(j, o->text, o->n);
+    jtally(j, o->t);
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+  jtally_at(j, "no_owner", R->no_owner);
+}
+
+static void json_grades(lq_jw *j, const view *v) {
+  const lq_report *R = v->R;
+  const lq_program *p = R->p;
+  lq_jw_key(j, "grades");
+  lq_jw_array(j);
+  for (int g = 0; g < p->ngrades; g++) {
+    jdecl(j, p, "grade", p->grades[g].name, p->grades[g].owner);
+    lq_jw_key(j, "labels");
+    lq_jw_array(j);
+    for (int i = 0; i < p->grades[g].narms; i++) {
+      lq_jw_object(j);
+      lq_jw_key(j, "label");
+      lq_jw_str(j, p->grades[g].arms[i].label);
+      jtally(j, lq_report_graded(R, g, i));
+      lq_jw_end_object(j);
+    }
+    lq_jw_end_array(j);
+    jtally_at(j, "none", lq_report_graded(R, g, -1));
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+}
+
+static void json_rejects(lq_jw *j, const view *v) {
+  const lq_report *R = v->R;
+  const lq_program *p = R->p;
+  lq_jw_key(j, "rejects");
+  lq_jw_array(j);
+  for (int i = 0; i < p->nrejects; i++) {
+    jdecl(j, p, "reason", p->rejects[i].name, p->rejects[i].owner);
+    jtally(j, lq_report_rejected(R, i));
+    lq_jw_key(j, "examples");
+    lq_jw_array(j);
+    const lq_id *ids[LQ_REPORT_EXAMPLES];
+    int n = lq_report_examples(R, i, ids);
+    for (int k = 0; k < n; k++) lq_id_json(lq_jw_value(j), ids[k]);
+    lq_jw_end_array(j);
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+}
+
+static void json_bands(lq_jw *j, const view *v) {
+  const lq_report *R = v->R;
+  lq_jw_key(j, "bands");
+  lq_jw_object(j);
+  lq_jw_key(j, "kind");
+  lq_jw_str(j, R->o.nedges ? "fixed" : "deciles");
+  lq_jw_key(j, "bands");
+  lq_jw_array(j);
+  const lq_band *bands = v->bands;
+  for (int i = 0; i < v->nbands; i++) {
+    lq_jw_object(j);
+    jedge(j, "from", bands[i].from);
+    jedge(j, "to", bands[i].to);
+    jedge(j, "min", bands[i].min);
+    jedge(j, "max", bands[i].max);
+    jtally(j, bands[i].t);
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+  lq_jw_end_object(j);
+}
+
+static void json_rules(lq_jw *j, const view *v) {
+  const lq_report *R = v->R;
+  const lq_program *p = R->p;
+  lq_jw_key(j, "rules");
+  lq_jw_array(j);
+  for (int k = 0; k < v->nrules; k++) {
+    const lq_rule_stat st = v->rules[k];
+    lq_jw_object(j);
+    lq_jw_key(j, "rule");
+    lq_jw_str(j, st.label);
+    if (st.group) {
+      lq_jw_key(j, "group");
+      lq_jw_str(j, st.group);
+      const lq_rule *rule = &p->rules[k];
+      lq_jw_key(j, "points");
+      if (rule->points->op == LQ_OP_CONST && rule->points->k.kind == LQ_V_NUM) lq_jw_num(j, rule->points->k.num);
+      else lq_jw_null(j);
+      lq_jw_key(j, "per");
+      lq_jw_bool(j, rule->per);
+      lq_jw_key(j, "mean_points");
+      jrate(j, st.points);
+    } else {
+      lq_jw_key(j, "reject");
+      lq_jw_bool(j, true);
+    }
+    jowner(j, p, st.owner);
+    jtally_at(j, "fired", st.fired);
+    jtally_at(j, "not_fired", st.not_fired);
+    lq_jw_key(j, "lift");
+    jrate(j, st.lift);
+    lq_jw_key(j, "z");
+    jrate(j, st.z);
+    lq_jw_key(j, "wrong_way");
+    lq_jw_bool(j, st.wrong_way);
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+}
+
+static void json_teams(lq_jw *j, const view *v) {
+  const lq_report *R = v->R;
+  const lq_program *p = R->p;
+  lq_jw_key(j, "teams");
+  lq_jw_array(j);
+  for (int i = 0; i < p->nteams; i++) {
+    lq_team_stat s = v->teams[i];
+    lq_jw_object(j);
+    lq_jw_key(j, "team");
+    lq_jw_str(j, p->teams[i].name);
+    jtally_at(j, "qualified", s.qualified);
+    jtally_at(j, "routed", s.routed);
+    jtally_at(j, "rejected", s.rejected);
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+}
+
+static void json_dispositions(lq_jw *j, const view *v) {
+  const lq_report *R = v->R;
+  if (!R->o.disposition) return;
+  lq_jw_key(j, "disposition");
+  lq_jw_object(j);
+  lq_jw_key(j, "expression");
+  lq_jw_str(j, R->o.disposition);
+  lq_jw_key(j, "values");
+  lq_jw_array(j);
+  for (int i = 0; i < R->ndisps; i++) {
+    const disp *d = &R->disps[v->disps[i]];
+    lq_jw_object(j);
+    lq_jw_key(j, "value");
+    lq_jw_str(j, d->text);
+    jtally(j, d->t);
+    lq_jw_key(j, "fired");
+    lq_jw_object(j);
+    for (int k = 0; k < v->nrules; k++) {
+      if (!d->fired[k]) continue;
+      rule_key(j, &v->rules[k]);
+      lq_jw_uint(j, d->fired[k]);
+    }
+    lq_jw_end_object(j);
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+  lq_jw_end_object(j);
 }
 
 void lq_report_json(lq_buf *b, const lq_report *R) {
   const lq_program *p = R->p;
-  lq_buf_putc(b, '{');
-  jkey(b, "ruleset");
-  jstr(b, ruleset_name(p));
-  lq_buf_puts(b, ",\"version\":");
-  if (p->version) jstr(b, p->version);
-  else lq_buf_puts(b, "null");
-  lq_buf_puts(b, ",\"outcome\":");
-  jstr(b, R->o.outcome ? R->o.outcome : "");
-  lq_buf_printf(b, ",\"bad_lines\":%llu,", (unsigned long long)R->bad);
-  jtally(b, R->total);
-
-  lq_buf_puts(b, ",\"stages\":[");
-  for (int s = 0; s < p->nstages; s++) {
-    if (s) lq_buf_putc(b, ',');
-    jdecl(b, p, "stage", p->stages[s].name, p->stages[s].owner);
-    lq_buf_puts(b, ",\"ended\":{");
-    jtally(b, lq_report_ended(R, s));
-    lq_buf_puts(b, "},\"reached\":{");
-    jtally(b, lq_report_reached(R, s));
-    lq_buf_puts(b, "},\"precision\":");
-    jrate(b, lq_report_precision(R, s));
-    lq_buf_puts(b, ",\"recall\":");
-    jrate(b, lq_report_recall(R, s));
-    lq_buf_putc(b, '}');
-  }
-  lq_buf_puts(b, "],\"no_stage\":{");
-  jtally(b, lq_report_ended(R, -1));
-  lq_buf_puts(b, "},\"rejected\":{");
-  jtally(b, lq_report_rejected(R, -1));
-
-  lq_buf_puts(b, "},\"routes\":[");
-  for (int i = 0; i < p->nroutes; i++) {
-    if (i) lq_buf_putc(b, ',');
-    jdecl(b, p, "route", p->routes[i].name, p->routes[i].owner);
-    lq_buf_putc(b, ',');
-    jtally(b, lq_report_routed(R, i));
-    lq_buf_putc(b, '}');
-  }
-  lq_buf_puts(b, "],\"no_route\":{");
-  jtally(b, lq_report_routed(R, -1));
-  if (R->p->to_people) {
-    lq_buf_puts(b, "},\"owners\":[");
-    int *order = owner_order(R);
-    for (int i = 0; i < R->nowners; i++) {
-      const owner_stat *o = &R->owners[order[i]];
-      if (i) lq_buf_putc(b, ',');
-      lq_buf_puts(b, "{\"owner\":");
-      if (o->num) lq_buf_num(b, o->x);
-      else lq_buf_json_string(b, o->text, o->n);
-      lq_buf_putc(b, ',');
-      jtally(b, o->t);
-      lq_buf_putc(b, '}');
-    }
-    free(order);
-    lq_buf_puts(b, "],\"no_owner\":{");
-    jtally(b, R->no_owner);
-  }
-
-  lq_buf_puts(b, "},\"grades\":[");
-  for (int g = 0; g < p->ngrades; g++) {
-    if (g) lq_buf_putc(b, ',');
-    jdecl(b, p, "grade", p->grades[g].name, p->grades[g].owner);
-    lq_buf_puts(b, ",\"labels\":[");
-    for (int i = 0; i < p->grades[g].narms; i++) {
-      if (i) lq_buf_putc(b, ',');
-      lq_buf_puts(b, "{\"label\":");
-      jstr(b, p->grades[g].arms[i].label);
-      lq_buf_putc(b, ',');
-      jtally(b, lq_report_graded(R, g, i));
-      lq_buf_putc(b, '}');
-    }
-    lq_buf_puts(b, "],\"none\":{");
-    jtally(b, lq_report_graded(R, g, -1));
-    lq_buf_puts(b, "}}");
-  }
-
-  lq_buf_puts(b, "],\"rejects\":[");
-  for (int i = 0; i < p->nrejects; i++) {
-    if (i) lq_buf_putc(b, ',');
-    jdecl(b, p, "reason", p->rejects[i].name, p->rejects[i].owner);
-    lq_buf_putc(b, ',');
-    jtally(b, lq_report_rejected(R, i));
-    lq_buf_puts(b, ",\"examples\":[");
-    const lq_id *ids[LQ_REPORT_EXAMPLES];
-    int n = lq_report_examples(R, i, ids);
-    for (int k = 0; k < n; k++) {
-      if (k) lq_buf_putc(b, ',');
-      lq_id_json(b, ids[k]);
-    }
-    lq_buf_puts(b, "]}");
-  }
-
-  lq_buf_puts(b, "],\"bands\":{\"kind\":");
-  jstr(b, R->o.nedges ? "fixed" : "deciles");
-  lq_buf_puts(b, ",\"bands\":[");
-  lq_band bands[64];
-  int nb = lq_report_bands(R, bands, 64);
-  for (int i = 0; i < nb && i < 64; i++) {
-    if (i) lq_buf_putc(b, ',');
-    lq_buf_puts(b, "{\"from\":");
-    jedge(b, bands[i].from);
-    lq_buf_puts(b, ",\"to\":");
-    jedge(b, bands[i].to);
-    lq_buf_puts(b, ",\"min\":");
-    jedge(b, bands[i].min);
-    lq_buf_puts(b, ",\"max\":");
-    jedge(b, bands[i].max);
-    lq_buf_putc(b, ',');
-    jtally(b, bands[i].t);
-    lq_buf_putc(b, '}');
-  }
-
-  lq_buf_printf(b, "]},\"min_count\":%d,\"rules\":[", R->o.min_count);
-  for (int k = 0; k < lq_report_nrules(R); k++) {
-    lq_rule_stat st = lq_report_rule(R, k);
-    if (k) lq_buf_putc(b, ',');
-    lq_buf_puts(b, "{\"rule\":");
-    jstr(b, st.label);
-    if (st.group) {
-      lq_buf_puts(b, ",\"group\":");
-      jstr(b, st.group);
-      const lq_rule *rule = &p->rules[k];
-      lq_buf_puts(b, ",\"points\":");
-      if (rule->points->op == LQ_OP_CONST && rule->points->k.kind == LQ_V_NUM) lq_buf_num(b, rule->points->k.num);
-      else lq_buf_puts(b, "null");
-      lq_buf_printf(b, ",\"per\":%s,\"mean_points\":", rule->per ? "true" : "false");
-      jrate(b, st.points);
-    } else {
-      lq_buf_puts(b, ",\"reject\":true");
-    }
-    lq_buf_putc(b, ',');
-    jowner(b, p, st.owner);
-    lq_buf_puts(b, ",\"fired\":{");
-    jtally(b, st.fired);
-    lq_buf_puts(b, "},\"not_fired\":{");
-    jtally(b, st.not_fired);
-    lq_buf_puts(b, "},\"lift\":");
-    jrate(b, st.lift);
-    lq_buf_puts(b, ",\"z\":");
-    jrate(b, st.z);
-    lq_buf_printf(b, ",\"wrong_way\":%s}", st.wrong_way ? "true" : "false");
-  }
-
-  lq_buf_puts(b, "],\"teams\":[");
-  for (int i = 0; i < p->nteams; i++) {
-    lq_team_stat s = lq_report_team(R, i);
-    if (i) lq_buf_putc(b, ',');
-    lq_buf_puts(b, "{\"team\":");
-    jstr(b, p->teams[i].name);
-    lq_buf_puts(b, ",\"qualified\":{");
-    jtally(b, s.qualified);
-    lq_buf_puts(b, "},\"routed\":{");
-    jtally(b, s.routed);
-    lq_buf_puts(b, "},\"rejected\":{");
-    jtally(b, s.rejected);
-    lq_buf_puts(b, "}}");
-  }
-  lq_buf_putc(b, ']');
-
-  if (R->o.disposition) {
-    lq_buf_puts(b, ",\"disposition\":{\"expression\":");
-    jstr(b, R->o.disposition);
-    lq_buf_puts(b, ",\"values\":[");
-    int *order = disp_order(R);
-    for (int i = 0; i < R->ndisps; i++) {
-      const disp *d = &R->disps[order[i]];
-      if (i) lq_buf_putc(b, ',');
-      lq_buf_puts(b, "{\"value\":");
-      jstr(b, d->text);
-      lq_buf_putc(b, ',');
-      jtally(b, d->t);
-      lq_buf_puts(b, ",\"fired\":{");
-      bool first = true;
-      for (int k = 0; k < lq_report_nrules(R); k++) {
-        if (!d->fired[k]) continue;
-        if (!first) lq_buf_putc(b, ',');
-        first = false;
-        lq_rule_stat st = lq_report_rule(R, k);
-        rule_key(b, &st);
-        lq_buf_printf(b, ":%llu", (unsigned long long)d->fired[k]);
-      }
-      lq_buf_puts(b, "}}");
-    }
-    free(order);
-    lq_buf_puts(b, "]}");
-  }
-  lq_buf_puts(b, "}\n");
+  view v;
+  view_build(&v, R);
+  lq_jw jw = lq_jw_on(b), *j = &jw;
+  lq_jw_object(j);
+  lq_jw_key(j, "ruleset");
+  lq_jw_str(j, ruleset_name(p));
+  lq_jw_key(j, "version");
+  lq_jw_str(j, p->version);
+  lq_jw_key(j, "outcome");
+  lq_jw_str(j, R->o.outcome ? R->o.outcome : "");
+  lq_jw_key(j, "bad_lines");
+  lq_jw_uint(j, R->bad);
+  jtally(j, R->total);
+  json_stages(j, &v);
+  json_routes(j, &v);
+  json_grades(j, &v);
+  json_rejects(j, &v);
+  json_bands(j, &v);
+  lq_jw_key(j, "min_count");
+  lq_jw_num(j, R->o.min_count);
+  json_rules(j, &v);
+  json_teams(j, &v);
+  json_dispositions(j, &v);
+  lq_jw_end_object(j);
+  lq_buf_putc(b, '\n');
+  view_free(&v);
 }
 
 /* ---- HTML ---- */
@@ -1257,9 +1348,8 @@ static void svg_funnel(lq_buf *b, const lq_report *R, lq_arena *a) {
 /* The conversion curve: one bar per score band, its height the outcome rate. */
 static void svg_bands(lq_buf *b, const lq_report *R, model *m) {
   lq_arena *a = &m->a;
-  lq_band bands[64];
-  int n = lq_report_bands(R, bands, 64);
-  if (n > 64) n = 64;
+  const lq_band *bands = m->v->bands;
+  int n = m->v->nbands;
   int left = 50, top = 20, plot_h = 200, plot_w = 620, H = top + plot_h + 50;
   double max = lq_tally_rate(R->total);
   for (int i = 0; i < n; i++)
@@ -1301,8 +1391,8 @@ static void svg_bands(lq_buf *b, const lq_report *R, model *m) {
 /* Lift per rule on a log scale around 1: right of the line converts better. */
 static void svg_lift(lq_buf *b, const lq_report *R, model *m) {
   lq_arena *a = &m->a;
-  int nk = lq_report_nrules(R), shown = 0;
-  for (int k = 0; k < nk; k++) shown += !isnan(lq_report_rule(R, k).lift);
+  int nk = m->v->nrules, shown = 0;
+  for (int k = 0; k < nk; k++) shown += !isnan(m->v->rules[k].lift);
   int rowh = 24, left = 230, half = 200, mid = left + 45 + half, top = 24, H = top + shown * rowh + 10;
   lq_buf_printf(b, "<svg data-chart=\"lift\" viewBox=\"0 0 760 %d\" width=\"760\" height=\"%d\" role=\"img\" "
            "aria-label=\"rule lift\">\n", H, H);
@@ -1315,7 +1405,7 @@ static void svg_lift(lq_buf *b, const lq_report *R, model *m) {
   }
   int row_i = 0;
   for (int k = 0; k < nk; k++) {
-    lq_rule_stat st = lq_report_rule(R, k);
+    const lq_rule_stat st = m->v->rules[k];
     if (isnan(st.lift)) continue;
     double l = log2(st.lift) / 3;
     if (l > 1) l = 1;
@@ -1377,8 +1467,10 @@ static void html_table(lq_buf *b, const table *t) {
 
 void lq_report_html(lq_buf *b, const lq_report *R) {
   const lq_program *p = R->p;
+  view v;
+  view_build(&v, R);
   model m;
-  build(&m, R);
+  build(&m, &v);
   lq_arena *a = &m.a;
   const char *title = lq_arena_printf(a, "leadq report: %s%s%s", ruleset_name(p), p->version ? " " : "",
                                p->version ? p->version : "");
@@ -1418,4 +1510,5 @@ void lq_report_html(lq_buf *b, const lq_report *R) {
   for (const table *t = m.first; t; t = t->next) html_table(b, t);
   lq_buf_puts(b, "</body>\n</html>\n");
   lq_arena_free(&m.a);
+  view_free(&v);
 }

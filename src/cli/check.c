@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "../json.h"
+#include "../jsonw.h"
 #include "cli.h"
 
 const char cmd_check_help[] =
@@ -69,36 +70,43 @@ const char cmd_check_help[] =
     "exit: 0 clean (warnings allowed), 1 warnings with --strict, 2 usage error,\n"
     "3 some file does not compile (errors win over warnings), 4 a file cannot be read.\n";
 
-static void json_position(lq_buf *b, const char *key, const lq_sources *src, uint32_t file, uint32_t off,
+/* A line or column (from 1) of an offset in a file; null for a file that was not read. */
+static void json_position(lq_jw *w, const char *key, const lq_sources *src, uint32_t file, uint32_t off,
                           bool col) {
-  lq_buf_puts(b, key);
-  if (file >= src->n) { lq_buf_puts(b, "null"); return; }
+  lq_jw_key(w, key);
+  if (file >= src->n) {
+    lq_jw_null(w);
+    return;
+  }
   int line, column;
   lq_sources_position(src, file, off, &line, &column);
-  lq_buf_num(b, col ? column : line);
+  lq_jw_num(w, col ? column : line);
 }
 
 /* One NDJSON line per diagnostic: file, line, column, end_line, end_column,
  * severity, message, suggestion. */
 static void print_json(const lq_diags *d, const lq_sources *src, const char *path, FILE *out) {
   lq_buf b = {0};
+  lq_jw w = lq_jw_on(&b);
   for (size_t i = 0; i < d->n; i++) {
     const lq_diag *g = &d->items[i];
     const char *file = g->span.file < src->n ? src->files[g->span.file].path : path;
     uint32_t end = g->span.end > g->span.begin ? g->span.end : g->span.begin;
-    lq_buf_puts(&b, "{\"file\":");
-    lq_buf_json_string(&b, file, strlen(file));
-    json_position(&b, ",\"line\":", src, g->span.file, g->span.begin, false);
-    json_position(&b, ",\"column\":", src, g->span.file, g->span.begin, true);
-    json_position(&b, ",\"end_line\":", src, g->span.file, end, false);
-    json_position(&b, ",\"end_column\":", src, g->span.file, end, true);
-    lq_buf_puts(&b, g->severity == LQ_ERROR ? ",\"severity\":\"error\"" : ",\"severity\":\"warning\"");
-    lq_buf_puts(&b, ",\"message\":");
-    lq_buf_json_string(&b, g->message, strlen(g->message));
-    lq_buf_puts(&b, ",\"suggestion\":");
-    if (g->note) lq_buf_json_string(&b, g->note, strlen(g->note));
-    else lq_buf_puts(&b, "null");
-    lq_buf_puts(&b, "}\n");
+    lq_jw_object(&w);
+    lq_jw_key(&w, "file");
+    lq_jw_str(&w, file);
+    json_position(&w, "line", src, g->span.file, g->span.begin, false);
+    json_position(&w, "column", src, g->span.file, g->span.begin, true);
+    json_position(&w, "end_line", src, g->span.file, end, false);
+    json_position(&w, "end_column", src, g->span.file, end, true);
+    lq_jw_key(&w, "severity");
+    lq_jw_str(&w, g->severity == LQ_ERROR ? "error" : "warning");
+    lq_jw_key(&w, "message");
+    lq_jw_str(&w, g->message);
+    lq_jw_key(&w, "suggestion");
+    lq_jw_str(&w, g->note);   /* NULL: null */
+    lq_jw_end_object(&w);
+    lq_buf_putc(&b, '\n');
   }
   lq_buf_flush(&b, out);
   lq_buf_free(&b);
