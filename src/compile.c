@@ -498,8 +498,7 @@ static lq_expr *compile(compiler *c, const lq_node *n) {
     size_t at, len;   /* the checker refused what lq_pattern_check does; a program with errors is never run */
     if (!lq_pattern_check(n->b->str.s, n->b->str.n, &at, &len) && lq_pattern_compile(re, n->b->str.s, n->b->str.n) == 0) {
       e->re = re;
-      c->p->regexes = realloc(c->p->regexes, (size_t)(c->p->nregexes + 1) * sizeof *c->p->regexes);
-      if (!c->p->regexes) abort();
+      c->p->regexes = lq_mem_realloc(c->p->regexes, (size_t)(c->p->nregexes + 1) * sizeof *c->p->regexes);
       c->p->regexes[c->p->nregexes++] = re;
     }
   }
@@ -662,8 +661,7 @@ static lq_program *finish(lq_program *p, lq_diags *diags, const char *path) {
 }
 
 static lq_program *new_program(void) {
-  lq_program *p = calloc(1, sizeof *p);
-  if (!p) abort();
+  lq_program *p = lq_xcalloc(1, sizeof *p);
   lq_arena_init(&p->arena, 64 * 1024);
   lq_sources_init(&p->sources);
   return p;
@@ -695,8 +693,8 @@ lq_program *lq_compile_text(const char *name, const char *text, size_t len, lq_d
 void lq_program_free(lq_program *p) {
   if (!p) return;
   for (int i = 0; i < p->nregexes; i++) regfree(p->regexes[i]);
-  free(p->regexes);
+  lq_mem_free(p->regexes);
   lq_sources_free(&p->sources);
   lq_arena_free(&p->arena);
-  free(p);
+  lq_mem_free(p);
 }

@@ -222,7 +222,7 @@ static char *read_source(const loader *L, const char *path, size_t max, size_t *
   if (!L->reader) return lq_read_file_max(path, max, len);
   char *text = L->reader->read(L->reader->ctx, path, len);
   if (text && *len > max) {
-    free(text);
+    lq_mem_free(text);
     errno = EFBIG;
     return NULL;
   }
@@ -351,8 +351,7 @@ lq_node *lq_parse_load(lq_arena *arena, lq_sources *src, lq_diags *diags, const 
 
 lq_node *lq_parse_load_text(lq_arena *arena, lq_sources *src, lq_diags *diags, const char *name,
                             const char *text, size_t len) {
-  char *copy = malloc(len + 1);
-  if (!copy) abort();
+  char *copy = lq_mem_alloc(len + 1);
   memcpy(copy, text, len);
   copy[len] = '\0';
   return load(arena, src, diags, lq_sources_add(src, name, copy, len), NULL);

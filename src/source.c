@@ -1,6 +1,8 @@
 /* source.c: source files and their line tables. */
 #include "source.h"
 
+#include "arena.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -14,34 +16,31 @@ void lq_sources_init(lq_sources *s) { memset(s, 0, sizeof *s); }
 
 void lq_sources_free(lq_sources *s) {
   for (size_t i = 0; i < s->n; i++) {
-    free(s->files[i].path);
-    free(s->files[i].text);
-    free(s->files[i].lines);
+    lq_mem_free(s->files[i].path);
+    lq_mem_free(s->files[i].text);
+    lq_mem_free(s->files[i].lines);
   }
-  free(s->files);
+  lq_mem_free(s->files);
   memset(s, 0, sizeof *s);
 }
 
 uint32_t lq_sources_add(lq_sources *s, const char *path, char *text, size_t len) {
   if (s->n == s->cap) {
     s->cap = s->cap ? s->cap * 2 : 4;
-    s->files = realloc(s->files, s->cap * sizeof *s->files);
-    if (!s->files) abort();
+    s->files = lq_mem_realloc(s->files, s->cap * sizeof *s->files);
   }
   lq_source *f = &s->files[s->n];
-  f->path = strdup(path);
+  f->path = lq_mem_strdup(path);
   f->text = text;
   f->len = len;
   size_t cap = 64;
-  f->lines = malloc(cap * sizeof *f->lines);
-  if (!f->path || !f->lines) abort();
+  f->lines = lq_mem_alloc(cap * sizeof *f->lines);
   f->nlines = 0;
   f->lines[f->nlines++] = 0;
   for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++) {
     if (f->nlines == cap) {
       cap *= 2;
-      f->lines = realloc(f->lines, cap * sizeof *f->lines);
-      if (!f->lines) abort();
+      f->lines = lq_mem_realloc(f->lines, cap * sizeof *f->lines);
     }
     f->lines[f->nlines++] = (uint32_t)(p - text + 1);
   }
@@ -105,20 +104,19 @@ char *lq_read_file_max(const char *path, size_t max, size_t *len) {
   size_t cap = S_ISREG(st.st_mode) && (uintmax_t)st.st_size < max ? (size_t)st.st_size + 2 : 4096;
   if (cap < 4096) cap = 4096;
   size_t n = 0;
-  char *buf = malloc(cap);
-  if (!buf) abort();
+  char *buf = lq_mem_alloc(cap);
   for (;;) {
     if (n + 1 == cap) {
       if (n > max) break;
       cap = cap > max / 2 ? max + 2 : cap * 2;
-      if (!(buf = realloc(buf, cap))) abort();
+      buf = lq_mem_realloc(buf, cap);
     }
     ssize_t got = read(fd, buf + n, cap - n - 1);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
       err = errno;
       close(fd);
-      free(buf);
+      lq_mem_free(buf);
       errno = err;
       return NULL;
     }
@@ -126,7 +124,7 @@ char *lq_read_file_max(const char *path, size_t max, size_t *len) {
     n += (size_t)got;
   }
   close(fd);
-  if (n > max) { free(buf); errno = EFBIG; return NULL; }
+  if (n > max) { lq_mem_free(buf); errno = EFBIG; return NULL; }
   buf[n] = '\0';
   *len = n;
   return buf;

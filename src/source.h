@@ -26,7 +26,7 @@ typedef struct lq_sources {
 
 void lq_sources_init(lq_sources *s);
 void lq_sources_free(lq_sources *s);
-/* Takes ownership of text (malloc'd, NUL-terminated). Returns the file id. */
+/* Takes ownership of text (from lq_mem_alloc, NUL-terminated). Returns the file id. */
 uint32_t lq_sources_add(lq_sources *s, const char *path, char *text, size_t len);
 /* 1-based line and column (columns count characters, not bytes). */
 void lq_sources_position(const lq_sources *s, uint32_t file, uint32_t off, int *line, int *col);
