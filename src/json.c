@@ -9,19 +9,6 @@
 
 #include "value.h"
 
-/* cJSON's hooks are process-wide, so the arena is per thread: each evaluating
- * thread points it at its own per-lead scratch. free() is a no-op; the arena
- * is reset after each lead. */
-static _Thread_local lq_arena *json_arena;
-
-static void *arena_malloc(size_t n) { return lq_arena_alloc(json_arena, n); }
-static void arena_free(void *p) { (void)p; }
-
-void lq_json_init(void) {
-  static cJSON_Hooks hooks = {arena_malloc, arena_free};
-  cJSON_InitHooks(&hooks);
-}
-
 /* ---- strict JSON (RFC 8259), straight into cJSON nodes in the arena ----
  *
  * cJSON's own parser is lenient (it takes -01, 2., raw tabs in strings, bad
@@ -397,17 +384,38 @@ static size_t column(const char *s, size_t off) {
   return col;
 }
 
+/* A copy of a cJSON tree in a, nodes and strings (cJSON links a list's first
+ * item's prev to its last). */
+static cJSON *copy_tree(lq_arena *a, const cJSON *from) {
+  cJSON *to = lq_arena_alloc(a, sizeof *to);
+  *to = *from;
+  to->next = to->prev = to->child = NULL;
+  if (from->string) to->string = lq_arena_strndup(a, from->string, strlen(from->string));
+  if (from->valuestring) to->valuestring = lq_arena_strndup(a, from->valuestring, strlen(from->valuestring));
+  cJSON *last = NULL;
+  for (const cJSON *c = from->child; c; c = c->next) {
+    cJSON *k = copy_tree(a, c);
+    if (last) last->next = k, k->prev = last;
+    else to->child = k;
+    last = k;
+  }
+  if (to->child) to->child->prev = last;
+  return to;
+}
+
+/* cJSON's parser with cJSON's own memory (the library sets no cJSON hooks,
+ * which are process-wide and would reach an embedding program's cJSON), then
+ * copied into the arena, so the caller frees nothing. */
 cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n) {
-  lq_arena *saved = json_arena;
-  json_arena = a;
   const char *end = NULL;
   cJSON *j = cJSON_ParseWithLengthOpts(s, n, &end, 0);
-  json_arena = saved;
-  if (j && end) {
+  if (!j) return NULL;
+  if (end) {
     while (end < s + n && (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')) end++;
-    if (end != s + n) return NULL;
   }
-  return j;
+  cJSON *out = !end || end == s + n ? copy_tree(a, j) : NULL;
+  cJSON_Delete(j);
+  return out;
 }
 
 /* The reason a line is not JSON, in words; with at_col false the position is
@@ -469,8 +477,7 @@ cJSON *lq_json_parse_lead_max(lq_arena *a, const char *s, size_t n, size_t budge
 void lq_buf_grow(lq_buf *b, size_t more) {
   size_t cap = b->cap ? b->cap : 64 * 1024;
   while (cap - b->len < more) cap *= 2;
-  b->data = realloc(b->data, cap);
-  if (!b->data) abort();
+  b->data = lq_mem_realloc(b->data, cap);
   b->cap = cap;
 }
 
@@ -533,7 +540,7 @@ bool lq_buf_flush(lq_buf *b, FILE *out) {
 }
 
 void lq_buf_free(lq_buf *b) {
-  free(b->data);
+  lq_mem_free(b->data);
   b->data = NULL;
   b->len = b->cap = 0;
 }

@@ -19,8 +19,6 @@ enum { LQ_LEAD_MEMORY_FACTOR = 8, LQ_LEAD_MEMORY_MIN = 64 * 1024 };
  * read as a shorter key, so such a key names no field. */
 #define LQ_JSON_KEY_NUL (1 << 12)
 
-/* Routes cJSON's allocations to the calling thread's arena; call once before parsing. */
-void lq_json_init(void);
 /* Parses one lead line (s[n] must be a NUL) into a. On failure returns NULL and
  * writes a one-line reason, such as "invalid UTF-8 at column 12", to why.
  * A string's length is in valueint (it may hold a \u0000); a number's text as
@@ -34,7 +32,9 @@ cJSON *lq_json_parse_lead_max(lq_arena *a, const char *s, size_t n, size_t budge
 cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, size_t whylen, size_t *err_at);
 /* True when text is valid UTF-8 (RFC 3629); else the offset of the first bad byte. */
 bool lq_utf8_valid(const char *text, size_t n, size_t *bad_at);
-/* Any JSON value, by cJSON's lenient parser: for tests reading leadq's output. */
+/* Any JSON value, by cJSON's lenient parser, copied into a: for tests reading
+ * leadq's output. The library sets no cJSON hooks: cJSON's memory stays the
+ * embedding program's. */
 cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n);
 
 /* An output buffer, flushed by the caller. */

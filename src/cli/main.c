@@ -218,7 +218,6 @@ static int dispatch(int argc, char **argv) {
 int main(int argc, char **argv) {
   /* Before anything is opened: a file must never take a closed stdout's number. */
   if (!cli_std_open()) return EXIT_IO;
-  lq_json_init();
   int status = dispatch(argc, argv);
   const struct command *c = argc >= 2 ? find_command(argv[1]) : NULL;
   return cli_finish(c ? c->name : NULL, status);

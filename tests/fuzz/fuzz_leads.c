@@ -31,7 +31,6 @@ static lq_program *program;
 static lq_eval *E;
 
 static void setup(void) {
-  lq_json_init();
   lq_diags d;
   lq_diags_init(&d);
   const char *path = getenv("LEADQ_FUZZ_RULES") ? getenv("LEADQ_FUZZ_RULES") : "rules/acme.lq";

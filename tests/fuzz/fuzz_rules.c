@@ -42,11 +42,6 @@ static void format_twice(const char *text, size_t size) {
 }
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
-  static bool ready;
-  if (!ready) {
-    lq_json_init();
-    ready = true;
-  }
   if (size > 1 << 16) return 0;   /* rules files are small; keep runs fast */
   lq_diags d;
   lq_diags_init(&d);

@@ -36,7 +36,6 @@ typedef struct df_case {
 } df_case;
 
 static df_case df_new(const char *old_rules, const char *new_rules, int show) {
-  lq_json_init();
   df_case c = {df_compile(old_rules), df_compile(new_rules), NULL, 0};
   c.D = lq_diff_new(c.old, c.new, T_NOW, show);
   return c;

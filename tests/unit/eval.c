@@ -1099,7 +1099,6 @@ Test(route, otherwise_first_shadows_later_routes) {
   lq_program *p = t_compile("route \"all\" otherwise\nroute \"east\" when true\n", &d);
   cr_assert_eq(d.errors, 0);
   lq_eval *E = lq_eval_new(p, T_NOW);
-  lq_json_init();
   char why[128];
   cJSON *lead = lq_json_parse_lead(lq_eval_scratch(E), "{}", 2, why, sizeof why);
   const lq_result *r = lq_eval_lead(E, lead);

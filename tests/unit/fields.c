@@ -25,7 +25,6 @@ static ft *ft_new_id(const char *rules, const char *id_field) {
   lq_arena_init(&f->a, 64 * 1024);
   lq_arena_init(&f->ida, 1024);
   if (id_field) cr_assert(lq_path_parse(&f->ida, id_field, &f->id_segs, &f->id_nsegs, NULL), "id path %s", id_field);
-  lq_json_init();
   f->t = lq_fields_new(f->p, f->id_segs, f->id_nsegs);
   return f;
 }

@@ -85,7 +85,6 @@ static const char *const fmtt_leads[] = {
 
 /* Every decision of text on the leads above and on examples/sample.ndjson, one per line. */
 static char *fmtt_decisions(const char *name, const char *text) {
-  lq_json_init();
   lq_diags d;
   lq_diags_init(&d);
   lq_program *p = lq_compile_text(name, text, strlen(text), &d);

@@ -136,7 +136,6 @@ static inline lqt *lqt_new_at(const char *rules, double now) {
   char all[4096];
   cr_assert_eq(d.errors, 0, "rules should compile: %s\n%s", t_diag_all(&d, all, sizeof all), rules);
   lq_diags_free(&d);
-  lq_json_init();
   t->E = lq_eval_new(t->p, now);
   return t;
 }

@@ -6,7 +6,6 @@
 
 /* Parses s as a lead; returns whether it parsed and the reason in why. */
 static bool parse_lead(const char *s, size_t n, char *why, size_t whylen) {
-  lq_json_init();
   lq_arena a;
   lq_arena_init(&a, 4096);
   char *copy = malloc(n + 1);
@@ -35,7 +34,6 @@ Test(json, valid_object) {
 }
 
 Test(json, parsed_values) {
-  lq_json_init();
   lq_arena a;
   lq_arena_init(&a, 4096);
   char why[100];
@@ -173,7 +171,6 @@ Test(numfmt, large_and_non_finite) {
 /* The key text of a lead's value written as json, and its kind. */
 static const char *key_of(const char *json, lq_vkind *kind) {
   static char out[64];
-  lq_json_init();
   lq_arena a;
   lq_arena_init(&a, 4096);
   char why[100], lead[128], buf[32];

@@ -8,7 +8,6 @@ static lq_arena jp_arena;
 static char jp_why[200];
 
 static void jp_setup(void) {
-  lq_json_init();
   lq_arena_init(&jp_arena, 4096);
 }
 static void jp_teardown(void) { lq_arena_free(&jp_arena); }

@@ -251,7 +251,6 @@ Test(parse, include_reads_a_file_relative_to_the_including_one) {
   cr_assert_str_eq(p->name, "main");
   cr_assert_eq(p->ndefines, 1);
   cr_assert_eq(p->sources.n, 2);
-  lq_json_init();
   lq_eval *E = lq_eval_new(p, T_NOW);
   char why[100];
   cJSON *lead = lq_json_parse_lead(lq_eval_scratch(E), "{\"email\":\"a@corp.com\"}", 22, why, sizeof why);

@@ -268,7 +268,6 @@ static const char *lead_json(lq_arena *a, const char *in, lq_buf *b) {
 }
 
 Test(output, lead_json_round_trip) {
-  lq_json_init();
   lq_arena a;
   lq_arena_init(&a, 4096);
   lq_buf b = {0};

@@ -589,7 +589,6 @@ Test(report, recovers_the_history_model_of_leadgen, .timeout = 120) {
   lq_program *p = lq_compile_file_opts("rules/acme.lq", &co, &d);
   cr_assert_eq(d.errors, 0);
   lq_diags_free(&d);
-  lq_json_init();
   lq_eval *E = lq_eval_new(p, T_NOW);
   lq_report_opts o = {.outcome = "won == true"};
   lq_report *R = lq_report_new(p, &o);
