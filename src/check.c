@@ -1239,11 +1239,11 @@ static void expectation(checker *c, const declared *k, const lq_node *e) {
 static void test_lead(checker *c, const lq_node *lead) {
   lq_arena a;
   lq_arena_init(&a, 4096);
-  char *text = lq_arena_strndup(&a, lead->str.s, lead->str.n), reason[200];
-  size_t at;
-  if (!lq_json_parse_lead_at(&a, text, lead->str.n, reason, sizeof reason, &at)) {
-    uint32_t off = lead->span.begin + (uint32_t)(at < lead->str.n ? at : lead->str.n - 1);
-    lq_diag_error(c->d, (lq_span){off, off + 1, lead->span.file}, "the test's lead is not valid JSON: %s", reason);
+  char *text = lq_arena_strndup(&a, lead->str.s, lead->str.n);
+  lq_error e;
+  if (!lq_json_parse_lead_at(&a, text, lead->str.n, &e)) {
+    uint32_t off = lead->span.begin + (uint32_t)(e.at < lead->str.n ? e.at : lead->str.n - 1);
+    lq_diag_error(c->d, (lq_span){off, off + 1, lead->span.file}, "the test's lead is not valid JSON: %s", e.msg);
     lq_diag_note(c->d, "write the lead as one line of the feed would hold it: keys in double quotes, no trailing commas");
   }
   lq_arena_free(&a);

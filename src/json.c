@@ -420,7 +420,9 @@ cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n) {
 
 /* The reason a line is not JSON, in words; with at_col false the position is
  * left out (the caller shows it with a caret). */
-static void explain_error(const jparse *v, const char *s, char *why, size_t whylen, bool at_col) {
+static void explain_error(const jparse *v, const char *s, lq_error *err, bool at_col) {
+  char why[LQ_ERROR_MAX];
+  size_t whylen = sizeof why;
   char col[64] = "";
   if (at_col) snprintf(col, sizeof col, " at column %zu", column(s, v->at));
   const char *e = v->err;
@@ -443,35 +445,33 @@ static void explain_error(const jparse *v, const char *s, char *why, size_t whyl
     snprintf(why, whylen, "invalid JSON%s", col);
   else
     snprintf(why, whylen, "invalid JSON%s: %s", col, e);
+  lq_error_at(err, v->at, "%s", why);
 }
 
-static cJSON *parse_lead(lq_arena *a, const char *s, size_t n, size_t budget, char *why, size_t whylen,
-                         size_t *err_at) {
+static cJSON *parse_lead(lq_arena *a, const char *s, size_t n, size_t budget, lq_error *err, bool at_col) {
   jparse v = {(const unsigned char *)s, n, 0, a, budget ? budget : SIZE_MAX, 0, NULL, 0};
   cJSON *j = parse_json(&v);
   if (!j) {
-    explain_error(&v, s, why, whylen, !err_at);
-    if (err_at) *err_at = v.at;
+    explain_error(&v, s, err, at_col);
     return NULL;
   }
   if (!cJSON_IsObject(j)) {
-    snprintf(why, whylen, "a lead must be a JSON object, this is %s", json_type_name(j));
-    if (err_at) *err_at = 0;
+    lq_error_at(err, 0, "a lead must be a JSON object, this is %s", json_type_name(j));
     return NULL;
   }
   return j;
 }
 
-cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, size_t whylen, size_t *err_at) {
-  return parse_lead(a, s, n, 0, why, whylen, err_at);
+cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, lq_error *err) {
+  return parse_lead(a, s, n, 0, err, false);
 }
 
-cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen) {
-  return parse_lead(a, s, n, 0, why, whylen, NULL);
+cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, lq_error *err) {
+  return parse_lead(a, s, n, 0, err, true);
 }
 
-cJSON *lq_json_parse_lead_max(lq_arena *a, const char *s, size_t n, size_t budget, char *why, size_t whylen) {
-  return parse_lead(a, s, n, budget, why, whylen, NULL);
+cJSON *lq_json_parse_lead_max(lq_arena *a, const char *s, size_t n, size_t budget, lq_error *err) {
+  return parse_lead(a, s, n, budget, err, true);
 }
 
 void lq_buf_grow(lq_buf *b, size_t more) {

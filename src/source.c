@@ -2,6 +2,7 @@
 #include "source.h"
 
 #include "arena.h"
+#include "error.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -82,23 +83,27 @@ const char *lq_sources_line(const lq_sources *s, uint32_t file, uint32_t off, si
 /* Only what can be read to an end: a file, or a pipe (`<(git show ...)`), whose
  * size is checked as it comes. A folder or a device is refused before it is
  * opened: /dev/zero would never end, and opening some devices does things. */
-char *lq_read_file_max(const char *path, size_t max, size_t *len) {
+static char *read_failed(lq_error *e, const char *path, int sys) {
+  lq_error_sys(e, sys, "cannot read '%s': %s", path, lq_read_strerror(sys));
+  return NULL;
+}
+
+char *lq_read_file_max(const char *path, size_t max, size_t *len, lq_error *e) {
   struct stat st;
-  if (stat(path, &st) != 0) return NULL;
-  if (S_ISDIR(st.st_mode)) { errno = EISDIR; return NULL; }
-  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) { errno = ENODEV; return NULL; }
-  if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) { errno = ENXIO; return NULL; }
-  if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) { errno = EFBIG; return NULL; }
+  if (stat(path, &st) != 0) return read_failed(e, path, errno);
+  if (S_ISDIR(st.st_mode)) return read_failed(e, path, EISDIR);
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return read_failed(e, path, ENODEV);
+  if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) return read_failed(e, path, ENXIO);
+  if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) return read_failed(e, path, EFBIG);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return NULL;
+  if (fd < 0) return read_failed(e, path, errno);
   /* The file may have been swapped since stat: look again at what is open. */
   int err = fstat(fd, &st) != 0 ? errno
           : S_ISDIR(st.st_mode) ? EISDIR
           : !S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) ? ENODEV : 0;
   if (err) {
     close(fd);
-    errno = err;
-    return NULL;
+    return read_failed(e, path, err);
   }
   /* A regular file's size is the first guess; a file that grows is still cut at max + 1. */
   size_t cap = S_ISREG(st.st_mode) && (uintmax_t)st.st_size < max ? (size_t)st.st_size + 2 : 4096;
@@ -117,20 +122,21 @@ char *lq_read_file_max(const char *path, size_t max, size_t *len) {
       err = errno;
       close(fd);
       lq_mem_free(buf);
-      errno = err;
-      return NULL;
+      return read_failed(e, path, err);
     }
     if (got == 0) break;
     n += (size_t)got;
   }
   close(fd);
-  if (n > max) { lq_mem_free(buf); errno = EFBIG; return NULL; }
+  if (n > max) { lq_mem_free(buf); return read_failed(e, path, EFBIG); }
   buf[n] = '\0';
   *len = n;
   return buf;
 }
 
-char *lq_read_file(const char *path, size_t *len) { return lq_read_file_max(path, LQ_MAX_RULES_BYTES, len); }
+char *lq_read_file(const char *path, size_t *len, lq_error *e) {
+  return lq_read_file_max(path, LQ_MAX_RULES_BYTES, len, e);
+}
 
 const char *lq_read_strerror(int err) {
   switch (err) {

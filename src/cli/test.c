@@ -334,7 +334,9 @@ static void run_blocks(tester *T, lq_program *p, lq_eval *E, const char *suite) 
     if (!why[0]) {
       lq_arena *s = lq_eval_scratch(E);
       char *text = lq_arena_strndup(s, lead_node->str.s, lead_node->str.n);
-      lead = lq_json_parse_lead(s, text, lead_node->str.n, why, sizeof why);
+      lq_error e;
+      lead = lq_json_parse_lead(s, text, lead_node->str.n, &e);
+      if (!lead) snprintf(why, sizeof why, "%s", e.msg);
     }
     if (why[0]) test_error(T, suite, name, why);
     else run_case(T, E, suite, name, now, lead, &(lq_id){.kind = LQ_ID_LINE}, xs, nx, NULL);
@@ -437,7 +439,11 @@ static bool case_record(void *ctx, lq_feed *f, const char *name_, const lq_recor
   const cJSON *c = NULL;
   if (r->too_long) snprintf(why, sizeof why, "longer than --max-line-bytes");
   else if (r->bad) snprintf(why, sizeof why, "%s", r->bad);
-  else c = lq_feed_decode(lq_feed_schema_of(f), s, r->raw, r->len, why, sizeof why, &ignored);
+  else {
+    lq_error e;
+    c = lq_feed_decode(lq_feed_schema_of(f), s, r->raw, r->len, &e, &ignored);
+    if (!c) snprintf(why, sizeof why, "%s", e.msg);
+  }
   if (!c) {
     test_error(T, C->path, name, why);
     /* saved verbatim, as every command saves a bad record */

@@ -44,7 +44,7 @@ static df_case df_new(const char *old_rules, const char *new_rules, int show) {
 static bool df_lead(df_case *c, const char *id, const char *lead) {
   char why[160];
   lq_diff_reset(c->D);
-  cJSON *j = lq_json_parse_lead(lq_diff_scratch(c->D), lead, strlen(lead), why, sizeof why);
+  cJSON *j = t_parse_lead(lq_diff_scratch(c->D), lead, strlen(lead), why, sizeof why);
   cr_assert(j, "lead should parse: %s", why);
   ++c->lineno;
   lq_id lid = id ? *T_ID_TEXT(id, c->lineno) : *T_ID_LINE(c->lineno);

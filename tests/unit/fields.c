@@ -33,7 +33,7 @@ static ft *ft_new(const char *rules) { return ft_new_id(rules, NULL); }
 
 static cJSON *ft_parse(ft *f, const char *lead) {
   char why[160];
-  cJSON *j = lq_json_parse_lead(&f->a, lead, strlen(lead), why, sizeof why);
+  cJSON *j = t_parse_lead(&f->a, lead, strlen(lead), why, sizeof why);
   cr_assert(j, "lead should parse: %s (%s)", why, lead);
   return j;
 }
