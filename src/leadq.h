@@ -144,7 +144,7 @@ leadq_evaluator *leadq_evaluator_new(const leadq_program *prog);
 void leadq_evaluator_free(leadq_evaluator *ev);
 /* The clock, as `leadq run --now TIME`: "2026-11-22" or "2026-11-22T10:00:00Z".
  * LEADQ_ERR_ARG (clock unchanged) when it is neither. */
-leadq_status leadq_evaluator_set_now(leadq_evaluator *ev, const char *time);
+leadq_status leadq_evaluator_set_now(leadq_evaluator *ev, const char *when);
 /* The same in seconds since 1970-01-01 UTC. */
 void leadq_evaluator_set_now_unix(leadq_evaluator *ev, double seconds);
 /* Where a lead's id is, as `leadq run --id-field PATH`: written as in the
@@ -156,7 +156,9 @@ leadq_status leadq_evaluator_set_id_field(leadq_evaluator *ev, const char *path)
  * its input, its id when it has none at the id field (0: the id is null). On
  * LEADQ_OK *out is the decision, valid until the next call on ev; on
  * LEADQ_ERR_LEAD *out is NULL and leadq_evaluator_error says why, in the words
- * `leadq run` uses ("invalid JSON at column 12"). */
+ * `leadq run` uses ("invalid JSON at column 12"). The lead is read into the
+ * evaluator's memory (about 5 times its size; there is no --max-line-bytes
+ * limit here: bound the text you pass). */
 leadq_status leadq_evaluate(leadq_evaluator *ev, const char *json, size_t len, uint64_t line,
                             const leadq_decision **out);
 /* Why the last call on ev failed, or "" after one that succeeded. */
