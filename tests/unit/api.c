@@ -266,6 +266,31 @@ Test(api, bad_leads_and_options) {
   leadq_program_free(prog);
 }
 
+Test(api, wrong_arguments_are_refused) {
+  leadq_program *prog = (leadq_program *)1;
+  leadq_diagnostics *diags = (leadq_diagnostics *)1;
+  cr_assert_eq(leadq_compile_text("t.lq", NULL, 3, NULL, &prog, &diags), LEADQ_ERR_ARG);
+  cr_assert_null(prog);
+  cr_assert_null(diags);
+  cr_assert_eq(leadq_compile_file(NULL, NULL, &prog, NULL), LEADQ_ERR_ARG);
+  cr_assert_eq(leadq_compile_file("rules/acme.lq", NULL, NULL, NULL), LEADQ_ERR_ARG);
+  prog = api_compile_acme(NULL);
+  leadq_evaluator *ev = leadq_evaluator_new(prog);
+  const leadq_decision *d;
+  cr_assert_eq(leadq_evaluate(ev, NULL, 5, 1, &d), LEADQ_ERR_ARG);
+  cr_assert_null(d);
+  cr_assert_eq(leadq_evaluate(ev, "{}", 2, 1, NULL), LEADQ_ERR_ARG);
+  cr_assert_neq(leadq_evaluator_error(ev)[0], '\0');
+  cr_assert_eq(leadq_evaluator_set_id_field(ev, NULL), LEADQ_ERR_ARG);
+  /* An empty text is no lead. */
+  cr_assert_eq(leadq_evaluate(ev, "", 0, 1, &d), LEADQ_ERR_LEAD);
+  leadq_evaluator_free(ev);
+  leadq_program_free(prog);
+  leadq_program_free(NULL);
+  leadq_evaluator_free(NULL);
+  leadq_diagnostics_free(NULL);
+}
+
 /* ---- the reader hook ---- */
 
 typedef struct api_files { const char *path[3], *text[3]; int calls; } api_files;
