@@ -13,8 +13,11 @@
  *   leadq_diagnostics_free(diags);
  *   leadq_evaluator *ev = leadq_evaluator_new(prog);
  *   const leadq_decision *d;
- *   if (leadq_evaluate(ev, json, len, 0, &d) == LEADQ_OK)
- *     fwrite(leadq_decision_json(d, &n), 1, n, stdout);
+ *   if (leadq_evaluate(ev, json, len, 0, &d) == LEADQ_OK) {
+ *     size_t n;
+ *     const char *line = leadq_decision_json(d, &n);   // ends in a newline
+ *     fwrite(line, 1, n, stdout);
+ *   }
  *   leadq_evaluator_free(ev);
  *   leadq_program_free(prog);
  *
