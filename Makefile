@@ -67,7 +67,7 @@ PKGS_DOC   = pandoc
 # What tests/install.sh checks an installed tree with.
 PKGS_INSTALLTEST = man-db groff-base pkg-config binutils
 
-.PHONY: all test test-valgrind test-install test-editors unit golden demo bench fuzz man install uninstall clean help \
+.PHONY: all test test-embed test-header-cxx test-valgrind test-install test-editors unit golden demo bench fuzz man install uninstall clean help \
   deps-build deps-test deps-bench deps-doc FORCE
 all: deps-build $(BUILD)/leadq $(BUILD)/libleadq.a $(BUILD)/libleadq.so $(BUILD)/leadq.pc
 
@@ -132,7 +132,7 @@ $(BUILD)/obj/%.o: src/%.c $(BUILD)/gen/leadq.tab.h
 $(BUILD)/obj/unit/%.o: tests/unit/%.c $(BUILD)/gen/leadq.tab.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) -Wno-missing-prototypes $(DEPFLAGS) $(INCLUDES) \
-	  -DLQ_TEST_LEADQ='"$(abspath $(BUILD)/leadq)"' -c -o $@ $<
+	  -DLQ_TEST_LEADQ='"$(abspath $(BUILD)/leadq)"' -DLQ_TEST_EMBED='"$(abspath $(BUILD)/embed)"' -c -o $@ $<
 
 $(BUILD)/libleadq.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -189,12 +189,35 @@ $(BUILD)/bench-hand: tests/bench/hand.c
 $(BUILD)/peakrss: tests/bench/peakrss.c
 	$(CC) $(STD) $(CFLAGS) $(WARN) -o $@ $<
 
+# examples/embed, the library's first outside client, built as an embedder
+# builds it: against the installed header and library.
+# MERGER: once `make install` installs libleadq (branch i12-pkg), build it
+# against a DESTDIR install instead of the tree:
+#   $(MAKE) install DESTDIR=$(abspath $(BUILD))/stage PREFIX=/usr
+#   PKG_CONFIG_SYSROOT_DIR=$(abspath $(BUILD))/stage \
+#   PKG_CONFIG_LIBDIR=$(abspath $(BUILD))/stage/usr/lib/pkgconfig \
+#   $(CC) ... examples/embed/embed.c $$(pkg-config --cflags --libs leadq)
+# Until then: src/leadq.h and build/libleadq.a, with the libraries it needs.
+$(BUILD)/embed: examples/embed/embed.c src/leadq.h $(BUILD)/libleadq.a
+	$(CC) -std=c11 $(CFLAGS) $(SAN) -Wall -Wextra -Werror -Isrc -o $@ $< $(BUILD)/libleadq.a $(LDLIBS)
+
+# embed writes exactly what `leadq run` writes, for the bundled rules and leads.
+test-embed: $(BUILD)/embed $(BUILD)/leadq
+	$(BUILD)/embed --now 2026-11-22 rules/acme.lq < examples/sample.ndjson > $(BUILD)/embed.out
+	$(BUILD)/leadq run --now 2026-11-22 rules/acme.lq examples/sample.ndjson > $(BUILD)/run.out
+	cmp $(BUILD)/embed.out $(BUILD)/run.out
+	@echo "embed writes the bytes leadq run writes ($$(wc -l < $(BUILD)/run.out) decisions)"
+
+# The public header is valid C++ (extern "C", no C++ keyword as a name).
+test-header-cxx: tests/unit/api_header.cc src/leadq.h
+	g++ -x c++ -std=c++11 -Wall -Wextra -Werror -Isrc -fsyntax-only tests/unit/api_header.cc
+
 # With more than one worker, Criterion's runner (libcriterion 2.4) now and
 # then leaks a 48-byte object of its own, which LeakSanitizer reports at exit;
 # on one worker it does not, and leaks in our code are still caught per test.
 UNIT_JOBS := $(if $(SAN),1,2)
 
-test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests $(BUILD)/e2e-tests
+test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests $(BUILD)/e2e-tests $(BUILD)/embed
 	tests/include_graph.sh src $(BUILD)/obj
 	$(BUILD)/unit-tests --jobs $(UNIT_JOBS)
 	LEADQ=$(abspath $(BUILD)/leadq) GOLDEN=$(abspath tests/golden) $(BUILD)/e2e-tests --jobs 2
@@ -203,6 +226,7 @@ test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests $(BUILD)/e2e-tests
 	$(BUILD)/leadq check --strict rules/*.lq
 	bash tests/completion.sh $(BUILD)/leadq
 	bash tests/editors.sh
+	$(MAKE) --no-print-directory test-embed test-header-cxx
 	$(if $(SAN),@echo "test-install: skipped in the sanitized build (what it installs is the plain build)",$(MAKE) --no-print-directory test-install)
 	@echo "all tests passed ($(if $(SAN),sanitized,plain) build)"
 

@@ -2,6 +2,7 @@
 #include "arena.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +12,46 @@
 struct lq_arena_chunk {
   lq_arena_chunk *next;
   size_t size;
+  bool mapped;            /* mmap'd (a huge chunk under malloc), not lq_mem_alloc'd */
   _Alignas(max_align_t) unsigned char data[];
 };
+
+/* ---- the allocator of the API call in progress ---- */
+
+static _Thread_local const lq_allocator *mem_current;
+
+const lq_allocator *lq_mem_use(const lq_allocator *a) {
+  const lq_allocator *before = mem_current;
+  mem_current = a;
+  return before;
+}
+
+static _Noreturn void out_of_memory(void) {
+  /* Library code does not exit on bad input, but out of memory is not input. */
+  abort();
+}
+
+void *lq_mem_realloc(void *p, size_t n) {
+  if (!n) n = 1;
+  const lq_allocator *a = mem_current;
+  void *q = a ? a->fn(a->ud, p, n) : realloc(p, n);
+  if (!q) out_of_memory();
+  return q;
+}
+
+void *lq_mem_alloc(size_t n) { return lq_mem_realloc(NULL, n); }
+
+void lq_mem_free(void *p) {
+  if (!p) return;
+  const lq_allocator *a = mem_current;
+  if (a) a->fn(a->ud, p, 0);
+  else free(p);
+}
+
+char *lq_mem_strdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  return memcpy(lq_mem_alloc(n), s, n);
+}
 
 void lq_arena_init(lq_arena *a, size_t chunk_size) {
   a->head = NULL;
@@ -43,28 +82,26 @@ static lq_arena_chunk *map_chunk(size_t bytes) {
 }
 
 static void free_chunk(lq_arena_chunk *c) {
-  size_t bytes = sizeof(lq_arena_chunk) + c->size;
-  if (bytes >= HUGE_PAGE) munmap(c, bytes);
-  else free(c);
+  if (c->mapped) munmap(c, sizeof(lq_arena_chunk) + c->size);
+  else lq_mem_free(c);
 }
 
 static lq_arena_chunk *new_chunk(size_t size) {
   size_t bytes = sizeof(lq_arena_chunk) + size;
   lq_arena_chunk *c;
-  if (bytes >= HUGE_PAGE) {
+  /* An embedder's allocator gets every chunk, huge ones too. */
+  bool mapped = bytes >= HUGE_PAGE && !mem_current;
+  if (mapped) {
     bytes = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
     c = map_chunk(bytes);
     size = bytes - sizeof(lq_arena_chunk);
+    if (!c) out_of_memory();
   } else {
-    c = malloc(bytes);
-  }
-  if (!c) {
-    /* Library code does not exit on bad input, but out of memory is not input. */
-    fputs("leadq: out of memory\n", stderr);
-    abort();
+    c = lq_mem_alloc(bytes);
   }
   c->next = NULL;
   c->size = size;
+  c->mapped = mapped;
   return c;
 }
 
@@ -131,17 +168,17 @@ void lq_arena_reset(lq_arena *a) {
 }
 
 void *lq_xcalloc(size_t n, size_t size) {
-  void *p = calloc(n ? n : 1, size);
-  if (!p) abort();
-  return p;
+  if (n && size > SIZE_MAX / n) out_of_memory();
+  size_t bytes = (n ? n : 1) * size;
+  return memset(lq_mem_alloc(bytes), 0, bytes);
 }
 
 void *lq_xcalloc_lines(size_t n, size_t size) {
   enum { CACHE_LINE = 64 };
   size_t bytes = (n ? n : 1) * size;
   bytes = (bytes + CACHE_LINE - 1) & ~(size_t)(CACHE_LINE - 1);
-  void *p = aligned_alloc(CACHE_LINE, bytes);
-  if (!p) abort();
+  void *p = mem_current ? lq_mem_alloc(bytes) : aligned_alloc(CACHE_LINE, bytes);
+  if (!p) out_of_memory();
   return memset(p, 0, bytes);
 }
 

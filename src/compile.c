@@ -350,8 +350,7 @@ static lq_expr *compile(compiler *c, const lq_node *n) {
     size_t at, len;   /* the checker refused what lq_pattern_check does; a program with errors is never run */
     if (!lq_pattern_check(n->b->str.s, n->b->str.n, &at, &len) && lq_pattern_compile(re, n->b->str.s, n->b->str.n) == 0) {
       e->re = re;
-      c->p->regexes = realloc(c->p->regexes, (size_t)(c->p->nregexes + 1) * sizeof *c->p->regexes);
-      if (!c->p->regexes) abort();
+      c->p->regexes = lq_mem_realloc(c->p->regexes, (size_t)(c->p->nregexes + 1) * sizeof *c->p->regexes);
       c->p->regexes[c->p->nregexes++] = re;
     }
   }
@@ -530,12 +529,12 @@ static void prepare_output(lq_program *p) {
 /* A test block's lead as strict JSON, as `run` would read it from a line:
  * parsed once, here, into the program (lower_tests keeps it). */
 static const cJSON *test_lead(lq_program *p, const lq_node *lead, lq_diags *diags) {
-  char *text = lq_arena_strndup(&p->arena, lead->str.s, lead->str.n), reason[200];
-  size_t at;
-  const cJSON *j = lq_json_parse_lead_at(&p->arena, text, lead->str.n, reason, sizeof reason, &at);
+  char *text = lq_arena_strndup(&p->arena, lead->str.s, lead->str.n);
+  lq_error e;
+  const cJSON *j = lq_json_parse_lead_at(&p->arena, text, lead->str.n, &e);
   if (!j) {
-    uint32_t off = lead->span.begin + (uint32_t)(at < lead->str.n ? at : lead->str.n - 1);
-    lq_diag_error(diags, (lq_span){off, off + 1, lead->span.file}, "the test's lead is not valid JSON: %s", reason);
+    uint32_t off = lead->span.begin + (uint32_t)(e.at < lead->str.n ? e.at : lead->str.n - 1);
+    lq_diag_error(diags, (lq_span){off, off + 1, lead->span.file}, "the test's lead is not valid JSON: %s", e.msg);
     lq_diag_note(diags, "write the lead as one line of the feed would hold it: keys in double quotes, no trailing commas");
   }
   return j;
@@ -569,8 +568,7 @@ static lq_program *finish(lq_program *p, lq_diags *diags, const char *path) {
 }
 
 static lq_program *new_program(void) {
-  lq_program *p = calloc(1, sizeof *p);
-  if (!p) abort();
+  lq_program *p = lq_xcalloc(1, sizeof *p);
   lq_arena_init(&p->arena, 64 * 1024);
   lq_sources_init(&p->sources);
   return p;
@@ -602,8 +600,8 @@ lq_program *lq_compile_text(const char *name, const char *text, size_t len, lq_d
 void lq_program_free(lq_program *p) {
   if (!p) return;
   for (int i = 0; i < p->nregexes; i++) regfree(p->regexes[i]);
-  free(p->regexes);
+  lq_mem_free(p->regexes);
   lq_sources_free(&p->sources);
   lq_arena_free(&p->arena);
-  free(p);
+  lq_mem_free(p);
 }

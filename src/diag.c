@@ -1,6 +1,8 @@
 /* diag.c: collecting diagnostics and printing them like a compiler does. */
 #include "diag.h"
 
+#include "json.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +15,7 @@ void lq_diags_init(lq_diags *d) {
 
 void lq_diags_free(lq_diags *d) {
   lq_arena_free(&d->arena);
-  free(d->items);
+  lq_mem_free(d->items);
   memset(d, 0, sizeof *d);
 }
 
@@ -22,8 +24,7 @@ static void add(lq_diags *d, lq_severity sev, lq_span at, const char *fmt, va_li
   if (sev == LQ_ERROR && d->errors > d->max_errors) return;
   if (d->n == d->cap) {
     d->cap = d->cap ? 2 * d->cap : 16;
-    d->items = realloc(d->items, d->cap * sizeof *d->items);
-    if (!d->items) abort();
+    d->items = lq_mem_realloc(d->items, d->cap * sizeof *d->items);
   }
   va_list ap2;
   va_copy(ap2, ap);
@@ -75,19 +76,21 @@ void lq_diags_sort(lq_diags *d) {
   if (d->n > 1) qsort(d->items, d->n, sizeof *d->items, cmp_diag);
 }
 
-static void print_one(const lq_diag *g, const lq_sources *src, FILE *out, bool color) {
+/* Written into a buffer, so the library can hand the text to an embedder
+ * (leadq_diagnostics_text) and the CLI prints the same bytes. */
+static void render_one(const lq_diag *g, const lq_sources *src, lq_buf *out, bool color) {
   const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
   const char *sevcol = !color ? "" : g->severity == LQ_ERROR ? "\033[1;31m" : "\033[1;35m";
   const char *sev = g->severity == LQ_ERROR ? "error" : "warning";
   if (g->span.file >= src->n) {
-    fprintf(out, "%sleadq:%s %s%s:%s %s\n", bold, reset, sevcol, sev, reset, g->message);
-    if (g->note) fprintf(out, "  note: %s\n", g->note);
+    lq_buf_printf(out, "%sleadq:%s %s%s:%s %s\n", bold, reset, sevcol, sev, reset, g->message);
+    if (g->note) lq_buf_printf(out, "  note: %s\n", g->note);
     return;
   }
   int line, col;
   lq_sources_position(src, g->span.file, g->span.begin, &line, &col);
-  fprintf(out, "%s%s:%d:%d:%s %s%s:%s %s\n", bold, src->files[g->span.file].path, line, col,
-          reset, sevcol, sev, reset, g->message);
+  lq_buf_printf(out, "%s%s:%d:%d:%s %s%s:%s %s\n", bold, src->files[g->span.file].path, line, col,
+                reset, sevcol, sev, reset, g->message);
   size_t len;
   const char *text = lq_sources_line(src, g->span.file, g->span.begin, &len);
   size_t start = (size_t)(src->files[g->span.file].text + g->span.begin - text);
@@ -107,30 +110,37 @@ static void print_one(const lq_diag *g, const lq_sources *src, FILE *out, bool c
   const char *pre = from ? "..." : "";
   /* A control byte in the rules (a CR alone, an escape) is shown as a space:
    * one column, as the caret line counts it, and nothing for the terminal to obey. */
-  fputs(pre, out);
+  lq_buf_puts(out, pre);
   for (size_t i = from; i < to; i++) {
     unsigned char c = (unsigned char)text[i];
-    fputc((c < 0x20 && c != '\t') || c == 0x7F ? ' ' : c, out);
+    lq_buf_putc(out, (char)((c < 0x20 && c != '\t') || c == 0x7F ? ' ' : c));
   }
-  fprintf(out, "%s\n", to < len ? "..." : "");
-  fputs(pre, out);
+  lq_buf_printf(out, "%s\n", to < len ? "..." : "");
+  lq_buf_puts(out, pre);
   /* Copy tabs so the caret lines up however the terminal expands them. */
   for (size_t i = from; i < start; i++) {
     unsigned char c = (unsigned char)text[i];
     if ((c & 0xC0) == 0x80) continue;
-    fputc(c == '\t' ? '\t' : ' ', out);
+    lq_buf_putc(out, c == '\t' ? '\t' : ' ');
   }
-  fputs(color ? "\033[1;32m^" : "^", out);
+  lq_buf_puts(out, color ? "\033[1;32m^" : "^");
   for (size_t i = start + 1; i < end; i++)
-    if (((unsigned char)text[i] & 0xC0) != 0x80) fputc('~', out);
-  fprintf(out, "%s\n", reset);
-  if (g->note) fprintf(out, "  %snote:%s %s\n", bold, reset, g->note);
+    if (((unsigned char)text[i] & 0xC0) != 0x80) lq_buf_putc(out, '~');
+  lq_buf_printf(out, "%s\n", reset);
+  if (g->note) lq_buf_printf(out, "  %snote:%s %s\n", bold, reset, g->note);
+}
+
+void lq_diags_render(const lq_diags *d, const lq_sources *src, lq_buf *out, bool color) {
+  for (size_t i = 0; i < d->n; i++) render_one(&d->items[i], src, out, color);
+  if (d->errors > d->max_errors)
+    lq_buf_printf(out, "leadq: %zu more errors not shown\n", d->errors - d->max_errors);
 }
 
 void lq_diags_print(const lq_diags *d, const lq_sources *src, FILE *out, bool color) {
-  for (size_t i = 0; i < d->n; i++) print_one(&d->items[i], src, out, color);
-  if (d->errors > d->max_errors)
-    fprintf(out, "leadq: %zu more errors not shown\n", d->errors - d->max_errors);
+  lq_buf b = {0};
+  lq_diags_render(d, src, &b, color);
+  lq_buf_flush(&b, out);
+  lq_buf_free(&b);
 }
 
 /* For "did you mean": every checker and finding that suggests a name. */

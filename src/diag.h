@@ -33,6 +33,9 @@ void lq_diag_warning(lq_diags *d, lq_span at, const char *fmt, ...)
 void lq_diag_note(lq_diags *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* gcc's shape: file:line:col: severity: message, the line, a caret underline. */
 void lq_diags_print(const lq_diags *d, const lq_sources *src, FILE *out, bool color);
+/* The same text, appended to out. */
+struct lq_buf;
+void lq_diags_render(const lq_diags *d, const lq_sources *src, struct lq_buf *out, bool color);
 /* Stable order for printing: by file, then position (reporting order breaks ties). */
 void lq_diags_sort(lq_diags *d);
 

@@ -81,7 +81,7 @@ typedef struct lq_diff {
 } lq_diff;
 
 /* Both programs must outlive the diff; now is the clock for both. */
-lq_diff *lq_diff_new(const lq_program *old, const lq_program *new, double now, int show);
+lq_diff *lq_diff_new(const lq_program *before, const lq_program *after, double now, int show);
 void lq_diff_free(lq_diff *D);
 /* Per lead: reset, parse the lead into lq_diff_scratch (the old evaluator's
  * scratch; the new one reads it and allocates in its own), then lq_diff_lead. */

@@ -60,23 +60,23 @@ lq_eval *lq_eval_new(const lq_program *p, double now) {
 void lq_eval_free(lq_eval *E) {
   if (!E) return;
   lq_arena_free(&E->scratch);
-  free(E->define_val);
-  free(E->define_seq);
-  free(E->path_val);
-  free(E->path_seq);
-  free(E->surprise);
-  free(E->surprise_seq);
-  free(E->r.scores);
-  free(E->r.raw);
-  free(E->r.points);
-  free(E->r.grades);
-  free(E->r.stages);
-  free(E->r.rejects);
-  free(E->r.missed);
-  free(E->r.missed_not_text);
-  free(E->owner_misses);
+  lq_mem_free(E->define_val);
+  lq_mem_free(E->define_seq);
+  lq_mem_free(E->path_val);
+  lq_mem_free(E->path_seq);
+  lq_mem_free(E->surprise);
+  lq_mem_free(E->surprise_seq);
+  lq_mem_free(E->r.scores);
+  lq_mem_free(E->r.raw);
+  lq_mem_free(E->r.points);
+  lq_mem_free(E->r.grades);
+  lq_mem_free(E->r.stages);
+  lq_mem_free(E->r.rejects);
+  lq_mem_free(E->r.missed);
+  lq_mem_free(E->r.missed_not_text);
+  lq_mem_free(E->owner_misses);
   XXH64_freeState(E->xxh);
-  free(E);
+  lq_mem_free(E);
 }
 
 const lq_program *lq_eval_program(const lq_eval *E) { return E->p; }

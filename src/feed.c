@@ -97,7 +97,7 @@ static lq_feed *feed_new(const char *name, const lq_feed_opts *o) {
   }
   f->at_start = true;
   f->cap = 1 << 20;
-  if (!(f->buf = malloc(f->cap))) abort();
+  f->buf = lq_mem_alloc(f->cap);
   lq_arena_init(&f->arena, 4096);
   f->src.fd = -1;
   return f;
@@ -141,8 +141,7 @@ lq_feed *lq_feed_open(int fd, const char *name, const lq_feed_opts *o) {
     f->src.regular = true;
   }
   f->src.fd = fd;
-  f->src.in = malloc(IN_CHUNK);
-  if (!f->src.in) abort();
+  f->src.in = lq_mem_alloc(IN_CHUNK);
   size_t got = 0;
   while (got < 2) {
     ssize_t n = read_input(f, f->src.in + got, IN_CHUNK - got);
@@ -180,10 +179,10 @@ void lq_feed_close(lq_feed *f) {
   if (!f) return;
   if (f->src.gzip) inflateEnd(&f->src.z);
   if (f->src.fd >= 0) close(f->src.fd);
-  free(f->src.in);
-  free(f->buf);
+  lq_mem_free(f->src.in);
+  lq_mem_free(f->buf);
   lq_arena_free(&f->arena);
-  free(f);
+  lq_mem_free(f);
 }
 
 const lq_feed_schema *lq_feed_schema_of(const lq_feed *f) { return &f->schema; }
@@ -294,7 +293,7 @@ static void fill(lq_feed *f) {
     if (f->o.max_record && cap > f->o.max_record + SLACK) cap = f->o.max_record + SLACK;
     if (cap > f->cap) {
       f->cap = cap;
-      if (!(f->buf = realloc(f->buf, f->cap))) abort();
+      f->buf = lq_mem_realloc(f->buf, f->cap);
     }
   }
   size_t room = f->cap - f->end - 1;   /* room for a NUL */
@@ -968,10 +967,13 @@ static cJSON *decode_csv(const lq_feed_schema *s, lq_arena *a, const char *raw, 
   return obj;
 }
 
-cJSON *lq_feed_decode(const lq_feed_schema *s, lq_arena *a, const char *raw, size_t len, char *why, size_t whylen,
+cJSON *lq_feed_decode(const lq_feed_schema *s, lq_arena *a, const char *raw, size_t len, lq_error *err,
                       bool *ignored) {
-  if (s->format == LQ_FEED_CSV) return decode_csv(s, a, raw, len, why, whylen, ignored);
-  return lq_json_parse_lead_max(a, raw, len, s->max_memory, why, whylen);
+  if (s->format != LQ_FEED_CSV) return lq_json_parse_lead_max(a, raw, len, s->max_memory, err);
+  char why[LQ_ERROR_MAX];
+  cJSON *lead = decode_csv(s, a, raw, len, why, sizeof why, ignored);
+  if (!lead) lq_error_set(err, "%s", why);
+  return lead;
 }
 
 /* The column col's key s[0..n) goes into the hash table seen (mask + 1 slots

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cjson/cJSON.h>
 #include "arena.h"
+#include "error.h"
 
 typedef enum { LQ_FEED_AUTO, LQ_FEED_NDJSON, LQ_FEED_CSV } lq_feed_format;
 
@@ -104,9 +105,9 @@ void lq_feed_close(lq_feed *f);
  * NUL). CSV: an object with a key per named column, each cell typed on its
  * own (empty: absent; true/false in any case: a boolean; the JSON number
  * grammar exactly: a number with its text kept; else text). On failure NULL
- * and a one-line reason in why. *ignored is set when a column with an empty
- * header cell had a value. */
-cJSON *lq_feed_decode(const lq_feed_schema *s, lq_arena *a, const char *raw, size_t len, char *why, size_t whylen,
+ * and err (error.h) filled: a one-line reason. *ignored is set when a column
+ * with an empty header cell had a value. */
+cJSON *lq_feed_decode(const lq_feed_schema *s, lq_arena *a, const char *raw, size_t len, lq_error *err,
                       bool *ignored);
 
 /* The cell of a CSV record that starts at raw[*i], as the reader splits cells:

@@ -356,9 +356,9 @@ void lq_fields_free(lq_fields *t) {
     free(f->flat);
     free(f->text);
   }
-  free(t->tr);
-  free(t->todo);
-  free(t);
+  lq_mem_free(t->tr);
+  lq_mem_free(t->todo);
+  lq_mem_free(t);
 }
 
 uint64_t lq_fields_leads(const lq_fields *t) { return t->leads; }

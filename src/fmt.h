@@ -17,8 +17,8 @@ enum { LQ_FMT_WIDTH = 100 };
 bool lq_fmt(lq_sources *src, uint32_t file, lq_diags *diags, lq_buf *out);
 
 /* Appends a unified diff (3 lines of context, "--- a/PATH", "+++ b/PATH") from
- * old to new to out; returns false, appending nothing, when they are equal. */
-bool lq_fmt_diff(lq_buf *out, const char *path, const char *old, size_t oldlen, const char *new,
-                 size_t newlen);
+ * before to after to out; returns false, appending nothing, when they are equal. */
+bool lq_fmt_diff(lq_buf *out, const char *path, const char *before, size_t beforelen, const char *after,
+                 size_t afterlen);
 
 #endif

@@ -9,19 +9,6 @@
 
 #include "value.h"
 
-/* cJSON's hooks are process-wide, so the arena is per thread: each evaluating
- * thread points it at its own per-lead scratch. free() is a no-op; the arena
- * is reset after each lead. */
-static _Thread_local lq_arena *json_arena;
-
-static void *arena_malloc(size_t n) { return lq_arena_alloc(json_arena, n); }
-static void arena_free(void *p) { (void)p; }
-
-void lq_json_init(void) {
-  static cJSON_Hooks hooks = {arena_malloc, arena_free};
-  cJSON_InitHooks(&hooks);
-}
-
 /* ---- strict JSON (RFC 8259), straight into cJSON nodes in the arena ----
  *
  * cJSON's own parser is lenient (it takes -01, 2., raw tabs in strings, bad
@@ -397,22 +384,45 @@ static size_t column(const char *s, size_t off) {
   return col;
 }
 
+/* A copy of a cJSON tree in a, nodes and strings (cJSON links a list's first
+ * item's prev to its last). */
+static cJSON *copy_tree(lq_arena *a, const cJSON *from) {
+  cJSON *to = lq_arena_alloc(a, sizeof *to);
+  *to = *from;
+  to->next = to->prev = to->child = NULL;
+  if (from->string) to->string = lq_arena_strndup(a, from->string, strlen(from->string));
+  if (from->valuestring) to->valuestring = lq_arena_strndup(a, from->valuestring, strlen(from->valuestring));
+  cJSON *last = NULL;
+  for (const cJSON *c = from->child; c; c = c->next) {
+    cJSON *k = copy_tree(a, c);
+    if (last) last->next = k, k->prev = last;
+    else to->child = k;
+    last = k;
+  }
+  if (to->child) to->child->prev = last;
+  return to;
+}
+
+/* cJSON's parser with cJSON's own memory (the library sets no cJSON hooks,
+ * which are process-wide and would reach an embedding program's cJSON), then
+ * copied into the arena, so the caller frees nothing. */
 cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n) {
-  lq_arena *saved = json_arena;
-  json_arena = a;
   const char *end = NULL;
   cJSON *j = cJSON_ParseWithLengthOpts(s, n, &end, 0);
-  json_arena = saved;
-  if (j && end) {
+  if (!j) return NULL;
+  if (end) {
     while (end < s + n && (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')) end++;
-    if (end != s + n) return NULL;
   }
-  return j;
+  cJSON *out = !end || end == s + n ? copy_tree(a, j) : NULL;
+  cJSON_Delete(j);
+  return out;
 }
 
 /* The reason a line is not JSON, in words; with at_col false the position is
  * left out (the caller shows it with a caret). */
-static void explain_error(const jparse *v, const char *s, char *why, size_t whylen, bool at_col) {
+static void explain_error(const jparse *v, const char *s, lq_error *err, bool at_col) {
+  char why[LQ_ERROR_MAX];
+  size_t whylen = sizeof why;
   char col[64] = "";
   if (at_col) snprintf(col, sizeof col, " at column %zu", column(s, v->at));
   const char *e = v->err;
@@ -435,42 +445,39 @@ static void explain_error(const jparse *v, const char *s, char *why, size_t whyl
     snprintf(why, whylen, "invalid JSON%s", col);
   else
     snprintf(why, whylen, "invalid JSON%s: %s", col, e);
+  lq_error_at(err, v->at, "%s", why);
 }
 
-static cJSON *parse_lead(lq_arena *a, const char *s, size_t n, size_t budget, char *why, size_t whylen,
-                         size_t *err_at) {
+static cJSON *parse_lead(lq_arena *a, const char *s, size_t n, size_t budget, lq_error *err, bool at_col) {
   jparse v = {(const unsigned char *)s, n, 0, a, budget ? budget : SIZE_MAX, 0, NULL, 0};
   cJSON *j = parse_json(&v);
   if (!j) {
-    explain_error(&v, s, why, whylen, !err_at);
-    if (err_at) *err_at = v.at;
+    explain_error(&v, s, err, at_col);
     return NULL;
   }
   if (!cJSON_IsObject(j)) {
-    snprintf(why, whylen, "a lead must be a JSON object, this is %s", json_type_name(j));
-    if (err_at) *err_at = 0;
+    lq_error_at(err, 0, "a lead must be a JSON object, this is %s", json_type_name(j));
     return NULL;
   }
   return j;
 }
 
-cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, size_t whylen, size_t *err_at) {
-  return parse_lead(a, s, n, 0, why, whylen, err_at);
+cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, lq_error *err) {
+  return parse_lead(a, s, n, 0, err, false);
 }
 
-cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen) {
-  return parse_lead(a, s, n, 0, why, whylen, NULL);
+cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, lq_error *err) {
+  return parse_lead(a, s, n, 0, err, true);
 }
 
-cJSON *lq_json_parse_lead_max(lq_arena *a, const char *s, size_t n, size_t budget, char *why, size_t whylen) {
-  return parse_lead(a, s, n, budget, why, whylen, NULL);
+cJSON *lq_json_parse_lead_max(lq_arena *a, const char *s, size_t n, size_t budget, lq_error *err) {
+  return parse_lead(a, s, n, budget, err, true);
 }
 
 void lq_buf_grow(lq_buf *b, size_t more) {
   size_t cap = b->cap ? b->cap : 64 * 1024;
   while (cap - b->len < more) cap *= 2;
-  b->data = realloc(b->data, cap);
-  if (!b->data) abort();
+  b->data = lq_mem_realloc(b->data, cap);
   b->cap = cap;
 }
 
@@ -533,7 +540,7 @@ bool lq_buf_flush(lq_buf *b, FILE *out) {
 }
 
 void lq_buf_free(lq_buf *b) {
-  free(b->data);
+  lq_mem_free(b->data);
   b->data = NULL;
   b->len = b->cap = 0;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <cjson/cJSON.h>
 #include "arena.h"
+#include "error.h"
 
 /* A lead may take this many times --max-line-bytes of memory once read (see
  * lq_feed_schema.max_memory): real leads take about 5 times their line, a
@@ -19,22 +20,23 @@ enum { LQ_LEAD_MEMORY_FACTOR = 8, LQ_LEAD_MEMORY_MIN = 64 * 1024 };
  * read as a shorter key, so such a key names no field. */
 #define LQ_JSON_KEY_NUL (1 << 12)
 
-/* Routes cJSON's allocations to the calling thread's arena; call once before parsing. */
-void lq_json_init(void);
-/* Parses one lead line (s[n] must be a NUL) into a. On failure returns NULL and
- * writes a one-line reason, such as "invalid UTF-8 at column 12", to why.
+/* Parses one lead line (s[n] must be a NUL) into a. On failure returns NULL
+ * and fills err (error.h): a one-line reason, such as "invalid UTF-8 at
+ * column 12", and at, the byte offset in s it is about.
  * A string's length is in valueint (it may hold a \u0000); a number's text as
  * written is at valuestring (in s, not NUL-terminated), its length in valueint. */
-cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen);
+cJSON *lq_json_parse_lead(lq_arena *a, const char *s, size_t n, lq_error *err);
 /* The same, in at most budget bytes of a (0: no limit): a lead that needs more
  * is refused, with a reason that names --max-line-bytes. */
-cJSON *lq_json_parse_lead_max(lq_arena *a, const char *s, size_t n, size_t budget, char *why, size_t whylen);
-/* The same, for a caller that shows the place itself: the reason leaves the
- * column out and *err_at is the byte offset of the error in s. */
-cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, char *why, size_t whylen, size_t *err_at);
+cJSON *lq_json_parse_lead_max(lq_arena *a, const char *s, size_t n, size_t budget, lq_error *err);
+/* The same, for a caller that shows the place itself (err->at): the reason
+ * leaves the column out. */
+cJSON *lq_json_parse_lead_at(lq_arena *a, const char *s, size_t n, lq_error *err);
 /* True when text is valid UTF-8 (RFC 3629); else the offset of the first bad byte. */
 bool lq_utf8_valid(const char *text, size_t n, size_t *bad_at);
-/* Any JSON value, by cJSON's lenient parser: for tests reading leadq's output. */
+/* Any JSON value, by cJSON's lenient parser, copied into a: for tests reading
+ * leadq's output. The library sets no cJSON hooks: cJSON's memory stays the
+ * embedding program's. */
 cJSON *lq_json_parse(lq_arena *a, const char *s, size_t n);
 
 /* An output buffer, flushed by the caller. */

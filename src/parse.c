@@ -1,6 +1,8 @@
 /* parse.c: runs the lexer and parser over a file and splices includes in place. */
 #include "parse.h"
 
+#include "error.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <limits.h>
@@ -217,16 +219,15 @@ static char *normalize(const char *path) {
   return out;
 }
 
-/* Reads at most max bytes of a file; NULL with errno set (EFBIG when over). */
-static char *read_source(const loader *L, const char *path, size_t max, size_t *len) {
-  if (!L->reader) return lq_read_file_max(path, max, len);
+/* Reads at most max bytes of a file; NULL with e filled (sys EFBIG when over). */
+static char *read_source(const loader *L, const char *path, size_t max, size_t *len, lq_error *e) {
+  if (!L->reader) return lq_read_file_max(path, max, len, e);
   char *text = L->reader->read(L->reader->ctx, path, len);
-  if (text && *len > max) {
-    free(text);
-    errno = EFBIG;
-    return NULL;
-  }
-  return text;
+  int sys = text ? EFBIG : errno;
+  if (text && *len <= max) return text;
+  lq_mem_free(text);
+  lq_error_sys(e, sys, "cannot read '%s': %s", path, lq_read_strerror(sys));
+  return NULL;
 }
 
 static lq_node *include(loader *L, lq_node *inc) {
@@ -257,15 +258,18 @@ static lq_node *include(loader *L, lq_node *inc) {
   }
   size_t len;
   size_t left = L->bytes < LQ_MAX_RULES_BYTES ? LQ_MAX_RULES_BYTES - L->bytes : 0;
-  char *text = real ? read_source(L, real, left, &len) : NULL;
-  if (!text && real && errno == EFBIG) {
+  lq_error e;
+  char *text = NULL;
+  if (real) text = read_source(L, real, left, &len, &e);
+  else lq_error_sys(&e, errno, "cannot read '%s': %s", path, lq_read_strerror(errno));   /* realpath's errno */
+  if (!text && real && e.sys == EFBIG) {
     lq_diag_error(L->diags, inc->a->span, "cannot read '%s': with the files read before it, the rules are larger than "
                   LQ_MAX_RULES_TEXT ", the most a program reads", path);
     L->over = true;
     goto done;
   }
   if (!text) {
-    int err = errno;
+    int err = e.sys;
     lq_diag_error(L->diags, inc->a->span, "cannot read '%s': %s", path, lq_read_strerror(err));
     if (err == ENOENT) lq_diag_note(L->diags, "include paths are relative to the file that includes them");
     goto done;
@@ -290,9 +294,10 @@ static void table_file(loader *L, lq_node *decl) {
   char *path = resolve_path(from, decl->a->str.s);
   char *real = L->reader ? normalize(path) : NULL;
   size_t len;
-  char *text = read_source(L, real ? real : path, MAX_TABLE_BYTES, &len);
+  lq_error e;
+  char *text = read_source(L, real ? real : path, MAX_TABLE_BYTES, &len, &e);
   if (!text) {
-    int err = errno;
+    int err = e.sys;
     lq_diag_error(L->diags, decl->a->span, "cannot read table '%s': %s", path,
                   err == EFBIG ? "it is larger than " MAX_TABLE_TEXT ", the most a table file may be"
                                : lq_read_strerror(err));
@@ -341,9 +346,10 @@ lq_node *lq_parse_load(lq_arena *arena, lq_sources *src, lq_diags *diags, const 
                        const lq_file_reader *reader) {
   size_t len;
   loader L = {.reader = reader};
-  char *text = read_source(&L, path, LQ_MAX_RULES_BYTES, &len);
+  lq_error e;
+  char *text = read_source(&L, path, LQ_MAX_RULES_BYTES, &len, &e);
   if (!text) {
-    lq_diag_error(diags, (lq_span){0, 0, UINT32_MAX}, "cannot read '%s': %s", path, lq_read_strerror(errno));
+    lq_diag_error(diags, (lq_span){0, 0, UINT32_MAX}, "%s", e.msg);
     return NULL;
   }
   return load(arena, src, diags, lq_sources_add(src, path, text, len), reader);
@@ -351,8 +357,7 @@ lq_node *lq_parse_load(lq_arena *arena, lq_sources *src, lq_diags *diags, const 
 
 lq_node *lq_parse_load_text(lq_arena *arena, lq_sources *src, lq_diags *diags, const char *name,
                             const char *text, size_t len) {
-  char *copy = malloc(len + 1);
-  if (!copy) abort();
+  char *copy = lq_mem_alloc(len + 1);
   memcpy(copy, text, len);
   copy[len] = '\0';
   return load(arena, src, diags, lq_sources_add(src, name, copy, len), NULL);

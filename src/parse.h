@@ -33,8 +33,8 @@ typedef struct lq_parse_ctx {
 lq_node *lq_parse_file(lq_arena *arena, lq_sources *src, lq_diags *diags, uint32_t file,
                        lq_comment **comments);
 /* Where rules files come from when not from the file system, e.g. `git show
- * REV:PATH`: read returns the text (malloc'd, NUL-terminated) or NULL with
- * errno set. Include paths are then joined and normalised as text. */
+ * REV:PATH`: read returns the text (from lq_mem_alloc, which is malloc outside
+ * a leadq_* call; NUL-terminated) or NULL with errno set. Include paths are then joined and normalised as text. */
 typedef struct lq_file_reader {
   char *(*read)(void *ctx, const char *path, size_t *len);
   void *ctx;

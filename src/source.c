@@ -1,6 +1,9 @@
 /* source.c: source files and their line tables. */
 #include "source.h"
 
+#include "arena.h"
+#include "error.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -14,34 +17,31 @@ void lq_sources_init(lq_sources *s) { memset(s, 0, sizeof *s); }
 
 void lq_sources_free(lq_sources *s) {
   for (size_t i = 0; i < s->n; i++) {
-    free(s->files[i].path);
-    free(s->files[i].text);
-    free(s->files[i].lines);
+    lq_mem_free(s->files[i].path);
+    lq_mem_free(s->files[i].text);
+    lq_mem_free(s->files[i].lines);
   }
-  free(s->files);
+  lq_mem_free(s->files);
   memset(s, 0, sizeof *s);
 }
 
 uint32_t lq_sources_add(lq_sources *s, const char *path, char *text, size_t len) {
   if (s->n == s->cap) {
     s->cap = s->cap ? s->cap * 2 : 4;
-    s->files = realloc(s->files, s->cap * sizeof *s->files);
-    if (!s->files) abort();
+    s->files = lq_mem_realloc(s->files, s->cap * sizeof *s->files);
   }
   lq_source *f = &s->files[s->n];
-  f->path = strdup(path);
+  f->path = lq_mem_strdup(path);
   f->text = text;
   f->len = len;
   size_t cap = 64;
-  f->lines = malloc(cap * sizeof *f->lines);
-  if (!f->path || !f->lines) abort();
+  f->lines = lq_mem_alloc(cap * sizeof *f->lines);
   f->nlines = 0;
   f->lines[f->nlines++] = 0;
   for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++) {
     if (f->nlines == cap) {
       cap *= 2;
-      f->lines = realloc(f->lines, cap * sizeof *f->lines);
-      if (!f->lines) abort();
+      f->lines = lq_mem_realloc(f->lines, cap * sizeof *f->lines);
     }
     f->lines[f->nlines++] = (uint32_t)(p - text + 1);
   }
@@ -83,56 +83,60 @@ const char *lq_sources_line(const lq_sources *s, uint32_t file, uint32_t off, si
 /* Only what can be read to an end: a file, or a pipe (`<(git show ...)`), whose
  * size is checked as it comes. A folder or a device is refused before it is
  * opened: /dev/zero would never end, and opening some devices does things. */
-char *lq_read_file_max(const char *path, size_t max, size_t *len) {
+static char *read_failed(lq_error *e, const char *path, int sys) {
+  lq_error_sys(e, sys, "cannot read '%s': %s", path, lq_read_strerror(sys));
+  return NULL;
+}
+
+char *lq_read_file_max(const char *path, size_t max, size_t *len, lq_error *e) {
   struct stat st;
-  if (stat(path, &st) != 0) return NULL;
-  if (S_ISDIR(st.st_mode)) { errno = EISDIR; return NULL; }
-  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) { errno = ENODEV; return NULL; }
-  if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) { errno = ENXIO; return NULL; }
-  if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) { errno = EFBIG; return NULL; }
+  if (stat(path, &st) != 0) return read_failed(e, path, errno);
+  if (S_ISDIR(st.st_mode)) return read_failed(e, path, EISDIR);
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return read_failed(e, path, ENODEV);
+  if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) return read_failed(e, path, ENXIO);
+  if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) return read_failed(e, path, EFBIG);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return NULL;
+  if (fd < 0) return read_failed(e, path, errno);
   /* The file may have been swapped since stat: look again at what is open. */
   int err = fstat(fd, &st) != 0 ? errno
           : S_ISDIR(st.st_mode) ? EISDIR
           : !S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) ? ENODEV : 0;
   if (err) {
     close(fd);
-    errno = err;
-    return NULL;
+    return read_failed(e, path, err);
   }
   /* A regular file's size is the first guess; a file that grows is still cut at max + 1. */
   size_t cap = S_ISREG(st.st_mode) && (uintmax_t)st.st_size < max ? (size_t)st.st_size + 2 : 4096;
   if (cap < 4096) cap = 4096;
   size_t n = 0;
-  char *buf = malloc(cap);
-  if (!buf) abort();
+  char *buf = lq_mem_alloc(cap);
   for (;;) {
     if (n + 1 == cap) {
       if (n > max) break;
       cap = cap > max / 2 ? max + 2 : cap * 2;
-      if (!(buf = realloc(buf, cap))) abort();
+      buf = lq_mem_realloc(buf, cap);
     }
     ssize_t got = read(fd, buf + n, cap - n - 1);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
       err = errno;
       close(fd);
-      free(buf);
-      errno = err;
-      return NULL;
+      lq_mem_free(buf);
+      return read_failed(e, path, err);
     }
     if (got == 0) break;
     n += (size_t)got;
   }
   close(fd);
-  if (n > max) { free(buf); errno = EFBIG; return NULL; }
+  if (n > max) { lq_mem_free(buf); return read_failed(e, path, EFBIG); }
   buf[n] = '\0';
   *len = n;
   return buf;
 }
 
-char *lq_read_file(const char *path, size_t *len) { return lq_read_file_max(path, LQ_MAX_RULES_BYTES, len); }
+char *lq_read_file(const char *path, size_t *len, lq_error *e) {
+  return lq_read_file_max(path, LQ_MAX_RULES_BYTES, len, e);
+}
 
 const char *lq_read_strerror(int err) {
   switch (err) {

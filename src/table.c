@@ -260,12 +260,7 @@ static void start_cells(loader *L, growing *g, int ncols) {
 static lq_value *next_row(growing *g, uint32_t row) {
   if (row == g->cap) {
     size_t cap = 2 * g->cap < g->most ? 2 * g->cap : g->most;
-    lq_value *cells = realloc(g->cells, cap * (size_t)g->stride * sizeof *cells);
-    if (!cells) {
-      fputs("leadq: out of memory\n", stderr);
-      abort();
-    }
-    g->cells = cells;
+    g->cells = lq_mem_realloc(g->cells, cap * (size_t)g->stride * sizeof *g->cells);
     g->cap = cap;
   }
   lq_value *cells = g->cells + (size_t)row * (size_t)g->stride;
@@ -292,7 +287,7 @@ static lq_value *widen(loader *L, growing *g, uint32_t row, int need) {
     if (g->stride) memcpy(to, g->cells + r * (size_t)g->stride, (size_t)g->stride * sizeof *cells);
     for (int c = g->stride; c < stride; c++) to[c] = LQ_NOVALUE;
   }
-  if (g->heap) free(g->cells);
+  if (g->heap) lq_mem_free(g->cells);
   g->cells = cells;
   g->stride = stride;
   g->cap = cap;
@@ -310,7 +305,7 @@ static void finish_cells(loader *L, growing *g) {
   if (g->heap || stride != ncols)   /* room to grow, or the first row's key twice */
     for (uint32_t r = 0; r < t->nrows && ncols; r++)
       memmove(cells + r * ncols, g->cells + r * stride, ncols * sizeof *cells);
-  if (g->heap) free(g->cells);
+  if (g->heap) lq_mem_free(g->cells);
   t->cells = cells;
 }
 
@@ -353,9 +348,9 @@ static bool ndjson_cells(loader *L, growing *g, const lq_feed_schema *schema, co
   if (keep) {
     /* A number keeps pointers into its line's bytes: they live in the program too. */
     const char *raw = lq_arena_strndup(L->a, r->raw, r->len);
-    char why[200];
+    lq_error e;
     bool ignored;
-    row = lq_feed_decode(schema, L->a, raw, r->len, why, sizeof why, &ignored);   /* it was read once */
+    row = lq_feed_decode(schema, L->a, raw, r->len, &e, &ignored);   /* it was read once */
   }
   if (!g->cap) widen(L, g, t->nrows, keys);
   lq_value *cells = next_row(g, t->nrows);
@@ -410,7 +405,8 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
   g.lines = lq_arena_alloc(L->a, g.most * sizeof *g.lines);
   lq_arena scratch;   /* a row's decoding, kept only until its cells are */
   lq_arena_init(&scratch, 64 * 1024);
-  char why[200];
+  lq_error e;
+  lq_error_clear(&e);
   while (lq_feed_next(f, &r)) {
     if (!schema) {
       schema = csv ? own_schema(L, lq_feed_schema_of(f)) : lq_feed_schema_of(f);
@@ -418,9 +414,9 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
     }
     lq_arena_reset(&scratch);
     bool ignored = false;
-    cJSON *row = r.bad ? NULL : lq_feed_decode(schema, &scratch, r.raw, r.len, why, sizeof why, &ignored);
+    cJSON *row = r.bad ? NULL : lq_feed_decode(schema, &scratch, r.raw, r.len, &e, &ignored);
     if (!row) {
-      bad_row(L, &r, csv, why);
+      bad_row(L, &r, csv, e.msg);
       continue;
     }
     if (csv) {

@@ -1,20 +1,30 @@
 #!/bin/sh
 # include_graph.sh: fails when the modules of src/ include each other in a
-# cycle. A module is x.c with x.h (src/cli/x.c is cli/x); an edge is an
-# `#include "..."` from any file of one module to a header of another.
+# cycle. A module is x.c with x.h (src/cli/x.c is cli/x), and with x_NAME.h
+# when no x_NAME.c exists: a module's internal header (leadq_internal.h is
+# leadq.c's, beside its public leadq.h). An edge is an `#include "..."` from
+# any file of one module to a header of another.
 # Usage: tests/include_graph.sh [SRC_DIR]
 src=${1:-src}
+# The module a file (without its extension) belongs to.
+module() {
+  m=$1
+  case $m in
+  *_*) [ -f "$src/$m.c" ] || { [ -f "$src/${m%%_*}.c" ] && m=${m%%_*}; } ;;
+  esac
+  echo "$m"
+}
 edges=$(for f in "$src"/*.c "$src"/*.h "$src"/cli/*.c "$src"/cli/*.h; do
   [ -f "$f" ] || continue
   rel=${f#"$src"/}
   dir=$(dirname "$rel")
-  from=${rel%.*}
+  from=$(module "${rel%.*}")
   sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f" | while read -r inc; do
     case $dir in .) to=$inc ;; *) to=$dir/$inc ;; esac
     # resolve ../ once (src/cli/x.c includes ../compile.h)
     to=$(echo "$to" | sed 's|^[^/]*/\.\./||')
     [ -f "$src/$to" ] || continue          # generated (leadq.tab.h) or system
-    to=${to%.*}
+    to=$(module "${to%.*}")
     [ "$to" = "$from" ] || echo "$from $to"
   done
 done | sort -u)

@@ -7,12 +7,16 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
-#include "../compile.h"
-#include "../eval.h"
-#include "../feed.h"
-#include "../fields.h"
-#include "../json.h"
-#include "../output.h"
+/* The CLI is the library's first client: it compiles and shows diagnostics
+ * through leadq.h (leadq_internal.h: cli_load in main.c). The rest is internal on
+ * purpose, each for what leadq.h does not offer an embedder: */
+#include "../compile.h"   /* the program model (program.h): every command walks its declarations */
+#include "../eval.h"      /* lq_result per lead: --stats, filters, explain's traces, diff, report, test */
+#include "../feed.h"      /* reading files and stdin: NDJSON and CSV, gzip, bad records, --errors */
+#include "../fields.h"    /* the end-of-run warnings about fields no lead had */
+#include "../json.h"      /* the lead as cJSON nodes (annotate, fields) and lq_buf, the output buffer */
+#include "../output.h"    /* CSV output, --annotate, ids, owners: formats beyond the decision line */
+#include "../leadq.h"
 #include <getopt.h>
 
 enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2, EXIT_COMPILE = 3, EXIT_IO = 4 };

@@ -165,9 +165,10 @@ static int fmt_one(const char *path, int flags, lq_buf *out) {
   bool from_stdin = !strcmp(path, "-");
   const char *name = from_stdin ? "<stdin>" : path;
   size_t len;
-  char *text = from_stdin ? read_stdin(&len) : lq_read_file(path, &len);
+  lq_error e;
+  char *text = from_stdin ? read_stdin(&len) : lq_read_file(path, &len, &e);
   if (!text) {
-    fprintf(stderr, "leadq fmt: cannot read '%s': %s\n", name, lq_read_strerror(errno));
+    fprintf(stderr, "leadq fmt: cannot read '%s': %s\n", name, lq_read_strerror(from_stdin ? errno : e.sys));
     return EXIT_IO;
   }
   lq_sources src;

@@ -266,10 +266,10 @@ int cli_print_id_warning(const cli_input *in) {
 
 cJSON *cli_decode(const lq_feed_schema *schema, lq_arena *a, const char *name, uint64_t line, const char *raw,
                   size_t len, const char *bad, lq_buf *msg, lq_buf *saved, bool *ignored) {
-  char why[200];
-  cJSON *lead = bad ? NULL : lq_feed_decode(schema, a, raw, len, why, sizeof why, ignored);
+  lq_error e;
+  cJSON *lead = bad ? NULL : lq_feed_decode(schema, a, raw, len, &e, ignored);
   if (lead || !msg) return lead;
-  lq_buf_printf(msg, "%s:%llu: error: %s\n", name, (unsigned long long)line, bad ? bad : why);
+  lq_buf_printf(msg, "%s:%llu: error: %s\n", name, (unsigned long long)line, bad ? bad : e.msg);
   if (saved) {
     lq_buf_put(saved, raw, len);
     lq_buf_putc(saved, '\n');

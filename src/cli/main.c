@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../eval.h"
+#include "../leadq_internal.h"
 #include "../json.h"
 #include "cli.h"
 
@@ -171,27 +172,23 @@ lq_program *cli_load(const char *path, bool print_warnings, int *status) {
 }
 
 lq_program *cli_load_opts(const char *path, const lq_compile_opts *o, bool print_warnings, int *status) {
-  lq_diags d;
-  lq_diags_init(&d);
-  lq_program *p = lq_compile_file_opts(path, o, &d);
-  lq_diags_sort(&d);
-  if (d.errors || print_warnings) lq_diags_print(&d, &p->sources, stderr, cli_color());
-  size_t errors = d.errors;
-  if (errors) *status = p->sources.n == 0 ? EXIT_IO : EXIT_COMPILE;
+  leadq_program *prog;
+  leadq_diagnostics *diags;
+  leadq_status st = lq_api_compile(path, o, &prog, &diags);
+  size_t errors = leadq_diagnostics_errors(diags), len;
+  const char *text = leadq_diagnostics_text(diags, cli_color(), &len);
+  if (errors || print_warnings) fwrite(text, 1, len, stderr);
+  if (errors) *status = st == LEADQ_ERR_IO ? EXIT_IO : EXIT_COMPILE;
   /* Name what is wrong: the rules, or an expression given on the command line. */
   bool extra_only = o->extra_name && errors;
-  for (size_t i = 0; i < d.n && extra_only; i++)
-    extra_only = d.items[i].severity != LQ_ERROR || (d.items[i].span.file < p->sources.n &&
-                                                     !strcmp(p->sources.files[d.items[i].span.file].path, o->extra_name));
-  if (errors && p->sources.n)
+  leadq_diagnostic g;
+  for (size_t i = 0; extra_only && leadq_diagnostics_get(diags, i, &g); i++)
+    extra_only = g.severity != LEADQ_SEVERITY_ERROR || (g.file && !strcmp(g.file, o->extra_name));
+  if (errors && st != LEADQ_ERR_IO)
     fprintf(stderr, "%s: %zu error%s; nothing was evaluated\n", extra_only ? o->extra_name : path, errors,
             errors == 1 ? "" : "s");
-  lq_diags_free(&d);
-  if (errors) {
-    lq_program_free(p);
-    return NULL;
-  }
-  return p;
+  leadq_diagnostics_free(diags);
+  return prog ? lq_api_take(prog) : NULL;
 }
 
 /* The command's status; what it wrote to stdout is checked by main after. */
@@ -219,7 +216,6 @@ static int dispatch(int argc, char **argv) {
 int main(int argc, char **argv) {
   /* Before anything is opened: a file must never take a closed stdout's number. */
   if (!cli_std_open()) return EXIT_IO;
-  lq_json_init();
   int status = dispatch(argc, argv);
   const struct command *c = argc >= 2 ? find_command(argv[1]) : NULL;
   return cli_finish(c ? c->name : NULL, status);

@@ -402,7 +402,11 @@ static bool case_record(void *ctx, lq_feed *f, const char *name_, const lq_recor
   const cJSON *c = NULL;
   if (r->too_long) snprintf(why, sizeof why, "longer than --max-line-bytes");
   else if (r->bad) snprintf(why, sizeof why, "%s", r->bad);
-  else c = lq_feed_decode(lq_feed_schema_of(f), s, r->raw, r->len, why, sizeof why, &ignored);
+  else {
+    lq_error e;
+    c = lq_feed_decode(lq_feed_schema_of(f), s, r->raw, r->len, &e, &ignored);
+    if (!c) snprintf(why, sizeof why, "%s", e.msg);
+  }
   if (!c) {
     test_error(T, C->path, name, why);
     /* saved verbatim, as every command saves a bad record */

@@ -37,9 +37,8 @@ static void read_all(const unsigned char *data, size_t size, lq_feed_opts o) {
       continue;
     }
     if (r.raw[r.len] != '\0') abort();
-    char why[200];
     bool ignored = false;
-    cJSON *lead = r.bad ? NULL : lq_feed_decode(lq_feed_schema_of(f), &a, r.raw, r.len, why, sizeof why, &ignored);
+    cJSON *lead = r.bad ? NULL : lq_feed_decode(lq_feed_schema_of(f), &a, r.raw, r.len, &(lq_error){0}, &ignored);
     if (lead) lq_out_lead_json(&out, lead);
     out.len = 0;
     lq_arena_reset(&a);

@@ -31,7 +31,6 @@ static lq_program *program;
 static lq_eval *E;
 
 static void setup(void) {
-  lq_json_init();
   lq_diags d;
   lq_diags_init(&d);
   const char *path = getenv("LEADQ_FUZZ_RULES") ? getenv("LEADQ_FUZZ_RULES") : "rules/acme.lq";
@@ -50,14 +49,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
   memcpy(text, data, size);
   text[size] = '\0';
   lq_buf out = {0};
-  char why[160];
   for (char *line = text, *end; line <= text + size; line = end + 1) {
     end = memchr(line, '\n', (size_t)(text + size - line));
     if (!end) end = text + size;
     *end = '\0';
     size_t len = (size_t)(end - line);
     lq_eval_reset(E);
-    cJSON *lead = lq_json_parse_lead(lq_eval_scratch(E), line, len, why, sizeof why);
+    cJSON *lead = lq_json_parse_lead(lq_eval_scratch(E), line, len, &(lq_error){0});
     if (!lead) continue;
     cJSON *theirs = lq_json_parse(lq_eval_scratch(E), line, len);
     if (!theirs || !same_tree(lead, theirs)) abort();

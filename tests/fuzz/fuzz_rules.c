@@ -42,19 +42,13 @@ static void format_twice(const char *text, size_t size) {
 }
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
-  static bool ready;
-  if (!ready) {
-    lq_json_init();
-    ready = true;
-  }
   if (size > 1 << 16) return 0;   /* rules files are small; keep runs fast */
   lq_diags d;
   lq_diags_init(&d);
   lq_program *p = lq_compile_text("fuzz.lq", (const char *)data, size, &d);
   if (d.errors == 0) {
     lq_eval *E = lq_eval_new(p, 1795305600.0);
-    char why[160];
-    cJSON *j = lq_json_parse_lead(lq_eval_scratch(E), lead, sizeof lead - 1, why, sizeof why);
+    cJSON *j = lq_json_parse_lead(lq_eval_scratch(E), lead, sizeof lead - 1, &(lq_error){0});
     if (j) {
       const lq_result *r = lq_eval_lead(E, j);
       lq_buf out = {0};

@@ -36,7 +36,6 @@ typedef struct df_case {
 } df_case;
 
 static df_case df_new(const char *old_rules, const char *new_rules, int show) {
-  lq_json_init();
   df_case c = {df_compile(old_rules), df_compile(new_rules), NULL, 0};
   c.D = lq_diff_new(c.old, c.new, T_NOW, show);
   return c;
@@ -45,7 +44,7 @@ static df_case df_new(const char *old_rules, const char *new_rules, int show) {
 static bool df_lead(df_case *c, const char *id, const char *lead) {
   char why[160];
   lq_diff_reset(c->D);
-  cJSON *j = lq_json_parse_lead(lq_diff_scratch(c->D), lead, strlen(lead), why, sizeof why);
+  cJSON *j = t_parse_lead(lq_diff_scratch(c->D), lead, strlen(lead), why, sizeof why);
   cr_assert(j, "lead should parse: %s", why);
   ++c->lineno;
   lq_id lid = id ? *T_ID_TEXT(id, c->lineno) : *T_ID_LINE(c->lineno);

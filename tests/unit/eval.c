@@ -52,7 +52,7 @@ Test(contract, decision_line_matches_the_contract_exactly) {
   cr_assert(lq_path_parse(&a, "id", &segs, &nsegs, NULL));
   /* lqt_run parsed the lead into the scratch arena; parse it again to reach it. */
   lq_eval_reset(t->E);
-  cJSON *lead = lq_json_parse_lead(lq_eval_scratch(t->E), T1_LEAD, strlen(T1_LEAD), t->why, sizeof t->why);
+  cJSON *lead = t_parse_lead(lq_eval_scratch(t->E), T1_LEAD, strlen(T1_LEAD), t->why, sizeof t->why);
   r = lq_eval_lead(t->E, lead);
   lq_id id = lq_id_read(t->E, lead, segs, nsegs, 1);
   lq_buf b = {0};
@@ -1100,9 +1100,8 @@ Test(route, otherwise_first_shadows_later_routes) {
   lq_program *p = t_compile("route \"all\" otherwise\nroute \"east\" when true\n", &d);
   cr_assert_eq(d.errors, 0);
   lq_eval *E = lq_eval_new(p, T_NOW);
-  lq_json_init();
   char why[128];
-  cJSON *lead = lq_json_parse_lead(lq_eval_scratch(E), "{}", 2, why, sizeof why);
+  cJSON *lead = t_parse_lead(lq_eval_scratch(E), "{}", 2, why, sizeof why);
   const lq_result *r = lq_eval_lead(E, lead);
   cr_assert_eq(r->route, 0);
   lq_eval_free(E);

@@ -303,7 +303,6 @@ static xp_json *xp_from_json(const char *json) {
   xp_json *j = calloc(1, sizeof *j);
   cr_assert(j);
   j->p = xp_rules();
-  lq_json_init();
   lq_arena_init(&j->a, 1024);
   const cJSON *c = lq_json_parse(&j->a, json, strlen(json));
   cr_assert_not_null(c, "test JSON should parse: %s", json);

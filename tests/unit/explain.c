@@ -180,8 +180,8 @@ Test(explain_text, no_data_through_a_define) {
 
 /* ---- JSON ---- */
 
-/* Parsed with lq_json_parse: lq_json_init points cJSON's allocator at arenas,
- * so the tree lives in xe_arena and is freed with it (xe_json_done). */
+/* Parsed with lq_json_parse, which copies the tree into xe_arena: it is freed
+ * with it (xe_json_done). */
 static lq_arena xe_arena;
 
 static cJSON *xe_json(const char *lead) {

@@ -212,7 +212,7 @@ static void decode_nth(decoded *d, const char *s, int nth) {
   for (int i = 0; i <= nth; i++) cr_assert(lq_feed_next(f, &r), "record %d of %s", i, s);
   d->ignored = false;
   d->why[0] = '\0';
-  d->lead = lq_feed_decode(lq_feed_schema_of(f), &d->arena, r.raw, r.len, d->why, sizeof d->why, &d->ignored);
+  d->lead = t_feed_decode(lq_feed_schema_of(f), &d->arena, r.raw, r.len, d->why, sizeof d->why, &d->ignored);
   d->feed = f;
 }
 
@@ -456,7 +456,7 @@ Test(csv, bom_and_semicolon) {
   lq_arena_init(&a, 1024);
   char why[200];
   bool ignored = false;
-  cJSON *lead = lq_feed_decode(lq_feed_schema_of(f), &a, r.raw, r.len, why, sizeof why, &ignored);
+  cJSON *lead = t_feed_decode(lq_feed_schema_of(f), &a, r.raw, r.len, why, sizeof why, &ignored);
   cr_assert_not_null(lead, "%s", why);
   cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(lead, "note")->valuestring, "x;y");
   lq_arena_free(&a);
@@ -668,7 +668,7 @@ Test(csv, only_the_kept_columns_are_decoded_but_a_bad_record_is_still_bad) {
   lq_arena_init(&a, 1024);
   char why[200];
   bool ignored = false;
-  cJSON *lead = lq_feed_decode(lq_feed_schema_of(f), &a, r.raw, r.len, why, sizeof why, &ignored);
+  cJSON *lead = t_feed_decode(lq_feed_schema_of(f), &a, r.raw, r.len, why, sizeof why, &ignored);
   cr_assert_not_null(lead, "%s", why);
   cr_assert_not_null(cJSON_GetObjectItemCaseSensitive(lead, "b"));
   cr_assert_eq(cJSON_GetObjectItemCaseSensitive(lead, "b")->valuedouble, 2);
@@ -676,7 +676,7 @@ Test(csv, only_the_kept_columns_are_decoded_but_a_bad_record_is_still_bad) {
   cr_assert_null(cJSON_GetObjectItemCaseSensitive(lead, "a"), "an unkept column is left out");
   cr_assert_null(cJSON_GetObjectItemCaseSensitive(lead, "c"));
   cr_assert(lq_feed_next(f, &r));
-  cr_assert_null(lq_feed_decode(lq_feed_schema_of(f), &a, r.raw, r.len, why, sizeof why, &ignored),
+  cr_assert_null(t_feed_decode(lq_feed_schema_of(f), &a, r.raw, r.len, why, sizeof why, &ignored),
                  "text after a closing quote in an unkept column is still a bad record");
   cr_assert(strstr(why, "closing quote"), "%s", why);
   lq_arena_free(&a);

@@ -25,7 +25,6 @@ static ft *ft_new_id(const char *rules, const char *id_field) {
   lq_arena_init(&f->a, 64 * 1024);
   lq_arena_init(&f->ida, 1024);
   if (id_field) cr_assert(lq_path_parse(&f->ida, id_field, &f->id_segs, &f->id_nsegs, NULL), "id path %s", id_field);
-  lq_json_init();
   f->t = lq_fields_new(f->p, f->id_segs, f->id_nsegs);
   return f;
 }
@@ -34,7 +33,7 @@ static ft *ft_new(const char *rules) { return ft_new_id(rules, NULL); }
 
 static cJSON *ft_parse(ft *f, const char *lead) {
   char why[160];
-  cJSON *j = lq_json_parse_lead(&f->a, lead, strlen(lead), why, sizeof why);
+  cJSON *j = t_parse_lead(&f->a, lead, strlen(lead), why, sizeof why);
   cr_assert(j, "lead should parse: %s (%s)", why, lead);
   return j;
 }

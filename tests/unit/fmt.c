@@ -40,7 +40,7 @@ static char *fmtt_format(const char *text, size_t *errors) {
 
 static char *fmtt_read(const char *path) {
   size_t len;
-  char *s = lq_read_file(path, &len);
+  char *s = lq_read_file(path, &len, &(lq_error){0});
   cr_assert(s, "cannot read %s", path);
   return s;
 }
@@ -85,7 +85,6 @@ static const char *const fmtt_leads[] = {
 
 /* Every decision of text on the leads above and on examples/sample.ndjson, one per line. */
 static char *fmtt_decisions(const char *name, const char *text) {
-  lq_json_init();
   lq_diags d;
   lq_diags_init(&d);
   lq_program *p = lq_compile_text(name, text, strlen(text), &d);
@@ -93,7 +92,7 @@ static char *fmtt_decisions(const char *name, const char *text) {
   lq_eval *E = lq_eval_new(p, 1795305600.0);
   lq_buf out = {0};
   size_t nleads = sizeof fmtt_leads / sizeof *fmtt_leads;
-  char *sample = lq_read_file("examples/sample.ndjson", &(size_t){0});
+  char *sample = lq_read_file("examples/sample.ndjson", &(size_t){0}, &(lq_error){0});
   cr_assert(sample, "cannot read examples/sample.ndjson (run the tests from the top folder)");
   char *line = sample, *save = NULL;
   for (size_t i = 0;; i++) {
@@ -101,11 +100,11 @@ static char *fmtt_decisions(const char *name, const char *text) {
     if (i < nleads) lead = fmtt_leads[i];
     else if (i < nleads + 300 && (line = strtok_r(i == nleads ? sample : NULL, "\n", &save))) lead = line;
     else break;
-    char why[160];
+    lq_error why;
     lq_eval_reset(E);
     size_t len = strlen(lead);
     char *copy = lq_arena_strndup(lq_eval_scratch(E), lead, len);
-    cJSON *json = lq_json_parse_lead(lq_eval_scratch(E), copy, len, why, sizeof why);
+    cJSON *json = lq_json_parse_lead(lq_eval_scratch(E), copy, len, &why);
     if (!json) continue;
     const lq_result *r = lq_eval_lead(E, json);
     lq_out_decision(&out, p, r, &(lq_id){.kind = LQ_ID_LINE, .line = (uint64_t)i + 1});

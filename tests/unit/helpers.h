@@ -19,6 +19,7 @@
 #include "compile.h"
 #include "diag.h"
 #include "eval.h"
+#include "feed.h"
 #include "json.h"
 #include "output.h"
 #include "value.h"
@@ -33,6 +34,32 @@ static inline int t_fd_of(const void *s, size_t n) {
   fclose(fp);
   lseek(fd, 0, SEEK_SET);
   return fd;
+}
+
+/* A lead parsed, and a record decoded, with the reason in a text buffer, as
+ * the tests show it (the library fills an lq_error). */
+static inline void t_why(char *why, size_t whylen, const lq_error *e) {
+  size_t n = strlen(e->msg);
+  if (n >= whylen) n = whylen - 1;
+  memcpy(why, e->msg, n);
+  why[n] = '\0';
+}
+
+static inline cJSON *t_parse_lead(lq_arena *a, const char *s, size_t n, char *why, size_t whylen) {
+  lq_error e;
+  lq_error_clear(&e);
+  cJSON *j = lq_json_parse_lead(a, s, n, &e);
+  t_why(why, whylen, &e);
+  return j;
+}
+
+static inline cJSON *t_feed_decode(const lq_feed_schema *schema, lq_arena *a, const char *raw, size_t len, char *why,
+                                   size_t whylen, bool *ignored) {
+  lq_error e;
+  lq_error_clear(&e);
+  cJSON *j = lq_feed_decode(schema, a, raw, len, &e, ignored);
+  t_why(why, whylen, &e);
+  return j;
 }
 
 /* 2026-11-22T00:00:00Z: the contract's test date. */
@@ -136,7 +163,6 @@ static inline lqt *lqt_new_at(const char *rules, double now) {
   char all[4096];
   cr_assert_eq(d.errors, 0, "rules should compile: %s\n%s", t_diag_all(&d, all, sizeof all), rules);
   lq_diags_free(&d);
-  lq_json_init();
   t->E = lq_eval_new(t->p, now);
   return t;
 }
@@ -146,7 +172,7 @@ static inline lqt *lqt_new(const char *rules) { return lqt_new_at(rules, T_NOW);
 /* Evaluates one lead (JSON text); the result stays valid until the next call. */
 static inline const lq_result *lqt_run(lqt *t, const char *lead) {
   lq_eval_reset(t->E);
-  cJSON *j = lq_json_parse_lead(lq_eval_scratch(t->E), lead, strlen(lead), t->why, sizeof t->why);
+  cJSON *j = t_parse_lead(lq_eval_scratch(t->E), lead, strlen(lead), t->why, sizeof t->why);
   cr_assert(j, "lead should parse: %s (%s)", t->why, lead);
   t->r = lq_eval_lead(t->E, j);
   return t->r;

@@ -8,14 +8,13 @@
 
 /* Parses s as a lead; returns whether it parsed and the reason in why. */
 static bool parse_lead(const char *s, size_t n, char *why, size_t whylen) {
-  lq_json_init();
   lq_arena a;
   lq_arena_init(&a, 4096);
   char *copy = malloc(n + 1);
   memcpy(copy, s, n);
   copy[n] = '\0';
   why[0] = '\0';
-  cJSON *j = lq_json_parse_lead(&a, copy, n, why, whylen);
+  cJSON *j = t_parse_lead(&a, copy, n, why, whylen);
   bool ok = j != NULL;
   free(copy);
   lq_arena_free(&a);
@@ -37,12 +36,11 @@ Test(json, valid_object) {
 }
 
 Test(json, parsed_values) {
-  lq_json_init();
   lq_arena a;
   lq_arena_init(&a, 4096);
   char why[100];
   const char *s = "{\"id\":\"t1\",\"n\":1.5,\"l\":[1,2]}";
-  cJSON *j = lq_json_parse_lead(&a, s, strlen(s), why, sizeof why);
+  cJSON *j = t_parse_lead(&a, s, strlen(s), why, sizeof why);
   cr_assert_not_null(j);
   lq_value v = lq_value_from_json(&a, cJSON_GetObjectItemCaseSensitive(j, "l"));
   cr_assert_eq(v.kind, LQ_V_LIST);
@@ -175,12 +173,11 @@ Test(numfmt, large_and_non_finite) {
 /* The key text of a lead's value written as json, and its kind. */
 static const char *key_of(const char *json, lq_vkind *kind) {
   static char out[64];
-  lq_json_init();
   lq_arena a;
   lq_arena_init(&a, 4096);
   char why[100], lead[128], buf[32];
   snprintf(lead, sizeof lead, "{\"k\":%s}", json);
-  cJSON *j = lq_json_parse_lead(&a, lead, strlen(lead), why, sizeof why);
+  cJSON *j = t_parse_lead(&a, lead, strlen(lead), why, sizeof why);
   cr_assert_not_null(j, "%s: %s", lead, why);
   lq_value v = lq_value_from_json(&a, cJSON_GetObjectItemCaseSensitive(j, "k"));
   *kind = (lq_vkind)v.kind;
@@ -517,7 +514,7 @@ Test(output, annotated_line_replaces_a_key_it_has) {
   lqt *t = lqt_new("ruleset \"r\" version \"1\"\nstage MQL when true\n");
   const char *line = "{ \"q\" : [1, {\"q\": \"]}\"}] ,\"x\":\"q\\\"\"}";
   lq_eval_reset(t->E);
-  cJSON *lead = lq_json_parse_lead(lq_eval_scratch(t->E), line, strlen(line), t->why, sizeof t->why);
+  cJSON *lead = t_parse_lead(lq_eval_scratch(t->E), line, strlen(line), t->why, sizeof t->why);
   cr_assert(lead, "%s", t->why);
   const lq_result *r = lq_eval_lead(t->E, lead);
   lq_buf b = {0};
@@ -626,7 +623,7 @@ Test(paths_parse, id_field_lookup) {
   cr_assert(lq_path_parse(&a, "crm.`Prospect ID`[1]", &s, &n, NULL));
   lq_eval_reset(t->E);
   const char *line = "{\"crm\":{\"Prospect ID\":[\"p1\",\"p2\"]}}";
-  cJSON *lead = lq_json_parse_lead(lq_eval_scratch(t->E), line, strlen(line), t->why, sizeof t->why);
+  cJSON *lead = t_parse_lead(lq_eval_scratch(t->E), line, strlen(line), t->why, sizeof t->why);
   lq_value v = lq_eval_path(t->E, lead, s, n);
   cr_assert_eq(v.kind, LQ_V_STR);
   cr_assert_str_eq(v.str, "p2");

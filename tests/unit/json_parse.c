@@ -5,17 +5,17 @@
 #include "json.h"
 
 static lq_arena jp_arena;
-static char jp_why[200];
+static lq_error jp_err;
+static const char *jp_why = jp_err.msg;
 
 static void jp_setup(void) {
-  lq_json_init();
   lq_arena_init(&jp_arena, 4096);
 }
 static void jp_teardown(void) { lq_arena_free(&jp_arena); }
 
 static cJSON *jp(const char *text) {
-  jp_why[0] = '\0';
-  return lq_json_parse_lead(&jp_arena, text, strlen(text), jp_why, sizeof jp_why);
+  lq_error_clear(&jp_err);
+  return lq_json_parse_lead(&jp_arena, text, strlen(text), &jp_err);
 }
 
 TestSuite(json_parse, .init = jp_setup, .fini = jp_teardown);

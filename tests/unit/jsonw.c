@@ -198,7 +198,6 @@ Test(jsonw, caller_written_values) {
 
 /* What the writer writes parses back, with cJSON, to the structure meant. */
 Test(jsonw, parses_back_to_the_intended_structure) {
-  lq_json_init();
   lq_buf b = {0};
   lq_jw w = lq_jw_on(&b);
   lq_jw_object(&w);

@@ -251,14 +251,13 @@ Test(parse, include_reads_a_file_relative_to_the_including_one) {
   cr_assert_str_eq(p->name, "main");
   cr_assert_eq(p->ndefines, 1);
   cr_assert_eq(p->sources.n, 2);
-  lq_json_init();
   lq_eval *E = lq_eval_new(p, T_NOW);
   char why[100];
-  cJSON *lead = lq_json_parse_lead(lq_eval_scratch(E), "{\"email\":\"a@corp.com\"}", 22, why, sizeof why);
+  cJSON *lead = t_parse_lead(lq_eval_scratch(E), "{\"email\":\"a@corp.com\"}", 22, why, sizeof why);
   cr_assert_not_null(lead, "%s", why);
   cr_assert_eq(lq_eval_lead(E, lead)->stage, 0);
   lq_eval_reset(E);
-  lead = lq_json_parse_lead(lq_eval_scratch(E), "{\"email\":\"a@gmail.com\"}", 23, why, sizeof why);
+  lead = t_parse_lead(lq_eval_scratch(E), "{\"email\":\"a@gmail.com\"}", 23, why, sizeof why);
   cr_assert_eq(lq_eval_lead(E, lead)->stage, -1);
   lq_eval_free(E);
   lq_program_free(p);

@@ -433,7 +433,7 @@ static int decode_all(const char *s, size_t n, const char *name, size_t max, boo
     lq_arena_reset(&a);
     char w[200];
     bool ignored = false;
-    ok[k] = lq_feed_decode(lq_feed_schema_of(f), &a, r.raw, r.len, w, sizeof w, &ignored) != NULL;
+    ok[k] = t_feed_decode(lq_feed_schema_of(f), &a, r.raw, r.len, w, sizeof w, &ignored) != NULL;
     if (!ok[k]) snprintf(why, whylen, "%s", w);
     k++;
   }

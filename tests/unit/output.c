@@ -46,7 +46,7 @@ static lq_id run_with_id(lqt *t, const char *lead, uint64_t line) {
   uint32_t nsegs;
   cr_assert(lq_path_parse(&a, "id", &segs, &nsegs, NULL));
   lq_eval_reset(t->E);
-  cJSON *j = lq_json_parse_lead(lq_eval_scratch(t->E), lead, strlen(lead), t->why, sizeof t->why);
+  cJSON *j = t_parse_lead(lq_eval_scratch(t->E), lead, strlen(lead), t->why, sizeof t->why);
   cr_assert(j, "%s", t->why);
   t->r = lq_eval_lead(t->E, j);
   lq_id id = lq_id_read(t->E, j, segs, nsegs, line);
@@ -261,7 +261,7 @@ Test(output, csv_row_without_a_version_has_an_empty_cell) {
 
 static const char *lead_json(lq_arena *a, const char *in, lq_buf *b) {
   char why[100];
-  const cJSON *j = lq_json_parse_lead(a, in, strlen(in), why, sizeof why);
+  const cJSON *j = t_parse_lead(a, in, strlen(in), why, sizeof why);
   cr_assert(j, "%s: %s", why, in);
   b->len = 0;
   lq_out_lead_json(b, j);
@@ -269,7 +269,6 @@ static const char *lead_json(lq_arena *a, const char *in, lq_buf *b) {
 }
 
 Test(output, lead_json_round_trip) {
-  lq_json_init();
   lq_arena a;
   lq_arena_init(&a, 4096);
   lq_buf b = {0};
@@ -284,7 +283,7 @@ Test(output, lead_json_round_trip) {
   char *once = strdup(b.data);
   cr_assert_str_eq(lead_json(&a, once, &b), want);
   char why[100];
-  const cJSON *j = lq_json_parse_lead(&a, once, strlen(once), why, sizeof why);
+  const cJSON *j = t_parse_lead(&a, once, strlen(once), why, sizeof why);
   cr_assert(j, "%s", why);
   const cJSON *nul = cJSON_GetObjectItemCaseSensitive(j, "nul");
   cr_assert_eq(nul->valueint, 3);

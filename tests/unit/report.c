@@ -589,7 +589,6 @@ Test(report, recovers_the_history_model_of_leadgen, .timeout = 120) {
   lq_program *p = lq_compile_file_opts("rules/acme.lq", &co, &d);
   cr_assert_eq(d.errors, 0);
   lq_diags_free(&d);
-  lq_json_init();
   lq_eval *E = lq_eval_new(p, T_NOW);
   lq_report_opts o = {.outcome = "won == true"};
   lq_report *R = lq_report_new(p, &o);
@@ -599,7 +598,7 @@ Test(report, recovers_the_history_model_of_leadgen, .timeout = 120) {
   char why[160];
   while (fgets(line, sizeof line, fp)) {
     lq_eval_reset(E);
-    cJSON *lead = lq_json_parse_lead(lq_eval_scratch(E), line, strlen(line), why, sizeof why);
+    cJSON *lead = t_parse_lead(lq_eval_scratch(E), line, strlen(line), why, sizeof why);
     cr_assert_not_null(lead, "%s", why);
     const lq_result *r = lq_eval_lead(E, lead);
     bool won = lq_truthy(lq_eval_expr(E, p->defines[p->ndefines - 1].expr, LQ_NOVALUE));

@@ -63,7 +63,7 @@ static void rt_clean(const rt *t) {
 static const lq_result *rt_run(rt *t, const char *lead) {
   lq_eval_reset(t->E);
   char why[200];
-  cJSON *j = lq_json_parse_lead(lq_eval_scratch(t->E), lead, strlen(lead), why, sizeof why);
+  cJSON *j = t_parse_lead(lq_eval_scratch(t->E), lead, strlen(lead), why, sizeof why);
   cr_assert(j, "bad test lead %s: %s", lead, why);
   return lq_eval_lead(t->E, j);
 }

@@ -70,7 +70,10 @@ typedef struct counting_reader { int reads; } counting_reader;
 
 static char *count_read(void *ctx, const char *path, size_t *len) {
   ((counting_reader *)ctx)->reads++;
-  return lq_read_file(path, len);
+  lq_error e;
+  char *text = lq_read_file(path, len, &e);
+  if (!text) errno = e.sys;   /* the reader's contract (parse.h) */
+  return text;
 }
 
 Test(rules_input, through_a_reader_each_file_is_read_once, .timeout = 20.0) {
@@ -162,9 +165,9 @@ Test(rules_input, a_file_over_one_gigabyte_is_refused_before_it_is_read) {
   lq_diags_free(&d);
 
   size_t len = 0;
-  errno = 0;
-  cr_assert_null(lq_read_file(path, &len));
-  cr_assert_eq(errno, EFBIG);
+  lq_error e;
+  cr_assert_null(lq_read_file(path, &len, &e));
+  cr_assert_eq(e.sys, EFBIG);
   cr_assert_str_eq(lq_read_strerror(EFBIG), "it is larger than 1 GB (1,073,741,823 bytes), the most a rules file may be");
   rm_rf(dir);
 }
@@ -177,16 +180,16 @@ Test(rules_input, a_pipe_is_read_up_to_the_limit_and_no_further, .timeout = 20.0
   char path[64];
   snprintf(path, sizeof path, "/dev/fd/%d", fileno(yes));
   size_t len = 0;
-  errno = 0;
-  cr_assert_null(lq_read_file_max(path, 1 << 20, &len));
-  cr_assert_eq(errno, EFBIG);
+  lq_error e;
+  cr_assert_null(lq_read_file_max(path, 1 << 20, &len, &e));
+  cr_assert_eq(e.sys, EFBIG);
   pclose(yes);
 
   /* One that ends within the limit is read whole. */
   FILE *one = popen("printf 'route \"a\" otherwise\\n'", "r");
   cr_assert(one);
   snprintf(path, sizeof path, "/dev/fd/%d", fileno(one));
-  char *text = lq_read_file_max(path, 1 << 20, &len);
+  char *text = lq_read_file_max(path, 1 << 20, &len, &e);
   cr_assert_not_null(text);
   cr_assert_str_eq(text, "route \"a\" otherwise\n");
   cr_assert_eq(len, 20);
@@ -196,21 +199,19 @@ Test(rules_input, a_pipe_is_read_up_to_the_limit_and_no_further, .timeout = 20.0
 
 Test(rules_input, folders_and_devices_are_named_as_such) {
   size_t len;
-  errno = 0;
-  cr_assert_null(lq_read_file("/tmp", &len));
-  cr_assert_eq(errno, EISDIR);
-  cr_assert_str_eq(lq_read_strerror(errno), "it is a folder; name a file in it");
-  errno = 0;
-  cr_assert_null(lq_read_file("/dev/zero", &len));
-  cr_assert_eq(errno, ENODEV);
-  cr_assert_str_eq(lq_read_strerror(errno), "it is a device, not a file");
-  errno = 0;
-  cr_assert_null(lq_read_file("/dev/null", &len));
-  cr_assert_eq(errno, ENODEV);
-  errno = 0;
-  cr_assert_null(lq_read_file("/no/such/file.lq", &len));
-  cr_assert_eq(errno, ENOENT);
-  cr_assert_str_eq(lq_read_strerror(errno), "No such file or directory");
+  lq_error e;
+  cr_assert_null(lq_read_file("/tmp", &len, &e));
+  cr_assert_str_eq(e.msg, "cannot read '/tmp': it is a folder; name a file in it");
+  cr_assert_eq(e.sys, EISDIR);
+  cr_assert_str_eq(lq_read_strerror(e.sys), "it is a folder; name a file in it");
+  cr_assert_null(lq_read_file("/dev/zero", &len, &e));
+  cr_assert_eq(e.sys, ENODEV);
+  cr_assert_str_eq(lq_read_strerror(e.sys), "it is a device, not a file");
+  cr_assert_null(lq_read_file("/dev/null", &len, &e));
+  cr_assert_eq(e.sys, ENODEV);
+  cr_assert_null(lq_read_file("/no/such/file.lq", &len, &e));
+  cr_assert_eq(e.sys, ENOENT);
+  cr_assert_str_eq(lq_read_strerror(e.sys), "No such file or directory");
 }
 
 /* A table may be far larger than a rules file, but it is read with the same
