@@ -189,15 +189,10 @@ $(BUILD)/bench-hand: tests/bench/hand.c
 $(BUILD)/peakrss: tests/bench/peakrss.c
 	$(CC) $(STD) $(CFLAGS) $(WARN) -o $@ $<
 
-# examples/embed, the library's first outside client, built as an embedder
-# builds it: against the installed header and library.
-# MERGER: once `make install` installs libleadq (branch i12-pkg), build it
-# against a DESTDIR install instead of the tree:
-#   $(MAKE) install DESTDIR=$(abspath $(BUILD))/stage PREFIX=/usr
-#   PKG_CONFIG_SYSROOT_DIR=$(abspath $(BUILD))/stage \
-#   PKG_CONFIG_LIBDIR=$(abspath $(BUILD))/stage/usr/lib/pkgconfig \
-#   $(CC) ... examples/embed/embed.c $$(pkg-config --cflags --libs leadq)
-# Until then: src/leadq.h and build/libleadq.a, with the libraries it needs.
+# examples/embed, the library's first outside client. tests/install.sh builds
+# it as an embedder does, with pkg-config against a DESTDIR install, shared and
+# static; this build of it, against the tree, is for the unit tests and the
+# sanitized run (which does not install).
 $(BUILD)/embed: examples/embed/embed.c src/leadq.h $(BUILD)/libleadq.a
 	$(CC) -std=c11 $(CFLAGS) $(SAN) -Wall -Wextra -Werror -Isrc -o $@ $< $(BUILD)/libleadq.a $(LDLIBS)
 

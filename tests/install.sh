@@ -1,8 +1,9 @@
 #!/bin/bash
 # install.sh: `make install` into a scratch DESTDIR with PREFIX=/usr, then the
 # installed tree: exactly the files README.md's Install section lists, both man
-# pages render without a warning, the shared library's soname and exports, a
-# program links against it through pkg-config, and `make uninstall` leaves no
+# pages render without a warning, the shared library's soname and exports,
+# examples/embed built through pkg-config against it (shared and static) writes
+# what the installed leadq run writes, and `make uninstall` leaves no
 # file behind. Needs no stdin and no network (make test-install installs the
 # Debian packages it uses).
 # usage: tests/install.sh   (from anywhere; make test-install)
@@ -86,25 +87,30 @@ for l in -lleadq -lcjson -lz -lxxhash -lm -pthread; do
 done
 [ "$(PKG_CONFIG_PATH="$lib/pkgconfig" pkg-config --variable=libdir leadq)" = /usr/lib ] || fail "leadq.pc's libdir is not /usr/lib"
 
-# A program built with what pkg-config says, against the shared library (its
-# soname found through the symlinks) and against the static one.
-cat >"$D/prog.c" <<'EOF'
-#ifdef HAVE_LEADQ_H
-#include <leadq.h>
-#endif
-int main(void) { return 0; }
-EOF
-[ -f "$D/usr/include/leadq.h" ] && def=-DHAVE_LEADQ_H || def=
-if cc $def $cflags -o "$D/prog" "$D/prog.c" -Wl,--no-as-needed $libs 2>"$D/cc.err"; then
-  needed=$(readelf -d "$D/prog" | sed -n 's/.*(NEEDED).*\[\(libleadq[^]]*\)\]/\1/p')
+# examples/embed, built as an embedder builds it: with what pkg-config says,
+# against the installed header and shared library (its soname found through
+# the symlinks), then against the static one. Each writes the bytes the
+# installed leadq run writes for the bundled rules and leads.
+embed=examples/embed/embed.c
+"$D/usr/bin/leadq" run --now 2026-11-22 rules/acme.lq examples/sample.ndjson >"$D/run.out" 2>/dev/null ||
+  fail "the installed leadq does not run"
+if cc -std=c11 $cflags -o "$D/embed" "$embed" -Wl,--no-as-needed $libs 2>"$D/cc.err"; then
+  needed=$(readelf -d "$D/embed" | sed -n 's/.*(NEEDED).*\[\(libleadq[^]]*\)\]/\1/p')
   [ "$needed" = libleadq.so.1 ] || fail "a program linked with -lleadq needs '$needed', not libleadq.so.1"
-  LD_LIBRARY_PATH=$lib "$D/prog" || fail "a program linked with libleadq.so does not run"
+  LD_LIBRARY_PATH=$lib "$D/embed" --now 2026-11-22 rules/acme.lq <examples/sample.ndjson >"$D/embed.out" ||
+    fail "embed linked with libleadq.so does not run"
+  cmp -s "$D/embed.out" "$D/run.out" || fail "embed linked with libleadq.so does not write what leadq run writes"
 else
-  fail "cannot link a program with $libs: $(cat "$D/cc.err")"
+  fail "cannot link $embed with $libs: $(cat "$D/cc.err")"
 fi
-cc $def $cflags -static-libgcc -o "$D/prog-static" "$D/prog.c" $("${pc[@]}" --static --libs leadq | sed 's/-lleadq/-l:libleadq.a/') 2>"$D/cc.err" ||
-  fail "cannot link a program with libleadq.a: $(cat "$D/cc.err")"
-rm -f "$D/prog" "$D/prog-static" "$D/prog.c" "$D/cc.err"
+if cc -std=c11 $cflags -o "$D/embed-static" "$embed" $("${pc[@]}" --static --libs leadq | sed 's/-lleadq/-l:libleadq.a/') 2>"$D/cc.err"; then
+  "$D/embed-static" --now 2026-11-22 rules/acme.lq <examples/sample.ndjson >"$D/embed.out" ||
+    fail "embed linked with libleadq.a does not run"
+  cmp -s "$D/embed.out" "$D/run.out" || fail "embed linked with libleadq.a does not write what leadq run writes"
+else
+  fail "cannot link $embed with libleadq.a: $(cat "$D/cc.err")"
+fi
+rm -f "$D/embed" "$D/embed-static" "$D/embed.out" "$D/run.out" "$D/cc.err"
 
 # Uninstall removes every file install wrote.
 $MAKE -s uninstall DESTDIR="$D" PREFIX=/usr >/dev/null 2>&1 || fail "make uninstall"
