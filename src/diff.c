@@ -59,12 +59,12 @@ lq_diff *lq_diff_new(const lq_program *old, const lq_program *new, double now, i
 
   D->shifts = lq_xcalloc((size_t)(old->ngroups + new->ngroups + 1), sizeof *D->shifts);
   for (int i = 0; i < old->ngroups; i++)
-    D->shifts[D->nshifts++] = (lq_diff_shift){.name = old->groups[i].name, .old = i,
-                                              .new = lq_find_group(new, old->groups[i].name)};
+    D->shifts[D->nshifts++] = (lq_diff_shift){.name = old->groups[i].name, .before = i,
+                                              .after = lq_find_group(new, old->groups[i].name)};
   for (int j = 0; j < new->ngroups; j++)
     if (lq_find_group(old, new->groups[j].name) < 0)
-      D->shifts[D->nshifts++] = (lq_diff_shift){.name = new->groups[j].name, .old = -1, .new = j};
-  D->shifts[D->nshifts++] = (lq_diff_shift){.name = NULL, .old = -1, .new = -1};
+      D->shifts[D->nshifts++] = (lq_diff_shift){.name = new->groups[j].name, .before = -1, .after = j};
+  D->shifts[D->nshifts++] = (lq_diff_shift){.name = NULL, .before = -1, .after = -1};
 
   D->rule_to_new = lq_xcalloc((size_t)old->nrules, sizeof(int));
   D->rule_from_old = lq_xcalloc((size_t)new->nrules, sizeof(int));
@@ -175,7 +175,7 @@ static uint32_t *owner_slot(const lq_diff *D, const char *o, size_t on, const ch
     uint32_t *slot = &D->owner_slots[i];
     if (!*slot) return slot;
     const lq_diff_owner_move *m = &D->owner_moves[*slot - 1];
-    if (same_owner(m->old, m->old_n, o, on) && same_owner(m->new, m->new_n, n, nn)) return slot;
+    if (same_owner(m->before, m->before_n, o, on) && same_owner(m->after, m->after_n, n, nn)) return slot;
   }
 }
 
@@ -186,7 +186,7 @@ static void owner_rehash(lq_diff *D) {
   D->owner_nslots = nslots;
   for (size_t k = 0; k < D->nowner_moves; k++) {
     const lq_diff_owner_move *m = &D->owner_moves[k];
-    *owner_slot(D, m->old, m->old_n, m->new, m->new_n) = (uint32_t)k + 1;
+    *owner_slot(D, m->before, m->before_n, m->after, m->after_n) = (uint32_t)k + 1;
   }
 }
 
@@ -235,7 +235,7 @@ static void keep_lead(lq_diff *D, const lq_result *a, const lq_result *b, const 
     L->owner_bare[v] = ot.bare;
     L->grade[v] = lq_arena_alloc(&D->arena, (size_t)(D->ngrades ? D->ngrades : 1) * sizeof(char *));
     for (int g = 0; g < D->ngrades; g++)
-      L->grade[v][g] = grade_arm(D->p[v], r[v], v ? D->grades[g].new : D->grades[g].old);
+      L->grade[v][g] = grade_arm(D->p[v], r[v], v ? D->grades[g].after : D->grades[g].before);
   }
   differing_rules(D, a, b, L);
 }
@@ -272,15 +272,15 @@ bool lq_diff_lead(lq_diff *D, const cJSON *lead, const lq_id *id) {
     changed = true;
   }
   for (int g = 0; g < D->ngrades; g++) {
-    if (!same_name(grade_arm(po, a, D->grades[g].old), grade_arm(pn, b, D->grades[g].new))) {
+    if (!same_name(grade_arm(po, a, D->grades[g].before), grade_arm(pn, b, D->grades[g].after))) {
       D->grade_changed[g]++;
       changed = true;
     }
   }
   for (int s = 0; s < D->nshifts; s++) {
     lq_diff_shift *S = &D->shifts[s];
-    double o = S->name ? (S->old >= 0 ? a->scores[S->old] : 0) : a->total;
-    double n = S->name ? (S->new >= 0 ? b->scores[S->new] : 0) : b->total;
+    double o = S->name ? (S->before >= 0 ? a->scores[S->before] : 0) : a->total;
+    double n = S->name ? (S->after >= 0 ? b->scores[S->after] : 0) : b->total;
     S->sum_old += o;
     S->sum_new += n;
     if (n > o) S->up++;
@@ -424,8 +424,8 @@ static int owner_cmp(const char *a, const char *b) {
 static int by_leads(const void *x, const void *y) {
   const lq_diff_owner_move *a = *(const lq_diff_owner_move *const *)x, *b = *(const lq_diff_owner_move *const *)y;
   if (a->leads != b->leads) return a->leads < b->leads ? 1 : -1;
-  int c = owner_cmp(a->old, b->old);
-  return c ? c : owner_cmp(a->new, b->new);
+  int c = owner_cmp(a->before, b->before);
+  return c ? c : owner_cmp(a->after, b->after);
 }
 
 /* The owner transitions to list: the top of the list, most leads first (ties
@@ -468,16 +468,16 @@ static void json_rule(lq_jw *j, const lq_diff_rule *R) {
     lq_jw_key(j, "rule");
     lq_jw_str(j, R->name);
     lq_jw_key(j, "old");
-    json_points(j, R->old);
+    json_points(j, R->before);
     lq_jw_key(j, "new");
-    json_points(j, R->new);
+    json_points(j, R->after);
   } else {
     lq_jw_key(j, "reject");
     lq_jw_str(j, R->name);
     lq_jw_key(j, "old");
-    lq_jw_bool(j, !isnan(R->old));
+    lq_jw_bool(j, !isnan(R->before));
     lq_jw_key(j, "new");
-    lq_jw_bool(j, !isnan(R->new));
+    lq_jw_bool(j, !isnan(R->after));
   }
   lq_jw_key(j, "in");
   lq_jw_str(j, R->exists == 3 ? "both" : R->exists == 1 ? "old" : "new");
@@ -558,9 +558,9 @@ static void write_json(const writer *w) {
     const lq_diff_owner_move *m = top.m[k];
     lq_jw_object(j);
     lq_jw_key(j, "old");
-    json_owner(j, m->old, m->old_bare);
+    json_owner(j, m->before, m->before_bare);
     lq_jw_key(j, "new");
-    json_owner(j, m->new, m->new_bare);
+    json_owner(j, m->after, m->after_bare);
     lq_jw_key(j, "leads");
     lq_jw_uint(j, m->leads);
     lq_jw_end_object(j);
@@ -580,10 +580,10 @@ static void write_json(const writer *w) {
     lq_jw_key(j, "group");
     lq_jw_str(j, S->name);
     lq_jw_key(j, "old_mean");
-    if (S->name && S->old < 0) lq_jw_null(j);
+    if (S->name && S->before < 0) lq_jw_null(j);
     else json_round(j, mean(S->sum_old, D->leads));
     lq_jw_key(j, "new_mean");
-    if (S->name && S->new < 0) lq_jw_null(j);
+    if (S->name && S->after < 0) lq_jw_null(j);
     else json_round(j, mean(S->sum_new, D->leads));
     lq_jw_key(j, "shift");
     json_round(j, mean(S->sum_new, D->leads) - mean(S->sum_old, D->leads));
@@ -807,9 +807,9 @@ static void write_lead(const writer *w, const lq_diff_shown *L) {
     put_name(w, R->name);
     lq_buf_puts(b, "\": ");
     void (*put)(lq_buf *, double, bool) = R->group ? put_points : put_fired;
-    put(b, R->old, R->exists & 1);
+    put(b, R->before, R->exists & 1);
     lq_buf_puts(b, arrow(w));
-    put(b, R->new, R->exists & 2);
+    put(b, R->after, R->exists & 2);
     lq_buf_putc(b, '\n');
   }
 }
@@ -832,9 +832,9 @@ static void write_owners(const writer *w) {
     lq_buf_puts(b, "| old owner | new owner | leads |\n|---|---|--:|\n");
     for (size_t k = 0; k < t.n; k++) {
       lq_buf_puts(b, "| ");
-      put_name(w, t.m[k]->old ? t.m[k]->old : none);
+      put_name(w, t.m[k]->before ? t.m[k]->before : none);
       lq_buf_puts(b, " | ");
-      put_name(w, t.m[k]->new ? t.m[k]->new : none);
+      put_name(w, t.m[k]->after ? t.m[k]->after : none);
       lq_buf_printf(b, " | %llu |\n", t.m[k]->leads);
     }
     if (t.more) lq_buf_printf(b, "| *%s* | | %llu |\n", more, t.more_leads);
@@ -842,7 +842,7 @@ static void write_owners(const writer *w) {
     int wo = 0, wn = 0, wc = 1;
     char num[32];
     for (size_t k = 0; k < t.n; k++) {
-      int o = text_width(t.m[k]->old ? t.m[k]->old : none), n = text_width(t.m[k]->new ? t.m[k]->new : none);
+      int o = text_width(t.m[k]->before ? t.m[k]->before : none), n = text_width(t.m[k]->after ? t.m[k]->after : none);
       int c = snprintf(num, sizeof num, "%llu", t.m[k]->leads);
       wo = o > wo ? o : wo;
       wn = n > wn ? n : wn;
@@ -851,7 +851,7 @@ static void write_owners(const writer *w) {
     int c = snprintf(num, sizeof num, "%llu", t.more_leads);
     wc = t.more && c > wc ? c : wc;
     for (size_t k = 0; k < t.n; k++) {
-      const char *o = t.m[k]->old ? t.m[k]->old : none, *n = t.m[k]->new ? t.m[k]->new : none;
+      const char *o = t.m[k]->before ? t.m[k]->before : none, *n = t.m[k]->after ? t.m[k]->after : none;
       lq_buf_puts(b, "  ");
       put_name(w, o);
       pad(b, wo - text_width(o));
@@ -911,7 +911,7 @@ static void write_scores(const writer *w) {
       double x = k == 0 ? mo : k == 1 ? mn : mn - mo;
       if (fabs(x) < 0.05) x = 0;
       bool sign = k == 2 && x != 0;
-      if ((k == 0 && S->name && S->old < 0) || (k == 1 && S->name && S->new < 0)) snprintf(cells[k], 32, "-");
+      if ((k == 0 && S->name && S->before < 0) || (k == 1 && S->name && S->after < 0)) snprintf(cells[k], 32, "-");
       else snprintf(cells[k], 32, sign ? "%+.1f" : "%.1f", x);
     }
     if (w->md) {

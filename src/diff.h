@@ -12,13 +12,13 @@
 #include "output.h"
 
 /* A group, grade or rule matched by name: its index in each version, or -1. */
-typedef struct lq_diff_pair { const char *name; int old, new; } lq_diff_pair;
+typedef struct lq_diff_pair { const char *name; int before, after; } lq_diff_pair;
 
 /* Score shift of one group (name NULL: the total), summed over the leads. A
  * group missing from a version scores 0 there. */
 typedef struct lq_diff_shift {
   const char *name;
-  int old, new;                   /* group index, or -1 */
+  int before, after;              /* group index, or -1 */
   double sum_old, sum_new;
   unsigned long long up, down;    /* leads whose score went up, down */
 } lq_diff_shift;
@@ -29,7 +29,7 @@ typedef struct lq_diff_shift {
  * fired counts 1. */
 typedef struct lq_diff_rule {
   const char *group, *name;
-  double old, new;
+  double before, after;
   int exists;
 } lq_diff_rule;
 
@@ -47,13 +47,13 @@ typedef struct lq_diff_shown {
   int nrules;
 } lq_diff_shown;
 
-/* Leads whose owner went from old to new (NULL: no owner). An owner is the
+/* Leads whose owner went from before (the old rules) to after (the new); NULL: no owner. An owner is the
  * decision's "owner" as it prints it, compared exactly: 42 and "42" are one
  * owner, "Ana@x" and "ana@x" two. bare: the first one seen was a number. */
 typedef struct lq_diff_owner_move {
-  const char *old, *new;
-  size_t old_n, new_n;            /* bytes */
-  bool old_bare, new_bare;
+  const char *before, *after;
+  size_t before_n, after_n;       /* bytes */
+  bool before_bare, after_bare;
   unsigned long long leads;
 } lq_diff_owner_move;
 

@@ -30,14 +30,14 @@ static lq_program *df_compile(const char *text) {
 }
 
 typedef struct df_case {
-  lq_program *old, *new;
+  lq_program *before, *after;
   lq_diff *D;
   uint64_t lineno;
 } df_case;
 
 static df_case df_new(const char *old_rules, const char *new_rules, int show) {
   df_case c = {df_compile(old_rules), df_compile(new_rules), NULL, 0};
-  c.D = lq_diff_new(c.old, c.new, T_NOW, show);
+  c.D = lq_diff_new(c.before, c.after, T_NOW, show);
   return c;
 }
 
@@ -53,8 +53,8 @@ static bool df_lead(df_case *c, const char *id, const char *lead) {
 
 static void df_free(df_case *c) {
   lq_diff_free(c->D);
-  lq_program_free(c->old);
-  lq_program_free(c->new);
+  lq_program_free(c->before);
+  lq_program_free(c->after);
 }
 
 /* The report as a NUL-terminated string (caller frees). */
@@ -150,13 +150,13 @@ Test(diff, added_reject_counts_and_names_the_reject) {
   cr_expect_eq(lq_diff_route_moves(D, "sales", NULL), 1);
   const lq_diff_shown *L = &D->shown[0];
   cr_expect_eq(L->rejected[0], -1);
-  cr_expect_str_eq(c.new->rejects[L->rejected[1]].name, "student");
+  cr_expect_str_eq(c.after->rejects[L->rejected[1]].name, "student");
   cr_assert_eq(L->nrules, 1);
   cr_expect_null(L->rules[0].group);
   cr_expect_str_eq(L->rules[0].name, "student");
   cr_expect_eq(L->rules[0].exists, 2);
-  cr_expect(isnan(L->rules[0].old));
-  cr_expect_eq(L->rules[0].new, 1);
+  cr_expect(isnan(L->rules[0].before));
+  cr_expect_eq(L->rules[0].after, 1);
   df_free(&c);
 }
 
@@ -181,8 +181,8 @@ Test(diff, rules_that_differ_by_label_within_group) {
   cr_assert_eq(L->nrules, 1, "only the click rule differs for c");
   cr_expect_str_eq(L->rules[0].group, "fit");
   cr_expect_str_eq(L->rules[0].name, "click");
-  cr_expect_eq(L->rules[0].old, 10);
-  cr_expect(isnan(L->rules[0].new));
+  cr_expect_eq(L->rules[0].before, 10);
+  cr_expect(isnan(L->rules[0].after));
   cr_expect_eq(L->rules[0].exists, 1);
   df_free(&c);
 }
@@ -202,7 +202,7 @@ Test(diff, score_shift_per_group_and_total) {
   cr_expect_eq(fit->up, 0);
   cr_expect_eq(fit->down, 2);
   cr_expect_str_eq(eng->name, "engagement");
-  cr_expect_eq(eng->old, -1, "engagement is only in the new version");
+  cr_expect_eq(eng->before, -1, "engagement is only in the new version");
   cr_expect_eq(eng->sum_new, 7);
   cr_expect_eq(eng->up, 1);
   cr_expect_null(tot->name);
