@@ -195,12 +195,13 @@ void lq_feed_keep(lq_feed *f, bool (*keep)(void *ctx, const char *key, uint32_t 
   s->wanted = wanted;
 }
 
-lq_feed_status lq_feed_error(const lq_feed *f, const char **why) {
-  if (why) *why = f->status == LQ_FEED_OK ? NULL : f->status == LQ_FEED_EIO ? strerror(f->err) : f->why;
+lq_feed_status lq_feed_error(const lq_feed *f, lq_error *err) {
+  if (!err) return f->status;
+  lq_error_clear(err);
+  if (f->status == LQ_FEED_EIO) lq_error_sys(err, f->err, "%s", strerror(f->err));
+  else if (f->status != LQ_FEED_OK) lq_error_set(err, "%s", f->why);
   return f->status;
 }
-
-int lq_feed_errno(const lq_feed *f) { return f->err; }
 bool lq_feed_stopped(const lq_feed *f) { return f->stopped; }
 uint64_t lq_feed_offset(const lq_feed *f) { return f->src.offset; }
 uint64_t lq_feed_size(const lq_feed *f) { return f->size; }

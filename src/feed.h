@@ -76,7 +76,7 @@ const lq_feed_schema *lq_feed_schema_of(const lq_feed *f);
 
 typedef enum {
   LQ_FEED_OK,
-  LQ_FEED_EIO,              /* reading failed: errno in lq_feed_errno */
+  LQ_FEED_EIO,              /* reading failed: errno in the lq_error's sys */
   LQ_FEED_CORRUPT,          /* a gzip stream that is corrupt or cut short */
   LQ_FEED_BAD_HEADER,       /* a CSV header that cannot name the keys */
 } lq_feed_status;
@@ -85,9 +85,9 @@ typedef enum {
  * first record is out), before that input's records are decoded. */
 void lq_feed_keep(lq_feed *f, bool (*keep)(void *ctx, const char *key, uint32_t len), void *ctx);
 
-/* Why lq_feed_next returned false before the end, in words (NULL when it did not). */
-lq_feed_status lq_feed_error(const lq_feed *f, const char **why);
-int lq_feed_errno(const lq_feed *f);
+/* Why lq_feed_next returned false before the end; err (when not NULL) gets it
+ * in words, and errno for LQ_FEED_EIO; its msg is "" when it did not. */
+lq_feed_status lq_feed_error(const lq_feed *f, lq_error *err);
 /* Whether the input ended because the stop flag was set. */
 bool lq_feed_stopped(const lq_feed *f);
 /* Bytes of the input consumed so far (compressed bytes for gzip), and its size

@@ -413,9 +413,9 @@ int lq_fields_kept(const lq_fields *t, int i) {
 
 /* ---- a field path as written ---- */
 
-bool lq_path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs, const char **why) {
+/* why: a reason of its own, for a path of the right shape with a wrong part. */
+static bool path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs, const char **why) {
   size_t n = strlen(text), cap = 4;
-  if (why) *why = NULL;
   lq_seg *out = lq_arena_alloc(a, cap * sizeof *out);
   uint32_t count = 0;
   size_t i = 0;
@@ -445,7 +445,7 @@ bool lq_path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs
       }
       if (j == i + 1 + (text[i + 1] == '-') || text[j] != ']') return false;
       if (big) {
-        if (why) *why = "a list index is a whole number from -1000000000 to 1000000000, like [0] for the first item or [-1] for the last";
+        *why = "a list index is a whole number from -1000000000 to 1000000000, like [0] for the first item or [-1] for the last";
         return false;
       }
       s->is_index = true;
@@ -470,4 +470,11 @@ bool lq_path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs
   *segs = out;
   *nsegs = count;
   return count > 0;
+}
+
+bool lq_path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs, lq_error *err) {
+  const char *why = NULL;
+  if (path_parse(a, text, segs, nsegs, &why)) return true;
+  if (why) return lq_error_set(err, "'%s': %s", text, why);
+  return lq_error_set(err, "'%s' is not a field path; write e.g. id, crm.id or '`Prospect ID`'", text);
 }

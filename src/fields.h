@@ -15,6 +15,7 @@
  */
 #ifndef LQ_FIELDS_H
 #define LQ_FIELDS_H
+#include "error.h"
 #include "program.h"
 
 #define LQ_FIELDS_WINDOW   1000   /* leads without a field whose keys are looked at */
@@ -65,8 +66,9 @@ bool lq_fields_id_missing(lq_fields *t, lq_fields_miss *out);
 int lq_fields_kept(const lq_fields *t, int i);
 
 /* A path as written in the rules (a.b, `Key with spaces`, a[0]) into segments:
- * what --id-field names. False when it is not one; then *why (when why is not
- * NULL) says what is wrong when it is more than the shape: an index out of range. */
-bool lq_path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs, const char **why);
+ * what --id-field names. False when it is not one, with err (when not NULL)
+ * saying so, path first: "'a..b' is not a field path; write e.g. ...", or
+ * "'a[5000000000]': a list index is a whole number from ...". */
+bool lq_path_parse(lq_arena *a, const char *text, lq_seg **segs, uint32_t *nsegs, lq_error *err);
 
 #endif

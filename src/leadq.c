@@ -279,15 +279,13 @@ leadq_status leadq_evaluator_set_id_field(leadq_evaluator *ev, const char *path)
   const lq_allocator *saved = enter(ev);
   lq_seg *segs;
   uint32_t n;
-  const char *why = NULL;
+  lq_error e;
   leadq_status st = LEADQ_OK;
   /* The same words as `leadq run --id-field`'s usage error. */
   if (!path)
     st = LEADQ_ERR_ARG, lq_error_set(&ev->err, "no id field path");
-  else if (!lq_path_parse(&ev->arena, path, &segs, &n, &why))
-    st = LEADQ_ERR_ARG, why ? lq_error_set(&ev->err, "--id-field '%s': %s", path, why)
-                            : lq_error_set(&ev->err, "--id-field '%s' is not a field path; write e.g. id, crm.id or "
-                                           "'`Prospect ID`'", path);
+  else if (!lq_path_parse(&ev->arena, path, &segs, &n, &e))
+    st = LEADQ_ERR_ARG, lq_error_set(&ev->err, "--id-field %s", e.msg);
   else
     ev->id_segs = segs, ev->id_nsegs = n, lq_error_clear(&ev->err);
   lq_mem_use(saved);

@@ -428,10 +428,10 @@ static void read_rows(loader *L, const char *text, size_t len, lq_feed_format fo
     g.lines[t->nrows++] = (uint32_t)r.line;
   }
   lq_arena_free(&scratch);
-  const char *why_stop;
-  if (lq_feed_error(f, &why_stop) != LQ_FEED_OK) {
+  lq_error stop;
+  if (lq_feed_error(f, &stop) != LQ_FEED_OK) {
     lq_span at = lq_feed_error(f, NULL) == LQ_FEED_BAD_HEADER ? line_span(L, 1) : L->decl->a->span;
-    lq_diag_error(L->diags, at, "table '%s' cannot be read: %s", t->name, why_stop);
+    lq_diag_error(L->diags, at, "table '%s' cannot be read: %s", t->name, stop.msg);
     if (lq_feed_error(f, NULL) == LQ_FEED_BAD_HEADER)
       lq_diag_note(L->diags, "fix the first line: it names the table's columns, like domain,owner");
     t->columns_unknown = true;

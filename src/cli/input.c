@@ -133,11 +133,9 @@ int cli_input_refuse_output(const cli_input *in, const char *option, const char 
 }
 
 int cli_input_ready(cli_input *in) {
-  const char *why;
-  if (!lq_path_parse(&in->arena, in->id_field, &in->id_segs, &in->id_nsegs, &why))
-    return why ? cli_usage_error(in->cmd, "--id-field '%s': %s", in->id_field, why)
-               : cli_usage_error(in->cmd, "--id-field '%s' is not a field path; write e.g. id, crm.id or '`Prospect ID`'",
-                                 in->id_field);
+  lq_error e;
+  if (!lq_path_parse(&in->arena, in->id_field, &in->id_segs, &in->id_nsegs, &e))
+    return cli_usage_error(in->cmd, "--id-field %s", e.msg);
   int st = cli_input_refuse_output(in, "--errors", in->errors_path);
   if (st) return st;
   /* `>> leads.ndjson` would read the output back, without end. */
@@ -336,8 +334,9 @@ static void progress_start(const cli_input *in, char **files, int n) {
 /* ---- reading every input ---- */
 
 static bool report_input_error(cli_input *in, const char *name, lq_feed *f) {
-  const char *why;
-  lq_feed_status st = lq_feed_error(f, &why);
+  lq_error e;
+  lq_feed_status st = lq_feed_error(f, &e);
+  const char *why = e.msg;
   if (st == LQ_FEED_OK) return true;
   cli_progress_clear();
   if (st == LQ_FEED_BAD_HEADER) {

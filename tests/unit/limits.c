@@ -437,8 +437,8 @@ static int decode_all(const char *s, size_t n, const char *name, size_t max, boo
     if (!ok[k]) snprintf(why, whylen, "%s", w);
     k++;
   }
-  const char *stop;
-  if (lq_feed_error(f, &stop) != LQ_FEED_OK) snprintf(why, whylen, "%s", stop);
+  lq_error stop;
+  if (lq_feed_error(f, &stop) != LQ_FEED_OK) snprintf(why, whylen, "%.*s", (int)(whylen ? whylen - 1 : 0), stop.msg);
   lq_arena_free(&a);
   lq_feed_close(f);
   return k;
