@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "output.h"
 
 
@@ -44,6 +45,7 @@ lq_diff *lq_diff_new(const lq_program *old, const lq_program *new, double now, i
   D->E[0] = lq_eval_new(old, now);
   D->E[1] = lq_eval_new(new, now);
   lq_arena_init(&D->arena, 64 * 1024);
+  lq_hash_init(&D->owner_index, NULL, 64);
   D->show = show > 0 ? show : 0;
   D->shown = lq_xcalloc((size_t)D->show, sizeof *D->shown);
   D->stage_moves = lq_xcalloc((size_t)(old->nstages + 1) * (size_t)(new->nstages + 1), sizeof *D->stage_moves);
@@ -86,7 +88,7 @@ void lq_diff_free(lq_diff *D) {
   free(D->stage_moves);
   free(D->route_moves);
   free(D->owner_moves);
-  free(D->owner_slots);
+  lq_hash_free(&D->owner_index);
   free(D->grades);
   free(D->grade_changed);
   free(D->shifts);
@@ -162,55 +164,48 @@ static bool same_owner(const char *a, size_t an, const char *b, size_t bn) {
 
 /* Over both sides; a side that is none hashes differently from "". */
 static uint64_t owner_hash(const char *o, size_t on, const char *n, size_t nn) {
-  uint64_t h = lq_owner_hash(LQ_OWNER_HASH_SEED, o ? "\1" : "\2", 1);
-  if (o) h = lq_owner_hash(h, o, on);
-  h = lq_owner_hash(h, n ? "\1" : "\2", 1);
-  return n ? lq_owner_hash(h, n, nn) : h;
+  uint64_t a = o ? lq_hash_bytes(o, on) : 1, b = n ? lq_hash_bytes(n, nn) : 2;
+  return (a * 0x9E3779B97F4A7C15ULL) ^ b;
 }
 
-/* The slot of the pair (old, new): its move's index + 1, or 0 where it would go. */
-static uint32_t *owner_slot(const lq_diff *D, const char *o, size_t on, const char *n, size_t nn) {
-  size_t mask = D->owner_nslots - 1;
-  for (size_t i = (size_t)owner_hash(o, on, n, nn) & mask;; i = (i + 1) & mask) {
-    uint32_t *slot = &D->owner_slots[i];
-    if (!*slot) return slot;
-    const lq_diff_owner_move *m = &D->owner_moves[*slot - 1];
-    if (same_owner(m->before, m->before_n, o, on) && same_owner(m->after, m->after_n, n, nn)) return slot;
+/* The move (old owner, new owner): its index, or -1 with *at the slot for it. */
+static int32_t owner_find(const lq_diff *D, uint64_t h, const char *o, size_t on, const char *n, size_t nn,
+                          uint32_t *at) {
+  const lq_hash *t = &D->owner_index;
+  uint32_t i;
+  for (i = lq_hash_first(t, h); t->slots[i].id >= 0; i = lq_hash_next(t, i)) {
+    const lq_diff_owner_move *m = &D->owner_moves[t->slots[i].id];
+    if (t->slots[i].h == h && same_owner(m->before, m->before_n, o, on) && same_owner(m->after, m->after_n, n, nn))
+      return t->slots[i].id;
   }
-}
-
-static void owner_rehash(lq_diff *D) {
-  size_t nslots = D->owner_nslots ? 2 * D->owner_nslots : 64;
-  free(D->owner_slots);
-  D->owner_slots = lq_xcalloc(nslots, sizeof *D->owner_slots);
-  D->owner_nslots = nslots;
-  for (size_t k = 0; k < D->nowner_moves; k++) {
-    const lq_diff_owner_move *m = &D->owner_moves[k];
-    *owner_slot(D, m->before, m->before_n, m->after, m->after_n) = (uint32_t)k + 1;
-  }
+  *at = i;
+  return -1;
 }
 
 static char *owner_dup(lq_diff *D, const owner_text *t) { return t->s ? lq_arena_strndup(&D->arena, t->s, t->n) : NULL; }
 
 static void count_owner_move(lq_diff *D, const owner_text *o, const owner_text *n) {
-  if (2 * (D->nowner_moves + 1) > D->owner_nslots) owner_rehash(D);
-  uint32_t *slot = owner_slot(D, o->s, o->n, n->s, n->n);
-  if (!*slot) {
+  uint64_t h = owner_hash(o->s, o->n, n->s, n->n);
+  uint32_t at;
+  int32_t id = owner_find(D, h, o->s, o->n, n->s, n->n, &at);
+  if (id < 0) {
     if (D->nowner_moves == D->owner_moves_cap) {
       D->owner_moves_cap = D->owner_moves_cap ? 2 * D->owner_moves_cap : 32;
       D->owner_moves = realloc(D->owner_moves, D->owner_moves_cap * sizeof *D->owner_moves);
       if (!D->owner_moves) abort();
     }
-    D->owner_moves[D->nowner_moves] = (lq_diff_owner_move){owner_dup(D, o), owner_dup(D, n), o->n, n->n, o->bare, n->bare, 0};
-    *slot = (uint32_t)++D->nowner_moves;
+    id = (int32_t)D->nowner_moves++;
+    D->owner_moves[id] = (lq_diff_owner_move){owner_dup(D, o), owner_dup(D, n), o->n, n->n, o->bare, n->bare, 0};
+    lq_hash_put(&D->owner_index, at, h, id);
   }
-  D->owner_moves[*slot - 1].leads++;
+  D->owner_moves[id].leads++;
 }
 
 unsigned long long lq_diff_owner_moves(const lq_diff *D, const char *from, const char *to) {
-  if (!D->owner_nslots) return 0;
-  const uint32_t *slot = owner_slot(D, from, from ? strlen(from) : 0, to, to ? strlen(to) : 0);
-  return *slot ? D->owner_moves[*slot - 1].leads : 0;
+  size_t fn = from ? strlen(from) : 0, tn = to ? strlen(to) : 0;
+  uint32_t at;
+  int32_t id = owner_find(D, owner_hash(from, fn, to, tn), from, fn, to, tn, &at);
+  return id >= 0 ? D->owner_moves[id].leads : 0;
 }
 
 static void keep_lead(lq_diff *D, const lq_result *a, const lq_result *b, const lq_id *id) {

@@ -8,6 +8,7 @@
 #ifndef LQ_DIFF_H
 #define LQ_DIFF_H
 #include "eval.h"
+#include "hash.h"
 #include "json.h"
 #include "output.h"
 
@@ -69,7 +70,7 @@ typedef struct lq_diff {
    * (in the order first seen) with a hash of it, not a matrix. */
   bool owners;                         /* either version has a route with `to` */
   lq_diff_owner_move *owner_moves; size_t nowner_moves, owner_moves_cap;
-  uint32_t *owner_slots; size_t owner_nslots;   /* index + 1 into owner_moves; 0 is empty */
+  lq_hash owner_index;                 /* (old owner, new owner) to its index in owner_moves */
   lq_diff_pair *grades; int ngrades;
   unsigned long long *grade_changed;   /* per matched grade */
   lq_diff_shift *shifts; int nshifts;  /* per matched group, then the total (name NULL) */

@@ -32,7 +32,7 @@ uint64_t lq_hash_num(double x) {
 }
 
 static lq_hash_slot *new_slots(lq_hash *t, uint32_t cap) {
-  lq_hash_slot *s = t->arena ? lq_arena_alloc(t->arena, cap * sizeof *s) : malloc(cap * sizeof *s);
+  lq_hash_slot *s = t->arena ? lq_arena_alloc(t->arena, cap * sizeof *s) : lq_mem_alloc(cap * sizeof *s);
   if (!s) abort();
   for (uint32_t i = 0; i < cap; i++) s[i].id = -1;
   return s;
@@ -48,7 +48,7 @@ void lq_hash_init(lq_hash *t, lq_arena *a, uint32_t expected) {
 }
 
 void lq_hash_free(lq_hash *t) {
-  if (!t->arena) free(t->slots);
+  if (!t->arena) lq_mem_free(t->slots);
   t->slots = NULL;
 }
 
@@ -65,7 +65,7 @@ void lq_hash_put(lq_hash *t, uint32_t i, uint64_t h, int32_t id) {
     while (t->slots[j].id >= 0) j = lq_hash_next(t, j);
     t->slots[j] = old[k];
   }
-  if (!t->arena) free(old);
+  if (!t->arena) lq_mem_free(old);
 }
 
 /* ---- constant sets ---- */

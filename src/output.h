@@ -55,14 +55,6 @@ size_t lq_out_control(const char *s, size_t n);
  * run, diff, report and `expect owner` all tell owners apart by this text. */
 bool lq_owner_text(lq_value owner, char *buf, const char **s, size_t *n, bool *bare);
 
-/* FNV-1a over n bytes, going on from h (LQ_OWNER_HASH_SEED to start): for
- * tables of owners, told apart byte for byte. */
-#define LQ_OWNER_HASH_SEED 14695981039346656037ULL   /* FNV-1a 64-bit offset basis */
-static inline uint64_t lq_owner_hash(uint64_t h, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-  return h;
-}
-
 /* {"id":...,"ruleset":...,"stage":...,...}: the decision object, without a newline. */
 void lq_out_decision(lq_buf *b, const lq_program *p, const lq_result *r, const lq_id *id);
 /* The same as one value of a document being written (explain's "decision"). */

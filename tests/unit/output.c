@@ -341,10 +341,3 @@ Test(output, to_people_is_set_once_at_compile) {
   lqt_free(t);
 }
 
-/* The one hash for owner tables: FNV-1a, going on from a seed or an earlier part. */
-Test(output, owner_hash_is_fnv1a_and_goes_on) {
-  cr_assert_eq(lq_owner_hash(LQ_OWNER_HASH_SEED, "", 0), LQ_OWNER_HASH_SEED);
-  cr_assert_eq(lq_owner_hash(LQ_OWNER_HASH_SEED, "a", 1), 0xaf63dc4c8601ec8cULL);   /* FNV-1a 64 of "a" */
-  cr_assert_eq(lq_owner_hash(lq_owner_hash(LQ_OWNER_HASH_SEED, "ab", 2), "c", 1),
-               lq_owner_hash(LQ_OWNER_HASH_SEED, "abc", 3));
-}
