@@ -201,22 +201,27 @@ void leadq_program_free(leadq_program *prog) {
   lq_mem_use(saved);
 }
 
-const char *leadq_program_name(const leadq_program *prog) { return prog->p->name; }
-const char *leadq_program_version(const leadq_program *prog) { return prog->p->version; }
+const char *leadq_program_name(const leadq_program *prog) { return prog ? prog->p->name : NULL; }
+const char *leadq_program_version(const leadq_program *prog) { return prog ? prog->p->version : NULL; }
 
 /* ---- diagnostics ---- */
 
-size_t leadq_diagnostics_count(const leadq_diagnostics *diags) { return diags->d.n; }
-size_t leadq_diagnostics_errors(const leadq_diagnostics *diags) { return diags->d.errors; }
-size_t leadq_diagnostics_warnings(const leadq_diagnostics *diags) { return diags->d.warnings; }
+/* diags may be NULL (a compile given wrong arguments has none): no diagnostics. */
+size_t leadq_diagnostics_count(const leadq_diagnostics *diags) { return diags ? diags->d.n : 0; }
+size_t leadq_diagnostics_errors(const leadq_diagnostics *diags) { return diags ? diags->d.errors : 0; }
+size_t leadq_diagnostics_warnings(const leadq_diagnostics *diags) { return diags ? diags->d.warnings : 0; }
 
 int leadq_diagnostics_get(const leadq_diagnostics *diags, size_t i, leadq_diagnostic *out) {
-  if (i >= diags->d.n) return 0;
+  if (!diags || !out || i >= diags->d.n) return 0;
   *out = diags->items[i];
   return 1;
 }
 
 const char *leadq_diagnostics_text(const leadq_diagnostics *diags, int color, size_t *len) {
+  if (!diags) {
+    if (len) *len = 0;
+    return "";
+  }
   const lq_buf *b = color ? &diags->color : &diags->text;
   if (len) *len = b->len - 1;
   return b->data;
@@ -240,6 +245,7 @@ static const lq_allocator *enter(const leadq_evaluator *ev) {
 }
 
 leadq_evaluator *leadq_evaluator_new(const leadq_program *prog) {
+  if (!prog) return NULL;
   const lq_allocator *saved = lq_mem_use(allocator(&prog->alloc, prog->custom));
   leadq_evaluator *ev = lq_xcalloc(1, sizeof *ev);
   ev->prog = prog;
@@ -262,6 +268,7 @@ void leadq_evaluator_free(leadq_evaluator *ev) {
 }
 
 leadq_status leadq_evaluator_set_now(leadq_evaluator *ev, const char *time_text) {
+  if (!ev) return LEADQ_ERR_ARG;
   double now;
   if (!time_text || !lq_time_parse(time_text, strlen(time_text), &now)) {
     lq_error_set(&ev->err, "'%s' is not a date or a date-time; write e.g. 2026-11-22 or 2026-11-22T10:00:00Z",
@@ -273,9 +280,12 @@ leadq_status leadq_evaluator_set_now(leadq_evaluator *ev, const char *time_text)
   return LEADQ_OK;
 }
 
-void leadq_evaluator_set_now_unix(leadq_evaluator *ev, double seconds) { lq_eval_set_now(ev->E, seconds); }
+void leadq_evaluator_set_now_unix(leadq_evaluator *ev, double seconds) {
+  if (ev && isfinite(seconds)) lq_eval_set_now(ev->E, seconds);
+}
 
 leadq_status leadq_evaluator_set_id_field(leadq_evaluator *ev, const char *path) {
+  if (!ev) return LEADQ_ERR_ARG;
   const lq_allocator *saved = enter(ev);
   lq_seg *segs;
   uint32_t n;
@@ -318,6 +328,7 @@ static void collect_reasons(leadq_decision *d, lq_arena *a) {
 leadq_status leadq_evaluate(leadq_evaluator *ev, const char *json, size_t len, uint64_t line,
                             const leadq_decision **out) {
   if (out) *out = NULL;
+  if (!ev) return LEADQ_ERR_ARG;
   if (!out || (!json && len)) {
     lq_error_set(&ev->err, "no lead text or no place for the decision");
     return LEADQ_ERR_ARG;
@@ -351,75 +362,77 @@ leadq_status leadq_evaluate(leadq_evaluator *ev, const char *json, size_t len, u
   return st;
 }
 
-const char *leadq_evaluator_error(const leadq_evaluator *ev) { return ev->err.msg; }
+const char *leadq_evaluator_error(const leadq_evaluator *ev) { return ev ? ev->err.msg : ""; }
 
 /* ---- a decision ---- */
 
+/* d may be NULL (what a failed leadq_evaluate leaves in *out): no decision,
+ * so no text (NULL), no score (0) and no items. */
 const char *leadq_decision_json(const leadq_decision *d, size_t *len) {
-  if (len) *len = d->json.len;
-  return d->json.data;
+  if (len) *len = d ? d->json.len : 0;
+  return d ? d->json.data : NULL;
 }
 
 const char *leadq_decision_stage(const leadq_decision *d) {
-  return d->r->stage >= 0 ? d->p->stages[d->r->stage].name : NULL;
+  return d && d->r->stage >= 0 ? d->p->stages[d->r->stage].name : NULL;
 }
 
 const char *leadq_decision_rejected(const leadq_decision *d) {
-  return d->r->rejected >= 0 ? d->p->rejects[d->r->rejected].name : NULL;
+  return d && d->r->rejected >= 0 ? d->p->rejects[d->r->rejected].name : NULL;
 }
 
 const char *leadq_decision_route(const leadq_decision *d) {
-  return d->r->route >= 0 ? d->p->routes[d->r->route].name : NULL;
+  return d && d->r->route >= 0 ? d->p->routes[d->r->route].name : NULL;
 }
 
 const char *leadq_decision_owner(const leadq_decision *d, size_t *len) {
-  if (len) *len = d->owner ? d->owner_len : 0;
-  return d->owner;
+  if (len) *len = d && d->owner ? d->owner_len : 0;
+  return d ? d->owner : NULL;
 }
 
 const char *leadq_decision_id(const leadq_decision *d, size_t *len) {
-  bool has = d->id.kind != LQ_ID_LINE;
+  bool has = d && d->id.kind != LQ_ID_LINE;
   if (len) *len = has ? d->id.n : 0;
   return has ? d->id.s : NULL;
 }
 
-double leadq_decision_score(const leadq_decision *d) { return d->r->total; }
-int leadq_decision_groups(const leadq_decision *d) { return d->p->ngroups; }
+double leadq_decision_score(const leadq_decision *d) { return d ? d->r->total : 0; }
+int leadq_decision_groups(const leadq_decision *d) { return d ? d->p->ngroups : 0; }
 
 const char *leadq_decision_group_name(const leadq_decision *d, int i) {
-  return i >= 0 && i < d->p->ngroups ? d->p->groups[i].name : NULL;
+  return d && i >= 0 && i < d->p->ngroups ? d->p->groups[i].name : NULL;
 }
 
 double leadq_decision_group_score(const leadq_decision *d, int i) {
-  return i >= 0 && i < d->p->ngroups ? d->r->scores[i] : 0;
+  return d && i >= 0 && i < d->p->ngroups ? d->r->scores[i] : 0;
 }
 
 int leadq_decision_score_of(const leadq_decision *d, const char *group, double *score) {
-  int i = group ? lq_find_group(d->p, group) : -1;
+  int i = d && group ? lq_find_group(d->p, group) : -1;
   if (i < 0) return 0;
   if (score) *score = d->r->scores[i];
   return 1;
 }
 
-int leadq_decision_grades(const leadq_decision *d) { return d->p->ngrades; }
+int leadq_decision_grades(const leadq_decision *d) { return d ? d->p->ngrades : 0; }
 
 const char *leadq_decision_grade_name(const leadq_decision *d, int i) {
-  return i >= 0 && i < d->p->ngrades ? d->p->grades[i].name : NULL;
+  return d && i >= 0 && i < d->p->ngrades ? d->p->grades[i].name : NULL;
 }
 
 const char *leadq_decision_grade(const leadq_decision *d, int i) {
-  if (i < 0 || i >= d->p->ngrades || d->r->grades[i] < 0) return NULL;
+  if (!d || i < 0 || i >= d->p->ngrades || d->r->grades[i] < 0) return NULL;
   return d->p->grades[i].arms[d->r->grades[i]].label;
 }
 
 const char *leadq_decision_grade_of(const leadq_decision *d, const char *grade) {
-  return grade ? leadq_decision_grade(d, lq_find_grade(d->p, grade)) : NULL;
+  return d && grade ? leadq_decision_grade(d, lq_find_grade(d->p, grade)) : NULL;
 }
 
-int leadq_decision_reasons(const leadq_decision *d) { return d->nreasons; }
+int leadq_decision_reasons(const leadq_decision *d) { return d ? d->nreasons : 0; }
 
 int leadq_decision_reason(const leadq_decision *d, int i, leadq_reason *out) {
-  if (i < 0 || i >= d->nreasons) return 0;
+  if (!d || !out || i < 0 || i >= d->nreasons) return 0;
   *out = d->reasons[i];
   return 1;
 }

@@ -33,6 +33,9 @@
  *     to the object it came from and lives as long as it (a decision's: until
  *     its evaluator evaluates the next lead or is freed).
  *   - Every exported name starts with leadq_ or LEADQ_.
+ *   - A NULL object is never a crash: a call given one does nothing and
+ *     returns LEADQ_ERR_ARG, NULL, "" or 0 (NULL diagnostics have none; a
+ *     NULL decision has no fields).
  */
 #ifndef LEADQ_H
 #define LEADQ_H
@@ -101,8 +104,9 @@ typedef struct leadq_options {
 leadq_status leadq_compile_file(const char *path, const leadq_options *opts, leadq_program **prog,
                                 leadq_diagnostics **diags);
 /* The same for rules in memory: len bytes of text, named name in messages.
- * Includes and tables are read by opts->reader, or from the file system
- * relative to the working directory. */
+ * Includes and tables are read by opts->reader, or from the file system,
+ * relative to name's folder as for a file of that name ("rules/acme.lq"
+ * reads its `include "shared/vocab.lq"` from rules/shared/). */
 leadq_status leadq_compile_text(const char *name, const char *text, size_t len, const leadq_options *opts,
                                 leadq_program **prog, leadq_diagnostics **diags);
 /* Frees a program (NULL: nothing); its evaluators must be freed first. */
@@ -141,14 +145,14 @@ void leadq_diagnostics_free(leadq_diagnostics *diags);
 /* ---- evaluating ---- */
 
 /* An evaluator for prog, its clock at the time it is made (as `leadq run`
- * without --now) and the id at the field "id". Never NULL. */
+ * without --now) and the id at the field "id". NULL only when prog is NULL. */
 leadq_evaluator *leadq_evaluator_new(const leadq_program *prog);
 /* NULL: nothing. */
 void leadq_evaluator_free(leadq_evaluator *ev);
 /* The clock, as `leadq run --now TIME`: "2026-11-22" or "2026-11-22T10:00:00Z".
  * LEADQ_ERR_ARG (clock unchanged) when it is neither. */
 leadq_status leadq_evaluator_set_now(leadq_evaluator *ev, const char *when);
-/* The same in seconds since 1970-01-01 UTC. */
+/* The same in seconds since 1970-01-01 UTC (ignored when not finite). */
 void leadq_evaluator_set_now_unix(leadq_evaluator *ev, double seconds);
 /* Where a lead's id is, as `leadq run --id-field PATH`: written as in the
  * rules (crm.id, `Prospect ID`). LEADQ_ERR_ARG (unchanged) when it is not a path. */

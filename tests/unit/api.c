@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -289,6 +290,75 @@ Test(api, wrong_arguments_are_refused) {
   leadq_program_free(NULL);
   leadq_evaluator_free(NULL);
   leadq_diagnostics_free(NULL);
+}
+
+/* A NULL object is never a crash: each call says "nothing" in its own way. */
+Test(api, null_objects_are_refused_not_followed) {
+  leadq_diagnostics *diags = (leadq_diagnostics *)1;
+  leadq_program *prog;
+  cr_assert_eq(leadq_compile_file(NULL, NULL, &prog, &diags), LEADQ_ERR_ARG);
+  /* What the header's example does next: print the diagnostics. */
+  size_t len = 99;
+  cr_assert_str_eq(leadq_diagnostics_text(diags, 0, &len), "");
+  cr_assert_eq(len, 0);
+  cr_assert_eq(leadq_diagnostics_count(NULL), 0);
+  cr_assert_eq(leadq_diagnostics_errors(NULL), 0);
+  cr_assert_eq(leadq_diagnostics_warnings(NULL), 0);
+  leadq_diagnostic one;
+  cr_assert_eq(leadq_diagnostics_get(NULL, 0, &one), 0);
+  cr_assert_null(leadq_program_name(NULL));
+  cr_assert_null(leadq_program_version(NULL));
+  cr_assert_null(leadq_evaluator_new(NULL));
+  const leadq_decision *d = (const leadq_decision *)1;
+  cr_assert_eq(leadq_evaluate(NULL, "{}", 2, 1, &d), LEADQ_ERR_ARG);
+  cr_assert_null(d, "a failed call leaves no decision");
+  cr_assert_eq(leadq_evaluator_set_now(NULL, "2026-11-22"), LEADQ_ERR_ARG);
+  cr_assert_eq(leadq_evaluator_set_id_field(NULL, "id"), LEADQ_ERR_ARG);
+  leadq_evaluator_set_now_unix(NULL, 0);
+  cr_assert_str_eq(leadq_evaluator_error(NULL), "");
+  cr_assert_null(leadq_decision_json(NULL, &len));
+  cr_assert_eq(len, 0);
+  cr_assert_null(leadq_decision_stage(NULL));
+  cr_assert_null(leadq_decision_rejected(NULL));
+  cr_assert_null(leadq_decision_route(NULL));
+  cr_assert_null(leadq_decision_owner(NULL, &len));
+  cr_assert_null(leadq_decision_id(NULL, &len));
+  cr_assert_eq(leadq_decision_score(NULL), 0);
+  cr_assert_eq(leadq_decision_groups(NULL), 0);
+  cr_assert_null(leadq_decision_group_name(NULL, 0));
+  cr_assert_eq(leadq_decision_group_score(NULL, 0), 0);
+  double score = 7;
+  cr_assert_eq(leadq_decision_score_of(NULL, "fit", &score), 0);
+  cr_assert_eq(score, 7);
+  cr_assert_eq(leadq_decision_grades(NULL), 0);
+  cr_assert_null(leadq_decision_grade_name(NULL, 0));
+  cr_assert_null(leadq_decision_grade(NULL, 0));
+  cr_assert_null(leadq_decision_grade_of(NULL, "priority"));
+  cr_assert_eq(leadq_decision_reasons(NULL), 0);
+  leadq_reason r;
+  cr_assert_eq(leadq_decision_reason(NULL, 0, &r), 0);
+}
+
+/* A clock that is not a number is ignored: decisions keep the one set before. */
+Test(api, a_clock_that_is_not_finite_is_ignored) {
+  leadq_program *prog = api_compile_acme(NULL);
+  leadq_evaluator *ev = leadq_evaluator_new(prog);
+  const char *lead = "{\"id\":\"t1\",\"email\":\"ana@acme.example\",\"events\":[{\"type\":\"demo_request\",\"at\":\"2026-11-20\"}]}";
+  const leadq_decision *d;
+  leadq_evaluator_set_now_unix(ev, 1795305600);   /* 2026-11-22 */
+  cr_assert_eq(leadq_evaluate(ev, lead, strlen(lead), 1, &d), LEADQ_OK);
+  char *before = strdup(leadq_decision_json(d, NULL));
+  leadq_evaluator_set_now_unix(ev, NAN);
+  leadq_evaluator_set_now_unix(ev, INFINITY);
+  cr_assert_eq(leadq_evaluate(ev, lead, strlen(lead), 1, &d), LEADQ_OK);
+  cr_assert_str_eq(leadq_decision_json(d, NULL), before);
+  /* A finite clock is taken: a year on, the engagement points have decayed. */
+  leadq_evaluator_set_now_unix(ev, 1795305600 + 365 * 86400.0);
+  cr_assert_eq(leadq_evaluate(ev, lead, strlen(lead), 1, &d), LEADQ_OK);
+  cr_assert_str_neq(leadq_decision_json(d, NULL), before);
+  free(before);
+  leadq_evaluator_free(ev);
+  leadq_program_free(prog);
 }
 
 /* ---- the reader hook ---- */
