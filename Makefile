@@ -15,6 +15,7 @@ MANDIR      ?= $(DATADIR)/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 VIMDIR      ?= $(DATADIR)/vim/vimfiles
+DOCDIR      ?= $(DATADIR)/doc/leadq
 
 # The version is the command's (src/cli/main.c); the man pages' date is leadq(1)'s.
 VERSION := $(shell sed -n 's/^\#define LEADQ_VERSION "\(.*\)"/\1/p' src/cli/main.c)
@@ -281,28 +282,26 @@ fuzz: build/fuzz/fuzz_rules build/fuzz/fuzz_leads build/fuzz/fuzz_feed
 	    -artifact_prefix=build/fuzz/ build/fuzz/corpus/$$h tests/fuzz/corpus/$$h || exit 1; \
 	done
 
-# What `make install` puts where (README.md, Install). The header comes from
-# the library API (src/leadq.h); a tree without it installs everything else.
-HEADER   = $(wildcard src/leadq.h)
+# What `make install` puts where (README.md, Install).
 VIMFILES = syntax/leadq.vim ftdetect/leadq.vim
 INSTALLED = $(BINDIR)/leadq \
   $(LIBDIR)/$(SOFILE) $(LIBDIR)/$(SONAME) $(LIBDIR)/libleadq.so $(LIBDIR)/libleadq.a \
-  $(if $(HEADER),$(INCLUDEDIR)/leadq.h) $(PKGCONFIGDIR)/leadq.pc \
+  $(INCLUDEDIR)/leadq.h $(PKGCONFIGDIR)/leadq.pc \
   $(MANDIR)/man1/leadq.1 $(MANDIR)/man5/leadq-rules.5 \
-  $(BASHCOMPDIR)/leadq $(VIMFILES:%=$(VIMDIR)/%) $(DATADIR)/leadq/leadq.tmLanguage.json
+  $(BASHCOMPDIR)/leadq $(VIMFILES:%=$(VIMDIR)/%) $(DATADIR)/leadq/leadq.tmLanguage.json \
+  $(DOCDIR)/report.md $(DOCDIR)/scaling.md
 
 install: all deps-doc $(BUILD)/leadq-rules.5
-	$(if $(HEADER),,@echo "note: src/leadq.h is not in this tree: the header is not installed")
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
 	  $(DESTDIR)$(VIMDIR)/syntax $(DESTDIR)$(VIMDIR)/ftdetect $(DESTDIR)$(DATADIR)/leadq \
-	  $(if $(HEADER),$(DESTDIR)$(INCLUDEDIR))
+	  $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(DOCDIR)
 	install -m 755 $(BUILD)/leadq $(DESTDIR)$(BINDIR)/leadq
 	install -m 755 $(BUILD)/$(SOFILE) $(DESTDIR)$(LIBDIR)/$(SOFILE)
 	ln -sf $(SOFILE) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libleadq.so
 	install -m 644 $(BUILD)/libleadq.a $(DESTDIR)$(LIBDIR)/libleadq.a
-	$(if $(HEADER),install -m 644 src/leadq.h $(DESTDIR)$(INCLUDEDIR)/leadq.h)
+	install -m 644 src/leadq.h $(DESTDIR)$(INCLUDEDIR)/leadq.h
 	install -m 644 $(BUILD)/leadq.pc $(DESTDIR)$(PKGCONFIGDIR)/leadq.pc
 	install -m 644 docs/leadq.1 $(DESTDIR)$(MANDIR)/man1/leadq.1
 	install -m 644 $(BUILD)/leadq-rules.5 $(DESTDIR)$(MANDIR)/man5/leadq-rules.5
@@ -310,11 +309,13 @@ install: all deps-doc $(BUILD)/leadq-rules.5
 	install -m 644 docs/editors/vim/syntax/leadq.vim $(DESTDIR)$(VIMDIR)/syntax/leadq.vim
 	install -m 644 docs/editors/vim/ftdetect/leadq.vim $(DESTDIR)$(VIMDIR)/ftdetect/leadq.vim
 	install -m 644 docs/editors/leadq.tmLanguage.json $(DESTDIR)$(DATADIR)/leadq/leadq.tmLanguage.json
+	install -m 644 docs/report.md docs/scaling.md $(DESTDIR)$(DOCDIR)
 
-# Removes the files install wrote (the header whether or not this tree has it),
-# never a folder: one install made may be shared with other packages.
+# Removes the files install wrote, and the two folders only leadq uses when
+# they are empty; no other folder: those may be shared with other packages.
 uninstall:
-	rm -f $(addprefix $(DESTDIR),$(INSTALLED) $(INCLUDEDIR)/leadq.h)
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DATADIR)/leadq $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf build

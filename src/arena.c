@@ -175,6 +175,7 @@ void *lq_xcalloc(size_t n, size_t size) {
 
 void *lq_xcalloc_lines(size_t n, size_t size) {
   enum { CACHE_LINE = 64 };
+  if (n && size > (SIZE_MAX - CACHE_LINE) / n) out_of_memory();
   size_t bytes = (n ? n : 1) * size;
   bytes = (bytes + CACHE_LINE - 1) & ~(size_t)(CACHE_LINE - 1);
   void *p = mem_current ? lq_mem_alloc(bytes) : aligned_alloc(CACHE_LINE, bytes);

@@ -84,19 +84,19 @@ void lq_diff_free(lq_diff *D) {
   lq_eval_free(D->E[0]);
   lq_eval_free(D->E[1]);
   lq_arena_free(&D->arena);
-  free(D->shown);
-  free(D->stage_moves);
-  free(D->route_moves);
-  free(D->owner_moves);
+  lq_mem_free(D->shown);
+  lq_mem_free(D->stage_moves);
+  lq_mem_free(D->route_moves);
+  lq_mem_free(D->owner_moves);
   lq_hash_free(&D->owner_index);
-  free(D->grades);
-  free(D->grade_changed);
-  free(D->shifts);
-  free(D->rule_to_new);
-  free(D->rule_from_old);
-  free(D->reject_to_new);
-  free(D->reject_from_old);
-  free(D);
+  lq_mem_free(D->grades);
+  lq_mem_free(D->grade_changed);
+  lq_mem_free(D->shifts);
+  lq_mem_free(D->rule_to_new);
+  lq_mem_free(D->rule_from_old);
+  lq_mem_free(D->reject_to_new);
+  lq_mem_free(D->reject_from_old);
+  lq_mem_free(D);
 }
 
 void lq_diff_reset(lq_diff *D) {
@@ -191,7 +191,7 @@ static void count_owner_move(lq_diff *D, const owner_text *o, const owner_text *
   if (id < 0) {
     if (D->nowner_moves == D->owner_moves_cap) {
       D->owner_moves_cap = D->owner_moves_cap ? 2 * D->owner_moves_cap : 32;
-      D->owner_moves = realloc(D->owner_moves, D->owner_moves_cap * sizeof *D->owner_moves);
+      D->owner_moves = lq_mem_realloc(D->owner_moves, D->owner_moves_cap * sizeof *D->owner_moves);
       if (!D->owner_moves) abort();
     }
     id = (int32_t)D->nowner_moves++;
@@ -566,7 +566,7 @@ static void write_json(const writer *w) {
   lq_jw_key(j, "more_leads");
   lq_jw_uint(j, top.more_leads);
   lq_jw_end_object(j);
-  free(top.m);
+  lq_mem_free(top.m);
   lq_jw_key(j, "scores");
   lq_jw_array(j);
   for (int s = 0; s < D->nshifts; s++) {
@@ -670,7 +670,7 @@ static void matrix(const writer *w, const char *what, const unsigned long long *
       }
       lq_buf_putc(b, '\n');
     }
-    free(cw);
+    lq_mem_free(cw);
   }
   /* added, removed (or renamed) */
   bool any = false;
@@ -867,7 +867,7 @@ static void write_owners(const writer *w) {
       lq_buf_printf(b, "%s lead%s\n", num, t.more_leads == 1 ? "" : "s");
     }
   }
-  free(t.m);
+  lq_mem_free(t.m);
 }
 
 static void count_row(const writer *w, const char *label, const char *name, unsigned long long n) {

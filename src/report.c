@@ -57,7 +57,7 @@ struct lq_report {
 
 
 static char *xstrndup(const char *s, size_t n) {
-  char *q = malloc(n + 1);
+  char *q = lq_mem_alloc(n + 1);
   if (!q) abort();
   memcpy(q, s, n);
   q[n] = '\0';
@@ -110,31 +110,31 @@ lq_report *lq_report_new(const lq_program *p, const lq_report_opts *o) {
 
 void lq_report_free(lq_report *R) {
   if (!R) return;
-  for (int i = 0; i < R->p->nrejects * LQ_REPORT_EXAMPLES; i++) free((char *)R->examples[i].s);
+  for (int i = 0; i < R->p->nrejects * LQ_REPORT_EXAMPLES; i++) lq_mem_free((char *)R->examples[i].s);
   for (int i = 0; i < R->ndisps; i++) {
-    free(R->disps[i].text);
-    free(R->disps[i].fired);
+    lq_mem_free(R->disps[i].text);
+    lq_mem_free(R->disps[i].fired);
   }
-  free(R->disps);
-  for (int i = 0; i < R->nowners; i++) free(R->owners[i].text);
-  free(R->owners);
+  lq_mem_free(R->disps);
+  for (int i = 0; i < R->nowners; i++) lq_mem_free(R->owners[i].text);
+  lq_mem_free(R->owners);
   lq_hash_free(&R->owner_index);
   lq_hash_free(&R->disp_index);
   lq_hash_free(&R->bin_index);
-  free(R->examples);
-  free(R->nexamples);
-  free(R->bins);
-  free(R->team_hit);
-  free(R->team);
-  free(R->points_sum);
-  free(R->fired);
-  free(R->graded);
-  free(R->grade_at);
-  free(R->routed);
-  free(R->reached);
-  free(R->ended);
-  free(R->edges);
-  free(R);
+  lq_mem_free(R->examples);
+  lq_mem_free(R->nexamples);
+  lq_mem_free(R->bins);
+  lq_mem_free(R->team_hit);
+  lq_mem_free(R->team);
+  lq_mem_free(R->points_sum);
+  lq_mem_free(R->fired);
+  lq_mem_free(R->graded);
+  lq_mem_free(R->grade_at);
+  lq_mem_free(R->routed);
+  lq_mem_free(R->reached);
+  lq_mem_free(R->ended);
+  lq_mem_free(R->edges);
+  lq_mem_free(R);
 }
 
 void lq_report_bad_lines(lq_report *R, uint64_t n) { R->bad = n; }
@@ -152,7 +152,7 @@ static void count_score(lq_report *R, double score, bool outcome) {
     }
   if (R->nbins == R->bins_cap) {
     R->bins_cap *= 2;
-    R->bins = realloc(R->bins, R->bins_cap * sizeof *R->bins);
+    R->bins = lq_mem_realloc(R->bins, R->bins_cap * sizeof *R->bins);
     if (!R->bins) abort();
   }
   R->bins[R->nbins] = (score_bin){.score = score};
@@ -173,7 +173,7 @@ static const char *disp_text(lq_value v, char *buf, size_t *n) {
 }
 
 static int disp_new(lq_report *R, const char *text, size_t n) {
-  R->disps = realloc(R->disps, (size_t)(R->ndisps + 1) * sizeof *R->disps);
+  R->disps = lq_mem_realloc(R->disps, (size_t)(R->ndisps + 1) * sizeof *R->disps);
   if (!R->disps) abort();
   disp *d = &R->disps[R->ndisps];
   d->text = xstrndup(text, n);
@@ -206,7 +206,7 @@ static int disp_index(lq_report *R, lq_value v) {
 static int owner_new(lq_report *R, const char *text, size_t n, lq_value v) {
   if (R->nowners == R->owners_cap) {
     R->owners_cap = R->owners_cap ? 2 * R->owners_cap : 16;
-    R->owners = realloc(R->owners, (size_t)R->owners_cap * sizeof *R->owners);
+    R->owners = lq_mem_realloc(R->owners, (size_t)R->owners_cap * sizeof *R->owners);
     if (!R->owners) abort();
   }
   R->owners[R->nowners] = (owner_stat){.text = xstrndup(text, n), .n = n, .num = v.kind == LQ_V_NUM, .x = v.num};
@@ -406,7 +406,7 @@ int lq_report_bands(const lq_report *R, lq_band *out, int max) {
     if (n < max) out[n] = band;
     n++;
   }
-  free(v);
+  lq_mem_free(v);
   return n;
 }
 
@@ -466,7 +466,7 @@ static int *owner_order(const lq_report *R) {
   for (int i = 0; i < n; i++) refs[i] = (owner_ref){&R->owners[i], i, i == R->other_owners};
   qsort(refs, (size_t)n, sizeof *refs, cmp_owner_ref);
   for (int i = 0; i < n; i++) v[i] = refs[i].index;
-  free(refs);
+  lq_mem_free(refs);
   return v;
 }
 
@@ -519,10 +519,10 @@ static void view_build(view *v, const lq_report *R) {
 }
 
 static void view_free(view *v) {
-  free(v->rules);
-  free(v->teams);
-  free(v->owners);
-  free(v->disps);
+  lq_mem_free(v->rules);
+  lq_mem_free(v->teams);
+  lq_mem_free(v->owners);
+  lq_mem_free(v->disps);
 }
 
 /* ---- the report's tables, for text and HTML ---- */
@@ -1042,11 +1042,11 @@ static void jedge(lq_jw *j, const char *key, double x) {
 /* "group: label" or "reject: reason" as a JSON key. */
 static void rule_key(lq_jw *j, const lq_rule_stat *st) {
   size_t n = strlen(st->group ? st->group : "reject") + strlen(st->label) + 3;
-  char *k = malloc(n);
+  char *k = lq_mem_alloc(n);
   if (!k) abort();
   snprintf(k, n, "%s: %s", st->group ? st->group : "reject", st->label);
   lq_jw_key(j, k);
-  free(k);
+  lq_mem_free(k);
 }
 
 static void json_stages(lq_jw *j, const view *v) {

@@ -24,14 +24,15 @@ want="/usr/bin/leadq
 /usr/lib/libleadq.so.1
 /usr/lib/libleadq.so.1.0.0
 /usr/lib/pkgconfig/leadq.pc
+/usr/include/leadq.h
 /usr/share/bash-completion/completions/leadq
+/usr/share/doc/leadq/report.md
+/usr/share/doc/leadq/scaling.md
 /usr/share/leadq/leadq.tmLanguage.json
 /usr/share/man/man1/leadq.1
 /usr/share/man/man5/leadq-rules.5
 /usr/share/vim/vimfiles/ftdetect/leadq.vim
 /usr/share/vim/vimfiles/syntax/leadq.vim"
-# The header comes with the library API; a tree without src/leadq.h has none.
-[ -f src/leadq.h ] && want=$(printf '%s\n/usr/include/leadq.h' "$want")
 want=$(sort <<<"$want")
 got=$(cd "$D" && find . \( -type f -o -type l \) | sed 's/^\.//' | sort)
 [ "$got" = "$want" ] || fail "installed files differ from the list: $(diff <(echo "$want") <(echo "$got") | grep '^[<>]' | tr '\n' ' ')"
@@ -67,12 +68,9 @@ so=$lib/libleadq.so.1.0.0
 soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 [ "$soname" = libleadq.so.1 ] || fail "SONAME is '$soname', not libleadq.so.1"
 exported=$(nm -D --defined-only "$so" | awk '$2 != "A" { print $3 }' | sed 's/@.*//')
-if [ -z "$exported" ]; then
-  echo "install: libleadq.so exports no leadq_* yet (no src/leadq.c); the export check is skipped"
-else
-  others=$(grep -v '^leadq_' <<<"$exported" | tr '\n' ' ')
-  [ -z "$others" ] || fail "libleadq.so exports names not leadq_*: $others"
-fi
+grep -q '^leadq_compile_file$' <<<"$exported" || fail "libleadq.so does not export the API (leadq_compile_file)"
+others=$(grep -v '^leadq_' <<<"$exported" | tr '\n' ' ')
+[ -z "$others" ] || fail "libleadq.so exports names not leadq_*: $others"
 
 # pkg-config, from the installed file, with its prefix moved to DESTDIR.
 pc=(env PKG_CONFIG_PATH="$lib/pkgconfig" pkg-config --define-variable=prefix="$D/usr")
@@ -116,6 +114,9 @@ rm -f "$D/embed" "$D/embed-static" "$D/embed.out" "$D/run.out" "$D/cc.err"
 $MAKE -s uninstall DESTDIR="$D" PREFIX=/usr >/dev/null 2>&1 || fail "make uninstall"
 left=$(cd "$D" && find . \( -type f -o -type l \) | sed 's/^\.//')
 [ -z "$left" ] || fail "make uninstall left: $(tr '\n' ' ' <<<"$left")"
+for d in usr/share/leadq usr/share/doc/leadq; do
+  [ ! -e "$D/$d" ] || fail "make uninstall left the folder /$d, which only leadq uses"
+done
 
 if [ "$fails" -ne 0 ]; then
   echo "install: $fails failed"

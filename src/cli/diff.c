@@ -67,8 +67,7 @@ typedef struct git_src {
 static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n) {
   if (*len + n + 1 > *cap) {
     while (*len + n + 1 > *cap) *cap = *cap ? *cap * 2 : 4096;
-    *buf = realloc(*buf, *cap);
-    if (!*buf) abort();
+    *buf = lq_mem_realloc(*buf, *cap);   /* text goes to the library, which frees it so */
   }
   memcpy(*buf + *len, s, n);
   *len += n;
@@ -146,7 +145,7 @@ static char *git_read(void *ctx, const char *path, size_t *len) {
   size_t on = strlen(object);
   if (ok && tlen > on + 5 && !memcmp(text, "tree ", 5) && !memcmp(text + 5, object, on) && text[5 + on] == '\n') {
     ok = false;
-    free(msg);
+    lq_mem_free(msg);
     msg = NULL;
     mlen = mcap = 0;
     const char *what = "is a folder in that revision; name a rules file in it";
@@ -155,11 +154,11 @@ static char *git_read(void *ctx, const char *path, size_t *len) {
   if (ok) {
     if (!text) append(&text, &tlen, &tcap, "", 0);
     *len = tlen;
-    free(msg);
+    lq_mem_free(msg);
     free(object);
     return text;
   }
-  free(text);
+  lq_mem_free(text);
   if (!g->error) {
     if (rc != 0) {
       size_t m = 64 + strlen(strerror(rc));
@@ -173,7 +172,7 @@ static char *git_read(void *ctx, const char *path, size_t *len) {
       msg = NULL;
     }
   }
-  free(msg);
+  lq_mem_free(msg);
   free(object);
   errno = ENOENT;
   return NULL;
@@ -204,10 +203,9 @@ static lq_program *load_version(const char *spec, git_src *g, int *status) {
   for (size_t i = 0; i < p->sources.n; i++) {
     lq_source *f = &p->sources.files[i];
     size_t n = strlen(g->rev) + strlen(f->path) + 2;
-    char *named = malloc(n);
-    if (!named) abort();
+    char *named = lq_mem_alloc(n);
     snprintf(named, n, "%s:%s", g->rev, f->path);
-    free(f->path);
+    lq_mem_free(f->path);
     f->path = named;
   }
   lq_diags_sort(&d);

@@ -56,7 +56,7 @@ const char cmd_report_help[] =
     "expression is compiled as `define __outcome__ = EXPR`), exit 3. A bad record\n"
     "is reported as FILE:LINE: error: ..., left out of the report, and\n"
     "the exit code is 1. No leads: a report that says so, exit 0.\n"
-    "See docs/report.md for the definitions.\n";
+    "The definitions: report.md, installed in share/doc/leadq/ (docs/ in the source).\n";
 
 typedef struct report_state {
   const lq_program *p;

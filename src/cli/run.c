@@ -60,10 +60,10 @@ static void tally_init(tally *T, const lq_program *p) {
 }
 
 static void tally_free(tally *T) {
-  free(T->stage_count);
-  free(T->route_count);
-  free(T->reject_count);
-  free(T->fired);
+  lq_mem_free(T->stage_count);
+  lq_mem_free(T->route_count);
+  lq_mem_free(T->reject_count);
+  lq_mem_free(T->fired);
   lq_buf_free(&T->out);
   lq_buf_free(&T->err);
   lq_buf_free(&T->bad_lines);
