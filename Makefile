@@ -44,7 +44,7 @@ LIB_SRC  = $(wildcard src/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c)
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/leadq.tab.o $(BUILD)/obj/lex.yy.o
 # The library's objects are position-independent, for libleadq.so; libleadq.a
-# (which the command links) is made of the same ones. The library's own calls
+# and the command's libleadq-internal.a are made of the same ones. The library's own calls
 # need not go through the PLT: it exports only leadq_* (src/leadq.map), and an
 # interposed name must not change what the library does inside.
 $(LIB_OBJ): PIC = -fPIC -fno-semantic-interposition
@@ -135,8 +135,16 @@ $(BUILD)/obj/unit/%.o: tests/unit/%.c $(BUILD)/gen/leadq.tab.h
 	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) -Wno-missing-prototypes $(DEPFLAGS) $(INCLUDES) \
 	  -DLQ_TEST_LEADQ='"$(abspath $(BUILD)/leadq)"' -DLQ_TEST_EMBED='"$(abspath $(BUILD)/embed)"' -c -o $@ $<
 
-$(BUILD)/libleadq.a: $(LIB_OBJ)
+# The command and the unit tests link every module (libleadq-internal.a). The
+# libleadq.a that is installed is the same code as one object whose only
+# global names are leadq_*, as the .so's: a program linking it statically can
+# have its own lq_* or yy* names without a clash.
+$(BUILD)/libleadq-internal.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
+$(BUILD)/libleadq.a: $(LIB_OBJ)
+	ld -r -o $(BUILD)/obj/libleadq-all.o $(LIB_OBJ)
+	objcopy --wildcard --keep-global-symbol='leadq_*' $(BUILD)/obj/libleadq-all.o $(BUILD)/obj/libleadq-api.o
+	rm -f $@ && ar rcs $@ $(BUILD)/obj/libleadq-api.o
 
 # Exports only the leadq_* names of the public API (src/leadq.map).
 $(BUILD)/$(SOFILE): $(LIB_OBJ) src/leadq.map
@@ -170,10 +178,10 @@ $(BUILD)/leadq-rules.5: docs/language.md | deps-doc
 	  -M header='File Formats' -M footer='leadq $(VERSION)' -M date='$(MANDATE)' -o $@.tmp && mv $@.tmp $@
 man: deps-doc $(BUILD)/leadq-rules.5
 
-$(BUILD)/leadq: $(CLI_OBJ) $(BUILD)/libleadq.a
+$(BUILD)/leadq: $(CLI_OBJ) $(BUILD)/libleadq-internal.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libleadq.a
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libleadq-internal.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) -lcriterion
 
 # End-to-end: runs the real binary on each case folder in tests/golden/.

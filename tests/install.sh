@@ -71,6 +71,10 @@ exported=$(nm -D --defined-only "$so" | awk '$2 != "A" { print $3 }' | sed 's/@.
 grep -q '^leadq_compile_file$' <<<"$exported" || fail "libleadq.so does not export the API (leadq_compile_file)"
 others=$(grep -v '^leadq_' <<<"$exported" | tr '\n' ' ')
 [ -z "$others" ] || fail "libleadq.so exports names not leadq_*: $others"
+# The static library too: a program that links it may have lq_* or yy* names of its own.
+others=$(nm -g --defined-only "$lib/libleadq.a" | awk 'NF == 3 && $3 !~ /^leadq_/ { print $3 }' | tr '\n' ' ')
+[ -z "$others" ] || fail "libleadq.a defines global names not leadq_*: $others"
+nm -g --defined-only "$lib/libleadq.a" | grep -q ' leadq_evaluate$' || fail "libleadq.a does not define the API (leadq_evaluate)"
 
 # pkg-config, from the installed file, with its prefix moved to DESTDIR.
 pc=(env PKG_CONFIG_PATH="$lib/pkgconfig" pkg-config --define-variable=prefix="$D/usr")
