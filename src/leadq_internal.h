@@ -1,11 +1,17 @@
 /* leadq_internal.h: what leadq's own command needs of the library beyond leadq.h.
  *
- * The CLI compiles and shows diagnostics through leadq.h like any embedder.
- * It goes further in two ways no embedder needs, both here: compiling with
- * the internal options (a `git show` reader whose text is already leadq's
- * memory, extra declarations such as report's --outcome), and taking the
- * compiled program's internals, which every command but a plain `run` walks
- * (explain's traces, diff, report, fmt, test, --stats, --annotate, CSV). */
+ * run, explain, report and test compile and show diagnostics through leadq.h
+ * like any embedder (cli_load, src/cli/main.c). They go further in two ways no
+ * embedder needs, both here: compiling with the internal options (extra
+ * declarations such as report's --outcome), and taking the compiled program's
+ * internals, which every command but a plain `run` walks (explain's traces,
+ * report, test, --stats, --annotate, CSV, --jobs).
+ *
+ * Three places use the compiler (compile.h) directly, on purpose: `check`
+ * keeps the program of rules that have errors (its JSON diagnostics and
+ * --dump-ast need the sources and the tree), `diff` renames each source to
+ * REV:PATH after a `git show` reader read it, and the input options compile
+ * only to learn which files the rules read (so --errors cannot overwrite one). */
 #ifndef LQ_LEADQ_INTERNAL_H
 #define LQ_LEADQ_INTERNAL_H
 #include "compile.h"
