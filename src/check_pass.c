@@ -30,7 +30,7 @@ sym *lq_check_sym(symtab *t, const char *s, size_t n) {
   uint64_t h = lq_hash_bytes(s, n);
   for (uint32_t i = lq_hash_first(&t->index, h); t->index.slots[i].id >= 0; i = lq_hash_next(&t->index, i)) {
     sym *e = &t->syms[t->index.slots[i].id];
-    if (t->index.slots[i].h == h && e->len == n && memcmp(e->name, s, n) == 0) return e;
+    if (lq_hash_hit(&t->index, i, h) && e->len == n && memcmp(e->name, s, n) == 0) return e;
   }
   t->none = (sym){0};
   return &t->none;

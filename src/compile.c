@@ -71,7 +71,7 @@ static int table_id(compiler *c, path_table *t) {
   uint32_t i;
   for (i = lq_hash_first(&t->index, h); t->index.slots[i].id >= 0; i = lq_hash_next(&t->index, i)) {
     const lq_str *k = &t->keys[t->index.slots[i].id];
-    if (t->index.slots[i].h == h && k->n == c->key_len && !memcmp(k->s, c->key, c->key_len)) return t->index.slots[i].id;
+    if (lq_hash_hit(&t->index, i, h) && k->n == c->key_len && !memcmp(k->s, c->key, c->key_len)) return t->index.slots[i].id;
   }
   if (t->n == t->cap) {
     t->cap = t->cap ? 2 * t->cap : 32;

@@ -175,7 +175,7 @@ static int32_t owner_find(const lq_diff *D, uint64_t h, const char *o, size_t on
   uint32_t i;
   for (i = lq_hash_first(t, h); t->slots[i].id >= 0; i = lq_hash_next(t, i)) {
     const lq_diff_owner_move *m = &D->owner_moves[t->slots[i].id];
-    if (t->slots[i].h == h && same_owner(m->before, m->before_n, o, on) && same_owner(m->after, m->after_n, n, nn))
+    if (lq_hash_hit(t, i, h) && same_owner(m->before, m->before_n, o, on) && same_owner(m->after, m->after_n, n, nn))
       return t->slots[i].id;
   }
   *at = i;

@@ -52,8 +52,17 @@ void lq_hash_free(lq_hash *t) {
   t->slots = NULL;
 }
 
+uint64_t lq_hash_mix(uint64_t h, uint64_t part) {
+  h ^= part + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDULL;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ULL;
+  return h ^ (h >> 33);
+}
+
 void lq_hash_put(lq_hash *t, uint32_t i, uint64_t h, int32_t id) {
-  t->slots[i] = (lq_hash_slot){h, id};
+  t->slots[i] = (lq_hash_slot){lq_hash_tag(h), id};
   if (2 * ++t->n <= t->mask) return;
   lq_hash_slot *old = t->slots;
   uint32_t old_cap = t->mask + 1;
@@ -61,7 +70,7 @@ void lq_hash_put(lq_hash *t, uint32_t i, uint64_t h, int32_t id) {
   t->mask = 2 * old_cap - 1;
   for (uint32_t k = 0; k < old_cap; k++) {
     if (old[k].id < 0) continue;
-    uint32_t j = lq_hash_first(t, old[k].h);
+    uint32_t j = old[k].tag & t->mask;
     while (t->slots[j].id >= 0) j = lq_hash_next(t, j);
     t->slots[j] = old[k];
   }
@@ -91,7 +100,7 @@ lq_set *lq_set_build(lq_arena *a, const lq_value *items, uint32_t n) {
     uint32_t j;
     bool seen = false;
     for (j = lq_hash_first(&s->index, h); s->index.slots[j].id >= 0; j = lq_hash_next(&s->index, j))
-      if (s->index.slots[j].h == h && lq_value_eq(kept[s->index.slots[j].id], v)) { seen = true; break; }
+      if (lq_hash_hit(&s->index, j, h) && lq_value_eq(kept[s->index.slots[j].id], v)) { seen = true; break; }
     if (seen) continue;
     kept[s->count] = v;
     lq_hash_put(&s->index, j, h, (int32_t)s->count++);
@@ -104,6 +113,6 @@ bool lq_set_has(const lq_set *s, lq_value v) {
   uint64_t h = value_hash(v);
   const lq_hash *t = &s->index;
   for (uint32_t j = lq_hash_first(t, h); t->slots[j].id >= 0; j = lq_hash_next(t, j))
-    if (t->slots[j].h == h && lq_value_eq(s->items[t->slots[j].id], v)) return true;
+    if (lq_hash_hit(t, j, h) && lq_value_eq(s->items[t->slots[j].id], v)) return true;
   return false;
 }

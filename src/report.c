@@ -192,7 +192,7 @@ static int disp_index(lq_report *R, lq_value v) {
   uint32_t i;
   for (i = lq_hash_first(t, h); t->slots[i].id >= 0; i = lq_hash_next(t, i)) {
     const char *d = R->disps[t->slots[i].id].text;
-    if (t->slots[i].h == h && lq_text_eq(d, strlen(d), text, n)) return t->slots[i].id;
+    if (lq_hash_hit(t, i, h) && lq_text_eq(d, strlen(d), text, n)) return t->slots[i].id;
   }
   if (R->ndisps - (R->other >= 0) >= LQ_REPORT_MAX_DISPOSITIONS) {
     if (R->other < 0) R->other = disp_new(R, "(other)", 7);
@@ -222,7 +222,7 @@ static int owner_index(lq_report *R, const char *text, size_t n, lq_value v) {
   uint32_t i;
   for (i = lq_hash_first(t, h); t->slots[i].id >= 0; i = lq_hash_next(t, i)) {
     const owner_stat *o = &R->owners[t->slots[i].id];
-    if (t->slots[i].h == h && o->n == n && !memcmp(o->text, text, n)) return t->slots[i].id;
+    if (lq_hash_hit(t, i, h) && o->n == n && !memcmp(o->text, text, n)) return t->slots[i].id;
   }
   if (R->nowners - (R->other_owners >= 0) >= LQ_REPORT_MAX_OWNERS) {
     if (R->other_owners < 0) R->other_owners = owner_new(R, "(other owners)", 14, LQ_NOVALUE);

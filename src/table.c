@@ -46,17 +46,6 @@ static bool cell_text(const lq_table *t, uint32_t row, int col, char *buf, const
   return lq_value_key_text(lq_table_cell(t, row, col), buf, s, n);
 }
 
-/* Combines a key part's hash into h, every bit of each part reaching the low
- * bits a slot is taken from (text hashes of similar keys differ high up). */
-static uint64_t mix(uint64_t h, uint64_t part) {
-  h ^= part + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
-  h ^= h >> 33;
-  h *= 0xFF51AFD7ED558CCDULL;
-  h ^= h >> 33;
-  h *= 0xC4CEB9FE1A85EC53ULL;
-  return h ^ (h >> 33);
-}
-
 /* The hash of a row's key, or false when a part is missing. */
 static bool row_hash(const lq_table *t, uint32_t row, uint64_t *h) {
   char buf[32];
@@ -65,7 +54,7 @@ static bool row_hash(const lq_table *t, uint32_t row, uint64_t *h) {
   *h = 0;
   for (int k = 0; k < t->nkeys; k++) {
     if (!cell_text(t, row, t->key_cols[k], buf, &s, &n)) return false;
-    *h = mix(*h, lq_hash_text(s, n));
+    *h = lq_hash_mix(*h, lq_hash_text(s, n));
   }
   return true;
 }
@@ -82,26 +71,25 @@ static bool row_matches(const lq_table *t, uint32_t row, const key_texts *k) {
   return true;
 }
 
-/* A slot's tag is the hash's high half: most slots a probe passes are told
- * apart by it, without reading their rows. */
-static int64_t find(const lq_table *t, const key_texts *k, uint64_t h) {
-  uint32_t tag = (uint32_t)(h >> 32);
-  for (uint32_t j = (uint32_t)h & t->mask;; j = (j + 1) & t->mask) {
-    uint32_t r = t->slots[j].row;
-    if (!r) return -1;
-    if (t->slots[j].tag == tag && row_matches(t, r - 1, k)) return (int64_t)r - 1;
-  }
+/* The row whose key is k (of hash h), or -1 with *at the empty slot for it. */
+static int64_t find(const lq_table *t, const key_texts *k, uint64_t h, uint32_t *at) {
+  const lq_hash *x = &t->index;
+  uint32_t j;
+  for (j = lq_hash_first(x, h); x->slots[j].id >= 0; j = lq_hash_next(x, j))
+    if (lq_hash_hit(x, j, h) && row_matches(t, (uint32_t)x->slots[j].id, k)) return x->slots[j].id;
+  if (at) *at = j;
+  return -1;
 }
 
 int64_t lq_table_find(const lq_table *t, const lq_value *keys) {
-  if (!t->nkeys || !t->slots) return -1;
+  if (!t->nkeys || !t->index.slots) return -1;
   key_texts k;
   uint64_t h = 0;
   for (int i = 0; i < t->nkeys; i++) {
     if (!lq_value_key_text(keys[i], k.buf[i], &k.s[i], &k.n[i])) return -1;
-    h = mix(h, lq_hash_text(k.s[i], k.n[i]));
+    h = lq_hash_mix(h, lq_hash_text(k.s[i], k.n[i]));
   }
-  return find(t, &k, h);
+  return find(t, &k, h, NULL);
 }
 
 int lq_table_row_id(const lq_table *t, uint32_t row, lq_value *parts) {
@@ -113,30 +101,34 @@ int lq_table_row_id(const lq_table *t, uint32_t row, lq_value *parts) {
   return t->nkeys;
 }
 
-int lq_table_column(const lq_table *t, const char *name, size_t n) {
-  if (!t->col_slots) return -1;
-  for (uint32_t j = (uint32_t)lq_hash_text(name, n) & t->col_mask; t->col_slots[j]; j = (j + 1) & t->col_mask) {
-    int i = (int)t->col_slots[j] - 1;
-    if (t->col_lens[i] == n && !memcmp(t->cols[i], name, n)) return i;
+/* The column named exactly name, or -1 with *at the empty slot for it. The
+ * hash ignores case, the match does not: `Email` and `email` are two columns
+ * that share a probe sequence. */
+static int column_at(const lq_table *t, const char *name, size_t n, uint32_t *at) {
+  const lq_hash *x = &t->col_index;
+  if (!x->slots) return -1;
+  uint64_t h = lq_hash_text(name, n);
+  uint32_t j;
+  for (j = lq_hash_first(x, h); x->slots[j].id >= 0; j = lq_hash_next(x, j)) {
+    int i = x->slots[j].id;
+    if (lq_hash_hit(x, j, h) && t->col_lens[i] == n && !memcmp(t->cols[i], name, n)) return i;
   }
+  if (at) *at = j;
   return -1;
 }
 
-/* Puts column i in the index by name. The hash ignores case, the match does
- * not: `Email` and `email` are two columns that share a probe sequence. */
+int lq_table_column(const lq_table *t, const char *name, size_t n) { return column_at(t, name, n, NULL); }
+
+/* Puts column i in the index by name (it is not there yet). */
 static void index_column(lq_table *t, int i) {
-  uint32_t *slots = (uint32_t *)t->col_slots;
-  uint32_t j = (uint32_t)lq_hash_text(t->cols[i], t->col_lens[i]) & t->col_mask;
-  while (slots[j]) j = (j + 1) & t->col_mask;
-  slots[j] = (uint32_t)i + 1;
+  uint32_t at;
+  column_at(t, t->cols[i], t->col_lens[i], &at);
+  lq_hash_put(&t->col_index, at, lq_hash_text(t->cols[i], t->col_lens[i]), i);
 }
 
-/* A fresh index of the columns, with room for n of them at most half full. */
+/* A fresh index of the columns, with room for n of them. */
 static void index_columns(lq_arena *a, lq_table *t, int n) {
-  uint32_t cap = 16;
-  while (cap < 2 * (uint32_t)n + 2) cap *= 2;
-  t->col_slots = lq_arena_zalloc(a, cap * sizeof *t->col_slots);
-  t->col_mask = cap - 1;
+  lq_hash_init(&t->col_index, a, (uint32_t)n);
   for (int i = 0; i < t->ncols; i++) index_column(t, i);
 }
 
@@ -173,7 +165,7 @@ static int ndjson_column(loader *L, const char *key, size_t n) {
   ((const char **)t->cols)[t->ncols] = lq_arena_strndup(L->a, key, n);
   ((uint32_t *)t->col_lens)[t->ncols] = (uint32_t)n;
   i = t->ncols++;
-  if (2 * (uint32_t)t->ncols + 2 > t->col_mask + 1) index_columns(L->a, t, 2 * t->ncols);
+  if (!t->col_index.slots) index_columns(L->a, t, 16);   /* i with them */
   else index_column(t, i);
   return i;
 }
@@ -481,10 +473,7 @@ static bool find_keys(loader *L) {
 /* Every row has its key, and no two rows the same one (compared as lookups compare). */
 static void index_rows(loader *L) {
   lq_table *t = L->t;
-  uint32_t cap = 16;
-  while (cap < 2 * (uint64_t)t->nrows + 2) cap *= 2;
-  t->slots = lq_arena_zalloc(L->a, cap * sizeof *t->slots);
-  t->mask = cap - 1;
+  lq_hash_init(&t->index, L->a, t->nrows);   /* sized once: it never grows */
   char names[200];
   size_t w = 0;
   for (int i = 0; i < t->nkeys; i++)
@@ -500,7 +489,8 @@ static void index_rows(loader *L) {
     }
     key_texts k;
     for (int i = 0; i < t->nkeys; i++) cell_text(t, r, t->key_cols[i], k.buf[i], &k.s[i], &k.n[i]);
-    int64_t same = find(t, &k, h);
+    uint32_t at;
+    int64_t same = find(t, &k, h, &at);
     if (same >= 0) {
       if (row_error(L)) {
         char shown[120];
@@ -514,9 +504,7 @@ static void index_rows(loader *L) {
       }
       continue;
     }
-    uint32_t j = (uint32_t)h & t->mask;
-    while (t->slots[j].row) j = (j + 1) & t->mask;
-    t->slots[j] = (lq_table_slot){r + 1, (uint32_t)(h >> 32)};
+    lq_hash_put(&t->index, at, h, (int32_t)r);
   }
 }
 

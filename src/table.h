@@ -6,6 +6,7 @@
 #define LQ_TABLE_H
 #include "ast.h"
 #include "diag.h"
+#include "hash.h"
 #include "value.h"
 
 enum { LQ_TABLE_MAX_KEYS = 8 };
@@ -22,8 +23,7 @@ typedef struct lq_table {
   int ncols;                /* every column: a CSV header, or each key an NDJSON row has */
   const char **cols;
   const uint32_t *col_lens;
-  const uint32_t *col_slots;  /* column index by name: index + 1 (0: empty), at the name's hash */
-  uint32_t col_mask;
+  lq_hash col_index;        /* column by name */
   /* Its columns are not all known: the file, or some NDJSON rows, could not be
    * read (an error said why), or an NDJSON table has no rows. The checker then
    * holds no column name against it, so the one real error is what the user sees. */
@@ -34,8 +34,7 @@ typedef struct lq_table {
   lq_value *cells;          /* row r's column c at r * ncols + c; missing when empty */
   lq_value *rows;           /* each LQ_V_ROW: the table as a list */
   uint32_t *lines;          /* each row's first line in the file */
-  struct lq_table_slot { uint32_t row, tag; } *slots;   /* key index: row + 1 (0: empty), hash's high half */
-  uint32_t mask;
+  lq_hash index;            /* row by key (nkeys > 0) */
 } lq_table;
 
 /* Reads the table that decl (a TABLE declaration) names, from the text of
