@@ -977,18 +977,18 @@ cJSON *lq_feed_decode(const lq_feed_schema *s, lq_arena *a, const char *raw, siz
   return lead;
 }
 
-/* The column col's key s[0..n) goes into the hash table seen (mask + 1 slots
- * of column numbers); the column that had it already, or col. */
-static size_t same_key(size_t *seen, size_t mask, const char *const *keys, const uint32_t *lens, const char *s,
-                       size_t n, size_t col) {
+/* The column col's key s[0..n) goes into seen (column numbers by key); the
+ * column that had it already, or col. */
+static size_t same_key(lq_hash *seen, const char *const *keys, const uint32_t *lens, const char *s, size_t n,
+                       size_t col) {
   uint64_t h = lq_hash_bytes(s, n);
-  for (size_t k = (size_t)h & mask;; k = (k + 1) & mask) {
-    if (seen[k] == SIZE_MAX) {
-      seen[k] = col;
-      return col;
-    }
-    if (lens[seen[k]] == n && !memcmp(keys[seen[k]], s, n)) return seen[k];
+  uint32_t k;
+  for (k = lq_hash_first(seen, h); seen->slots[k].id >= 0; k = lq_hash_next(seen, k)) {
+    size_t c = (size_t)seen->slots[k].id;
+    if (lq_hash_hit(seen, k, h) && lens[c] == n && !memcmp(keys[c], s, n)) return c;
   }
+  lq_hash_put(seen, k, h, (int32_t)col);
+  return col;
 }
 
 /* The header names the keys; a problem with it is a problem with every record. */
@@ -1026,10 +1026,8 @@ static bool read_header(lq_feed *f, const char *raw, size_t len, const char *bad
   const char **keys = lq_arena_zalloc(&f->arena, n * sizeof *keys);
   uint32_t *lens = lq_arena_zalloc(&f->arena, n * sizeof *lens);
   /* Column numbers by key hash, so a header of many columns is checked in one pass. */
-  size_t mask = 15;
-  while (mask < 2 * n) mask = 2 * mask + 1;
-  size_t *seen = lq_arena_alloc(&f->arena, (mask + 1) * sizeof *seen);
-  for (size_t k = 0; k <= mask; k++) seen[k] = SIZE_MAX;
+  lq_hash seen;
+  lq_hash_init(&seen, &f->arena, (uint32_t)n);
   bool *key_nul = NULL;
   size_t i = 0;
   for (size_t col = 0; col < n; col++) {
@@ -1040,7 +1038,7 @@ static bool read_header(lq_feed *f, const char *raw, size_t len, const char *bad
       return false;
     }
     if (!c.n) continue;   /* an empty header cell names no key */
-    size_t dup = same_key(seen, mask, keys, lens, c.s, c.n, col);
+    size_t dup = same_key(&seen, keys, lens, c.s, c.n, col);
     if (dup != col) {
       snprintf(f->why, sizeof f->why, "the header names '%.*s' twice (columns %zu and %zu); rename one",
                (int)(c.n > 60 ? 60 : c.n), c.s, dup + 1, col + 1);
