@@ -28,12 +28,16 @@ edges=$(for f in "$src"/*.c "$src"/*.h "$src"/cli/*.c "$src"/cli/*.h; do
     [ "$to" = "$from" ] || echo "$from $to"
   done
 done | sort -u)
-out=$(echo "$edges" | tsort 2>&1 >/dev/null)
-if [ -n "$out" ]; then
-  echo "include cycle among src/ modules:" >&2
-  echo "$out" >&2
-  exit 1
-fi
+# Fails, saying WHAT, when the edges "a b" (a needs b) make a cycle.
+no_cycle() {
+  out=$(echo "$2" | tsort 2>&1 >/dev/null)
+  if [ -n "$out" ]; then
+    echo "$1 cycle among src/ modules:" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+}
+no_cycle include "$edges"
 echo "include graph: $(echo "$edges" | wc -l) edges among src/ modules, no cycle"
 
 # The same for what the objects use of each other (OBJ_DIR, when given): a
@@ -55,10 +59,5 @@ done | sort -u)
 links=$(echo "$uses" | join - "$(printf '%s\n' "$defs" > "${TMPDIR:-/tmp}/lq_defs.$$"; echo "${TMPDIR:-/tmp}/lq_defs.$$")" \
   | awk '$2 != $3 { print $2, $3 }' | sort -u)
 rm -f "${TMPDIR:-/tmp}/lq_defs.$$"
-out=$(echo "$links" | tsort 2>&1 >/dev/null)
-if [ -n "$out" ]; then
-  echo "link cycle among src/ modules (a uses b's definitions):" >&2
-  echo "$out" >&2
-  exit 1
-fi
+no_cycle "link (a uses b's definitions)" "$links"
 echo "link graph: $(echo "$links" | wc -l) edges among src/ objects, no cycle"
