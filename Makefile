@@ -61,7 +61,7 @@ UNIT_OBJ = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/unit/%.o)
 
 # Debian packages each target needs; `make deps-*` installs the missing ones.
 PKGS_BUILD = gcc make flex bison libcjson-dev zlib1g-dev libxxhash-dev
-PKGS_TEST  = libcriterion-dev jq chromium python3-xxhash
+PKGS_TEST  = libcriterion-dev jq chromium python3-xxhash g++
 PKGS_BENCH = jq
 # The language reference's man page is made from docs/language.md by pandoc.
 PKGS_DOC   = pandoc
