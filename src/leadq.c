@@ -39,8 +39,8 @@ struct leadq_decision {
   const char *owner;
   size_t owner_len;
   char owner_buf[32];
-  leadq_reason *reasons;    /* in the evaluator's per-lead scratch */
-  int nreasons;
+  leadq_reason *reasons;    /* room for every rule and reject, made with the evaluator */
+  int nreasons;             /* -1: not gathered yet for this lead (most callers never ask) */
   lq_buf json;
 };
 
@@ -253,6 +253,7 @@ leadq_evaluator *leadq_evaluator_new(const leadq_program *prog) {
   lq_arena_init(&ev->arena, 1024);
   lq_error_clear(&ev->err);
   lq_path_parse(&ev->arena, "id", &ev->id_segs, &ev->id_nsegs, NULL);
+  ev->dec.reasons = lq_arena_alloc(&ev->arena, (size_t)(prog->p->nrules + prog->p->nrejects + 1) * sizeof *ev->dec.reasons);
   lq_mem_use(saved);
   return ev;
 }
@@ -304,14 +305,13 @@ leadq_status leadq_evaluator_set_id_field(leadq_evaluator *ev, const char *path)
 
 /* The reasons in lq_out_decision's order (output.c, reason_next): per step,
  * a group's rules that gave points, a reject that fired. A unit test holds
- * them to the JSON line's. */
-static void collect_reasons(leadq_decision *d, lq_arena *a) {
+ * them to the JSON line's. Gathered when first asked for, into room the
+ * evaluator made once, so a caller that wants only the JSON line pays nothing. */
+static const leadq_decision *with_reasons(const leadq_decision *cd) {
+  leadq_decision *d = (leadq_decision *)cd;   /* the evaluator's own: a cache on it */
+  if (d->nreasons >= 0) return d;
   const lq_program *p = d->p;
   const lq_result *r = d->r;
-  int n = 0;
-  for (int i = 0; i < p->nrules; i++) n += !isnan(r->points[i]);
-  for (int i = 0; i < p->nrejects; i++) n += r->rejects[i];
-  d->reasons = lq_arena_alloc(a, (size_t)(n ? n : 1) * sizeof *d->reasons);
   d->nreasons = 0;
   for (int s = 0; s < p->nsteps; s++) {
     const lq_step *st = &p->steps[s];
@@ -323,6 +323,7 @@ static void collect_reasons(leadq_decision *d, lq_arena *a) {
       d->reasons[d->nreasons++] = (leadq_reason){p->rejects[st->index].name, NULL, 0, 1};
     }
   }
+  return d;
 }
 
 leadq_status leadq_evaluate(leadq_evaluator *ev, const char *json, size_t len, uint64_t line,
@@ -351,7 +352,7 @@ leadq_status leadq_evaluate(leadq_evaluator *ev, const char *json, size_t len, u
     d->id = lq_id_read(E, lead, ev->id_segs, ev->id_nsegs, line);
     bool bare;
     if (!lq_owner_text(d->r->owner, d->owner_buf, &d->owner, &d->owner_len, &bare)) d->owner = NULL;
-    collect_reasons(d, scratch);
+    d->nreasons = -1;
     d->json.len = 0;
     lq_out_decision(&d->json, d->p, d->r, &d->id);
     lq_buf_put(&d->json, "\n", 2);   /* and a NUL, not counted */
@@ -429,10 +430,10 @@ const char *leadq_decision_grade_of(const leadq_decision *d, const char *grade) 
   return d && grade ? leadq_decision_grade(d, lq_find_grade(d->p, grade)) : NULL;
 }
 
-int leadq_decision_reasons(const leadq_decision *d) { return d ? d->nreasons : 0; }
+int leadq_decision_reasons(const leadq_decision *d) { return d ? with_reasons(d)->nreasons : 0; }
 
 int leadq_decision_reason(const leadq_decision *d, int i, leadq_reason *out) {
-  if (!d || !out || i < 0 || i >= d->nreasons) return 0;
+  if (!d || !out || i < 0 || i >= with_reasons(d)->nreasons) return 0;
   *out = d->reasons[i];
   return 1;
 }
