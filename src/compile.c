@@ -534,7 +534,7 @@ static const cJSON *test_lead(lq_program *p, const lq_node *lead, lq_diags *diag
   const cJSON *j = lq_json_parse_lead_at(&p->arena, text, lead->str.n, &e);
   if (!j) {
     uint32_t off = lead->span.begin + (uint32_t)(e.at < lead->str.n ? e.at : lead->str.n - 1);
-    lq_diag_error(diags, (lq_span){off, off + 1, lead->span.file}, "the test's lead is not valid JSON: %s", e.msg);
+    lq_diag_error(diags, (lq_span){off, off + 1, lead->span.file}, "the test's lead: %s", e.msg);
     lq_diag_note(diags, "write the lead as one line of the feed would hold it: keys in double quotes, no trailing commas");
   }
   return j;
