@@ -181,8 +181,9 @@ man: deps-doc $(BUILD)/leadq-rules.5
 $(BUILD)/leadq: $(CLI_OBJ) $(BUILD)/libleadq-internal.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libleadq-internal.a
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) -lcriterion
+# Some unit tests run the command and the embed example: they are built first.
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libleadq-internal.a | $(BUILD)/leadq $(BUILD)/embed
+	$(CC) $(CFLAGS) $(SAN) -o $@ $(UNIT_OBJ) $(BUILD)/libleadq-internal.a $(LDLIBS) -lcriterion
 
 # End-to-end: runs the real binary on each case folder in tests/golden/.
 $(BUILD)/e2e-tests: tests/e2e.c

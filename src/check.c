@@ -221,7 +221,7 @@ size_t lq_check(lq_node *decls, const lq_sources *src, lq_diags *diags) {
   lq_check_tests_free(&c);
   free(by_order);
   free(c.define_never);
-  free(c.uses);
+  lq_mem_free(c.uses);
   lq_check_symtab_free(&c.names);
   lq_check_symtab_free(&c.teams);
   return diags->errors - errors_before;

@@ -9,7 +9,7 @@
 void lq_check_add_use(checker *c, int to) {
   if (c->nuses == c->uses_cap) {
     c->uses_cap = c->uses_cap ? 2 * c->uses_cap : 256;
-    c->uses = realloc(c->uses, c->uses_cap * sizeof *c->uses);
+    c->uses = lq_mem_realloc(c->uses, c->uses_cap * sizeof *c->uses);
     if (!c->uses) abort();
   }
   c->uses[c->nuses++] = (struct use){c->order, to};
@@ -21,7 +21,7 @@ void lq_check_symtab_init(symtab *t, size_t n) {
 }
 
 void lq_check_symtab_free(symtab *t) {
-  free(t->syms);
+  lq_mem_free(t->syms);
   lq_hash_free(&t->index);
 }
 
@@ -43,7 +43,7 @@ void lq_check_symtab_add(symtab *t, sym e) {
   while (t->index.slots[i].id >= 0) i = lq_hash_next(&t->index, i);
   if (t->n == t->cap) {
     t->cap = t->cap ? 2 * t->cap : 16;
-    t->syms = realloc(t->syms, (size_t)t->cap * sizeof *t->syms);
+    t->syms = lq_mem_realloc(t->syms, (size_t)t->cap * sizeof *t->syms);
     if (!t->syms) abort();
   }
   t->syms[t->n] = e;

@@ -10,33 +10,24 @@ void lq_error_clear(lq_error *e) {
   e->msg[0] = '\0';
 }
 
-bool lq_error_setv(lq_error *e, const char *fmt, va_list ap) {
-  if (e) vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+/* Every field, so an lq_error used again keeps nothing of the last failure. */
+static bool fill(lq_error *e, size_t at, int sys, const char *fmt, va_list ap) {
+  if (!e) return false;
+  e->at = at;
+  e->sys = sys;
+  vsnprintf(e->msg, sizeof e->msg, fmt, ap);
   return false;
 }
 
-bool lq_error_set(lq_error *e, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  lq_error_setv(e, fmt, ap);
-  va_end(ap);
-  return false;
-}
+bool lq_error_setv(lq_error *e, const char *fmt, va_list ap) { return fill(e, SIZE_MAX, 0, fmt, ap); }
 
-bool lq_error_at(lq_error *e, size_t at, const char *fmt, ...) {
-  if (e) e->at = at;
-  va_list ap;
-  va_start(ap, fmt);
-  lq_error_setv(e, fmt, ap);
-  va_end(ap);
-  return false;
-}
+#define FILL(at, sys)          \
+  va_list ap;                  \
+  va_start(ap, fmt);           \
+  fill(e, at, sys, fmt, ap);   \
+  va_end(ap);                  \
+  return false
 
-bool lq_error_sys(lq_error *e, int err, const char *fmt, ...) {
-  if (e) e->sys = err;
-  va_list ap;
-  va_start(ap, fmt);
-  lq_error_setv(e, fmt, ap);
-  va_end(ap);
-  return false;
-}
+bool lq_error_set(lq_error *e, const char *fmt, ...) { FILL(SIZE_MAX, 0); }
+bool lq_error_at(lq_error *e, size_t at, const char *fmt, ...) { FILL(at, 0); }
+bool lq_error_sys(lq_error *e, int err, const char *fmt, ...) { FILL(SIZE_MAX, err); }

@@ -40,6 +40,7 @@ static lq_hash_slot *new_slots(lq_hash *t, uint32_t cap) {
 
 void lq_hash_init(lq_hash *t, lq_arena *a, uint32_t expected) {
   uint32_t cap = 8;
+  if (expected > (UINT32_MAX >> 2)) abort();   /* more ids than an int32 holds, at half full */
   while (cap < 2 * (uint64_t)expected + 1) cap *= 2;
   t->arena = a;
   t->slots = new_slots(t, cap);

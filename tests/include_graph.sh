@@ -37,6 +37,7 @@ no_cycle() {
     exit 1
   fi
 }
+[ -n "$edges" ] || { echo "no #include found under $src" >&2; exit 1; }
 no_cycle include "$edges"
 echo "include graph: $(echo "$edges" | wc -l) edges among src/ modules, no cycle"
 
@@ -59,5 +60,6 @@ done | sort -u)
 links=$(echo "$uses" | join - "$(printf '%s\n' "$defs" > "${TMPDIR:-/tmp}/lq_defs.$$"; echo "${TMPDIR:-/tmp}/lq_defs.$$")" \
   | awk '$2 != $3 { print $2, $3 }' | sort -u)
 rm -f "${TMPDIR:-/tmp}/lq_defs.$$"
+[ -n "$links" ] || { echo "no object under $obj uses another's definitions: is it built?" >&2; exit 1; }
 no_cycle "link (a uses b's definitions)" "$links"
 echo "link graph: $(echo "$links" | wc -l) edges among src/ objects, no cycle"

@@ -96,6 +96,7 @@ done
 embed=examples/embed/embed.c
 "$D/usr/bin/leadq" run --now 2026-11-22 rules/acme.lq examples/sample.ndjson >"$D/run.out" 2>/dev/null ||
   fail "the installed leadq does not run"
+[ -s "$D/run.out" ] || fail "the installed leadq wrote no decisions"
 if cc -std=c11 $cflags -o "$D/embed" "$embed" -Wl,--no-as-needed $libs 2>"$D/cc.err"; then
   needed=$(readelf -d "$D/embed" | sed -n 's/.*(NEEDED).*\[\(libleadq[^]]*\)\]/\1/p')
   [ "$needed" = libleadq.so.1 ] || fail "a program linked with -lleadq needs '$needed', not libleadq.so.1"

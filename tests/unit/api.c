@@ -157,6 +157,9 @@ static void api_check_decision_against_json(const leadq_decision *d) {
     if (!why.reject) {
       cr_assert_str_eq(why.group, cJSON_GetObjectItemCaseSensitive(r, "group")->valuestring);
       cr_assert_float_eq(why.points, cJSON_GetObjectItemCaseSensitive(r, "points")->valuedouble, 1e-9);
+    } else {
+      cr_assert_null(why.group, "a reject has no score group");
+      cr_assert_eq(why.points, 0, "a reject gives no points");
     }
   }
   leadq_reason none;
