@@ -71,7 +71,7 @@ void lq_hash_put(lq_hash *t, uint32_t i, uint64_t h, int32_t id) {
   t->mask = 2 * old_cap - 1;
   for (uint32_t k = 0; k < old_cap; k++) {
     if (old[k].id < 0) continue;
-    uint32_t j = old[k].tag & t->mask;
+    uint32_t j = lq_hash_home(t, old[k].tag);
     while (t->slots[j].id >= 0) j = lq_hash_next(t, j);
     t->slots[j] = old[k];
   }

@@ -16,7 +16,7 @@
  *   lq_hash_put(t, i, h, new_id);   // i: the empty slot the walk ended on
  *
  * A slot is 8 bytes: the id and the hash's high half (its tag), from which
- * the slot is also taken, so the table can grow without the whole hash. Most
+ * the slot is also taken (scrambled), so the table can grow without the whole hash. Most
  * slots a walk passes are told apart by the tag, without reading their key.
  */
 #ifndef LQ_HASH_H
@@ -44,7 +44,12 @@ typedef struct lq_hash {
 void lq_hash_init(lq_hash *t, lq_arena *a, uint32_t expected);
 void lq_hash_free(lq_hash *t);
 static inline uint32_t lq_hash_tag(uint64_t h) { return (uint32_t)(h >> 32); }
-static inline uint32_t lq_hash_first(const lq_hash *t, uint64_t h) { return lq_hash_tag(h) & t->mask; }
+/* The home slot of a tag: the product's high half depends on every bit of
+ * the tag, so keys that share a probe run still differ in most of their tags. */
+static inline uint32_t lq_hash_home(const lq_hash *t, uint32_t tag) {
+  return (uint32_t)(((uint64_t)tag * 0x9E3779B97F4A7C15ULL) >> 32) & t->mask;
+}
+static inline uint32_t lq_hash_first(const lq_hash *t, uint64_t h) { return lq_hash_home(t, lq_hash_tag(h)); }
 static inline uint32_t lq_hash_next(const lq_hash *t, uint32_t i) { return (i + 1) & t->mask; }
 /* Whether slot i may hold the key of hash h (then compare the keys). */
 static inline bool lq_hash_hit(const lq_hash *t, uint32_t i, uint64_t h) { return t->slots[i].tag == lq_hash_tag(h); }
