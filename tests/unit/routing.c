@@ -522,6 +522,7 @@ Test(pick, a_2000_byte_identity_is_hashed_whole) {
       double u = ((double)(XXH64(text, (size_t)n, 0) >> 11) + 0.5) / 9007199254740992.0;
       cr_assert_eq(tr.c[i].score, 1 / -log(u), "score of row %d for lead-%d", i, k);
     }
+    cr_assert_eq(tr.picked, tr.c[1].score > tr.c[0].score, "the higher score is picked for lead-%d", k);
     cr_assert_str_eq(owner_of(r), tr.picked ? "ben@acme.example" : "ana@acme.example");
   }
   cr_assert(picked[0] && picked[1], "both rows are picked for some keys: %d and %d", picked[0], picked[1]);
@@ -553,7 +554,10 @@ Test(pick, identities_either_side_of_the_stack_buffer_hash_alike) {
     double u = ((double)(XXH64(text, (size_t)n, 0) >> 11) + 0.5) / 9007199254740992.0;
     cr_assert_eq(tr.c[i].score, 1 / -log(u), "identity of %zu bytes", tr.c[i].idn);
   }
-  cr_assert(tr.picked >= 0);
+  uint32_t best = 0;
+  for (uint32_t i = 1; i < tr.n; i++)
+    if (tr.c[i].score > tr.c[best].score) best = i;
+  cr_assert_eq(tr.picked, (int)best, "the highest score is picked");
   rt_close(&t);
 }
 
