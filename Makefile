@@ -24,6 +24,9 @@ MANDATE := $(shell sed -n 's/^\.TH LEADQ 1 "\([^"]*\)".*/\1/p' docs/leadq.1)
 SONAME   = libleadq.so.1
 SOFILE   = libleadq.so.1.0.0
 
+# `make` alone builds the command and the library (the first rule below is not a goal).
+.DEFAULT_GOAL := all
+
 # SANITIZE=1 builds everything under AddressSanitizer and UBSan, in its own tree.
 ifeq ($(SANITIZE),1)
 BUILD   := build/san
