@@ -393,6 +393,7 @@ static void build(compiler *c, lq_node *decls) {
     case LQ_RULESET:
       p->name = d->str.s;
       p->version = d->b->str.s;
+      p->version_span = d->b->span;
       break;
     case LQ_TEAM: p->teams[p->nteams++] = (lq_team){d->str.s, d->a->str.s, d->span}; break;
     case LQ_DEFINE: p->defines[p->ndefines++] = (lq_define){d->str.s, d->span, compile(c, d->a)}; break;
@@ -587,6 +588,7 @@ lq_program *lq_compile_file_opts(const char *path, const lq_compile_opts *o, lq_
     lq_node **tail = &p->decls;
     while (*tail) tail = &(*tail)->next;
     *tail = extra;
+    p->extra_source = true;
   }
   return finish(p, diags, path);
 }

@@ -96,7 +96,81 @@ void lq_diff_free(lq_diff *D) {
   lq_mem_free(D->rule_from_old);
   lq_mem_free(D->reject_to_new);
   lq_mem_free(D->reject_from_old);
+  lq_mem_free(D->judged);
+  lq_mem_free(D->stage_flow);
+  lq_mem_free(D->route_flow);
   lq_mem_free(D);
+}
+
+static bool same_name(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+void lq_diff_set_outcome(lq_diff *D, const lq_expr *outcome) {
+  const lq_program *po = D->p[0], *pn = D->p[1];
+  D->outcome = outcome;
+  D->judged = lq_xcalloc((size_t)(po->nstages + pn->nstages) + 1, sizeof *D->judged);
+  for (int i = 0; i < po->nstages; i++)
+    D->judged[D->njudged++] = (lq_diff_judged){.name = po->stages[i].name, .before = i,
+                                                .after = lq_find_cond(pn->stages, pn->nstages, po->stages[i].name)};
+  for (int j = 0; j < pn->nstages; j++)
+    if (lq_find_cond(po->stages, po->nstages, pn->stages[j].name) < 0)
+      D->judged[D->njudged++] = (lq_diff_judged){.name = pn->stages[j].name, .before = -1, .after = j};
+  D->stage_flow = lq_xcalloc((size_t)(po->nstages + 2) * (size_t)(pn->nstages + 2), sizeof *D->stage_flow);
+  D->route_flow = lq_xcalloc((size_t)(po->nroutes + 2) * (size_t)(pn->nroutes + 2), sizeof *D->route_flow);
+}
+
+/* A rules text with its spaces and comments dropped, so that reformatting or
+ * a new comment is no change; quoted text is kept whole, and a space stays
+ * where it parts two words ("1 0" is not "10"). */
+static bool word_char(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '.'; }
+
+static void rules_tokens(lq_buf *b, const char *s, size_t n) {
+  bool space = false;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (c == '#') {
+      while (i + 1 < n && s[i + 1] != '\n') i++;
+      space = true;
+    } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      space = true;
+    } else {
+      if (space && b->len && word_char(b->data[b->len - 1]) && word_char(c)) lq_buf_putc(b, ' ');
+      space = false;
+      if (c != '"' && c != '`') {
+        lq_buf_putc(b, c);
+        continue;
+      }
+      size_t j = i + 1;   /* to the closing quote, or the end of the line */
+      while (j < n && s[j] != c && s[j] != '\n') j += s[j] == '\\' && c == '"' ? 2 : 1;
+      if (j >= n) j = n - 1;
+      lq_buf_put(b, s + i, j - i + 1);
+      i = j;
+    }
+  }
+}
+
+/* The text of a program's rules files, as rules_tokens gives it: not its
+ * tables (data, changed without a new agreement) nor a command line's text. */
+static void rules_text(lq_buf *b, const lq_program *p) {
+  size_t n = p->sources.n - (p->extra_source ? 1 : 0);
+  for (size_t i = 0; i < n; i++) {
+    bool table = false;
+    for (int t = 0; t < p->ntables && !table; t++) table = p->tables[t]->file == i;
+    if (table) continue;
+    rules_tokens(b, p->sources.files[i].text, p->sources.files[i].len);
+    lq_buf_putc(b, '\0');   /* where one file ends */
+  }
+}
+
+bool lq_diff_version_unchanged(const lq_diff *D) {
+  const lq_program *po = D->p[0], *pn = D->p[1];
+  if (!po->version || !pn->version || !same_name(po->name, pn->name) || strcmp(po->version, pn->version)) return false;
+  lq_buf a = {0}, b = {0};
+  rules_text(&a, po);
+  rules_text(&b, pn);
+  bool changed = a.len != b.len || (a.len && memcmp(a.data, b.data, a.len));
+  lq_buf_free(&a);
+  lq_buf_free(&b);
+  return changed;
 }
 
 void lq_diff_reset(lq_diff *D) {
@@ -109,7 +183,6 @@ lq_arena *lq_diff_scratch(lq_diff *D) { return lq_eval_scratch(D->E[0]); }
 
 static const char *name_or_null(const lq_cond_decl *d, int i) { return i >= 0 ? d[i].name : NULL; }
 
-static bool same_name(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
 
 static const char *grade_arm(const lq_program *p, const lq_result *r, int g) {
   if (g < 0 || r->grades[g] < 0) return NULL;
@@ -184,7 +257,7 @@ static int32_t owner_find(const lq_diff *D, uint64_t h, const char *o, size_t on
 
 static char *owner_dup(lq_diff *D, const owner_text *t) { return t->s ? lq_arena_strndup(&D->arena, t->s, t->n) : NULL; }
 
-static void count_owner_move(lq_diff *D, const owner_text *o, const owner_text *n) {
+static void count_owner_move(lq_diff *D, const owner_text *o, const owner_text *n, bool outcome) {
   uint64_t h = owner_hash(o->s, o->n, n->s, n->n);
   uint32_t at;
   int32_t id = owner_find(D, h, o->s, o->n, n->s, n->n, &at);
@@ -195,10 +268,11 @@ static void count_owner_move(lq_diff *D, const owner_text *o, const owner_text *
       if (!D->owner_moves) abort();
     }
     id = (int32_t)D->nowner_moves++;
-    D->owner_moves[id] = (lq_diff_owner_move){owner_dup(D, o), owner_dup(D, n), o->n, n->n, o->bare, n->bare, 0};
+    D->owner_moves[id] = (lq_diff_owner_move){owner_dup(D, o), owner_dup(D, n), o->n, n->n, o->bare, n->bare, 0, 0};
     lq_hash_put(&D->owner_index, at, h, id);
   }
   D->owner_moves[id].leads++;
+  D->owner_moves[id].outcomes += outcome;
 }
 
 unsigned long long lq_diff_owner_moves(const lq_diff *D, const char *from, const char *to) {
@@ -235,12 +309,39 @@ static void keep_lead(lq_diff *D, const lq_result *a, const lq_result *b, const 
   differing_rules(D, a, b, L);
 }
 
+static void tally(lq_diff_tally *t, bool outcome) {
+  t->leads++;
+  t->outcomes += outcome;
+}
+
+/* A decision's place in a flow matrix: its stage (or route), none, rejected. */
+static int state(int i, int n, const lq_result *r) { return r->rejected >= 0 ? n + 1 : i >= 0 ? i : n; }
+
+static void judge(lq_diff *D, const lq_result *a, const lq_result *b, bool outcome) {
+  const lq_program *po = D->p[0], *pn = D->p[1];
+  const lq_result *r[2] = {a, b};
+  tally(&D->total, outcome);
+  for (int k = 0; k < D->njudged; k++) {
+    lq_diff_judged *J = &D->judged[k];
+    for (int v = 0; v < 2; v++) {
+      int s = v ? J->after : J->before;
+      if (s >= 0 && r[v]->stages[s] && r[v]->rejected < 0) tally(&J->reached[v], outcome);
+    }
+  }
+  size_t so = (size_t)state(a->stage, po->nstages, a), sn = (size_t)state(b->stage, pn->nstages, b);
+  tally(&D->stage_flow[so * (size_t)(pn->nstages + 2) + sn], outcome);
+  size_t ro = (size_t)state(a->route, po->nroutes, a), rn = (size_t)state(b->route, pn->nroutes, b);
+  tally(&D->route_flow[ro * (size_t)(pn->nroutes + 2) + rn], outcome);
+}
+
 bool lq_diff_lead(lq_diff *D, const cJSON *lead, const lq_id *id) {
   const lq_program *po = D->p[0], *pn = D->p[1];
   const lq_result *a = lq_eval_lead(D->E[0], lead);
   const lq_result *b = lq_eval_lead(D->E[1], lead);
   D->leads++;
   bool changed = false;
+  bool outcome = D->outcome && lq_truthy(lq_eval_expr(D->E[0], D->outcome, LQ_NOVALUE));
+  if (D->outcome) judge(D, a, b, outcome);
 
   int so = a->stage >= 0 ? a->stage : po->nstages, sn = b->stage >= 0 ? b->stage : pn->nstages;
   D->stage_moves[(size_t)so * (size_t)(pn->nstages + 1) + (size_t)sn]++;
@@ -259,7 +360,7 @@ bool lq_diff_lead(lq_diff *D, const cJSON *lead, const lq_id *id) {
   owner_of(b, &on);
   if (!same_owner(oo.s, oo.n, on.s, on.n)) {
     D->owner_changed++;
-    count_owner_move(D, &oo, &on);
+    count_owner_move(D, &oo, &on, outcome);
     changed = true;
   }
   if (!same_name(name_or_null(po->rejects, a->rejected), name_or_null(pn->rejects, b->rejected))) {
@@ -340,6 +441,9 @@ static int text_width(const char *s) {
 }
 
 static double mean(double sum, unsigned long long n) { return n ? sum / (double)n : 0; }
+
+/* A count as text and Markdown print it: 8,000 (JSON has plain numbers). */
+#define COUNT(n) lq_out_count((char[LQ_OUT_COUNT_MAX]){0}, (n))
 
 static void put_pct(lq_buf *b, unsigned long long n, unsigned long long total) {
   lq_buf_printf(b, "%.1f%%", total ? 100.0 * (double)n / (double)total : 0.0);
@@ -509,6 +613,95 @@ static void json_lead(lq_jw *j, const lq_diff *D, const lq_diff_shown *L) {
   lq_jw_end_object(j);
 }
 
+/* A rate as a fraction rounded to 4 decimals, as report writes it; null over no leads. */
+static void json_rate(lq_jw *j, unsigned long long n, unsigned long long of) {
+  if (!of) lq_jw_null(j);
+  else lq_jw_num(j, round(10000.0 * (double)n / (double)of) / 10000);
+}
+
+/* "leads" (when with_leads), "outcomes" and "rate" into the open object. */
+static void json_tally(lq_jw *j, lq_diff_tally t, bool with_leads) {
+  if (with_leads) {
+    lq_jw_key(j, "leads");
+    lq_jw_uint(j, t.leads);
+  }
+  lq_jw_key(j, "outcomes");
+  lq_jw_uint(j, t.outcomes);
+  lq_jw_key(j, "rate");
+  json_rate(j, t.outcomes, t.leads);
+}
+
+/* One side of a move: the name, null for none; rejected says which kind of none. */
+static void json_state(lq_jw *j, const char *key, const lq_cond_decl *d, int n, int i) {
+  lq_jw_key(j, key);
+  lq_jw_str(j, i < n ? d[i].name : NULL);
+  char k[32];
+  snprintf(k, sizeof k, "%s_rejected", key);
+  lq_jw_key(j, k);
+  lq_jw_bool(j, i == n + 1);
+}
+
+static void json_flow(lq_jw *j, const lq_diff_tally *f, const lq_cond_decl *od, int on, const lq_cond_decl *nd,
+                      int nn) {
+  lq_jw_array(j);
+  for (int i = 0; i < on + 2; i++)
+    for (int k = 0; k < nn + 2; k++) {
+      lq_diff_tally t = f[(size_t)i * (size_t)(nn + 2) + (size_t)k];
+      if (!t.leads) continue;
+      lq_jw_object(j);
+      json_state(j, "old", od, on, i);
+      json_state(j, "new", nd, nn, k);
+      lq_jw_key(j, "moved");
+      lq_jw_bool(j, !(i < on ? k < nn && !strcmp(od[i].name, nd[k].name) : i - on == k - nn));
+      json_tally(j, t, true);
+      lq_jw_end_object(j);
+    }
+  lq_jw_end_array(j);
+}
+
+static void json_outcome(lq_jw *j, const writer *w) {
+  const lq_diff *D = w->D;
+  const lq_program *po = D->p[0], *pn = D->p[1];
+  lq_jw_key(j, "outcome");
+  lq_jw_object(j);
+  lq_jw_key(j, "expression");
+  lq_jw_str(j, w->o->outcome);
+  json_tally(j, D->total, true);
+  lq_jw_key(j, "stages");
+  lq_jw_array(j);
+  for (int k = 0; k < D->njudged; k++) {
+    const lq_diff_judged *J = &D->judged[k];
+    lq_jw_object(j);
+    lq_jw_key(j, "stage");
+    lq_jw_str(j, J->name);
+    for (int v = 0; v < 2; v++) {
+      lq_jw_key(j, v ? "new" : "old");
+      if ((v ? J->after : J->before) < 0) {
+        lq_jw_null(j);
+        continue;
+      }
+      lq_diff_tally t = J->reached[v];
+      lq_jw_object(j);
+      lq_jw_key(j, "reached");
+      lq_jw_uint(j, t.leads);
+      lq_jw_key(j, "outcomes");
+      lq_jw_uint(j, t.outcomes);
+      lq_jw_key(j, "precision");
+      json_rate(j, t.outcomes, t.leads);
+      lq_jw_key(j, "recall");
+      json_rate(j, t.outcomes, D->total.outcomes);
+      lq_jw_end_object(j);
+    }
+    lq_jw_end_object(j);
+  }
+  lq_jw_end_array(j);
+  lq_jw_key(j, "stage_moves");
+  json_flow(j, D->stage_flow, po->stages, po->nstages, pn->stages, pn->nstages);
+  lq_jw_key(j, "route_moves");
+  json_flow(j, D->route_flow, po->routes, po->nroutes, pn->routes, pn->nroutes);
+  lq_jw_end_object(j);
+}
+
 static void write_json(const writer *w) {
   lq_jw jw = lq_jw_on(w->b), *j = &jw;
   const lq_diff *D = w->D;
@@ -518,6 +711,8 @@ static void write_json(const writer *w) {
   json_side(j, po, w->o->old_name);
   lq_jw_key(j, "new");
   json_side(j, pn, w->o->new_name);
+  lq_jw_key(j, "version_unchanged");
+  lq_jw_bool(j, lq_diff_version_unchanged(D));
   const struct { const char *key; unsigned long long n; } counts[] = {
       {"leads", D->leads},
       {"bad_lines", D->bad},
@@ -558,6 +753,7 @@ static void write_json(const writer *w) {
     json_owner(j, m->after, m->after_bare);
     lq_jw_key(j, "leads");
     lq_jw_uint(j, m->leads);
+    if (D->outcome) json_tally(j, (lq_diff_tally){m->leads, m->outcomes}, false);
     lq_jw_end_object(j);
   }
   lq_jw_end_array(j);
@@ -589,6 +785,7 @@ static void write_json(const writer *w) {
     lq_jw_end_object(j);
   }
   lq_jw_end_array(j);
+  if (D->outcome) json_outcome(j, w);
   lq_jw_key(j, "changed_leads");
   lq_jw_array(j);
   for (int k = 0; k < D->nshown; k++) json_lead(j, D, &D->shown[k]);
@@ -636,7 +833,7 @@ static void matrix(const writer *w, const char *what, const unsigned long long *
       for (int j = 0; j <= nn; j++) {
         unsigned long long c = m[(size_t)i * (size_t)(nn + 1) + (size_t)j];
         bool moved = c && !same_name(i < on ? od[i].name : NULL, j < nn ? nd[j].name : NULL);
-        lq_buf_printf(b, moved ? " **%llu** |" : " %llu |", c);
+        lq_buf_printf(b, moved ? " **%s** |" : " %s |", COUNT(c));
       }
       lq_buf_putc(b, '\n');
     }
@@ -662,10 +859,9 @@ static void matrix(const writer *w, const char *what, const unsigned long long *
       put_name(w, name);
       pad(b, w0 - text_width(name));
       for (int j = 0; j <= nn; j++) {
-        char num[32];
-        int n = snprintf(num, sizeof num, "%llu", m[(size_t)i * (size_t)(nn + 1) + (size_t)j]);
+        const char *num = COUNT(m[(size_t)i * (size_t)(nn + 1) + (size_t)j]);
         lq_buf_puts(b, "  ");
-        pad(b, cw[j] - n);
+        pad(b, cw[j] - (int)strlen(num));
         lq_buf_puts(b, num);
       }
       lq_buf_putc(b, '\n');
@@ -809,78 +1005,244 @@ static void write_lead(const writer *w, const lq_diff_shown *L) {
   }
 }
 
+/* "33.3%", or "-" over no leads. */
+static const char *rate_text(char *buf, unsigned long long n, unsigned long long of) {
+  if (!of) return "-";
+  snprintf(buf, 16, "%.1f%%", 100.0 * (double)n / (double)of);
+  return buf;
+}
+#define RATE(n, of) rate_text((char[16]){0}, (n), (of))
+
 /* Owners are many, so not a matrix: the most common moves, the rest summed. */
 static void write_owners(const writer *w) {
   lq_buf *b = w->b;
   const lq_diff *D = w->D;
+  bool judged = D->outcome != NULL;
   heading(w, "owner transitions (most leads first)");
   if (!D->nowner_moves) {
     lq_buf_puts(b, w->md ? "No lead changed owner.\n" : "  no lead changed owner\n");
     return;
   }
   owner_top t = owners_top(w);
+  unsigned long long more_outcomes = 0;
+  for (size_t k = t.n; k < D->nowner_moves; k++) more_outcomes += t.m[k]->outcomes;
   const char *none = none_label(w);
   char more[64];
   snprintf(more, sizeof more, "%s%zu %stransition%s", t.n ? "and " : "", t.more, t.n ? "more " : "",
            t.more == 1 ? "" : "s");
   if (w->md) {
-    lq_buf_puts(b, "| old owner | new owner | leads |\n|---|---|--:|\n");
-    for (size_t k = 0; k < t.n; k++) {
-      lq_buf_puts(b, "| ");
-      put_name(w, t.m[k]->before ? t.m[k]->before : none);
-      lq_buf_puts(b, " | ");
-      put_name(w, t.m[k]->after ? t.m[k]->after : none);
-      lq_buf_printf(b, " | %llu |\n", t.m[k]->leads);
+    lq_buf_puts(b, judged ? "| old owner | new owner | leads | outcomes | rate |\n|---|---|--:|--:|--:|\n"
+                          : "| old owner | new owner | leads |\n|---|---|--:|\n");
+    for (size_t k = 0; k <= t.n; k++) {
+      if (k == t.n && !t.more) break;
+      unsigned long long leads = k < t.n ? t.m[k]->leads : t.more_leads;
+      unsigned long long won = k < t.n ? t.m[k]->outcomes : more_outcomes;
+      if (k < t.n) {
+        lq_buf_puts(b, "| ");
+        put_name(w, t.m[k]->before ? t.m[k]->before : none);
+        lq_buf_puts(b, " | ");
+        put_name(w, t.m[k]->after ? t.m[k]->after : none);
+      } else {
+        lq_buf_printf(b, "| *%s* |", more);
+      }
+      lq_buf_printf(b, " | %s |", COUNT(leads));
+      if (judged) lq_buf_printf(b, " %s | %s |", COUNT(won), RATE(won, leads));
+      lq_buf_putc(b, '\n');
     }
-    if (t.more) lq_buf_printf(b, "| *%s* | | %llu |\n", more, t.more_leads);
   } else {
-    int wo = 0, wn = 0, wc = 1;
-    char num[32];
-    for (size_t k = 0; k < t.n; k++) {
-      int o = text_width(t.m[k]->before ? t.m[k]->before : none), n = text_width(t.m[k]->after ? t.m[k]->after : none);
-      int c = snprintf(num, sizeof num, "%llu", t.m[k]->leads);
-      wo = o > wo ? o : wo;
-      wn = n > wn ? n : wn;
+    int wo = 0, wn = 0, wc = 1, ww = 1;
+    for (size_t k = 0; k <= t.n; k++) {
+      if (k == t.n && !t.more) break;
+      if (k < t.n) {
+        int o = text_width(t.m[k]->before ? t.m[k]->before : none), n = text_width(t.m[k]->after ? t.m[k]->after : none);
+        wo = o > wo ? o : wo;
+        wn = n > wn ? n : wn;
+      }
+      int c = (int)strlen(COUNT(k < t.n ? t.m[k]->leads : t.more_leads));
+      int o = (int)strlen(COUNT(k < t.n ? t.m[k]->outcomes : more_outcomes));
       wc = c > wc ? c : wc;
+      ww = o > ww ? o : ww;
     }
-    int c = snprintf(num, sizeof num, "%llu", t.more_leads);
-    wc = t.more && c > wc ? c : wc;
-    for (size_t k = 0; k < t.n; k++) {
-      const char *o = t.m[k]->before ? t.m[k]->before : none, *n = t.m[k]->after ? t.m[k]->after : none;
-      lq_buf_puts(b, "  ");
-      put_name(w, o);
-      pad(b, wo - text_width(o));
-      lq_buf_puts(b, " -> ");
-      put_name(w, n);
-      pad(b, wn - text_width(n));
-      c = snprintf(num, sizeof num, "%llu", t.m[k]->leads);
-      lq_buf_puts(b, "  ");
-      pad(b, wc - c);
-      lq_buf_printf(b, "%s lead%s\n", num, t.m[k]->leads == 1 ? "" : "s");
-    }
-    if (t.more) {
-      lq_buf_printf(b, "  %s", more);
-      pad(b, (t.n ? wo + 4 + wn : 0) - text_width(more));
-      c = snprintf(num, sizeof num, "%llu", t.more_leads);
-      lq_buf_puts(b, "  ");
-      pad(b, wc - c);
-      lq_buf_printf(b, "%s lead%s\n", num, t.more_leads == 1 ? "" : "s");
+    for (size_t k = 0; k <= t.n; k++) {
+      if (k == t.n && !t.more) break;
+      unsigned long long leads = k < t.n ? t.m[k]->leads : t.more_leads;
+      unsigned long long won = k < t.n ? t.m[k]->outcomes : more_outcomes;
+      if (k < t.n) {
+        const char *o = t.m[k]->before ? t.m[k]->before : none, *n = t.m[k]->after ? t.m[k]->after : none;
+        lq_buf_puts(b, "  ");
+        put_name(w, o);
+        pad(b, wo - text_width(o));
+        lq_buf_puts(b, " -> ");
+        put_name(w, n);
+        pad(b, wn - text_width(n));
+      } else {
+        lq_buf_printf(b, "  %s", more);
+        pad(b, (t.n ? wo + 4 + wn : 0) - text_width(more));
+      }
+      lq_buf_printf(b, "  %*s lead%s", wc, COUNT(leads), leads == 1 ? "" : "s");
+      if (judged) lq_buf_printf(b, "%s, %*s with the outcome (%s)", leads == 1 ? " " : "", ww, COUNT(won), RATE(won, leads));
+      lq_buf_putc(b, '\n');
     }
   }
   lq_mem_free(t.m);
+}
+
+/* ---- against the outcome ---- */
+
+/* One metric of a stage in both versions: "1,200 -> 1,420", each side
+ * right-aligned to its column so that the arrows line up. */
+typedef struct judged_cells { char v[4][2][LQ_OUT_COUNT_MAX]; } judged_cells;
+
+static void judged_fill(const lq_diff *D, const lq_diff_judged *J, judged_cells *c) {
+  for (int v = 0; v < 2; v++) {
+    if ((v ? J->after : J->before) < 0) {
+      for (int m = 0; m < 4; m++) snprintf(c->v[m][v], sizeof c->v[m][v], "-");
+      continue;
+    }
+    lq_diff_tally t = J->reached[v];
+    lq_out_count(c->v[0][v], t.leads);
+    lq_out_count(c->v[1][v], t.outcomes);
+    rate_text(c->v[2][v], t.outcomes, t.leads);
+    if (!t.leads) snprintf(c->v[2][v], sizeof c->v[2][v], "-");
+    rate_text(c->v[3][v], t.outcomes, D->total.outcomes);
+    if (!D->total.outcomes) snprintf(c->v[3][v], sizeof c->v[3][v], "-");
+  }
+}
+
+static void write_judged(const writer *w) {
+  lq_buf *b = w->b;
+  const lq_diff *D = w->D;
+  static const char *const head[4] = {"reached", "outcomes", "precision", "recall"};
+  if (w->md) {
+    lq_buf_puts(b, "\n**Outcome:** ");
+    put_name(w, w->o->outcome ? w->o->outcome : "");
+    lq_buf_printf(b, " (%s of %s leads, %s).\n", COUNT(D->total.outcomes), COUNT(D->total.leads),
+                  RATE(D->total.outcomes, D->total.leads));
+  } else {
+    lq_buf_puts(b, "\noutcome: ");
+    put_name(w, w->o->outcome ? w->o->outcome : "");
+    lq_buf_printf(b, "\n  %s of %s leads had it (%s)\n", COUNT(D->total.outcomes), COUNT(D->total.leads),
+                  RATE(D->total.outcomes, D->total.leads));
+  }
+  heading(w, w->md ? "stages against the outcome (old \xe2\x86\x92 new)" : "stages against the outcome (old -> new)");
+  if (!D->njudged) {
+    lq_buf_puts(b, w->md ? "No stages in either version.\n" : "  no stages in either version\n");
+    return;
+  }
+  judged_cells *cells = lq_xcalloc((size_t)D->njudged, sizeof *cells);
+  int wname = 5, wv[4][2] = {{0}};
+  for (int k = 0; k < D->njudged; k++) {
+    judged_fill(D, &D->judged[k], &cells[k]);
+    if (text_width(D->judged[k].name) > wname) wname = text_width(D->judged[k].name);
+    for (int m = 0; m < 4; m++)
+      for (int v = 0; v < 2; v++)
+        if ((int)strlen(cells[k].v[m][v]) > wv[m][v]) wv[m][v] = (int)strlen(cells[k].v[m][v]);
+  }
+  if (w->md) {
+    lq_buf_puts(b, "| stage | reached | outcomes | precision | recall |\n|---|--:|--:|--:|--:|\n");
+  } else {
+    lq_buf_puts(b, "  stage");
+    pad(b, wname - 5);
+    for (int m = 0; m < 4; m++) {
+      int cw = wv[m][0] + 4 + wv[m][1];
+      if (cw < (int)strlen(head[m])) cw = wv[m][0] = (int)strlen(head[m]) - 4 - wv[m][1];
+      lq_buf_puts(b, "  ");
+      pad(b, cw - (int)strlen(head[m]));
+      lq_buf_puts(b, head[m]);
+    }
+    lq_buf_putc(b, '\n');
+  }
+  for (int k = 0; k < D->njudged; k++) {
+    const char *name = D->judged[k].name;
+    lq_buf_puts(b, w->md ? "| " : "  ");
+    put_name(w, name);
+    if (!w->md) pad(b, wname - text_width(name));
+    for (int m = 0; m < 4; m++) {
+      const char *o = cells[k].v[m][0], *n = cells[k].v[m][1];
+      if (w->md) {
+        lq_buf_printf(b, " | %s%s%s", o, arrow(w), n);
+      } else {
+        lq_buf_puts(b, "  ");
+        pad(b, wv[m][0] - (int)strlen(o));
+        lq_buf_printf(b, "%s -> ", o);
+        pad(b, wv[m][1] - (int)strlen(n));
+        lq_buf_puts(b, n);
+      }
+    }
+    lq_buf_puts(b, w->md ? " |\n" : "\n");
+  }
+  lq_mem_free(cells);
+}
+
+/* A state of a flow matrix by name: a declaration, (none) or (rejected). */
+static const char *state_name(const lq_cond_decl *d, int n, int i) {
+  return i < n ? d[i].name : i == n ? "(none)" : "(rejected)";
+}
+
+/* The leads each transition moved (states whose names differ), in the
+ * matrix's order, with how many had the outcome: did the leads a change
+ * promotes convert? */
+static void write_flow(const writer *w, const char *what, const lq_diff_tally *f, const lq_cond_decl *od, int on,
+                       const lq_cond_decl *nd, int nn) {
+  lq_buf *b = w->b;
+  char title[64];
+  snprintf(title, sizeof title, "%s moves against the outcome", what);
+  heading(w, title);
+  int wo = 3, wn = 3, wl = 5, ww = 8, rows = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass && !rows) {
+      lq_buf_printf(b, w->md ? "No lead changed %s.\n" : "  no lead changed %s\n", what);
+      return;
+    }
+    if (pass && w->md) lq_buf_puts(b, "| old | new | leads | outcomes | rate |\n|---|---|--:|--:|--:|\n");
+    if (pass && !w->md) {
+      lq_buf_puts(b, "  old");
+      pad(b, wo - 3);
+      lq_buf_puts(b, "    new");
+      pad(b, wn - 3);
+      lq_buf_printf(b, "  %*s  %*s    rate\n", wl, "leads", ww, "outcomes");
+    }
+    for (int i = 0; i < on + 2; i++)
+      for (int j = 0; j < nn + 2; j++) {
+        lq_diff_tally t = f[(size_t)i * (size_t)(nn + 2) + (size_t)j];
+        const char *o = state_name(od, on, i), *n = state_name(nd, nn, j);
+        if (!t.leads || (!strcmp(o, n) && (i < on) == (j < nn))) continue;
+        if (!pass) {
+          rows++;
+          wo = text_width(o) > wo ? text_width(o) : wo;
+          wn = text_width(n) > wn ? text_width(n) : wn;
+          wl = (int)strlen(COUNT(t.leads)) > wl ? (int)strlen(COUNT(t.leads)) : wl;
+          ww = (int)strlen(COUNT(t.outcomes)) > ww ? (int)strlen(COUNT(t.outcomes)) : ww;
+        } else if (w->md) {
+          lq_buf_puts(b, "| ");
+          put_name(w, o);
+          lq_buf_puts(b, " | ");
+          put_name(w, n);
+          lq_buf_printf(b, " | %s | %s | %s |\n", COUNT(t.leads), COUNT(t.outcomes), RATE(t.outcomes, t.leads));
+        } else {
+          lq_buf_puts(b, "  ");
+          put_name(w, o);
+          pad(b, wo - text_width(o));
+          lq_buf_puts(b, " -> ");
+          put_name(w, n);
+          pad(b, wn - text_width(n));
+          lq_buf_printf(b, "  %*s  %*s  %6s\n", wl, COUNT(t.leads), ww, COUNT(t.outcomes), RATE(t.outcomes, t.leads));
+        }
+      }
+  }
 }
 
 static void count_row(const writer *w, const char *label, const char *name, unsigned long long n) {
   if (w->md) {
     lq_buf_printf(w->b, "| %s", label);
     if (name) put_name(w, name);
-    lq_buf_printf(w->b, " | %llu |\n", n);
+    lq_buf_printf(w->b, " | %s |\n", COUNT(n));
   } else {
     int used = text_width(label) + (name ? text_width(name) : 0);
     lq_buf_printf(w->b, "  %s", label);
     if (name) put_name(w, name);
     pad(w->b, 18 - used);
-    lq_buf_printf(w->b, "%8llu\n", n);
+    lq_buf_printf(w->b, "%8s\n", COUNT(n));
   }
 }
 
@@ -912,13 +1274,13 @@ static void write_scores(const writer *w) {
     if (w->md) {
       lq_buf_puts(b, S->name ? "| " : "| **");
       put_name(w, name);
-      lq_buf_printf(b, "%s | %s | %s | %s | %llu | %llu |\n", S->name ? "" : "**", cells[0], cells[1], cells[2], S->up,
-              S->down);
+      lq_buf_printf(b, "%s | %s | %s | %s | %s | %s |\n", S->name ? "" : "**", cells[0], cells[1], cells[2], COUNT(S->up),
+                    COUNT(S->down));
     } else {
       lq_buf_puts(b, "  ");
       put_name(w, name);
       pad(b, w0 - text_width(name));
-      lq_buf_printf(b, "  %8s  %8s  %7s  %8llu  %8llu\n", cells[0], cells[1], cells[2], S->up, S->down);
+      lq_buf_printf(b, "  %8s  %8s  %7s  %8s  %8s\n", cells[0], cells[1], cells[2], COUNT(S->up), COUNT(S->down));
     }
   }
 }
@@ -934,13 +1296,18 @@ static void write_readable(const writer *w) {
     put_name(&(writer){.b = b}, w->o->new_name ? w->o->new_name : "new");
     lq_buf_puts(b, "`\n\n");
     if (D->changed) {
-      lq_buf_printf(b, "**%llu of %llu leads change** (", D->changed, D->leads);
+      lq_buf_printf(b, "**%s of %s leads change** (", COUNT(D->changed), COUNT(D->leads));
       put_pct(b, D->changed, D->leads);
       lq_buf_putc(b, ')');
     } else {
-      lq_buf_printf(b, "**No lead changes** (%llu lead%s)", D->leads, D->leads == 1 ? "" : "s");
+      lq_buf_printf(b, "**No lead changes** (%s lead%s)", COUNT(D->leads), D->leads == 1 ? "" : "s");
     }
-    lq_buf_printf(b, "; %llu bad line%s.\n\n", D->bad, D->bad == 1 ? "" : "s");
+    lq_buf_printf(b, "; %s bad line%s.\n\n", COUNT(D->bad), D->bad == 1 ? "" : "s");
+    if (lq_diff_version_unchanged(D)) {
+      lq_buf_puts(b, "> **Warning:** the rules changed but their version did not (both say `");
+      put_name(&(writer){.b = b}, pn->version);
+      lq_buf_puts(b, "`). Raise the version so that each decision names the rules that made it.\n\n");
+    }
     lq_buf_puts(b, "| what changed | leads |\n|---|--:|\n");
   } else {
     lq_buf_puts(b, "old: ");
@@ -948,9 +1315,9 @@ static void write_readable(const writer *w) {
     lq_buf_printf(b, " (%s %s)\nnew: ", po->name ? po->name : "-", po->version ? po->version : "-");
     put_name(w, w->o->new_name ? w->o->new_name : "-");
     lq_buf_printf(b, " (%s %s)\n", pn->name ? pn->name : "-", pn->version ? pn->version : "-");
-    lq_buf_printf(b, "%llu lead%s, %llu changed (", D->leads, D->leads == 1 ? "" : "s", D->changed);
+    lq_buf_printf(b, "%s lead%s, %s changed (", COUNT(D->leads), D->leads == 1 ? "" : "s", COUNT(D->changed));
     put_pct(b, D->changed, D->leads);
-    lq_buf_printf(b, "), %llu bad line%s\n\n", D->bad, D->bad == 1 ? "" : "s");
+    lq_buf_printf(b, "), %s bad line%s\n\n", COUNT(D->bad), D->bad == 1 ? "" : "s");
   }
   count_row(w, "stage", NULL, D->stage_changed);
   count_row(w, "route", NULL, D->route_changed);
@@ -958,15 +1325,18 @@ static void write_readable(const writer *w) {
   count_row(w, "rejection", NULL, D->rejection_changed);
   for (int g = 0; g < D->ngrades; g++) count_row(w, "grade ", D->grades[g].name, D->grade_changed[g]);
   count_row(w, "score", NULL, D->score_changed);
+  if (D->outcome) write_judged(w);
   matrix(w, "stage", D->stage_moves, po->stages, po->nstages, pn->stages, pn->nstages);
+  if (D->outcome) write_flow(w, "stage", D->stage_flow, po->stages, po->nstages, pn->stages, pn->nstages);
   matrix(w, "route", D->route_moves, po->routes, po->nroutes, pn->routes, pn->nroutes);
+  if (D->outcome) write_flow(w, "route", D->route_flow, po->routes, po->nroutes, pn->routes, pn->nroutes);
   if (D->owners) write_owners(w);
   write_scores(w);
   if (!D->changed) return;
   char title[96];
   if ((unsigned long long)D->nshown < D->changed)
-    snprintf(title, sizeof title, "first %d of %llu changed leads", D->nshown, D->changed);
-  else snprintf(title, sizeof title, "changed leads (%llu)", D->changed);
+    snprintf(title, sizeof title, "first %s of %s changed leads", COUNT((unsigned long long)D->nshown), COUNT(D->changed));
+  else snprintf(title, sizeof title, "changed leads (%s)", COUNT(D->changed));
   if (!D->nshown) return;
   if (w->md) {
     title[0] = (char)(title[0] - 'a' + 'A');

@@ -3,7 +3,10 @@
  * rules and rejects are matched across versions by name, so a declaration may
  * be added, removed or renamed. Owners (the person a route names) are counted
  * as transitions old owner -> new owner, since a roster change moves leads
- * between people. The counts are read by `leadq diff` and the tests;
+ * between people. With an outcome (lq_diff_set_outcome), each stage is also
+ * judged as a predictor in both versions (leads reached, outcomes, precision,
+ * recall) and the leads each transition moved are counted with how many had
+ * the outcome. The counts are read by `leadq diff` and the tests;
  * lq_diff_write renders them as text, JSON or Markdown. */
 #ifndef LQ_DIFF_H
 #define LQ_DIFF_H
@@ -55,8 +58,18 @@ typedef struct lq_diff_owner_move {
   const char *before, *after;
   size_t before_n, after_n;       /* bytes */
   bool before_bare, after_bare;
-  unsigned long long leads;
+  unsigned long long leads, outcomes;
 } lq_diff_owner_move;
+
+/* Leads and how many of them had the outcome. */
+typedef struct lq_diff_tally { unsigned long long leads, outcomes; } lq_diff_tally;
+
+/* One stage judged against the outcome in each version, matched by name. */
+typedef struct lq_diff_judged {
+  const char *name;
+  int before, after;              /* stage index, or -1 when not in that version */
+  lq_diff_tally reached[2];       /* condition held and the lead was not rejected */
+} lq_diff_judged;
 
 typedef struct lq_diff {
   const lq_program *p[2];         /* old, new */
@@ -77,6 +90,14 @@ typedef struct lq_diff {
   int *rule_to_new;                    /* per old rule: the new rule of the same group and label */
   int *rule_from_old;                  /* per new rule: the old one, or -1 */
   int *reject_to_new, *reject_from_old;
+  /* The outcome (NULL: none), an expression of the old program evaluated
+   * after its decision: the change must not move the measuring stick. */
+  const lq_expr *outcome;
+  lq_diff_tally total;                 /* all leads, and how many had the outcome */
+  lq_diff_judged *judged; int njudged; /* per stage of either version */
+  /* Transitions with the outcome, by state: a stage or route index, then none,
+   * then rejected ([old state][new state], each side n + 2 wide). */
+  lq_diff_tally *stage_flow, *route_flow;
   int show;                            /* how many changed leads to keep */
   lq_diff_shown *shown; int nshown;
 } lq_diff;
@@ -91,6 +112,13 @@ lq_arena *lq_diff_scratch(lq_diff *D);
 /* Evaluates lead with both versions and counts the differences; id is copied.
  * True when the decision changed. */
 bool lq_diff_lead(lq_diff *D, const cJSON *lead, const lq_id *id);
+/* Judges both versions against outcome, an expression compiled into the old
+ * program (true: the lead converted). Call before the first lead. */
+void lq_diff_set_outcome(lq_diff *D, const lq_expr *outcome);
+/* The rules files changed (their text, ignoring spaces and comments; tables
+ * are data) and `ruleset NAME version V` did not: decisions would name one
+ * version for two sets of rules. False when either has no ruleset line. */
+bool lq_diff_version_unchanged(const lq_diff *D);
 
 /* Leads that went from stage (or route) named from to the one named to, NULL
  * meaning none; 0 when a name is not declared in that version. */
@@ -105,6 +133,7 @@ typedef struct lq_diff_write_opts {
   lq_diff_format format;
   const char *old_name, *new_name;     /* how the versions were named: a file or REV:PATH */
   int owners;                          /* owner transitions to list, most leads first */
+  const char *outcome;                 /* the outcome as written, or NULL */
 } lq_diff_write_opts;
 /* The whole report; text and Markdown end with a newline, JSON is one line. */
 void lq_diff_write(lq_buf *b, const lq_diff *D, const lq_diff_write_opts *o);

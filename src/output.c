@@ -69,6 +69,17 @@ size_t lq_out_control(const char *s, size_t n) {
   return 0;
 }
 
+const char *lq_out_count(char *buf, unsigned long long n) {
+  char digits[24];
+  int len = snprintf(digits, sizeof digits, "%llu", n), o = 0;
+  for (int i = 0; i < len; i++) {
+    if (i && (len - i) % 3 == 0) buf[o++] = ',';
+    buf[o++] = digits[i];
+  }
+  buf[o] = '\0';
+  return buf;
+}
+
 void lq_out_text_fix(lq_buf *b, size_t from) {
   char *d = b->data;
   size_t to = from;

@@ -46,6 +46,10 @@ void lq_out_text(lq_buf *b, const char *s, size_t n);
 void lq_out_text_fix(lq_buf *b, size_t from);
 /* The length of the control character at s (1, or 2 for a C1 in UTF-8), or 0. */
 size_t lq_out_control(const char *s, size_t n);
+/* A count as people read it, with thousands separators: "8,000". buf holds
+ * at least LQ_OUT_COUNT_MAX bytes; returns buf. */
+#define LQ_OUT_COUNT_MAX 28
+const char *lq_out_count(char *buf, unsigned long long n);
 
 /* ---- a decision's owner: one text for every command ---- */
 

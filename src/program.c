@@ -26,6 +26,12 @@ int lq_find_group(const lq_program *p, const char *name) {
   return -1;
 }
 
+const lq_expr *lq_find_define(const lq_program *p, const char *name) {
+  for (int i = p->ndefines - 1; i >= 0; i--)
+    if (!strcmp(p->defines[i].name, name)) return p->defines[i].expr;
+  return NULL;
+}
+
 int lq_find_grade(const lq_program *p, const char *name) {
   for (int i = 0; i < p->ngrades; i++)
     if (!strcmp(p->grades[i].name, name)) return i;

@@ -151,8 +151,10 @@ typedef struct lq_step { uint8_t kind; uint32_t index; } lq_step;
 typedef struct lq_program {
   lq_arena arena;
   lq_sources sources;
+  bool extra_source;         /* the last source is a command line's (--outcome), not a file */
   lq_node *decls;            /* the syntax tree: check --dump-ast prints it */
   const char *name, *version;
+  lq_span version_span;      /* the version's text in `ruleset NAME version V` */
   lq_str name_json, version_json;   /* JSON strings, or null */
   lq_team *teams;       int nteams;
   lq_define *defines;   int ndefines;
@@ -180,5 +182,8 @@ const char *lq_op_name(lq_op op);
 int lq_find_cond(const lq_cond_decl *d, int n, const char *name);
 int lq_find_group(const lq_program *p, const char *name);
 int lq_find_grade(const lq_program *p, const char *name);
+/* The expression of the define compiled last under name (a command line's
+ * --outcome comes after the file's own), or NULL. */
+const lq_expr *lq_find_define(const lq_program *p, const char *name);
 
 #endif

@@ -32,7 +32,7 @@ _leadq() {
   fmt) opts="--write --check --diff" ;;
   test) opts="--now --quiet --coverage --coverage-min --junit $input" ;;
   explain) opts="--now --lead --format $input" ;;
-  diff) opts="--now --quiet --format --show --owners --fail-on-change $input" formats="text json markdown" ;;
+  diff) opts="--now --quiet --format --show --owners --fail-on-change --outcome $input" formats="text json markdown" ;;
   report) opts="--now --quiet --outcome --disposition --bands --min-count --format --html $input" ;;
   help)
     ((cword == 2)) && COMPREPLY=($(compgen -W "${commands% help}" -- "$cur"))

@@ -39,12 +39,26 @@ const char cmd_diff_help[] =
     "  leadq diff HEAD~1:rules/acme.lq rules/acme.lq < sample.ndjson\n"
     "  leadq diff --format markdown origin/main:rules/acme.lq rules/acme.lq sample.ndjson\n"
     "\n"
+    "With --outcome EXPR (a condition in the rules language, true for a lead that\n"
+    "converted, as for report) on leads whose outcome is known, the diff also judges\n"
+    "both versions: per stage, the leads that reached it, how many had the outcome,\n"
+    "precision and recall, old -> new; and for each stage and route transition, the\n"
+    "leads it moved and how many of them had the outcome: did the leads the change\n"
+    "promotes convert? EXPR is read with the old rules' names, so the change cannot\n"
+    "redefine success:\n"
+    "  leadq diff --outcome 'won == true' HEAD~1:rules/acme.lq rules/acme.lq history.ndjson\n"
+    "\n"
+    "When the rules files changed (more than spaces and comments; tables are data)\n"
+    "but `ruleset NAME version V` did not, diff warns at NEW's version line, and the\n"
+    "Markdown says so under its summary.\n"
+    "\n"
     "options:\n"
     "  --format FORMAT     text (default), json (one object) or markdown (for a\n"
     "                      pull-request comment)\n"
     "  --show N            list the first N changed leads (default 10; 0: none)\n"
     "  --owners N          list the N most common owner transitions, the rest summed\n"
     "                      in one line (default 10; 0: only the sum)\n"
+    "  --outcome EXPR      judge both versions against known outcomes (see above)\n"
     "  --fail-on-change    exit 1 when any lead changed (a CI gate)\n"
     "  --now TIME          fix the clock (2026-11-22 or 2026-11-22T10:00:00Z); default: now\n"
     "  -q, --quiet         no warnings about the data at the end\n"
@@ -193,10 +207,11 @@ static bool is_git_spec(const char *spec, git_src *g) {
 
 /* Compiles one version and prints its diagnostics; NULL with *status set when
  * it cannot be used. Files read through git are named REV:PATH in messages. */
-static lq_program *load_version(const char *spec, git_src *g, int *status) {
-  if (!g) return cli_load(spec, false, status);
+static lq_program *load_version(const char *spec, git_src *g, const char *outcome, int *status) {
+  lq_compile_opts o = {.extra_name = outcome ? "--outcome" : NULL, .extra_text = outcome};
+  if (!g) return cli_load_opts(spec, &o, false, status);
   lq_file_reader reader = {git_read, g};
-  lq_compile_opts o = {.reader = &reader};
+  o.reader = &reader;
   lq_diags d;
   lq_diags_init(&d);
   lq_program *p = lq_compile_file_opts(g->path, &o, &d);
@@ -227,6 +242,18 @@ static lq_program *load_version(const char *spec, git_src *g, int *status) {
   return p;
 }
 
+/* Warned at NEW's version, where the fix goes. */
+static void version_warning(const char *old_spec, const lq_program *p) {
+  lq_diags d;
+  lq_diags_init(&d);
+  lq_diag_warning(&d, p->version_span, "the rules changed but their version did not: both versions say \"%s\"",
+                  p->version);
+  lq_diag_note(&d, "raise the version here (%s still says \"%s\"), so that each decision names the rules that "
+               "made it; a change of spaces or comments needs no new version", old_spec, p->version);
+  lq_diags_print(&d, &p->sources, stderr, cli_color());
+  lq_diags_free(&d);
+}
+
 /* ---- the stream ------------------------------------------------------------ */
 
 typedef struct diff_state {
@@ -249,13 +276,14 @@ static bool diff_lead(void *ctx, const char *name, const lq_record *r, const cJS
 }
 
 int cmd_diff(int argc, char **argv) {
-  enum { O_FORMAT = 1000, O_SHOW, O_OWNERS, O_FAIL, O_NOW };
+  enum { O_FORMAT = 1000, O_SHOW, O_OWNERS, O_FAIL, O_NOW, O_OUTCOME };
   static const struct option opts[] = {
       {"format", required_argument, NULL, O_FORMAT}, {"show", required_argument, NULL, O_SHOW},
       {"owners", required_argument, NULL, O_OWNERS},
       {"fail-on-change", no_argument, NULL, O_FAIL},  {"now", required_argument, NULL, O_NOW}, {"quiet", no_argument, NULL, 'q'},
+      {"outcome", required_argument, NULL, O_OUTCOME},
       CLI_INPUT_OPTIONS, {0}};
-  const char *now_text = NULL;
+  const char *now_text = NULL, *outcome = NULL;
   cli_input in;
   cli_input_init(&in, "diff");
   lq_diff_format format = LQ_DIFF_TEXT;
@@ -291,6 +319,7 @@ int cmd_diff(int argc, char **argv) {
     }
     case O_FAIL: fail_on_change = true; break;
     case O_NOW: now_text = optarg; break;
+    case O_OUTCOME: outcome = optarg; break;
     case 'q': quiet = true; break;
     default: {
       int st = cli_input_option(&in, c, optarg);
@@ -313,6 +342,15 @@ int cmd_diff(int argc, char **argv) {
   git_src git[2] = {{0}, {0}};
   bool is_git[2];
   lq_program *p[2] = {NULL, NULL};
+  /* The outcome goes into the old version only: it is measured with the
+   * baseline's names, so the change cannot move the measuring stick. */
+  char *outcome_define = NULL;
+  if (outcome) {
+    size_t n = strlen(outcome) + 32;
+    outcome_define = malloc(n);
+    if (!outcome_define) abort();
+    snprintf(outcome_define, n, "define __outcome__ = %s", outcome);
+  }
   int status = EXIT_OK;
   for (int v = 0; v < 2; v++) {
     is_git[v] = is_git_spec(spec[v], &git[v]);
@@ -323,7 +361,7 @@ int cmd_diff(int argc, char **argv) {
   }
   for (int v = 0; v < 2; v++) {
     int st = EXIT_OK;
-    p[v] = load_version(spec[v], is_git[v] ? &git[v] : NULL, &st);
+    p[v] = load_version(spec[v], is_git[v] ? &git[v] : NULL, v == 0 ? outcome_define : NULL, &st);
     if (!p[v] && (status == EXIT_OK || st == EXIT_IO)) status = st;
   }
   if (!p[0] || !p[1]) goto out;
@@ -334,13 +372,16 @@ int cmd_diff(int argc, char **argv) {
   if ((status = cli_input_ready(&in)) != EXIT_OK) goto out;
 
   S.D = lq_diff_new(p[0], p[1], now, (int)show);
+  if (outcome) lq_diff_set_outcome(S.D, lq_find_define(p[0], "__outcome__"));
+  if (lq_diff_version_unchanged(S.D))   /* about the rules, not the data: -q keeps it */
+    version_warning(spec[0], p[1]);
   cli_input_watch(&in, p[1]);   /* the proposed version's fields: it is the one to fix */
   bool io_error = !cli_each_lead(&in, argv + optind + 2, argc - optind - 2,
                                  &(cli_lead_hooks){diff_scratch, diff_lead}, &S);
   S.D->bad = in.bad;
   lq_buf out = {0};
   /* Stopped by a signal: no counts of a sample only partly read. */
-  if (!cli_stop) lq_diff_write(&out, S.D, &(lq_diff_write_opts){format, spec[0], spec[1], (int)owners});
+  if (!cli_stop) lq_diff_write(&out, S.D, &(lq_diff_write_opts){format, spec[0], spec[1], (int)owners, outcome});
   lq_buf_flush(&out, stdout);   /* a write error is told at exit (cli_finish) */
   fflush(stdout);
   lq_buf_free(&out);
@@ -357,6 +398,7 @@ out:
     free(git[v].rev);
     free(git[v].error);
   }
+  free(outcome_define);
   cli_input_finish(&in);   /* again after an error: frees what is left */
   return status;
 }

@@ -60,7 +60,7 @@ static void df_free(df_case *c) {
 /* The report as a NUL-terminated string (caller frees). */
 static char *df_write(df_case *c, lq_diff_format f) {
   lq_buf b = {0};
-  lq_diff_write(&b, c->D, &(lq_diff_write_opts){f, "old.lq", "new.lq", 10});
+  lq_diff_write(&b, c->D, &(lq_diff_write_opts){f, "old.lq", "new.lq", 10, NULL});
   lq_buf_putc(&b, '\0');
   return b.data;
 }
@@ -304,7 +304,7 @@ Test(diff, owner_transitions_top_n_and_the_rest_in_every_format) {
   df_lead(&c, "num", "{\"x\":1,\"a\":7,\"b\":8}");
   lq_buf b = {0};
   /* most leads first, ties by old owner then new as bytes: "7" < "Ana" < "ana" */
-  lq_diff_write(&b, c.D, &(lq_diff_write_opts){LQ_DIFF_TEXT, "old.lq", "new.lq", 2});
+  lq_diff_write(&b, c.D, &(lq_diff_write_opts){LQ_DIFF_TEXT, "old.lq", "new.lq", 2, NULL});
   lq_buf_putc(&b, '\0');
   cr_expect(strstr(b.data, "  owner                    7\n"), "%s", b.data);
   cr_expect(strstr(b.data, "owner transitions (most leads first)\n"
@@ -315,14 +315,14 @@ Test(diff, owner_transitions_top_n_and_the_rest_in_every_format) {
   cr_expect(strstr(b.data, "    route \"sales\" -> \"nurture\"\n    owner \"ana\" -> none\n"), "%s", b.data);
   cr_expect(strstr(b.data, "    owner 7 -> 8\n"), "%s", b.data);
   b.len = 0;
-  lq_diff_write(&b, c.D, &(lq_diff_write_opts){LQ_DIFF_JSON, "old.lq", "new.lq", 2});
+  lq_diff_write(&b, c.D, &(lq_diff_write_opts){LQ_DIFF_JSON, "old.lq", "new.lq", 2, NULL});
   lq_buf_putc(&b, '\0');
   cr_expect(strstr(b.data, "\"route_changed\":1,\"owner_changed\":7,"), "%s", b.data);
   cr_expect(strstr(b.data, "\"owners\":{\"transitions\":[{\"old\":\"ana\",\"new\":\"ben\",\"leads\":3},"
                            "{\"old\":7,\"new\":8,\"leads\":1}],\"more_transitions\":3,\"more_leads\":3}"), "%s", b.data);
   cr_expect(strstr(b.data, "\"owner\":{\"old\":\"ana\",\"new\":null}"), "%s", b.data);
   b.len = 0;
-  lq_diff_write(&b, c.D, &(lq_diff_write_opts){LQ_DIFF_MARKDOWN, "old.lq", "new.lq", 0});
+  lq_diff_write(&b, c.D, &(lq_diff_write_opts){LQ_DIFF_MARKDOWN, "old.lq", "new.lq", 0, NULL});
   lq_buf_putc(&b, '\0');
   cr_expect(strstr(b.data, "| owner | 7 |\n"), "%s", b.data);
   cr_expect(strstr(b.data, "#### Owner transitions (most leads first)\n\n| old owner | new owner | leads |\n"
@@ -359,5 +359,80 @@ Test(diff, many_owner_pairs_are_all_counted) {
   cr_expect_eq(lq_diff_owner_moves(c.D, "o0", "n0"), 2);
   cr_expect_eq(lq_diff_owner_moves(c.D, "o499", "n2"), 2);
   cr_expect_eq(lq_diff_owner_moves(c.D, "o499", "n3"), 0);
+  df_free(&c);
+}
+
+/* The version check looks at the rules' words, not their layout. */
+static bool df_version_unchanged(const char *old_rules, const char *new_rules) {
+  df_case c = df_new(old_rules, new_rules, 0);
+  bool r = lq_diff_version_unchanged(c.D);
+  df_free(&c);
+  return r;
+}
+
+Test(diff, version_unchanged_only_when_the_words_changed) {
+  cr_expect(!df_version_unchanged(DF_OLD, DF_OLD));
+  cr_expect(df_version_unchanged(DF_OLD, df_edit(DF_OLD, "fit >= 30\nroute", "fit >= 25\nroute")));
+  /* raised: no warning */
+  const char *raised = df_edit(df_edit(DF_OLD, "fit >= 30\nroute", "fit >= 25\nroute"), "version \"1\"", "version \"2\"");
+  cr_expect(!df_version_unchanged(DF_OLD, raised));
+  /* spaces, line breaks and comments are not a change */
+  cr_expect(!df_version_unchanged(DF_OLD, df_edit(df_edit(DF_OLD, "stage MQL when fit >= 30", "stage  MQL\n  when fit>=30 # agreed"),
+                                                  "score fit {", "# fit\nscore fit {")));
+  /* a space that parts two words or numbers is: "10" is not "1 0" */
+  cr_expect(df_version_unchanged(DF_OLD, df_edit(DF_OLD, "+10 \"big\"", "+1 \"big\" when x == 0\n  +0 \"b\"")));
+  /* a space inside quotes is text */
+  cr_expect(df_version_unchanged(DF_OLD, df_edit(DF_OLD, "\"@acme.com\"", "\"@acme .com\"")));
+  /* without a ruleset line there is no version to raise */
+  const char *bare = df_edit(DF_OLD, "ruleset \"t\" version \"1\"\n", "");
+  cr_expect(!df_version_unchanged(bare, df_edit(bare, "fit >= 30\nroute", "fit >= 25\nroute")));
+}
+
+Test(diff, outcome_judges_stages_and_moves_in_both_versions) {
+  char old_rules[2048];
+  snprintf(old_rules, sizeof old_rules, "%sdefine __outcome__ = won == true\n", DF_OLD);
+  df_case c = df_new(old_rules, df_edit(DF_OLD, "stage MQL when fit >= 30", "stage MQL when fit >= 20"), 0);
+  lq_diff_set_outcome(c.D, lq_find_define(c.before, "__outcome__"));
+  df_lead(&c, "a", "{\"email\":\"a@acme.com\",\"size\":500,\"won\":true}");   /* MQL in both */
+  df_lead(&c, "b", "{\"email\":\"b@acme.com\",\"won\":true}");                /* promoted, won */
+  df_lead(&c, "c", "{\"email\":\"c@acme.com\",\"won\":false}");               /* promoted, lost */
+  df_lead(&c, "d", "{\"email\":\"d@acme.com\",\"spam\":true,\"won\":true}");  /* rejected in both */
+  df_lead(&c, "e", "{\"email\":\"e@gmail.com\"}");                            /* nothing, no outcome */
+  cr_expect_eq(c.D->total.leads, 5);
+  cr_expect_eq(c.D->total.outcomes, 3);
+  cr_assert_eq(c.D->njudged, 1);
+  cr_expect_eq(c.D->judged[0].reached[0].leads, 1);   /* a rejected lead reached nothing */
+  cr_expect_eq(c.D->judged[0].reached[0].outcomes, 1);
+  cr_expect_eq(c.D->judged[0].reached[1].leads, 3);
+  cr_expect_eq(c.D->judged[0].reached[1].outcomes, 2);
+  /* flow [old][new], states MQL, none, rejected */
+  const lq_diff_tally *f = c.D->stage_flow;
+  cr_expect_eq(f[1 * 3 + 0].leads, 2);   /* none -> MQL */
+  cr_expect_eq(f[1 * 3 + 0].outcomes, 1);
+  cr_expect_eq(f[2 * 3 + 2].leads, 1);   /* rejected -> rejected */
+  lq_buf b = {0};
+  lq_diff_write(&b, c.D, &(lq_diff_write_opts){LQ_DIFF_TEXT, "old.lq", "new.lq", 10, "won == true"});
+  lq_buf_putc(&b, '\0');
+  cr_expect(strstr(b.data, "outcome: won == true\n  3 of 5 leads had it (60.0%)\n"), "%s", b.data);
+  cr_expect(strstr(b.data, "  MQL     1 -> 3    1 -> 2  100.0% -> 66.7%  33.3% -> 66.7%\n"), "%s", b.data);
+  cr_expect(strstr(b.data, "  (none) -> MQL      2         1   50.0%\n"), "%s", b.data);
+  lq_buf_free(&b);
+  df_free(&c);
+}
+
+Test(diff, counts_are_written_with_thousands_separators) {
+  df_case c = df_new(DF_OLD, df_edit(DF_OLD, "stage MQL when fit >= 30", "stage MQL when fit >= 20"), 0);
+  for (int i = 0; i < 1234; i++) df_lead(&c, NULL, "{\"email\":\"a@acme.com\"}");
+  lq_buf b = {0};
+  lq_diff_write(&b, c.D, &(lq_diff_write_opts){LQ_DIFF_TEXT, "old.lq", "new.lq", 10, NULL});
+  lq_buf_putc(&b, '\0');
+  cr_expect(strstr(b.data, "1,234 leads, 1,234 changed (100.0%), 0 bad lines\n"), "%s", b.data);
+  cr_expect(strstr(b.data, "  stage                1,234\n"), "%s", b.data);
+  cr_expect(strstr(b.data, "  (none)      1,234       0\n"), "%s", b.data);
+  b.len = 0;
+  lq_diff_write(&b, c.D, &(lq_diff_write_opts){LQ_DIFF_JSON, "old.lq", "new.lq", 10, NULL});
+  lq_buf_putc(&b, '\0');
+  cr_expect(strstr(b.data, "\"leads\":1234,"), "%s", b.data);   /* JSON: plain numbers */
+  lq_buf_free(&b);
   df_free(&c);
 }
