@@ -181,6 +181,17 @@ $(BUILD)/leadq-rules.5: docs/language.md | deps-doc
 	  -M header='File Formats' -M footer='leadq $(VERSION)' -M date='$(MANDATE)' -o $@.tmp && mv $@.tmp $@
 man: deps-doc $(BUILD)/leadq-rules.5
 
+# `leadq help reading` prints docs/reading.md, its one source, compiled in as the C
+# string reading_guide: each line quoted, with \, " and ? escaped (? so that no
+# trigraph is read). Made in build/, never committed.
+$(BUILD)/gen/reading.h: docs/reading.md
+	@mkdir -p $(@D)
+	{ echo '/* Made from docs/reading.md by the Makefile; do not edit. */'; \
+	  echo 'static const char reading_guide[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/  "/' -e 's/$$/\\n"/' $<; \
+	  echo '  "";'; } > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/cli/main.o: $(BUILD)/gen/reading.h
+
 $(BUILD)/leadq: $(CLI_OBJ) $(BUILD)/libleadq-internal.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 

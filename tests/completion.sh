@@ -40,7 +40,12 @@ words() { tr ' ' '\n' | sed '/^$/d' | sort -u; }
 commands=$(sed -n '/^} commands\[\] = {/,/^};/p' src/cli/main.c | grep -o '{"[a-z]*"' | tr -d '{"' | words)
 [ -n "$commands" ] || fail "no commands found in src/cli/main.c"
 expect "$(echo $commands) help --help --version" leadq ""
-expect "$(echo $commands)" leadq help ""
+# The topics, from `leadq help` (its "topics:" lines): each one prints, and is offered.
+topics=$("$LEADQ" help | sed -n '/^topics:$/,/^$/p' | sed -n 's/^  help \([a-z-]*\) .*/\1/p' | words)
+[ -n "$topics" ] || fail "leadq help lists no topics"
+for t in $topics; do "$LEADQ" help "$t" >/dev/null || fail "leadq help $t fails"; done
+expect "$(echo $commands $topics)" leadq help ""
+expect "reading" leadq help rea
 
 input=$(sed -n '/^#define CLI_INPUT_OPTIONS/,/^[^ ]/p' src/cli/cli.h | grep -o '{"[a-z-]*"' | tr -d '{"' | words)
 for cmd in $commands; do

@@ -1,7 +1,7 @@
 # leadq.bash: bash completion for leadq, installed as
 # $(PREFIX)/share/bash-completion/completions/leadq (bash-completion loads it
 # the first time `leadq` is completed), or read by hand: source leadq.bash.
-# Subcommands, each one's long options, the values of --input, --output,
+# Subcommands and help topics, each one's long options, the values of --input, --output,
 # --format and --delimiter, and file names for RULES, FILE and options that
 # name a file. tests/completion.sh checks the option lists against the
 # command's own (getopt tables and `leadq help COMMAND`).
@@ -35,7 +35,8 @@ _leadq() {
   diff) opts="--now --quiet --format --show --owners --fail-on-change --outcome $input" formats="text json markdown" ;;
   report) opts="--now --quiet --outcome --disposition --bands --min-count --format --html $input" ;;
   help)
-    ((cword == 2)) && COMPREPLY=($(compgen -W "${commands% help}" -- "$cur"))
+    # The commands, and the guides `leadq help` lists under topics.
+    ((cword == 2)) && COMPREPLY=($(compgen -W "${commands% help} reading" -- "$cur"))
     return
     ;;
   *) return ;;

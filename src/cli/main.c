@@ -13,6 +13,9 @@
 #include "../leadq_internal.h"
 #include "../json.h"
 #include "cli.h"
+/* build/gen/reading.h: docs/reading.md as the C string reading_guide (the Makefile
+ * makes it), so `leadq help reading` and the file are one text. */
+#include "reading.h"
 
 #define LEADQ_VERSION "0.1.0"
 
@@ -32,6 +35,10 @@ static const char usage[] =
     "  report RULES --outcome EXPR [FILE...]\n"
     "                           how the rules' decisions match real outcomes\n"
     "  help [COMMAND]           show help for leadq or for one command\n"
+    "\n"
+    "topics:\n"
+    "  help reading             how to read a rules file: a one-page guide for the\n"
+    "                           managers who sign it (docs/reading.md)\n"
     "\n"
     "exit codes: 0 success, 1 some input lines were bad (the rest was processed),\n"
     "            a test failed, or fmt --check / check --strict found something,\n"
@@ -60,15 +67,29 @@ static const struct command *find_command(const char *name) {
   return NULL;
 }
 
+/* Guides `leadq help TOPIC` prints, besides the commands' help. */
+static const struct topic {
+  const char *name, *text;
+} topics[] = {
+    {"reading", reading_guide},
+};
+
 static int help(const char *cmd) {
   if (!cmd) {
     fputs(usage, stdout);
     return EXIT_OK;
   }
   const struct command *c = find_command(cmd);
-  if (!c) return cli_usage_error("help", "no command '%s'", cmd);
-  fputs(c->help, stdout);
-  return EXIT_OK;
+  if (c) {
+    fputs(c->help, stdout);
+    return EXIT_OK;
+  }
+  for (size_t i = 0; i < sizeof topics / sizeof *topics; i++)
+    if (!strcmp(topics[i].name, cmd)) {
+      fputs(topics[i].text, stdout);
+      return EXIT_OK;
+    }
+  return cli_usage_error("help", "no command or topic '%s'", cmd);
 }
 
 bool cli_color(void) { return isatty(2) && !getenv("NO_COLOR"); }
