@@ -177,16 +177,7 @@ bool cli_parse_now(const char *text, double *now) {
   return lq_time_parse(text, strlen(text), now);
 }
 
-const char *cli_thousands(unsigned long long n, char *buf) {
-  char tmp[32];
-  int len = snprintf(tmp, sizeof tmp, "%llu", n), o = 0;
-  for (int i = 0; i < len; i++) {
-    if (i && (len - i) % 3 == 0) buf[o++] = ',';
-    buf[o++] = tmp[i];
-  }
-  buf[o] = '\0';
-  return buf;
-}
+const char *cli_thousands(unsigned long long n, char *buf) { return lq_out_count(buf, n); }
 
 lq_program *cli_load(const char *path, bool print_warnings, int *status) {
   return cli_load_opts(path, &(lq_compile_opts){0}, print_warnings, status);
