@@ -619,15 +619,16 @@ static void json_rate(lq_jw *j, unsigned long long n, unsigned long long of) {
   else lq_jw_num(j, round(10000.0 * (double)n / (double)of) / 10000);
 }
 
-/* "leads" (when with_leads), "outcomes" and "rate" into the open object. */
-static void json_tally(lq_jw *j, lq_diff_tally t, bool with_leads) {
-  if (with_leads) {
-    lq_jw_key(j, "leads");
+/* The leads (under leads_key; NULL: not written), "outcomes", and their
+ * rate (under rate_key) into the open object. */
+static void json_tally(lq_jw *j, const char *leads_key, lq_diff_tally t, const char *rate_key) {
+  if (leads_key) {
+    lq_jw_key(j, leads_key);
     lq_jw_uint(j, t.leads);
   }
   lq_jw_key(j, "outcomes");
   lq_jw_uint(j, t.outcomes);
-  lq_jw_key(j, "rate");
+  lq_jw_key(j, rate_key);
   json_rate(j, t.outcomes, t.leads);
 }
 
@@ -653,7 +654,7 @@ static void json_flow(lq_jw *j, const lq_diff_tally *f, const lq_cond_decl *od, 
       json_state(j, "new", nd, nn, k);
       lq_jw_key(j, "moved");
       lq_jw_bool(j, !(i < on ? k < nn && !strcmp(od[i].name, nd[k].name) : i - on == k - nn));
-      json_tally(j, t, true);
+      json_tally(j, "leads", t, "rate");
       lq_jw_end_object(j);
     }
   lq_jw_end_array(j);
@@ -666,7 +667,7 @@ static void json_outcome(lq_jw *j, const writer *w) {
   lq_jw_object(j);
   lq_jw_key(j, "expression");
   lq_jw_str(j, w->o->outcome);
-  json_tally(j, D->total, true);
+  json_tally(j, "leads", D->total, "rate");
   lq_jw_key(j, "stages");
   lq_jw_array(j);
   for (int k = 0; k < D->njudged; k++) {
@@ -682,12 +683,7 @@ static void json_outcome(lq_jw *j, const writer *w) {
       }
       lq_diff_tally t = J->reached[v];
       lq_jw_object(j);
-      lq_jw_key(j, "reached");
-      lq_jw_uint(j, t.leads);
-      lq_jw_key(j, "outcomes");
-      lq_jw_uint(j, t.outcomes);
-      lq_jw_key(j, "precision");
-      json_rate(j, t.outcomes, t.leads);
+      json_tally(j, "reached", t, "precision");
       lq_jw_key(j, "recall");
       json_rate(j, t.outcomes, D->total.outcomes);
       lq_jw_end_object(j);
@@ -753,7 +749,7 @@ static void write_json(const writer *w) {
     json_owner(j, m->after, m->after_bare);
     lq_jw_key(j, "leads");
     lq_jw_uint(j, m->leads);
-    if (D->outcome) json_tally(j, (lq_diff_tally){m->leads, m->outcomes}, false);
+    if (D->outcome) json_tally(j, NULL, (lq_diff_tally){m->leads, m->outcomes}, "rate");
     lq_jw_end_object(j);
   }
   lq_jw_end_array(j);
