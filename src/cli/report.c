@@ -80,6 +80,7 @@ static bool report_lead(void *ctx, const char *name, const lq_record *rec, const
   lq_value disposition = S->disposition ? lq_eval_expr(S->E, S->disposition, LQ_NOVALUE) : LQ_NOVALUE;
   lq_id id = cli_input_id(S->in, S->E, lead, rec->line);
   lq_report_add(S->R, r, outcome, disposition, &id);
+  lq_report_add_fields(S->R, S->E, outcome);
   return true;
 }
 
@@ -156,7 +157,7 @@ int cmd_report(int argc, char **argv) {
   cli_input_init(&in, "report");
   double edges[32];
   int nedges = 0, min_count = LQ_REPORT_MIN_COUNT, c;
-  bool json = false;
+  enum { F_TEXT, F_JSON, F_MARKDOWN, F_CSV } format = F_TEXT;
   optind = 1;
   opterr = 0;
   bool quiet = false;
@@ -178,9 +179,11 @@ int cmd_report(int argc, char **argv) {
       break;
     }
     case O_FORMAT:
-      if (!strcmp(optarg, "json")) json = true;
-      else if (!strcmp(optarg, "text")) json = false;
-      else return cli_usage_error("report", "--format is text or json, not '%s'", optarg);
+      if (!strcmp(optarg, "json")) format = F_JSON;
+      else if (!strcmp(optarg, "text")) format = F_TEXT;
+      else if (!strcmp(optarg, "markdown")) format = F_MARKDOWN;
+      else if (!strcmp(optarg, "csv")) format = F_CSV;
+      else return cli_usage_error("report", "--format is text, markdown, csv or json, not '%s'", optarg);
       break;
     case O_HTML: html = optarg; break;
     case O_NOW: now_text = optarg; break;
@@ -235,8 +238,14 @@ int cmd_report(int argc, char **argv) {
 
   lq_buf out = {0};
   /* Stopped by a signal: no report of leads only partly read. */
-  if (json && !cli_stop) lq_report_json(&out, S.R);
-  else if (!cli_stop) lq_report_text(&out, S.R, cli_color_out());
+  if (!cli_stop) {
+    switch (format) {
+    case F_JSON: lq_report_json(&out, S.R); break;
+    case F_MARKDOWN: lq_report_markdown(&out, S.R); break;
+    case F_CSV: lq_report_csv(&out, S.R); break;
+    default: lq_report_text(&out, S.R, cli_color_out());
+    }
+  }
   lq_buf_flush(&out, stdout);   /* a write error is told at exit (cli_finish) */
   if (html && !cli_stop) {
     lq_report_html(&out, S.R);

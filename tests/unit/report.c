@@ -40,6 +40,7 @@ static rp rp_new(const char *rules, const lq_report_opts *o) {
 static void rp_add_d(rp *x, const char *lead, bool outcome, lq_value disposition, const char *id) {
   lq_id lid = id ? *T_ID_TEXT(id, 1) : *T_ID_LINE(1);
   lq_report_add(x->R, lqt_run(x->t, lead), outcome, disposition, id ? &lid : NULL);
+  lq_report_add_fields(x->R, x->t->E, outcome);
 }
 static void rp_add(rp *x, const char *lead, bool outcome) { rp_add_d(x, lead, outcome, LQ_NOVALUE, NULL); }
 
