@@ -168,7 +168,7 @@ static void find_rule_fields(lq_report *R) {
       R->rule_fields = lq_mem_realloc(R->rule_fields, (size_t)cap * sizeof *R->rule_fields);
       if (!R->rule_fields) abort();
     }
-    memcpy(R->rule_fields + total, w.found, (size_t)w.nfound * sizeof *w.found);
+    if (w.nfound) memcpy(R->rule_fields + total, w.found, (size_t)w.nfound * sizeof *w.found);   /* a rule may read no field */
     total += w.nfound;
     R->rule_at[k + 1] = total;
   }
