@@ -1,14 +1,15 @@
 /* report.c: counting historical leads against their outcomes, and the report
- * in three shapes (text, JSON, HTML). See report.h and docs/report.md.
+ * in five shapes (text, markdown, CSV, JSON, HTML). See report.h and docs/report.md.
  *
- * Counting is the only per-lead work (lq_report_add). Everything derived
- * (rates, lift, bands, the wrong-way flag) is computed when asked, from the
- * counters, by the accessors that both the renderers and the tests use.
- * Rendering is two steps: view_build computes once what the report says
- * (struct view: each rule's statistics, the bands, the orders of owners and
- * dispositions), then each format writes it. JSON writes the view directly;
- * text and HTML draw it through one model of the report's tables (struct
- * table), so the two always say the same. */
+ * Counting is the only per-lead work (lq_report_add, lq_report_add_fields).
+ * Everything derived (rates, lift, bands, the wrong-way and possible-leak
+ * flags) is computed when asked, from the counters, by the accessors that
+ * both the renderers and the tests use. Rendering is two steps: view_build
+ * computes once what the report says (struct view: each rule's statistics,
+ * the bands, the orders of owners and dispositions), then each format writes
+ * it. JSON writes the view directly; text, markdown, CSV and HTML draw it
+ * through one model of the report's tables (struct table), so they always
+ * say the same. */
 #include "report.h"
 #include "hash.h"
 
@@ -707,8 +708,8 @@ typedef struct table {
   struct table *next;
 } table;
 
-/* The report as tables of text cells, built from the view: what text and
- * HTML both draw. */
+/* The report as tables of text cells, built from the view: what text,
+ * markdown, CSV and HTML all draw. */
 typedef struct model {
   lq_arena a;
   const lq_report *R;
