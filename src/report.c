@@ -1,14 +1,15 @@
 /* report.c: counting historical leads against their outcomes, and the report
- * in three shapes (text, JSON, HTML). See report.h and docs/report.md.
+ * in five shapes (text, markdown, CSV, JSON, HTML). See report.h and docs/report.md.
  *
- * Counting is the only per-lead work (lq_report_add). Everything derived
- * (rates, lift, bands, the wrong-way flag) is computed when asked, from the
- * counters, by the accessors that both the renderers and the tests use.
- * Rendering is two steps: view_build computes once what the report says
- * (struct view: each rule's statistics, the bands, the orders of owners and
- * dispositions), then each format writes it. JSON writes the view directly;
- * text and HTML draw it through one model of the report's tables (struct
- * table), so the two always say the same. */
+ * Counting is the only per-lead work (lq_report_add, lq_report_add_fields).
+ * Everything derived (rates, lift, bands, the wrong-way and possible-leak
+ * flags) is computed when asked, from the counters, by the accessors that
+ * both the renderers and the tests use. Rendering is two steps: view_build
+ * computes once what the report says (struct view: each rule's statistics,
+ * the bands, the orders of owners and dispositions), then each format writes
+ * it. JSON writes the view directly; text, markdown, CSV and HTML draw it
+ * through one model of the report's tables (struct table), so they always
+ * say the same. */
 #include "report.h"
 #include "hash.h"
 
@@ -53,6 +54,12 @@ struct lq_report {
   int nowners, owners_cap, other_owners;   /* other_owners: index of "(other owners)", or -1 */
   lq_hash owner_index;  /* into owners, byte for byte */
   lq_tally no_owner;    /* not rejected, and routed to no person */
+  const lq_expr **track; /* per tracked field: a PATH from the lead that reads it */
+  int *track_field;     /* ... its index in the program's fields */
+  lq_tally *present;    /* ... leads that had it */
+  int ntrack;
+  int *rule_fields;     /* per rule, from rule_at[k] to rule_at[k + 1]: indexes into track */
+  int *rule_at;
 };
 
 
@@ -72,6 +79,104 @@ static void tally(lq_tally *t, bool outcome) {
 }
 
 static int nkinds(const lq_program *p) { return p->nrules + p->nrejects; }
+
+/* ---- the fields each rule reads, for the possible-leak flag ---- */
+
+static bool same_path(const lq_seg *a, uint32_t an, const lq_seg *b, uint32_t bn) {
+  if (an != bn) return false;
+  for (uint32_t i = 0; i < an; i++) {
+    if (a[i].is_index != b[i].is_index) return false;
+    if (a[i].is_index ? a[i].index != b[i].index : a[i].len != b[i].len || memcmp(a[i].key, b[i].key, a[i].len))
+      return false;
+  }
+  return true;
+}
+
+typedef struct field_walk {
+  lq_report *R;
+  int *found;                /* track indexes read by the rule being walked */
+  int nfound, cap;
+  bool *define_seen;         /* per define: walked already for this rule */
+} field_walk;
+
+/* The tracked index of a lead path, tracking it on first sight; -1 when the
+ * program does not list it (it always should). */
+static int track_index(lq_report *R, const lq_expr *e) {
+  const lq_program *p = R->p;
+  for (int i = 0; i < R->ntrack; i++)
+    if (same_path(R->track[i]->segs, R->track[i]->nsegs, e->segs, e->nsegs)) return i;
+  int f = -1;
+  for (int i = 0; i < p->nfields && f < 0; i++)
+    if (p->fields[i].root == LQ_ROOT_LEAD && same_path(p->fields[i].segs, p->fields[i].nsegs, e->segs, e->nsegs)) f = i;
+  if (f < 0) return -1;
+  R->track = lq_mem_realloc(R->track, (size_t)(R->ntrack + 1) * sizeof *R->track);
+  R->track_field = lq_mem_realloc(R->track_field, (size_t)(R->ntrack + 1) * sizeof *R->track_field);
+  if (!R->track || !R->track_field) abort();
+  R->track[R->ntrack] = e;
+  R->track_field[R->ntrack] = f;
+  return R->ntrack++;
+}
+
+/* Lead paths read by e, through defines too: a define is where a rules
+ * author names a field's test (define won_segment = segment is present). Not
+ * through stages, grades or scores: those are rules of their own. */
+static void walk_fields(field_walk *w, const lq_expr *e) {
+  if (!e) return;
+  if (e->op == LQ_OP_PATH && e->root == LQ_ROOT_LEAD) {
+    int i = track_index(w->R, e);
+    for (int k = 0; k < w->nfound; k++)
+      if (w->found[k] == i) i = -1;
+    if (i >= 0) {
+      if (w->nfound == w->cap) {
+        w->cap = w->cap ? 2 * w->cap : 8;
+        w->found = lq_mem_realloc(w->found, (size_t)w->cap * sizeof *w->found);
+        if (!w->found) abort();
+      }
+      w->found[w->nfound++] = i;
+    }
+    return;
+  }
+  if (e->op == LQ_OP_DEFINE && e->slot >= 0 && e->slot < w->R->p->ndefines) {
+    if (w->define_seen[e->slot]) return;
+    w->define_seen[e->slot] = true;
+    walk_fields(w, w->R->p->defines[e->slot].expr);
+    return;
+  }
+  walk_fields(w, e->a);
+  walk_fields(w, e->b);
+  walk_fields(w, e->c);
+  for (uint32_t i = 0; e->args && i < e->nargs; i++) walk_fields(w, e->args[i]);
+}
+
+static void find_rule_fields(lq_report *R) {
+  const lq_program *p = R->p;
+  int nk = nkinds(p);
+  field_walk w = {.R = R, .define_seen = lq_xcalloc((size_t)p->ndefines + 1, sizeof *w.define_seen)};
+  R->rule_at = lq_xcalloc((size_t)nk + 1, sizeof *R->rule_at);
+  int total = 0, cap = 0;
+  for (int k = 0; k < nk; k++) {
+    w.nfound = 0;
+    memset(w.define_seen, 0, ((size_t)p->ndefines + 1) * sizeof *w.define_seen);
+    if (k < p->nrules) {
+      walk_fields(&w, p->rules[k].cond);
+      walk_fields(&w, p->rules[k].list);
+      walk_fields(&w, p->rules[k].points);
+    } else {
+      walk_fields(&w, p->rejects[k - p->nrules].cond);
+    }
+    if (total + w.nfound > cap) {
+      cap = 2 * (total + w.nfound) + 8;
+      R->rule_fields = lq_mem_realloc(R->rule_fields, (size_t)cap * sizeof *R->rule_fields);
+      if (!R->rule_fields) abort();
+    }
+    if (w.nfound) memcpy(R->rule_fields + total, w.found, (size_t)w.nfound * sizeof *w.found);   /* a rule may read no field */
+    total += w.nfound;
+    R->rule_at[k + 1] = total;
+  }
+  R->present = lq_xcalloc((size_t)R->ntrack + 1, sizeof *R->present);
+  lq_mem_free(w.found);
+  lq_mem_free(w.define_seen);
+}
 
 lq_report *lq_report_new(const lq_program *p, const lq_report_opts *o) {
   lq_report *R = lq_xcalloc(1, sizeof *R);
@@ -105,6 +210,7 @@ lq_report *lq_report_new(const lq_program *p, const lq_report_opts *o) {
   lq_hash_init(&R->disp_index, NULL, 64);
   R->other_owners = -1;
   lq_hash_init(&R->owner_index, NULL, 32);
+  find_rule_fields(R);
   return R;
 }
 
@@ -118,6 +224,11 @@ void lq_report_free(lq_report *R) {
   lq_mem_free(R->disps);
   for (int i = 0; i < R->nowners; i++) lq_mem_free(R->owners[i].text);
   lq_mem_free(R->owners);
+  lq_mem_free(R->track);
+  lq_mem_free(R->track_field);
+  lq_mem_free(R->present);
+  lq_mem_free(R->rule_fields);
+  lq_mem_free(R->rule_at);
   lq_hash_free(&R->owner_index);
   lq_hash_free(&R->disp_index);
   lq_hash_free(&R->bin_index);
@@ -292,7 +403,57 @@ void lq_report_add(lq_report *R, const lq_result *r, bool outcome, lq_value disp
   }
 }
 
+void lq_report_add_fields(lq_report *R, lq_eval *E, bool outcome) {
+  for (int i = 0; i < R->ntrack; i++)
+    if (lq_eval_expr(E, R->track[i], LQ_NOVALUE).kind != LQ_V_MISSING) tally(&R->present[i], outcome);
+}
+
 /* ---- what the counters say ---- */
+
+int lq_report_rule_fields(const lq_report *R, int k, const int **fields) {
+  static int none;
+  int n = R->rule_at[k + 1] - R->rule_at[k];
+  *fields = n ? R->rule_fields + R->rule_at[k] : &none;
+  return n;
+}
+
+lq_tally lq_report_field_present(const lq_report *R, int i) {
+  for (int t = 0; t < R->ntrack; t++)
+    if (R->track_field[t] == i) return R->present[t];
+  return (lq_tally){0};
+}
+
+/* The possible-leak flag of rule k, given its fired tally; see report.h. */
+static void find_leak(const lq_report *R, int k, lq_rule_stat *st) {
+  uint64_t min = (uint64_t)R->o.min_count;
+  double base = lq_tally_rate(R->total);
+  st->leak = LQ_LEAK_NONE;
+  st->leak_field = -1;
+  /* A field first: the flag can name it. The field with the highest share
+   * with the outcome is named; on a tie, the one on more leads. */
+  double best = -1;
+  for (int j = R->rule_at[k]; j < R->rule_at[k + 1]; j++) {
+    lq_tally t = R->present[R->rule_fields[j]];
+    double share = lq_tally_rate(t);
+    if (t.leads < min || !(share >= LQ_REPORT_LEAK_SHARE) || !(base <= LQ_REPORT_LEAK_BASE)) continue;
+    if (share > best || (share == best && t.leads > st->leak_t.leads)) {
+      best = share;
+      st->leak = LQ_LEAK_FIELD;
+      st->leak_field = R->track_field[R->rule_fields[j]];
+      st->leak_t = t;
+    }
+  }
+  if (st->leak) return;
+  /* All or none: chance would have put at least LQ_REPORT_LEAK_EXPECTED of
+   * these leads on the other side, so the overall rate is not itself near
+   * 100% or 0%. None is no leak for a reject: that is a reject doing its job. */
+  lq_tally f = st->fired;
+  if (f.leads < min || isnan(base)) return;
+  bool reject = k >= R->p->nrules;
+  if (f.outcomes == f.leads && (double)f.leads * (1 - base) >= LQ_REPORT_LEAK_EXPECTED) st->leak = LQ_LEAK_ALWAYS;
+  else if (!reject && f.outcomes == 0 && (double)f.leads * base >= LQ_REPORT_LEAK_EXPECTED) st->leak = LQ_LEAK_NEVER;
+  if (st->leak) st->leak_t = f;
+}
 
 lq_tally lq_report_total(const lq_report *R) { return R->total; }
 
@@ -354,6 +515,7 @@ lq_rule_stat lq_report_rule(const lq_report *R, int k) {
   uint64_t min = (uint64_t)R->o.min_count;
   st.wrong_way = !isnan(st.lift) && st.fired.leads >= min && st.not_fired.leads >= min && fabs(st.z) >= LQ_REPORT_Z &&
                  ((sign > 0 && st.lift < 1) || (sign < 0 && st.lift > 1));
+  find_leak(R, k, &st);
   return st;
 }
 
@@ -493,6 +655,7 @@ typedef struct view {
   const lq_program *p;
   lq_rule_stat *rules;   /* lq_report_nrules of them */
   int nrules, wrong;     /* wrong: how many are flagged wrong way */
+  int leaks;             /* how many are flagged possible leak */
   lq_band bands[64];
   int nbands;            /* at most 64 shown */
   lq_team_stat *teams;   /* per team */
@@ -505,10 +668,11 @@ static void view_build(view *v, const lq_report *R) {
   v->p = R->p;
   v->nrules = lq_report_nrules(R);
   v->rules = lq_xcalloc((size_t)v->nrules + 1, sizeof *v->rules);
-  v->wrong = 0;
+  v->wrong = v->leaks = 0;
   for (int k = 0; k < v->nrules; k++) {
     v->rules[k] = lq_report_rule(R, k);
     v->wrong += v->rules[k].wrong_way;
+    v->leaks += v->rules[k].leak != LQ_LEAK_NONE;
   }
   v->nbands = lq_report_bands(R, v->bands, 64);
   if (v->nbands > 64) v->nbands = 64;
@@ -527,7 +691,7 @@ static void view_free(view *v) {
 
 /* ---- the report's tables, for text and HTML ---- */
 
-enum { ROW_PLAIN = 0, ROW_WRONG = 1, ROW_TOTAL = 2 };
+enum { ROW_PLAIN = 0, ROW_WRONG = 1, ROW_TOTAL = 2, ROW_LEAK = 3 };
 
 typedef struct table {
   const char *title, *note, *foot;
@@ -537,17 +701,24 @@ typedef struct table {
   const char **cells;          /* row by row */
   uint8_t *flags;              /* per row */
   int nrows, cap;
-  int text_only;               /* a column only the text shows (a bar), or -1 */
+  int text_only;               /* a column only the text and markdown show (a bar), or -1 */
+  int csv_only;                /* a column only the CSV shows (the text says it in the foot), or -1 */
+  const char *key;             /* the section's name in CSV: short, lower case */
+  const char **csv_head;       /* CSV column names where head is blank, or NULL */
   struct table *next;
 } table;
 
-/* The report as tables of text cells, built from the view: what text and
- * HTML both draw. */
+/* The report as tables of text cells, built from the view: what text,
+ * markdown, CSV and HTML all draw. */
 typedef struct model {
   lq_arena a;
   const lq_report *R;
   const view *v;
   table *first, **tail;
+  /* Number cells as CSV writes them (1234, 0.375), by the cell's address:
+   * the text cells are for reading, these for a spreadsheet. */
+  struct machine { const char *cell, *text; } *machine;
+  int nmachine, machine_cap;
 } model;
 
 /* 1234567 as "1,234,567". */
@@ -566,6 +737,49 @@ static const char *lift_text(lq_arena *a, double x) { return isnan(x) ? "-" : lq
 static const char *num(lq_arena *a, double x) {
   char buf[32];
   return lq_arena_strndup(a, buf, (size_t)lq_num_format(x, buf));
+}
+
+/* What the possible-leak flag says, in every format; NULL without one. */
+static const char *leak_message(lq_arena *a, const lq_report *R, const lq_rule_stat *st) {
+  switch (st->leak) {
+  case LQ_LEAK_FIELD:
+    return lq_arena_printf(a, "possible leak: %s is present almost only on leads with the outcome (%s of %s); "
+                              "it may be recorded after the outcome",
+                           R->p->fields[st->leak_field].text, count(a, st->leak_t.outcomes), count(a, st->leak_t.leads));
+  case LQ_LEAK_ALWAYS:
+    return lq_arena_printf(a, "possible leak: all %s leads it fired on had the outcome; "
+                              "what it reads may be recorded after the outcome", count(a, st->leak_t.leads));
+  case LQ_LEAK_NEVER:
+    return lq_arena_printf(a, "possible leak: none of the %s leads it fired on had the outcome; "
+                              "what it reads may be recorded after the outcome", count(a, st->leak_t.leads));
+  default: return NULL;
+  }
+}
+
+/* A number cell: its text, with its machine form noted for CSV. */
+static const char *machine(model *m, const char *cell, const char *text) {
+  if (m->nmachine == m->machine_cap) {
+    int cap = m->machine_cap ? 2 * m->machine_cap : 256;
+    struct machine *grown = lq_arena_alloc(&m->a, (size_t)cap * sizeof *grown);
+    if (m->nmachine) memcpy(grown, m->machine, (size_t)m->nmachine * sizeof *grown);
+    m->machine = grown;
+    m->machine_cap = cap;
+  }
+  m->machine[m->nmachine++] = (struct machine){cell, text};
+  return cell;
+}
+static const char *mcount(model *m, uint64_t n) {
+  return machine(m, count(&m->a, n), lq_arena_printf(&m->a, "%llu", (unsigned long long)n));
+}
+/* A rate or a lift in CSV: a fraction rounded to 4 decimals, as in JSON; blank when undefined. */
+static const char *fraction(model *m, double x) {
+  return isnan(x) || isinf(x) ? "" : num(&m->a, round(x * 1e4) / 1e4);
+}
+static const char *mrate(model *m, double x) {
+  return machine(m, isnan(x) ? lq_arena_strndup(&m->a, "-", 1) : pct(&m->a, x), fraction(m, x));
+}
+static const char *mlift(model *m, double x) {
+  return machine(m, isnan(x) ? lq_arena_strndup(&m->a, "-", 1) : lift_text(&m->a, x), fraction(m, x));
 }
 
 static const char *team_name(const lq_program *p, int owner) { return owner >= 0 ? p->teams[owner].name : ""; }
@@ -589,6 +803,7 @@ static table *table_new_a(model *m, const char *title, const char *note, const c
   t->head = lq_arena_zalloc(&m->a, (size_t)t->ncols * sizeof *t->head);
   memcpy(t->head, head, (size_t)t->ncols * sizeof *head);
   t->text_only = -1;
+  t->csv_only = -1;
   *m->tail = t;
   m->tail = &t->next;
   return t;
@@ -672,15 +887,15 @@ static const char *band_name(model *m, const lq_band *b) {
 
 static void stage_tables(model *m) {
   const lq_program *p = m->R->p;
-  lq_arena *a = &m->a;
   table *t = table_new(m, "Stages: where each lead ended", NULL, "llrrr", "stage", "owner", "leads", "outcomes", "rate");
+  t->key = "stages";
   for (int s = 0; s < p->nstages + 2; s++) {
     int which = s < p->nstages ? s : s == p->nstages ? -1 : -2;
     lq_tally c = lq_report_ended(m->R, which);
     if (which < 0 && !c.leads) continue;
     row(m, t, ROW_PLAIN, which >= 0 ? p->stages[s].name : which == -1 ? "(none)" : "(rejected)",
-        which >= 0 ? team_name(p, p->stages[s].owner) : "", count(a, c.leads), count(a, c.outcomes),
-        pct(a, lq_tally_rate(c)));
+        which >= 0 ? team_name(p, p->stages[s].owner) : "", mcount(m, c.leads), mcount(m, c.outcomes),
+        mrate(m, lq_tally_rate(c)));
   }
   if (!p->nstages) return;
   t = table_new(m, "Stages as predictors of the outcome",
@@ -689,25 +904,26 @@ static void stage_tables(model *m) {
                 "recall: the share of all leads with the outcome that reached it",
                 "lrrrr", "stage", "reached",
                 "outcomes", "precision", "recall");
+  t->key = "stage predictors";
   for (int s = 0; s < p->nstages; s++) {
     lq_tally c = lq_report_reached(m->R, s);
-    row(m, t, ROW_PLAIN, p->stages[s].name, count(a, c.leads), count(a, c.outcomes),
-        pct(a, lq_report_precision(m->R, s)), pct(a, lq_report_recall(m->R, s)));
+    row(m, t, ROW_PLAIN, p->stages[s].name, mcount(m, c.leads), mcount(m, c.outcomes),
+        mrate(m, lq_report_precision(m->R, s)), mrate(m, lq_report_recall(m->R, s)));
   }
 }
 
 static void route_table(model *m) {
   const lq_program *p = m->R->p;
-  lq_arena *a = &m->a;
   if (!p->nroutes) return;
   table *t = table_new(m, "Routes", NULL, "llrrr", "route", "owner", "leads", "outcomes", "rate");
+  t->key = "routes";
   for (int s = 0; s < p->nroutes + 2; s++) {
     int which = s < p->nroutes ? s : s == p->nroutes ? -1 : -2;
     lq_tally c = lq_report_routed(m->R, which);
     if (which < 0 && !c.leads) continue;
     row(m, t, ROW_PLAIN, which >= 0 ? p->routes[s].name : which == -1 ? "(none)" : "(rejected)",
-        which >= 0 ? team_name(p, p->routes[s].owner) : "", count(a, c.leads), count(a, c.outcomes),
-        pct(a, lq_tally_rate(c)));
+        which >= 0 ? team_name(p, p->routes[s].owner) : "", mcount(m, c.leads), mcount(m, c.outcomes),
+        mrate(m, lq_tally_rate(c)));
   }
 }
 
@@ -719,14 +935,15 @@ static void owner_table(model *m) {
                        "(no owner): leads that went to no person: their route has no `to`, or no route matched;\n"
                        "(rejected): rejected leads, routed nowhere",
                        "lrrr", "owner", "leads", "outcomes", "rate");
+  t->key = "owners";
   for (int i = 0; i < R->nowners; i++) {
     const owner_stat *o = &R->owners[m->v->owners[i]];
-    row(m, t, ROW_PLAIN, clean(a, o->text, o->n), count(a, o->t.leads), count(a, o->t.outcomes),
-        pct(a, lq_tally_rate(o->t)));
+    row(m, t, ROW_PLAIN, clean(a, o->text, o->n), mcount(m, o->t.leads), mcount(m, o->t.outcomes),
+        mrate(m, lq_tally_rate(o->t)));
   }
   lq_tally none = R->no_owner, rej = lq_report_rejected(R, -1);
-  if (none.leads) row(m, t, ROW_PLAIN, "(no owner)", count(a, none.leads), count(a, none.outcomes), pct(a, lq_tally_rate(none)));
-  if (rej.leads) row(m, t, ROW_PLAIN, "(rejected)", count(a, rej.leads), count(a, rej.outcomes), pct(a, lq_tally_rate(rej)));
+  if (none.leads) row(m, t, ROW_PLAIN, "(no owner)", mcount(m, none.leads), mcount(m, none.outcomes), mrate(m, lq_tally_rate(none)));
+  if (rej.leads) row(m, t, ROW_PLAIN, "(rejected)", mcount(m, rej.leads), mcount(m, rej.outcomes), mrate(m, lq_tally_rate(rej)));
 }
 
 static void grade_tables(model *m) {
@@ -736,13 +953,14 @@ static void grade_tables(model *m) {
     const lq_grade *gr = &p->grades[g];
     table *t = table_new(m, lq_arena_printf(a, "Grade %s%s%s", gr->name, gr->owner >= 0 ? " by " : "", team_name(p, gr->owner)),
                          NULL, "lrrr", "label", "leads", "outcomes", "rate");
+    t->key = lq_arena_printf(&m->a, "grade %s", gr->name);
     for (int i = 0; i < gr->narms; i++) {
       lq_tally c = lq_report_graded(m->R, g, i);
-      row(m, t, ROW_PLAIN, gr->arms[i].label, count(a, c.leads), count(a, c.outcomes), pct(a, lq_tally_rate(c)));
+      row(m, t, ROW_PLAIN, gr->arms[i].label, mcount(m, c.leads), mcount(m, c.outcomes), mrate(m, lq_tally_rate(c)));
     }
     lq_tally none = lq_report_graded(m->R, g, -1);
     if (none.leads)
-      row(m, t, ROW_PLAIN, "(none)", count(a, none.leads), count(a, none.outcomes), pct(a, lq_tally_rate(none)));
+      row(m, t, ROW_PLAIN, "(none)", mcount(m, none.leads), mcount(m, none.outcomes), mrate(m, lq_tally_rate(none)));
   }
 }
 
@@ -762,7 +980,6 @@ static const char *examples_text(model *m, int i) {
 
 static void reject_table(model *m) {
   const lq_program *p = m->R->p;
-  lq_arena *a = &m->a;
   if (!p->nrejects) return;
   table *t = table_new(m, "Rejects: how many rejected leads converted anyway",
                        
@@ -770,13 +987,14 @@ static void reject_table(model *m) {
                        "for example: leads it rejected that converted anyway",
                        "llrrrl", "reason", "owner", "fired",
                        "converted", "rate", "for example");
+  t->key = "rejects";
   for (int i = 0; i < p->nrejects; i++) {
     lq_tally c = lq_report_rejected(m->R, i);
-    row(m, t, ROW_PLAIN, p->rejects[i].name, team_name(p, p->rejects[i].owner), count(a, c.leads),
-        count(a, c.outcomes), pct(a, lq_tally_rate(c)), examples_text(m, i));
+    row(m, t, ROW_PLAIN, p->rejects[i].name, team_name(p, p->rejects[i].owner), mcount(m, c.leads),
+        mcount(m, c.outcomes), mrate(m, lq_tally_rate(c)), examples_text(m, i));
   }
   lq_tally any = lq_report_rejected(m->R, -1);
-  row(m, t, ROW_TOTAL, "(any reject)", "", count(a, any.leads), count(a, any.outcomes), pct(a, lq_tally_rate(any)), "");
+  row(m, t, ROW_TOTAL, "(any reject)", "", mcount(m, any.leads), mcount(m, any.outcomes), mrate(m, lq_tally_rate(any)), "");
 }
 
 static void band_table(model *m) {
@@ -787,50 +1005,66 @@ static void band_table(model *m) {
                        m->R->o.nedges ? "fixed bands (--bands); a band includes its lower edge"
                                       : "deciles of the total score; fewer bands when scores tie",
                        "lrrrl", "score", "leads", "outcomes", "rate", "");
+  t->key = "score bands";
   t->text_only = 4;
   double max = 0;
   for (int i = 0; i < n; i++)
     if (lq_tally_rate(bands[i].t) > max) max = lq_tally_rate(bands[i].t);
   for (int i = 0; i < n; i++)
-    row(m, t, ROW_PLAIN, band_name(m, &bands[i]), count(a, bands[i].t.leads), count(a, bands[i].t.outcomes),
-        pct(a, lq_tally_rate(bands[i].t)), bar(a, lq_tally_rate(bands[i].t), max));
+    row(m, t, ROW_PLAIN, band_name(m, &bands[i]), mcount(m, bands[i].t.leads), mcount(m, bands[i].t.outcomes),
+        mrate(m, lq_tally_rate(bands[i].t)), bar(a, lq_tally_rate(bands[i].t), max));
 }
 
 static void rule_table(model *m) {
   const lq_report *R = m->R;
   lq_arena *a = &m->a;
   if (!lq_report_nrules(R)) return;
-  table *t = table_new(m, "Rules: the outcome rate when each fired and when it did not", NULL, "lrrrrrrl", "rule",
-                       "points", "fired", "outcomes", "rate fired", "rate not", "lift", "");
+  table *t = table_new(m, "Rules: the outcome rate when each fired and when it did not", NULL, "lrrrrrrll", "rule",
+                       "points", "fired", "outcomes", "rate fired", "rate not", "lift", "", "leak");
+  t->key = "rules";
+  t->csv_only = 8;   /* the text tells each leak under the table: too long for a column */
+  static const char *csv_head[] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, "flag", NULL};
+  t->csv_head = csv_head;
+  lq_buf leaks = {0};
   for (int k = 0; k < m->v->nrules; k++) {
     const lq_rule_stat st = m->v->rules[k];
-    row(m, t, st.wrong_way ? ROW_WRONG : ROW_PLAIN, rule_name(m, &st), points_text(m, k), count(a, st.fired.leads),
-        count(a, st.fired.outcomes), pct(a, lq_tally_rate(st.fired)), pct(a, lq_tally_rate(st.not_fired)),
-        lift_text(a, st.lift), st.wrong_way ? "WRONG WAY" : "");
+    const char *leak = leak_message(a, R, &st);
+    const char *flag = st.wrong_way && leak ? "WRONG WAY, POSSIBLE LEAK" : st.wrong_way ? "WRONG WAY"
+                       : leak                ? "POSSIBLE LEAK"
+                                             : "";
+    row(m, t, st.wrong_way ? ROW_WRONG : leak ? ROW_LEAK : ROW_PLAIN, rule_name(m, &st), points_text(m, k),
+        mcount(m, st.fired.leads), mcount(m, st.fired.outcomes), mrate(m, lq_tally_rate(st.fired)),
+        mrate(m, lq_tally_rate(st.not_fired)), mlift(m, st.lift), flag, leak ? leak : "");
+    if (leak) lq_buf_printf(&leaks, "\n%s: %s", rule_name(m, &st), leak);
   }
   t->foot = lq_arena_printf(a,
                      "lift: rate fired / rate not fired\n"
                      "WRONG WAY: positive points with lift < 1, or negative points or a reject with lift > 1,\n"
                      "when the rule fired on at least %d leads and did not fire on at least %d, and the two\n"
-                     "rates differ by more than noise (|z| >= 1.96, a two-proportion z-test): %d flagged",
-                     R->o.min_count, R->o.min_count, m->v->wrong);
+                     "rates differ by more than noise (|z| >= 1.96, a two-proportion z-test): %d flagged\n"
+                     "POSSIBLE LEAK: all, or none, of the at least %d leads the rule fired on had the outcome\n"
+                     "(none: not for a reject), or a field it reads is present almost only on leads with the\n"
+                     "outcome; what it reads may be recorded after the outcome: %d flagged%.*s",
+                     R->o.min_count, R->o.min_count, m->v->wrong, R->o.min_count, m->v->leaks, (int)leaks.len,
+                     leaks.data ? leaks.data : "");
+  lq_buf_free(&leaks);
 }
 
 static void team_table(model *m) {
   const lq_program *p = m->R->p;
-  lq_arena *a = &m->a;
   if (!p->nteams) return;
   table *t = table_new(m, "Teams: what each team's rules decided, and how it turned out",
                        "qualified: reached a stage the team owns; routed: sent to a route it owns;\n"
                        "rejected: a reject it owns fired (the outcomes converted anyway)",
                        "lrrrrrrrrr", "team", "qualified", "outcomes", "rate", "routed", "outcomes", "rate", "rejected",
                        "outcomes", "rate");
+  t->key = "teams";
   for (int i = 0; i < p->nteams; i++) {
     lq_team_stat s = m->v->teams[i];
-    row(m, t, ROW_PLAIN, p->teams[i].name, count(a, s.qualified.leads), count(a, s.qualified.outcomes),
-        pct(a, lq_tally_rate(s.qualified)), count(a, s.routed.leads), count(a, s.routed.outcomes),
-        pct(a, lq_tally_rate(s.routed)), count(a, s.rejected.leads), count(a, s.rejected.outcomes),
-        pct(a, lq_tally_rate(s.rejected)));
+    row(m, t, ROW_PLAIN, p->teams[i].name, mcount(m, s.qualified.leads), mcount(m, s.qualified.outcomes),
+        mrate(m, lq_tally_rate(s.qualified)), mcount(m, s.routed.leads), mcount(m, s.routed.outcomes),
+        mrate(m, lq_tally_rate(s.routed)), mcount(m, s.rejected.leads), mcount(m, s.rejected.outcomes),
+        mrate(m, lq_tally_rate(s.rejected)));
   }
 }
 
@@ -860,6 +1094,7 @@ static void disposition_table(model *m) {
   }
   table *t = table_new_a(m, lq_arena_printf(a, "Dispositions: %s", R->o.disposition),
                          "leads per rule that fired, by disposition; a missing value is (none)", align, head);
+  t->key = "dispositions";
   /* Rows are assembled cell by cell: the column count varies. */
   int nk = lq_report_nrules(R);
   for (int r = -2; r < nk; r++) {
@@ -869,16 +1104,16 @@ static void disposition_table(model *m) {
       const disp *d = &R->disps[order[i]];
       uint64_t v = r == -2 ? d->t.leads : r == -1 ? d->t.outcomes : d->fired[r];
       all += v;
-      if (i < shown) cells[i + 2] = count(a, v);
+      if (i < shown) cells[i + 2] = mcount(m, v);
       else rest += v;
     }
-    if (shown < R->ndisps) cells[ncols - 1] = count(a, rest);
+    if (shown < R->ndisps) cells[ncols - 1] = mcount(m, rest);
     if (r >= 0) {
       cells[0] = rule_name(m, &m->v->rules[r]);
     } else {
       cells[0] = r == -2 ? "(all leads)" : "(with the outcome)";
     }
-    cells[1] = count(a, all);
+    cells[1] = mcount(m, all);
     if (r >= 0 && !all) continue;   /* a rule that never fired says nothing here */
     row_cells(m, t, r < 0 ? ROW_TOTAL : ROW_PLAIN, cells);
   }
@@ -891,6 +1126,8 @@ static void build(model *m, const view *v) {
   m->v = v;
   m->first = NULL;
   m->tail = &m->first;
+  m->machine = NULL;
+  m->nmachine = m->machine_cap = 0;
   if (!R->total.leads) return;
   stage_tables(m);
   route_table(m);
@@ -954,6 +1191,7 @@ static void text_table(lq_buf *b, const table *t, bool color) {
     lq_buf_puts(b, "  ");
     if (red) lq_buf_puts(b, RED);
     for (int c = 0; c < nc; c++) {
+      if (c == t->csv_only) continue;
       int gap = w[c] - width(cells[c]);
       if (c) lq_buf_puts(b, "  ");
       if (t->align[c] == 'r') pad(b, gap);
@@ -994,6 +1232,182 @@ void lq_report_text(lq_buf *b, const lq_report *R, bool color) {
   for (const table *t = m.first; t; t = t->next) {
     lq_buf_putc(b, '\n');
     text_table(b, t, color);
+  }
+  lq_arena_free(&m.a);
+  view_free(&v);
+}
+
+/* ---- markdown ---- */
+
+static bool md_word(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+/* Text in a markdown paragraph or table cell, escaped only where a character
+ * would start markup, so the pasted text stays readable: emphasis, code,
+ * links, HTML tags and entities, strikethrough; a cell's pipe; at a
+ * paragraph line's start a heading, list or quote. A line break becomes <br>
+ * in a cell (a cell is one line), a hard break (\ at the end) elsewhere. */
+static void md_text(lq_buf *b, const char *s, bool cell) {
+  bool line_start = true;
+  char prev = ' ';
+  for (; *s; prev = *s++) {
+    char c = *s, next = s[1];
+    if (c == '\n') {
+      lq_buf_puts(b, cell ? "<br>" : "\\\n");
+      line_start = true;
+      continue;
+    }
+    bool esc = strchr("\\`*[]~", c) != NULL || (c == '_' && !(md_word(prev) && md_word(next))) ||
+               (c == '<' && (md_word(next) || next == '/' || next == '!' || next == '?')) ||
+               (c == '&' && (md_word(next) || next == '#')) || (c == '|' && cell) ||
+               (!cell && line_start && strchr("#+-=>", c));
+    if (esc) lq_buf_putc(b, '\\');
+    lq_buf_putc(b, c);
+    line_start = false;
+  }
+}
+
+/* Text as inline code: fenced with one backtick more than its longest run. */
+static void md_code(lq_buf *b, const char *s) {
+  int run = 0, longest = 0;
+  for (const char *q = s; *q; q++) {
+    run = *q == '`' ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  size_t n = strlen(s);
+  bool pad = n && (s[0] == '`' || s[n - 1] == '`');
+  for (int i = 0; i <= longest; i++) lq_buf_putc(b, '`');
+  if (pad) lq_buf_putc(b, ' ');
+  for (; *s; s++) lq_buf_putc(b, *s == '\n' ? ' ' : *s);
+  if (pad) lq_buf_putc(b, ' ');
+  for (int i = 0; i <= longest; i++) lq_buf_putc(b, '`');
+}
+
+static void md_table(lq_buf *b, const table *t) {
+  lq_buf_puts(b, "\n## ");
+  md_text(b, t->title, true);
+  lq_buf_puts(b, "\n\n");
+  if (t->note) {
+    md_text(b, t->note, false);
+    lq_buf_puts(b, "\n\n");
+  }
+  for (int r = -2; r < t->nrows; r++) {
+    const char **cells = r == -1 ? NULL : r < 0 ? t->head : &t->cells[r * t->ncols];
+    lq_buf_putc(b, '|');
+    for (int c = 0; c < t->ncols; c++) {
+      if (c == t->text_only || c == t->csv_only) continue;
+      if (!cells) {
+        lq_buf_puts(b, t->align[c] == 'r' ? " ---: |" : " --- |");
+        continue;
+      }
+      lq_buf_putc(b, ' ');
+      md_text(b, cells[c], true);
+      lq_buf_puts(b, " |");
+    }
+    lq_buf_putc(b, '\n');
+  }
+  if (t->foot) {
+    lq_buf_putc(b, '\n');
+    md_text(b, t->foot, false);
+    lq_buf_putc(b, '\n');
+  }
+}
+
+void lq_report_markdown(lq_buf *b, const lq_report *R) {
+  const lq_program *p = R->p;
+  view v;
+  view_build(&v, R);
+  model m;
+  build(&m, &v);
+  lq_arena *a = &m.a;
+  lq_buf_puts(b, "# ");
+  md_text(b, lq_arena_printf(a, "leadq report: %s%s%s", ruleset_name(p), p->version ? " " : "",
+                             p->version ? p->version : ""), true);
+  lq_buf_puts(b, "\n\n");
+  if (R->o.rules_path) {
+    lq_buf_puts(b, "- rules: ");
+    md_code(b, R->o.rules_path);
+    lq_buf_putc(b, '\n');
+  }
+  lq_buf_puts(b, "- outcome: ");
+  md_code(b, R->o.outcome ? R->o.outcome : "");
+  lq_buf_putc(b, '\n');
+  if (R->o.disposition) {
+    lq_buf_puts(b, "- disposition: ");
+    md_code(b, R->o.disposition);
+    lq_buf_putc(b, '\n');
+  }
+  if (!R->total.leads) lq_buf_puts(b, "- no leads: nothing to report\n");
+  else
+    lq_buf_printf(b, "- %s lead%s; %s with the outcome (%s)\n", count(a, R->total.leads), R->total.leads == 1 ? "" : "s",
+                  count(a, R->total.outcomes), pct(a, lq_tally_rate(R->total)));
+  if (R->bad) lq_buf_printf(b, "- %s bad line%s not counted\n", count(a, R->bad), R->bad == 1 ? "" : "s");
+  for (const table *t = m.first; t; t = t->next) md_table(b, t);
+  lq_arena_free(&m.a);
+  view_free(&v);
+}
+
+/* ---- CSV ---- */
+
+static int cmp_machine(const void *x, const void *y) {
+  uintptr_t a = (uintptr_t)((const struct machine *)x)->cell, b = (uintptr_t)((const struct machine *)y)->cell;
+  return (a > b) - (a < b);
+}
+
+/* A cell as CSV writes it: a number's machine form, else its text. */
+static const char *csv_value(const model *m, const char *cell) {
+  struct machine key = {cell, NULL};
+  const struct machine *hit = bsearch(&key, m->machine, (size_t)m->nmachine, sizeof key, cmp_machine);
+  return hit ? hit->text : cell;
+}
+
+static int csv_ncols(const table *t) { return t->ncols - (t->text_only >= 0); }
+
+/* One record: the section, the cells, blanks up to width (every record has
+ * as many fields, as RFC 4180 asks and leadq's own CSV reader requires). */
+static void csv_record(lq_buf *b, const char *section, const char **cells, int n, int width) {
+  lq_out_csv_cell(b, section, strlen(section), ',');
+  for (int i = 0; i < width; i++) {
+    lq_buf_putc(b, ',');
+    if (i < n && cells[i]) lq_out_csv_cell(b, cells[i], strlen(cells[i]), ',');
+  }
+  lq_buf_putc(b, '\n');
+}
+
+void lq_report_csv(lq_buf *b, const lq_report *R) {
+  const lq_program *p = R->p;
+  view v;
+  view_build(&v, R);
+  model m;
+  build(&m, &v);
+  lq_arena *a = &m.a;
+  qsort(m.machine, (size_t)m.nmachine, sizeof *m.machine, cmp_machine);
+  int width = 9;   /* the summary's */
+  for (const table *t = m.first; t; t = t->next)
+    if (csv_ncols(t) > width) width = csv_ncols(t);
+  const char *head[] = {"ruleset", "version", "rules", "outcome", "disposition", "leads", "outcomes", "rate", "bad lines"};
+  double rate = lq_tally_rate(R->total);
+  const char *summary[] = {ruleset_name(p), p->version ? p->version : "", R->o.rules_path ? R->o.rules_path : "",
+                           R->o.outcome ? R->o.outcome : "", R->o.disposition ? R->o.disposition : "",
+                           lq_arena_printf(a, "%llu", (unsigned long long)R->total.leads),
+                           lq_arena_printf(a, "%llu", (unsigned long long)R->total.outcomes),
+                           fraction(&m, rate), lq_arena_printf(a, "%llu", (unsigned long long)R->bad)};
+  lq_buf_puts(b, "section");
+  /* Only the section column has one name: each section's first record names its own columns. */
+  for (int i = 0; i < width; i++) lq_buf_putc(b, ',');
+  lq_buf_putc(b, '\n');
+  csv_record(b, "summary", head, 9, width);
+  csv_record(b, "summary", summary, 9, width);
+  const char **cells = lq_arena_alloc(a, (size_t)(width + 1) * sizeof *cells);
+  for (const table *t = m.first; t; t = t->next) {
+    for (int r = -1; r < t->nrows; r++) {
+      const char **from = r < 0 ? t->head : &t->cells[r * t->ncols];
+      int n = 0;
+      for (int c = 0; c < t->ncols; c++) {
+        if (c == t->text_only) continue;
+        cells[n++] = r < 0 ? (t->csv_head && t->csv_head[c] ? t->csv_head[c] : from[c]) : csv_value(&m, from[c]);
+      }
+      csv_record(b, t->key ? t->key : t->title, cells, n, width);
+    }
   }
   lq_arena_free(&m.a);
   view_free(&v);
@@ -1161,7 +1575,7 @@ static void json_bands(lq_jw *j, const view *v) {
   lq_jw_end_object(j);
 }
 
-static void json_rules(lq_jw *j, const view *v) {
+static void json_rules(lq_jw *j, const view *v, lq_arena *a) {
   const lq_report *R = v->R;
   const lq_program *p = R->p;
   lq_jw_key(j, "rules");
@@ -1195,6 +1609,21 @@ static void json_rules(lq_jw *j, const view *v) {
     jrate(j, st.z);
     lq_jw_key(j, "wrong_way");
     lq_jw_bool(j, st.wrong_way);
+    lq_jw_key(j, "leak");
+    if (st.leak == LQ_LEAK_NONE) {
+      lq_jw_null(j);
+    } else {
+      static const char *const reasons[] = {"", "always", "never", "field"};
+      lq_jw_object(j);
+      lq_jw_key(j, "reason");
+      lq_jw_str(j, reasons[st.leak]);
+      lq_jw_key(j, "field");
+      lq_jw_str(j, st.leak == LQ_LEAK_FIELD ? p->fields[st.leak_field].text : NULL);
+      jtally(j, st.leak_t);
+      lq_jw_key(j, "message");
+      lq_jw_str(j, leak_message(a, R, &st));
+      lq_jw_end_object(j);
+    }
     lq_jw_end_object(j);
   }
   lq_jw_end_array(j);
@@ -1269,7 +1698,10 @@ void lq_report_json(lq_buf *b, const lq_report *R) {
   json_bands(j, &v);
   lq_jw_key(j, "min_count");
   lq_jw_num(j, R->o.min_count);
-  json_rules(j, &v);
+  lq_arena a;
+  lq_arena_init(&a, 1024);
+  json_rules(j, &v, &a);
+  lq_arena_free(&a);
   json_teams(j, &v);
   json_dispositions(j, &v);
   lq_jw_end_object(j);
@@ -1313,6 +1745,7 @@ static const char html_style[] =
     "table{border-collapse:collapse;margin:.4rem 0;font-variant-numeric:tabular-nums}\n"
     "th,td{padding:.2rem .6rem;border-bottom:1px solid #eee;text-align:right}th{border-bottom:2px solid #ccc}\n"
     "th.l,td.l{text-align:left}tr.total td{font-style:italic;color:#555}tr.wrong td{color:#b03a2e;font-weight:600}\n"
+    "tr.leak td{color:#975a16;font-weight:600}\n"
     "svg{display:block;max-width:100%;height:auto;margin:.5rem 0}svg text{font:12px system-ui,sans-serif;fill:#333}\n"
     "svg .leads{fill:#9ec5e8}svg .won{fill:#2b6cb0}svg .agree{fill:#2f855a}svg .wrong{fill:#c53030}"
     "svg .weak{fill:#a0aec0}svg .axis{stroke:#888;stroke-width:1}svg .grid{stroke:#e2e2e2;stroke-width:1}"
@@ -1345,12 +1778,33 @@ static void svg_funnel(lq_buf *b, const lq_report *R, lq_arena *a) {
   lq_buf_puts(b, "</svg>\n");
 }
 
-/* The conversion curve: one bar per score band, its height the outcome rate. */
+/* Estimated width in pixels of text in the chart's font at size px: wide
+ * enough for digits and capitals, so labels judged apart do not touch. */
+static double text_px(const char *s, double px) { return 0.62 * px * width(s); }
+
+/* The conversion curve: one bar per score band, its height the outcome rate.
+ * Band labels that fit their slot sit level under it, with the leads below;
+ * longer ones (decimals, many bands) are turned 45 degrees, as many as fit
+ * without touching (every 2nd, 3rd... band), and the chart grows to hold
+ * them. The rate over a bar is shown when it fits too. Every bar's tooltip
+ * has its band, rate and leads. */
 static void svg_bands(lq_buf *b, const lq_report *R, model *m) {
   lq_arena *a = &m->a;
   const lq_band *bands = m->v->bands;
   int n = m->v->nbands;
-  int left = 50, top = 20, plot_h = 200, plot_w = 620, H = top + plot_h + 50;
+  int left = 50, top = 20, plot_h = 200, plot_w = 620;
+  double slot = n ? (double)plot_w / n : plot_w;
+  double label_w = 0, rate_w = text_px("100.0%", 12);
+  for (int i = 0; i < n; i++) {
+    double w = text_px(band_name(m, &bands[i]), 10), wl = text_px(lq_arena_printf(a, "%s leads", count(a, bands[i].t.leads)), 10);
+    if (w > label_w) label_w = w;
+    if (wl > label_w) label_w = wl;
+  }
+  bool turned = label_w + 4 > slot;
+  /* Turned labels stand 45 degrees apart: a 10px line needs about 15px across. */
+  int step = turned ? (int)ceil(15 / slot) : 1, rate_step = (int)ceil((rate_w + 4) / slot);
+  int below = turned ? (int)ceil(label_w * 0.7072) + 24 : 40;
+  int H = top + plot_h + below + 10;
   double max = lq_tally_rate(R->total);
   for (int i = 0; i < n; i++)
     if (lq_tally_rate(bands[i].t) > max) max = lq_tally_rate(bands[i].t);
@@ -1364,17 +1818,32 @@ static void svg_bands(lq_buf *b, const lq_report *R, model *m) {
   }
   lq_buf_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", left, top + plot_h, left + plot_w,
         top + plot_h);
-  double slot = n ? (double)plot_w / n : plot_w;
   for (int i = 0; i < n; i++) {
     double rate = lq_tally_rate(bands[i].t), hh = isnan(rate) ? 0 : plot_h * rate / max;
-    double x = left + i * slot + slot * 0.15, w = slot * 0.7, y = top + plot_h - hh;
-    if (hh > 0)
-      lq_buf_printf(b, "<rect class=\"won\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s: %s of %s leads</title></rect>",
-            x, y, w, hh, band_name(m, &bands[i]), pct(a, rate), count(a, bands[i].t.leads));
-    lq_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", x + w / 2, y - 4, pct(a, rate));
-    lq_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">", x + w / 2, top + plot_h + 16);
-    html_text(b, band_name(m, &bands[i]));
-    lq_buf_printf(b, "</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">%s lead%s</text>\n", x + w / 2,
+    double x = left + i * slot + slot * 0.15, w = slot * 0.7, y = top + plot_h - hh, cx = x + w / 2;
+    const char *name = band_name(m, &bands[i]);
+    if (hh > 0) {
+      lq_buf_printf(b, "<rect class=\"won\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>", x, y, w, hh);
+      html_text(b, name);
+      lq_buf_printf(b, ": %s of %s leads</title></rect>", pct(a, rate), count(a, bands[i].t.leads));
+    }
+    if (i % rate_step == 0)
+      lq_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", cx, y - 4, pct(a, rate));
+    if (i % step) {
+      lq_buf_putc(b, '\n');
+      continue;
+    }
+    if (turned) {
+      double ty = top + plot_h + 12;
+      lq_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"10\" transform=\"rotate(-45 %.1f %.1f)\">",
+                    cx, ty, cx, ty);
+      html_text(b, name);
+      lq_buf_puts(b, "</text>\n");
+      continue;
+    }
+    lq_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">", cx, top + plot_h + 16);
+    html_text(b, name);
+    lq_buf_printf(b, "</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">%s lead%s</text>\n", cx,
           top + plot_h + 30, count(a, bands[i].t.leads), bands[i].t.leads == 1 ? "" : "s");
   }
   double avg = lq_tally_rate(R->total);
@@ -1384,7 +1853,10 @@ static void svg_bands(lq_buf *b, const lq_report *R, model *m) {
     lq_buf_printf(b, "<text x=\"%d\" y=\"%.1f\">all leads</text><text x=\"%d\" y=\"%.1f\">%s</text>\n", left + plot_w + 6,
           y - 2, left + plot_w + 6, y + 12, pct(a, avg));
   }
-  lq_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">total score</text>\n", left + plot_w / 2, H - 4);
+  lq_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">total score%s</text>\n", left + plot_w / 2, H - 4,
+                step > 1 ? lq_arena_printf(a, " (every %s band labelled; each bar's tooltip names its band)",
+                                           step == 2 ? "2nd" : step == 3 ? "3rd" : lq_arena_printf(a, "%dth", step))
+                         : turned ? " (leads per band: each bar's tooltip)" : "");
   lq_buf_puts(b, "</svg>\n");
 }
 
@@ -1441,16 +1913,19 @@ static void html_table(lq_buf *b, const table *t) {
   }
   lq_buf_puts(b, "<table>\n<tr>");
   for (int c = 0; c < t->ncols; c++) {
-    if (c == t->text_only) continue;
+    if (c == t->text_only || c == t->csv_only) continue;
     lq_buf_printf(b, "<th class=\"%c\">", t->align[c]);
     html_text(b, t->head[c]);
     lq_buf_puts(b, "</th>");
   }
   lq_buf_puts(b, "</tr>\n");
   for (int r = 0; r < t->nrows; r++) {
-    lq_buf_puts(b, t->flags[r] == ROW_WRONG ? "<tr class=\"wrong\">" : t->flags[r] == ROW_TOTAL ? "<tr class=\"total\">" : "<tr>");
+    lq_buf_puts(b, t->flags[r] == ROW_WRONG   ? "<tr class=\"wrong\">"
+                   : t->flags[r] == ROW_LEAK  ? "<tr class=\"leak\">"
+                   : t->flags[r] == ROW_TOTAL ? "<tr class=\"total\">"
+                                              : "<tr>");
     for (int c = 0; c < t->ncols; c++) {
-      if (c == t->text_only) continue;
+      if (c == t->text_only || c == t->csv_only) continue;
       lq_buf_printf(b, "<td class=\"%c\">", t->align[c]);
       html_text(b, t->cells[r * t->ncols + c]);
       lq_buf_puts(b, "</td>");

@@ -2,7 +2,7 @@
  *
  * The CLI evaluates each historical lead, evaluates the --outcome expression
  * (and --disposition) against it, and hands the result to lq_report_add, which
- * only counts. The renderers (text, JSON, HTML) derive rates, lift, precision,
+ * only counts. The renderers (text, markdown, CSV, JSON, HTML) derive rates, lift, precision,
  * recall and score bands from the counters at the end. Decisions and
  * thresholds are documented in docs/report.md. Memory is fixed per rules file,
  * plus one counter per distinct total score and per distinct disposition (at
@@ -15,11 +15,19 @@
 #include "json.h"
 #include "output.h"
 
-#define LQ_REPORT_MIN_COUNT 30           /* default for the wrong-way flag */
+#define LQ_REPORT_MIN_COUNT 30           /* default for the wrong-way and possible-leak flags */
 #define LQ_REPORT_Z 1.96                 /* ... and a difference of rates significant at 95% */
 #define LQ_REPORT_EXAMPLES 3             /* ids kept per reject of leads that converted anyway */
 #define LQ_REPORT_MAX_DISPOSITIONS 200   /* distinct values kept; the rest count as "(other)" */
 #define LQ_REPORT_MAX_OWNERS 10000       /* distinct owners kept; the rest count as "(other owners)" */
+/* The possible-leak flag (docs/report.md): a rule fired on at least min_count
+ * leads and all or none of them had the outcome, where chance would have put
+ * at least LQ_REPORT_LEAK_EXPECTED leads on the other side; or it reads a
+ * field present on at least min_count leads, at least LQ_REPORT_LEAK_SHARE of
+ * them with the outcome, while at most LQ_REPORT_LEAK_BASE of all leads had it. */
+#define LQ_REPORT_LEAK_EXPECTED 5.0
+#define LQ_REPORT_LEAK_SHARE 0.95
+#define LQ_REPORT_LEAK_BASE 0.5
 
 typedef struct lq_report_opts {
   const char *rules_path;      /* shown in the header */
@@ -27,7 +35,7 @@ typedef struct lq_report_opts {
   const char *disposition;     /* the --disposition text, or NULL */
   const double *edges;         /* fixed score band edges, ascending; NULL: deciles */
   int nedges;
-  int min_count;               /* wrong-way flag: fired and not fired on this many leads; 0: default */
+  int min_count;               /* leads the flags need (docs/report.md); 0: default */
 } lq_report_opts;
 
 typedef struct lq_report lq_report;
@@ -43,6 +51,10 @@ void lq_report_free(lq_report *R);
  * (ignored without opts.disposition) and its id (copied as an example when a
  * rejected lead had the outcome; NULL is fine). */
 void lq_report_add(lq_report *R, const lq_result *r, bool outcome, lq_value disposition, const lq_id *id);
+/* Counts, for each lead field the points rules and rejects read, whether the
+ * lead E evaluated last has it (as `is present` says): for the possible-leak
+ * flag. Call after lq_report_add for the same lead. */
+void lq_report_add_fields(lq_report *R, lq_eval *E, bool outcome);
 /* Input lines that were not leads, mentioned in the header. */
 void lq_report_bad_lines(lq_report *R, uint64_t n);
 
@@ -66,6 +78,20 @@ lq_tally lq_report_rejected(const lq_report *R, int i);
 /* The ids of up to LQ_REPORT_EXAMPLES leads reject i fired on that had the outcome. */
 int lq_report_examples(const lq_report *R, int i, const lq_id **ids);
 
+/* Why a rule may read data recorded after the outcome (docs/report.md). */
+typedef enum lq_leak {
+  LQ_LEAK_NONE,
+  LQ_LEAK_ALWAYS,    /* every lead it fired on had the outcome */
+  LQ_LEAK_NEVER,     /* no lead it fired on had the outcome (points rules only) */
+  LQ_LEAK_FIELD      /* it reads a field present almost only on leads with the outcome */
+} lq_leak;
+
+/* The lead fields the rules read directly or through a define, by index in
+ * the program's fields; rule k (as in lq_report_rule) reads the n of them at
+ * *fields. The tally of field i: leads that had it, and their outcomes. */
+int lq_report_rule_fields(const lq_report *R, int k, const int **fields);
+lq_tally lq_report_field_present(const lq_report *R, int i);
+
 /* A rule: points rules k < nrules, then the rejects (k - nrules). */
 typedef struct lq_rule_stat {
   const char *group;           /* NULL for a reject */
@@ -76,6 +102,9 @@ typedef struct lq_rule_stat {
   double lift;                 /* rate fired / rate not fired; NAN when either is undefined or the latter is 0 */
   double z;                    /* two-proportion z statistic of rate fired against rate not fired */
   bool wrong_way;              /* points against the data: see docs/report.md */
+  lq_leak leak;                /* possible leak: see docs/report.md */
+  int leak_field;              /* LQ_LEAK_FIELD: the field's index in the program's fields; else -1 */
+  lq_tally leak_t;             /* the leads the flag rests on: fired, or where the field was present */
 } lq_rule_stat;
 int lq_report_nrules(const lq_report *R);
 lq_rule_stat lq_report_rule(const lq_report *R, int k);
@@ -112,6 +141,11 @@ uint64_t lq_report_disposition_fired(const lq_report *R, int i, int k);
 
 /* Aligned tables for a terminal; color: mark wrong-way rules in red. */
 void lq_report_text(lq_buf *b, const lq_report *R, bool color);
+/* The same sections and tables as GitHub-flavoured markdown. */
+void lq_report_markdown(lq_buf *b, const lq_report *R);
+/* The tables as one CSV (RFC 4180 quoting, LF line ends as run writes): a section column first,
+ * each section's header row first, numbers without separators, rates as fractions. */
+void lq_report_csv(lq_buf *b, const lq_report *R);
 /* One JSON object, with a newline. */
 void lq_report_json(lq_buf *b, const lq_report *R);
 /* One self-contained HTML page: inline CSS and SVG charts (svg data-chart="funnel",

@@ -69,6 +69,7 @@ expect "ndjson" leadq run --output = n
 expect "csv ndjson" leadq report --input ""
 expect "text json" leadq check --format ""
 expect "text json markdown" leadq diff --format ""
+expect "text markdown csv json" leadq report --format ""
 expect "tab , \\;" leadq run --delimiter ""
 expect "" leadq run --now ""
 expect "--annotate --annotate=" leadq run --ann

@@ -33,7 +33,7 @@ _leadq() {
   test) opts="--now --quiet --coverage --coverage-min --junit $input" ;;
   explain) opts="--now --lead --format $input" ;;
   diff) opts="--now --quiet --format --show --owners --fail-on-change --outcome $input" formats="text json markdown" ;;
-  report) opts="--now --quiet --outcome --disposition --bands --min-count --format --html $input" ;;
+  report) opts="--now --quiet --outcome --disposition --bands --min-count --format --html $input" formats="text markdown csv json" ;;
   help)
     # The commands, and the guides `leadq help` lists under topics.
     ((cword == 2)) && COMPREPLY=($(compgen -W "${commands% help} reading" -- "$cur"))

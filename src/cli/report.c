@@ -33,7 +33,12 @@ const char cmd_report_help[] =
     "              when it fired and when not, and the lift (their ratio). WRONG WAY:\n"
     "              positive points with lift < 1, or negative points or a reject with\n"
     "              lift > 1, when it fired on at least --min-count leads and did not\n"
-    "              fire on at least as many\n"
+    "              fire on at least as many. POSSIBLE LEAK: what the rule reads may\n"
+    "              be recorded after the outcome: a field it reads is present on at\n"
+    "              least --min-count leads, at least 95% of them with the outcome,\n"
+    "              while at most half of all leads had it; or all of the at least\n"
+    "              --min-count leads it fired on had the outcome, or none did (not\n"
+    "              for a reject: rejecting only leads that never convert is its job)\n"
     "  teams       per team: leads its stages qualified, its routes took, its rejects\n"
     "              rejected, and how they turned out\n"
     "  dispositions  with --disposition: leads per rule that fired and disposition\n"
@@ -44,8 +49,12 @@ const char cmd_report_help[] =
     "                       missing value as (none)\n"
     "  --bands EDGES        fixed score bands, e.g. 0,20,40,60 (a band includes its\n"
     "                       lower edge); default: deciles of the total score\n"
-    "  --min-count N        leads needed on each side to flag a rule WRONG WAY (default 30)\n"
-    "  --format text|json   text: aligned tables (default); json: one object\n"
+    "  --min-count N        leads needed to flag a rule WRONG WAY (on each side) or\n"
+    "                       POSSIBLE LEAK (default 30)\n"
+    "  --format FORMAT      text: aligned tables (default); markdown: the same tables\n"
+    "                       for a wiki page or a pull request; csv: the tables as one\n"
+    "                       CSV for a spreadsheet (a section column first, rates as\n"
+    "                       fractions); json: one object\n"
     "  --html FILE          also write one self-contained HTML page (inline CSS and SVG\n"
     "                       charts: stage funnel, conversion by score band, rule lift)\n"
     "  --now TIME           fix the clock (2026-11-22 or 2026-11-22T10:00:00Z)\n"
@@ -80,6 +89,7 @@ static bool report_lead(void *ctx, const char *name, const lq_record *rec, const
   lq_value disposition = S->disposition ? lq_eval_expr(S->E, S->disposition, LQ_NOVALUE) : LQ_NOVALUE;
   lq_id id = cli_input_id(S->in, S->E, lead, rec->line);
   lq_report_add(S->R, r, outcome, disposition, &id);
+  lq_report_add_fields(S->R, S->E, outcome);
   return true;
 }
 
@@ -156,7 +166,7 @@ int cmd_report(int argc, char **argv) {
   cli_input_init(&in, "report");
   double edges[32];
   int nedges = 0, min_count = LQ_REPORT_MIN_COUNT, c;
-  bool json = false;
+  enum { F_TEXT, F_JSON, F_MARKDOWN, F_CSV } format = F_TEXT;
   optind = 1;
   opterr = 0;
   bool quiet = false;
@@ -178,9 +188,11 @@ int cmd_report(int argc, char **argv) {
       break;
     }
     case O_FORMAT:
-      if (!strcmp(optarg, "json")) json = true;
-      else if (!strcmp(optarg, "text")) json = false;
-      else return cli_usage_error("report", "--format is text or json, not '%s'", optarg);
+      if (!strcmp(optarg, "json")) format = F_JSON;
+      else if (!strcmp(optarg, "text")) format = F_TEXT;
+      else if (!strcmp(optarg, "markdown")) format = F_MARKDOWN;
+      else if (!strcmp(optarg, "csv")) format = F_CSV;
+      else return cli_usage_error("report", "--format is text, markdown, csv or json, not '%s'", optarg);
       break;
     case O_HTML: html = optarg; break;
     case O_NOW: now_text = optarg; break;
@@ -235,8 +247,14 @@ int cmd_report(int argc, char **argv) {
 
   lq_buf out = {0};
   /* Stopped by a signal: no report of leads only partly read. */
-  if (json && !cli_stop) lq_report_json(&out, S.R);
-  else if (!cli_stop) lq_report_text(&out, S.R, cli_color_out());
+  if (!cli_stop) {
+    switch (format) {
+    case F_JSON: lq_report_json(&out, S.R); break;
+    case F_MARKDOWN: lq_report_markdown(&out, S.R); break;
+    case F_CSV: lq_report_csv(&out, S.R); break;
+    default: lq_report_text(&out, S.R, cli_color_out());
+    }
+  }
   lq_buf_flush(&out, stdout);   /* a write error is told at exit (cli_finish) */
   if (html && !cli_stop) {
     lq_report_html(&out, S.R);

@@ -40,6 +40,7 @@ static rp rp_new(const char *rules, const lq_report_opts *o) {
 static void rp_add_d(rp *x, const char *lead, bool outcome, lq_value disposition, const char *id) {
   lq_id lid = id ? *T_ID_TEXT(id, 1) : *T_ID_LINE(1);
   lq_report_add(x->R, lqt_run(x->t, lead), outcome, disposition, id ? &lid : NULL);
+  lq_report_add_fields(x->R, x->t->E, outcome);
 }
 static void rp_add(rp *x, const char *lead, bool outcome) { rp_add_d(x, lead, outcome, LQ_NOVALUE, NULL); }
 
@@ -67,6 +68,8 @@ static char *rp_render(const rp *x, char kind) {
   lq_buf b = {0};
   if (kind == 't') lq_report_text(&b, x->R, false);
   else if (kind == 'j') lq_report_json(&b, x->R);
+  else if (kind == 'm') lq_report_markdown(&b, x->R);
+  else if (kind == 'c') lq_report_csv(&b, x->R);
   else lq_report_html(&b, x->R);
   lq_buf_putc(&b, '\0');
   return b.data;
@@ -192,6 +195,180 @@ Test(report, a_rule_that_points_the_right_way_is_not_flagged) {
   rp_ten(&x);
   cr_assert_not(lq_report_rule(x.R, rp_rule(&x, "big")).wrong_way);
   cr_assert_not(lq_report_rule(x.R, rp_rule(&x, "gmail")).wrong_way, "negative points, lift 0");
+  rp_free(&x);
+}
+
+/* ---- the possible-leak flag (docs/report.md) ---- */
+
+#define RP_LEAK_RULES                                   \
+  "define seg = segment is present\n"                   \
+  "score fit {\n"                                       \
+  "  +40 \"segment\" when seg\n"                        \
+  "  +20 \"big\" when size >= 1000\n"                   \
+  "  -20 \"gmail\" when gmail == true\n"                \
+  "}\n"                                                 \
+  "reject \"spam\" when spam == true\n"
+
+/* n leads of each kind, in order: with segment and won, with segment and
+ * lost, without segment and won, without segment and lost. */
+static void rp_leak_leads(rp *x, int seg_won, int seg_lost, int won, int lost) {
+  for (int i = 0; i < seg_won; i++) rp_add(x, "{\"segment\": \"smb\"}", true);
+  for (int i = 0; i < seg_lost; i++) rp_add(x, "{\"segment\": \"smb\"}", false);
+  for (int i = 0; i < won; i++) rp_add(x, "{}", true);
+  for (int i = 0; i < lost; i++) rp_add(x, "{}", false);
+}
+
+static lq_rule_stat rp_leak(rp *x, const char *label) { return lq_report_rule(x->R, rp_rule(x, label)); }
+
+Test(report, a_rule_reads_the_fields_of_its_defines) {
+  rp x = rp_new(RP_LEAK_RULES, NULL);
+  const int *f;
+  int n = lq_report_rule_fields(x.R, rp_rule(&x, "segment"), &f);
+  cr_assert_eq(n, 1);
+  cr_assert_str_eq(x.t->p->fields[f[0]].text, "segment");
+  cr_assert_eq(lq_report_rule_fields(x.R, rp_rule(&x, "spam"), &f), 1);
+  cr_assert_str_eq(x.t->p->fields[f[0]].text, "spam");
+  rp_free(&x);
+}
+
+/* 19 of 20 is 95%, the threshold; 18 of 20 is not. */
+Test(report, a_field_present_almost_only_with_the_outcome_is_a_leak) {
+  lq_report_opts o = {.outcome = "won", .min_count = 20};
+  rp x = rp_new(RP_LEAK_RULES, &o);
+  rp_leak_leads(&x, 19, 1, 5, 35);   /* 24 of 60 won: 40% */
+  assert_tally(lq_report_field_present(x.R, 0), 20, 19);
+  lq_rule_stat st = rp_leak(&x, "segment");
+  cr_assert_eq(st.leak, LQ_LEAK_FIELD);
+  cr_assert_str_eq(x.t->p->fields[st.leak_field].text, "segment");
+  assert_tally(st.leak_t, 20, 19);
+  cr_assert_eq(rp_leak(&x, "big").leak, LQ_LEAK_NONE);
+  char *text = rp_render(&x, 't');
+  rp_has(text, "fit: segment: possible leak: segment is present almost only on leads with the outcome (19 of 20); "
+               "it may be recorded after the outcome");
+  rp_has(text, "  fit: segment     +40     20        19");
+  free(text);
+  char *json = rp_render(&x, 'j');
+  rp_has(json, "\"leak\":{\"reason\":\"field\",\"field\":\"segment\",\"leads\":20,\"outcomes\":19,\"rate\":0.95,");
+  free(json);
+  rp_free(&x);
+
+  x = rp_new(RP_LEAK_RULES, &o);
+  rp_leak_leads(&x, 18, 2, 6, 34);
+  cr_assert_eq(rp_leak(&x, "segment").leak, LQ_LEAK_NONE, "18 of 20 is 90%%");
+  rp_free(&x);
+}
+
+Test(report, a_field_is_no_leak_on_few_leads_or_when_most_leads_convert) {
+  lq_report_opts o = {.outcome = "won", .min_count = 20};
+  rp x = rp_new(RP_LEAK_RULES, &o);
+  rp_leak_leads(&x, 19, 0, 5, 36);   /* 19 leads with segment: below 20 */
+  cr_assert_neq(rp_leak(&x, "segment").leak, LQ_LEAK_FIELD);
+  rp_free(&x);
+
+  x = rp_new(RP_LEAK_RULES, &o);
+  rp_leak_leads(&x, 20, 0, 11, 9);   /* 31 of 40 won: most leads convert */
+  lq_rule_stat st = rp_leak(&x, "segment");
+  cr_assert_neq(st.leak, LQ_LEAK_FIELD);
+  /* All 20 won, but 20 x (1 - 0.775) = 4.5 lost were expected: under 5. */
+  cr_assert_eq(st.leak, LQ_LEAK_NONE);
+  rp_free(&x);
+}
+
+/* The all-or-none test, on --min-count fired leads and 5 expected on the other side. */
+Test(report, all_or_none_of_the_fired_leads_with_the_outcome) {
+  lq_report_opts o = {.outcome = "won", .min_count = 30};
+  rp x = rp_new(RP_LEAK_RULES, &o);
+  for (int i = 0; i < 30; i++) rp_add(&x, "{\"size\": 5000}", true);
+  for (int i = 0; i < 30; i++) rp_add(&x, "{\"gmail\": true}", false);
+  for (int i = 0; i < 10; i++) rp_add(&x, "{\"spam\": true}", true);
+  for (int i = 0; i < 30; i++) rp_add(&x, "{}", i < 25);
+  /* 65 of 100 won (so size, present only on leads that won, is no leak as a
+   * field): 10.5 lost were expected among big's 30, 19.5 won among gmail's. */
+  lq_rule_stat big = rp_leak(&x, "big"), gmail = rp_leak(&x, "gmail");
+  cr_assert_eq(big.leak, LQ_LEAK_ALWAYS);
+  assert_tally(big.leak_t, 30, 30);
+  cr_assert_eq(gmail.leak, LQ_LEAK_NEVER, "negative points: flagged at none too");
+  cr_assert_eq(rp_leak(&x, "spam").leak, LQ_LEAK_NONE, "10 fired: under --min-count");
+  char *text = rp_render(&x, 't');
+  rp_has(text, "fit: big: possible leak: all 30 leads it fired on had the outcome; what it reads may be recorded");
+  rp_has(text, "fit: gmail: possible leak: none of the 30 leads it fired on had the outcome;");
+  rp_has(text, "may be recorded after the outcome: 2 flagged\n");
+  free(text);
+  rp_free(&x);
+
+  o.min_count = 31;
+  x = rp_new(RP_LEAK_RULES, &o);
+  for (int i = 0; i < 30; i++) rp_add(&x, "{\"size\": 5000}", true);
+  for (int i = 0; i < 70; i++) rp_add(&x, "{}", i < 20);
+  cr_assert_eq(rp_leak(&x, "big").leak, LQ_LEAK_NONE, "30 fired, 31 needed");
+  rp_free(&x);
+}
+
+Test(report, none_with_the_outcome_is_no_leak_when_few_leads_convert) {
+  lq_report_opts o = {.outcome = "won", .min_count = 30};
+  rp x = rp_new(RP_LEAK_RULES, &o);
+  for (int i = 0; i < 30; i++) rp_add(&x, "{\"gmail\": true}", false);
+  for (int i = 0; i < 70; i++) rp_add(&x, "{}", i < 16);
+  /* 16 of 100 won: 30 x 0.16 = 4.8 expected, under 5. */
+  cr_assert_eq(rp_leak(&x, "gmail").leak, LQ_LEAK_NONE);
+  rp_free(&x);
+  x = rp_new(RP_LEAK_RULES, &o);
+  for (int i = 0; i < 30; i++) rp_add(&x, "{\"gmail\": true}", false);
+  for (int i = 0; i < 70; i++) rp_add(&x, "{}", i < 17);
+  /* 17 of 100: 5.1 expected. */
+  cr_assert_eq(rp_leak(&x, "gmail").leak, LQ_LEAK_NEVER);
+  rp_free(&x);
+}
+
+Test(report, a_reject_is_a_leak_at_all_but_not_at_none) {
+  lq_report_opts o = {.outcome = "won", .min_count = 30};
+  rp x = rp_new(RP_LEAK_RULES, &o);
+  for (int i = 0; i < 30; i++) rp_add(&x, "{\"spam\": true}", false);
+  for (int i = 0; i < 30; i++) rp_add(&x, "{}", true);
+  cr_assert_eq(rp_leak(&x, "spam").leak, LQ_LEAK_NONE, "a reject of leads that never convert does its job");
+  rp_free(&x);
+  /* 35 of 50 won: 70%, so spam, present only on leads that won, is no leak as a
+   * field; but 30 x 0.3 = 9 lost were expected among the leads it fired on. */
+  x = rp_new(RP_LEAK_RULES, &o);
+  for (int i = 0; i < 30; i++) rp_add(&x, "{\"spam\": true}", true);
+  for (int i = 0; i < 20; i++) rp_add(&x, "{}", i < 5);
+  cr_assert_eq(rp_leak(&x, "spam").leak, LQ_LEAK_ALWAYS);
+  char *csv = rp_render(&x, 'c');
+  rp_has(csv, "\nrules,reject: spam,reject,30,30,1,0.25,4,POSSIBLE LEAK,possible leak: all 30 leads it fired on had the "
+              "outcome; what it reads may be recorded after the outcome\n");
+  free(csv);
+  char *md = rp_render(&x, 'm');
+  rp_has(md, "| reject: spam | reject | 30 | 30 | 100.0% | 25.0% | 4.00 | POSSIBLE LEAK |\n");
+  free(md);
+  char *html = rp_render(&x, 'h');
+  rp_has(html, "<tr class=\"leak\"><td class=\"l\">reject: spam</td>");
+  free(html);
+  rp_free(&x);
+}
+
+/* ---- the band chart's labels ---- */
+
+Test(report, band_labels_turn_when_they_do_not_fit_their_band) {
+  rp x = rp_new(RP_SCORE_V, NULL);
+  for (int i = 0; i < 3; i++) rp_add(&x, i == 0 ? "{\"v\": 1}" : i == 1 ? "{\"v\": 2}" : "{\"v\": 3}", i == 2);
+  char *html = rp_render(&x, 'h');
+  cr_assert_null(strstr(html, "rotate(-45"), "three short labels fit level");
+  rp_has(html, "font-size=\"10\">1 lead</text>");
+  free(html);
+  rp_free(&x);
+
+  /* Ten deciles labelled like "12.3 to 13.5": 62px per band, about 74px per label. */
+  x = rp_new(RP_SCORE_V, NULL);
+  char lead[64];
+  for (int i = 0; i < 100; i++) {
+    snprintf(lead, sizeof lead, "{\"v\": %d.%d}", 10 + i / 8, i % 8 + 1);
+    rp_add(&x, lead, i % 2);
+  }
+  html = rp_render(&x, 'h');
+  rp_has(html, "transform=\"rotate(-45");
+  rp_has(html, "total score (leads per band: each bar's tooltip)");
+  cr_assert_null(strstr(html, "font-size=\"10\">10 leads</text>"), "the leads per band are in the tooltips");
+  free(html);
   rp_free(&x);
 }
 
