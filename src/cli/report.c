@@ -110,13 +110,6 @@ static bool parse_bands(const char *text, double *edges, int max, int *n) {
   }
 }
 
-/* The define compiled last under this name (the report's own declarations). */
-static const lq_expr *find_define(const lq_program *p, const char *name) {
-  for (int i = p->ndefines - 1; i >= 0; i--)
-    if (!strcmp(p->defines[i].name, name)) return p->defines[i].expr;
-  return NULL;
-}
-
 static char *concat(const char *a, const char *b, const char *c, const char *d) {
   size_t n = strlen(a) + strlen(b) + strlen(c) + strlen(d) + 1;
   char *s = malloc(n);
@@ -227,8 +220,8 @@ int cmd_report(int argc, char **argv) {
     return status;
   }
   S.p = p;
-  S.outcome = find_define(p, "__outcome__");
-  S.disposition = disposition ? find_define(p, "__disposition__") : NULL;
+  S.outcome = lq_find_define(p, "__outcome__");
+  S.disposition = disposition ? lq_find_define(p, "__disposition__") : NULL;
   S.E = lq_eval_new(p, now);
   lq_report_opts ro = {.rules_path = argv[optind], .outcome = outcome, .disposition = disposition,
                        .edges = nedges ? edges : NULL, .nedges = nedges, .min_count = min_count};
