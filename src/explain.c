@@ -118,7 +118,7 @@ static void put_value(ctx *c, lq_value v) {
   switch (v.kind) {
   case LQ_V_MISSING: puts_(c, "missing"); return;
   case LQ_V_BOOL: puts_(c, v.b ? "true" : "false"); return;
-  case LQ_V_NUM: lq_buf_num(c->b, v.num); return;
+  case LQ_V_NUM: lq_buf_num_human(c->b, v.num); return;
   case LQ_V_STR: {
     if (v.b) {   /* a number kept as its digits (an id): bare, as a decision prints it */
       lq_buf_put(c->b, v.str, v.n);
@@ -442,10 +442,10 @@ static void why_text(ctx *c, const lq_expr *e) {
     bool floor_ = op == LQ_OP_GE || op == LQ_OP_GT;
     double gap = floor_ ? b.num - a.num : a.num - b.num;
     puts_(c, "; it has ");
-    lq_buf_num(c->b, a.num);
+    lq_buf_num_human(c->b, a.num);
     puts_(c, ": ");
     if (gap > 0) {
-      lq_buf_num(c->b, gap);
+      lq_buf_num_human(c->b, gap);
       printf_(c, "%s %s", !mentions_score(e) ? "" : gap == 1 ? " point" : " points", floor_ ? "short" : "over");
     } else {
       puts_(c, floor_ ? "not above it" : "not below it");   /* equal to a strict bound */
@@ -491,7 +491,7 @@ static rule_item rule_of(ctx *c, int i) {
   /* Points other than the rule says (a computed amount, a per rule's sum) take the word's place. */
   if (!isnan(pts) && (ru->per || pts != R.want.num)) {
     char n[32];
-    lq_num_format(pts, n);
+    lq_num_human(pts, n);
     snprintf(word, sizeof word, "%s%s", pts >= 0 ? "+" : "", n);
   }
   R.it = item_of(c, ru->label, -1, o, word[0] ? word : NULL, cond);
@@ -645,7 +645,7 @@ static void rule_text(ctx *c, const rule_item *R) {
   char head[96], ptxt[32] = "?";
   if (R->want.kind == LQ_V_NUM) {
     ptxt[0] = R->want.num >= 0 ? '+' : '-';
-    lq_num_format(fabs(R->want.num), ptxt + 1);
+    lq_num_human(fabs(R->want.num), ptxt + 1);
   }
   snprintf(head, sizeof head, "%-5s %s", ptxt, R->ru->label);
   line(c, head, &R->it);
@@ -658,18 +658,18 @@ static void group_text(ctx *c, const group_item *G) {
   printf_(c, "  score %s", g->name);
   by_text(c, g->owner);
   puts_(c, ": ");
-  lq_buf_num(c->b, score);
+  lq_buf_num_human(c->b, score);
   paint(c, RESET);
   double capped = g->has_cap && raw > g->cap ? g->cap : raw;
   if (g->has_cap && raw > g->cap) {
     puts_(c, " (");
-    lq_buf_num(c->b, raw);
+    lq_buf_num_human(c->b, raw);
     puts_(c, " points, capped at ");
-    lq_buf_num(c->b, g->cap);
+    lq_buf_num_human(c->b, g->cap);
     puts_(c, ")");
   } else if (g->has_cap) {
     puts_(c, " (up to ");
-    lq_buf_num(c->b, g->cap);
+    lq_buf_num_human(c->b, g->cap);
     puts_(c, ")");
   }
   if (g->has_decay) {
@@ -679,8 +679,12 @@ static void group_text(ctx *c, const group_item *G) {
       puts_(c, " is missing");
     } else if (capped != score) {
       printf_(c, "; decayed from ");
-      lq_buf_num(c->b, capped);
-      printf_(c, ", %g%% less every %g days since ", 100 * (1 - g->decay_keep), g->decay_every);
+      lq_buf_num_human(c->b, capped);
+      puts_(c, ", ");
+      lq_buf_num_human(c->b, 100 * (1 - g->decay_keep));
+      puts_(c, "% less every ");
+      lq_buf_num_human(c->b, g->decay_every);
+      puts_(c, " days since ");
       put_value(c, G->since);
     } else {
       puts_(c, "; no decay yet since ");
@@ -785,7 +789,7 @@ static void pick_text(ctx *c, const find *f) {
   for (uint32_t s = 0; s < shown; s++) {
     double w = tr.c[which[s]].weight;
     if (isnan(w)) snprintf(weight[s], sizeof weight[s], "missing");
-    else lq_num_format(w, weight[s]);
+    else lq_num_human(w, weight[s]);
     if ((int)strlen(weight[s]) > wwidth) wwidth = (int)strlen(weight[s]);
   }
   for (uint32_t s = 0; s < shown; s++) {
@@ -845,7 +849,7 @@ static void summary(ctx *c, const lq_id *id) {
     else put_value(c, r->owner);
   }
   puts_(c, ", score ");
-  lq_buf_num(c->b, r->total);
+  lq_buf_num_human(c->b, r->total);
   paint(c, RESET);
   lq_buf_putc(c->b, '\n');
 }

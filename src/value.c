@@ -238,3 +238,23 @@ int lq_num_format(double x, char *buf) {
   }
   return snprintf(buf, 32, "%.15g", x);
 }
+
+int lq_num_human(double x, char *buf) {
+  if (!isfinite(x)) return lq_num_format(x, buf);
+  /* A whole part longer than the digits kept stays whole: an amount loses
+   * only its fraction, never its last digits. */
+  double r = round(x);
+  if (fabs(x) < 1e10) {   /* 10^LQ_NUM_HUMAN_DIGITS */
+    char tmp[40];
+    snprintf(tmp, sizeof tmp, "%.*e", LQ_NUM_HUMAN_DIGITS - 1, x);
+    r = strtod(tmp, NULL);
+  }
+  if (fabs(r) < 5e-10) r = 0;   /* also turns -0 into 0 */
+  if (r == floor(r) && fabs(r) <= 9007199254740992.0) return lq_num_format(r, buf);
+  int n = 0;
+  for (int digits = 1; digits <= LQ_NUM_HUMAN_DIGITS; digits++) {
+    n = snprintf(buf, 32, "%.*g", digits, r);
+    if (strtod(buf, NULL) == r) break;
+  }
+  return n;
+}

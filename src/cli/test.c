@@ -129,7 +129,9 @@ static bool cov_report(const coverage *c, const lq_program *p, double min) {
       printf("  %s:%d: %s \"%s\": %s\n", p->sources.files[f].path, line, pt->what, pt->name, gap);
     }
     if (pct + 1e-9 < min) {
-      printf("  below --coverage-min %g%%\n", min);
+      char m[32];
+      lq_num_human(min, m);
+      printf("  below --coverage-min %s%%\n", m);
       ok = false;
     }
   }
