@@ -46,6 +46,11 @@ void lq_out_text(lq_buf *b, const char *s, size_t n);
 void lq_out_text_fix(lq_buf *b, size_t from);
 /* The length of the control character at s (1, or 2 for a C1 in UTF-8), or 0. */
 size_t lq_out_control(const char *s, size_t n);
+/* How many terminal columns the UTF-8 text s[0..n) takes, for lining up
+ * columns: combining marks and zero-width characters 0, East Asian wide and
+ * fullwidth characters and emoji 2, anything else (a byte that is not UTF-8
+ * too) 1. */
+int lq_out_width(const char *s, size_t n);
 
 /* ---- a decision's owner: one text for every command ---- */
 
