@@ -198,6 +198,16 @@ Test(numhuman, plain_numbers_as_written) {
   cr_assert_str_eq(human(NAN, b), "null");
 }
 
+Test(numhuman, no_exponents) {
+  char b[32];
+  cr_assert_str_eq(human(1.5e-7, b), "0.00000015");
+  cr_assert_str_eq(human(-0.000001234, b), "-0.000001234");
+  cr_assert_str_eq(human(12345.6789012345, b), "12345.6789");
+  cr_assert_str_eq(human(9999999999.5, b), "10000000000");    /* rounds up to whole */
+  cr_assert_str_eq(human(45.00000000001, b), "45");
+  cr_assert_str_eq(human(-45.00000000001, b), "-45");
+}
+
 /* ---- lq_value_key_text: docs/language.md, "The exact rule" ---- */
 
 /* The key text of a lead's value written as json, and its kind. */
