@@ -968,7 +968,7 @@ static void rule_json(ctx *c, const rule_item *R) {
   lq_jw *j = c->j;
   json_item(c, "rule", &R->it);
   lq_jw_key(j, "points");
-  lq_jw_num(j, R->points);   /* null when it did not fire */
+  lq_jw_score(j, R->points);   /* null when it did not fire */
   if (R->ru->per && R->ru->has_cap) {
     lq_jw_key(j, "cap");
     lq_jw_num(j, R->ru->cap);
@@ -984,9 +984,9 @@ static void group_json(ctx *c, const group_item *G) {
   lq_jw_str(j, g->name);
   json_owner(c, g->owner);
   lq_jw_key(j, "score");
-  lq_jw_num(j, G->score);
+  lq_jw_score(j, G->score);
   lq_jw_key(j, "raw");
-  lq_jw_num(j, G->raw);
+  lq_jw_score(j, G->raw);
   lq_jw_key(j, "cap");
   if (g->has_cap) lq_jw_num(j, g->cap);
   else lq_jw_null(j);
@@ -1000,7 +1000,7 @@ static void group_json(ctx *c, const group_item *G) {
     lq_jw_key(j, "since");
     json_value(c, G->since);
     lq_jw_key(j, "from");
-    lq_jw_num(j, g->has_cap && G->raw > g->cap ? g->cap : G->raw);
+    lq_jw_score(j, g->has_cap && G->raw > g->cap ? g->cap : G->raw);
     lq_jw_end_object(j);
   } else {
     lq_jw_null(j);

@@ -230,12 +230,12 @@ void lq_out_decision_jw(lq_jw *out, const lq_program *p, const lq_result *r, con
   lq_jw_keyl(w, "owner");
   owner_json(w, r->owner);
   lq_jw_keyl(w, "score");
-  lq_jw_num(w, r->total);
+  lq_jw_score(w, r->total);
   lq_jw_keyl(w, "scores");
   lq_jw_object(w);
   for (int i = 0; i < p->ngroups; i++) {
     key(w, p->groups[i].name_json);
-    lq_jw_num(w, r->scores[i]);
+    lq_jw_score(w, r->scores[i]);
   }
   lq_jw_end_object(w);
   lq_jw_keyl(w, "grades");
@@ -261,7 +261,7 @@ void lq_out_decision_jw(lq_jw *out, const lq_program *p, const lq_result *r, con
       lq_jw_keyl(w, "group");
       raw(w, why.group->name_json);
       lq_jw_keyl(w, "points");
-      lq_jw_num(w, r->points[why.rule]);
+      lq_jw_score(w, r->points[why.rule]);
     }
     lq_jw_end_object(w);
   }
@@ -425,12 +425,13 @@ static void csv_text(lq_buf *b, const char *s, char delim) {
   if (s) lq_out_csv_cell(b, s, strlen(s), delim);
 }
 
-/* A number as lq_buf_num writes it, or an empty cell for one JSON cannot carry
- * (inf, NaN). Checked for quoting in case the delimiter is one a number holds ('.'). */
+/* A score as the JSON decision writes it (lq_num_human), or an empty cell for
+ * one JSON cannot carry (inf, NaN). Checked for quoting in case the delimiter
+ * is one a number holds ('.'). */
 static void csv_num(lq_buf *b, double x, char delim) {
   if (!isfinite(x)) return;
   size_t at = b->len;
-  lq_buf_num(b, x);
+  lq_buf_num_human(b, x);
   csv_quote_from(b, at, delim);
 }
 
@@ -503,9 +504,10 @@ void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, con
     }
     lq_buf_puts(b, p->rules[why.rule].label);
     lq_buf_putc(b, ' ');
-    double x = r->points[why.rule];
-    if (!(x < 0)) lq_buf_putc(b, '+');   /* +0 too: lq_buf_num never writes -0 */
-    lq_buf_num(b, x);
+    char pts[32];
+    lq_num_human(r->points[why.rule], pts);
+    if (pts[0] != '-') lq_buf_putc(b, '+');   /* +0 too: lq_num_human never writes -0 */
+    lq_buf_puts(b, pts);
   }
   csv_quote_from(b, at, delim);
 }
