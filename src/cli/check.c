@@ -221,8 +221,9 @@ int cmd_check(int argc, char **argv) {
     lq_buf sum = {0};
     lq_buf_printf(&sum, "%s: %zu error%s, %zu warning%s", argv[i], d.errors, d.errors == 1 ? "" : "s",
                   d.warnings, d.warnings == 1 ? "" : "s");
+    char n[32];
     if (bad_records)
-      lq_buf_printf(&sum, "; %llu bad record%s in the sample", bad_records, bad_records == 1 ? "" : "s");
+      lq_buf_printf(&sum, "; %s bad record%s in the sample", cli_thousands(bad_records, n), bad_records == 1 ? "" : "s");
     lq_buf_putc(&sum, '\n');
     cli_say(&sum);
     lq_diags_free(&d);

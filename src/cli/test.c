@@ -558,7 +558,9 @@ int cmd_test(int argc, char **argv) {
   }
   /* Stopped by a signal: no count nor report of the tests that did not run. */
   if ((status == EXIT_OK || status == EXIT_BAD_INPUT) && !cli_stop) {
-    if (!T.quiet || T.failed || !cov_ok) printf("%d passed, %d failed\n", T.passed, T.failed);
+    char np[32], nf[32];
+    if (!T.quiet || T.failed || !cov_ok)
+      printf("%s passed, %s failed\n", cli_thousands((unsigned)T.passed, np), cli_thousands((unsigned)T.failed, nf));
     fflush(stdout);   /* the warning after the summary, also when both go to one terminal */
     in.odd_ids = odd_ids;
     cli_print_id_warning(&in);
