@@ -665,7 +665,9 @@ static const char *decl_head(ctx *c, const item *it, bool quote) {
                          it->owner >= 0 ? " by " : "", it->owner >= 0 ? owner_name(c, it->owner) : "");
 }
 
-/* A table of rejects, stages or routes: the widths first, then the lines. */
+/* The widths of a table of rejects, stages or routes: its is the first one's
+ * item, stride the size of what holds each (an item leads stage_item and
+ * route_item), so one walk serves the three. */
 static cols decl_cols(ctx *c, const item *its, size_t stride, int n, bool quote) {
   cols w = {HEAD_MIN, WORD_MIN};
   for (int i = 0; i < n; i++) {
