@@ -354,7 +354,12 @@ static void explain_atom(const checker *c, const atom *atoms, size_t idx, int ty
   }
   snprintf(w->reason, sizeof w->reason, "'%s' is never true", t1);
   if (a->op == A_BETWEEN && a->k.t == T_NUM && a->k2.t == T_NUM && a->k.num > a->k2.num)
-    snprintf(w->note, sizeof w->note, "between takes the lower limit first: between %g and %g", a->k2.num, a->k.num);
+  {
+    char lo[32], hi[32];
+    lq_num_human(a->k2.num, lo);
+    lq_num_human(a->k.num, hi);
+    snprintf(w->note, sizeof w->note, "between takes the lower limit first: between %s and %s", lo, hi);
+  }
   else if (((a->op >= A_LT && a->op <= A_GE) || a->op == A_BETWEEN) &&
            (a->k.t == T_MISSING || a->k2.t == T_MISSING))
     snprintf(w->note, sizeof w->note, "null is the missing value, which is never in order; use 'is missing' or 'is present'");

@@ -316,7 +316,7 @@ void lq_expect_describe(const lq_program *p, const lq_expect *x, lq_buf *b) {
   case LQ_X_SCORE:
     lq_buf_puts(b, x->kind == LQ_X_SCORE ? "score" : p->groups[x->index].name);
     lq_buf_putc(b, ' ');
-    lq_buf_num(b, x->num);
+    lq_buf_num_human(b, x->num);
     return;
   case LQ_X_GRADE:
     lq_buf_puts(b, "grade ");
@@ -381,12 +381,12 @@ bool lq_expect_check(const lq_program *p, const lq_result *r, const lq_expect *x
     if (x->negated) return r->rejected < 0;
     return x->index < 0 ? r->rejected >= 0 : r->rejects[x->index];
   case LQ_X_GROUP:
-    lq_buf_num(want, x->num);
-    lq_buf_num(got, r->scores[x->index]);
+    lq_buf_num_human(want, x->num);
+    lq_buf_num_human(got, r->scores[x->index]);
     return same_num(r->scores[x->index], x->num);
   case LQ_X_SCORE:
-    lq_buf_num(want, x->num);
-    lq_buf_num(got, r->total);
+    lq_buf_num_human(want, x->num);
+    lq_buf_num_human(got, r->total);
     return same_num(r->total, x->num);
   case LQ_X_GRADE: {
     const lq_grade *g = &p->grades[x->index];

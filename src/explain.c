@@ -118,7 +118,7 @@ static void put_value(ctx *c, lq_value v) {
   switch (v.kind) {
   case LQ_V_MISSING: puts_(c, "missing"); return;
   case LQ_V_BOOL: puts_(c, v.b ? "true" : "false"); return;
-  case LQ_V_NUM: lq_buf_num(c->b, v.num); return;
+  case LQ_V_NUM: lq_buf_num_human(c->b, v.num); return;
   case LQ_V_STR: {
     if (v.b) {   /* a number kept as its digits (an id): bare, as a decision prints it */
       lq_buf_put(c->b, v.str, v.n);
@@ -442,10 +442,10 @@ static void why_text(ctx *c, const lq_expr *e) {
     bool floor_ = op == LQ_OP_GE || op == LQ_OP_GT;
     double gap = floor_ ? b.num - a.num : a.num - b.num;
     puts_(c, "; it has ");
-    lq_buf_num(c->b, a.num);
+    lq_buf_num_human(c->b, a.num);
     puts_(c, ": ");
     if (gap > 0) {
-      lq_buf_num(c->b, gap);
+      lq_buf_num_human(c->b, gap);
       printf_(c, "%s %s", !mentions_score(e) ? "" : gap == 1 ? " point" : " points", floor_ ? "short" : "over");
     } else {
       puts_(c, floor_ ? "not above it" : "not below it");   /* equal to a strict bound */
@@ -491,7 +491,7 @@ static rule_item rule_of(ctx *c, int i) {
   /* Points other than the rule says (a computed amount, a per rule's sum) take the word's place. */
   if (!isnan(pts) && (ru->per || pts != R.want.num)) {
     char n[32];
-    lq_num_format(pts, n);
+    lq_num_human(pts, n);
     snprintf(word, sizeof word, "%s%s", pts >= 0 ? "+" : "", n);
   }
   R.it = item_of(c, ru->label, -1, o, word[0] ? word : NULL, cond);
@@ -616,11 +616,36 @@ static void put_looked(ctx *c, const looked *L) {
   }
 }
 
+/* Columns are measured in what a terminal shows (lq_out_width), not bytes. */
+static int text_width(const char *s) { return lq_out_width(s, strlen(s)); }
+
+static void pad(ctx *c, int n) {
+  for (; n > 0; n--) lq_buf_putc(c->b, ' ');
+}
+
+/* The widths of one table (a group's rules, the rejects, a grade's arms, the
+ * stages, the routes): each column as wide as its widest cell, so long labels
+ * push the next column out in step rather than out of line; at least the
+ * usual widths, so that tables of short names line up with each other. */
+typedef struct cols { int head, word; } cols;
+enum { HEAD_MIN = 30, WORD_MIN = 11, POINTS_MIN = 5 };
+
+static const char *word_of(const item *it) { return it->word[0] ? it->word : outcome_word[it->o]; }
+
+static void fit(cols *w, const char *head, const item *it) {
+  if (text_width(head) > w->head) w->head = text_width(head);
+  /* The word is padded only where values follow it. */
+  if (it->seen.R.n && text_width(word_of(it)) > w->word) w->word = text_width(word_of(it));
+}
+
 /* A text line: "    <head padded>  <outcome padded>  <values>". */
-static void line(ctx *c, const char *head, const item *it) {
-  printf_(c, "    %-*s  ", 30, head);
+static void line(ctx *c, const char *head, const item *it, const cols *w) {
+  puts_(c, "    ");
+  puts_(c, head);
+  pad(c, w->head - text_width(head) + 2);
   paint(c, it->o == FIRED ? GREEN : it->o == NO_DATA || it->o == NO_OWNER ? RED : DIM);
-  printf_(c, it->seen.R.n ? "%-11s" : "%s", it->word[0] ? it->word : outcome_word[it->o]);
+  puts_(c, word_of(it));
+  if (it->seen.R.n) pad(c, w->word - text_width(word_of(it)));
   paint(c, RESET);
   if (it->seen.R.n) {
     puts_(c, "  ");
@@ -633,22 +658,39 @@ static void by_text(ctx *c, int owner) {
   if (owner >= 0) printf_(c, " by %s", owner_name(c, owner));
 }
 
-/* A reject, stage or route: its name (quoted for a reject or route) and owner. */
-static void decl_line(ctx *c, const item *it, bool quote) {
-  char head[96];
-  snprintf(head, sizeof head, quote ? "\"%s\"%s%s" : "%s%s%s", it->name, it->owner >= 0 ? " by " : "",
-           it->owner >= 0 ? owner_name(c, it->owner) : "");
-  line(c, head, it);
+/* A reject, stage or route: its name (quoted for a reject or route) and owner,
+ * in the scratch memory (a label has no length limit). */
+static const char *decl_head(ctx *c, const item *it, bool quote) {
+  return lq_arena_printf(lq_eval_scratch(c->E), quote ? "\"%s\"%s%s" : "%s%s%s", it->name,
+                         it->owner >= 0 ? " by " : "", it->owner >= 0 ? owner_name(c, it->owner) : "");
 }
 
-static void rule_text(ctx *c, const rule_item *R) {
-  char head[96], ptxt[32] = "?";
+/* The widths of a table of rejects, stages or routes: its is the first one's
+ * item, stride the size of what holds each (an item leads stage_item and
+ * route_item), so one walk serves the three. */
+static cols decl_cols(ctx *c, const item *its, size_t stride, int n, bool quote) {
+  cols w = {HEAD_MIN, WORD_MIN};
+  for (int i = 0; i < n; i++) {
+    const item *it = (const item *)((const char *)its + (size_t)i * stride);
+    fit(&w, decl_head(c, it, quote), it);
+  }
+  return w;
+}
+
+/* A rule's points as it heads its line: "+20", "-30", "?" when computed from the lead. */
+static void points_text(const rule_item *R, char ptxt[32]) {
+  strcpy(ptxt, "?");
   if (R->want.kind == LQ_V_NUM) {
     ptxt[0] = R->want.num >= 0 ? '+' : '-';
-    lq_num_format(fabs(R->want.num), ptxt + 1);
+    lq_num_human(fabs(R->want.num), ptxt + 1);
   }
-  snprintf(head, sizeof head, "%-5s %s", ptxt, R->ru->label);
-  line(c, head, &R->it);
+}
+
+/* "+20   enterprise size": the points padded to the group's widest. */
+static const char *rule_head(ctx *c, const rule_item *R, int pwidth) {
+  char ptxt[32];
+  points_text(R, ptxt);
+  return lq_arena_printf(lq_eval_scratch(c->E), "%-*s %s", pwidth, ptxt, R->ru->label);
 }
 
 static void group_text(ctx *c, const group_item *G) {
@@ -658,18 +700,18 @@ static void group_text(ctx *c, const group_item *G) {
   printf_(c, "  score %s", g->name);
   by_text(c, g->owner);
   puts_(c, ": ");
-  lq_buf_num(c->b, score);
+  lq_buf_num_human(c->b, score);
   paint(c, RESET);
   double capped = g->has_cap && raw > g->cap ? g->cap : raw;
   if (g->has_cap && raw > g->cap) {
     puts_(c, " (");
-    lq_buf_num(c->b, raw);
+    lq_buf_num_human(c->b, raw);
     puts_(c, " points, capped at ");
-    lq_buf_num(c->b, g->cap);
+    lq_buf_num_human(c->b, g->cap);
     puts_(c, ")");
   } else if (g->has_cap) {
     puts_(c, " (up to ");
-    lq_buf_num(c->b, g->cap);
+    lq_buf_num_human(c->b, g->cap);
     puts_(c, ")");
   }
   if (g->has_decay) {
@@ -679,8 +721,12 @@ static void group_text(ctx *c, const group_item *G) {
       puts_(c, " is missing");
     } else if (capped != score) {
       printf_(c, "; decayed from ");
-      lq_buf_num(c->b, capped);
-      printf_(c, ", %g%% less every %g days since ", 100 * (1 - g->decay_keep), g->decay_every);
+      lq_buf_num_human(c->b, capped);
+      puts_(c, ", ");
+      lq_buf_num_human(c->b, 100 * (1 - g->decay_keep));
+      puts_(c, "% less every ");
+      lq_buf_num_human(c->b, g->decay_every);
+      puts_(c, " days since ");
       put_value(c, G->since);
     } else {
       puts_(c, "; no decay yet since ");
@@ -688,7 +734,15 @@ static void group_text(ctx *c, const group_item *G) {
     }
   }
   lq_buf_putc(c->b, '\n');
-  for (int i = 0; i < g->nrules; i++) rule_text(c, &G->rules[i]);
+  int pwidth = POINTS_MIN;
+  for (int i = 0; i < g->nrules; i++) {
+    char ptxt[32];
+    points_text(&G->rules[i], ptxt);
+    if ((int)strlen(ptxt) > pwidth) pwidth = (int)strlen(ptxt);
+  }
+  cols w = {HEAD_MIN, WORD_MIN};
+  for (int i = 0; i < g->nrules; i++) fit(&w, rule_head(c, &G->rules[i], pwidth), &G->rules[i].it);
+  for (int i = 0; i < g->nrules; i++) line(c, rule_head(c, &G->rules[i], pwidth), &G->rules[i].it, &w);
 }
 
 static void grade_text(ctx *c, const grade_item *G) {
@@ -700,10 +754,14 @@ static void grade_text(ctx *c, const grade_item *G) {
   printf_(c, ": %s%s%s\n", chosen >= 0 ? "\"" : "", chosen >= 0 ? g->arms[chosen].label : "none",
           chosen >= 0 ? "\"" : "");
   paint(c, RESET);
-  for (int a = 0; a < g->narms; a++) {
-    char head[80];
-    snprintf(head, sizeof head, "\"%s\"%s", g->arms[a].label, g->arms[a].cond ? "" : " otherwise");
-    line(c, head, &G->arms[a]);
+  cols w = {HEAD_MIN, WORD_MIN};
+  for (int pass = 0; pass < 2; pass++) {
+    for (int a = 0; a < g->narms; a++) {
+      const char *head = lq_arena_printf(lq_eval_scratch(c->E), "\"%s\"%s", g->arms[a].label,
+                                         g->arms[a].cond ? "" : " otherwise");
+      if (pass) line(c, head, &G->arms[a], &w);
+      else fit(&w, head, &G->arms[a]);
+    }
   }
 }
 
@@ -731,13 +789,6 @@ static void lookup_text(ctx *c, const find *f) {
     puts_(c, "no row");
   }
   lq_buf_putc(c->b, '\n');
-}
-
-/* Characters, not bytes, so that names in UTF-8 line up. */
-static int chars(const char *s) {
-  int n = 0;
-  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
-  return n;
 }
 
 /* A candidate as the reader knows it: the item itself, or a row's identity. */
@@ -776,7 +827,7 @@ static void pick_text(ctx *c, const find *f) {
     c->b = out;
     snprintf(cell[shown], sizeof cell[shown], "%.*s", (int)tmp.len, tmp.data ? tmp.data : "");
     lq_buf_free(&tmp);
-    int w = chars(cell[shown]);
+    int w = text_width(cell[shown]);
     if (w > width) width = w;
     which[shown++] = i;
   }
@@ -785,7 +836,7 @@ static void pick_text(ctx *c, const find *f) {
   for (uint32_t s = 0; s < shown; s++) {
     double w = tr.c[which[s]].weight;
     if (isnan(w)) snprintf(weight[s], sizeof weight[s], "missing");
-    else lq_num_format(w, weight[s]);
+    else lq_num_human(w, weight[s]);
     if ((int)strlen(weight[s]) > wwidth) wwidth = (int)strlen(weight[s]);
   }
   for (uint32_t s = 0; s < shown; s++) {
@@ -797,15 +848,15 @@ static void pick_text(ctx *c, const find *f) {
                                                   : "";
     puts_(c, "        ");
     puts_(c, cell[s]);   /* not through printf_: a cell may be longer than its buffer */
-    printf_(c, "%*s  weight %-*s  %s", width - chars(cell[s]), "", wwidth, weight[s], note);
+    printf_(c, "%*s  weight %-*s  %s", width - text_width(cell[s]), "", wwidth, weight[s], note);
     while (c->b->len && c->b->data[c->b->len - 1] == ' ') c->b->len--;
     lq_buf_putc(c->b, '\n');
   }
   if (shown < tr.n) printf_(c, "        ... and %u more\n", tr.n - shown);
 }
 
-static void route_text(ctx *c, const route_item *R, bool last) {
-  decl_line(c, &R->it, true);
+static void route_text(ctx *c, const route_item *R, bool last, const cols *w) {
+  line(c, decl_head(c, &R->it, true), &R->it, w);
   if (R->it.o == NOT_TRIED) return;
   if (R->owner_tried) {
     puts_(c, "      to ");
@@ -845,7 +896,7 @@ static void summary(ctx *c, const lq_id *id) {
     else put_value(c, r->owner);
   }
   puts_(c, ", score ");
-  lq_buf_num(c->b, r->total);
+  lq_buf_num_human(c->b, r->total);
   paint(c, RESET);
   lq_buf_putc(c->b, '\n');
 }
@@ -857,12 +908,15 @@ static void explain_text(ctx *c, const explanation *X, const lq_id *id) {
   /* Sections in the order the rules file declares them. */
   for (int g = 0; g < X->ngroups; g++) group_text(c, &X->groups[g]);
   if (p->nrejects) heading(c, "rejects", "");
-  for (int i = 0; i < p->nrejects; i++) decl_line(c, &X->rejects[i], true);
+  cols w = decl_cols(c, X->rejects, sizeof *X->rejects, p->nrejects, true);
+  for (int i = 0; i < p->nrejects; i++) line(c, decl_head(c, &X->rejects[i], true), &X->rejects[i], &w);
   for (int g = 0; g < p->ngrades; g++) grade_text(c, &X->grades[g]);
   if (p->nstages) heading(c, "stages", "");
-  for (int s = 0; s < p->nstages; s++) decl_line(c, &X->stages[s].it, false);
+  w = decl_cols(c, &X->stages->it, sizeof *X->stages, p->nstages, false);
+  for (int s = 0; s < p->nstages; s++) line(c, decl_head(c, &X->stages[s].it, false), &X->stages[s].it, &w);
   if (p->nroutes) heading(c, "routes", r->rejected >= 0 ? " (none: the lead is rejected)" : "");
-  for (int i = 0; i < p->nroutes; i++) route_text(c, &X->routes[i], i == p->nroutes - 1);
+  w = decl_cols(c, &X->routes->it, sizeof *X->routes, p->nroutes, true);
+  for (int i = 0; i < p->nroutes; i++) route_text(c, &X->routes[i], i == p->nroutes - 1, &w);
   if (r->rejected < 0) {
     bool any = false;
     for (int s = 0; s < p->nstages; s++) {
@@ -916,7 +970,7 @@ static void rule_json(ctx *c, const rule_item *R) {
   lq_jw *j = c->j;
   json_item(c, "rule", &R->it);
   lq_jw_key(j, "points");
-  lq_jw_num(j, R->points);   /* null when it did not fire */
+  lq_jw_score(j, R->points);   /* null when it did not fire */
   if (R->ru->per && R->ru->has_cap) {
     lq_jw_key(j, "cap");
     lq_jw_num(j, R->ru->cap);
@@ -932,9 +986,9 @@ static void group_json(ctx *c, const group_item *G) {
   lq_jw_str(j, g->name);
   json_owner(c, g->owner);
   lq_jw_key(j, "score");
-  lq_jw_num(j, G->score);
+  lq_jw_score(j, G->score);
   lq_jw_key(j, "raw");
-  lq_jw_num(j, G->raw);
+  lq_jw_score(j, G->raw);
   lq_jw_key(j, "cap");
   if (g->has_cap) lq_jw_num(j, g->cap);
   else lq_jw_null(j);
@@ -948,7 +1002,7 @@ static void group_json(ctx *c, const group_item *G) {
     lq_jw_key(j, "since");
     json_value(c, G->since);
     lq_jw_key(j, "from");
-    lq_jw_num(j, g->has_cap && G->raw > g->cap ? g->cap : G->raw);
+    lq_jw_score(j, g->has_cap && G->raw > g->cap ? g->cap : G->raw);
     lq_jw_end_object(j);
   } else {
     lq_jw_null(j);

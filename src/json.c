@@ -533,6 +533,12 @@ void lq_buf_num(lq_buf *b, double x) {
   lq_buf_put(b, tmp, (size_t)n);
 }
 
+void lq_buf_num_human(lq_buf *b, double x) {
+  char tmp[32];
+  int n = lq_num_human(x, tmp);
+  lq_buf_put(b, tmp, (size_t)n);
+}
+
 bool lq_buf_flush(lq_buf *b, FILE *out) {
   bool ok = b->len == 0 || fwrite(b->data, 1, b->len, out) == b->len;
   b->len = 0;

@@ -55,6 +55,8 @@ void lq_buf_puts(lq_buf *b, const char *s);
 void lq_buf_printf(lq_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void lq_buf_json_string(lq_buf *b, const char *s, size_t n);
 void lq_buf_num(lq_buf *b, double x);
+/* The same as a person reads it (lq_num_human): for text, never for JSON. */
+void lq_buf_num_human(lq_buf *b, double x);
 /* Writes and empties the buffer; false on a write error. */
 bool lq_buf_flush(lq_buf *b, FILE *out);
 void lq_buf_free(lq_buf *b);

@@ -103,6 +103,8 @@ static inline void lq_jw_str(lq_jw *w, const char *s) {
 /* A number as lq_buf_num writes it (lq_num_format): whole numbers up to 2^53
  * without a fraction or exponent, no -0, others by %.15g; null when not finite. */
 static inline void lq_jw_num(lq_jw *w, double x) { lq_buf_num(lq_jw_value(w), x); }
+/* A score or points, as lq_num_human rounds them (null when not finite). */
+static inline void lq_jw_score(lq_jw *w, double x) { lq_buf_num_human(lq_jw_value(w), x); }
 /* A count, all its digits (past 2^53 too). */
 void lq_jw_uint(lq_jw *w, unsigned long long x);
 /* A value already written as JSON: a name's quoted text, a number's digits as

@@ -91,6 +91,65 @@ void lq_out_text_fix(lq_buf *b, size_t from) {
   b->len = to;
 }
 
+/* Code points in sorted [from, to] ranges: a short table rather than a
+ * locale's wcwidth, which LC_ALL=C (scripts, cron) turns off for all of UTF-8. */
+typedef struct cp_range { uint32_t from, to; } cp_range;
+
+static const cp_range zero_width[] = {
+    {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x0610, 0x061A}, {0x064B, 0x065F},
+    {0x0E31, 0x0E31}, {0x0E34, 0x0E3A}, {0x0E47, 0x0E4E}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF},
+    {0x200B, 0x200F}, {0x202A, 0x202E}, {0x2060, 0x2064}, {0x20D0, 0x20FF}, {0xFE00, 0xFE0F},
+    {0xFE20, 0xFE2F}, {0xFEFF, 0xFEFF}, {0xE0100, 0xE01EF},
+};
+static const cp_range wide[] = {
+    {0x1100, 0x115F}, {0x231A, 0x231B}, {0x2329, 0x232A}, {0x23E9, 0x23EC}, {0x25FD, 0x25FE},
+    {0x2614, 0x2615}, {0x2648, 0x2653}, {0x26A1, 0x26A1}, {0x26AA, 0x26AB}, {0x26BD, 0x26BE},
+    {0x26C4, 0x26C5}, {0x26D4, 0x26D4}, {0x26EA, 0x26EA}, {0x26F2, 0x26F5}, {0x26FA, 0x26FD},
+    {0x2705, 0x2705}, {0x270A, 0x270B}, {0x2728, 0x2728}, {0x274C, 0x274C}, {0x2753, 0x2757},
+    {0x2795, 0x2797}, {0x27B0, 0x27B0}, {0x2B1B, 0x2B1C}, {0x2B50, 0x2B50}, {0x2B55, 0x2B55},
+    {0x2E80, 0x303E}, {0x3041, 0x33FF}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xA000, 0xA4CF},
+    {0xA960, 0xA97F}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFE10, 0xFE19}, {0xFE30, 0xFE6F},
+    {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6}, {0x1F004, 0x1F004}, {0x1F0CF, 0x1F0CF}, {0x1F18E, 0x1F18E},
+    {0x1F191, 0x1F19A}, {0x1F200, 0x1F251}, {0x1F300, 0x1F64F}, {0x1F680, 0x1F6FF}, {0x1F900, 0x1F9FF},
+    {0x1FA70, 0x1FAFF}, {0x20000, 0x3FFFD},
+};
+
+static bool in_ranges(uint32_t c, const cp_range *r, size_t n) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (c < r[mid].from) hi = mid;
+    else if (c > r[mid].to) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+int lq_out_width(const char *s, size_t n) {
+  int w = 0;
+  for (size_t i = 0; i < n;) {
+    unsigned char b = (unsigned char)s[i];
+    size_t len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
+    uint32_t c = len == 2 ? b & 0x1Fu : len == 3 ? b & 0x0Fu : b & 0x07u;
+    for (size_t k = 1; k < len; k++) {
+      if (i + k >= n || ((unsigned char)s[i + k] & 0xC0) != 0x80) {
+        len = 0;
+        break;
+      }
+      c = c << 6 | ((unsigned char)s[i + k] & 0x3Fu);
+    }
+    if (len <= 1) {   /* ASCII, or a byte that is not UTF-8: one column */
+      w++;
+      i++;
+      continue;
+    }
+    i += len;
+    if (in_ranges(c, zero_width, sizeof zero_width / sizeof *zero_width)) continue;
+    w += in_ranges(c, wide, sizeof wide / sizeof *wide) ? 2 : 1;
+  }
+  return w;
+}
+
 void lq_out_text(lq_buf *b, const char *s, size_t n) {
   size_t at = b->len;
   lq_buf_put(b, s, n);
@@ -182,12 +241,12 @@ void lq_out_decision_jw(lq_jw *out, const lq_program *p, const lq_result *r, con
   lq_jw_keyl(w, "owner");
   owner_json(w, r->owner);
   lq_jw_keyl(w, "score");
-  lq_jw_num(w, r->total);
+  lq_jw_score(w, r->total);
   lq_jw_keyl(w, "scores");
   lq_jw_object(w);
   for (int i = 0; i < p->ngroups; i++) {
     key(w, p->groups[i].name_json);
-    lq_jw_num(w, r->scores[i]);
+    lq_jw_score(w, r->scores[i]);
   }
   lq_jw_end_object(w);
   lq_jw_keyl(w, "grades");
@@ -213,7 +272,7 @@ void lq_out_decision_jw(lq_jw *out, const lq_program *p, const lq_result *r, con
       lq_jw_keyl(w, "group");
       raw(w, why.group->name_json);
       lq_jw_keyl(w, "points");
-      lq_jw_num(w, r->points[why.rule]);
+      lq_jw_score(w, r->points[why.rule]);
     }
     lq_jw_end_object(w);
   }
@@ -377,12 +436,13 @@ static void csv_text(lq_buf *b, const char *s, char delim) {
   if (s) lq_out_csv_cell(b, s, strlen(s), delim);
 }
 
-/* A number as lq_buf_num writes it, or an empty cell for one JSON cannot carry
- * (inf, NaN). Checked for quoting in case the delimiter is one a number holds ('.'). */
+/* A score as the JSON decision writes it (lq_num_human), or an empty cell for
+ * one JSON cannot carry (inf, NaN). Checked for quoting in case the delimiter
+ * is one a number holds ('.'). */
 static void csv_num(lq_buf *b, double x, char delim) {
   if (!isfinite(x)) return;
   size_t at = b->len;
-  lq_buf_num(b, x);
+  lq_buf_num_human(b, x);
   csv_quote_from(b, at, delim);
 }
 
@@ -455,9 +515,10 @@ void lq_out_csv_decision(lq_buf *b, const lq_program *p, const lq_result *r, con
     }
     lq_buf_puts(b, p->rules[why.rule].label);
     lq_buf_putc(b, ' ');
-    double x = r->points[why.rule];
-    if (!(x < 0)) lq_buf_putc(b, '+');   /* +0 too: lq_buf_num never writes -0 */
-    lq_buf_num(b, x);
+    char pts[32];
+    lq_num_human(r->points[why.rule], pts);
+    if (pts[0] != '-') lq_buf_putc(b, '+');   /* +0 too: lq_num_human never writes -0 */
+    lq_buf_puts(b, pts);
   }
   csv_quote_from(b, at, delim);
 }

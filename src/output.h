@@ -50,6 +50,11 @@ size_t lq_out_control(const char *s, size_t n);
  * at least LQ_OUT_COUNT_MAX bytes; returns buf. */
 #define LQ_OUT_COUNT_MAX 28
 const char *lq_out_count(char *buf, unsigned long long n);
+/* How many terminal columns the UTF-8 text s[0..n) takes, for lining up
+ * columns: combining marks and zero-width characters 0, East Asian wide and
+ * fullwidth characters and emoji 2, anything else (a byte that is not UTF-8
+ * too) 1. */
+int lq_out_width(const char *s, size_t n);
 
 /* ---- a decision's owner: one text for every command ---- */
 

@@ -238,3 +238,37 @@ int lq_num_format(double x, char *buf) {
   }
   return snprintf(buf, 32, "%.15g", x);
 }
+
+int lq_num_human(double x, char *buf) {
+  /* Whole numbers (most scores) and long whole parts need no rounding of
+   * digits: an amount loses only its fraction, never its last digits. */
+  if (!isfinite(x) || (x == floor(x) && fabs(x) <= 9007199254740992.0)) return lq_num_format(x, buf);
+  if (fabs(x) >= 1e10) return lq_num_format(round(x), buf);   /* 10^LQ_NUM_HUMAN_DIGITS */
+  if (fabs(x) < 5e-10) return lq_num_format(0, buf);          /* noise around 0; never -0 */
+  /* The digits correctly rounded, "-d.ddddddddde-XX"; without their trailing
+   * zeros they are the shortest text for that rounded value. */
+  char e[40];
+  snprintf(e, sizeof e, "%.*e", LQ_NUM_HUMAN_DIGITS - 1, x);
+  const char *s = e + (e[0] == '-');
+  char digits[LQ_NUM_HUMAN_DIGITS];
+  int nd = 0;
+  for (; *s && *s != 'e'; s++)
+    if (*s != '.') digits[nd++] = *s;
+  int exp = atoi(s + 1);
+  while (nd > 1 && digits[nd - 1] == '0') nd--;
+  int len = 0;
+  if (e[0] == '-') buf[len++] = '-';
+  if (exp < 0) {   /* 0.000ddd */
+    buf[len++] = '0';
+    buf[len++] = '.';
+    for (int z = -1; z > exp; z--) buf[len++] = '0';
+    for (int i = 0; i < nd; i++) buf[len++] = digits[i];
+  } else {         /* ddd.ddd, or ddd0 when it rounded to a whole number */
+    for (int i = 0; i <= exp || i < nd; i++) {
+      if (i == exp + 1) buf[len++] = '.';
+      buf[len++] = i < nd ? digits[i] : '0';
+    }
+  }
+  buf[len] = '\0';
+  return len;
+}

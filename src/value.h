@@ -81,4 +81,15 @@ void lq_time_format(double t, char *buf);
  * Returns the length written into buf (at least 32 bytes). */
 int lq_num_format(double x, char *buf);
 
+/* A number as a person reads it, the same in every message, explanation and
+ * test failure: rounded to LQ_NUM_HUMAN_DIGITS significant digits (sums of
+ * decimals carry binary noise: 50 - 49.16 is 0.839999999999996), or to a
+ * whole number when its whole part is longer, then the shortest text that
+ * gives that back: 0.84, 45, 12.5, -3; never -0; whole numbers up to 2^53
+ * without a fraction or exponent; anything nearer 0 than 5e-10 is 0. Not for machine output (JSON, CSV, keys): that keeps
+ * lq_num_format's exact digits. Returns the length written into buf (at least
+ * 32 bytes). */
+enum { LQ_NUM_HUMAN_DIGITS = 10 };
+int lq_num_human(double x, char *buf);
+
 #endif

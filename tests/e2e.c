@@ -1178,3 +1178,33 @@ static void stop_by_signal(int sig, const char *jobs) {
 Test(e2e, sigterm_writes_whole_lines_and_exits_143, .timeout = 120.0) { stop_by_signal(SIGTERM, "1"); }
 Test(e2e, sigterm_with_jobs_writes_whole_lines_and_exits_143, .timeout = 120.0) { stop_by_signal(SIGTERM, "4"); }
 Test(e2e, sigint_writes_whole_lines_and_exits_130, .timeout = 120.0) { stop_by_signal(SIGINT, "1"); }
+
+/* `leadq test`'s summary counts with thousands separators, as every other
+ * count leadq prints for people: 1,200 cases, all passing. */
+Test(e2e, test_summary_thousands, .timeout = 120.0) {
+  const char *leadq = env_or_die("LEADQ");
+  char *scratch = make_scratch();
+  char *rules_path = fmt("%s/rules.lq", scratch), *cases_path = fmt("%s/cases.ndjson", scratch);
+  FILE *fp = fopen(rules_path, "wb");
+  cr_assert(fp != NULL);
+  fputs("ruleset \"t\" version \"1\"\nroute \"all\" otherwise\n", fp);
+  cr_assert(fclose(fp) == 0);
+  fp = fopen(cases_path, "wb");
+  cr_assert(fp != NULL);
+  for (int i = 1; i <= 1200; i++)
+    fprintf(fp, "{\"name\": \"case %d\", \"lead\": {\"id\": %d}, \"expect\": {\"route\": \"all\"}}\n", i, i);
+  cr_assert(fclose(fp) == 0);
+  char *args = fmt("test \"%s\" \"%s\"", rules_path, cases_path);
+  run_result r = run_leadq(leadq, scratch, args, "/dev/null", scratch, scratch);
+  cr_expect(r.status == 0, "test_summary_thousands: exit status %d, expected 0", r.status);
+  const char *want = "\n1,200 passed, 0 failed\n";
+  cr_expect(r.out_len >= strlen(want) && !memcmp(r.out + r.out_len - strlen(want), want, strlen(want)),
+            "test_summary_thousands: the summary is not '1,200 passed, 0 failed': ...%.60s",
+            r.out_len > 60 ? r.out + r.out_len - 60 : r.out);
+  run_result_free(&r);
+  free(args);
+  free(rules_path);
+  free(cases_path);
+  remove_tree(scratch);
+  free(scratch);
+}

@@ -218,11 +218,14 @@ int cmd_check(int argc, char **argv) {
     if (p->sources.n == 0) status = EXIT_IO > status ? EXIT_IO : status;
     else if (d.errors) status = status == EXIT_IO ? status : EXIT_COMPILE;
     else if (strict && d.warnings && status == EXIT_OK) status = EXIT_BAD_INPUT;
-    fprintf(stderr, "%s: %zu error%s, %zu warning%s", argv[i], d.errors, d.errors == 1 ? "" : "s",
-            d.warnings, d.warnings == 1 ? "" : "s");
+    lq_buf sum = {0};
+    lq_buf_printf(&sum, "%s: %zu error%s, %zu warning%s", argv[i], d.errors, d.errors == 1 ? "" : "s",
+                  d.warnings, d.warnings == 1 ? "" : "s");
+    char n[32];
     if (bad_records)
-      fprintf(stderr, "; %llu bad record%s in the sample", bad_records, bad_records == 1 ? "" : "s");
-    fputc('\n', stderr);
+      lq_buf_printf(&sum, "; %s bad record%s in the sample", cli_thousands(bad_records, n), bad_records == 1 ? "" : "s");
+    lq_buf_putc(&sum, '\n');
+    cli_say(&sum);
     lq_diags_free(&d);
     lq_program_free(p);
   }

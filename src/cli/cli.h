@@ -199,6 +199,11 @@ cJSON *cli_decode(const lq_feed_schema *schema, lq_arena *a, const char *name, u
 /* Erases the progress line, if shown, before something else is written to stderr. */
 void cli_progress_clear(void);
 
+/* Writes a message built whole in b to stderr in one write(2), and frees b:
+ * a message written piece by piece interleaves with stdout, or with another
+ * process, when both go to one log. */
+void cli_say(lq_buf *b);
+
 /* 1234567 as "1,234,567" into buf (at least 32 bytes). */
 const char *cli_thousands(unsigned long long n, char *buf);
 

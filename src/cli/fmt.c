@@ -20,7 +20,9 @@ const char cmd_fmt_help[] =
     "  -w, --write   rewrite the files that are not canonical, in place: a symlink's\n"
     "                target gets the text, owner and permissions are kept, and a file\n"
     "                with other hard links is rewritten where it is, so they see it too\n"
-    "  --check       list the files that are not canonical; exit 1 if there are any\n"
+    "  --check       say which files are not canonical, one line each, on stdout:\n"
+    "                  would reformat rules.lq; run 'leadq fmt -w rules.lq' to rewrite it\n"
+    "                exit 1 if there are any\n"
     "  --diff        print what would change as a unified diff; exit 1 if anything would\n"
     "\n"
     "The layout:\n"
@@ -160,6 +162,36 @@ static bool write_in_place(const char *path, const char *text, size_t len) {
 
 enum { F_WRITE = 1, F_CHECK = 2, F_DIFF = 4 };
 
+/* A path as it can be pasted into a shell: as it is when that is safe, else in
+ * double quotes; "./" before a leading '-', which would read as an option. */
+static void shell_path(lq_buf *out, const char *path) {
+  if (path[0] == '-') lq_buf_puts(out, "./");
+  if (path[0] && strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/+-@,:=") == strlen(path)) {
+    lq_buf_puts(out, path);
+    return;
+  }
+  lq_buf_putc(out, '"');
+  for (const char *p = path; *p; p++) {
+    if (strchr("\"\\$`", *p)) lq_buf_putc(out, '\\');
+    lq_buf_putc(out, *p);
+  }
+  lq_buf_putc(out, '"');
+}
+
+/* --check: what is wrong and the command that mends it, so that a person
+ * reading a CI log need not look up what a bare file name meant. */
+static void check_line(lq_buf *out, const char *path, bool from_stdin) {
+  if (from_stdin) {
+    lq_buf_puts(out, "would reformat <stdin>; run 'leadq fmt -' to see it laid out\n");
+    return;
+  }
+  lq_buf_puts(out, "would reformat ");
+  lq_buf_puts(out, path);
+  lq_buf_puts(out, "; run 'leadq fmt -w ");
+  shell_path(out, path);
+  lq_buf_puts(out, "' to rewrite it\n");
+}
+
 /* Formats one file; returns its exit status. */
 static int fmt_one(const char *path, int flags, lq_buf *out) {
   bool from_stdin = !strcmp(path, "-");
@@ -191,10 +223,7 @@ static int fmt_one(const char *path, int flags, lq_buf *out) {
     lq_buf_put(out, canon.data, canon.len);
     goto done;
   }
-  if (changed && (flags & F_CHECK)) {
-    lq_buf_puts(out, name);
-    lq_buf_putc(out, '\n');
-  }
+  if (changed && (flags & F_CHECK)) check_line(out, path, from_stdin);
   if (flags & F_DIFF) lq_fmt_diff(out, name, orig, len, canon.data ? canon.data : "", canon.len);
   if (changed && (flags & F_WRITE) && !from_stdin) {
     if (!write_in_place(path, canon.data ? canon.data : "", canon.len)) {

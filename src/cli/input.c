@@ -181,17 +181,17 @@ void cli_input_watch(cli_input *in, const lq_program *p) {
 /* 'orign' was missing in all 8,000 leads; the leads have 'origin': write origin.
  * A field read from a list's items (list: the list's field as written) says where:
  * 'type' was missing in every item of 'events' in all 8 leads. */
-static void print_miss(const lq_fields_miss *m, const char *list, unsigned long long leads) {
+static void put_miss(lq_buf *b, const lq_fields_miss *m, const char *list, unsigned long long leads) {
   char n[32];
   cli_thousands(leads, n);
-  fprintf(stderr, "'%s' was missing in ", m->text);
-  if (list) fprintf(stderr, "every item of '%s' in ", list);
-  if (leads == 1) fputs("the one lead", stderr);
-  else fprintf(stderr, "all %s leads", n);
+  lq_buf_printf(b, "'%s' was missing in ", m->text);
+  if (list) lq_buf_printf(b, "every item of '%s' in ", list);
+  if (leads == 1) lq_buf_puts(b, "the one lead");
+  else lq_buf_printf(b, "all %s leads", n);
   if (m->key && m->suggest && strcmp(m->suggest, m->key))
-    fprintf(stderr, "; the leads have '%s': write %s", m->key, m->suggest);
+    lq_buf_printf(b, "; the leads have '%s': write %s", m->key, m->suggest);
   else if (m->key)
-    fprintf(stderr, "; the leads have '%s'", m->key);
+    lq_buf_printf(b, "; the leads have '%s'", m->key);
 }
 
 /* Whether field a's path starts with all of field b's (b is a proper prefix). */
@@ -228,16 +228,20 @@ int cli_print_field_warnings(const cli_input *in, const lq_program *p, lq_fields
     const char *list = pf->root == LQ_ROOT_ITEM && pf->list >= 0 && pf->list < p->nfields ? p->fields[pf->list].text : NULL;
     int line, col;
     lq_sources_position(&p->sources, m.span.file, m.span.begin, &line, &col);
-    fprintf(stderr, "%s:%d:%d: warning: ", p->sources.files[m.span.file].path, line, col);
-    print_miss(&m, list, leads);
-    fputc('\n', stderr);
+    lq_buf b = {0};
+    lq_buf_printf(&b, "%s:%d:%d: warning: ", p->sources.files[m.span.file].path, line, col);
+    put_miss(&b, &m, list, leads);
+    lq_buf_putc(&b, '\n');
+    cli_say(&b);
     printed++;
   }
   if (lq_fields_id_missing(F, &m)) {
-    fprintf(stderr, "leadq %s: warning: --id-field ", in->cmd);
-    print_miss(&m, NULL, leads);
-    fprintf(stderr, "; decisions carry line numbers instead, which do not join back to the CRM%s\n",
-                    m.key ? "" : "; name the id with --id-field");
+    lq_buf b = {0};
+    lq_buf_printf(&b, "leadq %s: warning: --id-field ", in->cmd);
+    put_miss(&b, &m, NULL, leads);
+    lq_buf_printf(&b, "; decisions carry line numbers instead, which do not join back to the CRM%s\n",
+                  m.key ? "" : "; name the id with --id-field");
+    cli_say(&b);
     printed++;
   }
   return printed + cli_print_id_warning(in);

@@ -111,6 +111,20 @@ int cli_finish(const char *cmd, int status) {
   return status;
 }
 
+void cli_say(lq_buf *b) {
+  /* Past stdio, whose unbuffered stderr would still split a message longer
+   * than its own small buffer; a short write (a pipe) goes on where it stopped. */
+  fflush(stderr);
+  size_t done = 0;
+  while (done < b->len) {
+    ssize_t w = write(2, b->data + done, b->len - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) break;   /* nowhere left to say it */
+    done += (size_t)w;
+  }
+  lq_buf_free(b);
+}
+
 /* ---- stopping on a signal ---- */
 
 static void on_signal(int sig) { cli_stop = sig; }

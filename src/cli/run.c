@@ -443,10 +443,10 @@ static void run_input_done(void *ctx, lq_feed *f, const char *name) {
   flush_pool(S, I->P);
 }
 
-static void pct_line(const char *label, int width, unsigned long long n, unsigned long long total) {
+static void pct_line(lq_buf *o, const char *label, int width, unsigned long long n, unsigned long long total) {
   char buf[32];
-  fprintf(stderr, "  %-*s %12s  %5.1f%%\n", width, label, cli_thousands(n, buf),
-          total ? 100.0 * (double)n / (double)total : 0.0);
+  lq_buf_printf(o, "  %-*s %12s  %5.1f%%\n", width, label, cli_thousands(n, buf),
+                total ? 100.0 * (double)n / (double)total : 0.0);
 }
 
 static int widest(const lq_cond_decl *d, int n, int w) {
@@ -456,7 +456,7 @@ static int widest(const lq_cond_decl *d, int n, int w) {
 }
 
 /* The k-th of the points rules, rejects, stages and routes, with its place. */
-static void print_rule(const lq_program *p, int k) {
+static void print_rule(lq_buf *o, const lq_program *p, int k) {
   lq_span span;
   char what[400];
   if (k < p->nrules) {
@@ -476,24 +476,25 @@ static void print_rule(const lq_program *p, int k) {
   }
   int line, col;
   lq_sources_position(&p->sources, span.file, span.begin, &line, &col);
-  fprintf(stderr, "  %s:%d: %s\n", p->sources.files[span.file].path, line, what);
+  lq_buf_printf(o, "  %s:%d: %s\n", p->sources.files[span.file].path, line, what);
 }
 
-static void print_stats(const run_state *S) {
+/* The statistics as one block, written at once (cli_say). */
+static void stats_text(lq_buf *o, const run_state *S) {
   const lq_program *p = S->p;
   char a[32], b[32], c[32];
-  fprintf(stderr, "leadq: %s lead%s, %s decision%s, %s bad line%s\n", cli_thousands(S->T.leads, a),
-          S->T.leads == 1 ? "" : "s", cli_thousands(S->T.decisions, b), S->T.decisions == 1 ? "" : "s",
-          cli_thousands(S->in->bad, c), S->in->bad == 1 ? "" : "s");
+  lq_buf_printf(o, "leadq: %s lead%s, %s decision%s, %s bad line%s\n", cli_thousands(S->T.leads, a),
+                S->T.leads == 1 ? "" : "s", cli_thousands(S->T.decisions, b), S->T.decisions == 1 ? "" : "s",
+                cli_thousands(S->in->bad, c), S->in->bad == 1 ? "" : "s");
   int w = widest(p->stages, p->nstages, widest(p->routes, p->nroutes, widest(p->rejects, p->nrejects, 6)));
-  fprintf(stderr, "stage\n");
-  for (int i = 0; i < p->nstages; i++) pct_line(p->stages[i].name, w, S->T.stage_count[i], S->T.decisions);
-  pct_line("(none)", w, S->T.no_stage, S->T.decisions);
-  fprintf(stderr, "route\n");
-  for (int i = 0; i < p->nroutes; i++) pct_line(p->routes[i].name, w, S->T.route_count[i], S->T.decisions);
-  pct_line("(none)", w, S->T.no_route, S->T.decisions);
-  fprintf(stderr, "rejected\n");
-  for (int i = 0; i < p->nrejects; i++) pct_line(p->rejects[i].name, w, S->T.reject_count[i], S->T.decisions);
+  lq_buf_puts(o, "stage\n");
+  for (int i = 0; i < p->nstages; i++) pct_line(o, p->stages[i].name, w, S->T.stage_count[i], S->T.decisions);
+  pct_line(o, "(none)", w, S->T.no_stage, S->T.decisions);
+  lq_buf_puts(o, "route\n");
+  for (int i = 0; i < p->nroutes; i++) pct_line(o, p->routes[i].name, w, S->T.route_count[i], S->T.decisions);
+  pct_line(o, "(none)", w, S->T.no_route, S->T.decisions);
+  lq_buf_puts(o, "rejected\n");
+  for (int i = 0; i < p->nrejects; i++) pct_line(o, p->rejects[i].name, w, S->T.reject_count[i], S->T.decisions);
   if (!S->T.decisions) return;
   /* A rule that fires on every lead or on none decides nothing here: a
    * misspelt field or a threshold out of the data's range, most often. */
@@ -503,11 +504,17 @@ static void print_stats(const run_state *S) {
     for (int k = 0; k < p->nrules + p->nrejects + p->nstages + p->nroutes; k++) {
       unsigned long long n = k < p->nrules + p->nrejects + p->nstages ? f[k] : S->T.route_count[k - (int)nfired(p)];
       if (n != (every ? S->T.decisions : 0)) continue;
-      if (!heading) fprintf(stderr, every ? "fired on every lead\n" : "fired on no lead\n");
+      if (!heading) lq_buf_puts(o, every ? "fired on every lead\n" : "fired on no lead\n");
       heading = true;
-      print_rule(p, k);
+      print_rule(o, p, k);
     }
   }
+}
+
+static void print_stats(const run_state *S) {
+  lq_buf o = {0};
+  stats_text(&o, S);
+  cli_say(&o);
 }
 
 

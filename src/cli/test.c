@@ -44,7 +44,8 @@ const char cmd_test_help[] =
     "                      test made true (or false), with the share covered per file\n"
     "  --coverage-min N    fail (exit 1) when a file's coverage is below N percent\n"
     "  --junit FILE        also write the results as JUnit XML, for CI dashboards\n"
-    "  -q, --quiet         print only failures and the summary\n"
+    "  -q, --quiet         print only the failures (each under its rules file's name)\n"
+    "                      and the summary; nothing at all when every test passes\n"
     "the input options of run, for the CASES files:\n"
     CLI_INPUT_HELP;
 
@@ -129,7 +130,9 @@ static bool cov_report(const coverage *c, const lq_program *p, double min) {
       printf("  %s:%d: %s \"%s\": %s\n", p->sources.files[f].path, line, pt->what, pt->name, gap);
     }
     if (pct + 1e-9 < min) {
-      printf("  below --coverage-min %g%%\n", min);
+      char m[32];
+      lq_num_human(min, m);
+      printf("  below --coverage-min %s%%\n", m);
       ok = false;
     }
   }
@@ -141,6 +144,8 @@ static bool cov_report(const coverage *c, const lq_program *p, double min) {
 typedef struct tester {
   double now;
   bool quiet, color;
+  const char *file;    /* the rules file being tested, and whether its name was printed */
+  bool file_said;
   int passed, failed;
   lq_buf junit;        /* <testcase> elements of the current file */
   int file_tests, file_failures;
@@ -207,14 +212,24 @@ static void indent_lines(lq_buf *out, const char *text, size_t n, const char *in
 }
 
 /* "  FAIL name" or "  ok   name", the name on one line whatever it holds. */
-static void print_result(const tester *T, bool bad, const char *name) {
+/* The rules file's name heads its results; with -q only once one of them is
+ * printed (a failure), so that a quiet run that passes prints nothing. */
+static void print_result(tester *T, bool bad, const char *name) {
   lq_buf b = {0};
+  if (!T->file_said) lq_buf_printf(&b, "%s\n", T->file);
+  T->file_said = true;
   lq_buf_printf(&b, "  %s%s%s ", T->color ? (bad ? "\033[1;31m" : "\033[32m") : "", bad ? "FAIL" : "ok  ",
                 T->color ? "\033[0m" : "");
   lq_out_text(&b, name, strlen(name));
   lq_buf_putc(&b, '\n');
   fwrite(b.data, 1, b.len, stdout);
   lq_buf_free(&b);
+}
+
+/* The rules file's name, at once (without -q: even a file with no tests shows). */
+static void print_file(tester *T) {
+  printf("%s\n", T->file);
+  T->file_said = true;
 }
 
 /* Evaluates one test's lead (id: its id, with line 0 in a rules file) and
@@ -525,7 +540,9 @@ int cmd_test(int argc, char **argv) {
       status = load_status;
       break;
     }
-    printf("%s\n", argv[i]);
+    T.file = argv[i];
+    T.file_said = false;
+    if (!T.quiet) print_file(&T);
     lq_eval *E = lq_eval_new(p, T.now);
     cov_init(&T.cov, p);
     run_blocks(&T, p, E, argv[i]);
@@ -541,7 +558,9 @@ int cmd_test(int argc, char **argv) {
   }
   /* Stopped by a signal: no count nor report of the tests that did not run. */
   if ((status == EXIT_OK || status == EXIT_BAD_INPUT) && !cli_stop) {
-    printf("%d passed, %d failed\n", T.passed, T.failed);
+    char np[32], nf[32];
+    if (!T.quiet || T.failed || !cov_ok)
+      printf("%s passed, %s failed\n", cli_thousands((unsigned)T.passed, np), cli_thousands((unsigned)T.failed, nf));
     fflush(stdout);   /* the warning after the summary, also when both go to one terminal */
     in.odd_ids = odd_ids;
     cli_print_id_warning(&in);

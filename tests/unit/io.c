@@ -168,6 +168,46 @@ Test(numfmt, large_and_non_finite) {
   cr_assert_str_eq(fmt_num(INFINITY, b), "null");
 }
 
+/* ---- lq_num_human: numbers for people ---- */
+
+static const char *human(double x, char *buf) {
+  cr_assert_eq(lq_num_human(x, buf), (int)strlen(buf));
+  return buf;
+}
+
+Test(numhuman, binary_noise_is_rounded_away) {
+  char b[32];
+  cr_assert_str_eq(human(50 - 49.16, b), "0.84");            /* %.15g: 0.839999999999996 */
+  cr_assert_str_eq(human(100.1 - 100, b), "0.1");            /* %.15g: 0.0999999999999943 */
+  cr_assert_str_eq(human(1 - (100.1 - 100), b), "0.9");
+  cr_assert_str_eq(human(0.1 + 0.2, b), "0.3");
+}
+
+Test(numhuman, plain_numbers_as_written) {
+  char b[32];
+  cr_assert_str_eq(human(45, b), "45");
+  cr_assert_str_eq(human(12.5, b), "12.5");
+  cr_assert_str_eq(human(-3, b), "-3");
+  cr_assert_str_eq(human(-0.0, b), "0");
+  cr_assert_str_eq(human(-1e-12, b), "0");                    /* noise around 0, never -0 */
+  cr_assert_str_eq(human(20.25, b), "20.25");
+  cr_assert_str_eq(human(1.0 / 3, b), "0.3333333333");        /* 10 significant digits */
+  cr_assert_str_eq(human(123456789012, b), "123456789012");   /* whole: all its digits */
+  cr_assert_str_eq(human(12345678901.7, b), "12345678902");  /* whole part kept whole */
+  cr_assert_str_eq(human(1234567.891, b), "1234567.891");
+  cr_assert_str_eq(human(NAN, b), "null");
+}
+
+Test(numhuman, no_exponents) {
+  char b[32];
+  cr_assert_str_eq(human(1.5e-7, b), "0.00000015");
+  cr_assert_str_eq(human(-0.000001234, b), "-0.000001234");
+  cr_assert_str_eq(human(12345.6789012345, b), "12345.6789");
+  cr_assert_str_eq(human(9999999999.5, b), "10000000000");    /* rounds up to whole */
+  cr_assert_str_eq(human(45.00000000001, b), "45");
+  cr_assert_str_eq(human(-45.00000000001, b), "-45");
+}
+
 /* ---- lq_value_key_text: docs/language.md, "The exact rule" ---- */
 
 /* The key text of a lead's value written as json, and its kind. */

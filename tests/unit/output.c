@@ -341,3 +341,15 @@ Test(output, to_people_is_set_once_at_compile) {
   lqt_free(t);
 }
 
+
+/* ---- lq_out_width: columns for explain's tables ---- */
+
+Test(out_width, terminal_columns_not_bytes) {
+  cr_assert_eq(lq_out_width("tiny", 4), 4);
+  cr_assert_eq(lq_out_width("Großkunde", strlen("Großkunde")), 9);      /* ß: 2 bytes, 1 column */
+  cr_assert_eq(lq_out_width("日本の顧客", strlen("日本の顧客")), 10);   /* wide: 2 columns each */
+  cr_assert_eq(lq_out_width("e\xcc\x81", 3), 1);                        /* e + combining acute */
+  cr_assert_eq(lq_out_width("\xf0\x9f\x9a\x80!", 5), 3);                /* an emoji, then ! */
+  cr_assert_eq(lq_out_width("a\xff" "b", 3), 3);                        /* not UTF-8: a column per byte */
+  cr_assert_eq(lq_out_width("\xe6\x97", 2), 2);                         /* cut short: the same */
+}
