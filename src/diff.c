@@ -901,7 +901,7 @@ static void put_points(lq_buf *b, double x, bool exists) {
   else if (isnan(x)) lq_buf_puts(b, "not fired");
   else {
     if (x > 0) lq_buf_putc(b, '+');
-    lq_buf_num(b, x);
+    lq_buf_num_human(b, x);
   }
 }
 
@@ -976,10 +976,10 @@ static void write_lead(const writer *w, const lq_diff_shown *L) {
   }
   lq_buf_puts(b, sep);
   lq_buf_puts(b, "score ");
-  lq_buf_num(b, L->score[0]);
+  lq_buf_num_human(b, L->score[0]);
   if (L->score[0] != L->score[1]) {
     lq_buf_puts(b, arrow(w));
-    lq_buf_num(b, L->score[1]);
+    lq_buf_num_human(b, L->score[1]);
   }
   lq_buf_putc(b, '\n');
   for (int i = 0; i < L->nrules; i++) {

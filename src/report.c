@@ -736,7 +736,7 @@ static const char *pct(lq_arena *a, double x) { return isnan(x) ? "-" : lq_arena
 static const char *lift_text(lq_arena *a, double x) { return isnan(x) ? "-" : lq_arena_printf(a, "%.2f", x); }
 static const char *num(lq_arena *a, double x) {
   char buf[32];
-  return lq_arena_strndup(a, buf, (size_t)lq_num_format(x, buf));
+  return lq_arena_strndup(a, buf, (size_t)lq_num_human(x, buf));
 }
 
 /* What the possible-leak flag says, in every format; NULL without one. */
