@@ -585,6 +585,14 @@ lq_program *lq_compile_file_opts(const char *path, const lq_compile_opts *o, lq_
   if (o->extra_text && p->sources.n) {
     lq_node *extra = lq_parse_load_text(&p->arena, &p->sources, diags, o->extra_name ? o->extra_name : "(extra)",
                                         o->extra_text, strlen(o->extra_text));
+    /* An expression from a command line, not more rules: text after it that
+     * parses as a declaration (a stage, say) would change the rules themselves. */
+    for (const lq_node *d = extra; d; d = d->next)
+      if (d->kind != LQ_DEFINE || strncmp(d->str.s, "__", 2)) {
+        lq_diag_error(diags, d->span, "%s holds more than one expression; give it one condition, such as "
+                      "won == true", o->extra_name ? o->extra_name : "the expression");
+        break;
+      }
     lq_node **tail = &p->decls;
     while (*tail) tail = &(*tail)->next;
     *tail = extra;

@@ -104,9 +104,10 @@ void lq_diff_free(lq_diff *D) {
 
 static bool same_name(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
 
-void lq_diff_set_outcome(lq_diff *D, const lq_expr *outcome) {
+void lq_diff_set_outcome(lq_diff *D, const lq_expr *outcome, const lq_expr *outcome_new) {
   const lq_program *po = D->p[0], *pn = D->p[1];
   D->outcome = outcome;
+  D->outcome_new = outcome_new;
   D->judged = lq_xcalloc((size_t)(po->nstages + pn->nstages) + 1, sizeof *D->judged);
   for (int i = 0; i < po->nstages; i++)
     D->judged[D->njudged++] = (lq_diff_judged){.name = po->stages[i].name, .before = i,
@@ -149,14 +150,22 @@ static void rules_tokens(lq_buf *b, const char *s, size_t n) {
 }
 
 /* The text of a program's rules files, as rules_tokens gives it: not its
- * tables (data, changed without a new agreement) nor a command line's text. */
+ * tables (data, changed without a new agreement), its test blocks (they
+ * decide nothing) nor a command line's text. */
 static void rules_text(lq_buf *b, const lq_program *p) {
   size_t n = p->sources.n - (p->extra_source ? 1 : 0);
   for (size_t i = 0; i < n; i++) {
     bool table = false;
     for (int t = 0; t < p->ntables && !table; t++) table = p->tables[t]->file == i;
     if (table) continue;
-    rules_tokens(b, p->sources.files[i].text, p->sources.files[i].len);
+    const lq_source *f = &p->sources.files[i];
+    uint32_t at = 0;   /* the tests are in file order: the text between them */
+    for (const lq_node *d = p->decls; d; d = d->next) {
+      if (d->kind != LQ_TEST || d->span.file != i || d->span.begin < at) continue;
+      rules_tokens(b, f->text + at, d->span.begin - at);
+      at = d->span.end;
+    }
+    rules_tokens(b, f->text + at, f->len - at);
     lq_buf_putc(b, '\0');   /* where one file ends */
   }
 }
@@ -341,6 +350,7 @@ bool lq_diff_lead(lq_diff *D, const cJSON *lead, const lq_id *id) {
   D->leads++;
   bool changed = false;
   bool outcome = D->outcome && lq_truthy(lq_eval_expr(D->E[0], D->outcome, LQ_NOVALUE));
+  if (D->outcome_new && outcome != lq_truthy(lq_eval_expr(D->E[1], D->outcome_new, LQ_NOVALUE))) D->outcome_differs++;
   if (D->outcome) judge(D, a, b, outcome);
 
   int so = a->stage >= 0 ? a->stage : po->nstages, sn = b->stage >= 0 ? b->stage : pn->nstages;
@@ -434,11 +444,8 @@ static void put_name(const writer *w, const char *s) {
   }
 }
 
-static int text_width(const char *s) {
-  int n = 0;
-  for (; *s; s++) n += ((unsigned char)*s & 0xc0) != 0x80;
-  return n;
-}
+/* Terminal columns, so that names in any script line up. */
+static int text_width(const char *s) { return lq_out_width(s, strlen(s)); }
 
 static double mean(double sum, unsigned long long n) { return n ? sum / (double)n : 0; }
 
@@ -668,6 +675,8 @@ static void json_outcome(lq_jw *j, const writer *w) {
   lq_jw_key(j, "expression");
   lq_jw_str(j, w->o->outcome);
   json_tally(j, "leads", D->total, "rate");
+  lq_jw_key(j, "read_otherwise_by_new");
+  lq_jw_uint(j, D->outcome_differs);
   lq_jw_key(j, "stages");
   lq_jw_array(j);
   for (int k = 0; k < D->njudged; k++) {
@@ -707,7 +716,7 @@ static void write_json(const writer *w) {
   json_side(j, po, w->o->old_name);
   lq_jw_key(j, "new");
   json_side(j, pn, w->o->new_name);
-  lq_jw_key(j, "version_unchanged");
+  lq_jw_key(j, "version_not_raised");
   lq_jw_bool(j, lq_diff_version_unchanged(D));
   const struct { const char *key; unsigned long long n; } counts[] = {
       {"leads", D->leads},
@@ -1076,7 +1085,7 @@ static void write_owners(const writer *w) {
         pad(b, (t.n ? wo + 4 + wn : 0) - text_width(more));
       }
       lq_buf_printf(b, "  %*s lead%s", wc, COUNT(leads), leads == 1 ? "" : "s");
-      if (judged) lq_buf_printf(b, "%s, %*s with the outcome (%s)", leads == 1 ? " " : "", ww, COUNT(won), RATE(won, leads));
+      if (judged) lq_buf_printf(b, ",%s %*s with the outcome (%s)", leads == 1 ? " " : "", ww, COUNT(won), RATE(won, leads));
       lq_buf_putc(b, '\n');
     }
   }
@@ -1111,7 +1120,7 @@ static void write_judged(const writer *w) {
   static const char *const head[4] = {"reached", "outcomes", "precision", "recall"};
   if (w->md) {
     lq_buf_puts(b, "\n**Outcome:** ");
-    put_name(w, w->o->outcome ? w->o->outcome : "");
+    lq_out_md_code(b, w->o->outcome ? w->o->outcome : "");
     lq_buf_printf(b, " (%s of %s leads, %s).\n", COUNT(D->total.outcomes), COUNT(D->total.leads),
                   RATE(D->total.outcomes, D->total.leads));
   } else {
@@ -1185,6 +1194,7 @@ static void write_flow(const writer *w, const char *what, const lq_diff_tally *f
   snprintf(title, sizeof title, "%s moves against the outcome", what);
   heading(w, title);
   int wo = 3, wn = 3, wl = 5, ww = 8, rows = 0;
+  bool rejected = false;
   for (int pass = 0; pass < 2; pass++) {
     if (pass && !rows) {
       lq_buf_printf(b, w->md ? "No lead changed %s.\n" : "  no lead changed %s\n", what);
@@ -1205,6 +1215,7 @@ static void write_flow(const writer *w, const char *what, const lq_diff_tally *f
         if (!t.leads || (!strcmp(o, n) && (i < on) == (j < nn))) continue;
         if (!pass) {
           rows++;
+          rejected |= i == on + 1 || j == nn + 1;
           wo = text_width(o) > wo ? text_width(o) : wo;
           wn = text_width(n) > wn ? text_width(n) : wn;
           wl = (int)strlen(COUNT(t.leads)) > wl ? (int)strlen(COUNT(t.leads)) : wl;
@@ -1226,6 +1237,11 @@ static void write_flow(const writer *w, const char *what, const lq_diff_tally *f
         }
       }
   }
+  /* The matrix above has no row for them: a rejected lead has no stage nor route. */
+  if (rejected)
+    lq_buf_printf(b, w->md ? "\n(rejected): the leads a reject took, counted under (none) in the %s transitions.\n"
+                           : "  (rejected): the leads a reject took, counted under (none) in the %s transitions\n",
+                  what);
 }
 
 static void count_row(const writer *w, const char *label, const char *name, unsigned long long n) {

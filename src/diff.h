@@ -92,7 +92,8 @@ typedef struct lq_diff {
   int *reject_to_new, *reject_from_old;
   /* The outcome (NULL: none), an expression of the old program evaluated
    * after its decision: the change must not move the measuring stick. */
-  const lq_expr *outcome;
+  const lq_expr *outcome, *outcome_new;   /* ... and as the new program reads it */
+  unsigned long long outcome_differs;  /* leads whose outcome the new program read otherwise */
   lq_diff_tally total;                 /* all leads, and how many had the outcome */
   lq_diff_judged *judged; int njudged; /* per stage of either version */
   /* Transitions with the outcome, by state: a stage or route index, then none,
@@ -113,8 +114,11 @@ lq_arena *lq_diff_scratch(lq_diff *D);
  * True when the decision changed. */
 bool lq_diff_lead(lq_diff *D, const cJSON *lead, const lq_id *id);
 /* Judges both versions against outcome, an expression compiled into the old
- * program (true: the lead converted). Call before the first lead. */
-void lq_diff_set_outcome(lq_diff *D, const lq_expr *outcome);
+ * program (true: the lead converted); outcome_new, the same text compiled into
+ * the new one (or NULL), is read too, and leads on which they disagree are
+ * counted: the outcome names something the change redefines. Call before the
+ * first lead. */
+void lq_diff_set_outcome(lq_diff *D, const lq_expr *outcome, const lq_expr *outcome_new);
 /* The rules files changed (their text, ignoring spaces and comments; tables
  * are data) and `ruleset NAME version V` did not: decisions would name one
  * version for two sets of rules. False when either has no ruleset line. */

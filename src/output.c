@@ -80,6 +80,21 @@ const char *lq_out_count(char *buf, unsigned long long n) {
   return buf;
 }
 
+void lq_out_md_code(lq_buf *b, const char *s) {
+  int run = 0, longest = 0;
+  for (const char *q = s; *q; q++) {
+    run = *q == '`' ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  size_t n = strlen(s);
+  bool pad = n && (s[0] == '`' || s[n - 1] == '`');
+  for (int i = 0; i <= longest; i++) lq_buf_putc(b, '`');
+  if (pad) lq_buf_putc(b, ' ');
+  for (; *s; s++) lq_buf_putc(b, *s == '\n' ? ' ' : *s);
+  if (pad) lq_buf_putc(b, ' ');
+  for (int i = 0; i <= longest; i++) lq_buf_putc(b, '`');
+}
+
 void lq_out_text_fix(lq_buf *b, size_t from) {
   char *d = b->data;
   size_t to = from;

@@ -50,6 +50,9 @@ size_t lq_out_control(const char *s, size_t n);
  * at least LQ_OUT_COUNT_MAX bytes; returns buf. */
 #define LQ_OUT_COUNT_MAX 28
 const char *lq_out_count(char *buf, unsigned long long n);
+/* s as a Markdown code span, shown as written: fenced by one backquote more
+ * than its longest run of them (CommonMark), a line break as a space. */
+void lq_out_md_code(lq_buf *b, const char *s);
 /* How many terminal columns the UTF-8 text s[0..n) takes, for lining up
  * columns: combining marks and zero-width characters 0, East Asian wide and
  * fullwidth characters and emoji 2, anything else (a byte that is not UTF-8

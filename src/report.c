@@ -723,13 +723,9 @@ typedef struct model {
 
 /* 1234567 as "1,234,567". */
 static const char *count(lq_arena *a, uint64_t n) {
-  char digits[32], out[48];
-  int nd = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n), w = 0;
-  for (int i = 0; i < nd; i++) {
-    if (i && (nd - i) % 3 == 0) out[w++] = ',';
-    out[w++] = digits[i];
-  }
-  return lq_arena_strndup(a, out, (size_t)w);
+  char buf[LQ_OUT_COUNT_MAX];
+  const char *out = lq_out_count(buf, n);
+  return lq_arena_strndup(a, out, strlen(out));
 }
 
 static const char *pct(lq_arena *a, double x) { return isnan(x) ? "-" : lq_arena_printf(a, "%.1f%%", 100 * x); }
@@ -1266,22 +1262,6 @@ static void md_text(lq_buf *b, const char *s, bool cell) {
   }
 }
 
-/* Text as inline code: fenced with one backtick more than its longest run. */
-static void md_code(lq_buf *b, const char *s) {
-  int run = 0, longest = 0;
-  for (const char *q = s; *q; q++) {
-    run = *q == '`' ? run + 1 : 0;
-    if (run > longest) longest = run;
-  }
-  size_t n = strlen(s);
-  bool pad = n && (s[0] == '`' || s[n - 1] == '`');
-  for (int i = 0; i <= longest; i++) lq_buf_putc(b, '`');
-  if (pad) lq_buf_putc(b, ' ');
-  for (; *s; s++) lq_buf_putc(b, *s == '\n' ? ' ' : *s);
-  if (pad) lq_buf_putc(b, ' ');
-  for (int i = 0; i <= longest; i++) lq_buf_putc(b, '`');
-}
-
 static void md_table(lq_buf *b, const table *t) {
   lq_buf_puts(b, "\n## ");
   md_text(b, t->title, true);
@@ -1325,15 +1305,15 @@ void lq_report_markdown(lq_buf *b, const lq_report *R) {
   lq_buf_puts(b, "\n\n");
   if (R->o.rules_path) {
     lq_buf_puts(b, "- rules: ");
-    md_code(b, R->o.rules_path);
+    lq_out_md_code(b, R->o.rules_path);
     lq_buf_putc(b, '\n');
   }
   lq_buf_puts(b, "- outcome: ");
-  md_code(b, R->o.outcome ? R->o.outcome : "");
+  lq_out_md_code(b, R->o.outcome ? R->o.outcome : "");
   lq_buf_putc(b, '\n');
   if (R->o.disposition) {
     lq_buf_puts(b, "- disposition: ");
-    md_code(b, R->o.disposition);
+    lq_out_md_code(b, R->o.disposition);
     lq_buf_putc(b, '\n');
   }
   if (!R->total.leads) lq_buf_puts(b, "- no leads: nothing to report\n");

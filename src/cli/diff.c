@@ -40,8 +40,9 @@ const char cmd_diff_help[] =
     "  leadq diff --format markdown origin/main:rules/acme.lq rules/acme.lq sample.ndjson\n"
     "\n"
     "With --outcome EXPR (a condition in the rules language, true for a lead that\n"
-    "converted, as for report) on leads whose outcome is known, the diff also judges\n"
-    "both versions: per stage, the leads that reached it, how many had the outcome,\n"
+    "converted, as for report; a lead for which it is not true, a missing field\n"
+    "included, did not convert) on historical leads, the diff also judges both\n"
+    "versions: per stage, the leads that reached it, how many had the outcome,\n"
     "precision and recall, old -> new; and for each stage and route transition, the\n"
     "leads it moved and how many of them had the outcome: did the leads the change\n"
     "promotes convert? EXPR is read with the old rules' names, so the change cannot\n"
@@ -58,7 +59,7 @@ const char cmd_diff_help[] =
     "  --show N            list the first N changed leads (default 10; 0: none)\n"
     "  --owners N          list the N most common owner transitions, the rest summed\n"
     "                      in one line (default 10; 0: only the sum)\n"
-    "  --outcome EXPR      judge both versions against known outcomes (see above)\n"
+    "  --outcome EXPR      judge both versions against outcomes (see above)\n"
     "  --fail-on-change    exit 1 when any lead changed (a CI gate)\n"
     "  --now TIME          fix the clock (2026-11-22 or 2026-11-22T10:00:00Z); default: now\n"
     "  -q, --quiet         no warnings about the data at the end\n"
@@ -342,8 +343,10 @@ int cmd_diff(int argc, char **argv) {
   git_src git[2] = {{0}, {0}};
   bool is_git[2];
   lq_program *p[2] = {NULL, NULL};
-  /* The outcome goes into the old version only: it is measured with the
-   * baseline's names, so the change cannot move the measuring stick. */
+  /* The outcome is measured with the baseline's names, so the change cannot
+   * move the measuring stick; the new version reads it too, so that a typo
+   * in it is warned about as the new version's fields are, and so that an
+   * outcome the change redefines (a stage named in it) is found out. */
   char *outcome_define = NULL;
   if (outcome) {
     size_t n = strlen(outcome) + 32;
@@ -361,7 +364,8 @@ int cmd_diff(int argc, char **argv) {
   }
   for (int v = 0; v < 2; v++) {
     int st = EXIT_OK;
-    p[v] = load_version(spec[v], is_git[v] ? &git[v] : NULL, v == 0 ? outcome_define : NULL, &st);
+    /* An error in the outcome is told once, with the old version. */
+    p[v] = load_version(spec[v], is_git[v] ? &git[v] : NULL, v == 0 || p[0] ? outcome_define : NULL, &st);
     if (!p[v] && (status == EXIT_OK || st == EXIT_IO)) status = st;
   }
   if (!p[0] || !p[1]) goto out;
@@ -372,7 +376,8 @@ int cmd_diff(int argc, char **argv) {
   if ((status = cli_input_ready(&in)) != EXIT_OK) goto out;
 
   S.D = lq_diff_new(p[0], p[1], now, (int)show);
-  if (outcome) lq_diff_set_outcome(S.D, lq_find_define(p[0], "__outcome__"));
+  if (outcome)
+    lq_diff_set_outcome(S.D, lq_find_define(p[0], "__outcome__"), lq_find_define(p[1], "__outcome__"));
   if (lq_diff_version_unchanged(S.D))   /* about the rules, not the data: -q keeps it */
     version_warning(spec[0], p[1]);
   cli_input_watch(&in, p[1]);   /* the proposed version's fields: it is the one to fix */
@@ -388,6 +393,13 @@ int cmd_diff(int argc, char **argv) {
   if (!quiet && !cli_stop) {
     cli_print_surprises(p[1], S.D->E[1]);   /* the proposed version's: it is the one to fix */
     cli_print_field_warnings(&in, p[1], in.fields);
+  }
+  if (S.D->outcome_differs && !cli_stop) {
+    char n[LQ_OUT_COUNT_MAX];
+    fprintf(stderr, "leadq diff: warning: --outcome read otherwise with the new rules in %s lead%s: it names "
+            "something the change redefines (a stage, a score, a define); it was measured with the old rules' "
+            "names. Write it with the leads' own fields, such as won == true\n",
+            lq_out_count(n, S.D->outcome_differs), S.D->outcome_differs == 1 ? "" : "s");
   }
   if (!cli_input_finish(&in)) io_error = true;
   status = io_error ? EXIT_IO : in.bad || in.bad_inputs ? EXIT_BAD_INPUT : fail_on_change && S.D->changed ? EXIT_BAD_INPUT : EXIT_OK;

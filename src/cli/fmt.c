@@ -21,7 +21,7 @@ const char cmd_fmt_help[] =
     "                target gets the text, owner and permissions are kept, and a file\n"
     "                with other hard links is rewritten where it is, so they see it too\n"
     "  --check       say which files are not canonical, one line each, on stdout:\n"
-    "                  would reformat rules.lq; run 'leadq fmt -w rules.lq' to rewrite it\n"
+    "                  would reformat rules.lq; to rewrite it, run: leadq fmt -w rules.lq\n"
     "                exit 1 if there are any\n"
     "  --diff        print what would change as a unified diff; exit 1 if anything would\n"
     "\n"
@@ -163,33 +163,34 @@ static bool write_in_place(const char *path, const char *text, size_t len) {
 enum { F_WRITE = 1, F_CHECK = 2, F_DIFF = 4 };
 
 /* A path as it can be pasted into a shell: as it is when that is safe, else in
- * double quotes; "./" before a leading '-', which would read as an option. */
+ * single quotes, where nothing is special (not even ! in bash), a quote in it
+ * written '\''; "./" before a leading '-', which would read as an option. */
 static void shell_path(lq_buf *out, const char *path) {
   if (path[0] == '-') lq_buf_puts(out, "./");
   if (path[0] && strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/+-@,:=") == strlen(path)) {
     lq_buf_puts(out, path);
     return;
   }
-  lq_buf_putc(out, '"');
+  lq_buf_putc(out, '\'');
   for (const char *p = path; *p; p++) {
-    if (strchr("\"\\$`", *p)) lq_buf_putc(out, '\\');
-    lq_buf_putc(out, *p);
+    if (*p == '\'') lq_buf_puts(out, "'\\''");
+    else lq_buf_putc(out, *p);
   }
-  lq_buf_putc(out, '"');
+  lq_buf_putc(out, '\'');
 }
 
 /* --check: what is wrong and the command that mends it, so that a person
  * reading a CI log need not look up what a bare file name meant. */
 static void check_line(lq_buf *out, const char *path, bool from_stdin) {
   if (from_stdin) {
-    lq_buf_puts(out, "would reformat <stdin>; run 'leadq fmt -' to see it laid out\n");
+    lq_buf_puts(out, "would reformat <stdin>; to see it laid out, run: leadq fmt -\n");
     return;
   }
   lq_buf_puts(out, "would reformat ");
-  lq_buf_puts(out, path);
-  lq_buf_puts(out, "; run 'leadq fmt -w ");
+  lq_out_text(out, path, strlen(path));   /* one line per file, whatever the name */
+  lq_buf_puts(out, "; to rewrite it, run: leadq fmt -w ");
   shell_path(out, path);
-  lq_buf_puts(out, "' to rewrite it\n");
+  lq_buf_putc(out, '\n');
 }
 
 /* Formats one file; returns its exit status. */

@@ -383,6 +383,11 @@ Test(diff, version_unchanged_only_when_the_words_changed) {
   cr_expect(df_version_unchanged(DF_OLD, df_edit(DF_OLD, "+10 \"big\"", "+1 \"big\" when x == 0\n  +0 \"b\"")));
   /* a space inside quotes is text */
   cr_expect(df_version_unchanged(DF_OLD, df_edit(DF_OLD, "\"@acme.com\"", "\"@acme .com\"")));
+  /* a test block decides nothing */
+  char tested[2048];
+  snprintf(tested, sizeof tested, "%stest \"big\" {\n  lead {\"size\": 500}\n  expect stage none\n}\n", DF_OLD);
+  cr_expect(!df_version_unchanged(DF_OLD, tested));
+  cr_expect(df_version_unchanged(DF_OLD, df_edit(tested, "fit >= 30\nroute", "fit >= 25\nroute")));
   /* without a ruleset line there is no version to raise */
   const char *bare = df_edit(DF_OLD, "ruleset \"t\" version \"1\"\n", "");
   cr_expect(!df_version_unchanged(bare, df_edit(bare, "fit >= 30\nroute", "fit >= 25\nroute")));
@@ -392,7 +397,7 @@ Test(diff, outcome_judges_stages_and_moves_in_both_versions) {
   char old_rules[2048];
   snprintf(old_rules, sizeof old_rules, "%sdefine __outcome__ = won == true\n", DF_OLD);
   df_case c = df_new(old_rules, df_edit(DF_OLD, "stage MQL when fit >= 30", "stage MQL when fit >= 20"), 0);
-  lq_diff_set_outcome(c.D, lq_find_define(c.before, "__outcome__"));
+  lq_diff_set_outcome(c.D, lq_find_define(c.before, "__outcome__"), NULL);
   df_lead(&c, "a", "{\"email\":\"a@acme.com\",\"size\":500,\"won\":true}");   /* MQL in both */
   df_lead(&c, "b", "{\"email\":\"b@acme.com\",\"won\":true}");                /* promoted, won */
   df_lead(&c, "c", "{\"email\":\"c@acme.com\",\"won\":false}");               /* promoted, lost */
