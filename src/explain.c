@@ -441,7 +441,19 @@ static void why_text(ctx *c, const lq_expr *e) {
   if (a.kind == LQ_V_NUM && b.kind == LQ_V_NUM) {
     bool floor_ = op == LQ_OP_GE || op == LQ_OP_GT;
     double gap = floor_ ? b.num - a.num : a.num - b.num;
+    char shown[32];
+    lq_num_human(gap, shown);
     puts_(c, "; it has ");
+    if (gap > 0 && !strcmp(shown, "0")) {
+      /* Rounded as everywhere, it would read "it has 0.8: 0 points short". */
+      char exact[40];
+      for (int digits = 15; digits <= 17; digits++)   /* the shortest that reads back as a.num */
+        if (snprintf(exact, sizeof exact, "%.*g", digits, a.num) && strtod(exact, NULL) == a.num) break;
+      puts_(c, exact);
+      puts_(c, ": short by a rounding error, as points with decimals do not add up exactly (0.7 + 0.1 is "
+               "0.7999999999999999); compare with a margin, or use whole points");
+      return;
+    }
     lq_buf_num_human(c->b, a.num);
     puts_(c, ": ");
     if (gap > 0) {
