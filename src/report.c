@@ -1342,13 +1342,26 @@ static const char *csv_value(const model *m, const char *cell) {
 
 static int csv_ncols(const table *t) { return t->ncols - (t->text_only >= 0); }
 
+/* A text cell a spreadsheet would run as a formula (=, +, -, @ first: "+2
+ * each", or an owner's name from the data such as "=1+2") gets a ' before it,
+ * which spreadsheets take as "this is text"; a number is left as it is. */
+static void csv_cell(lq_buf *b, const char *s) {
+  size_t n = strlen(s);
+  if (n && strchr("=+-@\t\r", s[0])) {
+    char *end;
+    strtod(s, &end);
+    if (end == s || *end) lq_buf_putc(b, '\'');
+  }
+  lq_out_csv_cell(b, s, n, ',');
+}
+
 /* One record: the section, the cells, blanks up to width (every record has
  * as many fields, as RFC 4180 asks and leadq's own CSV reader requires). */
 static void csv_record(lq_buf *b, const char *section, const char **cells, int n, int width) {
-  lq_out_csv_cell(b, section, strlen(section), ',');
+  csv_cell(b, section);
   for (int i = 0; i < width; i++) {
     lq_buf_putc(b, ',');
-    if (i < n && cells[i]) lq_out_csv_cell(b, cells[i], strlen(cells[i]), ',');
+    if (i < n && cells[i]) csv_cell(b, cells[i]);
   }
   lq_buf_putc(b, '\n');
 }
