@@ -62,7 +62,7 @@ int cli_input_option(cli_input *in, int c, const char *arg) {
     char *end;
     errno = 0;
     unsigned long long n = *arg >= '0' && *arg <= '9' ? strtoull(arg, &end, 10) : 0;
-    if (!n || *end || errno)
+    if (!n || *end || errno || n > (1ULL << 62))   /* room to count on */
       return cli_usage_error(in->cmd, "--first-line takes a line number from 1, such as 20001, not '%s'", arg);
     in->feed.first_line = n;
     return EXIT_OK;
