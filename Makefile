@@ -64,14 +64,14 @@ UNIT_OBJ = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/unit/%.o)
 
 # Debian packages each target needs; `make deps-*` installs the missing ones.
 PKGS_BUILD = gcc make flex bison libcjson-dev zlib1g-dev libxxhash-dev
-PKGS_TEST  = libcriterion-dev jq chromium python3-xxhash g++
+PKGS_TEST  = libcriterion-dev jq chromium python3-xxhash g++ python3-dask python3-distributed
 PKGS_BENCH = jq
 # The language reference's man page is made from docs/language.md by pandoc.
 PKGS_DOC   = pandoc
 # What tests/install.sh checks an installed tree with.
 PKGS_INSTALLTEST = man-db groff-base pkg-config binutils
 
-.PHONY: all test test-embed test-header-cxx test-valgrind test-install test-editors unit golden demo bench fuzz man install uninstall clean help \
+.PHONY: all test test-embed test-header-cxx test-valgrind test-install test-editors test-dask unit golden demo bench fuzz man install uninstall clean help \
   deps-build deps-test deps-bench deps-doc FORCE
 all: deps-build $(BUILD)/leadq $(BUILD)/libleadq.a $(BUILD)/libleadq.so $(BUILD)/leadq.pc
 
@@ -83,6 +83,7 @@ help:
 	@echo "make test-valgrind     the end-to-end suite with every run under valgrind"
 	@echo "make test-editors      the bash completion and editor syntax files (part of make test)"
 	@echo "make test-install      make install into a scratch folder, checked (part of make test)"
+	@echo "make test-dask         leadq over a Dask cluster of 2 worker processes (part of make test)"
 	@echo "make bench      throughput and memory against jq and hand-written C"
 	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (default 60)"
 	@echo "make man        the language reference's man page, $(BUILD)/leadq-rules.5"
@@ -236,7 +237,7 @@ test-header-cxx: tests/unit/api_header.cc src/leadq.h
 # on one worker it does not, and leaks in our code are still caught per test.
 UNIT_JOBS := $(if $(SAN),1,2)
 
-test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests $(BUILD)/e2e-tests $(BUILD)/embed
+test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests $(BUILD)/e2e-tests $(BUILD)/embed $(BUILD)/leadgen
 	tests/include_graph.sh src $(BUILD)/obj
 	$(BUILD)/unit-tests --jobs $(UNIT_JOBS)
 	LEADQ=$(abspath $(BUILD)/leadq) GOLDEN=$(abspath tests/golden) $(BUILD)/e2e-tests --jobs 2
@@ -245,7 +246,7 @@ test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests $(BUILD)/e2e-tests $(BUILD)/e
 	$(BUILD)/leadq check --strict rules/*.lq
 	bash tests/completion.sh $(BUILD)/leadq
 	bash tests/editors.sh
-	$(MAKE) --no-print-directory test-embed test-header-cxx
+	$(MAKE) --no-print-directory test-embed test-header-cxx test-dask
 	$(if $(SAN),@echo "test-install: skipped in the sanitized build (what it installs is the plain build)",$(MAKE) --no-print-directory test-install)
 	@echo "all tests passed ($(if $(SAN),sanitized,plain) build)"
 
@@ -253,6 +254,12 @@ test: deps-test $(BUILD)/leadq $(BUILD)/unit-tests $(BUILD)/e2e-tests $(BUILD)/e
 test-editors: $(BUILD)/leadq
 	bash tests/completion.sh $(BUILD)/leadq
 	bash tests/editors.sh
+
+# docs/scaling.md's Dask recipe on a LocalCluster of 2 worker processes: the
+# joined output of the partitions is one run's. Debian's python3-dask is for
+# its python3, which a python3 earlier on PATH (pyenv, a venv) may not see.
+test-dask: deps-test $(BUILD)/leadq $(BUILD)/leadgen
+	/usr/bin/python3 tests/dask-cluster.py $(BUILD)/leadq $(BUILD)/leadgen
 
 # make install into a scratch folder, the installed tree checked, then uninstall.
 test-install: all deps-doc

@@ -82,6 +82,8 @@ lq_feed_format lq_feed_format_of(const char *name, const lq_feed_opts *o) {
   return LQ_FEED_NDJSON;
 }
 
+static bool read_header(lq_feed *f, const char *raw, size_t len, const char *bad);
+
 static lq_feed *feed_new(const char *name, const lq_feed_opts *o) {
   lq_feed *f = lq_xcalloc(1, sizeof *f);
   f->name = name;
@@ -100,6 +102,11 @@ static lq_feed *feed_new(const char *name, const lq_feed_opts *o) {
   f->buf = lq_mem_alloc(f->cap);
   lq_arena_init(&f->arena, 4096);
   f->src.fd = -1;
+  if (o->first_line > 1) f->lines = o->first_line - 1;
+  if (!f->header_done && o->header) {
+    read_header(f, o->header, o->header_len, NULL);
+    f->schema.header_line = 0;   /* it came from no line of the input */
+  }
   return f;
 }
 
@@ -381,12 +388,11 @@ static void record_done(lq_feed *f) {
   f->state = AT_START;
 }
 
-static bool read_header(lq_feed *f, const char *raw, size_t len, const char *bad);
-
 bool lq_feed_next(lq_feed *f, lq_record *r) {
   const char *piece;
   size_t plen;
   while (lq_feed_more(f, &piece, &plen)) {}   /* the unread rest of a long record */
+  if (f->status == LQ_FEED_BAD_HEADER) return false;   /* opts' header: nothing can be read */
   for (;;) {
     if (f->stopped) return false;   /* what was read of a line is no record */
     if (f->at_start && f->end - f->start < 3 && !f->eof) {   /* too few bytes to tell a BOM */

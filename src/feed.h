@@ -25,6 +25,12 @@ typedef struct lq_feed_opts {
    * error. A pipe or terminal waiting for bytes notices within half a second,
    * at once when a signal interrupts the wait. NULL: read to the end. */
   const volatile sig_atomic_t *stop;
+  /* CSV: the header row, as a file would have it (no line end), for an input
+   * that is a piece cut from a file after its header: every record of the
+   * input is then data. NULL: the input's first record is its header. */
+  const char *header;
+  size_t header_len;
+  uint64_t first_line;      /* the number of the input's first line; 0 is 1 */
 } lq_feed_opts;
 
 /* The format of an input named name under o (LQ_FEED_AUTO resolved). */
@@ -42,7 +48,7 @@ typedef struct lq_feed_schema {
   const bool *wanted;       /* CSV: the columns decoded (lq_feed_keep); NULL: all */
   const bool *key_nul;      /* CSV: the columns whose name holds a NUL byte; NULL: none */
   size_t max_memory;        /* arena bytes a decoded record may take (from max_record); 0: no limit */
-  uint64_t header_line;     /* CSV: the header's (last) physical line */
+  uint64_t header_line;     /* CSV: the header's (last) physical line; 0 for opts' header */
   size_t header_len;
 } lq_feed_schema;
 

@@ -24,7 +24,7 @@ _leadq() {
   fi
 
   # The input options every command that reads leads takes.
-  local input="--input --delimiter --max-line-bytes --errors --id-field --progress --no-progress"
+  local input="--input --delimiter --csv-header --first-line --max-line-bytes --errors --id-field --progress --no-progress"
   local cmd=${COMP_WORDS[1]} opts formats="text json"
   case $cmd in
   run) opts="--now --output --annotate --stage --route --rejected --stats --quiet --jobs $input" ;;
@@ -58,7 +58,7 @@ _leadq() {
     return
     ;;
   # A value of the user's: nothing to offer.
-  --now | --stage | --route | --jobs | --id-field | --max-line-bytes | --lead | --show | --owners | \
+  --now | --stage | --route | --jobs | --id-field | --max-line-bytes | --csv-header | --first-line | --lead | --show | --owners | \
     --outcome | --disposition | --bands | --min-count | --coverage-min | --annotate)
     return
     ;;

@@ -164,13 +164,13 @@ int cmd_check(int argc, char **argv) {
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-    int st = c >= CLI_O_INPUT && c <= CLI_O_NO_PROGRESS ? cli_input_option(&in, c, optarg) : EXIT_OK;
-    if (st) {
+    int st = cli_input_option(&in, c, optarg);   /* -1: not an input option */
+    if (st > 0) {
       free(samples);
       lq_arena_free(&in.arena);
       return st;
     }
-    if (c >= CLI_O_INPUT && c <= CLI_O_NO_PROGRESS) continue;
+    if (st == EXIT_OK) continue;
     if (c == 'S') samples[nsamples++] = optarg;
     else if (c == 'a') dump_ast = true;
     else if (c == 's') strict = true;

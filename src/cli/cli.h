@@ -78,7 +78,10 @@ void cli_block_stop_signals(sigset_t *old);
 /* ---- input: what every command that reads leads shares (input.c) ---- */
 
 /* The input options, for each command's getopt_long table. */
-enum { CLI_O_INPUT = 900, CLI_O_DELIMITER, CLI_O_MAX_LINE, CLI_O_ERRORS, CLI_O_ID, CLI_O_PROGRESS, CLI_O_NO_PROGRESS };
+enum {
+  CLI_O_INPUT = 900, CLI_O_DELIMITER, CLI_O_MAX_LINE, CLI_O_ERRORS, CLI_O_ID, CLI_O_PROGRESS, CLI_O_NO_PROGRESS,
+  CLI_O_CSV_HEADER, CLI_O_FIRST_LINE
+};
 #define CLI_INPUT_OPTIONS                                                                   \
   {"input", required_argument, NULL, CLI_O_INPUT},                                          \
       {"delimiter", required_argument, NULL, CLI_O_DELIMITER},                              \
@@ -86,12 +89,19 @@ enum { CLI_O_INPUT = 900, CLI_O_DELIMITER, CLI_O_MAX_LINE, CLI_O_ERRORS, CLI_O_I
       {"errors", required_argument, NULL, CLI_O_ERRORS},                                    \
       {"id-field", required_argument, NULL, CLI_O_ID},                                      \
       {"progress", no_argument, NULL, CLI_O_PROGRESS},                                      \
-      {"no-progress", no_argument, NULL, CLI_O_NO_PROGRESS}
+      {"no-progress", no_argument, NULL, CLI_O_NO_PROGRESS},                                \
+      {"csv-header", required_argument, NULL, CLI_O_CSV_HEADER},                            \
+      {"first-line", required_argument, NULL, CLI_O_FIRST_LINE}
 /* The same options in help texts. */
 #define CLI_INPUT_HELP                                                                              \
   "  --input csv|ndjson  the input format (default: csv for a FILE ending in .csv or\n"             \
   "                      .csv.gz, else ndjson); gzip input is read whatever its name\n"             \
   "  --delimiter C       the CSV cell separator: ';' or tab (default: ',')\n"                       \
+  "  --csv-header ROW    the CSV header row, for input cut from a file below its header:\n"         \
+  "                      every line is then a record. Written as in the file, with the\n"           \
+  "                      same quotes and --delimiter: 'id,email,employees'. Means --input csv\n"    \
+  "  --first-line N      number each input's lines from N (default: 1): a piece cut from a\n"       \
+  "                      file names its bad lines, and leads without an id, as in the file\n"       \
   "  --id-field PATH     where the lead's id is, as in the rules: crm.id, `Prospect ID`\n"          \
   "                      (default: id); a lead without one is identified by its line number\n"      \
   "  --errors FILE       write every bad record to FILE, unchanged (all its lines); not a\n"        \
@@ -119,6 +129,8 @@ typedef struct cli_input {
   cli_out errors_out;
   cli_read *reads;
   int nreads, reads_cap;
+  const char *csv_header;          /* --csv-header as given, or NULL */
+  const char *ndjson_named;        /* the first input read as NDJSON by its name, or NULL */
   const char *id_field;
   lq_seg *id_segs;
   uint32_t id_nsegs;

@@ -57,6 +57,16 @@ int cli_input_option(cli_input *in, int c, const char *arg) {
       return cli_usage_error(in->cmd, "--max-line-bytes takes a size from 1 to 1G, such as 65536, 64K or 16M, not '%s'",
                              arg);
     return EXIT_OK;
+  case CLI_O_CSV_HEADER: in->csv_header = arg; return EXIT_OK;   /* read in cli_input_ready, after --delimiter */
+  case CLI_O_FIRST_LINE: {
+    char *end;
+    errno = 0;
+    unsigned long long n = *arg >= '0' && *arg <= '9' ? strtoull(arg, &end, 10) : 0;
+    if (!n || *end || errno || n > (1ULL << 62))   /* room to count on */
+      return cli_usage_error(in->cmd, "--first-line takes a line number from 1, such as 20001, not '%s'", arg);
+    in->feed.first_line = n;
+    return EXIT_OK;
+  }
   case CLI_O_ERRORS: in->errors_path = arg; return EXIT_OK;
   case CLI_O_ID: in->id_field = arg; return EXIT_OK;
   case CLI_O_PROGRESS: in->progress = 1; return EXIT_OK;
@@ -95,8 +105,11 @@ static void add_read_path(cli_input *in, const char *path, bool leads, const cha
 void cli_input_reads_leads(cli_input *in, char **files, int n) {
   struct stat st;
   for (int i = 0; i < (n ? n : 1); i++) {
-    if (n && strcmp(files[i], "-")) add_read_path(in, files[i], true, "the input '", "'");
-    else if (fstat(0, &st) == 0) add_read(in, &st, true, "standard input", "", "");
+    if (n && strcmp(files[i], "-")) {
+      add_read_path(in, files[i], true, "the input '", "'");
+      if (!in->ndjson_named && lq_feed_format_of(files[i], &(lq_feed_opts){0}) == LQ_FEED_NDJSON)
+        in->ndjson_named = files[i];
+    } else if (fstat(0, &st) == 0) add_read(in, &st, true, "standard input", "", "");
   }
 }
 
@@ -132,10 +145,47 @@ int cli_input_refuse_output(const cli_input *in, const char *option, const char 
                          option, path, r->what);
 }
 
+/* --csv-header is read as a file's first row would be, in a feed of its own,
+ * so a mistake in it is said once, as a usage error, not as every input's. */
+static int take_csv_header(cli_input *in) {
+  const char *h = in->csv_header;
+  if (in->feed.format == LQ_FEED_NDJSON)
+    return cli_usage_error(in->cmd, "--csv-header is for CSV input, and --input ndjson reads JSON lines, which name "
+                                    "their own keys: leave out one of the two");
+  if (in->feed.format == LQ_FEED_AUTO && in->ndjson_named)
+    return cli_usage_error(in->cmd, "--csv-header is for CSV input, and '%s' is read as NDJSON (by its name): say "
+                                    "--input csv if it is CSV", in->ndjson_named);
+  /* As `head -1 leads.csv` gives it: a BOM and a line end are no part of the row. */
+  size_t len = strlen(h);
+  if (len >= 3 && !memcmp(h, "\xEF\xBB\xBF", 3)) h += 3, len -= 3;
+  if (len && h[len - 1] == '\n') len--;
+  if (len && h[len - 1] == '\r') len--;
+  if (!len)
+    return cli_usage_error(in->cmd, "--csv-header is empty: give the file's header row, such as 'id,email,employees'");
+  in->feed.format = LQ_FEED_CSV;
+  lq_feed *f = lq_feed_open_mem(h, len, "--csv-header", &in->feed);
+  lq_record r;
+  int st = EXIT_OK;
+  lq_error e;
+  if (lq_feed_next(f, &r))
+    st = cli_usage_error(in->cmd, "--csv-header holds more than one row: give only the header row, the file's "
+                                  "first line");
+  else if (lq_feed_error(f, &e) != LQ_FEED_OK)
+    st = cli_usage_error(in->cmd, "--csv-header: %s", e.msg);
+  lq_feed_close(f);
+  in->feed.header = h;
+  in->feed.header_len = len;
+  return st;
+}
+
 int cli_input_ready(cli_input *in) {
   lq_error e;
   if (!lq_path_parse(&in->arena, in->id_field, &in->id_segs, &in->id_nsegs, &e))
     return cli_usage_error(in->cmd, "--id-field %s", e.msg);
+  if (in->csv_header) {
+    int hs = take_csv_header(in);
+    if (hs) return hs;
+  }
   int st = cli_input_refuse_output(in, "--errors", in->errors_path);
   if (st) return st;
   /* `>> leads.ndjson` would read the output back, without end. */
@@ -398,7 +448,7 @@ static void select_columns(cli_input *in, lq_feed *f) {
 
 /* The usual mistakes with a CRM export, said before the errors they cause: a
  * CSV read as NDJSON, a ';' or tab separated file read with ','. */
-static void hint_format(const lq_feed *f, const char *name, const lq_record *r) {
+static void hint_format(const char *cmd, const lq_feed *f, const char *name, const lq_record *r) {
   const lq_feed_schema *s = lq_feed_schema_of(f);
   size_t k = 0;
   while (k < r->len && (r->raw[k] == ' ' || r->raw[k] == '\t')) k++;
@@ -412,9 +462,10 @@ static void hint_format(const lq_feed *f, const char *name, const lq_record *r) 
     const char *other = strchr(s->keys[0], ';') ? ";" : strchr(s->keys[0], '\t') ? "tab" : strchr(s->keys[0], ',') ? "," : NULL;
     if (other) {
       cli_progress_clear();
-      fprintf(stderr, "%s:%llu: note: the header has one column, '%.60s'; if the file is separated by %s, say "
-                      "--delimiter '%s'\n",
-              name, (unsigned long long)s->header_line, s->keys[0],
+      /* A header from --csv-header is no line of the input. */
+      if (s->header_line) fprintf(stderr, "%s:%llu: note: the header has", name, (unsigned long long)s->header_line);
+      else fprintf(stderr, "leadq %s: note: --csv-header has", cmd);
+      fprintf(stderr, " one column, '%.60s'; if the file is separated by %s, say --delimiter '%s'\n", s->keys[0],
               !strcmp(other, "tab") ? "tabs" : !strcmp(other, ";") ? "semicolons" : "commas",
               !strcmp(other, "tab") ? "tab" : other);
     }
@@ -448,7 +499,7 @@ bool cli_each_record(cli_input *in, char **files, int n, const cli_input_hooks *
     while (go && lq_feed_next(f, &r)) {
       if (cli_input_stopping(in)) break;
       if (first) {
-        hint_format(f, name, &r);
+        hint_format(in->cmd, f, name, &r);
         select_columns(in, f);
       }
       first = false;

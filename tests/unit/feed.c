@@ -446,6 +446,47 @@ Test(csv, a_repeated_header_name_is_an_error_for_the_input) {
   lq_feed_close(f);
 }
 
+Test(csv, a_given_header_makes_every_line_a_record_numbered_from_first_line) {
+  const char *s = "a,\"x;y\"\nb;c,z\n\nc,w\n";
+  records r = read_as("piece", (lq_feed_opts){.format = LQ_FEED_CSV, .header = "id,\"no,te\"", .header_len = 10,
+                                              .first_line = 41}, s, strlen(s));
+  cr_assert_eq(r.status, LQ_FEED_OK);
+  cr_assert_eq(r.n, 3, "the first line is a record, not the header");
+  cr_assert_str_eq(r.text[0], "a,\"x;y\"");
+  cr_assert_eq(r.line[0], 41);
+  cr_assert_eq(r.line[1], 42);
+  cr_assert_eq(r.line[2], 44, "the blank line 43 is counted");
+  records_free(&r);
+
+  lq_feed *f = lq_feed_open(t_fd_of(s, strlen(s)), "piece", &(lq_feed_opts){.format = LQ_FEED_CSV,
+                                                                              .header = "id,\"no,te\"", .header_len = 10});
+  lq_record rec;
+  cr_assert(lq_feed_next(f, &rec));
+  const lq_feed_schema *sc = lq_feed_schema_of(f);
+  cr_assert_eq(sc->ncols, 2);
+  cr_assert_str_eq(sc->keys[1], "no,te", "the header is read with the CSV rules");
+  cr_assert_eq(sc->header_line, 0, "it came from no line of the input");
+  lq_feed_close(f);
+}
+
+Test(csv, a_bad_given_header_reads_nothing) {
+  const char *s = "1,2,3\n";
+  records r = read_as("piece", (lq_feed_opts){.format = LQ_FEED_CSV, .header = "id,x,id", .header_len = 7}, s,
+                      strlen(s));
+  cr_assert_eq(r.n, 0);
+  cr_assert_eq(r.status, LQ_FEED_BAD_HEADER);
+}
+
+Test(reader, first_line_numbers_ndjson_too_and_a_given_header_is_for_csv_only) {
+  const char *s = "{}\n{}\n";
+  records r = read_as("t.ndjson", (lq_feed_opts){.first_line = 7, .header = "id", .header_len = 2}, s, strlen(s));
+  cr_assert_eq(r.status, LQ_FEED_OK);
+  cr_assert_eq(r.n, 2, "an NDJSON input has no header: the option is not for it");
+  cr_assert_eq(r.line[0], 7);
+  cr_assert_eq(r.line[1], 8);
+  records_free(&r);
+}
+
 Test(csv, bom_and_semicolon) {
   const char *s = "\xEF\xBB\xBFid;note\na;\"x;y\"\n";
   lq_feed *f = lq_feed_open(t_fd_of(s, strlen(s)), "t.txt", &(lq_feed_opts){.format = LQ_FEED_CSV, .delimiter = ';'});
