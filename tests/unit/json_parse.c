@@ -108,3 +108,34 @@ Test(json_parse, nesting_limit) {
   cr_expect(jp(deep) == NULL && strstr(jp_why, "nested deeper than 1000"), "%s", jp_why);
   free(deep);
 }
+
+/* Strings are scanned 16 bytes at a time: a quote, a backslash, a control or a
+ * non-ASCII byte at every place of a 16-byte block (and past it) must still be
+ * seen, and the line must not be read past its end. */
+Test(json_parse, every_place_in_a_block_is_checked) {
+  for (int at = 0; at < 40; at++) {
+    char pad[64];
+    memset(pad, 'a', (size_t)at);
+    pad[at] = '\0';
+    char text[160];
+    snprintf(text, sizeof text, "{\"s\":\"%s\\\"x\",\"t\":\"%sz\"}", pad, pad);   /* an escape at `at` */
+    cJSON *j = jp(text);
+    cr_assert(j != NULL, "escape at %d: %s", at, jp_why);
+    cr_assert_eq(cJSON_GetObjectItemCaseSensitive(j, "s")->valueint, at + 2, "escape at %d", at);
+    cr_assert_eq(cJSON_GetObjectItemCaseSensitive(j, "t")->valueint, at + 1, "end at %d", at);
+    snprintf(text, sizeof text, "{\"s\":\"%s\xc3\xa9\"}", pad);   /* UTF-8 at `at` */
+    j = jp(text);
+    cr_assert(j != NULL, "UTF-8 at %d: %s", at, jp_why);
+    cr_assert_eq(cJSON_GetObjectItemCaseSensitive(j, "s")->valueint, at + 2);
+    snprintf(text, sizeof text, "{\"s\":\"%s\tb\"}", pad);   /* a raw tab at `at` */
+    cr_assert_null(jp(text), "tab at %d", at);
+    cr_assert(strstr(jp_why, "control character U+0009"), "tab at %d: %s", at, jp_why);
+    snprintf(text, sizeof text, "{\"s\":\"%s\xff\"}", pad);   /* a byte that is never UTF-8 */
+    cr_assert_null(jp(text), "0xFF at %d", at);
+    cr_assert(strstr(jp_why, "invalid UTF-8"), "0xFF at %d: %s", at, jp_why);
+    /* cut short inside the string: the line's end is where it stops */
+    snprintf(text, sizeof text, "{\"s\":\"%s", pad);
+    cr_assert_null(jp(text), "cut at %d", at);
+    cr_assert(strstr(jp_why, "truncated"), "cut at %d: %s", at, jp_why);
+  }
+}
