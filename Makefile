@@ -65,7 +65,7 @@ UNIT_OBJ = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/unit/%.o)
 # Debian packages each target needs; `make deps-*` installs the missing ones.
 PKGS_BUILD = gcc make flex bison libcjson-dev zlib1g-dev libxxhash-dev
 PKGS_TEST  = libcriterion-dev jq chromium python3-xxhash g++ python3-dask python3-distributed
-PKGS_BENCH = jq
+PKGS_BENCH = jq libsimdjson-dev g++
 # The language reference's man page is made from docs/language.md by pandoc.
 PKGS_DOC   = pandoc
 # What tests/install.sh checks an installed tree with.
@@ -211,6 +211,9 @@ $(BUILD)/leadgen: examples/leadgen.c
 	$(CC) $(STD) $(CFLAGS) $(WARN) -o $@ $< -lm
 $(BUILD)/bench-hand: tests/bench/hand.c
 	$(CC) $(STD) $(CFLAGS) $(WARN) -o $@ $< $(LDLIBS)
+# The parsing limit (tests/bench/simdjson_parse.cc): Debian's simdjson, C++.
+$(BUILD)/bench-simdjson: tests/bench/simdjson_parse.cc
+	$(CXX) -std=c++17 $(CFLAGS) -o $@ $< -lsimdjson
 $(BUILD)/peakrss: tests/bench/peakrss.c
 	$(CC) $(STD) $(CFLAGS) $(WARN) -o $@ $<
 
@@ -292,8 +295,9 @@ demo: all $(BUILD)/leadgen
 	@echo "== the closed loop: rules/acme.lq against 5,000 leads whose outcomes are known =="
 	$(BUILD)/leadgen -n 5000 -s 11 --history | $(BUILD)/leadq report --now 2026-11-22 --outcome 'won == true' rules/acme.lq | sed -n '/^Rules/,/^$$/p'
 
-bench: deps-bench $(BUILD)/leadq $(BUILD)/leadgen $(BUILD)/bench-hand $(BUILD)/peakrss
-	LEADQ=$(BUILD)/leadq GEN=$(BUILD)/leadgen HAND=$(BUILD)/bench-hand PEAK=$(BUILD)/peakrss bash tests/bench/run.sh
+bench: deps-bench $(BUILD)/leadq $(BUILD)/leadgen $(BUILD)/bench-hand $(BUILD)/peakrss $(BUILD)/bench-simdjson
+	LEADQ=$(BUILD)/leadq GEN=$(BUILD)/leadgen HAND=$(BUILD)/bench-hand PEAK=$(BUILD)/peakrss SIMD=$(BUILD)/bench-simdjson \
+	  bash tests/bench/run.sh
 
 # libFuzzer harnesses (clang, Debian's libclang-rt-14-dev), each run for FUZZ_SECONDS
 # from its seed corpus in tests/fuzz/corpus/; new inputs go to build/fuzz/corpus/.
