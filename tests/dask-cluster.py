@@ -72,6 +72,24 @@ def run_on_dask(path, rules, csv, header=True, numbered=True):
     return out, err, max(r[2] for r in results), lines.npartitions
 
 
+def doc_recipe():
+    """The Python block of docs/scaling.md's Dask section, as written."""
+    with open("docs/scaling.md", encoding="utf-8") as f:
+        block = re.search(r"^## Dask\n.*?^```python\n(.*?)^```", f.read(), re.S | re.M).group(1)
+    ns = {"__name__": "scaling_md_recipe"}   # not __main__: its own main part does not run
+    exec(compile(block, "<docs/scaling.md, the Dask recipe>", "exec"), ns)
+    return ns
+
+
+def run_doc_recipe(path, rules, csv):
+    """What the documented recipe writes and exits with, on this leadq and these rules."""
+    ns = doc_recipe()
+    ns["LEADQ"] = [LEADQ] + ns["LEADQ"][1:]
+    ns["RULES"] = rules
+    results = ns["run"](path, csv, blocksize=BLOCKSIZE)
+    return (b"".join(r[0] for r in results), b"".join(r[1] for r in results), max(r[2] for r in results))
+
+
 def one_run(path, rules, csv):
     cmd = [LEADQ, "run", "-q", "--now", NOW] + (["--input", "csv"] if csv else []) + [rules]
     with open(path, "rb") as f:
@@ -115,6 +133,10 @@ def case(name, path, rules, csv, bad):
     check(reported(err) == bad_lines, f"{name}: every bad line reported once, at its line: {bad_lines}"
           + ("" if reported(err) == bad_lines else f"; reported: {reported(err)}"))
     check(status == want_status == 1, f"{name}: worst exit status {status}, one run's {want_status}")
+    out, err, status = run_doc_recipe(path, rules, csv)
+    check((out, err, status) == (want_out, want_err, want_status),
+          f"{name}: docs/scaling.md's recipe, as written, gives one run's stdout, stderr and status"
+          f"{differ(out, want_out) or differ(err, want_err)}")
     return path, rules, csv, want_out, want_err
 
 

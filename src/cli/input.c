@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -102,13 +103,24 @@ static void add_read_path(cli_input *in, const char *path, bool leads, const cha
   if (stat(path, &st) == 0) add_read(in, &st, leads, before, path, after);
 }
 
+/* A name that says JSON: a piece cut by split (leads-ab) says nothing, and is
+ * CSV when --csv-header says so. */
+static bool names_json(const char *path) {
+  static const char *const ends[] = {".ndjson", ".jsonl", ".json", ".ndjson.gz", ".jsonl.gz", ".json.gz"};
+  size_t n = strlen(path);
+  for (size_t k = 0; k < sizeof ends / sizeof *ends; k++) {
+    size_t e = strlen(ends[k]);
+    if (n >= e && !strcasecmp(path + n - e, ends[k])) return true;
+  }
+  return false;
+}
+
 void cli_input_reads_leads(cli_input *in, char **files, int n) {
   struct stat st;
   for (int i = 0; i < (n ? n : 1); i++) {
     if (n && strcmp(files[i], "-")) {
       add_read_path(in, files[i], true, "the input '", "'");
-      if (!in->ndjson_named && lq_feed_format_of(files[i], &(lq_feed_opts){0}) == LQ_FEED_NDJSON)
-        in->ndjson_named = files[i];
+      if (!in->ndjson_named && names_json(files[i])) in->ndjson_named = files[i];
     } else if (fstat(0, &st) == 0) add_read(in, &st, true, "standard input", "", "");
   }
 }
@@ -153,7 +165,7 @@ static int take_csv_header(cli_input *in) {
     return cli_usage_error(in->cmd, "--csv-header is for CSV input, and --input ndjson reads JSON lines, which name "
                                     "their own keys: leave out one of the two");
   if (in->feed.format == LQ_FEED_AUTO && in->ndjson_named)
-    return cli_usage_error(in->cmd, "--csv-header is for CSV input, and '%s' is read as NDJSON (by its name): say "
+    return cli_usage_error(in->cmd, "--csv-header is for CSV input, and '%s' is named as JSON: say "
                                     "--input csv if it is CSV", in->ndjson_named);
   /* As `head -1 leads.csv` gives it: a BOM and a line end are no part of the row. */
   size_t len = strlen(h);
@@ -472,6 +484,18 @@ static void hint_format(const char *cmd, const lq_feed *f, const char *name, con
   }
 }
 
+/* The first record of an input is the row --csv-header gives: the piece had
+ * its header after all. Scored, it would be a lead named "id" (or whatever the
+ * first column is called); as a bad line it is counted and said. */
+static bool is_given_header(const cli_input *in, const lq_record *r) {
+  if (!in->csv_header || r->bad || r->too_long) return false;
+  const char *s = r->raw;
+  size_t n = r->len;
+  if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) s += 3, n -= 3;
+  if (n && s[n - 1] == '\r') n--;
+  return n == in->feed.header_len && !memcmp(s, in->feed.header, n);
+}
+
 bool cli_each_record(cli_input *in, char **files, int n, const cli_input_hooks *h, void *ctx) {
   static char *stdin_only[] = {"-"};
   if (n == 0) files = stdin_only, n = 1;
@@ -501,6 +525,9 @@ bool cli_each_record(cli_input *in, char **files, int n, const cli_input_hooks *
       if (first) {
         hint_format(in->cmd, f, name, &r);
         select_columns(in, f);
+        if (is_given_header(in, &r))
+          r.bad = "this line is the header row, which --csv-header gives too; a piece that starts with its "
+                  "header needs no --csv-header";
       }
       first = false;
       go = h->record(ctx, f, name, &r);
