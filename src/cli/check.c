@@ -188,6 +188,10 @@ int cmd_check(int argc, char **argv) {
   if (optind >= argc) status = cli_usage_error("check", "name at least one rules file");
   else if (json && dump_ast)
     status = cli_usage_error("check", "--dump-ast and --format json both write to stdout; use one");
+  else if (!nsamples && in.given)
+    /* Said, not ignored: --errors with no sample would leave no file and no word. */
+    status = cli_usage_error("check", "%s is about the leads check reads, and it reads leads only with --sample FILE: "
+                                      "give a sample, or leave %s out", in.given, in.given);
   else if (nsamples) {
     cli_input_reads_leads(&in, samples, nsamples);
     for (int i = optind; i < argc && in.errors_path; i++) cli_input_reads_rules(&in, argv[i]);   /* includes, tables */

@@ -130,6 +130,7 @@ typedef struct cli_input {
   cli_read *reads;
   int nreads, reads_cap;
   const char *csv_header;          /* --csv-header as given, or NULL */
+  const char *given;               /* the first input option given (--errors...), or NULL */
   const char *ndjson_named;        /* the first input read as NDJSON by its name, or NULL */
   const char *id_field;
   lq_seg *id_segs;

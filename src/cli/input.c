@@ -41,6 +41,10 @@ void cli_input_init(cli_input *in, const char *cmd) {
 }
 
 int cli_input_option(cli_input *in, int c, const char *arg) {
+  static const char *const names[] = {"--input", "--delimiter", "--max-line-bytes", "--errors", "--id-field",
+                                      "--progress", "--no-progress", "--csv-header", "--first-line"};
+  _Static_assert(sizeof names / sizeof *names == CLI_O_FIRST_LINE - CLI_O_INPUT + 1, "a name per input option");
+  if (!in->given && c >= CLI_O_INPUT && c <= CLI_O_FIRST_LINE) in->given = names[c - CLI_O_INPUT];
   switch (c) {
   case CLI_O_INPUT:
     if (!strcmp(arg, "csv")) in->feed.format = LQ_FEED_CSV;
