@@ -435,25 +435,30 @@ static void why_text(ctx *c, const lq_expr *e) {
   puts_(c, "needs ");
   put_src(c, e->span);
   lq_op op = (lq_op)e->op;
-  bool ordered = op >= LQ_OP_LT && op <= LQ_OP_GE;
-  lq_value a = ordered ? value_of(c, e->a) : LQ_NOVALUE;
-  lq_value b = ordered ? value_of(c, e->b) : LQ_NOVALUE;
-  if (a.kind == LQ_V_NUM && b.kind == LQ_V_NUM) {
+  bool ordered = op >= LQ_OP_LT && op <= LQ_OP_GE, equal = op == LQ_OP_EQ;
+  lq_value a = ordered || equal ? value_of(c, e->a) : LQ_NOVALUE;
+  lq_value b = ordered || equal ? value_of(c, e->b) : LQ_NOVALUE;
+  bool numbers = a.kind == LQ_V_NUM && b.kind == LQ_V_NUM;
+  if (numbers && (ordered || a.num != b.num)) {
     bool floor_ = op == LQ_OP_GE || op == LQ_OP_GT;
-    double gap = floor_ ? b.num - a.num : a.num - b.num;
+    double gap = equal ? fabs(a.num - b.num) : floor_ ? b.num - a.num : a.num - b.num;
     char shown[32];
     lq_num_human(gap, shown);
-    puts_(c, "; it has ");
     if (gap > 0 && !strcmp(shown, "0")) {
       /* Rounded as everywhere, it would read "it has 0.8: 0 points short". */
       char exact[40];
       for (int digits = 15; digits <= 17; digits++)   /* the shortest that reads back as a.num */
         if (snprintf(exact, sizeof exact, "%.*g", digits, a.num) && strtod(exact, NULL) == a.num) break;
-      puts_(c, exact);
-      puts_(c, ": short by a rounding error, as points with decimals do not add up exactly (0.7 + 0.1 is "
-               "0.7999999999999999); compare with a margin, or use whole points");
+      printf_(c, "; it has %s: %s by a rounding error, as numbers with decimals do not add up exactly (0.1 + 0.2 "
+                 "is 0.30000000000000004); compare with a margin, or use whole points",
+              exact, equal ? "off" : floor_ ? "short" : "over");
       return;
     }
+  }
+  if (numbers && ordered) {
+    bool floor_ = op == LQ_OP_GE || op == LQ_OP_GT;
+    double gap = floor_ ? b.num - a.num : a.num - b.num;
+    puts_(c, "; it has ");
     lq_buf_num_human(c->b, a.num);
     puts_(c, ": ");
     if (gap > 0) {
