@@ -1347,11 +1347,12 @@ static int csv_ncols(const table *t) { return t->ncols - (t->text_only >= 0); }
  * which spreadsheets take as "this is text"; a number is left as it is. */
 static void csv_cell(lq_buf *b, const char *s) {
   size_t n = strlen(s);
-  if (n && strchr("=+-@\t\r", s[0])) {
-    char *end;
-    strtod(s, &end);
-    if (end == s || *end) lq_buf_putc(b, '\'');
-  }
+  /* A number as the report writes one: [-+]digits[.digits] (strtod would take
+   * -inf and hex too, which a spreadsheet shows as #NAME?). */
+  size_t i = n && (s[0] == '-' || s[0] == '+'), digits = strspn(s + i, "0123456789");
+  i += digits;
+  if (digits && s[i] == '.') i += 1 + strspn(s + i + 1, "0123456789");
+  if (n && strchr("=+-@\t\r", s[0]) && !(digits && i == n)) lq_buf_putc(b, '\'');
   lq_out_csv_cell(b, s, n, ',');
 }
 

@@ -171,6 +171,19 @@ static void shell_path(lq_buf *out, const char *path) {
     lq_buf_puts(out, path);
     return;
   }
+  bool control = false;
+  for (const char *p = path; *p; p++) control |= (unsigned char)*p < 0x20 || *p == 0x7f;
+  if (control) {   /* $'...' (bash, zsh, ksh): the line stays one line */
+    lq_buf_puts(out, "$'");
+    for (const char *p = path; *p; p++) {
+      unsigned char ch = (unsigned char)*p;
+      if (ch == '\'' || ch == '\\') lq_buf_printf(out, "\\%c", ch);
+      else if (ch < 0x20 || ch == 0x7f) lq_buf_printf(out, "\\x%02x", ch);
+      else lq_buf_putc(out, (char)ch);
+    }
+    lq_buf_putc(out, '\'');
+    return;
+  }
   lq_buf_putc(out, '\'');
   for (const char *p = path; *p; p++) {
     if (*p == '\'') lq_buf_puts(out, "'\\''");
