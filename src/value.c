@@ -239,25 +239,53 @@ int lq_num_format(double x, char *buf) {
   return snprintf(buf, 32, "%.15g", x);
 }
 
+/* The LQ_NUM_HUMAN_DIGITS digits of |x| rounded, as printf's %.9e gives them,
+ * without printf (a run prints a score per lead): |x| scaled by an exact power
+ * of ten to ten digits before the point and rounded. The product is within a
+ * few units of 1e-6 of the exact one, so a fraction that close to a half could
+ * round either way: false then, and printf decides. */
+static bool round_digits(double x, char digits[LQ_NUM_HUMAN_DIGITS], int *exp) {
+  static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  double a = fabs(x);
+  if (!(a >= 1e-5 && a < 1e9)) return false;
+  int e = (int)floor(log10(a));
+  int k = LQ_NUM_HUMAN_DIGITS - 1 - e;   /* 1 .. 14: an exact power of ten */
+  if (k < 1 || k > 15) return false;
+  double m = a * pow10[k], whole = floor(m), frac = m - whole;
+  if (fabs(frac - 0.5) < 1e-5) return false;
+  uint64_t n = (uint64_t)whole + (frac > 0.5);
+  if (n < 1000000000u) return false;   /* log10 one under: printf knows */
+  if (n >= 10000000000u) {             /* rounded up to the next power of ten */
+    n /= 10;
+    e++;
+  }
+  for (int i = LQ_NUM_HUMAN_DIGITS - 1; i >= 0; i--, n /= 10) digits[i] = (char)('0' + n % 10);
+  *exp = e;
+  return true;
+}
+
 int lq_num_human(double x, char *buf) {
   /* Whole numbers (most scores) and long whole parts need no rounding of
    * digits: an amount loses only its fraction, never its last digits. */
   if (!isfinite(x) || (x == floor(x) && fabs(x) <= 9007199254740992.0)) return lq_num_format(x, buf);
   if (fabs(x) >= 1e10) return lq_num_format(round(x), buf);   /* 10^LQ_NUM_HUMAN_DIGITS */
   if (fabs(x) < 5e-10) return lq_num_format(0, buf);          /* noise around 0; never -0 */
-  /* The digits correctly rounded, "-d.ddddddddde-XX"; without their trailing
-   * zeros they are the shortest text for that rounded value. */
-  char e[40];
-  snprintf(e, sizeof e, "%.*e", LQ_NUM_HUMAN_DIGITS - 1, x);
-  const char *s = e + (e[0] == '-');
+  /* The digits correctly rounded, d.ddddddddd x 10^exp; without their
+   * trailing zeros they are the shortest text for that rounded value. */
   char digits[LQ_NUM_HUMAN_DIGITS];
-  int nd = 0;
-  for (; *s && *s != 'e'; s++)
-    if (*s != '.') digits[nd++] = *s;
-  int exp = atoi(s + 1);
+  int nd = 0, exp;
+  if (!round_digits(x, digits, &exp)) {
+    char e[40];
+    snprintf(e, sizeof e, "%.*e", LQ_NUM_HUMAN_DIGITS - 1, x);
+    const char *s = e + (e[0] == '-');
+    for (; *s && *s != 'e'; s++)
+      if (*s != '.') digits[nd++] = *s;
+    exp = atoi(s + 1);
+  }
+  nd = LQ_NUM_HUMAN_DIGITS;
   while (nd > 1 && digits[nd - 1] == '0') nd--;
   int len = 0;
-  if (e[0] == '-') buf[len++] = '-';
+  if (x < 0) buf[len++] = '-';
   if (exp < 0) {   /* 0.000ddd */
     buf[len++] = '0';
     buf[len++] = '.';

@@ -208,6 +208,47 @@ Test(numhuman, no_exponents) {
   cr_assert_str_eq(human(-45.00000000001, b), "-45");
 }
 
+/* lq_num_human's digits without printf must be printf's: the reference is
+ * %.9e, written out as lq_num_human writes it, on millions of values. */
+static void human_reference(double x, char *buf) {
+  char e[40], digits[10];
+  snprintf(e, sizeof e, "%.9e", x);
+  const char *s = e + (e[0] == '-');
+  int nd = 0;
+  for (; *s != 'e'; s++)
+    if (*s != '.') digits[nd++] = *s;
+  int exp = atoi(s + 1), len = 0;
+  while (nd > 1 && digits[nd - 1] == '0') nd--;
+  if (e[0] == '-') buf[len++] = '-';
+  if (exp < 0) {
+    buf[len++] = '0';
+    buf[len++] = '.';
+    for (int z = -1; z > exp; z--) buf[len++] = '0';
+    for (int i = 0; i < nd; i++) buf[len++] = digits[i];
+  } else {
+    for (int i = 0; i <= exp || i < nd; i++) {
+      if (i == exp + 1) buf[len++] = '.';
+      buf[len++] = i < nd ? digits[i] : '0';
+    }
+  }
+  buf[len] = '\0';
+}
+
+Test(numhuman, the_fast_digits_are_printfs) {
+  char got[32], want[32];
+  uint64_t r = 88172645463325252u;   /* xorshift: the same values every run */
+  for (int i = 0; i < 1000000; i++) {
+    r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+    double x;
+    if (i % 3 == 0) x = ldexp((double)(r >> 11), -53) * pow(10, (double)(r % 15) - 5);   /* 1e-5 .. 1e10 */
+    else if (i % 3 == 1) x = (double)(r % 100000) / 10 + (double)(r % 7) / 100 - 250;   /* sums of decimals */
+    else x = (double)(r % 1000) * pow(0.75, (double)(r % 40) / 7);                       /* decayed points */
+    if (x == floor(x) || fabs(x) >= 1e10 || fabs(x) < 5e-10) continue;   /* not this path */
+    human_reference(x, want);
+    cr_assert_str_eq(human(x, got), want, "%.17g", x);
+  }
+}
+
 /* ---- lq_value_key_text: docs/language.md, "The exact rule" ---- */
 
 /* The key text of a lead's value written as json, and its kind. */
