@@ -228,6 +228,7 @@ static lq_expr *path(compiler *c, const lq_node *n) {
   }
   if (e->root == LQ_ROOT_LEAD && count) e->slot = path_slot(c, segs, count);
   c->last_field = e->root != LQ_ROOT_EXPR && count ? note_field(c, e->root, segs, count, n->span) : -1;
+  if (e->root == LQ_ROOT_ITEM) e->slot = c->last_field;   /* items' values are kept per field (eval.c) */
   return e;
 }
 

@@ -10,6 +10,18 @@
 
 #include "json.h"
 
+/* Where a `where` is: the lead path slot of its list (-1: not a lead's list), and the item. */
+typedef struct walk_at { int32_t list; uint32_t i, n; const lq_value *items; } walk_at;
+
+/* One field of the items of one lead list, for the lead of seq. */
+typedef struct item_memo {
+  int32_t list, field;
+  uint64_t seq;
+  uint32_t n;
+  lq_value *vals;
+  bool *have;
+} item_memo;
+
 struct lq_eval {
   const lq_program *p;
   double now;
@@ -24,6 +36,12 @@ struct lq_eval {
   uint64_t *surprise_seq;       /* per site: last lead counted */
   lq_owner_misses *owner_misses;   /* per route */
   XXH64_state_t *xxh;           /* pick's hash, fed an identity in pieces */
+  /* The `where` walking a lead's list, and the values its items' fields had:
+   * rules that walk the same list (`per events where type == "a"`, `any(events
+   * where type == "b")`) read each item's field once per lead, not once per rule. */
+  walk_at walk;
+  item_memo *memo;
+  int nmemo, memo_cap;
   lq_result r;
 };
 
@@ -54,12 +72,14 @@ lq_eval *lq_eval_new(const lq_program *p, double now) {
   E->owner_misses = lq_xcalloc_lines((size_t)p->nroutes, sizeof *E->owner_misses);
   E->xxh = XXH64_createState();
   if (!E->xxh) abort();
+  E->walk.list = -1;
   return E;
 }
 
 void lq_eval_free(lq_eval *E) {
   if (!E) return;
   lq_arena_free(&E->scratch);
+  lq_mem_free(E->memo);
   lq_mem_free(E->define_val);
   lq_mem_free(E->define_seq);
   lq_mem_free(E->path_val);
@@ -324,9 +344,46 @@ static lq_value items_of(lq_eval *E, const lq_expr *arg, lq_value item) {
 static lq_value where(lq_eval *E, const lq_expr *e, lq_value item) {
   lq_value l = items_of(E, e->a, item);
   vec out = {0};
-  for (uint32_t i = 0; i < l.n; i++)
+  walk_at outer = E->walk;
+  /* A lead's list is walked once per lead: the same items every time. */
+  bool lead_list = e->a->op == LQ_OP_PATH && e->a->root == LQ_ROOT_LEAD && e->a->slot >= 0;
+  E->walk.list = lead_list ? e->a->slot : -1;
+  E->walk.n = l.n;
+  E->walk.items = l.items;
+  for (uint32_t i = 0; i < l.n; i++) {
+    E->walk.i = i;
     if (lq_truthy(eval(E, e->b, l.items[i]))) vec_push(E, &out, l.items[i]);
+  }
+  E->walk = outer;
   return as_list(out);
+}
+
+/* A field of the item `where` is at, read once per lead and list. */
+static lq_value item_field(lq_eval *E, const lq_expr *e, lq_value item) {
+  item_memo *m = NULL;
+  for (int k = 0; k < E->nmemo && !m; k++)
+    if (E->memo[k].list == E->walk.list && E->memo[k].field == e->slot) m = &E->memo[k];
+  if (!m) {
+    if (E->nmemo == E->memo_cap) {
+      E->memo_cap = E->memo_cap ? 2 * E->memo_cap : 8;
+      E->memo = lq_mem_realloc(E->memo, (size_t)E->memo_cap * sizeof *E->memo);
+      if (!E->memo) abort();
+    }
+    m = &E->memo[E->nmemo++];
+    *m = (item_memo){.list = E->walk.list, .field = e->slot};
+  }
+  if (m->seq != E->seq || m->n != E->walk.n) {
+    m->seq = E->seq;
+    m->n = E->walk.n;
+    m->vals = lq_arena_alloc(&E->scratch, (size_t)(m->n ? m->n : 1) * sizeof *m->vals);
+    m->have = lq_arena_zalloc(&E->scratch, (size_t)(m->n ? m->n : 1));
+  }
+  uint32_t i = E->walk.i;
+  if (!m->have[i]) {
+    m->vals[i] = walk_value(E, item, e->segs, e->nsegs);
+    m->have[i] = true;
+  }
+  return m->vals[i];
 }
 
 static lq_value text_copy(lq_eval *E, const char *s, size_t n) {
@@ -673,7 +730,12 @@ static lq_value eval(lq_eval *E, const lq_expr *e, lq_value item) {
         E->path_seq[e->slot] = E->seq;
       }
       return E->path_val[e->slot];
-    case LQ_ROOT_ITEM: return walk_value(E, item, e->segs, e->nsegs);
+    case LQ_ROOT_ITEM:
+      /* The item `where` is at (not one a builtin iterates itself): its field once per lead. */
+      if (E->walk.list >= 0 && e->slot >= 0 && item.kind == LQ_V_OBJ && E->walk.i < E->walk.n &&
+          E->walk.items[E->walk.i].kind == LQ_V_OBJ && E->walk.items[E->walk.i].obj == item.obj)
+        return item_field(E, e, item);
+      return walk_value(E, item, e->segs, e->nsegs);
     default: return walk_value(E, eval(E, e->a, item), e->segs, e->nsegs);
     }
   case LQ_OP_LISTLIT: {

@@ -48,7 +48,8 @@ struct lq_expr {
   uint8_t fn;           /* CALL: index in the function table */
   uint8_t root;         /* PATH: where the path starts */
   uint32_t nargs;       /* CALL, LISTLIT */
-  int32_t slot;         /* DEFINE, GROUP, GRADE, STAGE; PATH from the lead: its memo, or -1 */
+  int32_t slot;         /* DEFINE, GROUP, GRADE, STAGE; PATH from the lead: its memo, or -1;
+                           PATH from an item: its field (lq_program.fields), or -1 */
   int32_t site;         /* type-surprise site, or -1 */
   lq_span span;
   const lq_expr *a, *b, *c;

@@ -1230,3 +1230,33 @@ Test(score, reasons_keep_per_rule_capped_points) {
   lq_buf_free(&b);
   lqt_free(t);
 }
+
+/* Rules that walk the same list read each item's field once per lead (eval.c
+ * item_field); what they decide must not change: a second lead with other
+ * items, two lists whose items have a field of the same name, a `where`
+ * inside a `where`, and an item that differs from the list's only by position. */
+Test(ops, rules_walking_one_list_share_its_items_fields) {
+  lqt *t = lqt_new("score s {\n"
+                   "  +1 \"a\" per events where type == \"a\"\n"
+                   "  +10 \"b\" per events where type == \"b\"\n"
+                   "  +100 \"t\" per tasks where type == \"a\"\n"
+                   "  +1000 \"n\" when any(events where type == \"b\" and any(tags where type == \"x\"))\n"
+                   "  +10000 \"c\" per events where type == \"c\"\n"
+                   "}\n");
+  lqt_run(t, "{\"events\":[{\"type\":\"a\"},{\"type\":\"b\",\"tags\":[{\"type\":\"x\"}]},{\"type\":\"a\"}],"
+             "\"tasks\":[{\"type\":\"b\"},{\"type\":\"a\"}]}");
+  assert_num(lqt_points(t, "a"), 2);
+  assert_num(lqt_points(t, "b"), 10);
+  assert_num(lqt_points(t, "t"), 100);
+  assert_num(lqt_points(t, "n"), 1000);
+  cr_expect(!lqt_fired(t, "c"));
+  /* The next lead's items are its own, as many of them, in another order. */
+  lqt_run(t, "{\"events\":[{\"type\":\"c\"},{\"type\":\"b\",\"tags\":[{\"type\":\"y\"}]},{\"type\":\"c\"}],"
+             "\"tasks\":[]}");
+  assert_num(lqt_points(t, "c"), 20000);
+  assert_num(lqt_points(t, "b"), 10);
+  cr_expect(!lqt_fired(t, "a"));
+  cr_expect(!lqt_fired(t, "t"));
+  cr_expect(!lqt_fired(t, "n"));
+  lqt_free(t);
+}
