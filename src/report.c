@@ -1219,18 +1219,30 @@ static void text_header(lq_buf *b, const lq_report *R, lq_arena *a) {
   if (R->bad) lq_buf_printf(b, "%s bad line%s not counted\n", count(a, R->bad), R->bad == 1 ? "" : "s");
 }
 
-void lq_report_text(lq_buf *b, const lq_report *R, bool color) {
+/* Every form but JSON renders the tables made of the counters' view: made
+ * here once for each, and freed after. arg: the form's own option. */
+static void render(lq_buf *b, const lq_report *R, void (*body)(lq_buf *, const lq_report *, model *, const void *),
+                   const void *arg) {
   view v;
   view_build(&v, R);
   model m;
   build(&m, &v);
-  text_header(b, R, &m.a);
-  for (const table *t = m.first; t; t = t->next) {
+  body(b, R, &m, arg);
+  lq_arena_free(&m.a);
+  view_free(&v);
+}
+
+static void text_body(lq_buf *b, const lq_report *R, model *m, const void *arg) {
+  bool color = *(const bool *)arg;
+  text_header(b, R, &m->a);
+  for (const table *t = m->first; t; t = t->next) {
     lq_buf_putc(b, '\n');
     text_table(b, t, color);
   }
-  lq_arena_free(&m.a);
-  view_free(&v);
+}
+
+void lq_report_text(lq_buf *b, const lq_report *R, bool color) {
+  render(b, R, text_body, &color);
 }
 
 /* ---- markdown ---- */
@@ -1292,13 +1304,10 @@ static void md_table(lq_buf *b, const table *t) {
   }
 }
 
-void lq_report_markdown(lq_buf *b, const lq_report *R) {
+static void markdown_body(lq_buf *b, const lq_report *R, model *m, const void *arg) {
+  (void)arg;
   const lq_program *p = R->p;
-  view v;
-  view_build(&v, R);
-  model m;
-  build(&m, &v);
-  lq_arena *a = &m.a;
+  lq_arena *a = &m->a;
   lq_buf_puts(b, "# ");
   md_text(b, lq_arena_printf(a, "leadq report: %s%s%s", ruleset_name(p), p->version ? " " : "",
                              p->version ? p->version : ""), true);
@@ -1321,9 +1330,11 @@ void lq_report_markdown(lq_buf *b, const lq_report *R) {
     lq_buf_printf(b, "- %s lead%s; %s with the outcome (%s)\n", count(a, R->total.leads), R->total.leads == 1 ? "" : "s",
                   count(a, R->total.outcomes), pct(a, lq_tally_rate(R->total)));
   if (R->bad) lq_buf_printf(b, "- %s bad line%s not counted\n", count(a, R->bad), R->bad == 1 ? "" : "s");
-  for (const table *t = m.first; t; t = t->next) md_table(b, t);
-  lq_arena_free(&m.a);
-  view_free(&v);
+  for (const table *t = m->first; t; t = t->next) md_table(b, t);
+}
+
+void lq_report_markdown(lq_buf *b, const lq_report *R) {
+  render(b, R, markdown_body, NULL);
 }
 
 /* ---- CSV ---- */
@@ -1367,16 +1378,13 @@ static void csv_record(lq_buf *b, const char *section, const char **cells, int n
   lq_buf_putc(b, '\n');
 }
 
-void lq_report_csv(lq_buf *b, const lq_report *R) {
+static void csv_body(lq_buf *b, const lq_report *R, model *m, const void *arg) {
+  (void)arg;
   const lq_program *p = R->p;
-  view v;
-  view_build(&v, R);
-  model m;
-  build(&m, &v);
-  lq_arena *a = &m.a;
-  qsort(m.machine, (size_t)m.nmachine, sizeof *m.machine, cmp_machine);
+  lq_arena *a = &m->a;
+  qsort(m->machine, (size_t)m->nmachine, sizeof *m->machine, cmp_machine);
   int width = 9;   /* the summary's */
-  for (const table *t = m.first; t; t = t->next)
+  for (const table *t = m->first; t; t = t->next)
     if (csv_ncols(t) > width) width = csv_ncols(t);
   const char *head[] = {"ruleset", "version", "rules", "outcome", "disposition", "leads", "outcomes", "rate", "bad lines"};
   double rate = lq_tally_rate(R->total);
@@ -1384,7 +1392,7 @@ void lq_report_csv(lq_buf *b, const lq_report *R) {
                            R->o.outcome ? R->o.outcome : "", R->o.disposition ? R->o.disposition : "",
                            lq_arena_printf(a, "%llu", (unsigned long long)R->total.leads),
                            lq_arena_printf(a, "%llu", (unsigned long long)R->total.outcomes),
-                           fraction(&m, rate), lq_arena_printf(a, "%llu", (unsigned long long)R->bad)};
+                           fraction(m, rate), lq_arena_printf(a, "%llu", (unsigned long long)R->bad)};
   lq_buf_puts(b, "section");
   /* Only the section column has one name: each section's first record names its own columns. */
   for (int i = 0; i < width; i++) lq_buf_putc(b, ',');
@@ -1392,19 +1400,21 @@ void lq_report_csv(lq_buf *b, const lq_report *R) {
   csv_record(b, "summary", head, 9, width);
   csv_record(b, "summary", summary, 9, width);
   const char **cells = lq_arena_alloc(a, (size_t)(width + 1) * sizeof *cells);
-  for (const table *t = m.first; t; t = t->next) {
+  for (const table *t = m->first; t; t = t->next) {
     for (int r = -1; r < t->nrows; r++) {
       const char **from = r < 0 ? t->head : &t->cells[r * t->ncols];
       int n = 0;
       for (int c = 0; c < t->ncols; c++) {
         if (c == t->text_only) continue;
-        cells[n++] = r < 0 ? (t->csv_head && t->csv_head[c] ? t->csv_head[c] : from[c]) : csv_value(&m, from[c]);
+        cells[n++] = r < 0 ? (t->csv_head && t->csv_head[c] ? t->csv_head[c] : from[c]) : csv_value(m, from[c]);
       }
       csv_record(b, t->key ? t->key : t->title, cells, n, width);
     }
   }
-  lq_arena_free(&m.a);
-  view_free(&v);
+}
+
+void lq_report_csv(lq_buf *b, const lq_report *R) {
+  render(b, R, csv_body, NULL);
 }
 
 /* ---- JSON ---- */
@@ -1934,13 +1944,10 @@ static void html_table(lq_buf *b, const table *t) {
   }
 }
 
-void lq_report_html(lq_buf *b, const lq_report *R) {
+static void html_body(lq_buf *b, const lq_report *R, model *m, const void *arg) {
+  (void)arg;
   const lq_program *p = R->p;
-  view v;
-  view_build(&v, R);
-  model m;
-  build(&m, &v);
-  lq_arena *a = &m.a;
+  lq_arena *a = &m->a;
   const char *title = lq_arena_printf(a, "leadq report: %s%s%s", ruleset_name(p), p->version ? " " : "",
                                p->version ? p->version : "");
   lq_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -1970,14 +1977,16 @@ void lq_report_html(lq_buf *b, const lq_report *R) {
                    "not rejected); the dark part had the outcome</p>\n");
     svg_funnel(b, R, a);
     lq_buf_puts(b, "<h2>Conversion by score band</h2>\n");
-    svg_bands(b, R, &m);
+    svg_bands(b, R, m);
     lq_buf_puts(b, "<h2>Rule lift</h2>\n");
     lq_buf_puts(b, "<p class=\"note\">the outcome rate when the rule fired / when it did not, on a log scale; "
                    "green: agrees with its points, red: wrong way, grey: too few leads or no direction</p>\n");
-    svg_lift(b, R, &m);
+    svg_lift(b, R, m);
   }
-  for (const table *t = m.first; t; t = t->next) html_table(b, t);
+  for (const table *t = m->first; t; t = t->next) html_table(b, t);
   lq_buf_puts(b, "</body>\n</html>\n");
-  lq_arena_free(&m.a);
-  view_free(&v);
+}
+
+void lq_report_html(lq_buf *b, const lq_report *R) {
+  render(b, R, html_body, NULL);
 }
