@@ -452,9 +452,13 @@ static double mean(double sum, unsigned long long n) { return n ? sum / (double)
 /* A count as text and Markdown print it: 8,000 (JSON has plain numbers). */
 #define COUNT(n) lq_out_count((char[LQ_OUT_COUNT_MAX]){0}, (n))
 
-static void put_pct(lq_buf *b, unsigned long long n, unsigned long long total) {
-  lq_buf_printf(b, "%.1f%%", total ? 100.0 * (double)n / (double)total : 0.0);
+/* "33.3%", or "-" over no leads, into buf (16 bytes). */
+static const char *rate_text(char *buf, unsigned long long n, unsigned long long of) {
+  if (!of) snprintf(buf, 16, "-");
+  else snprintf(buf, 16, "%.1f%%", 100.0 * (double)n / (double)of);
+  return buf;
 }
+#define RATE(n, of) rate_text((char[16]){0}, (n), (of))
 
 static const char *arrow(const writer *w) { return w->md ? " \xe2\x86\x92 " : " -> "; }
 
@@ -1010,13 +1014,6 @@ static void write_lead(const writer *w, const lq_diff_shown *L) {
   }
 }
 
-/* "33.3%", or "-" over no leads. */
-static const char *rate_text(char *buf, unsigned long long n, unsigned long long of) {
-  if (!of) return "-";
-  snprintf(buf, 16, "%.1f%%", 100.0 * (double)n / (double)of);
-  return buf;
-}
-#define RATE(n, of) rate_text((char[16]){0}, (n), (of))
 
 /* Owners are many, so not a matrix: the most common moves, the rest summed. */
 static void write_owners(const writer *w) {
@@ -1108,9 +1105,7 @@ static void judged_fill(const lq_diff *D, const lq_diff_judged *J, judged_cells 
     lq_out_count(c->v[0][v], t.leads);
     lq_out_count(c->v[1][v], t.outcomes);
     rate_text(c->v[2][v], t.outcomes, t.leads);
-    if (!t.leads) snprintf(c->v[2][v], sizeof c->v[2][v], "-");
     rate_text(c->v[3][v], t.outcomes, D->total.outcomes);
-    if (!D->total.outcomes) snprintf(c->v[3][v], sizeof c->v[3][v], "-");
   }
 }
 
@@ -1309,7 +1304,7 @@ static void write_readable(const writer *w) {
     lq_buf_puts(b, "`\n\n");
     if (D->changed) {
       lq_buf_printf(b, "**%s of %s leads change** (", COUNT(D->changed), COUNT(D->leads));
-      put_pct(b, D->changed, D->leads);
+      lq_buf_puts(b, RATE(D->changed, D->leads));
       lq_buf_putc(b, ')');
     } else {
       lq_buf_printf(b, "**No lead changes** (%s lead%s)", COUNT(D->leads), D->leads == 1 ? "" : "s");
@@ -1328,7 +1323,7 @@ static void write_readable(const writer *w) {
     put_name(w, w->o->new_name ? w->o->new_name : "-");
     lq_buf_printf(b, " (%s %s)\n", pn->name ? pn->name : "-", pn->version ? pn->version : "-");
     lq_buf_printf(b, "%s lead%s, %s changed (", COUNT(D->leads), D->leads == 1 ? "" : "s", COUNT(D->changed));
-    put_pct(b, D->changed, D->leads);
+    lq_buf_puts(b, RATE(D->changed, D->leads));
     lq_buf_printf(b, "), %s bad line%s\n\n", COUNT(D->bad), D->bad == 1 ? "" : "s");
   }
   count_row(w, "stage", NULL, D->stage_changed);
